@@ -1,0 +1,323 @@
+/* energylens check: load, validate, and say what was loaded. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diag.h"
+#include "exitcode.h"
+#include "json.h"
+#include "profile.h"
+
+int cmd_load_paths(struct profile_set *set, struct diag_list *diags,
+		   int count, char **paths)
+{
+	enum profile_status worst = PROFILE_OK;
+	for (int i = 0; i < count; i++) {
+		enum profile_status st = profile_load_path(set, paths[i], diags);
+		if (st > worst)
+			worst = st;
+		if (st == PROFILE_NO_MEMORY)
+			break;
+	}
+	switch (worst) {
+	case PROFILE_OK:
+		return EXIT_OK;
+	case PROFILE_BAD_DATA:
+		return EXIT_DATAERR;
+	case PROFILE_UNREADABLE:
+		return EXIT_NOINPUT;
+	case PROFILE_NO_MEMORY:
+		fprintf(stderr, "energylens: out of memory\n");
+		return EXIT_SOFTWARE;
+	}
+	return EXIT_SOFTWARE;
+}
+
+/* The dimensions a profiling sweep varies, as check reports them. */
+enum dim { DIM_TP, DIM_PP, DIM_DP, DIM_BATCH, DIM_INPUT, DIM_OUTPUT, DIMS };
+static const char *const dim_names[DIMS] = {"tp",    "pp",    "dp",
+					    "batch", "input", "output"};
+
+static double dim_value(const struct profile_run *r, enum dim d)
+{
+	switch (d) {
+	case DIM_TP:
+		return r->tp;
+	case DIM_PP:
+		return r->pp;
+	case DIM_DP:
+		return r->dp;
+	case DIM_BATCH:
+		return r->batch_size;
+	case DIM_INPUT:
+		return r->input_tokens;
+	default:
+		return r->output_tokens;
+	}
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	/* NaN (not given) sorts last and counts as one value. */
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
+	return (x > y) - (x < y);
+}
+
+/* Sorts values and keeps the distinct ones; returns how many. */
+static size_t distinct(double *values, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(values, n, sizeof *values, compare_doubles);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (compare_doubles(&values[i], &values[k - 1]) != 0)
+			values[k++] = values[i];
+	return k;
+}
+
+struct summary {
+	size_t *order; /* run indices grouped by workload */
+	size_t *start; /* workload w's runs: order[start[w]..start[w+1]) */
+	double *scratch;
+};
+
+static bool summarise(const struct profile_set *set, struct summary *s)
+{
+	size_t nw = set->workload_count, nr = set->run_count;
+	s->order = malloc((nr ? nr : 1) * sizeof *s->order);
+	s->start = calloc(nw + 1, sizeof *s->start);
+	s->scratch = malloc((nr ? nr : 1) * sizeof *s->scratch);
+	size_t *fill = calloc(nw + 1, sizeof *fill);
+	if (!s->order || !s->start || !s->scratch || !fill) {
+		free(fill);
+		return false;
+	}
+	for (size_t w = 0; w < nw; w++)
+		s->start[w + 1] = s->start[w] + set->workloads[w].run_count;
+	for (size_t i = 0; i < nr; i++) {
+		uint32_t w = set->runs[i].workload;
+		s->order[s->start[w] + fill[w]++] = i;
+	}
+	free(fill);
+	return true;
+}
+
+static void summary_free(struct summary *s)
+{
+	free(s->order);
+	free(s->start);
+	free(s->scratch);
+}
+
+/* Distinct values of dimension d over workload w, in s->scratch. */
+static size_t values_of(const struct profile_set *set, struct summary *s,
+			size_t w, enum dim d)
+{
+	size_t n = 0;
+	for (size_t i = s->start[w]; i < s->start[w + 1]; i++)
+		s->scratch[n++] = dim_value(&set->runs[s->order[i]], d);
+	return distinct(s->scratch, n);
+}
+
+static bool all_integers(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isnan(v[i]) || v[i] != floor(v[i]))
+			return false;
+	return true;
+}
+
+/* "tp 1,2,4" for a few whole values, "output 160.2..7026 (24 values)" for
+ * many or fractional ones. */
+static void print_varying(FILE *out, const char *name, const double *v,
+			  size_t n)
+{
+	fprintf(out, "  %s ", name);
+	if (n <= 8 && all_integers(v, n)) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "%s%g", i ? "," : "", v[i]);
+		return;
+	}
+	size_t finite = n;
+	while (finite > 0 && isnan(v[finite - 1]))
+		finite--;
+	if (finite == 0) {
+		fputs("(not given)", out);
+		return;
+	}
+	fprintf(out, "%.4g..%.4g (%zu values%s)", v[0], v[finite - 1], n,
+		finite < n ? ", some not given" : "");
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static int width_of(const char *s)
+{
+	return (int)strlen(or_dash(s));
+}
+
+static void print_text(FILE *out, const struct profile_set *set,
+		       struct summary *s)
+{
+	int wn = 8, wm = 5, wh = 8;
+	for (size_t w = 0; w < set->workload_count; w++) {
+		const struct profile_workload *wl = &set->workloads[w];
+		wn = width_of(wl->name) > wn ? width_of(wl->name) : wn;
+		wm = width_of(wl->model) > wm ? width_of(wl->model) : wm;
+		wh = width_of(wl->hardware) > wh ? width_of(wl->hardware) : wh;
+	}
+	if (set->workload_count)
+		fprintf(out, "%-*s  %-*s  %-*s  %5s  %s\n", wn, "WORKLOAD", wm,
+			"MODEL", wh, "HARDWARE", "RUNS", "VARIES");
+	for (size_t w = 0; w < set->workload_count; w++) {
+		const struct profile_workload *wl = &set->workloads[w];
+		fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn, or_dash(wl->name), wm,
+			or_dash(wl->model), wh, or_dash(wl->hardware),
+			wl->run_count);
+		bool any = false;
+		for (int d = 0; d < DIMS; d++) {
+			size_t n = values_of(set, s, w, (enum dim)d);
+			if (n > 1) {
+				print_varying(out, dim_names[d], s->scratch, n);
+				any = true;
+			}
+		}
+		fputs(any ? "\n" : "  (nothing varies)\n", out);
+	}
+}
+
+static void json_diags(FILE *out, const struct diag_list *diags,
+		       enum diag_severity sev)
+{
+	fputc('[', out);
+	bool first = true;
+	for (size_t i = 0; i < diags->count; i++) {
+		const struct diag *d = &diags->items[i];
+		if (d->severity != sev)
+			continue;
+		fputs(first ? "\n    {\"file\": " : ",\n    {\"file\": ", out);
+		json_string(out, d->file);
+		fprintf(out, ", \"line\": %u, \"column\": %u, \"message\": ",
+			d->line, d->col);
+		json_string(out, d->message);
+		fputc('}', out);
+		first = false;
+	}
+	fputs(first ? "]" : "\n  ]", out);
+}
+
+static void print_json(FILE *out, const struct profile_set *set,
+		       struct summary *s, const struct diag_list *diags)
+{
+	fputs("{\n  \"workloads\": [", out);
+	for (size_t w = 0; w < set->workload_count; w++) {
+		const struct profile_workload *wl = &set->workloads[w];
+		fputs(w ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+		json_string(out, wl->name);
+		fputs(", \"model\": ", out);
+		json_string(out, wl->model);
+		fputs(", \"hardware\": ", out);
+		json_string(out, wl->hardware);
+		fprintf(out, ", \"runs\": %u, \"varies\": {", wl->run_count);
+		bool first = true;
+		for (int d = 0; d < DIMS; d++) {
+			size_t n = values_of(set, s, w, (enum dim)d);
+			if (n < 2)
+				continue;
+			fprintf(out, "%s\"%s\": [", first ? "" : ", ",
+				dim_names[d]);
+			for (size_t i = 0; i < n; i++) {
+				fputs(i ? ", " : "", out);
+				json_number(out, s->scratch[i]);
+			}
+			fputc(']', out);
+			first = false;
+		}
+		fputs("}}", out);
+	}
+	fprintf(out, "%s],\n  \"runs\": %zu,\n  \"errors\": ",
+		set->workload_count ? "\n  " : "", set->run_count);
+	json_diags(out, diags, DIAG_ERROR);
+	fputs(",\n  \"warnings\": ", out);
+	json_diags(out, diags, DIAG_WARNING);
+	fputs("\n}\n", out);
+}
+
+static void check_usage(FILE *out)
+{
+	fputs("Usage: energylens check [--json] PATH...\n"
+	      "Load profile files (a directory: every *.yaml and *.yml under "
+	      "it),\nreport every problem as FILE:LINE:COL: MESSAGE on stderr, "
+	      "and print one\nline per workload: model, hardware, runs, and "
+	      "the dimensions that vary.\n\n"
+	      "  --json      print {\"workloads\", \"runs\", \"errors\", "
+	      "\"warnings\"} as JSON\n"
+	      "  -h, --help  show this help and exit\n\n"
+	      "Exit status: 0 valid, 65 a problem in the data, 66 a path "
+	      "cannot be read.\n",
+	      out);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+		} else if (c == 'h') {
+			check_usage(stdout);
+			return EXIT_OK;
+		} else {
+			fputs("Try 'energylens check --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		fputs("energylens check: no PATH given\n"
+		      "Try 'energylens check --help'.\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	struct profile_set set;
+	struct diag_list diags;
+	profile_set_init(&set);
+	diag_init(&diags, stderr);
+	int status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	struct summary s = {NULL, NULL, NULL};
+	if (status != EXIT_SOFTWARE && !summarise(&set, &s)) {
+		fprintf(stderr, "energylens: out of memory\n");
+		status = EXIT_SOFTWARE;
+	} else if (status != EXIT_SOFTWARE && json) {
+		print_json(stdout, &set, &s, &diags);
+	} else if (status != EXIT_SOFTWARE) {
+		print_text(stdout, &set, &s);
+		printf("%zu file%s, %zu workload%s, %zu run%s; %zu error%s, "
+		       "%zu warning%s\n",
+		       set.file_count, set.file_count == 1 ? "" : "s",
+		       set.workload_count, set.workload_count == 1 ? "" : "s",
+		       set.run_count, set.run_count == 1 ? "" : "s", diags.errors,
+		       diags.errors == 1 ? "" : "s", diags.warnings,
+		       diags.warnings == 1 ? "" : "s");
+	}
+	if (fflush(stdout) != 0 && status == EXIT_OK)
+		status = EXIT_SOFTWARE;
+	summary_free(&s);
+	diag_free(&diags);
+	profile_set_free(&set);
+	return status;
+}

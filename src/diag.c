@@ -1,0 +1,83 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(struct diag_list *list, FILE *echo)
+{
+	memset(list, 0, sizeof *list);
+	list->echo = echo;
+}
+
+void diag_free(struct diag_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->items[i].file);
+		free(list->items[i].message);
+	}
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+static char *format_message(const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+void diag_add(struct diag_list *list, enum diag_severity severity,
+	      const char *file, unsigned line, unsigned col, const char *fmt,
+	      ...)
+{
+	struct diag d = {severity, NULL, line, col, NULL};
+	va_list ap;
+	va_start(ap, fmt);
+	d.message = format_message(fmt, ap);
+	va_end(ap);
+	d.file = strdup(file ? file : "");
+	if (severity == DIAG_ERROR)
+		list->errors++;
+	else
+		list->warnings++;
+	if (list->echo)
+		diag_print(&d, list->echo);
+	/* Out of memory: the count above still makes the command fail, and
+	 * the echo still told the user; only the stored copy is lost. */
+	if (!d.file || !d.message) {
+		free(d.file);
+		free(d.message);
+		return;
+	}
+	if (list->count == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 16;
+		struct diag *items = realloc(list->items, cap * sizeof *items);
+		if (!items) {
+			free(d.file);
+			free(d.message);
+			return;
+		}
+		list->items = items;
+		list->cap = cap;
+	}
+	list->items[list->count++] = d;
+}
+
+void diag_print(const struct diag *d, FILE *out)
+{
+	const char *kind = d->severity == DIAG_WARNING ? "warning: " : "";
+	const char *msg = d->message ? d->message : "(out of memory)";
+	if (d->line)
+		fprintf(out, "%s:%u:%u: %s%s\n", d->file, d->line, d->col, kind,
+			msg);
+	else
+		fprintf(out, "%s: %s%s\n", d->file, kind, msg);
+}

@@ -1,0 +1,78 @@
+/* energylens: one verb per task; see energylens(1). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "exitcode.h"
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct verb verbs[] = {
+	{"check", cmd_check, "load and validate profiles, summarise workloads"},
+	{"import", cmd_import, "convert CSV measurements to profile YAML"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: energylens VERB [OPTION]... [ARG]...\n"
+		"       energylens PATH...    (same as 'energylens check PATH...')\n"
+		"Explore and model the energy of LLM inference serving.\n\n"
+		"Verbs:\n");
+	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf(out,
+		"\nOptions:\n"
+		"  -h, --help     show this help and exit\n"
+		"  -V, --version  show the version and exit\n\n"
+		"'energylens VERB --help' describes a verb; energylens(1) and\n"
+		"energylens-profile(5) describe everything.\n"
+		"Exit status: 0 ok, 1 usage, 65 bad data, 66 unreadable input,\n"
+		"70 internal error, 73 output cannot be written.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *first = argv[1];
+	if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
+	    strcmp(first, "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0) {
+		printf("energylens %s\n", PACKAGE_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+		if (strcmp(first, verbs[i].name) == 0)
+			return verbs[i].run(argc - 1, argv + 1);
+	if (first[0] == '-') {
+		fprintf(stderr,
+			"energylens: unknown option '%s'\n"
+			"Try 'energylens --help'.\n",
+			first);
+		return EXIT_USAGE;
+	}
+	if (access(first, F_OK) != 0 && !strpbrk(first, "/.")) {
+		fprintf(stderr,
+			"energylens: '%s' is neither a verb nor a file\n"
+			"Try 'energylens --help'.\n",
+			first);
+		return EXIT_USAGE;
+	}
+	/* Paths without a verb: the interactive explorer is not in this
+	 * build yet, so give what it would show first, the check summary. */
+	argv[0] = "check";
+	return cmd_check(argc, argv);
+}

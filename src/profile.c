@@ -1,0 +1,355 @@
+/* The run set: storage, string and workload interning, and the walk over
+ * files and directories. Parsing one file is in profile_load.c. */
+#include "profile.h"
+#include "profile_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Interned strings: model and hardware names repeat across thousands of
+ * runs and workloads, so each distinct string is stored once and compared
+ * by pointer afterwards. Open addressing, power-of-two table. */
+struct profile_strings {
+	char **slots;
+	size_t cap, count;
+};
+
+void profile_set_init(struct profile_set *set)
+{
+	memset(set, 0, sizeof *set);
+}
+
+void profile_set_free(struct profile_set *set)
+{
+	if (set->strings) {
+		for (size_t i = 0; i < set->strings->cap; i++)
+			free(set->strings->slots[i]);
+		free(set->strings->slots);
+		free(set->strings);
+	}
+	for (size_t i = 0; i < set->file_count; i++)
+		free(set->files[i]);
+	free(set->files);
+	free(set->runs);
+	free(set->workloads);
+	memset(set, 0, sizeof *set);
+}
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool strings_grow(struct profile_strings *st)
+{
+	size_t cap = st->cap ? st->cap * 2 : 64;
+	char **slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return false;
+	for (size_t i = 0; i < st->cap; i++) {
+		char *s = st->slots[i];
+		if (!s)
+			continue;
+		size_t j = hash_bytes(s, strlen(s)) & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = s;
+	}
+	free(st->slots);
+	st->slots = slots;
+	st->cap = cap;
+	return true;
+}
+
+const char *profile_intern(struct profile_set *set, const char *s, size_t len)
+{
+	if (!set->strings && !(set->strings = calloc(1, sizeof *set->strings)))
+		return NULL;
+	struct profile_strings *st = set->strings;
+	if ((st->count + 1) * 2 > st->cap && !strings_grow(st))
+		return NULL;
+	size_t j = hash_bytes(s, len) & (st->cap - 1);
+	for (; st->slots[j]; j = (j + 1) & (st->cap - 1)) {
+		if (strncmp(st->slots[j], s, len) == 0 &&
+		    st->slots[j][len] == '\0')
+			return st->slots[j];
+	}
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	st->slots[j] = copy;
+	st->count++;
+	return copy;
+}
+
+static bool same_number(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* Strings are interned, so pointer equality is string equality. */
+static bool same_workload(const struct profile_workload *a,
+			  const struct profile_workload *b)
+{
+	return a->name == b->name && a->model == b->model &&
+	       a->hardware == b->hardware && a->engine == b->engine &&
+	       same_number(a->params_b, b->params_b) &&
+	       same_number(a->active_params_b, b->active_params_b) &&
+	       same_number(a->gpu_memory_gib, b->gpu_memory_gib) &&
+	       a->architecture == b->architecture &&
+	       a->modality == b->modality &&
+	       a->input_tokens_assumed == b->input_tokens_assumed &&
+	       memcmp(&a->shape, &b->shape, sizeof a->shape) == 0;
+}
+
+long profile_add_workload(struct profile_set *set,
+			  const struct profile_workload *w)
+{
+	for (size_t i = 0; i < set->workload_count; i++)
+		if (same_workload(&set->workloads[i], w))
+			return (long)i;
+	if (set->workload_count == set->workload_cap) {
+		size_t cap = set->workload_cap ? set->workload_cap * 2 : 16;
+		void *p = realloc(set->workloads, cap * sizeof *set->workloads);
+		if (!p)
+			return -1;
+		set->workloads = p;
+		set->workload_cap = cap;
+	}
+	set->workloads[set->workload_count] = *w;
+	set->workloads[set->workload_count].run_count = 0;
+	return (long)set->workload_count++;
+}
+
+bool profile_add_run(struct profile_set *set, const struct profile_run *run)
+{
+	if (set->run_count == set->run_cap) {
+		size_t cap = set->run_cap ? set->run_cap * 2 : 256;
+		void *p = realloc(set->runs, cap * sizeof *set->runs);
+		if (!p)
+			return false;
+		set->runs = p;
+		set->run_cap = cap;
+	}
+	set->runs[set->run_count++] = *run;
+	set->workloads[run->workload].run_count++;
+	return true;
+}
+
+long profile_add_file(struct profile_set *set, const char *name)
+{
+	if (set->file_count == set->file_cap) {
+		size_t cap = set->file_cap ? set->file_cap * 2 : 8;
+		void *p = realloc(set->files, cap * sizeof *set->files);
+		if (!p)
+			return -1;
+		set->files = p;
+		set->file_cap = cap;
+	}
+	if (!(set->files[set->file_count] = strdup(name)))
+		return -1;
+	return (long)set->file_count++;
+}
+
+static enum profile_status worse(enum profile_status a, enum profile_status b)
+{
+	return a > b ? a : b;
+}
+
+static enum profile_status unreadable(const char *path, int err,
+				      struct diag_list *diags)
+{
+	diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+		 strerror(err));
+	return PROFILE_UNREADABLE;
+}
+
+static enum profile_status load_file(struct profile_set *set, const char *path,
+				     struct diag_list *diags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return unreadable(path, errno, diags);
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int err = errno;
+		close(fd);
+		return unreadable(path, err, diags);
+	}
+	/* Read whole: the loader needs the bytes to locate encoding errors,
+	 * which libyaml reports only as an offset. */
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
+	char *data = malloc(cap);
+	for (;;) {
+		if (!data) {
+			close(fd);
+			return PROFILE_NO_MEMORY;
+		}
+		ssize_t n = read(fd, data + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			free(data);
+			close(fd);
+			return unreadable(path, err, diags);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == cap) {
+			char *grown = realloc(data, cap * 2);
+			if (!grown)
+				free(data);
+			data = grown;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	enum profile_status status =
+		profile_load_buffer(set, path, data, len, diags);
+	free(data);
+	return status;
+}
+
+static bool is_profile_name(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(name + n - 4, ".yml") == 0);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Symbolic links may form cycles; a bound on depth ends any walk. */
+#define MAX_DIR_DEPTH 32
+
+struct walk {
+	struct profile_set *set;
+	struct diag_list *diags;
+	size_t files_found;
+};
+
+static enum profile_status walk_path(struct walk *w, const char *path,
+				     int depth, bool explicit);
+
+static enum profile_status walk_dir(struct walk *w, const char *path,
+				    int depth)
+{
+	if (depth > MAX_DIR_DEPTH) {
+		diag_add(w->diags, DIAG_ERROR, path, 0, 0,
+			 "directories nested deeper than %d levels "
+			 "(a symbolic link loop?)",
+			 MAX_DIR_DEPTH);
+		return PROFILE_BAD_DATA;
+	}
+	DIR *dir = opendir(path);
+	if (!dir)
+		return unreadable(path, errno, w->diags);
+	char **names = NULL;
+	size_t count = 0, cap = 0;
+	enum profile_status status = PROFILE_OK;
+	struct dirent *entry;
+	while ((entry = readdir(dir))) {
+		if (entry->d_name[0] == '.')
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 32;
+			char **grown = realloc(names, cap * sizeof *names);
+			if (!grown) {
+				status = PROFILE_NO_MEMORY;
+				break;
+			}
+			names = grown;
+		}
+		if (!(names[count] = strdup(entry->d_name))) {
+			status = PROFILE_NO_MEMORY;
+			break;
+		}
+		count++;
+	}
+	closedir(dir);
+	qsort(names, count, sizeof *names, compare_names);
+	size_t plen = strlen(path);
+	bool slash = plen > 0 && path[plen - 1] == '/';
+	for (size_t i = 0; i < count && status != PROFILE_NO_MEMORY; i++) {
+		size_t len = plen + 1 + strlen(names[i]) + 1;
+		char *child = malloc(len);
+		if (!child) {
+			status = PROFILE_NO_MEMORY;
+			break;
+		}
+		snprintf(child, len, "%s%s%s", path, slash ? "" : "/",
+			 names[i]);
+		status = worse(status, walk_path(w, child, depth + 1, false));
+		free(child);
+	}
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	return status;
+}
+
+static enum profile_status walk_path(struct walk *w, const char *path,
+				     int depth, bool explicit)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return unreadable(path, errno, w->diags);
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(w, path, depth);
+	/* A file named on the command line is read whatever its name; in a
+	 * directory only profile files are, so notes and scripts can live
+	 * beside them. */
+	if (!explicit && (!S_ISREG(st.st_mode) || !is_profile_name(path)))
+		return PROFILE_OK;
+	w->files_found++;
+	return load_file(w->set, path, w->diags);
+}
+
+enum profile_status profile_load_path(struct profile_set *set,
+				      const char *path,
+				      struct diag_list *diags)
+{
+	struct walk w = {set, diags, 0};
+	enum profile_status status = walk_path(&w, path, 0, true);
+	if (status == PROFILE_OK && w.files_found == 0) {
+		diag_add(diags, DIAG_ERROR, path, 0, 0,
+			 "no profile files in this directory "
+			 "(expected *.yaml or *.yml files)");
+		status = PROFILE_BAD_DATA;
+	}
+	return status;
+}
+
+const char *profile_arch_name(enum profile_arch arch)
+{
+	static const char *const names[] = {"", "dense", "moe", "ssm",
+					    "hybrid"};
+	return (unsigned)arch < sizeof names / sizeof *names ? names[arch] : "";
+}
+
+const char *profile_modality_name(enum profile_modality modality)
+{
+	static const char *const names[] = {"", "text", "image", "video",
+					    "audio"};
+	return (unsigned)modality < sizeof names / sizeof *names
+		       ? names[modality]
+		       : "";
+}

@@ -1,0 +1,123 @@
+/* The run set: profiling runs loaded from YAML profile files (schema v1, see
+ * energylens-profile(5)), grouped by workload. The loader knows nothing of
+ * the model; later stages only read this structure. */
+#ifndef ENERGYLENS_PROFILE_H
+#define ENERGYLENS_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+#define PROFILE_SCHEMA_VERSION 1
+
+enum profile_arch {
+	ARCH_UNSET = 0,
+	ARCH_DENSE,
+	ARCH_MOE,
+	ARCH_SSM,
+	ARCH_HYBRID,
+};
+
+enum profile_modality {
+	MODALITY_UNSET = 0,
+	MODALITY_TEXT,
+	MODALITY_IMAGE,
+	MODALITY_VIDEO,
+	MODALITY_AUDIO,
+};
+
+/* Optional model metadata; 0 means "not given". */
+struct profile_shape {
+	uint32_t layers;
+	uint32_t hidden_size;
+	uint32_t kv_elements;
+	uint32_t weight_bits;
+	uint32_t experts;
+	uint32_t experts_per_token;
+	uint32_t sliding_layers;
+	uint32_t sliding_window;
+};
+
+/* A workload: model + hardware + modality (+ free-text name). Strings point
+ * into the set's string store; NULL means "not given". Numbers are NaN when
+ * not given. Runs that override a workload key get a workload of their own,
+ * so every workload here is exactly what its runs were measured on. */
+struct profile_workload {
+	const char *name;
+	const char *model;
+	const char *hardware;
+	const char *engine;
+	double params_b;
+	double active_params_b;
+	double gpu_memory_gib;
+	enum profile_arch architecture;
+	enum profile_modality modality;
+	bool input_tokens_assumed;
+	struct profile_shape shape;
+	uint32_t run_count;
+};
+
+/* One profiling run. Measurements absent from the file are NaN.
+ *
+ * Memory: 4 x uint32 + 4 x uint32 + 10 doubles = 112 bytes on LP64, and the
+ * runs array grows by doubling, so one loaded run costs 112 bytes, at most
+ * 224 bytes right after a growth step. Nothing else is kept per run (no
+ * copy of the text, no per-run strings). */
+struct profile_run {
+	uint32_t workload; /* index into profile_set.workloads */
+	uint32_t file;	   /* index into profile_set.files */
+	uint32_t line;	   /* where the run's mapping starts, 1-based */
+	uint32_t col;
+	uint32_t tp, pp, dp;
+	uint32_t batch_size;
+	double input_tokens;
+	double vision_tokens;
+	double output_tokens;
+	double energy_total_j;
+	double energy_prefill_j;
+	double energy_decode_j;
+	double latency_e2e_s;
+	double latency_ttft_s;
+	double latency_tpot_ms;
+	double power_w;
+};
+
+struct profile_set {
+	struct profile_run *runs;
+	size_t run_count, run_cap;
+	struct profile_workload *workloads;
+	size_t workload_count, workload_cap;
+	char **files;
+	size_t file_count, file_cap;
+	struct profile_strings *strings; /* interned strings (opaque) */
+};
+
+enum profile_status {
+	PROFILE_OK = 0,
+	PROFILE_BAD_DATA,   /* at least one error was reported */
+	PROFILE_UNREADABLE, /* a path could not be opened or read */
+	PROFILE_NO_MEMORY,
+};
+
+void profile_set_init(struct profile_set *set);
+void profile_set_free(struct profile_set *set);
+
+/* Loads a file, or every *.yaml / *.yml file under a directory (recursively,
+ * in byte order of names, hidden entries skipped). Every problem found is
+ * added to diags; runs with an error are not added to the set. Returns the
+ * worst status met. */
+enum profile_status profile_load_path(struct profile_set *set,
+				      const char *path,
+				      struct diag_list *diags);
+
+/* Loads YAML held in memory; name is used in messages. */
+enum profile_status profile_load_buffer(struct profile_set *set,
+					const char *name, const char *data,
+					size_t len, struct diag_list *diags);
+
+const char *profile_arch_name(enum profile_arch arch);
+const char *profile_modality_name(enum profile_modality modality);
+
+#endif

@@ -1,0 +1,16 @@
+/* Between the run set (profile.c) and the parser (profile_load.c) only. */
+#ifndef ENERGYLENS_PROFILE_INTERNAL_H
+#define ENERGYLENS_PROFILE_INTERNAL_H
+
+#include "profile.h"
+
+/* Returns the set's one copy of s[0..len), or NULL when out of memory. */
+const char *profile_intern(struct profile_set *set, const char *s, size_t len);
+/* Returns the index of an identical workload, adding it if new; -1: out of
+ * memory. */
+long profile_add_workload(struct profile_set *set,
+			  const struct profile_workload *w);
+bool profile_add_run(struct profile_set *set, const struct profile_run *run);
+long profile_add_file(struct profile_set *set, const char *name);
+
+#endif

@@ -1,0 +1,1318 @@
+/* The profile parser: libyaml's event API driven by a recursive descent over
+ * schema v1. Events are pulled one at a time, so a file of a million runs is
+ * never held as a document tree; only the runs themselves are kept.
+ *
+ * Every problem is reported with its position and parsing goes on, so one
+ * pass lists them all; only a YAML syntax error (after which libyaml cannot
+ * continue) ends a file early. */
+#include "profile.h"
+#include "profile_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+/* Bounds on what a profile may ask of us. The schema nests four levels, so
+ * 32 leaves room for unknown keys of future versions while stopping a
+ * "[[[[..." file from costing unbounded work. Aliases are expanded by
+ * replaying recorded events; the caps keep a "billion laughs" file to a few
+ * thousand events. */
+#define MAX_NESTING 32
+#define MAX_ANCHORS 64
+#define MAX_ALIASES 64
+#define MAX_ANCHORED_EVENTS 4096
+#define MAX_REPLAYED_EVENTS 4096
+#define MAX_KEY 128
+
+enum ev_kind {
+	EV_STREAM_END,
+	EV_DOC_START,
+	EV_DOC_END,
+	EV_MAP_START,
+	EV_MAP_END,
+	EV_SEQ_START,
+	EV_SEQ_END,
+	EV_SCALAR,
+};
+
+/* An event as the grammar sees it; value stays valid until the next pull. */
+struct event {
+	enum ev_kind kind;
+	unsigned line, col; /* 1-based */
+	const char *value;  /* scalars: NUL-terminated */
+	size_t length;
+	bool plain; /* scalar written without quotes or block indicator */
+};
+
+struct recorded {
+	enum ev_kind kind;
+	unsigned line, col;
+	char *value;
+	size_t length;
+	bool plain;
+};
+
+struct anchor {
+	char *name;
+	struct recorded *events;
+	size_t count, cap;
+	bool complete;
+};
+
+struct recording {
+	size_t anchor;
+	int level;
+};
+
+struct loader {
+	yaml_parser_t parser;
+	yaml_event_t raw;
+	bool raw_live;
+	struct profile_set *set;
+	struct diag_list *diags;
+	const char *name;
+	uint32_t file;
+	const unsigned char *data;
+	size_t len;
+	struct anchor anchors[MAX_ANCHORS];
+	size_t anchor_count;
+	struct recording recordings[MAX_NESTING + 2];
+	size_t recording_count;
+	bool replaying;
+	size_t replay_anchor, replay_pos;
+	size_t aliases, anchored_events, replayed_events;
+	int depth;
+	bool fatal;	     /* stop reading this file */
+	bool out_of_memory;
+	int file_version;   /* from the first document; 0 = not given */
+};
+
+/* ---- reporting ---------------------------------------------------------- */
+
+static void error_at(struct loader *L, unsigned line, unsigned col,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void warning_at(struct loader *L, unsigned line, unsigned col,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void report(struct loader *L, enum diag_severity sev, unsigned line,
+		   unsigned col, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	diag_add(L->diags, sev, L->name, line, col, "%s", msg);
+}
+
+static void error_at(struct loader *L, unsigned line, unsigned col,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(L, DIAG_ERROR, line, col, fmt, ap);
+	va_end(ap);
+}
+
+static void warning_at(struct loader *L, unsigned line, unsigned col,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(L, DIAG_WARNING, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/* Quotes a scalar for a message: at most 40 characters, control bytes shown
+ * as escapes, so a hostile value cannot garble the terminal. */
+static const char *show(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i == 40) {
+			o += (size_t)snprintf(buf + o, size - o, "...");
+			break;
+		}
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Converts a byte offset to a 1-based line and a 1-based column counted in
+ * characters, as libyaml counts its marks. */
+static void locate_offset(const struct loader *L, size_t offset,
+			  unsigned *line, unsigned *col)
+{
+	unsigned l = 1, c = 1;
+	for (size_t i = 0; i < offset && i < L->len; i++) {
+		if (L->data[i] == '\n') {
+			l++;
+			c = 1;
+		} else if ((L->data[i] & 0xc0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+static void report_reader_error(struct loader *L)
+{
+	const yaml_parser_t *p = &L->parser;
+	unsigned line, col;
+	locate_offset(L, p->problem_offset, &line, &col);
+	int value = p->problem_value;
+	const char *problem = p->problem ? p->problem : "unreadable input";
+	if (strstr(problem, "control characters") && value == 0)
+		error_at(L, line, col, "NUL byte (expected text)");
+	else if (strstr(problem, "control characters"))
+		error_at(L, line, col,
+			 "control character U+%04X (expected printable text)",
+			 (unsigned)value);
+	else if (strstr(problem, "UTF-8") || strstr(problem, "Unicode"))
+		error_at(L, line, col,
+			 "invalid UTF-8: %s, byte 0x%02X (expected UTF-8 text)",
+			 problem, (unsigned)value & 0xff);
+	else
+		error_at(L, line, col, "%s (expected UTF-8 text)", problem);
+}
+
+/* libyaml says "found character that cannot start any token" for a tab in
+ * indentation; name the tab instead. Returns whether the line at the mark
+ * is indented with a tab, and where the tab is. */
+static bool tab_indent(const struct loader *L, unsigned line0, unsigned *col)
+{
+	size_t i = 0;
+	for (unsigned l = 0; l < line0 && i < L->len; i++)
+		if (L->data[i] == '\n')
+			l++;
+	for (unsigned c = 1; i < L->len; i++, c++) {
+		if (L->data[i] == '\t') {
+			*col = c;
+			return true;
+		}
+		if (L->data[i] != ' ' && L->data[i] != '-')
+			return false;
+	}
+	return false;
+}
+
+static void report_syntax_error(struct loader *L)
+{
+	const yaml_parser_t *p = &L->parser;
+	if (p->error == YAML_MEMORY_ERROR) {
+		L->out_of_memory = true;
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		report_reader_error(L);
+		return;
+	}
+	unsigned line = (unsigned)p->problem_mark.line + 1;
+	unsigned col = (unsigned)p->problem_mark.column + 1;
+	unsigned tab_col;
+	if (tab_indent(L, (unsigned)p->problem_mark.line, &tab_col)) {
+		error_at(L, line, tab_col,
+			 "tab character in indentation "
+			 "(expected spaces: YAML forbids tabs there)");
+		return;
+	}
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+	const char *context = p->context ? p->context : "";
+	if (p->context && strstr(problem, "end of stream"))
+		error_at(L, line, col,
+			 "unterminated construct: %s %s, opened at %u:%u "
+			 "(expected it closed before the end of the file)",
+			 problem, context, (unsigned)p->context_mark.line + 1,
+			 (unsigned)p->context_mark.column + 1);
+	else if (p->context)
+		error_at(L, line, col,
+			 "YAML syntax error: %s %s, opened at %u:%u "
+			 "(expected valid YAML)",
+			 problem, context, (unsigned)p->context_mark.line + 1,
+			 (unsigned)p->context_mark.column + 1);
+	else
+		error_at(L, line, col, "YAML syntax error: %s (expected valid YAML)",
+			 problem);
+}
+
+static void fatal_at(struct loader *L, unsigned line, unsigned col,
+		     const char *what)
+{
+	error_at(L, line, col, "%s", what);
+	L->fatal = true;
+}
+
+/* ---- anchors and aliases ------------------------------------------------ */
+
+static void free_anchor(struct anchor *a)
+{
+	for (size_t i = 0; i < a->count; i++)
+		free(a->events[i].value);
+	free(a->events);
+	free(a->name);
+	memset(a, 0, sizeof *a);
+}
+
+static bool anchor_append(struct loader *L, struct anchor *a,
+			  const struct event *ev)
+{
+	if (++L->anchored_events > MAX_ANCHORED_EVENTS) {
+		fatal_at(L, ev->line, ev->col,
+			 "anchored content too large (expected at most "
+			 "4096 YAML nodes under anchors per file)");
+		return false;
+	}
+	if (a->count == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 8;
+		struct recorded *p = realloc(a->events, cap * sizeof *p);
+		if (!p) {
+			L->out_of_memory = L->fatal = true;
+			return false;
+		}
+		a->events = p;
+		a->cap = cap;
+	}
+	struct recorded *r = &a->events[a->count];
+	*r = (struct recorded){ev->kind, ev->line, ev->col, NULL, 0, ev->plain};
+	if (ev->kind == EV_SCALAR) {
+		if (!(r->value = malloc(ev->length + 1))) {
+			L->out_of_memory = L->fatal = true;
+			return false;
+		}
+		memcpy(r->value, ev->value, ev->length);
+		r->value[ev->length] = '\0';
+		r->length = ev->length;
+	}
+	a->count++;
+	return true;
+}
+
+static int level_change(enum ev_kind kind)
+{
+	if (kind == EV_MAP_START || kind == EV_SEQ_START)
+		return 1;
+	if (kind == EV_MAP_END || kind == EV_SEQ_END)
+		return -1;
+	return 0;
+}
+
+/* Appends ev to every anchor being recorded, and closes the innermost ones
+ * whose node ends with it. */
+static bool record(struct loader *L, const struct event *ev)
+{
+	for (size_t i = 0; i < L->recording_count; i++) {
+		struct recording *r = &L->recordings[i];
+		if (!anchor_append(L, &L->anchors[r->anchor], ev))
+			return false;
+		r->level += level_change(ev->kind);
+	}
+	while (L->recording_count &&
+	       L->recordings[L->recording_count - 1].level == 0) {
+		L->recording_count--;
+		L->anchors[L->recordings[L->recording_count].anchor].complete =
+			true;
+	}
+	return true;
+}
+
+static bool begin_anchor(struct loader *L, const char *name,
+			 const struct event *ev)
+{
+	if (L->anchor_count == MAX_ANCHORS ||
+	    L->recording_count == MAX_NESTING + 2) {
+		fatal_at(L, ev->line, ev->col,
+			 "too many anchors (expected at most 64 per file)");
+		return false;
+	}
+	struct anchor *a = &L->anchors[L->anchor_count];
+	if (!(a->name = strdup(name))) {
+		L->out_of_memory = L->fatal = true;
+		return false;
+	}
+	L->anchor_count++;
+	L->recordings[L->recording_count++] =
+		(struct recording){L->anchor_count - 1, 0};
+	return record(L, ev) || (L->recording_count--, false);
+}
+
+static bool begin_replay(struct loader *L, const char *name,
+			 const yaml_mark_t *mark)
+{
+	unsigned line = (unsigned)mark->line + 1, col = (unsigned)mark->column + 1;
+	if (++L->aliases > MAX_ALIASES) {
+		fatal_at(L, line, col,
+			 "too many aliases (expected at most 64 per file)");
+		return false;
+	}
+	/* A later anchor of the same name replaces an earlier one. */
+	for (size_t i = L->anchor_count; i-- > 0;) {
+		struct anchor *a = &L->anchors[i];
+		if (strcmp(a->name, name) != 0)
+			continue;
+		if (!a->complete) {
+			fatal_at(L, line, col,
+				 "alias used inside its own anchor "
+				 "(expected an alias to a complete node)");
+			return false;
+		}
+		L->replayed_events += a->count;
+		if (L->replayed_events > MAX_REPLAYED_EVENTS) {
+			fatal_at(L, line, col,
+				 "aliases expand to too much content "
+				 "(expected at most 4096 YAML nodes per file)");
+			return false;
+		}
+		L->replaying = true;
+		L->replay_anchor = i;
+		L->replay_pos = 0;
+		return true;
+	}
+	char buf[64];
+	error_at(L, line, col, "unknown alias '*%s' (expected an anchor defined "
+			       "before it with '&%s')",
+		 show(name, strlen(name), buf, sizeof buf),
+		 show(name, strlen(name), buf, sizeof buf));
+	L->fatal = true;
+	return false;
+}
+
+/* ---- pulling events ----------------------------------------------------- */
+
+static bool from_replay(struct loader *L, struct event *ev)
+{
+	struct anchor *a = &L->anchors[L->replay_anchor];
+	if (L->replay_pos == a->count) {
+		L->replaying = false;
+		return false;
+	}
+	const struct recorded *r = &a->events[L->replay_pos++];
+	*ev = (struct event){r->kind, r->line, r->col, r->value, r->length,
+			     r->plain};
+	return true;
+}
+
+/* Converts the raw libyaml event; returns false for events the grammar does
+ * not see (stream start) and sets *anchor for anchored nodes. */
+static bool convert(const yaml_event_t *raw, struct event *ev,
+		    const char **anchor)
+{
+	*anchor = NULL;
+	ev->line = (unsigned)raw->start_mark.line + 1;
+	ev->col = (unsigned)raw->start_mark.column + 1;
+	ev->value = NULL;
+	ev->length = 0;
+	ev->plain = false;
+	switch (raw->type) {
+	case YAML_STREAM_END_EVENT:
+		ev->kind = EV_STREAM_END;
+		return true;
+	case YAML_DOCUMENT_START_EVENT:
+		ev->kind = EV_DOC_START;
+		return true;
+	case YAML_DOCUMENT_END_EVENT:
+		ev->kind = EV_DOC_END;
+		return true;
+	case YAML_MAPPING_START_EVENT:
+		ev->kind = EV_MAP_START;
+		*anchor = (const char *)raw->data.mapping_start.anchor;
+		return true;
+	case YAML_MAPPING_END_EVENT:
+		ev->kind = EV_MAP_END;
+		return true;
+	case YAML_SEQUENCE_START_EVENT:
+		ev->kind = EV_SEQ_START;
+		*anchor = (const char *)raw->data.sequence_start.anchor;
+		return true;
+	case YAML_SEQUENCE_END_EVENT:
+		ev->kind = EV_SEQ_END;
+		return true;
+	case YAML_SCALAR_EVENT:
+		ev->kind = EV_SCALAR;
+		ev->value = (const char *)raw->data.scalar.value;
+		ev->length = raw->data.scalar.length;
+		ev->plain = raw->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		*anchor = (const char *)raw->data.scalar.anchor;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool pull_raw(struct loader *L, struct event *ev, const char **anchor)
+{
+	for (;;) {
+		if (L->replaying && from_replay(L, ev)) {
+			*anchor = NULL;
+			return true;
+		}
+		if (L->raw_live) {
+			yaml_event_delete(&L->raw);
+			L->raw_live = false;
+		}
+		if (!yaml_parser_parse(&L->parser, &L->raw)) {
+			report_syntax_error(L);
+			L->fatal = true;
+			return false;
+		}
+		L->raw_live = true;
+		if (L->raw.type == YAML_ALIAS_EVENT) {
+			if (!begin_replay(L, (const char *)L->raw.data.alias.anchor,
+					  &L->raw.start_mark))
+				return false;
+			continue;
+		}
+		if (convert(&L->raw, ev, anchor))
+			return true;
+	}
+}
+
+/* The one way the grammar reads input. Returns false when the file cannot
+ * be read further (the reason has been reported). */
+static bool pull(struct loader *L, struct event *ev)
+{
+	const char *anchor;
+	if (L->fatal || !pull_raw(L, ev, &anchor))
+		return false;
+	L->depth += level_change(ev->kind);
+	if (L->depth > MAX_NESTING) {
+		fatal_at(L, ev->line, ev->col,
+			 "nesting too deep (expected at most 32 levels of "
+			 "mappings and sequences)");
+		return false;
+	}
+	if (!record(L, ev))
+		return false;
+	if (anchor && !begin_anchor(L, anchor, ev))
+		return false;
+	return true;
+}
+
+/* Consumes the rest of a node whose first event was just pulled. */
+static bool skip_node(struct loader *L, const struct event *first)
+{
+	int level = level_change(first->kind);
+	struct event ev;
+	while (level > 0) {
+		if (!pull(L, &ev))
+			return false;
+		level += level_change(ev.kind);
+	}
+	return true;
+}
+
+static const char *node_kind(const struct event *ev)
+{
+	switch (ev->kind) {
+	case EV_MAP_START:
+		return "a mapping";
+	case EV_SEQ_START:
+		return "a sequence";
+	case EV_SCALAR:
+		return ev->plain ? "a scalar" : "a quoted string";
+	default:
+		return "nothing";
+	}
+}
+
+static bool is_null(const struct event *ev)
+{
+	return ev->kind == EV_SCALAR && ev->plain &&
+	       (ev->length == 0 || strcmp(ev->value, "~") == 0 ||
+		strcmp(ev->value, "null") == 0 || strcmp(ev->value, "Null") == 0 ||
+		strcmp(ev->value, "NULL") == 0);
+}
+
+/* ---- fields of schema v1 ------------------------------------------------ */
+
+enum field_type {
+	T_GROUP, /* a nested mapping: shape, energy, latency */
+	T_STR,
+	T_NUM,	  /* finite, >= 0 */
+	T_POSNUM, /* finite, > 0 */
+	T_COUNT,  /* integer >= 1 */
+	T_UINT,	  /* integer >= 0 */
+	T_BOOL,
+	T_ARCH,
+	T_MODALITY,
+};
+
+enum field_group { G_TOP, G_SHAPE, G_ENERGY, G_LATENCY };
+
+/* What a run or the workload: section says, before the two are merged.
+ * Every key of the schema may appear at either level. */
+struct record {
+	struct profile_run run;
+	struct profile_workload wl;
+	uint64_t set;	  /* one bit per field, by index in fields[] */
+	uint64_t present; /* keys written, valid or not */
+	unsigned line, col;
+	bool bad; /* an error was reported inside */
+};
+
+struct field {
+	const char *key;
+	const char *name; /* as shown in messages */
+	enum field_group group;
+	enum field_group opens; /* T_GROUP: the group it opens */
+	enum field_type type;
+	size_t offset;
+	size_t size;
+};
+
+#define RUN(m) offsetof(struct record, run.m), sizeof(((struct record *)0)->run.m)
+#define WL(m) offsetof(struct record, wl.m), sizeof(((struct record *)0)->wl.m)
+
+static const struct field fields[] = {
+	{"name", "name", G_TOP, G_TOP, T_STR, WL(name)},
+	{"model", "model", G_TOP, G_TOP, T_STR, WL(model)},
+	{"params_b", "params_b", G_TOP, G_TOP, T_POSNUM, WL(params_b)},
+	{"active_params_b", "active_params_b", G_TOP, G_TOP, T_POSNUM,
+	 WL(active_params_b)},
+	{"architecture", "architecture", G_TOP, G_TOP, T_ARCH, WL(architecture)},
+	{"modality", "modality", G_TOP, G_TOP, T_MODALITY, WL(modality)},
+	{"hardware", "hardware", G_TOP, G_TOP, T_STR, WL(hardware)},
+	{"gpu_memory_gib", "gpu_memory_gib", G_TOP, G_TOP, T_POSNUM,
+	 WL(gpu_memory_gib)},
+	{"engine", "engine", G_TOP, G_TOP, T_STR, WL(engine)},
+	{"input_tokens_assumed", "input_tokens_assumed", G_TOP, G_TOP, T_BOOL,
+	 WL(input_tokens_assumed)},
+	{"shape", "shape", G_TOP, G_SHAPE, T_GROUP, 0, 0},
+	{"layers", "shape.layers", G_SHAPE, G_TOP, T_UINT, WL(shape.layers)},
+	{"hidden_size", "shape.hidden_size", G_SHAPE, G_TOP, T_UINT,
+	 WL(shape.hidden_size)},
+	{"kv_elements", "shape.kv_elements", G_SHAPE, G_TOP, T_UINT,
+	 WL(shape.kv_elements)},
+	{"weight_bits", "shape.weight_bits", G_SHAPE, G_TOP, T_COUNT,
+	 WL(shape.weight_bits)},
+	{"experts", "shape.experts", G_SHAPE, G_TOP, T_UINT, WL(shape.experts)},
+	{"experts_per_token", "shape.experts_per_token", G_SHAPE, G_TOP, T_UINT,
+	 WL(shape.experts_per_token)},
+	{"sliding_layers", "shape.sliding_layers", G_SHAPE, G_TOP, T_UINT,
+	 WL(shape.sliding_layers)},
+	{"sliding_window", "shape.sliding_window", G_SHAPE, G_TOP, T_UINT,
+	 WL(shape.sliding_window)},
+	{"tp", "tp", G_TOP, G_TOP, T_COUNT, RUN(tp)},
+	{"pp", "pp", G_TOP, G_TOP, T_COUNT, RUN(pp)},
+	{"dp", "dp", G_TOP, G_TOP, T_COUNT, RUN(dp)},
+	{"batch_size", "batch_size", G_TOP, G_TOP, T_COUNT, RUN(batch_size)},
+	{"input_tokens", "input_tokens", G_TOP, G_TOP, T_NUM, RUN(input_tokens)},
+	{"vision_tokens", "vision_tokens", G_TOP, G_TOP, T_NUM,
+	 RUN(vision_tokens)},
+	{"output_tokens", "output_tokens", G_TOP, G_TOP, T_POSNUM,
+	 RUN(output_tokens)},
+	{"energy", "energy", G_TOP, G_ENERGY, T_GROUP, 0, 0},
+	{"total_j", "energy.total_j", G_ENERGY, G_TOP, T_NUM, RUN(energy_total_j)},
+	{"prefill_j", "energy.prefill_j", G_ENERGY, G_TOP, T_NUM,
+	 RUN(energy_prefill_j)},
+	{"decode_j", "energy.decode_j", G_ENERGY, G_TOP, T_NUM,
+	 RUN(energy_decode_j)},
+	{"latency", "latency", G_TOP, G_LATENCY, T_GROUP, 0, 0},
+	{"e2e_s", "latency.e2e_s", G_LATENCY, G_TOP, T_NUM, RUN(latency_e2e_s)},
+	{"ttft_s", "latency.ttft_s", G_LATENCY, G_TOP, T_NUM, RUN(latency_ttft_s)},
+	{"tpot_ms", "latency.tpot_ms", G_LATENCY, G_TOP, T_NUM,
+	 RUN(latency_tpot_ms)},
+	{"power_w", "power_w", G_TOP, G_TOP, T_NUM, RUN(power_w)},
+};
+
+#define FIELD_COUNT (sizeof fields / sizeof *fields)
+_Static_assert(FIELD_COUNT <= 64, "record.set has one bit per field");
+
+enum {
+	F_TP = 19,
+	F_PP,
+	F_DP,
+	F_BATCH,
+	F_INPUT,
+	F_VISION,
+	F_OUTPUT,
+	F_ENERGY,
+	F_TOTAL,
+	F_PREFILL,
+	F_DECODE,
+	F_FIRST_RUN_FIELD = F_TP,
+};
+#define BIT(i) ((uint64_t)1 << (i))
+#define WORKLOAD_BITS (BIT(F_FIRST_RUN_FIELD) - 1)
+
+static const char *expectation(enum field_type type)
+{
+	switch (type) {
+	case T_GROUP:
+		return "a mapping";
+	case T_STR:
+		return "a string";
+	case T_NUM:
+		return "a number >= 0";
+	case T_POSNUM:
+		return "a number > 0";
+	case T_COUNT:
+		return "a positive integer";
+	case T_UINT:
+		return "an integer >= 0";
+	case T_BOOL:
+		return "true or false";
+	case T_ARCH:
+		return "dense, moe, ssm or hybrid";
+	case T_MODALITY:
+		return "text, image, video or audio";
+	}
+	return "";
+}
+
+static const struct field *find_field(enum field_group group, const char *key)
+{
+	for (size_t i = 0; i < FIELD_COUNT; i++)
+		if (fields[i].group == group && strcmp(fields[i].key, key) == 0)
+			return &fields[i];
+	return NULL;
+}
+
+/* ---- scalar values ------------------------------------------------------ */
+
+enum number_status { NUM_OK, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE };
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool names_non_finite(const char *s)
+{
+	if (*s == '+' || *s == '-')
+		s++;
+	if (*s == '.')
+		s++;
+	return strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0 ||
+	       strcasecmp(s, "nan") == 0;
+}
+
+/* Decimal numbers only: strtod would also take hex floats, "nan" and
+ * "infinity", which a measurement file has no business holding. */
+static enum number_status parse_number(const char *s, double *out)
+{
+	const char *p = s;
+	if (names_non_finite(s))
+		return NUM_NONFINITE;
+	if (*p == '+' || *p == '-')
+		p++;
+	size_t digits = 0;
+	while (is_digit(*p))
+		p++, digits++;
+	if (*p == '.')
+		for (p++; is_digit(*p); p++)
+			digits++;
+	if (digits == 0)
+		return NUM_SYNTAX;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!is_digit(*p))
+			return NUM_SYNTAX;
+		while (is_digit(*p))
+			p++;
+	}
+	if (*p != '\0')
+		return NUM_SYNTAX;
+	errno = 0;
+	double v = strtod(s, NULL);
+	if (errno == ERANGE && isinf(v))
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
+}
+
+/* Checks a number against its field's type; reports and returns false. */
+static bool check_number(struct loader *L, const struct field *f,
+			 const struct event *ev, double v)
+{
+	const char *what = NULL;
+	if (v < 0)
+		what = "is negative";
+	else if (v == 0 && (f->type == T_POSNUM || f->type == T_COUNT))
+		what = "is zero";
+	else if ((f->type == T_COUNT || f->type == T_UINT) && v != floor(v))
+		what = "is fractional";
+	else if ((f->type == T_COUNT || f->type == T_UINT) && v > 2147483647.0)
+		what = "is too large";
+	if (!what)
+		return true;
+	char buf[64];
+	error_at(L, ev->line, ev->col, "%s %s: %s (expected %s)", f->name, what,
+		 show(ev->value, ev->length, buf, sizeof buf),
+		 expectation(f->type));
+	return false;
+}
+
+static bool parse_numeric(struct loader *L, const struct field *f,
+			  const struct event *ev, void *dst)
+{
+	char buf[64];
+	double v = 0;
+	enum number_status st =
+		ev->plain ? parse_number(ev->value, &v) : NUM_SYNTAX;
+	if (st == NUM_NONFINITE || st == NUM_RANGE) {
+		error_at(L, ev->line, ev->col, "%s is %s: %s (expected %s)",
+			 f->name,
+			 st == NUM_RANGE ? "out of range" : "not a finite number",
+			 show(ev->value, ev->length, buf, sizeof buf),
+			 expectation(f->type));
+		return false;
+	}
+	if (st == NUM_SYNTAX) {
+		error_at(L, ev->line, ev->col, "%s is not a number: %s%s%s (expected %s)",
+			 f->name, ev->plain ? "" : "\"",
+			 show(ev->value, ev->length, buf, sizeof buf),
+			 ev->plain ? "" : "\"", expectation(f->type));
+		return false;
+	}
+	if (!check_number(L, f, ev, v))
+		return false;
+	if (f->type == T_COUNT || f->type == T_UINT)
+		*(uint32_t *)dst = (uint32_t)v;
+	else
+		*(double *)dst = v;
+	return true;
+}
+
+static int word_index(const char *value, const char *const *words, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (strcmp(value, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+static bool parse_word(struct loader *L, const struct field *f,
+		       const struct event *ev, void *dst)
+{
+	static const char *const bools[] = {"false", "False", "FALSE",
+					    "true",  "True",  "TRUE"};
+	static const char *const archs[] = {"dense", "moe", "ssm", "hybrid"};
+	static const char *const modalities[] = {"text", "image", "video",
+						 "audio"};
+	int i;
+	if (f->type == T_BOOL) {
+		i = ev->plain ? word_index(ev->value, bools, 6) : -1;
+		if (i >= 0)
+			*(bool *)dst = i >= 3;
+	} else if (f->type == T_ARCH) {
+		i = word_index(ev->value, archs, 4);
+		if (i >= 0)
+			*(enum profile_arch *)dst = (enum profile_arch)(i + 1);
+	} else {
+		i = word_index(ev->value, modalities, 4);
+		if (i >= 0)
+			*(enum profile_modality *)dst =
+				(enum profile_modality)(i + 1);
+	}
+	if (i >= 0)
+		return true;
+	char buf[64];
+	error_at(L, ev->line, ev->col, "%s is not valid: %s (expected %s)",
+		 f->name, show(ev->value, ev->length, buf, sizeof buf),
+		 expectation(f->type));
+	return false;
+}
+
+/* Reads the value of field f (its first event is ev) into rec. */
+static bool parse_value(struct loader *L, struct record *rec,
+			const struct field *f, const struct event *ev)
+{
+	void *dst = (char *)rec + f->offset;
+	if (ev->kind != EV_SCALAR || f->type == T_GROUP) {
+		error_at(L, ev->line, ev->col, "%s is %s (expected %s)", f->name,
+			 node_kind(ev), expectation(f->type));
+		skip_node(L, ev);
+		return false;
+	}
+	if (is_null(ev)) {
+		error_at(L, ev->line, ev->col, "%s has no value (expected %s)",
+			 f->name, expectation(f->type));
+		return false;
+	}
+	switch (f->type) {
+	case T_STR: {
+		const char *s = profile_intern(L->set, ev->value, ev->length);
+		if (!s)
+			L->out_of_memory = L->fatal = true;
+		*(const char **)dst = s;
+		return s != NULL;
+	}
+	case T_BOOL:
+	case T_ARCH:
+	case T_MODALITY:
+		return parse_word(L, f, ev, dst);
+	default:
+		return parse_numeric(L, f, ev, dst);
+	}
+}
+
+/* ---- mappings ----------------------------------------------------------- */
+
+/* Keys seen in one mapping, to report duplicates with the first place. */
+struct seen {
+	struct {
+		char key[MAX_KEY];
+		unsigned line, col;
+	} keys[64];
+	size_t count;
+};
+
+static bool duplicate(struct loader *L, struct seen *seen,
+		      const struct event *key)
+{
+	for (size_t i = 0; i < seen->count; i++) {
+		if (strncmp(seen->keys[i].key, key->value, MAX_KEY - 1) != 0)
+			continue;
+		char buf[64];
+		error_at(L, key->line, key->col,
+			 "duplicate key '%s', first at %u:%u "
+			 "(expected each key once in a mapping)",
+			 show(key->value, key->length, buf, sizeof buf),
+			 seen->keys[i].line, seen->keys[i].col);
+		return true;
+	}
+	if (seen->count < sizeof seen->keys / sizeof *seen->keys) {
+		snprintf(seen->keys[seen->count].key, MAX_KEY, "%s", key->value);
+		seen->keys[seen->count].line = key->line;
+		seen->keys[seen->count].col = key->col;
+		seen->count++;
+	}
+	return false;
+}
+
+/* Pulls the next key of a mapping into key (a copy, since the value pull
+ * invalidates the event). Returns 1 for a key, 0 at the end of the
+ * mapping, -1 when the file cannot be read further. Non-scalar keys are
+ * reported and skipped together with their value. */
+static int next_key(struct loader *L, struct event *key, char *copy)
+{
+	for (;;) {
+		if (!pull(L, key))
+			return -1;
+		if (key->kind == EV_MAP_END)
+			return 0;
+		if (key->kind == EV_SCALAR) {
+			snprintf(copy, MAX_KEY, "%s", key->value);
+			key->value = copy;
+			key->length = strlen(copy);
+			return 1;
+		}
+		error_at(L, key->line, key->col,
+			 "a key is %s (expected a plain word as key)",
+			 node_kind(key));
+		struct event value;
+		if (!skip_node(L, key) || !pull(L, &value) ||
+		    !skip_node(L, &value))
+			return -1;
+	}
+}
+
+static bool skip_value(struct loader *L)
+{
+	struct event value;
+	return pull(L, &value) && skip_node(L, &value);
+}
+
+/* Parses the mapping whose start was just pulled into rec: the workload:
+ * section, a run, or a nested group of either. */
+static bool parse_record(struct loader *L, struct record *rec,
+			 enum field_group group, const char *where)
+{
+	struct seen seen = {.count = 0};
+	struct event key, value;
+	char copy[MAX_KEY];
+	int more;
+	while ((more = next_key(L, &key, copy)) == 1) {
+		const struct field *f = find_field(group, copy);
+		bool dup = duplicate(L, &seen, &key);
+		if (!f && !dup) {
+			char buf[64];
+			warning_at(L, key.line, key.col,
+				   "unknown key '%s' in %s (ignored)",
+				   show(key.value, key.length, buf, sizeof buf),
+				   where);
+		}
+		if (!f || dup) {
+			rec->bad |= dup;
+			if (!skip_value(L))
+				return false;
+			continue;
+		}
+		rec->present |= BIT(f - fields);
+		if (!pull(L, &value))
+			return false;
+		if (f->type == T_GROUP && value.kind == EV_MAP_START) {
+			if (!parse_record(L, rec, f->opens, f->name))
+				return false;
+		} else if (!parse_value(L, rec, f, &value)) {
+			rec->bad = true;
+			if (L->fatal)
+				return false;
+			continue;
+		}
+		rec->set |= BIT(f - fields);
+	}
+	return more == 0;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+struct document {
+	unsigned line, col;
+	int version; /* 0: not given */
+	struct record workload;
+	bool workload_seen;
+	long workload_index; /* the workload: section interned; -1: not yet */
+	struct record *pending; /* runs met before workload: */
+	size_t pending_count, pending_cap;
+	size_t runs;
+};
+
+static void record_init(struct record *rec, const struct event *at)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->run.input_tokens = rec->run.vision_tokens = NAN;
+	rec->run.output_tokens = NAN;
+	rec->run.energy_total_j = rec->run.energy_prefill_j = NAN;
+	rec->run.energy_decode_j = NAN;
+	rec->run.latency_e2e_s = rec->run.latency_ttft_s = NAN;
+	rec->run.latency_tpot_ms = rec->run.power_w = NAN;
+	rec->wl.params_b = rec->wl.active_params_b = NAN;
+	rec->wl.gpu_memory_gib = NAN;
+	rec->line = at->line;
+	rec->col = at->col;
+}
+
+/* Copies into dst every field that src sets. */
+static void overlay(struct record *dst, const struct record *src)
+{
+	for (size_t i = 0; i < FIELD_COUNT; i++) {
+		if (!(src->set & BIT(i)) || fields[i].type == T_GROUP)
+			continue;
+		memcpy((char *)dst + fields[i].offset,
+		       (const char *)src + fields[i].offset, fields[i].size);
+	}
+	dst->set |= src->set;
+	dst->present |= src->present;
+}
+
+/* A key that was written but invalid has been reported already; saying
+ * again that it is missing would only be noise. */
+static bool reported_invalid(const struct record *rec, uint64_t bits)
+{
+	return (rec->present & ~rec->set & bits) != 0;
+}
+
+static bool require(struct loader *L, const struct record *rec, int field,
+		    const char *meaning)
+{
+	if (rec->set & BIT(field))
+		return true;
+	if (reported_invalid(rec, BIT(field)))
+		return false;
+	error_at(L, rec->line, rec->col,
+		 "run has no %s (expected %s: %s, in the run or under workload:)",
+		 fields[field].name, expectation(fields[field].type), meaning);
+	return false;
+}
+
+static bool complete_energy(struct loader *L, struct record *m)
+{
+	struct profile_run *r = &m->run;
+	bool total = m->set & BIT(F_TOTAL);
+	bool parts = (m->set & BIT(F_PREFILL)) && (m->set & BIT(F_DECODE));
+	uint64_t energy_bits =
+		BIT(F_ENERGY) | BIT(F_TOTAL) | BIT(F_PREFILL) | BIT(F_DECODE);
+	if (!total && !parts && reported_invalid(m, energy_bits))
+		return false;
+	if (!total && !parts) {
+		error_at(L, m->line, m->col,
+			 "run has no energy (expected energy.total_j, or both "
+			 "energy.prefill_j and energy.decode_j, in joules per "
+			 "request)");
+		return false;
+	}
+	double sum = r->energy_prefill_j + r->energy_decode_j;
+	if (!total)
+		r->energy_total_j = sum;
+	else if (parts && fabs(r->energy_total_j - sum) > 0.01 * r->energy_total_j)
+		warning_at(L, m->line, m->col,
+			   "energy.total_j %g differs from prefill_j + decode_j "
+			   "= %g by more than 1%% (expected their sum)",
+			   r->energy_total_j, sum);
+	return true;
+}
+
+static long workload_of(struct loader *L, struct document *doc,
+			const struct record *merged, const struct record *run)
+{
+	if (!(run->set & WORKLOAD_BITS) && doc->workload_index >= 0)
+		return doc->workload_index;
+	long index = profile_add_workload(L->set, &merged->wl);
+	if (index < 0)
+		L->out_of_memory = L->fatal = true;
+	else if (!(run->set & WORKLOAD_BITS))
+		doc->workload_index = index;
+	return index;
+}
+
+/* Merges a run over the workload: section, checks it and adds it. */
+static void resolve_run(struct loader *L, struct document *doc,
+			struct record *run)
+{
+	struct record m;
+	record_init(&m, &(struct event){.line = run->line, .col = run->col});
+	overlay(&m, &doc->workload);
+	overlay(&m, run);
+	bool ok = require(L, &m, F_TP, "tensor-parallel degree");
+	ok &= require(L, &m, F_PP, "pipeline-parallel degree");
+	ok &= require(L, &m, F_BATCH, "concurrent requests");
+	ok &= require(L, &m, F_OUTPUT, "output tokens per request");
+	ok &= complete_energy(L, &m);
+	if (!ok || run->bad || doc->workload.bad)
+		return;
+	if (!(m.set & BIT(F_DP)))
+		m.run.dp = 1;
+	if (!(m.set & BIT(F_VISION)))
+		m.run.vision_tokens = 0;
+	long w = workload_of(L, doc, &m, run);
+	if (w < 0)
+		return;
+	m.run.workload = (uint32_t)w;
+	m.run.file = L->file;
+	m.run.line = run->line;
+	m.run.col = run->col;
+	if (!profile_add_run(L->set, &m.run))
+		L->out_of_memory = L->fatal = true;
+}
+
+static bool hold_run(struct loader *L, struct document *doc,
+		     const struct record *run)
+{
+	if (doc->pending_count == doc->pending_cap) {
+		size_t cap = doc->pending_cap ? doc->pending_cap * 2 : 16;
+		struct record *p = realloc(doc->pending, cap * sizeof *p);
+		if (!p) {
+			L->out_of_memory = L->fatal = true;
+			return false;
+		}
+		doc->pending = p;
+		doc->pending_cap = cap;
+	}
+	doc->pending[doc->pending_count++] = *run;
+	return true;
+}
+
+static bool parse_runs(struct loader *L, struct document *doc)
+{
+	struct event ev;
+	for (;;) {
+		if (!pull(L, &ev))
+			return false;
+		if (ev.kind == EV_SEQ_END)
+			return true;
+		if (ev.kind != EV_MAP_START) {
+			error_at(L, ev.line, ev.col,
+				 "a run is %s (expected a mapping of run keys)",
+				 node_kind(&ev));
+			if (!skip_node(L, &ev))
+				return false;
+			continue;
+		}
+		doc->runs++;
+		struct record run;
+		record_init(&run, &ev);
+		if (!parse_record(L, &run, G_TOP, "run"))
+			return false;
+		/* A workload: section that comes after the runs still applies
+		 * to them, so runs read before it wait for it. */
+		if (doc->workload_seen)
+			resolve_run(L, doc, &run);
+		else if (!hold_run(L, doc, &run))
+			return false;
+	}
+}
+
+static bool parse_version(struct loader *L, struct document *doc)
+{
+	struct event ev;
+	if (!pull(L, &ev))
+		return false;
+	double v = 0;
+	if (ev.kind == EV_SCALAR && ev.plain &&
+	    parse_number(ev.value, &v) == NUM_OK && v == floor(v) && v >= 1 &&
+	    v <= 1000) {
+		doc->version = (int)v;
+		if (v == PROFILE_SCHEMA_VERSION)
+			return true;
+	}
+	char buf[64];
+	error_at(L, ev.line, ev.col,
+		 "unsupported schema version %s (expected 'energylens: 1')",
+		 ev.kind == EV_SCALAR ? show(ev.value, ev.length, buf, sizeof buf)
+				      : node_kind(&ev));
+	doc->version = -1;
+	return skip_node(L, &ev);
+}
+
+static bool parse_section(struct loader *L, struct document *doc,
+			  const char *key)
+{
+	struct event ev;
+	if (!pull(L, &ev))
+		return false;
+	bool workload = strcmp(key, "workload") == 0;
+	enum ev_kind want = workload ? EV_MAP_START : EV_SEQ_START;
+	if (ev.kind != want) {
+		error_at(L, ev.line, ev.col, "%s is %s (expected %s)", key,
+			 node_kind(&ev),
+			 workload ? "a mapping of workload keys"
+				  : "a sequence of runs");
+		if (workload)
+			doc->workload.bad = true;
+		return skip_node(L, &ev);
+	}
+	if (!workload)
+		return parse_runs(L, doc);
+	record_init(&doc->workload, &ev);
+	if (!parse_record(L, &doc->workload, G_TOP, "workload"))
+		return false;
+	doc->workload_seen = true;
+	return true;
+}
+
+static bool parse_top(struct loader *L, struct document *doc)
+{
+	struct seen seen = {.count = 0};
+	struct event key;
+	char copy[MAX_KEY];
+	int more;
+	while ((more = next_key(L, &key, copy)) == 1) {
+		bool known = strcmp(copy, "energylens") == 0 ||
+			     strcmp(copy, "workload") == 0 ||
+			     strcmp(copy, "runs") == 0;
+		/* A document of another schema version is not judged by
+		 * this one's rules: one error says why it was skipped. */
+		if (duplicate(L, &seen, &key) || !known || doc->version < 0) {
+			char buf[64];
+			if (!known && doc->version >= 0)
+				warning_at(L, key.line, key.col,
+					   "unknown key '%s' at the top of the "
+					   "document (ignored)",
+					   show(key.value, key.length, buf,
+						sizeof buf));
+			if (!skip_value(L))
+				return false;
+			continue;
+		}
+		bool ok = strcmp(copy, "energylens") == 0
+				  ? parse_version(L, doc)
+				  : parse_section(L, doc, copy);
+		if (!ok)
+			return false;
+	}
+	return more == 0;
+}
+
+static void finish_document(struct loader *L, struct document *doc)
+{
+	if (!doc->workload_seen)
+		record_init(&doc->workload,
+			    &(struct event){.line = doc->line, .col = doc->col});
+	doc->workload_seen = true;
+	for (size_t i = 0; i < doc->pending_count && !L->fatal; i++)
+		resolve_run(L, doc, &doc->pending[i]);
+	if (doc->version == 0 && L->file_version == 0)
+		error_at(L, doc->line, doc->col,
+			 "no schema version (expected 'energylens: 1' at the "
+			 "top of the file)");
+	if (doc->runs == 0)
+		error_at(L, doc->line, doc->col,
+			 "no runs (expected 'runs:' with at least one run)");
+}
+
+static void parse_document(struct loader *L, bool first)
+{
+	struct event ev;
+	if (!pull(L, &ev))
+		return;
+	struct document doc = {.line = ev.line, .col = ev.col,
+			       .workload_index = -1};
+	if (is_null(&ev)) {
+		error_at(L, ev.line, ev.col,
+			 "empty document (expected 'energylens: 1', "
+			 "'workload:' and 'runs:')");
+	} else if (ev.kind != EV_MAP_START) {
+		error_at(L, ev.line, ev.col,
+			 "the document is %s (expected a mapping with "
+			 "'energylens', 'workload' and 'runs')",
+			 node_kind(&ev));
+		skip_node(L, &ev);
+	} else if (parse_top(L, &doc) && doc.version >= 0) {
+		if (first)
+			L->file_version = doc.version;
+		finish_document(L, &doc);
+	}
+	free(doc.pending);
+	if (!L->fatal)
+		pull(L, &ev); /* the document end */
+}
+
+static void parse_stream(struct loader *L)
+{
+	struct event ev;
+	size_t documents = 0;
+	while (pull(L, &ev) && ev.kind == EV_DOC_START)
+		parse_document(L, documents++ == 0);
+	if (!L->fatal && documents == 0)
+		error_at(L, 1, 1,
+			 "empty file (expected a profile: 'energylens: 1', "
+			 "'workload:' and 'runs:')");
+}
+
+enum profile_status profile_load_buffer(struct profile_set *set,
+					const char *name, const char *data,
+					size_t len, struct diag_list *diags)
+{
+	long file = profile_add_file(set, name);
+	if (file < 0)
+		return PROFILE_NO_MEMORY;
+	struct loader *L = calloc(1, sizeof *L);
+	if (!L)
+		return PROFILE_NO_MEMORY;
+	L->set = set;
+	L->diags = diags;
+	L->name = name;
+	L->file = (uint32_t)file;
+	L->data = (const unsigned char *)data;
+	L->len = len;
+	size_t errors = diags->errors;
+	if (!yaml_parser_initialize(&L->parser)) {
+		free(L);
+		return PROFILE_NO_MEMORY;
+	}
+	yaml_parser_set_input_string(&L->parser, L->data, len);
+	parse_stream(L);
+	if (L->raw_live)
+		yaml_event_delete(&L->raw);
+	yaml_parser_delete(&L->parser);
+	for (size_t i = 0; i < L->anchor_count; i++)
+		free_anchor(&L->anchors[i]);
+	enum profile_status status =
+		L->out_of_memory	    ? PROFILE_NO_MEMORY
+		: diags->errors > errors ? PROFILE_BAD_DATA
+					 : PROFILE_OK;
+	free(L);
+	return status;
+}
