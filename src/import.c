@@ -1,0 +1,1299 @@
+#include "import.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "exitcode.h"
+
+enum kind { K_STR, K_ARCH, K_MODALITY, K_BOOL, K_POSINT, K_COUNT, K_NUM };
+
+static const struct {
+	const char *name;
+	enum kind kind;
+} keys[IMPORT_NKEYS] = {
+	[IMPORT_NAME] = {"name", K_STR},
+	[IMPORT_MODEL] = {"model", K_STR},
+	[IMPORT_PARAMS_B] = {"params_b", K_NUM},
+	[IMPORT_ACTIVE_PARAMS_B] = {"active_params_b", K_NUM},
+	[IMPORT_ARCHITECTURE] = {"architecture", K_ARCH},
+	[IMPORT_MODALITY] = {"modality", K_MODALITY},
+	[IMPORT_HARDWARE] = {"hardware", K_STR},
+	[IMPORT_GPU_MEMORY_GIB] = {"gpu_memory_gib", K_NUM},
+	[IMPORT_ENGINE] = {"engine", K_STR},
+	[IMPORT_SHAPE_LAYERS] = {"shape.layers", K_COUNT},
+	[IMPORT_SHAPE_HIDDEN_SIZE] = {"shape.hidden_size", K_COUNT},
+	[IMPORT_SHAPE_KV_ELEMENTS] = {"shape.kv_elements", K_COUNT},
+	[IMPORT_SHAPE_WEIGHT_BITS] = {"shape.weight_bits", K_NUM},
+	[IMPORT_SHAPE_EXPERTS] = {"shape.experts", K_COUNT},
+	[IMPORT_SHAPE_EXPERTS_PER_TOKEN] = {"shape.experts_per_token", K_COUNT},
+	[IMPORT_SHAPE_SLIDING_LAYERS] = {"shape.sliding_layers", K_COUNT},
+	[IMPORT_SHAPE_SLIDING_WINDOW] = {"shape.sliding_window", K_COUNT},
+	[IMPORT_INPUT_TOKENS_ASSUMED] = {"input_tokens_assumed", K_BOOL},
+	[IMPORT_TP] = {"tp", K_POSINT},
+	[IMPORT_PP] = {"pp", K_POSINT},
+	[IMPORT_DP] = {"dp", K_POSINT},
+	[IMPORT_BATCH_SIZE] = {"batch_size", K_POSINT},
+	[IMPORT_INPUT_TOKENS] = {"input_tokens", K_NUM},
+	[IMPORT_VISION_TOKENS] = {"vision_tokens", K_NUM},
+	[IMPORT_OUTPUT_TOKENS] = {"output_tokens", K_NUM},
+	[IMPORT_ENERGY_TOTAL_J] = {"energy.total_j", K_NUM},
+	[IMPORT_ENERGY_PREFILL_J] = {"energy.prefill_j", K_NUM},
+	[IMPORT_ENERGY_DECODE_J] = {"energy.decode_j", K_NUM},
+	[IMPORT_LATENCY_E2E_S] = {"latency.e2e_s", K_NUM},
+	[IMPORT_LATENCY_TTFT_S] = {"latency.ttft_s", K_NUM},
+	[IMPORT_LATENCY_TPOT_MS] = {"latency.tpot_ms", K_NUM},
+	[IMPORT_POWER_W] = {"power_w", K_NUM},
+};
+
+/* ---- memory ---------------------------------------------------------- */
+
+/* Import tables are small; running out of memory here is not a condition
+ * worth unwinding from, but it still ends in a message and a status. */
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fputs("energylens: out of memory\n", stderr);
+		exit(EXIT_SOFTWARE);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = xrealloc(NULL, (size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* ---- keys and values --------------------------------------------------- */
+
+int import_key_find(const char *name)
+{
+	for (int k = 0; k < IMPORT_NKEYS; k++)
+		if (strcmp(keys[k].name, name) == 0)
+			return k;
+	return -1;
+}
+
+const char *import_key_name(enum import_key key)
+{
+	return keys[key].name;
+}
+
+bool import_key_is_run(enum import_key key)
+{
+	return key >= IMPORT_FIRST_RUN_KEY;
+}
+
+/* Plain decimal only: strtod would also take "nan", "inf" and hex, none of
+ * which is a measurement. Surrounding blanks are forgiven. */
+static bool parse_decimal(const char *s, double *out)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	const char *p = s;
+	if (*p == '+' || *p == '-')
+		p++;
+	size_t digits = strspn(p, "0123456789");
+	p += digits;
+	if (*p == '.') {
+		size_t frac = strspn(p + 1, "0123456789");
+		digits += frac;
+		p += 1 + frac;
+	}
+	if (digits == 0)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		const char *e = p + 1;
+		if (*e == '+' || *e == '-')
+			e++;
+		size_t n = strspn(e, "0123456789");
+		if (n == 0)
+			return false;
+		p = e + n;
+	}
+	if (p[strspn(p, " \t")] != '\0')
+		return false;
+	char *end;
+	double x = strtod(s, &end);
+	if (!isfinite(x))
+		return false;
+	*out = x;
+	return true;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+static const char *parse_string(struct import_values *v, enum import_key key,
+				const char *text)
+{
+	static const char *const archs[] = {"dense", "moe", "ssm", "hybrid",
+					    NULL};
+	static const char *const modalities[] = {"text", "image", "video",
+						 "audio", NULL};
+	static const char *const bools[] = {"true", "false", NULL};
+	switch (keys[key].kind) {
+	case K_ARCH:
+		if (!in_list(text, archs))
+			return "dense, moe, ssm or hybrid";
+		break;
+	case K_MODALITY:
+		if (!in_list(text, modalities))
+			return "text, image, video or audio";
+		break;
+	case K_BOOL:
+		if (!in_list(text, bools))
+			return "true or false";
+		break;
+	default:
+		if (*text == '\0')
+			return "a non-empty text";
+		break;
+	}
+	free(v->str[key]);
+	v->str[key] = xstrdup(text);
+	v->set[key] = true;
+	return NULL;
+}
+
+const char *import_value_parse(struct import_values *v, enum import_key key,
+			       const char *text)
+{
+	enum kind kind = keys[key].kind;
+	if (kind == K_STR || kind == K_ARCH || kind == K_MODALITY ||
+	    kind == K_BOOL)
+		return parse_string(v, key, text);
+	const char *want = kind == K_POSINT  ? "a positive integer"
+			   : kind == K_COUNT ? "a non-negative integer"
+					     : "a non-negative number";
+	double x;
+	if (!parse_decimal(text, &x) || x < 0)
+		return want;
+	if (kind != K_NUM && (x != floor(x) || x > 1e15))
+		return want;
+	if (kind == K_POSINT && x < 1)
+		return want;
+	v->num[key] = x;
+	v->set[key] = true;
+	return NULL;
+}
+
+static void values_free(struct import_values *v)
+{
+	for (int k = 0; k < IMPORT_NKEYS; k++)
+		free(v->str[k]);
+	memset(v, 0, sizeof *v);
+}
+
+/* ---- documents --------------------------------------------------------- */
+
+static void doc_comment(struct import_doc *d, char *line)
+{
+	d->comments = xrealloc(d->comments,
+			       (d->ncomments + 1) * sizeof *d->comments);
+	d->comments[d->ncomments++] = line;
+}
+
+static bool doc_has_comment(const struct import_doc *d, const char *line)
+{
+	for (size_t i = 0; i < d->ncomments; i++)
+		if (strcmp(d->comments[i], line) == 0)
+			return true;
+	return false;
+}
+
+static void doc_note(struct import_doc *d, enum import_key key, char *note)
+{
+	free(d->note[key]);
+	d->note[key] = note;
+}
+
+static void doc_add_run(struct import_doc *d, const struct import_run *run)
+{
+	if (d->nruns == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->runs = xrealloc(d->runs, d->cap * sizeof *d->runs);
+	}
+	d->runs[d->nruns++] = *run;
+}
+
+static struct import_doc *set_find(struct import_set *set, const char *group)
+{
+	for (size_t i = 0; i < set->count; i++)
+		if (strcmp(set->docs[i].group, group) == 0)
+			return &set->docs[i];
+	return NULL;
+}
+
+static struct import_doc *set_add(struct import_set *set, const char *group,
+				  unsigned line)
+{
+	if (set->count == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 16;
+		set->docs = xrealloc(set->docs, set->cap * sizeof *set->docs);
+	}
+	struct import_doc *d = &set->docs[set->count++];
+	memset(d, 0, sizeof *d);
+	d->group = xstrdup(group);
+	d->line = line;
+	return d;
+}
+
+static void doc_free(struct import_doc *d)
+{
+	free(d->group);
+	for (size_t i = 0; i < d->ncomments; i++)
+		free(d->comments[i]);
+	free(d->comments);
+	values_free(&d->w);
+	for (int k = 0; k < IMPORT_NKEYS; k++)
+		free(d->note[k]);
+	for (size_t i = 0; i < d->nruns; i++) {
+		values_free(&d->runs[i].v);
+		free(d->runs[i].note);
+	}
+	free(d->runs);
+}
+
+void import_free(struct import_set *set)
+{
+	for (size_t i = 0; i < set->count; i++)
+		doc_free(&set->docs[i]);
+	free(set->docs);
+	memset(set, 0, sizeof *set);
+}
+
+/* ---- cells --------------------------------------------------------------- */
+
+static const struct csv_field *cell(const struct csv_record *row, int col)
+{
+	return col >= 0 && (size_t)col < row->count ? &row->fields[col] : NULL;
+}
+
+static bool cell_empty(const struct csv_field *f)
+{
+	return !f || f->text[strspn(f->text, " \t")] == '\0';
+}
+
+/* Stores a cell under key; an empty cell stores nothing. Returns false
+ * after reporting a cell that does not fit the key. */
+static bool take_cell(struct import_values *v, enum import_key key,
+		      const struct csv_field *f, const char *file,
+		      struct diag_list *diags)
+{
+	if (cell_empty(f))
+		return true;
+	const char *want = import_value_parse(v, key, f->text);
+	if (!want)
+		return true;
+	diag_add(diags, DIAG_ERROR, file, f->line, f->col,
+		 "'%s' is not valid for %s (expected %s)", f->text,
+		 keys[key].name, want);
+	return false;
+}
+
+/* ---- YAML output ------------------------------------------------------- */
+
+void import_format_number(char buf[32], double x)
+{
+	/* %.16g as well: it is often the shortest that round-trips. */
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(buf, 32, "%.*g", digits, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
+static bool plain_safe(const char *s)
+{
+	static const char *const reserved[] = {"y", "n", "yes", "no", "true",
+					       "false", "on", "off", "null",
+					       NULL};
+	if (!isalpha((unsigned char)*s))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._/+-", *p))
+			return false;
+	for (const char *const *r = reserved; *r; r++)
+		if (strcasecmp(s, *r) == 0)
+			return false;
+	return true;
+}
+
+static void write_quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20 || *p == 0x7F)
+			fprintf(out, "\\x%02X", *p);
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			/* C1 controls are not printable YAML. */
+			fprintf(out, "\\u%04X", *++p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static void write_string(FILE *out, const char *s)
+{
+	if (plain_safe(s))
+		fputs(s, out);
+	else
+		write_quoted(out, s);
+}
+
+static void write_value(FILE *out, const struct import_values *v,
+			enum import_key key)
+{
+	if (keys[key].kind == K_BOOL) {
+		fputs(v->str[key], out);
+		return;
+	}
+	if (v->str[key]) {
+		write_string(out, v->str[key]);
+		return;
+	}
+	char buf[32];
+	import_format_number(buf, v->num[key]);
+	fputs(buf, out);
+}
+
+/* Comment text comes from CSV cells: keep it on one line and printable. */
+static void write_comment(FILE *out, const char *indent, const char *text)
+{
+	fprintf(out, "%s#%s", indent, *text ? " " : "");
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			fputc(' ', out);
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			fputc('?', out);
+			p++;
+		} else
+			fputc(*p, out);
+	}
+	fputc('\n', out);
+}
+
+/* "energy.total_j" → group "energy" (length 6), member "total_j". */
+static size_t group_len(enum import_key key)
+{
+	const char *dot = strchr(keys[key].name, '.');
+	return dot ? (size_t)(dot - keys[key].name) : 0;
+}
+
+struct emitter {
+	FILE *out;
+	const char *indent; /* of every line of this mapping */
+	const char *lead;   /* of its next line: "  - " starts a run */
+};
+
+static void line_start(struct emitter *e)
+{
+	fputs(e->lead, e->out);
+	e->lead = e->indent;
+}
+
+/* shape is a block mapping (it can carry notes); energy and latency are
+ * short, so flow mappings keep one run readable at a glance. */
+static int write_group(struct emitter *e, const struct import_values *v,
+		       char *const *notes, int first)
+{
+	size_t n = group_len((enum import_key)first);
+	const char *name = keys[first].name;
+	bool block = strncmp(name, "shape", n) == 0;
+	int k = first;
+	line_start(e);
+	fprintf(e->out, "%.*s:%s", (int)n, name, block ? "\n" : " {");
+	bool any = false;
+	for (; k < IMPORT_NKEYS && group_len((enum import_key)k) == n &&
+	       strncmp(keys[k].name, name, n) == 0;
+	     k++) {
+		if (!v->set[k])
+			continue;
+		if (block) {
+			char sub[32];
+			snprintf(sub, sizeof sub, "%s  ", e->indent);
+			if (notes && notes[k])
+				write_comment(e->out, sub, notes[k]);
+			fprintf(e->out, "%s%s: ", sub, keys[k].name + n + 1);
+		} else {
+			fprintf(e->out, "%s%s: ", any ? ", " : "",
+				keys[k].name + n + 1);
+		}
+		write_value(e->out, v, (enum import_key)k);
+		if (block)
+			fputc('\n', e->out);
+		any = true;
+	}
+	if (!block)
+		fputs("}\n", e->out);
+	return k;
+}
+
+static bool group_any(const struct import_values *v, int first)
+{
+	size_t n = group_len((enum import_key)first);
+	for (int k = first; k < IMPORT_NKEYS &&
+			    group_len((enum import_key)k) == n &&
+			    strncmp(keys[k].name, keys[first].name, n) == 0;
+	     k++)
+		if (v->set[k])
+			return true;
+	return false;
+}
+
+static void write_key(struct emitter *e, const struct import_values *v,
+		      char *const *notes, enum import_key k)
+{
+	if (notes && notes[k])
+		write_comment(e->out, e->indent, notes[k]);
+	line_start(e);
+	fprintf(e->out, "%s: ", keys[k].name);
+	write_value(e->out, v, k);
+	fputc('\n', e->out);
+}
+
+/* input_tokens_assumed is written next to the input_tokens it qualifies. */
+static void write_values(struct emitter *e, const struct import_values *v,
+			 char *const *notes)
+{
+	bool assumed_after = v->set[IMPORT_INPUT_TOKENS];
+	int k = 0;
+	while (k < IMPORT_NKEYS) {
+		if (group_len((enum import_key)k)) {
+			if (group_any(v, k)) {
+				k = write_group(e, v, notes, k);
+				continue;
+			}
+			k++;
+			continue;
+		}
+		if (v->set[k] &&
+		    !(k == IMPORT_INPUT_TOKENS_ASSUMED && assumed_after))
+			write_key(e, v, notes, (enum import_key)k);
+		if (k == IMPORT_INPUT_TOKENS && assumed_after &&
+		    v->set[IMPORT_INPUT_TOKENS_ASSUMED])
+			write_key(e, v, notes, IMPORT_INPUT_TOKENS_ASSUMED);
+		k++;
+	}
+}
+
+static bool values_empty(const struct import_values *v)
+{
+	for (int k = 0; k < IMPORT_NKEYS; k++)
+		if (v->set[k])
+			return false;
+	return true;
+}
+
+static void write_doc(FILE *out, const struct import_doc *d)
+{
+	fputs("---\n", out);
+	for (size_t i = 0; i < d->ncomments; i++)
+		write_comment(out, "", d->comments[i]);
+	fputs("energylens: 1\n", out);
+	if (values_empty(&d->w)) {
+		fputs("workload: {}\n", out);
+	} else {
+		fputs("workload:\n", out);
+		struct emitter e = {out, "  ", "  "};
+		write_values(&e, &d->w, d->note);
+	}
+	fputs("runs:\n", out);
+	for (size_t i = 0; i < d->nruns; i++) {
+		if (d->runs[i].note)
+			write_comment(out, "  ", d->runs[i].note);
+		struct emitter e = {out, "    ", "  - "};
+		write_values(&e, &d->runs[i].v, NULL);
+	}
+}
+
+int import_write(const struct import_set *set, FILE *out)
+{
+	for (size_t i = 0; i < set->count; i++)
+		write_doc(out, &set->docs[i]);
+	return ferror(out) ? -1 : 0;
+}
+
+/* ---- required run keys ---------------------------------------------------- */
+
+static bool has(const struct import_values *run, const struct import_values *w,
+		enum import_key key)
+{
+	return run->set[key] || w->set[key];
+}
+
+/* The first required key neither the run nor its workload has, or -1. */
+static int missing_required(const struct import_values *run,
+			    const struct import_values *w)
+{
+	static const enum import_key required[] = {
+		IMPORT_TP, IMPORT_PP, IMPORT_BATCH_SIZE, IMPORT_OUTPUT_TOKENS};
+	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
+		if (!has(run, w, required[i]))
+			return (int)required[i];
+	if (has(run, w, IMPORT_ENERGY_TOTAL_J))
+		return -1;
+	if (!has(run, w, IMPORT_ENERGY_PREFILL_J))
+		return IMPORT_ENERGY_PREFILL_J;
+	if (!has(run, w, IMPORT_ENERGY_DECODE_J))
+		return IMPORT_ENERGY_DECODE_J;
+	return -1;
+}
+
+/* ---- import csv --map ------------------------------------------------------ */
+
+/* Rows with the same mapped workload cells form one workload; the cells
+ * joined by a byte no text contains make the identity. */
+static char *group_of(const struct csv_record *row,
+		      const struct import_assign *maps, size_t nmaps)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < nmaps; i++)
+		if (!import_key_is_run(maps[i].key))
+			n += cell(row, maps[i].column)->len + 1;
+	char *g = xrealloc(NULL, n), *p = g;
+	for (size_t i = 0; i < nmaps; i++) {
+		if (import_key_is_run(maps[i].key))
+			continue;
+		const struct csv_field *f = cell(row, maps[i].column);
+		memcpy(p, f->text, f->len);
+		p += f->len;
+		*p++ = '\x1f';
+	}
+	*p = '\0';
+	return g;
+}
+
+struct mapped_ctx {
+	struct import_set *set;
+	const char *file;
+	const struct import_assign *maps, *sets;
+	size_t nmaps, nsets;
+	struct diag_list *diags;
+};
+
+static struct import_doc *mapped_doc(struct mapped_ctx *c,
+				     const struct csv_record *row)
+{
+	char *g = group_of(row, c->maps, c->nmaps);
+	struct import_doc *d = set_find(c->set, g);
+	if (d) {
+		free(g);
+		return d;
+	}
+	d = set_add(c->set, g, row->line);
+	free(g);
+	doc_comment(d, xprintf("Imported by energylens import csv from %s",
+			       c->file));
+	for (size_t i = 0; i < c->nsets; i++)
+		import_value_parse(&d->w, c->sets[i].key, c->sets[i].value);
+	for (size_t i = 0; i < c->nmaps; i++)
+		if (!import_key_is_run(c->maps[i].key))
+			take_cell(&d->w, c->maps[i].key,
+				  cell(row, c->maps[i].column), c->file,
+				  c->diags);
+	return d;
+}
+
+static const struct csv_field *mapped_cell(const struct mapped_ctx *c,
+					   const struct csv_record *row,
+					   int key)
+{
+	for (size_t i = 0; i < c->nmaps; i++)
+		if ((int)c->maps[i].key == key)
+			return cell(row, c->maps[i].column);
+	return NULL;
+}
+
+static void mapped_row(struct mapped_ctx *c, const struct csv_record *row)
+{
+	size_t errors = c->diags->errors;
+	struct import_doc *d = mapped_doc(c, row);
+	struct import_run run;
+	memset(&run, 0, sizeof run);
+	for (size_t i = 0; i < c->nmaps; i++)
+		if (import_key_is_run(c->maps[i].key))
+			take_cell(&run.v, c->maps[i].key,
+				  cell(row, c->maps[i].column), c->file,
+				  c->diags);
+	int missing = missing_required(&run.v, &d->w);
+	if (c->diags->errors == errors && missing >= 0) {
+		const struct csv_field *f = mapped_cell(c, row, missing);
+		diag_add(c->diags, DIAG_WARNING, c->file, row->line,
+			 f ? f->col : 1,
+			 "empty %s; row skipped (expected a value for every "
+			 "required key)",
+			 keys[missing].name);
+	}
+	if (c->diags->errors != errors || missing >= 0) {
+		values_free(&run.v);
+		return;
+	}
+	doc_add_run(d, &run);
+}
+
+/* Workloads whose every row was skipped would be files without runs. */
+static void drop_empty_docs(struct import_set *set)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < set->count; i++) {
+		if (set->docs[i].nruns == 0)
+			doc_free(&set->docs[i]);
+		else
+			set->docs[kept++] = set->docs[i];
+	}
+	set->count = kept;
+}
+
+int import_mapped(struct import_set *set, const struct csv_table *csv,
+		  const char *file, const struct import_assign *maps,
+		  size_t nmaps, const struct import_assign *sets, size_t nsets,
+		  struct diag_list *diags)
+{
+	struct mapped_ctx c = {set, file, maps, sets, nmaps, nsets, diags};
+	size_t errors = diags->errors;
+	for (size_t r = 1; r < csv->count; r++)
+		mapped_row(&c, &csv->records[r]);
+	drop_empty_docs(set);
+	if (set->count == 0 && diags->errors == errors)
+		diag_add(diags, DIAG_ERROR, file, 0, 0,
+			 "no rows with the required values (expected at "
+			 "least one run)");
+	return diags->errors == errors ? 0 : -1;
+}
+
+/* ---- import mlenergy ---------------------------------------------------------- */
+
+/* The columns of the shared 41-column format that the importer reads. */
+enum ml_col {
+	ML_SOURCE,
+	ML_REPO,
+	ML_COMMIT,
+	ML_FILE,
+	ML_TASK,
+	ML_MODEL,
+	ML_PARAMS,
+	ML_ACTIVE,
+	ML_ARCH,
+	ML_PRECISION,
+	ML_FRAMEWORK,
+	ML_GPU,
+	ML_TP,
+	ML_PP,
+	ML_DP,
+	ML_MAX_NUM_SEQS,
+	ML_MAX_CONCURRENT,
+	ML_STATIC_BATCH,
+	ML_INPUT,
+	ML_OUTPUT,
+	ML_ENERGY,
+	ML_DERIVED,
+	ML_PREFILL,
+	ML_DECODE,
+	ML_POWER,
+	ML_ITL,
+	ML_TPOT,
+	ML_E2E,
+	ML_REPLICATE,
+	ML_NCOLS
+};
+
+static const char *const ml_names[ML_NCOLS] = {
+	"source", "source_repo", "source_commit", "source_file", "task",
+	"model", "model_params_b", "model_active_params_b", "architecture",
+	"weight_precision", "framework", "gpu", "tp", "pp", "dp",
+	"max_num_seqs", "max_concurrent_seqs", "static_batch_size",
+	"input_tokens_mean", "output_tokens_mean", "energy_per_request_j",
+	"energy_per_request_j_is_derived", "prefill_energy_j",
+	"decode_energy_j", "avg_gpu_power_w", "median_itl_ms",
+	"mean_tpot_ms", "latency_per_request_s", "replicate"};
+
+enum shape_col {
+	SH_MODEL,
+	SH_LAYERS,
+	SH_HIDDEN,
+	SH_KV,
+	SH_GLOBAL,
+	SH_SLIDING,
+	SH_WINDOW,
+	SH_EXPERTS,
+	SH_PER_TOKEN,
+	SH_NCOLS
+};
+
+static const char *const shape_names[SH_NCOLS] = {
+	"model", "layers", "hidden_size", "kv_elements_per_token_per_layer",
+	"global_attention_layers", "sliding_attention_layers",
+	"sliding_window", "experts", "experts_per_token"};
+
+struct ml_ctx {
+	const struct import_mlenergy_opts *o;
+	struct import_set *set;
+	struct diag_list *diags;
+	int col[ML_NCOLS];
+	int shape_col[SH_NCOLS];
+};
+
+static const char *ml_text(const struct ml_ctx *c, const struct csv_record *row,
+			   enum ml_col col)
+{
+	return cell(row, c->col[col])->text;
+}
+
+static const struct csv_field *ml_cell(const struct ml_ctx *c,
+				       const struct csv_record *row,
+				       enum ml_col col)
+{
+	return cell(row, c->col[col]);
+}
+
+static bool find_columns(const struct csv_table *t, const char *file,
+			 const char *const *names, int *cols, int n,
+			 const char *format, struct diag_list *diags)
+{
+	bool ok = true;
+	for (int i = 0; i < n; i++) {
+		cols[i] = csv_column(t, names[i]);
+		if (cols[i] >= 0)
+			continue;
+		diag_add(diags, DIAG_ERROR, file, 1, 1,
+			 "no column '%s' in the header (expected the columns "
+			 "of %s)",
+			 names[i], format);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Licence of each source, from measured/PROVENANCE.md: the data keep it. */
+static const char *licence_of(const char *source)
+{
+	static const struct {
+		const char *source, *licence;
+	} table[] = {
+		{"mlenergy_leaderboard_v3",
+		 "Apache-2.0 (ML.ENERGY Benchmark v3 data, HF dataset "
+		 "ml-energy/benchmark-v3; licence file: github.com/ml-energy/"
+		 "data @ b37408f35fcdd08a9f5c3daf3dfedcd59a87a58b "
+		 "data_publishing/LICENSE)"},
+		{"mlenergy_leaderboard_v2",
+		 "Apache-2.0 (LICENSE of github.com/ml-energy/leaderboard-v2)"},
+		{"argonne_llm_inference_bench",
+		 "BSD-3-Clause, Copyright (c) 2024 UChicago Argonne, LLC "
+		 "(LICENSE of github.com/argonne-lcf/LLM-Inference-Bench)"},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		if (strcmp(source, table[i].source) == 0)
+			return table[i].licence;
+	return "not known to energylens: check the source's terms";
+}
+
+/* GPU memory in GiB. A label that states its capacity ("A100-SXM4-40GB",
+ * "H100 80GB HBM3") is taken at its word. Bare labels: every H100 SXM5 and
+ * PCIe board has 80 GB (only the H100 NVL has 94); B200 as sold in HGX/DGX
+ * B200 systems has 180 GB per GPU. Labels that could be several parts
+ * (Argonne's "NVIDIA A100 GPU": 40 or 80 GB; "NVIDIA GH200 GPU": 96 or 144
+ * GB) get no value rather than a guess. */
+static double gpu_memory_gib(const char *gpu)
+{
+	for (const char *p = gpu; *p; p++) {
+		if (!isdigit((unsigned char)*p) ||
+		    (p > gpu && isdigit((unsigned char)p[-1])))
+			continue;
+		char *end;
+		long gb = strtol(p, &end, 10);
+		if (strncmp(end, "GB", 2) == 0 && gb > 0)
+			return (double)gb;
+	}
+	if (strcmp(gpu, "H100") == 0)
+		return 80;
+	if (strcmp(gpu, "B200") == 0)
+		return 180;
+	return 0;
+}
+
+/* Bits per weight element from the stated precision. mxfp4 is 4-bit
+ * elements (its shared 8-bit scale per 32 elements is left out). */
+static double weight_bits(const char *precision)
+{
+	static const struct {
+		const char *name;
+		double bits;
+	} table[] = {
+		{"float32", 32}, {"fp32", 32},	{"bfloat16", 16}, {"bf16", 16},
+		{"float16", 16}, {"fp16", 16},	{"half", 16},	  {"fp8", 8},
+		{"float8", 8},	 {"int8", 8},	{"mxfp4", 4},	  {"nvfp4", 4},
+		{"fp4", 4},	 {"int4", 4},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		if (strcasecmp(precision, table[i].name) == 0)
+			return table[i].bits;
+	return 0;
+}
+
+/* Active parameters of MoE models whose source leaves them out (v2). The
+ * model authors' figures: Mistral AI's announcements give 12.9B of 46.7B
+ * (Mixtral 8x7B) and 39B of 141B (Mixtral 8x22B) parameters per token, and
+ * counting from each config.json (2 of 8 experts + attention + embeddings)
+ * gives 12.9 and 39.0-39.2. */
+static double known_active_params(const char *model, const char **why)
+{
+	*why = "active_params_b: not in the source; Mistral AI's figure for "
+	       "this model (parameters used per token)";
+	if (strstr(model, "Mixtral-8x7B"))
+		return 12.9;
+	if (strstr(model, "Mixtral-8x22B"))
+		return 39;
+	return 0;
+}
+
+static const struct csv_record *shape_row(const struct ml_ctx *c,
+					  const char *model)
+{
+	const struct csv_table *t = c->o->shapes;
+	if (!t)
+		return NULL;
+	for (size_t r = 1; r < t->count; r++)
+		if (strcmp(cell(&t->records[r], c->shape_col[SH_MODEL])->text,
+			   model) == 0)
+			return &t->records[r];
+	return NULL;
+}
+
+static void set_num(struct import_values *v, enum import_key key, double x)
+{
+	v->num[key] = x;
+	v->set[key] = true;
+}
+
+static void set_str(struct import_values *v, enum import_key key,
+		    const char *s)
+{
+	free(v->str[key]);
+	v->str[key] = xstrdup(s);
+	v->set[key] = true;
+}
+
+static double shape_num(const struct ml_ctx *c, const struct csv_record *s,
+			enum shape_col col)
+{
+	const struct csv_field *f = cell(s, c->shape_col[col]);
+	double x = 0;
+	if (!cell_empty(f))
+		parse_decimal(f->text, &x);
+	return x;
+}
+
+static void ml_shape(struct ml_ctx *c, struct import_doc *d,
+		     const struct csv_record *row)
+{
+	const char *precision = ml_text(c, row, ML_PRECISION);
+	double bits = weight_bits(precision);
+	if (bits > 0)
+		set_num(&d->w, IMPORT_SHAPE_WEIGHT_BITS, bits);
+	else if (*precision)
+		diag_add(c->diags, DIAG_WARNING, c->o->file, row->line,
+			 ml_cell(c, row, ML_PRECISION)->col,
+			 "weight_precision '%s' not known; weight_bits "
+			 "omitted (expected e.g. bfloat16, fp8, mxfp4)",
+			 precision);
+	const struct csv_record *s = shape_row(c, ml_text(c, row, ML_MODEL));
+	if (!s) {
+		if (c->o->shapes)
+			diag_add(c->diags, DIAG_WARNING, c->o->file,
+				 row->line, ml_cell(c, row, ML_MODEL)->col,
+				 "model '%s' not in %s; shape omitted",
+				 ml_text(c, row, ML_MODEL), c->o->shapes_file);
+		return;
+	}
+	static const struct {
+		enum shape_col col;
+		enum import_key key;
+	} map[] = {
+		{SH_LAYERS, IMPORT_SHAPE_LAYERS},
+		{SH_HIDDEN, IMPORT_SHAPE_HIDDEN_SIZE},
+		{SH_KV, IMPORT_SHAPE_KV_ELEMENTS},
+		{SH_EXPERTS, IMPORT_SHAPE_EXPERTS},
+		{SH_PER_TOKEN, IMPORT_SHAPE_EXPERTS_PER_TOKEN},
+		{SH_SLIDING, IMPORT_SHAPE_SLIDING_LAYERS},
+		{SH_WINDOW, IMPORT_SHAPE_SLIDING_WINDOW},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		set_num(&d->w, map[i].key, shape_num(c, s, map[i].col));
+	double layers = shape_num(c, s, SH_LAYERS);
+	double global = shape_num(c, s, SH_GLOBAL);
+	double sliding = shape_num(c, s, SH_SLIDING);
+	/* Hybrid SSM models: most layers keep no KV cache, which the
+	 * schema cannot say yet; a reader should know. */
+	if (global + sliding < layers)
+		doc_note(d, IMPORT_SHAPE_LAYERS,
+			 xprintf("only %g of these %g layers are attention "
+				 "layers with a KV cache (%g global, %g "
+				 "sliding-window); the rest are not",
+				 global + sliding, layers, global, sliding));
+}
+
+/* "dense+vlm" → dense, modality image or video by task. v2 writes just
+ * "vlm" for its multimodal models; their language model is then dense or
+ * MoE as model-shapes.csv's expert count says, and nothing without it. */
+static void ml_architecture(struct ml_ctx *c, struct import_doc *d,
+			    const struct csv_record *row)
+{
+	const struct csv_field *f = ml_cell(c, row, ML_ARCH);
+	const char *task = ml_text(c, row, ML_TASK);
+	const char *plus = strchr(f->text, '+');
+	size_t n = plus ? (size_t)(plus - f->text) : f->len;
+	bool vlm = strcmp(f->text, "vlm") == 0 ||
+		   (plus && strcmp(plus, "+vlm") == 0);
+	static const struct {
+		const char *from, *to;
+	} map[] = {{"dense", "dense"},	{"moe", "moe"},
+		   {"ssm", "ssm"},	{"hybrid", "hybrid"},
+		   {"hybrid_ssm", "hybrid"}};
+	const char *arch = NULL;
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (strlen(map[i].from) == n &&
+		    strncmp(f->text, map[i].from, n) == 0)
+			arch = map[i].to;
+	if (!arch && strcmp(f->text, "vlm") == 0 && d->w.set[IMPORT_SHAPE_EXPERTS]) {
+		arch = d->w.num[IMPORT_SHAPE_EXPERTS] > 0 ? "moe" : "dense";
+		doc_note(d, IMPORT_ARCHITECTURE,
+			 xstrdup("architecture: the source says only 'vlm'; "
+				 "dense or moe from the expert count in the "
+				 "shapes table"));
+	}
+	if (arch)
+		set_str(&d->w, IMPORT_ARCHITECTURE, arch);
+	else if (*f->text && strcmp(f->text, "vlm") != 0)
+		diag_add(c->diags, DIAG_WARNING, c->o->file, row->line, f->col,
+			 "architecture '%s' not known; omitted (expected "
+			 "dense, moe, hybrid_ssm or ssm, optionally +vlm)",
+			 f->text);
+	set_str(&d->w, IMPORT_MODALITY,
+		!vlm ? "text" : strstr(task, "video") ? "video" : "image");
+}
+
+static void ml_params(struct ml_ctx *c, struct import_doc *d,
+		      const struct csv_record *row)
+{
+	const char *file = c->o->file;
+	take_cell(&d->w, IMPORT_PARAMS_B, ml_cell(c, row, ML_PARAMS), file,
+		  c->diags);
+	take_cell(&d->w, IMPORT_ACTIVE_PARAMS_B, ml_cell(c, row, ML_ACTIVE),
+		  file, c->diags);
+	const char *why;
+	double active = known_active_params(ml_text(c, row, ML_MODEL), &why);
+	if (!d->w.set[IMPORT_ACTIVE_PARAMS_B] && active > 0) {
+		set_num(&d->w, IMPORT_ACTIVE_PARAMS_B, active);
+		doc_note(d, IMPORT_ACTIVE_PARAMS_B, xstrdup(why));
+	}
+}
+
+static void ml_comments(struct ml_ctx *c, struct import_doc *d,
+			const struct csv_record *row)
+{
+	doc_comment(d, xprintf("Source: %s, %s @ %s",
+			       ml_text(c, row, ML_SOURCE),
+			       ml_text(c, row, ML_REPO),
+			       ml_text(c, row, ML_COMMIT)));
+	doc_comment(d, xprintf("Licence: %s",
+			       licence_of(ml_text(c, row, ML_SOURCE))));
+	if (*ml_text(c, row, ML_DERIVED))
+		doc_comment(d, xprintf("How energy.total_j was obtained: %s",
+				       ml_text(c, row, ML_DERIVED)));
+	doc_comment(d, xstrdup("Converted by energylens import mlenergy: "
+			       "batch_size = max_concurrent_seqs (else "
+			       "max_num_seqs, else static_batch_size); "
+			       "tpot_ms = mean_tpot_ms, else median_itl_ms"));
+	doc_comment(d, xstrdup("Source files at that commit:"));
+}
+
+/* A task is a short name ("gpqa") or, for Argonne, a description of the
+ * prompts ("synthetic random tokens; in=1024; out=1024; ignore_eos"). The
+ * workload name is the part before the first ';' as one word; the leading
+ * "synthetic" is dropped because in EnergyLens that word marks generated
+ * measurements, and these were measured. The whole text stays as a note. */
+static void ml_name(struct import_doc *d, const char *task)
+{
+	const char *end = strchr(task, ';');
+	if (!end) {
+		set_str(&d->w, IMPORT_NAME, task);
+		return;
+	}
+	const char *start = task;
+	if (strncmp(start, "synthetic ", 10) == 0)
+		start += 10;
+	char *name = xprintf("%.*s", (int)(end - start), start);
+	for (char *p = name; *p; p++)
+		if (*p == ' ')
+			*p = '-';
+	set_str(&d->w, IMPORT_NAME, name);
+	free(name);
+	doc_note(d, IMPORT_NAME, xprintf("task as the source writes it: %s", task));
+}
+
+static struct import_doc *ml_doc(struct ml_ctx *c, const struct csv_record *row)
+{
+	static const enum ml_col id[] = {ML_SOURCE, ML_TASK, ML_MODEL, ML_GPU,
+					 ML_FRAMEWORK};
+	size_t n = 1;
+	for (size_t i = 0; i < 5; i++)
+		n += ml_cell(c, row, id[i])->len + 1;
+	char *g = xrealloc(NULL, n);
+	*g = '\0';
+	for (size_t i = 0; i < 5; i++) {
+		strcat(g, ml_text(c, row, id[i]));
+		strcat(g, "\x1f");
+	}
+	struct import_doc *d = set_find(c->set, g);
+	if (d) {
+		free(g);
+		return d;
+	}
+	d = set_add(c->set, g, row->line);
+	free(g);
+	ml_comments(c, d, row);
+	const char *file = c->o->file;
+	ml_name(d, ml_text(c, row, ML_TASK));
+	take_cell(&d->w, IMPORT_MODEL, ml_cell(c, row, ML_MODEL), file,
+		  c->diags);
+	ml_params(c, d, row);
+	ml_shape(c, d, row);
+	ml_architecture(c, d, row);
+	take_cell(&d->w, IMPORT_HARDWARE, ml_cell(c, row, ML_GPU), file,
+		  c->diags);
+	double mem = gpu_memory_gib(ml_text(c, row, ML_GPU));
+	if (mem > 0)
+		set_num(&d->w, IMPORT_GPU_MEMORY_GIB, mem);
+	take_cell(&d->w, IMPORT_ENGINE, ml_cell(c, row, ML_FRAMEWORK), file,
+		  c->diags);
+	return d;
+}
+
+/* Batch size = the deployment's concurrency, the number of requests in
+ * flight that share each decode step: max_concurrent_seqs (which is
+ * max_num_seqs x PP for v2's pipelined runs and the total over replicas for
+ * v3's data-parallel ones), else max_num_seqs, else the static batch of an
+ * offline run (Argonne). The measured mean running batch stays out: it is
+ * an outcome, while batch_size is the knob a user turns. */
+static const struct csv_field *ml_batch_cell(const struct ml_ctx *c,
+					     const struct csv_record *row)
+{
+	static const enum ml_col order[] = {ML_MAX_CONCURRENT, ML_MAX_NUM_SEQS,
+					    ML_STATIC_BATCH};
+	for (size_t i = 0; i < 3; i++)
+		if (!cell_empty(ml_cell(c, row, order[i])))
+			return ml_cell(c, row, order[i]);
+	return NULL;
+}
+
+static void ml_run_values(struct ml_ctx *c, struct import_run *run,
+			  const struct csv_record *row)
+{
+	static const struct {
+		enum ml_col col;
+		enum import_key key;
+	} map[] = {
+		{ML_TP, IMPORT_TP},
+		{ML_PP, IMPORT_PP},
+		{ML_DP, IMPORT_DP},
+		{ML_INPUT, IMPORT_INPUT_TOKENS},
+		{ML_OUTPUT, IMPORT_OUTPUT_TOKENS},
+		{ML_ENERGY, IMPORT_ENERGY_TOTAL_J},
+		{ML_PREFILL, IMPORT_ENERGY_PREFILL_J},
+		{ML_DECODE, IMPORT_ENERGY_DECODE_J},
+		{ML_E2E, IMPORT_LATENCY_E2E_S},
+		{ML_POWER, IMPORT_POWER_W},
+	};
+	const char *file = c->o->file;
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		take_cell(&run->v, map[i].key, ml_cell(c, row, map[i].col),
+			  file, c->diags);
+	take_cell(&run->v, IMPORT_BATCH_SIZE, ml_batch_cell(c, row), file,
+		  c->diags);
+	/* v2 publishes the mean time per output token; v3 only inter-token
+	 * latency percentiles, of which the median is the closest. */
+	const struct csv_field *tpot = ml_cell(c, row, ML_TPOT);
+	take_cell(&run->v, IMPORT_LATENCY_TPOT_MS,
+		  cell_empty(tpot) ? ml_cell(c, row, ML_ITL) : tpot, file,
+		  c->diags);
+}
+
+static void ml_source_file(struct import_doc *d, const char *path)
+{
+	char *line = xprintf("  %s", path);
+	if (*path && !doc_has_comment(d, line))
+		doc_comment(d, line);
+	else
+		free(line);
+}
+
+static void ml_row(struct ml_ctx *c, const struct csv_record *row)
+{
+	const struct csv_field *energy = ml_cell(c, row, ML_ENERGY);
+	if (cell_empty(energy)) {
+		diag_add(c->diags, DIAG_WARNING, c->o->file, row->line,
+			 energy->col,
+			 "no energy_per_request_j; row skipped (expected the "
+			 "energy of every run)");
+		return;
+	}
+	size_t errors = c->diags->errors;
+	struct import_doc *d = ml_doc(c, row);
+	struct import_run run;
+	memset(&run, 0, sizeof run);
+	ml_run_values(c, &run, row);
+	int missing = missing_required(&run.v, &d->w);
+	if (c->diags->errors == errors && missing >= 0)
+		diag_add(c->diags, DIAG_WARNING, c->o->file, row->line, 1,
+			 "no value for %s; row skipped (expected every "
+			 "required run key)",
+			 keys[missing].name);
+	if (c->diags->errors != errors || missing >= 0) {
+		values_free(&run.v);
+		return;
+	}
+	const char *rep = ml_text(c, row, ML_REPLICATE);
+	if (*rep && strcmp(rep, "1") != 0)
+		run.note = xprintf("replicate %s of this configuration", rep);
+	ml_source_file(d, ml_text(c, row, ML_FILE));
+	doc_add_run(d, &run);
+}
+
+/* Typical prompt lengths of each task, in tokens. The sources do not publish
+ * input lengths; these are order-of-magnitude guesses (shared/data/README.md)
+ * and every document that uses one says so. */
+static double default_input_tokens(const char *task)
+{
+	static const struct {
+		const char *task;
+		double tokens;
+	} table[] = {
+		{"gpqa", 300},	       {"lm-arena-chat", 500},
+		{"sourcegraph-fim", 2000}, {"image-chat", 1500},
+		{"video-chat", 8000},  {"chat", 250},
+		{"code", 150},	       {"mllm-chat", 800},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		if (strcmp(task, table[i].task) == 0)
+			return table[i].tokens;
+	return 0;
+}
+
+static void ml_input_tokens(struct ml_ctx *c, struct import_doc *d)
+{
+	bool needed = false;
+	for (size_t i = 0; i < d->nruns; i++)
+		needed |= !d->runs[i].v.set[IMPORT_INPUT_TOKENS];
+	if (!needed || !d->w.str[IMPORT_NAME])
+		return;
+	const char *task = d->w.str[IMPORT_NAME];
+	double tokens = 0;
+	const char *from = "--input-tokens";
+	for (size_t i = 0; i < c->o->ntokens; i++)
+		if (strcmp(c->o->tokens[i].task, task) == 0)
+			tokens = c->o->tokens[i].tokens;
+	if (tokens == 0) {
+		tokens = default_input_tokens(task);
+		from = "energylens's default for this task; change it with "
+		       "--input-tokens TASK=N";
+	}
+	if (tokens == 0) {
+		diag_add(c->diags, DIAG_WARNING, c->o->file, d->line, 1,
+			 "no input length for task '%s'; input_tokens "
+			 "omitted (expected --input-tokens %s=N)",
+			 task, task);
+		return;
+	}
+	set_num(&d->w, IMPORT_INPUT_TOKENS, tokens);
+	set_str(&d->w, IMPORT_INPUT_TOKENS_ASSUMED, "true");
+	doc_note(d, IMPORT_INPUT_TOKENS,
+		 xprintf("ASSUMED input length: the source does not publish "
+			 "it (%s)",
+			 from));
+}
+
+/* Checks the whole shapes table once, so that a bad cell is reported once
+ * and not for every workload of that model. */
+static void check_shapes(struct ml_ctx *c)
+{
+	const struct csv_table *t = c->o->shapes;
+	for (size_t r = 1; r < t->count; r++) {
+		const struct csv_record *row = &t->records[r];
+		for (int i = SH_LAYERS; i < SH_NCOLS; i++) {
+			const struct csv_field *f = cell(row, c->shape_col[i]);
+			struct import_values v;
+			memset(&v, 0, sizeof v);
+			if (cell_empty(f) ||
+			    !import_value_parse(&v, IMPORT_SHAPE_LAYERS,
+						f->text))
+				continue;
+			diag_add(c->diags, DIAG_ERROR, c->o->shapes_file,
+				 f->line, f->col,
+				 "'%s' is not valid for %s (expected a "
+				 "non-negative integer)",
+				 f->text, shape_names[i]);
+		}
+	}
+}
+
+int import_mlenergy(struct import_set *set, const struct csv_table *csv,
+		    const struct import_mlenergy_opts *opts,
+		    struct diag_list *diags)
+{
+	struct ml_ctx c = {opts, set, diags, {0}, {0}};
+	size_t errors = diags->errors;
+	bool ok = find_columns(csv, opts->file, ml_names, c.col, ML_NCOLS,
+			       "the ML.ENERGY/Argonne 41-column format", diags);
+	if (opts->shapes &&
+	    !find_columns(opts->shapes, opts->shapes_file, shape_names,
+			  c.shape_col, SH_NCOLS, "a model-shapes table",
+			  diags))
+		ok = false;
+	if (!ok)
+		return -1;
+	if (opts->shapes)
+		check_shapes(&c);
+	for (size_t r = 1; r < csv->count; r++)
+		ml_row(&c, &csv->records[r]);
+	drop_empty_docs(set);
+	for (size_t i = 0; i < set->count; i++)
+		ml_input_tokens(&c, &set->docs[i]);
+	if (set->count == 0 && diags->errors == errors)
+		diag_add(diags, DIAG_ERROR, opts->file, 0, 0,
+			 "no rows with energy (expected at least one run)");
+	return diags->errors == errors ? 0 : -1;
+}

@@ -1,0 +1,131 @@
+/* Importers: turn CSV tables (ML.ENERGY-style benchmark results, or any CSV
+ * with a column map) into profile documents of schema v1, then write them
+ * as YAML. Everything is validated before anything is written, so a caller
+ * either gets a whole set of documents or a list of diagnostics. */
+#ifndef ENERGYLENS_IMPORT_H
+#define ENERGYLENS_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "csv.h"
+#include "diag.h"
+
+/* Schema keys an importer can fill, in the order they are written. Dotted
+ * names are nested (shape.layers, energy.total_j). */
+enum import_key {
+	IMPORT_NAME,
+	IMPORT_MODEL,
+	IMPORT_PARAMS_B,
+	IMPORT_ACTIVE_PARAMS_B,
+	IMPORT_ARCHITECTURE,
+	IMPORT_MODALITY,
+	IMPORT_HARDWARE,
+	IMPORT_GPU_MEMORY_GIB,
+	IMPORT_ENGINE,
+	IMPORT_SHAPE_LAYERS,
+	IMPORT_SHAPE_HIDDEN_SIZE,
+	IMPORT_SHAPE_KV_ELEMENTS,
+	IMPORT_SHAPE_WEIGHT_BITS,
+	IMPORT_SHAPE_EXPERTS,
+	IMPORT_SHAPE_EXPERTS_PER_TOKEN,
+	IMPORT_SHAPE_SLIDING_LAYERS,
+	IMPORT_SHAPE_SLIDING_WINDOW,
+	IMPORT_INPUT_TOKENS_ASSUMED,
+	/* Run keys from here on; they may also be given once per workload. */
+	IMPORT_TP,
+	IMPORT_PP,
+	IMPORT_DP,
+	IMPORT_BATCH_SIZE,
+	IMPORT_INPUT_TOKENS,
+	IMPORT_VISION_TOKENS,
+	IMPORT_OUTPUT_TOKENS,
+	IMPORT_ENERGY_TOTAL_J,
+	IMPORT_ENERGY_PREFILL_J,
+	IMPORT_ENERGY_DECODE_J,
+	IMPORT_LATENCY_E2E_S,
+	IMPORT_LATENCY_TTFT_S,
+	IMPORT_LATENCY_TPOT_MS,
+	IMPORT_POWER_W,
+	IMPORT_NKEYS
+};
+
+#define IMPORT_FIRST_RUN_KEY IMPORT_TP
+
+struct import_values {
+	bool set[IMPORT_NKEYS];
+	double num[IMPORT_NKEYS];
+	char *str[IMPORT_NKEYS]; /* string and enumeration keys */
+};
+
+struct import_run {
+	struct import_values v;
+	char *note; /* written as a comment above the run, or NULL */
+};
+
+struct import_doc {
+	char *group;	  /* identity of the workload, for grouping rows */
+	unsigned line;	  /* first CSV line of the workload */
+	char **comments;  /* header comment lines, without "# " */
+	size_t ncomments;
+	struct import_values w;
+	char *note[IMPORT_NKEYS]; /* comment written above a workload key */
+	struct import_run *runs;
+	size_t nruns, cap;
+};
+
+struct import_set {
+	struct import_doc *docs;
+	size_t count, cap;
+};
+
+/* task=tokens pairs from --input-tokens */
+struct import_tokens {
+	char *task;
+	double tokens;
+};
+
+struct import_mlenergy_opts {
+	const char *file; /* as named in diagnostics */
+	const struct csv_table *shapes; /* NULL when --shapes not given */
+	const char *shapes_file;
+	const struct import_tokens *tokens;
+	size_t ntokens;
+};
+
+/* One --map entry (column index into the CSV) or --set entry. */
+struct import_assign {
+	enum import_key key;
+	int column;	   /* --map */
+	const char *value; /* --set */
+};
+
+/* Key by schema name ("energy.total_j"), or -1. */
+int import_key_find(const char *name);
+const char *import_key_name(enum import_key key);
+bool import_key_is_run(enum import_key key);
+
+/* Checks a text value for a key. Returns NULL when it is acceptable (and
+ * stores it), else what was expected, e.g. "a positive integer". */
+const char *import_value_parse(struct import_values *v, enum import_key key,
+			       const char *text);
+
+/* Each returns 0, or -1 when errors were added to diags (or memory ran out;
+ * then an error without position is added). */
+int import_mlenergy(struct import_set *set, const struct csv_table *csv,
+		    const struct import_mlenergy_opts *opts,
+		    struct diag_list *diags);
+int import_mapped(struct import_set *set, const struct csv_table *csv,
+		  const char *file, const struct import_assign *maps,
+		  size_t nmaps, const struct import_assign *sets, size_t nsets,
+		  struct diag_list *diags);
+
+/* Writes every document; returns what ferror says afterwards. */
+int import_write(const struct import_set *set, FILE *out);
+void import_free(struct import_set *set);
+
+/* Shortest of %.15g and %.17g that reads back as the same double. */
+void import_format_number(char buf[32], double x);
+
+#endif

@@ -1,0 +1,147 @@
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int is_stdout(const char *path)
+{
+	return !path || strcmp(path, "-") == 0;
+}
+
+/* The temporary file must live in the destination's directory: rename() is
+ * only atomic within one file system. */
+static char *temp_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = path + dirlen;
+	size_t n = dirlen + strlen(base) + sizeof "/..XXXXXX";
+	char *tmp = malloc(n);
+	if (!tmp)
+		return NULL;
+	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	return tmp;
+}
+
+/* mkstemp creates 0600; a profile or report is meant to be read by others,
+ * so give it what a plain fopen would have: 0644 less the umask. */
+static int set_mode(int fd)
+{
+	mode_t mask = umask(0);
+	umask(mask);
+	return fchmod(fd, 0644 & ~mask);
+}
+
+int outfile_open(struct outfile *out, const char *path)
+{
+	memset(out, 0, sizeof *out);
+	if (is_stdout(path)) {
+		out->fp = stdout;
+		return 0;
+	}
+	if (*path == '\0' || path[strlen(path) - 1] == '/') {
+		errno = EISDIR;
+		return -1;
+	}
+	out->path = strdup(path);
+	out->tmp = temp_name(path);
+	if (!out->path || !out->tmp)
+		goto fail;
+	int fd = mkstemp(out->tmp);
+	if (fd < 0)
+		goto fail;
+	if (set_mode(fd) < 0 || !(out->fp = fdopen(fd, "w"))) {
+		int saved = errno;
+		close(fd);
+		unlink(out->tmp);
+		errno = saved;
+		goto fail;
+	}
+	return 0;
+fail:;
+	int saved = errno;
+	free(out->path);
+	free(out->tmp);
+	memset(out, 0, sizeof *out);
+	errno = saved;
+	return -1;
+}
+
+static void release(struct outfile *out)
+{
+	free(out->path);
+	free(out->tmp);
+	memset(out, 0, sizeof *out);
+}
+
+/* Best effort: makes the rename itself durable. A failure here cannot be
+ * undone any more, so it is not reported. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path) + 1)
+			  : strdup(".");
+	if (!dir)
+		return;
+	int fd = open(dir, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int outfile_commit(struct outfile *out)
+{
+	if (!out->path) {
+		if (fflush(out->fp) != 0 || ferror(out->fp)) {
+			if (errno == 0)
+				errno = EIO;
+			return -1;
+		}
+		return 0;
+	}
+	errno = 0;
+	int failed = fflush(out->fp) != 0 || ferror(out->fp);
+	if (!failed && fsync(fileno(out->fp)) != 0)
+		failed = 1;
+	int saved = errno ? errno : EIO;
+	if (fclose(out->fp) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	out->fp = NULL;
+	if (!failed && rename(out->tmp, out->path) != 0) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed) {
+		unlink(out->tmp);
+		release(out);
+		errno = saved;
+		return -1;
+	}
+	sync_dir(out->path);
+	release(out);
+	return 0;
+}
+
+void outfile_abort(struct outfile *out)
+{
+	if (!out->path) {
+		/* stdout: what was written cannot be taken back; at least
+		 * push it out so it is not mixed with later output. */
+		if (out->fp)
+			fflush(out->fp);
+		memset(out, 0, sizeof *out);
+		return;
+	}
+	if (out->fp)
+		fclose(out->fp);
+	unlink(out->tmp);
+	release(out);
+}
