@@ -1,4 +1,5 @@
 /* energylens check: load, validate, and say what was loaded. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -159,20 +160,41 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
-static int width_of(const char *s)
+/* Workloads that differ only in engine (the Argonne runs of one model on
+ * one GPU under three engines) would print as identical lines, so their
+ * hardware cell names the engine too. */
+static const char *hardware_label(const struct profile_set *set, size_t w,
+				  char *buf, size_t size)
 {
-	return (int)strlen(or_dash(s));
+	const struct profile_workload *a = &set->workloads[w];
+	for (size_t i = 0; i < set->workload_count; i++) {
+		const struct profile_workload *b = &set->workloads[i];
+		if (i == w || a->name != b->name || a->model != b->model ||
+		    a->hardware != b->hardware || a->engine == b->engine)
+			continue;
+		snprintf(buf, size, "%s, %.32s", or_dash(a->hardware),
+			 or_dash(a->engine));
+		return buf;
+	}
+	return or_dash(a->hardware);
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
 }
 
 static void print_text(FILE *out, const struct profile_set *set,
 		       struct summary *s)
 {
 	int wn = 8, wm = 5, wh = 8;
+	char hw[160];
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
-		wn = width_of(wl->name) > wn ? width_of(wl->name) : wn;
-		wm = width_of(wl->model) > wm ? width_of(wl->model) : wm;
-		wh = width_of(wl->hardware) > wh ? width_of(wl->hardware) : wh;
+		wn = max_int(wn, (int)strlen(or_dash(wl->name)));
+		wm = max_int(wm, (int)strlen(or_dash(wl->model)));
+		wh = max_int(wh, (int)strlen(hardware_label(set, w, hw,
+							    sizeof hw)));
 	}
 	if (set->workload_count)
 		fprintf(out, "%-*s  %-*s  %-*s  %5s  %s\n", wn, "WORKLOAD", wm,
@@ -180,8 +202,8 @@ static void print_text(FILE *out, const struct profile_set *set,
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
 		fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn, or_dash(wl->name), wm,
-			or_dash(wl->model), wh, or_dash(wl->hardware),
-			wl->run_count);
+			or_dash(wl->model), wh,
+			hardware_label(set, w, hw, sizeof hw), wl->run_count);
 		bool any = false;
 		for (int d = 0; d < DIMS; d++) {
 			size_t n = values_of(set, s, w, (enum dim)d);
@@ -314,8 +336,11 @@ int cmd_check(int argc, char **argv)
 		       diags.errors == 1 ? "" : "s", diags.warnings,
 		       diags.warnings == 1 ? "" : "s");
 	}
-	if (fflush(stdout) != 0 && status == EXIT_OK)
-		status = EXIT_SOFTWARE;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "energylens check: cannot write output: %s\n",
+			strerror(errno));
+		status = EXIT_CANTCREAT;
+	}
 	summary_free(&s);
 	diag_free(&diags);
 	profile_set_free(&set);

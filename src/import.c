@@ -10,7 +10,18 @@
 
 #include "exitcode.h"
 
-enum kind { K_STR, K_ARCH, K_MODALITY, K_BOOL, K_POSINT, K_COUNT, K_NUM };
+/* The same constraints as the loader's (profile_load.c), so that nothing
+ * the importer writes is refused by check. */
+enum kind {
+	K_STR,
+	K_ARCH,
+	K_MODALITY,
+	K_BOOL,
+	K_POSINT, /* integer >= 1 */
+	K_COUNT,  /* integer >= 0 */
+	K_NUM,	  /* number >= 0 */
+	K_POSNUM, /* number > 0 */
+};
 
 static const struct {
 	const char *name;
@@ -18,17 +29,17 @@ static const struct {
 } keys[IMPORT_NKEYS] = {
 	[IMPORT_NAME] = {"name", K_STR},
 	[IMPORT_MODEL] = {"model", K_STR},
-	[IMPORT_PARAMS_B] = {"params_b", K_NUM},
-	[IMPORT_ACTIVE_PARAMS_B] = {"active_params_b", K_NUM},
+	[IMPORT_PARAMS_B] = {"params_b", K_POSNUM},
+	[IMPORT_ACTIVE_PARAMS_B] = {"active_params_b", K_POSNUM},
 	[IMPORT_ARCHITECTURE] = {"architecture", K_ARCH},
 	[IMPORT_MODALITY] = {"modality", K_MODALITY},
 	[IMPORT_HARDWARE] = {"hardware", K_STR},
-	[IMPORT_GPU_MEMORY_GIB] = {"gpu_memory_gib", K_NUM},
+	[IMPORT_GPU_MEMORY_GIB] = {"gpu_memory_gib", K_POSNUM},
 	[IMPORT_ENGINE] = {"engine", K_STR},
 	[IMPORT_SHAPE_LAYERS] = {"shape.layers", K_COUNT},
 	[IMPORT_SHAPE_HIDDEN_SIZE] = {"shape.hidden_size", K_COUNT},
 	[IMPORT_SHAPE_KV_ELEMENTS] = {"shape.kv_elements", K_COUNT},
-	[IMPORT_SHAPE_WEIGHT_BITS] = {"shape.weight_bits", K_NUM},
+	[IMPORT_SHAPE_WEIGHT_BITS] = {"shape.weight_bits", K_POSINT},
 	[IMPORT_SHAPE_EXPERTS] = {"shape.experts", K_COUNT},
 	[IMPORT_SHAPE_EXPERTS_PER_TOKEN] = {"shape.experts_per_token", K_COUNT},
 	[IMPORT_SHAPE_SLIDING_LAYERS] = {"shape.sliding_layers", K_COUNT},
@@ -40,7 +51,7 @@ static const struct {
 	[IMPORT_BATCH_SIZE] = {"batch_size", K_POSINT},
 	[IMPORT_INPUT_TOKENS] = {"input_tokens", K_NUM},
 	[IMPORT_VISION_TOKENS] = {"vision_tokens", K_NUM},
-	[IMPORT_OUTPUT_TOKENS] = {"output_tokens", K_NUM},
+	[IMPORT_OUTPUT_TOKENS] = {"output_tokens", K_POSNUM},
 	[IMPORT_ENERGY_TOTAL_J] = {"energy.total_j", K_NUM},
 	[IMPORT_ENERGY_PREFILL_J] = {"energy.prefill_j", K_NUM},
 	[IMPORT_ENERGY_DECODE_J] = {"energy.decode_j", K_NUM},
@@ -188,15 +199,17 @@ const char *import_value_parse(struct import_values *v, enum import_key key,
 	if (kind == K_STR || kind == K_ARCH || kind == K_MODALITY ||
 	    kind == K_BOOL)
 		return parse_string(v, key, text);
-	const char *want = kind == K_POSINT  ? "a positive integer"
-			   : kind == K_COUNT ? "a non-negative integer"
-					     : "a non-negative number";
+	const char *want = kind == K_POSINT   ? "a positive integer"
+			   : kind == K_COUNT  ? "a non-negative integer"
+			   : kind == K_POSNUM ? "a positive number"
+					      : "a non-negative number";
+	bool integer = kind == K_POSINT || kind == K_COUNT;
 	double x;
 	if (!parse_decimal(text, &x) || x < 0)
 		return want;
-	if (kind != K_NUM && (x != floor(x) || x > 1e15))
+	if (integer && (x != floor(x) || x > 2147483647.0))
 		return want;
-	if (kind == K_POSINT && x < 1)
+	if ((kind == K_POSINT || kind == K_POSNUM) && x == 0)
 		return want;
 	v->num[key] = x;
 	v->set[key] = true;

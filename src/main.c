@@ -54,9 +54,15 @@ int main(int argc, char **argv)
 		printf("energylens %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-		if (strcmp(first, verbs[i].name) == 0)
-			return verbs[i].run(argc - 1, argv + 1);
+	/* getopt names argv[0] in its messages: make that "energylens VERB". */
+	char prog[64];
+	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++) {
+		if (strcmp(first, verbs[i].name) != 0)
+			continue;
+		snprintf(prog, sizeof prog, "energylens %s", verbs[i].name);
+		argv[1] = prog;
+		return verbs[i].run(argc - 1, argv + 1);
+	}
 	if (first[0] == '-') {
 		fprintf(stderr,
 			"energylens: unknown option '%s'\n"
@@ -73,6 +79,6 @@ int main(int argc, char **argv)
 	}
 	/* Paths without a verb: the interactive explorer is not in this
 	 * build yet, so give what it would show first, the check summary. */
-	argv[0] = "check";
+	argv[0] = "energylens";
 	return cmd_check(argc, argv);
 }

@@ -177,16 +177,33 @@ static enum profile_status unreadable(const char *path, int err,
 	return PROFILE_UNREADABLE;
 }
 
+/* Reads fd to its end and loads it under the name path; closes fd unless
+ * it is standard input. */
+static enum profile_status load_fd(struct profile_set *set, int fd,
+				   const char *path, struct diag_list *diags);
+
 static enum profile_status load_file(struct profile_set *set, const char *path,
 				     struct diag_list *diags)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return unreadable(path, errno, diags);
+	return load_fd(set, fd, path, diags);
+}
+
+static void close_input(int fd)
+{
+	if (fd != STDIN_FILENO)
+		close(fd);
+}
+
+static enum profile_status load_fd(struct profile_set *set, int fd,
+				   const char *path, struct diag_list *diags)
+{
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		int err = errno;
-		close(fd);
+		close_input(fd);
 		return unreadable(path, err, diags);
 	}
 	/* Read whole: the loader needs the bytes to locate encoding errors,
@@ -195,7 +212,7 @@ static enum profile_status load_file(struct profile_set *set, const char *path,
 	char *data = malloc(cap);
 	for (;;) {
 		if (!data) {
-			close(fd);
+			close_input(fd);
 			return PROFILE_NO_MEMORY;
 		}
 		ssize_t n = read(fd, data + len, cap - len);
@@ -204,7 +221,7 @@ static enum profile_status load_file(struct profile_set *set, const char *path,
 		if (n < 0) {
 			int err = errno;
 			free(data);
-			close(fd);
+			close_input(fd);
 			return unreadable(path, err, diags);
 		}
 		if (n == 0)
@@ -218,7 +235,7 @@ static enum profile_status load_file(struct profile_set *set, const char *path,
 			cap *= 2;
 		}
 	}
-	close(fd);
+	close_input(fd);
 	enum profile_status status =
 		profile_load_buffer(set, path, data, len, diags);
 	free(data);
@@ -285,7 +302,10 @@ static enum profile_status walk_dir(struct walk *w, const char *path,
 		count++;
 	}
 	closedir(dir);
-	qsort(names, count, sizeof *names, compare_names);
+	/* names is NULL for an empty directory, and qsort's argument is
+	 * declared nonnull even when there is nothing to sort. */
+	if (count > 1)
+		qsort(names, count, sizeof *names, compare_names);
 	size_t plen = strlen(path);
 	bool slash = plen > 0 && path[plen - 1] == '/';
 	for (size_t i = 0; i < count && status != PROFILE_NO_MEMORY; i++) {
@@ -328,6 +348,8 @@ enum profile_status profile_load_path(struct profile_set *set,
 				      struct diag_list *diags)
 {
 	struct walk w = {set, diags, 0};
+	if (strcmp(path, "-") == 0)
+		return load_fd(set, STDIN_FILENO, "<stdin>", diags);
 	enum profile_status status = walk_path(&w, path, 0, true);
 	if (status == PROFILE_OK && w.files_found == 0) {
 		diag_add(diags, DIAG_ERROR, path, 0, 0,

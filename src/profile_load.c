@@ -146,6 +146,18 @@ static const char *show(const char *s, size_t len, char *buf, size_t size)
 	return buf;
 }
 
+/* A scalar as written: quoted ones keep their quotes, so "12" is not
+ * mistaken for the number 12 in a message that refuses it. */
+static const char *show_scalar(const struct event *ev, char *buf, size_t size)
+{
+	if (ev->plain || size < 3)
+		return show(ev->value, ev->length, buf, size);
+	buf[0] = '"';
+	show(ev->value, ev->length, buf + 1, size - 2);
+	strcat(buf, "\"");
+	return buf;
+}
+
 /* Converts a byte offset to a 1-based line and a 1-based column counted in
  * characters, as libyaml counts its marks. */
 static void locate_offset(const struct loader *L, size_t offset,
@@ -339,9 +351,17 @@ static bool begin_anchor(struct loader *L, const char *name,
 		return false;
 	}
 	L->anchor_count++;
-	L->recordings[L->recording_count++] =
-		(struct recording){L->anchor_count - 1, 0};
-	return record(L, ev) || (L->recording_count--, false);
+	/* pull() has already given ev to the anchors enclosing this one, so
+	 * only the new anchor records it here. */
+	if (!anchor_append(L, a, ev))
+		return false;
+	int level = level_change(ev->kind);
+	if (level == 0)
+		a->complete = true; /* a scalar: the whole node */
+	else
+		L->recordings[L->recording_count++] =
+			(struct recording){L->anchor_count - 1, level};
+	return true;
 }
 
 static bool begin_replay(struct loader *L, const char *name,
@@ -748,7 +768,7 @@ static bool check_number(struct loader *L, const struct field *f,
 		return true;
 	char buf[64];
 	error_at(L, ev->line, ev->col, "%s %s: %s (expected %s)", f->name, what,
-		 show(ev->value, ev->length, buf, sizeof buf),
+		 show_scalar(ev, buf, sizeof buf),
 		 expectation(f->type));
 	return false;
 }
@@ -764,15 +784,15 @@ static bool parse_numeric(struct loader *L, const struct field *f,
 		error_at(L, ev->line, ev->col, "%s is %s: %s (expected %s)",
 			 f->name,
 			 st == NUM_RANGE ? "out of range" : "not a finite number",
-			 show(ev->value, ev->length, buf, sizeof buf),
+			 show_scalar(ev, buf, sizeof buf),
 			 expectation(f->type));
 		return false;
 	}
 	if (st == NUM_SYNTAX) {
-		error_at(L, ev->line, ev->col, "%s is not a number: %s%s%s (expected %s)",
-			 f->name, ev->plain ? "" : "\"",
-			 show(ev->value, ev->length, buf, sizeof buf),
-			 ev->plain ? "" : "\"", expectation(f->type));
+		error_at(L, ev->line, ev->col,
+			 "%s is not a number: %s (expected %s)", f->name,
+			 show_scalar(ev, buf, sizeof buf),
+			 expectation(f->type));
 		return false;
 	}
 	if (!check_number(L, f, ev, v))
@@ -819,7 +839,7 @@ static bool parse_word(struct loader *L, const struct field *f,
 		return true;
 	char buf[64];
 	error_at(L, ev->line, ev->col, "%s is not valid: %s (expected %s)",
-		 f->name, show(ev->value, ev->length, buf, sizeof buf),
+		 f->name, show_scalar(ev, buf, sizeof buf),
 		 expectation(f->type));
 	return false;
 }
@@ -895,7 +915,8 @@ static bool duplicate(struct loader *L, struct seen *seen,
  * invalidates the event). Returns 1 for a key, 0 at the end of the
  * mapping, -1 when the file cannot be read further. Non-scalar keys are
  * reported and skipped together with their value. */
-static int next_key(struct loader *L, struct event *key, char *copy)
+static int next_key(struct loader *L, struct event *key, char *copy,
+		    bool *bad)
 {
 	for (;;) {
 		if (!pull(L, key))
@@ -911,6 +932,7 @@ static int next_key(struct loader *L, struct event *key, char *copy)
 		error_at(L, key->line, key->col,
 			 "a key is %s (expected a plain word as key)",
 			 node_kind(key));
+		*bad = true;
 		struct event value;
 		if (!skip_node(L, key) || !pull(L, &value) ||
 		    !skip_node(L, &value))
@@ -933,7 +955,7 @@ static bool parse_record(struct loader *L, struct record *rec,
 	struct event key, value;
 	char copy[MAX_KEY];
 	int more;
-	while ((more = next_key(L, &key, copy)) == 1) {
+	while ((more = next_key(L, &key, copy, &rec->bad)) == 1) {
 		const struct field *f = find_field(group, copy);
 		bool dup = duplicate(L, &seen, &key);
 		if (!f && !dup) {
@@ -971,6 +993,9 @@ static bool parse_record(struct loader *L, struct record *rec,
 struct document {
 	unsigned line, col;
 	int version; /* 0: not given */
+	bool bad;    /* an error outside the runs: none of them is kept */
+	unsigned runs_line, runs_col; /* the runs: sequence; 0: not seen */
+	bool runs_invalid; /* runs: is not a sequence (reported) */
 	struct record workload;
 	bool workload_seen;
 	long workload_index; /* the workload: section interned; -1: not yet */
@@ -1160,7 +1185,7 @@ static bool parse_version(struct loader *L, struct document *doc)
 	char buf[64];
 	error_at(L, ev.line, ev.col,
 		 "unsupported schema version %s (expected 'energylens: 1')",
-		 ev.kind == EV_SCALAR ? show(ev.value, ev.length, buf, sizeof buf)
+		 ev.kind == EV_SCALAR ? show_scalar(&ev, buf, sizeof buf)
 				      : node_kind(&ev));
 	doc->version = -1;
 	return skip_node(L, &ev);
@@ -1179,12 +1204,15 @@ static bool parse_section(struct loader *L, struct document *doc,
 			 node_kind(&ev),
 			 workload ? "a mapping of workload keys"
 				  : "a sequence of runs");
-		if (workload)
-			doc->workload.bad = true;
+		doc->bad = true;
+		doc->runs_invalid = !workload;
 		return skip_node(L, &ev);
 	}
-	if (!workload)
+	if (!workload) {
+		doc->runs_line = ev.line;
+		doc->runs_col = ev.col;
 		return parse_runs(L, doc);
+	}
 	record_init(&doc->workload, &ev);
 	if (!parse_record(L, &doc->workload, G_TOP, "workload"))
 		return false;
@@ -1198,13 +1226,15 @@ static bool parse_top(struct loader *L, struct document *doc)
 	struct event key;
 	char copy[MAX_KEY];
 	int more;
-	while ((more = next_key(L, &key, copy)) == 1) {
+	while ((more = next_key(L, &key, copy, &doc->bad)) == 1) {
 		bool known = strcmp(copy, "energylens") == 0 ||
 			     strcmp(copy, "workload") == 0 ||
 			     strcmp(copy, "runs") == 0;
 		/* A document of another schema version is not judged by
 		 * this one's rules: one error says why it was skipped. */
-		if (duplicate(L, &seen, &key) || !known || doc->version < 0) {
+		bool dup = duplicate(L, &seen, &key);
+		doc->bad |= dup;
+		if (dup || !known || doc->version < 0) {
 			char buf[64];
 			if (!known && doc->version >= 0)
 				warning_at(L, key.line, key.col,
@@ -1233,13 +1263,34 @@ static void finish_document(struct loader *L, struct document *doc)
 	doc->workload_seen = true;
 	for (size_t i = 0; i < doc->pending_count && !L->fatal; i++)
 		resolve_run(L, doc, &doc->pending[i]);
-	if (doc->version == 0 && L->file_version == 0)
+	if (doc->version == 0 && L->file_version == 0) {
 		error_at(L, doc->line, doc->col,
 			 "no schema version (expected 'energylens: 1' at the "
 			 "top of the file)");
-	if (doc->runs == 0)
+		doc->bad = true;
+	}
+	/* A runs: that is not a sequence has been reported already. */
+	if (doc->runs > 0 || doc->runs_invalid)
+		return;
+	if (doc->runs_line)
+		error_at(L, doc->runs_line, doc->runs_col,
+			 "no runs (expected at least one run under 'runs:')");
+	else
 		error_at(L, doc->line, doc->col,
 			 "no runs (expected 'runs:' with at least one run)");
+}
+
+/* Runs are added as soon as they can be resolved, so that a long document
+ * is not held in memory; an error found later in the document (a duplicate
+ * top-level key, a wrong or missing version, a syntax error) takes its runs
+ * back, with the workloads only they used: a document counts whole or not
+ * at all. */
+static void take_back(struct profile_set *set, size_t runs, size_t workloads)
+{
+	for (size_t i = runs; i < set->run_count; i++)
+		set->workloads[set->runs[i].workload].run_count--;
+	set->run_count = runs;
+	set->workload_count = workloads;
 }
 
 static void parse_document(struct loader *L, bool first)
@@ -1249,6 +1300,7 @@ static void parse_document(struct loader *L, bool first)
 		return;
 	struct document doc = {.line = ev.line, .col = ev.col,
 			       .workload_index = -1};
+	size_t runs = L->set->run_count, workloads = L->set->workload_count;
 	if (is_null(&ev)) {
 		error_at(L, ev.line, ev.col,
 			 "empty document (expected 'energylens: 1', "
@@ -1264,6 +1316,8 @@ static void parse_document(struct loader *L, bool first)
 			L->file_version = doc.version;
 		finish_document(L, &doc);
 	}
+	if (L->fatal || doc.bad || doc.version < 0)
+		take_back(L->set, runs, workloads);
 	free(doc.pending);
 	if (!L->fatal)
 		pull(L, &ev); /* the document end */
@@ -1279,6 +1333,26 @@ static void parse_stream(struct loader *L)
 		error_at(L, 1, 1,
 			 "empty file (expected a profile: 'energylens: 1', "
 			 "'workload:' and 'runs:')");
+}
+
+static bool earlier(const struct diag *a, const struct diag *b)
+{
+	return a->line < b->line || (a->line == b->line && a->col < b->col);
+}
+
+/* Runs met before their document's workload: section are checked at the
+ * end of the document, after problems further down have been reported; the
+ * file's messages are put back in line order (stable, so two at one place
+ * keep theirs) before they are shown. Nearly sorted: insertion sort. */
+static void sort_from(struct diag_list *diags, size_t first)
+{
+	for (size_t i = first + 1; i < diags->count; i++) {
+		struct diag d = diags->items[i];
+		size_t j = i;
+		for (; j > first && earlier(&d, &diags->items[j - 1]); j--)
+			diags->items[j] = diags->items[j - 1];
+		diags->items[j] = d;
+	}
 }
 
 enum profile_status profile_load_buffer(struct profile_set *set,
@@ -1303,7 +1377,14 @@ enum profile_status profile_load_buffer(struct profile_set *set,
 		return PROFILE_NO_MEMORY;
 	}
 	yaml_parser_set_input_string(&L->parser, L->data, len);
+	FILE *echo = diags->echo;
+	size_t first = diags->count;
+	diags->echo = NULL;
 	parse_stream(L);
+	diags->echo = echo;
+	sort_from(diags, first);
+	for (size_t i = first; echo && i < diags->count; i++)
+		diag_print(&diags->items[i], echo);
 	if (L->raw_live)
 		yaml_event_delete(&L->raw);
 	yaml_parser_delete(&L->parser);

@@ -27,7 +27,7 @@ for t in "$@"; do
 		echo "FAIL: $t: ran no test case"
 		f=1
 	fi
-	echo "$t: $p passed, $f failed, $s skipped" >&2
+	echo "# $t: pass $p, fail $f, skip $s" >&2
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 if [ "$skipped" -gt 0 ]; then
