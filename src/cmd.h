@@ -10,7 +10,7 @@ int cmd_import(int argc, char **argv);
  * diagnostics echoed to stderr; returns an exit status. */
 struct profile_set;
 struct diag_list;
-int cmd_load_paths(struct profile_set *set, struct diag_list *diags,
-		   int count, char **paths);
+int cmd_load_paths(struct profile_set *set, struct diag_list *diags, int count,
+		   char **paths);
 
 #endif

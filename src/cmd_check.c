@@ -11,12 +11,13 @@
 #include "json.h"
 #include "profile.h"
 
-int cmd_load_paths(struct profile_set *set, struct diag_list *diags,
-		   int count, char **paths)
+int cmd_load_paths(struct profile_set *set, struct diag_list *diags, int count,
+		   char **paths)
 {
 	enum profile_status worst = PROFILE_OK;
 	for (int i = 0; i < count; i++) {
-		enum profile_status st = profile_load_path(set, paths[i], diags);
+		enum profile_status st =
+			profile_load_path(set, paths[i], diags);
 		if (st > worst)
 			worst = st;
 		if (st == PROFILE_NO_MEMORY)
@@ -193,16 +194,16 @@ static void print_text(FILE *out, const struct profile_set *set,
 		const struct profile_workload *wl = &set->workloads[w];
 		wn = max_int(wn, (int)strlen(or_dash(wl->name)));
 		wm = max_int(wm, (int)strlen(or_dash(wl->model)));
-		wh = max_int(wh, (int)strlen(hardware_label(set, w, hw,
-							    sizeof hw)));
+		wh = max_int(
+			wh, (int)strlen(hardware_label(set, w, hw, sizeof hw)));
 	}
 	if (set->workload_count)
 		fprintf(out, "%-*s  %-*s  %-*s  %5s  %s\n", wn, "WORKLOAD", wm,
 			"MODEL", wh, "HARDWARE", "RUNS", "VARIES");
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
-		fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn, or_dash(wl->name), wm,
-			or_dash(wl->model), wh,
+		fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn, or_dash(wl->name),
+			wm, or_dash(wl->model), wh,
 			hardware_label(set, w, hw, sizeof hw), wl->run_count);
 		bool any = false;
 		for (int d = 0; d < DIMS; d++) {
@@ -332,9 +333,9 @@ int cmd_check(int argc, char **argv)
 		       "%zu warning%s\n",
 		       set.file_count, set.file_count == 1 ? "" : "s",
 		       set.workload_count, set.workload_count == 1 ? "" : "s",
-		       set.run_count, set.run_count == 1 ? "" : "s", diags.errors,
-		       diags.errors == 1 ? "" : "s", diags.warnings,
-		       diags.warnings == 1 ? "" : "s");
+		       set.run_count, set.run_count == 1 ? "" : "s",
+		       diags.errors, diags.errors == 1 ? "" : "s",
+		       diags.warnings, diags.warnings == 1 ? "" : "s");
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "energylens check: cannot write output: %s\n",

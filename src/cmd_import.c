@@ -17,7 +17,8 @@
 static const char usage_text[] =
 	"Usage: energylens import mlenergy FILE.csv [--shapes FILE]\n"
 	"                          [--input-tokens TASK=N,...] [-o FILE]\n"
-	"       energylens import csv --map KEY=COLUMN,... [--set KEY=VALUE,...]\n"
+	"       energylens import csv --map KEY=COLUMN,... [--set "
+	"KEY=VALUE,...]\n"
 	"                          FILE.csv [-o FILE]\n"
 	"\n"
 	"Converts benchmark results to EnergyLens profiles (YAML, schema v1).\n"
@@ -31,18 +32,21 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -o, --output FILE        write FILE whole or not at all (default:\n"
 	"                           standard output)\n"
-	"      --shapes FILE        model-shapes CSV (layers, hidden_size, ...)\n"
+	"      --shapes FILE        model-shapes CSV (layers, hidden_size, "
+	"...)\n"
 	"      --input-tokens T=N   input length of task T where the data has\n"
 	"                           none (marked as assumed)\n"
 	"      --map KEY=COLUMN     take schema KEY from COLUMN (csv)\n"
-	"      --set KEY=VALUE      give schema KEY one value for every run (csv)\n"
+	"      --set KEY=VALUE      give schema KEY one value for every run "
+	"(csv)\n"
 	"  -h, --help               show this help\n"
 	"\n"
 	"Keys: name model params_b active_params_b architecture modality\n"
 	"  hardware gpu_memory_gib engine shape.layers shape.hidden_size\n"
 	"  shape.kv_elements shape.weight_bits shape.experts\n"
 	"  shape.experts_per_token shape.sliding_layers shape.sliding_window\n"
-	"  input_tokens_assumed tp pp dp batch_size input_tokens vision_tokens\n"
+	"  input_tokens_assumed tp pp dp batch_size input_tokens "
+	"vision_tokens\n"
 	"  output_tokens energy.total_j energy.prefill_j energy.decode_j\n"
 	"  latency.e2e_s latency.ttft_s latency.tpot_ms power_w\n"
 	"\n"
@@ -118,8 +122,8 @@ static int parse_tokens(struct import_args *a, const char *list)
 		char *eq = strchr(items[i], '=');
 		char *end = NULL;
 		double x = eq ? strtod(eq + 1, &end) : 0;
-		if (!eq || eq == items[i] || end == eq + 1 || *end || !(x > 0) ||
-		    x > 1e9) {
+		if (!eq || eq == items[i] || end == eq + 1 || *end ||
+		    !(x > 0) || x > 1e9) {
 			rc = usage_error("--input-tokens: '%s' is not TASK=N "
 					 "with N a positive number",
 					 items[i]);
@@ -175,10 +179,10 @@ static int parse_args(struct import_args *a, int argc, char **argv)
 			break;
 		case OPT_MAP:
 		case OPT_SET:
-			if (!(c == OPT_MAP ? add_items(&a->maps, &a->nmaps,
-							 optarg)
-					   : add_items(&a->sets, &a->nsets,
-						       optarg))) {
+			if (!(c == OPT_MAP
+				      ? add_items(&a->maps, &a->nmaps, optarg)
+				      : add_items(&a->sets, &a->nsets,
+						  optarg))) {
 				fputs("energylens import: out of memory\n",
 				      stderr);
 				return EXIT_SOFTWARE;
@@ -212,8 +216,8 @@ static int check_verb_options(const struct import_args *a)
 	if (ml && (a->nmaps || a->nsets))
 		return usage_error("--map and --set are for 'import csv'");
 	if (!ml && (a->shapes || a->ntokens))
-		return usage_error(
-			"--shapes and --input-tokens are for 'import mlenergy'");
+		return usage_error("--shapes and --input-tokens are for "
+				   "'import mlenergy'");
 	if (!ml && a->nmaps == 0)
 		return usage_error("'import csv' needs --map KEY=COLUMN,...");
 	return EXIT_OK;
@@ -259,8 +263,7 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static int load_csv(struct loaded *l, const char *path,
-		    struct diag_list *diags)
+static int load_csv(struct loaded *l, const char *path, struct diag_list *diags)
 {
 	size_t len = 0;
 	memset(l, 0, sizeof *l);
@@ -335,10 +338,9 @@ static int parse_assigns(char **items, size_t n, const char *opt,
 	for (size_t i = 0; i < n; i++) {
 		char *eq = strchr(items[i], '=');
 		if (!eq || eq == items[i])
-			return usage_error("%s: '%s' is not KEY=%s", opt,
-					   items[i],
-					   strcmp(opt, "--map") == 0 ? "COLUMN"
-								     : "VALUE");
+			return usage_error(
+				"%s: '%s' is not KEY=%s", opt, items[i],
+				strcmp(opt, "--map") == 0 ? "COLUMN" : "VALUE");
 		*eq = '\0';
 		int key = import_key_find(items[i]);
 		if (key < 0)
@@ -452,8 +454,9 @@ static int run_verb(struct import_args *a)
 	struct import_set set = {NULL, 0, 0};
 	struct diag_list diags;
 	diag_init(&diags, stderr);
-	int rc = strcmp(a->verb, "mlenergy") == 0 ? run_mlenergy(a, &set, &diags)
-						  : run_mapped(a, &set, &diags);
+	int rc = strcmp(a->verb, "mlenergy") == 0
+			 ? run_mlenergy(a, &set, &diags)
+			 : run_mapped(a, &set, &diags);
 	if (rc == EXIT_OK && diags.errors)
 		rc = EXIT_DATAERR;
 	if (rc == EXIT_OK)

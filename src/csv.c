@@ -7,7 +7,8 @@
 struct reader {
 	const char *p, *end;
 	unsigned line, col;
-	unsigned bad_line; /* encoding problems: one report per line is enough */
+	unsigned
+		bad_line; /* encoding problems: one report per line is enough */
 	const char *file;
 	struct diag_list *diags;
 	char *out; /* next free byte of the table's text */
@@ -215,10 +216,11 @@ static void check_width(struct reader *r, const struct csv_table *t,
 	if (rec->count == want)
 		return;
 	/* Point at the first extra field, or at the end of a short row. */
-	unsigned col = rec->count > want
-			       ? rec->fields[want].col - 1
-			       : rec->fields[rec->count - 1].col +
-					 (unsigned)rec->fields[rec->count - 1].len;
+	unsigned col =
+		rec->count > want
+			? rec->fields[want].col - 1
+			: rec->fields[rec->count - 1].col +
+				  (unsigned)rec->fields[rec->count - 1].len;
 	char msg[128];
 	snprintf(msg, sizeof msg,
 		 "row has %zu field%s (expected %zu, as in the header)",
@@ -228,9 +230,9 @@ static void check_width(struct reader *r, const struct csv_table *t,
 
 static void skip_empty_lines(struct reader *r)
 {
-	while (r->p < r->end && (*r->p == '\n' || (*r->p == '\r' &&
-						   r->p + 1 < r->end &&
-						   r->p[1] == '\n'))) {
+	while (r->p < r->end &&
+	       (*r->p == '\n' ||
+		(*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n'))) {
 		r->p += *r->p == '\r' ? 2 : 1;
 		r->line++;
 	}
@@ -245,8 +247,8 @@ int csv_read(struct csv_table *table, const char *buf, size_t len,
 	table->text = malloc(len + 2);
 	if (!table->text)
 		return -1;
-	struct reader r = {buf, buf + len, 1, 1, 0, file, diags,
-			   table->text, false, false};
+	struct reader r = {buf,	 buf + len, 1,		 1,	0,
+			   file, diags,	    table->text, false, false};
 	/* A byte order mark is an editor's artefact, not data. */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		r.p += 3;

@@ -20,7 +20,8 @@ struct diag_list {
 	struct diag *items;
 	size_t count, cap;
 	size_t errors, warnings;
-	FILE *echo; /* when set, each diagnostic is printed here as it is added */
+	FILE *echo; /* when set, each diagnostic is printed here as it is added
+		     */
 };
 
 void diag_init(struct diag_list *list, FILE *echo);

@@ -81,7 +81,8 @@ static char *xstrdup(const char *s)
 	return memcpy(xrealloc(NULL, n), s, n);
 }
 
-static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 static char *xprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -227,8 +228,8 @@ static void values_free(struct import_values *v)
 
 static void doc_comment(struct import_doc *d, char *line)
 {
-	d->comments = xrealloc(d->comments,
-			       (d->ncomments + 1) * sizeof *d->comments);
+	d->comments =
+		xrealloc(d->comments, (d->ncomments + 1) * sizeof *d->comments);
 	d->comments[d->ncomments++] = line;
 }
 
@@ -344,9 +345,9 @@ void import_format_number(char buf[32], double x)
 
 static bool plain_safe(const char *s)
 {
-	static const char *const reserved[] = {"y", "n", "yes", "no", "true",
-					       "false", "on", "off", "null",
-					       NULL};
+	static const char *const reserved[] = {"y",    "n",	"yes", "no",
+					       "true", "false", "on",  "off",
+					       "null", NULL};
 	if (!isalpha((unsigned char)*s))
 		return false;
 	for (const char *p = s; *p; p++)
@@ -478,9 +479,9 @@ static int write_group(struct emitter *e, const struct import_values *v,
 static bool group_any(const struct import_values *v, int first)
 {
 	size_t n = group_len((enum import_key)first);
-	for (int k = first; k < IMPORT_NKEYS &&
-			    group_len((enum import_key)k) == n &&
-			    strncmp(keys[k].name, keys[first].name, n) == 0;
+	for (int k = first;
+	     k < IMPORT_NKEYS && group_len((enum import_key)k) == n &&
+	     strncmp(keys[k].name, keys[first].name, n) == 0;
 	     k++)
 		if (v->set[k])
 			return true;
@@ -560,7 +561,8 @@ int import_write(const struct import_set *set, FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
-/* ---- required run keys ---------------------------------------------------- */
+/* ---- required run keys ----------------------------------------------------
+ */
 
 static bool has(const struct import_values *run, const struct import_values *w,
 		enum import_key key)
@@ -586,7 +588,8 @@ static int missing_required(const struct import_values *run,
 	return -1;
 }
 
-/* ---- import csv --map ------------------------------------------------------ */
+/* ---- import csv --map ------------------------------------------------------
+ */
 
 /* Rows with the same mapped workload cells form one workload; the cells
  * joined by a byte no text contains make the identity. */
@@ -641,9 +644,8 @@ static struct import_doc *mapped_doc(struct mapped_ctx *c,
 	return d;
 }
 
-static const struct csv_field *mapped_cell(const struct mapped_ctx *c,
-					   const struct csv_record *row,
-					   int key)
+static const struct csv_field *
+mapped_cell(const struct mapped_ctx *c, const struct csv_record *row, int key)
 {
 	for (size_t i = 0; i < c->nmaps; i++)
 		if ((int)c->maps[i].key == key)
@@ -708,7 +710,8 @@ int import_mapped(struct import_set *set, const struct csv_table *csv,
 	return diags->errors == errors ? 0 : -1;
 }
 
-/* ---- import mlenergy ---------------------------------------------------------- */
+/* ---- import mlenergy
+ * ---------------------------------------------------------- */
 
 /* The columns of the shared 41-column format that the importer reads. */
 enum ml_col {
@@ -745,14 +748,35 @@ enum ml_col {
 };
 
 static const char *const ml_names[ML_NCOLS] = {
-	"source", "source_repo", "source_commit", "source_file", "task",
-	"model", "model_params_b", "model_active_params_b", "architecture",
-	"weight_precision", "framework", "gpu", "tp", "pp", "dp",
-	"max_num_seqs", "max_concurrent_seqs", "static_batch_size",
-	"input_tokens_mean", "output_tokens_mean", "energy_per_request_j",
-	"energy_per_request_j_is_derived", "prefill_energy_j",
-	"decode_energy_j", "avg_gpu_power_w", "median_itl_ms",
-	"mean_tpot_ms", "latency_per_request_s", "replicate"};
+	"source",
+	"source_repo",
+	"source_commit",
+	"source_file",
+	"task",
+	"model",
+	"model_params_b",
+	"model_active_params_b",
+	"architecture",
+	"weight_precision",
+	"framework",
+	"gpu",
+	"tp",
+	"pp",
+	"dp",
+	"max_num_seqs",
+	"max_concurrent_seqs",
+	"static_batch_size",
+	"input_tokens_mean",
+	"output_tokens_mean",
+	"energy_per_request_j",
+	"energy_per_request_j_is_derived",
+	"prefill_energy_j",
+	"decode_energy_j",
+	"avg_gpu_power_w",
+	"median_itl_ms",
+	"mean_tpot_ms",
+	"latency_per_request_s",
+	"replicate"};
 
 enum shape_col {
 	SH_MODEL,
@@ -768,9 +792,15 @@ enum shape_col {
 };
 
 static const char *const shape_names[SH_NCOLS] = {
-	"model", "layers", "hidden_size", "kv_elements_per_token_per_layer",
-	"global_attention_layers", "sliding_attention_layers",
-	"sliding_window", "experts", "experts_per_token"};
+	"model",
+	"layers",
+	"hidden_size",
+	"kv_elements_per_token_per_layer",
+	"global_attention_layers",
+	"sliding_attention_layers",
+	"sliding_window",
+	"experts",
+	"experts_per_token"};
 
 struct ml_ctx {
 	const struct import_mlenergy_opts *o;
@@ -786,9 +816,8 @@ static const char *ml_text(const struct ml_ctx *c, const struct csv_record *row,
 	return cell(row, c->col[col])->text;
 }
 
-static const struct csv_field *ml_cell(const struct ml_ctx *c,
-				       const struct csv_record *row,
-				       enum ml_col col)
+static const struct csv_field *
+ml_cell(const struct ml_ctx *c, const struct csv_record *row, enum ml_col col)
 {
 	return cell(row, c->col[col]);
 }
@@ -866,9 +895,9 @@ static double weight_bits(const char *precision)
 		const char *name;
 		double bits;
 	} table[] = {
-		{"float32", 32}, {"fp32", 32},	{"bfloat16", 16}, {"bf16", 16},
-		{"float16", 16}, {"fp16", 16},	{"half", 16},	  {"fp8", 8},
-		{"float8", 8},	 {"int8", 8},	{"mxfp4", 4},	  {"nvfp4", 4},
+		{"float32", 32}, {"fp32", 32}, {"bfloat16", 16}, {"bf16", 16},
+		{"float16", 16}, {"fp16", 16}, {"half", 16},	 {"fp8", 8},
+		{"float8", 8},	 {"int8", 8},  {"mxfp4", 4},	 {"nvfp4", 4},
 		{"fp4", 4},	 {"int4", 4},
 	};
 	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
@@ -912,8 +941,7 @@ static void set_num(struct import_values *v, enum import_key key, double x)
 	v->set[key] = true;
 }
 
-static void set_str(struct import_values *v, enum import_key key,
-		    const char *s)
+static void set_str(struct import_values *v, enum import_key key, const char *s)
 {
 	free(v->str[key]);
 	v->str[key] = xstrdup(s);
@@ -946,8 +974,8 @@ static void ml_shape(struct ml_ctx *c, struct import_doc *d,
 	const struct csv_record *s = shape_row(c, ml_text(c, row, ML_MODEL));
 	if (!s) {
 		if (c->o->shapes)
-			diag_add(c->diags, DIAG_WARNING, c->o->file,
-				 row->line, ml_cell(c, row, ML_MODEL)->col,
+			diag_add(c->diags, DIAG_WARNING, c->o->file, row->line,
+				 ml_cell(c, row, ML_MODEL)->col,
 				 "model '%s' not in %s; shape omitted",
 				 ml_text(c, row, ML_MODEL), c->o->shapes_file);
 		return;
@@ -993,15 +1021,18 @@ static void ml_architecture(struct ml_ctx *c, struct import_doc *d,
 		   (plus && strcmp(plus, "+vlm") == 0);
 	static const struct {
 		const char *from, *to;
-	} map[] = {{"dense", "dense"},	{"moe", "moe"},
-		   {"ssm", "ssm"},	{"hybrid", "hybrid"},
+	} map[] = {{"dense", "dense"},
+		   {"moe", "moe"},
+		   {"ssm", "ssm"},
+		   {"hybrid", "hybrid"},
 		   {"hybrid_ssm", "hybrid"}};
 	const char *arch = NULL;
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (strlen(map[i].from) == n &&
 		    strncmp(f->text, map[i].from, n) == 0)
 			arch = map[i].to;
-	if (!arch && strcmp(f->text, "vlm") == 0 && d->w.set[IMPORT_SHAPE_EXPERTS]) {
+	if (!arch && strcmp(f->text, "vlm") == 0 &&
+	    d->w.set[IMPORT_SHAPE_EXPERTS]) {
 		arch = d->w.num[IMPORT_SHAPE_EXPERTS] > 0 ? "moe" : "dense";
 		doc_note(d, IMPORT_ARCHITECTURE,
 			 xstrdup("architecture: the source says only 'vlm'; "
@@ -1016,7 +1047,9 @@ static void ml_architecture(struct ml_ctx *c, struct import_doc *d,
 			 "dense, moe, hybrid_ssm or ssm, optionally +vlm)",
 			 f->text);
 	set_str(&d->w, IMPORT_MODALITY,
-		!vlm ? "text" : strstr(task, "video") ? "video" : "image");
+		!vlm			? "text"
+		: strstr(task, "video") ? "video"
+					: "image");
 }
 
 static void ml_params(struct ml_ctx *c, struct import_doc *d,
@@ -1038,10 +1071,10 @@ static void ml_params(struct ml_ctx *c, struct import_doc *d,
 static void ml_comments(struct ml_ctx *c, struct import_doc *d,
 			const struct csv_record *row)
 {
-	doc_comment(d, xprintf("Source: %s, %s @ %s",
-			       ml_text(c, row, ML_SOURCE),
-			       ml_text(c, row, ML_REPO),
-			       ml_text(c, row, ML_COMMIT)));
+	doc_comment(d,
+		    xprintf("Source: %s, %s @ %s", ml_text(c, row, ML_SOURCE),
+			    ml_text(c, row, ML_REPO),
+			    ml_text(c, row, ML_COMMIT)));
 	doc_comment(d, xprintf("Licence: %s",
 			       licence_of(ml_text(c, row, ML_SOURCE))));
 	if (*ml_text(c, row, ML_DERIVED))
@@ -1075,7 +1108,8 @@ static void ml_name(struct import_doc *d, const char *task)
 			*p = '-';
 	set_str(&d->w, IMPORT_NAME, name);
 	free(name);
-	doc_note(d, IMPORT_NAME, xprintf("task as the source writes it: %s", task));
+	doc_note(d, IMPORT_NAME,
+		 xprintf("task as the source writes it: %s", task));
 }
 
 static struct import_doc *ml_doc(struct ml_ctx *c, const struct csv_record *row)
@@ -1215,10 +1249,14 @@ static double default_input_tokens(const char *task)
 		const char *task;
 		double tokens;
 	} table[] = {
-		{"gpqa", 300},	       {"lm-arena-chat", 500},
-		{"sourcegraph-fim", 2000}, {"image-chat", 1500},
-		{"video-chat", 8000},  {"chat", 250},
-		{"code", 150},	       {"mllm-chat", 800},
+		{"gpqa", 300},
+		{"lm-arena-chat", 500},
+		{"sourcegraph-fim", 2000},
+		{"image-chat", 1500},
+		{"video-chat", 8000},
+		{"chat", 250},
+		{"code", 150},
+		{"mllm-chat", 800},
 	};
 	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
 		if (strcmp(task, table[i].task) == 0)
@@ -1293,8 +1331,7 @@ int import_mlenergy(struct import_set *set, const struct csv_table *csv,
 			       "the ML.ENERGY/Argonne 41-column format", diags);
 	if (opts->shapes &&
 	    !find_columns(opts->shapes, opts->shapes_file, shape_names,
-			  c.shape_col, SH_NCOLS, "a model-shapes table",
-			  diags))
+			  c.shape_col, SH_NCOLS, "a model-shapes table", diags))
 		ok = false;
 	if (!ok)
 		return -1;

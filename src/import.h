@@ -65,9 +65,9 @@ struct import_run {
 };
 
 struct import_doc {
-	char *group;	  /* identity of the workload, for grouping rows */
-	unsigned line;	  /* first CSV line of the workload */
-	char **comments;  /* header comment lines, without "# " */
+	char *group;	 /* identity of the workload, for grouping rows */
+	unsigned line;	 /* first CSV line of the workload */
+	char **comments; /* header comment lines, without "# " */
 	size_t ncomments;
 	struct import_values w;
 	char *note[IMPORT_NKEYS]; /* comment written above a workload key */
@@ -87,7 +87,7 @@ struct import_tokens {
 };
 
 struct import_mlenergy_opts {
-	const char *file; /* as named in diagnostics */
+	const char *file;		/* as named in diagnostics */
 	const struct csv_table *shapes; /* NULL when --shapes not given */
 	const char *shapes_file;
 	const struct import_tokens *tokens;

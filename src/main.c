@@ -23,7 +23,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: energylens VERB [OPTION]... [ARG]...\n"
-		"       energylens PATH...    (same as 'energylens check PATH...')\n"
+		"       energylens PATH...    (same as 'energylens check "
+		"PATH...')\n"
 		"Explore and model the energy of LLM inference serving.\n\n"
 		"Verbs:\n");
 	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
@@ -34,7 +35,8 @@ static void usage(FILE *out)
 		"  -V, --version  show the version and exit\n\n"
 		"'energylens VERB --help' describes a verb; energylens(1) and\n"
 		"energylens-profile(5) describe everything.\n"
-		"Exit status: 0 ok, 1 usage, 65 bad data, 66 unreadable input,\n"
+		"Exit status: 0 ok, 1 usage, 65 bad data, 66 unreadable "
+		"input,\n"
 		"70 internal error, 73 output cannot be written.\n");
 }
 

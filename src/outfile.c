@@ -83,8 +83,8 @@ static void release(struct outfile *out)
 static void sync_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, (size_t)(slash - path) + 1)
-			  : strdup(".");
+	char *dir =
+		slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
 	if (!dir)
 		return;
 	int fd = open(dir, O_RDONLY);

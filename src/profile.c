@@ -266,8 +266,7 @@ struct walk {
 static enum profile_status walk_path(struct walk *w, const char *path,
 				     int depth, bool explicit);
 
-static enum profile_status walk_dir(struct walk *w, const char *path,
-				    int depth)
+static enum profile_status walk_dir(struct walk *w, const char *path, int depth)
 {
 	if (depth > MAX_DIR_DEPTH) {
 		diag_add(w->diags, DIAG_ERROR, path, 0, 0,
@@ -343,8 +342,7 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 	return load_file(w->set, path, w->diags);
 }
 
-enum profile_status profile_load_path(struct profile_set *set,
-				      const char *path,
+enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags)
 {
 	struct walk w = {set, diags, 0};

@@ -108,8 +108,7 @@ void profile_set_free(struct profile_set *set);
  * in byte order of names, hidden entries skipped). Every problem found is
  * added to diags; runs with an error are not added to the set. Returns the
  * worst status met. */
-enum profile_status profile_load_path(struct profile_set *set,
-				      const char *path,
+enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags);
 
 /* Loads YAML held in memory; name is used in messages. */

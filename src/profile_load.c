@@ -22,12 +22,12 @@
  * "[[[[..." file from costing unbounded work. Aliases are expanded by
  * replaying recorded events; the caps keep a "billion laughs" file to a few
  * thousand events. */
-#define MAX_NESTING 32
-#define MAX_ANCHORS 64
-#define MAX_ALIASES 64
+#define MAX_NESTING	    32
+#define MAX_ANCHORS	    64
+#define MAX_ALIASES	    64
 #define MAX_ANCHORED_EVENTS 4096
 #define MAX_REPLAYED_EVENTS 4096
-#define MAX_KEY 128
+#define MAX_KEY		    128
 
 enum ev_kind {
 	EV_STREAM_END,
@@ -87,15 +87,16 @@ struct loader {
 	size_t replay_anchor, replay_pos;
 	size_t aliases, anchored_events, replayed_events;
 	int depth;
-	bool fatal;	     /* stop reading this file */
+	bool fatal; /* stop reading this file */
 	bool out_of_memory;
-	int file_version;   /* from the first document; 0 = not given */
+	int file_version; /* from the first document; 0 = not given */
 };
 
 /* ---- reporting ---------------------------------------------------------- */
 
 static void error_at(struct loader *L, unsigned line, unsigned col,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 static void warning_at(struct loader *L, unsigned line, unsigned col,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -160,8 +161,8 @@ static const char *show_scalar(const struct event *ev, char *buf, size_t size)
 
 /* Converts a byte offset to a 1-based line and a 1-based column counted in
  * characters, as libyaml counts its marks. */
-static void locate_offset(const struct loader *L, size_t offset,
-			  unsigned *line, unsigned *col)
+static void locate_offset(const struct loader *L, size_t offset, unsigned *line,
+			  unsigned *col)
 {
 	unsigned l = 1, c = 1;
 	for (size_t i = 0; i < offset && i < L->len; i++) {
@@ -252,7 +253,8 @@ static void report_syntax_error(struct loader *L)
 			 problem, context, (unsigned)p->context_mark.line + 1,
 			 (unsigned)p->context_mark.column + 1);
 	else
-		error_at(L, line, col, "YAML syntax error: %s (expected valid YAML)",
+		error_at(L, line, col,
+			 "YAML syntax error: %s (expected valid YAML)",
 			 problem);
 }
 
@@ -367,7 +369,8 @@ static bool begin_anchor(struct loader *L, const char *name,
 static bool begin_replay(struct loader *L, const char *name,
 			 const yaml_mark_t *mark)
 {
-	unsigned line = (unsigned)mark->line + 1, col = (unsigned)mark->column + 1;
+	unsigned line = (unsigned)mark->line + 1,
+		 col = (unsigned)mark->column + 1;
 	if (++L->aliases > MAX_ALIASES) {
 		fatal_at(L, line, col,
 			 "too many aliases (expected at most 64 per file)");
@@ -397,8 +400,9 @@ static bool begin_replay(struct loader *L, const char *name,
 		return true;
 	}
 	char buf[64];
-	error_at(L, line, col, "unknown alias '*%s' (expected an anchor defined "
-			       "before it with '&%s')",
+	error_at(L, line, col,
+		 "unknown alias '*%s' (expected an anchor defined "
+		 "before it with '&%s')",
 		 show(name, strlen(name), buf, sizeof buf),
 		 show(name, strlen(name), buf, sizeof buf));
 	L->fatal = true;
@@ -415,8 +419,8 @@ static bool from_replay(struct loader *L, struct event *ev)
 		return false;
 	}
 	const struct recorded *r = &a->events[L->replay_pos++];
-	*ev = (struct event){r->kind, r->line, r->col, r->value, r->length,
-			     r->plain};
+	*ev = (struct event){r->kind,  r->line,	  r->col,
+			     r->value, r->length, r->plain};
 	return true;
 }
 
@@ -485,8 +489,9 @@ static bool pull_raw(struct loader *L, struct event *ev, const char **anchor)
 		}
 		L->raw_live = true;
 		if (L->raw.type == YAML_ALIAS_EVENT) {
-			if (!begin_replay(L, (const char *)L->raw.data.alias.anchor,
-					  &L->raw.start_mark))
+			if (!begin_replay(
+				    L, (const char *)L->raw.data.alias.anchor,
+				    &L->raw.start_mark))
 				return false;
 			continue;
 		}
@@ -547,7 +552,8 @@ static bool is_null(const struct event *ev)
 {
 	return ev->kind == EV_SCALAR && ev->plain &&
 	       (ev->length == 0 || strcmp(ev->value, "~") == 0 ||
-		strcmp(ev->value, "null") == 0 || strcmp(ev->value, "Null") == 0 ||
+		strcmp(ev->value, "null") == 0 ||
+		strcmp(ev->value, "Null") == 0 ||
 		strcmp(ev->value, "NULL") == 0);
 }
 
@@ -588,7 +594,8 @@ struct field {
 	size_t size;
 };
 
-#define RUN(m) offsetof(struct record, run.m), sizeof(((struct record *)0)->run.m)
+#define RUN(m)                                                                 \
+	offsetof(struct record, run.m), sizeof(((struct record *)0)->run.m)
 #define WL(m) offsetof(struct record, wl.m), sizeof(((struct record *)0)->wl.m)
 
 static const struct field fields[] = {
@@ -597,7 +604,8 @@ static const struct field fields[] = {
 	{"params_b", "params_b", G_TOP, G_TOP, T_POSNUM, WL(params_b)},
 	{"active_params_b", "active_params_b", G_TOP, G_TOP, T_POSNUM,
 	 WL(active_params_b)},
-	{"architecture", "architecture", G_TOP, G_TOP, T_ARCH, WL(architecture)},
+	{"architecture", "architecture", G_TOP, G_TOP, T_ARCH,
+	 WL(architecture)},
 	{"modality", "modality", G_TOP, G_TOP, T_MODALITY, WL(modality)},
 	{"hardware", "hardware", G_TOP, G_TOP, T_STR, WL(hardware)},
 	{"gpu_memory_gib", "gpu_memory_gib", G_TOP, G_TOP, T_POSNUM,
@@ -624,20 +632,23 @@ static const struct field fields[] = {
 	{"pp", "pp", G_TOP, G_TOP, T_COUNT, RUN(pp)},
 	{"dp", "dp", G_TOP, G_TOP, T_COUNT, RUN(dp)},
 	{"batch_size", "batch_size", G_TOP, G_TOP, T_COUNT, RUN(batch_size)},
-	{"input_tokens", "input_tokens", G_TOP, G_TOP, T_NUM, RUN(input_tokens)},
+	{"input_tokens", "input_tokens", G_TOP, G_TOP, T_NUM,
+	 RUN(input_tokens)},
 	{"vision_tokens", "vision_tokens", G_TOP, G_TOP, T_NUM,
 	 RUN(vision_tokens)},
 	{"output_tokens", "output_tokens", G_TOP, G_TOP, T_POSNUM,
 	 RUN(output_tokens)},
 	{"energy", "energy", G_TOP, G_ENERGY, T_GROUP, 0, 0},
-	{"total_j", "energy.total_j", G_ENERGY, G_TOP, T_NUM, RUN(energy_total_j)},
+	{"total_j", "energy.total_j", G_ENERGY, G_TOP, T_NUM,
+	 RUN(energy_total_j)},
 	{"prefill_j", "energy.prefill_j", G_ENERGY, G_TOP, T_NUM,
 	 RUN(energy_prefill_j)},
 	{"decode_j", "energy.decode_j", G_ENERGY, G_TOP, T_NUM,
 	 RUN(energy_decode_j)},
 	{"latency", "latency", G_TOP, G_LATENCY, T_GROUP, 0, 0},
 	{"e2e_s", "latency.e2e_s", G_LATENCY, G_TOP, T_NUM, RUN(latency_e2e_s)},
-	{"ttft_s", "latency.ttft_s", G_LATENCY, G_TOP, T_NUM, RUN(latency_ttft_s)},
+	{"ttft_s", "latency.ttft_s", G_LATENCY, G_TOP, T_NUM,
+	 RUN(latency_ttft_s)},
 	{"tpot_ms", "latency.tpot_ms", G_LATENCY, G_TOP, T_NUM,
 	 RUN(latency_tpot_ms)},
 	{"power_w", "power_w", G_TOP, G_TOP, T_NUM, RUN(power_w)},
@@ -660,7 +671,7 @@ enum {
 	F_DECODE,
 	F_FIRST_RUN_FIELD = F_TP,
 };
-#define BIT(i) ((uint64_t)1 << (i))
+#define BIT(i)	      ((uint64_t)1 << (i))
 #define WORKLOAD_BITS (BIT(F_FIRST_RUN_FIELD) - 1)
 
 static const char *expectation(enum field_type type)
@@ -768,8 +779,7 @@ static bool check_number(struct loader *L, const struct field *f,
 		return true;
 	char buf[64];
 	error_at(L, ev->line, ev->col, "%s %s: %s (expected %s)", f->name, what,
-		 show_scalar(ev, buf, sizeof buf),
-		 expectation(f->type));
+		 show_scalar(ev, buf, sizeof buf), expectation(f->type));
 	return false;
 }
 
@@ -783,7 +793,8 @@ static bool parse_numeric(struct loader *L, const struct field *f,
 	if (st == NUM_NONFINITE || st == NUM_RANGE) {
 		error_at(L, ev->line, ev->col, "%s is %s: %s (expected %s)",
 			 f->name,
-			 st == NUM_RANGE ? "out of range" : "not a finite number",
+			 st == NUM_RANGE ? "out of range"
+					 : "not a finite number",
 			 show_scalar(ev, buf, sizeof buf),
 			 expectation(f->type));
 		return false;
@@ -850,8 +861,8 @@ static bool parse_value(struct loader *L, struct record *rec,
 {
 	void *dst = (char *)rec + f->offset;
 	if (ev->kind != EV_SCALAR || f->type == T_GROUP) {
-		error_at(L, ev->line, ev->col, "%s is %s (expected %s)", f->name,
-			 node_kind(ev), expectation(f->type));
+		error_at(L, ev->line, ev->col, "%s is %s (expected %s)",
+			 f->name, node_kind(ev), expectation(f->type));
 		skip_node(L, ev);
 		return false;
 	}
@@ -903,7 +914,8 @@ static bool duplicate(struct loader *L, struct seen *seen,
 		return true;
 	}
 	if (seen->count < sizeof seen->keys / sizeof *seen->keys) {
-		snprintf(seen->keys[seen->count].key, MAX_KEY, "%s", key->value);
+		snprintf(seen->keys[seen->count].key, MAX_KEY, "%s",
+			 key->value);
 		seen->keys[seen->count].line = key->line;
 		seen->keys[seen->count].col = key->col;
 		seen->count++;
@@ -915,8 +927,7 @@ static bool duplicate(struct loader *L, struct seen *seen,
  * invalidates the event). Returns 1 for a key, 0 at the end of the
  * mapping, -1 when the file cannot be read further. Non-scalar keys are
  * reported and skipped together with their value. */
-static int next_key(struct loader *L, struct event *key, char *copy,
-		    bool *bad)
+static int next_key(struct loader *L, struct event *key, char *copy, bool *bad)
 {
 	for (;;) {
 		if (!pull(L, key))
@@ -995,7 +1006,7 @@ struct document {
 	int version; /* 0: not given */
 	bool bad;    /* an error outside the runs: none of them is kept */
 	unsigned runs_line, runs_col; /* the runs: sequence; 0: not seen */
-	bool runs_invalid; /* runs: is not a sequence (reported) */
+	bool runs_invalid;	      /* runs: is not a sequence (reported) */
 	struct record workload;
 	bool workload_seen;
 	long workload_index; /* the workload: section interned; -1: not yet */
@@ -1047,7 +1058,8 @@ static bool require(struct loader *L, const struct record *rec, int field,
 	if (reported_invalid(rec, BIT(field)))
 		return false;
 	error_at(L, rec->line, rec->col,
-		 "run has no %s (expected %s: %s, in the run or under workload:)",
+		 "run has no %s (expected %s: %s, in the run or under "
+		 "workload:)",
 		 fields[field].name, expectation(fields[field].type), meaning);
 	return false;
 }
@@ -1071,11 +1083,13 @@ static bool complete_energy(struct loader *L, struct record *m)
 	double sum = r->energy_prefill_j + r->energy_decode_j;
 	if (!total)
 		r->energy_total_j = sum;
-	else if (parts && fabs(r->energy_total_j - sum) > 0.01 * r->energy_total_j)
-		warning_at(L, m->line, m->col,
-			   "energy.total_j %g differs from prefill_j + decode_j "
-			   "= %g by more than 1%% (expected their sum)",
-			   r->energy_total_j, sum);
+	else if (parts &&
+		 fabs(r->energy_total_j - sum) > 0.01 * r->energy_total_j)
+		warning_at(
+			L, m->line, m->col,
+			"energy.total_j %g differs from prefill_j + decode_j "
+			"= %g by more than 1%% (expected their sum)",
+			r->energy_total_j, sum);
 	return true;
 }
 
@@ -1258,8 +1272,8 @@ static bool parse_top(struct loader *L, struct document *doc)
 static void finish_document(struct loader *L, struct document *doc)
 {
 	if (!doc->workload_seen)
-		record_init(&doc->workload,
-			    &(struct event){.line = doc->line, .col = doc->col});
+		record_init(&doc->workload, &(struct event){.line = doc->line,
+							    .col = doc->col});
 	doc->workload_seen = true;
 	for (size_t i = 0; i < doc->pending_count && !L->fatal; i++)
 		resolve_run(L, doc, &doc->pending[i]);
@@ -1298,8 +1312,8 @@ static void parse_document(struct loader *L, bool first)
 	struct event ev;
 	if (!pull(L, &ev))
 		return;
-	struct document doc = {.line = ev.line, .col = ev.col,
-			       .workload_index = -1};
+	struct document doc = {
+		.line = ev.line, .col = ev.col, .workload_index = -1};
 	size_t runs = L->set->run_count, workloads = L->set->workload_count;
 	if (is_null(&ev)) {
 		error_at(L, ev.line, ev.col,
@@ -1390,10 +1404,9 @@ enum profile_status profile_load_buffer(struct profile_set *set,
 	yaml_parser_delete(&L->parser);
 	for (size_t i = 0; i < L->anchor_count; i++)
 		free_anchor(&L->anchors[i]);
-	enum profile_status status =
-		L->out_of_memory	    ? PROFILE_NO_MEMORY
-		: diags->errors > errors ? PROFILE_BAD_DATA
-					 : PROFILE_OK;
+	enum profile_status status = L->out_of_memory ? PROFILE_NO_MEMORY
+				     : diags->errors > errors ? PROFILE_BAD_DATA
+							      : PROFILE_OK;
 	free(L);
 	return status;
 }

@@ -708,10 +708,10 @@ static void test_bad_bool(void)
 
 static void test_quoted_bool_shows_quotes(void)
 {
-	EXPECT_BAD_RUN("  - {tp: 1, " REST ", input_tokens_assumed: \"true\"}\n",
-		       100,
-		       "input_tokens_assumed is not valid: \"true\" (expected "
-		       "true or false)");
+	EXPECT_BAD_RUN(
+		"  - {tp: 1, " REST ", input_tokens_assumed: \"true\"}\n", 100,
+		"input_tokens_assumed is not valid: \"true\" (expected "
+		"true or false)");
 }
 
 static void test_non_scalar_key(void)
