@@ -278,6 +278,19 @@ static struct import_doc *set_add(struct import_set *set, const char *group,
 	return d;
 }
 
+/* The document of a group key (which it frees), and whether it is new, in
+ * which case the caller fills its workload. */
+static struct import_doc *set_doc(struct import_set *set, char *group,
+				  unsigned line, bool *added)
+{
+	struct import_doc *d = set_find(set, group);
+	*added = d == NULL;
+	if (!d)
+		d = set_add(set, group, line);
+	free(group);
+	return d;
+}
+
 static void doc_free(struct import_doc *d)
 {
 	free(d->group);
@@ -624,14 +637,11 @@ struct mapped_ctx {
 static struct import_doc *mapped_doc(struct mapped_ctx *c,
 				     const struct csv_record *row)
 {
-	char *g = group_of(row, c->maps, c->nmaps);
-	struct import_doc *d = set_find(c->set, g);
-	if (d) {
-		free(g);
+	bool added;
+	struct import_doc *d = set_doc(c->set, group_of(row, c->maps, c->nmaps),
+				       row->line, &added);
+	if (!added)
 		return d;
-	}
-	d = set_add(c->set, g, row->line);
-	free(g);
 	doc_comment(d, xprintf("Imported by energylens import csv from %s",
 			       c->file));
 	for (size_t i = 0; i < c->nsets; i++)
@@ -1125,13 +1135,10 @@ static struct import_doc *ml_doc(struct ml_ctx *c, const struct csv_record *row)
 		strcat(g, ml_text(c, row, id[i]));
 		strcat(g, "\x1f");
 	}
-	struct import_doc *d = set_find(c->set, g);
-	if (d) {
-		free(g);
+	bool added;
+	struct import_doc *d = set_doc(c->set, g, row->line, &added);
+	if (!added)
 		return d;
-	}
-	d = set_add(c->set, g, row->line);
-	free(g);
 	ml_comments(c, d, row);
 	const char *file = c->o->file;
 	ml_name(d, ml_text(c, row, ML_TASK));
