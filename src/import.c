@@ -44,6 +44,7 @@ static const struct {
 	[IMPORT_SHAPE_EXPERTS_PER_TOKEN] = {"shape.experts_per_token", K_COUNT},
 	[IMPORT_SHAPE_SLIDING_LAYERS] = {"shape.sliding_layers", K_COUNT},
 	[IMPORT_SHAPE_SLIDING_WINDOW] = {"shape.sliding_window", K_COUNT},
+	[IMPORT_SHAPE_ATTENTION_LAYERS] = {"shape.attention_layers", K_COUNT},
 	[IMPORT_INPUT_TOKENS_ASSUMED] = {"input_tokens_assumed", K_BOOL},
 	[IMPORT_TP] = {"tp", K_POSINT},
 	[IMPORT_PP] = {"pp", K_POSINT},
@@ -818,6 +819,9 @@ struct ml_ctx {
 	struct diag_list *diags;
 	int col[ML_NCOLS];
 	int shape_col[SH_NCOLS];
+	/* Optional columns params_b and active_params_b (-1: absent), for
+	 * models whose measurements do not state their size. */
+	int shape_params_col[2];
 };
 
 static const char *ml_text(const struct ml_ctx *c, const struct csv_record *row,
@@ -1007,8 +1011,9 @@ static void ml_shape(struct ml_ctx *c, struct import_doc *d,
 	double layers = shape_num(c, s, SH_LAYERS);
 	double global = shape_num(c, s, SH_GLOBAL);
 	double sliding = shape_num(c, s, SH_SLIDING);
-	/* Hybrid SSM models: most layers keep no KV cache, which the
-	 * schema cannot say yet; a reader should know. */
+	/* Hybrid SSM models: most layers keep no KV cache. */
+	if (global + sliding < layers)
+		set_num(&d->w, IMPORT_SHAPE_ATTENTION_LAYERS, global + sliding);
 	if (global + sliding < layers)
 		doc_note(d, IMPORT_SHAPE_LAYERS,
 			 xprintf("only %g of these %g layers are attention "
@@ -1062,6 +1067,36 @@ static void ml_architecture(struct ml_ctx *c, struct import_doc *d,
 					: "image");
 }
 
+/* A file named without its directory, so that generated output does not
+ * depend on where it was made. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Sizes the measurements leave empty, from the shapes table's optional
+ * params_b and active_params_b columns, with a note saying so. */
+static void shape_params(struct ml_ctx *c, struct import_doc *d,
+			 const struct csv_record *row)
+{
+	static const enum import_key param_keys[2] = {IMPORT_PARAMS_B,
+						      IMPORT_ACTIVE_PARAMS_B};
+	const struct csv_record *s =
+		c->o->shapes ? shape_row(c, ml_text(c, row, ML_MODEL)) : NULL;
+	for (int i = 0; s && i < 2; i++) {
+		const struct csv_field *f = cell(s, c->shape_params_col[i]);
+		double x;
+		if (d->w.set[param_keys[i]] || cell_empty(f) ||
+		    !parse_decimal(f->text, &x) || !(x > 0))
+			continue;
+		set_num(&d->w, param_keys[i], x);
+		doc_note(d, param_keys[i],
+			 xprintf("not stated by the source: from %s",
+				 base_name(c->o->shapes_file)));
+	}
+}
+
 static void ml_params(struct ml_ctx *c, struct import_doc *d,
 		      const struct csv_record *row)
 {
@@ -1070,6 +1105,7 @@ static void ml_params(struct ml_ctx *c, struct import_doc *d,
 		  c->diags);
 	take_cell(&d->w, IMPORT_ACTIVE_PARAMS_B, ml_cell(c, row, ML_ACTIVE),
 		  file, c->diags);
+	shape_params(c, d, row);
 	const char *why;
 	double active = known_active_params(ml_text(c, row, ML_MODEL), &why);
 	if (!d->w.set[IMPORT_ACTIVE_PARAMS_B] && active > 0) {
@@ -1332,7 +1368,7 @@ int import_mlenergy(struct import_set *set, const struct csv_table *csv,
 		    const struct import_mlenergy_opts *opts,
 		    struct diag_list *diags)
 {
-	struct ml_ctx c = {opts, set, diags, {0}, {0}};
+	struct ml_ctx c = {opts, set, diags, {0}, {0}, {-1, -1}};
 	size_t errors = diags->errors;
 	bool ok = find_columns(csv, opts->file, ml_names, c.col, ML_NCOLS,
 			       "the ML.ENERGY/Argonne 41-column format", diags);
@@ -1342,8 +1378,12 @@ int import_mlenergy(struct import_set *set, const struct csv_table *csv,
 		ok = false;
 	if (!ok)
 		return -1;
-	if (opts->shapes)
+	if (opts->shapes) {
+		c.shape_params_col[0] = csv_column(opts->shapes, "params_b");
+		c.shape_params_col[1] =
+			csv_column(opts->shapes, "active_params_b");
 		check_shapes(&c);
+	}
 	for (size_t r = 1; r < csv->count; r++)
 		ml_row(&c, &csv->records[r]);
 	drop_empty_docs(set);

@@ -32,6 +32,7 @@ enum import_key {
 	IMPORT_SHAPE_EXPERTS_PER_TOKEN,
 	IMPORT_SHAPE_SLIDING_LAYERS,
 	IMPORT_SHAPE_SLIDING_WINDOW,
+	IMPORT_SHAPE_ATTENTION_LAYERS,
 	IMPORT_INPUT_TOKENS_ASSUMED,
 	/* Run keys from here on; they may also be given once per workload. */
 	IMPORT_TP,

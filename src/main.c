@@ -1,6 +1,7 @@
 /* energylens: one verb per task; see energylens(1). */
 #include "config.h"
 
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,8 @@ struct verb {
 static const struct verb verbs[] = {
 	{"check", cmd_check, "load and validate profiles, summarise workloads"},
 	{"import", cmd_import, "convert CSV measurements to profile YAML"},
+	{"fit", cmd_fit, "fit the energy and latency models to runs"},
+	{"predict", cmd_predict, "predict one configuration, term by term"},
 };
 
 static void usage(FILE *out)
@@ -42,6 +45,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* A GSL failure must be a message and a status, never an abort that
+	 * leaves a terminal or a half-written file behind. */
+	gsl_set_error_handler_off();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

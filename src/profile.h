@@ -38,6 +38,7 @@ struct profile_shape {
 	uint32_t experts_per_token;
 	uint32_t sliding_layers;
 	uint32_t sliding_window;
+	uint32_t attention_layers; /* layers with a KV cache; 0: all */
 };
 
 /* A workload: model + hardware + modality (+ free-text name). Strings point

@@ -652,6 +652,10 @@ static const struct field fields[] = {
 	{"tpot_ms", "latency.tpot_ms", G_LATENCY, G_TOP, T_NUM,
 	 RUN(latency_tpot_ms)},
 	{"power_w", "power_w", G_TOP, G_TOP, T_NUM, RUN(power_w)},
+	/* Added after the run keys so the indices below stay put; it is a
+	 * workload key all the same (see WORKLOAD_BITS). */
+	{"attention_layers", "shape.attention_layers", G_SHAPE, G_TOP, T_UINT,
+	 WL(shape.attention_layers)},
 };
 
 #define FIELD_COUNT (sizeof fields / sizeof *fields)
@@ -672,7 +676,8 @@ enum {
 	F_FIRST_RUN_FIELD = F_TP,
 };
 #define BIT(i)	      ((uint64_t)1 << (i))
-#define WORKLOAD_BITS (BIT(F_FIRST_RUN_FIELD) - 1)
+#define F_ATTENTION_LAYERS (FIELD_COUNT - 1)
+#define WORKLOAD_BITS ((BIT(F_FIRST_RUN_FIELD) - 1) | BIT(F_ATTENTION_LAYERS))
 
 static const char *expectation(enum field_type type)
 {

@@ -1,0 +1,532 @@
+/* energylens fit: fit the energy model and its latency companion to every
+ * group of runs, and say how well, with what uncertainty, and what each
+ * term contributes. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "dataset.h"
+#include "exitcode.h"
+#include "fit.h"
+#include "fitfile.h"
+#include "json.h"
+#include "outfile.h"
+#include "profile.h"
+
+static void fit_usage(FILE *out)
+{
+	fputs("Usage: energylens fit [--model FILE]... [--by hardware|workload]\n"
+	      "                      [-o FILE] [--json] PATH...\n"
+	      "Fit the energy model (energylens-12) and its latency companion\n"
+	      "(latency-8) to the runs in PATH, one fit per hardware and "
+	      "engine\n(pooling the workloads that carry model metadata) or "
+	      "per workload.\n\n"
+	      "  --model FILE   use this model file instead of the built-in "
+	      "one with\n"
+	      "                 the same target (energy or latency)\n"
+	      "  --by GROUPING  hardware (default) or workload\n"
+	      "  -o, --output FILE  save the fitted models for "
+	      "'energylens predict --fitted'\n"
+	      "  --json         print {\"fits\": [...]} as JSON\n"
+	      "  --export-problem FILE  write the energy least-squares "
+	      "problems and\n"
+	      "                 their solutions as JSON (for cross-checks "
+	      "and benchmarks)\n"
+	      "  -h, --help     show this help and exit\n\n"
+	      "Exit status: 0 every group fitted, 65 bad data or a group that "
+	      "cannot be\nfitted, 66 a path cannot be read, 73 the output "
+	      "cannot be written.\n",
+	      out);
+}
+
+struct fit_options {
+	const char *model_path[2]; /* by target */
+	const char *output;
+	const char *export_problem;
+	enum dataset_by by;
+	bool json;
+};
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "energylens fit: %s%s\nTry 'energylens fit --help'.\n",
+		what, arg);
+	return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_options(int argc, char **argv, struct fit_options *o)
+{
+	static const struct option options[] = {
+		{"model", required_argument, NULL, 'm'},
+		{"by", required_argument, NULL, 'b'},
+		{"output", required_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'},
+		{"export-problem", required_argument, NULL, 'x'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof *o);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (o->model_path[0] && o->model_path[1])
+				return usage_error("at most two --model files "
+						   "(one energy, one latency)",
+						   "");
+			o->model_path[o->model_path[0] ? 1 : 0] = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "hardware") == 0)
+				o->by = BY_HARDWARE;
+			else if (strcmp(optarg, "workload") == 0)
+				o->by = BY_WORKLOAD;
+			else
+				return usage_error("--by expects hardware or "
+						   "workload, got ",
+						   optarg);
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'x':
+			o->export_problem = optarg;
+			break;
+		case 'h':
+			fit_usage(stdout);
+			return EXIT_OK;
+		default:
+			fputs("Try 'energylens fit --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc)
+		return usage_error("no PATH given", "");
+	return -1;
+}
+
+/* The energy and latency models: built in, or replaced by --model files
+ * according to their target. */
+int cmd_models(const char *const paths[2], struct model *models[2])
+{
+	models[0] = models[1] = NULL;
+	struct diag_list diags;
+	diag_init(&diags, stderr);
+	int status = EXIT_OK;
+	for (int i = 0; i < 2 && paths[i]; i++) {
+		struct model *m = model_load(paths[i], &diags);
+		if (!m) {
+			status = diags.count && diags.items[0].line == 0
+					 ? EXIT_NOINPUT
+					 : EXIT_DATAERR;
+			break;
+		}
+		if (models[m->target]) {
+			fprintf(stderr,
+				"energylens: %s: a second %s model (expected "
+				"one energy and one latency model)\n",
+				paths[i], model_target_name(m->target));
+			model_free(m);
+			status = EXIT_USAGE;
+			break;
+		}
+		models[m->target] = m;
+	}
+	for (int t = 0; t < 2 && status == EXIT_OK; t++)
+		if (!models[t] && !(models[t] = model_builtin(t)))
+			status = EXIT_SOFTWARE;
+	if (status != EXIT_OK) {
+		model_free(models[0]);
+		model_free(models[1]);
+		models[0] = models[1] = NULL;
+	}
+	diag_free(&diags);
+	return status;
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static void print_params(FILE *out, const struct model *m,
+			 const struct fit_result *r)
+{
+	fprintf(out, "  %-10s %11s  %-11s  %-26s %s\n", "parameter", "value",
+		"std. error", "unit", "meaning");
+	for (size_t j = 0; j < m->nparams; j++) {
+		const struct model_param *p = &m->params[j];
+		if (!r->informed[j]) {
+			fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n",
+				p->name, r->value[j], "held", p->unit,
+				"(held at default: the runs cannot inform it)");
+			continue;
+		}
+		char se[32];
+		snprintf(se, sizeof se, isfinite(r->stderr_[j]) ? "+- %.2g" : "-",
+			 r->stderr_[j]);
+		fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n", p->name,
+			r->value[j], se, p->unit, p->meaning);
+	}
+}
+
+static void print_goodness(FILE *out, const struct model *m,
+			   const struct fit_result *r)
+{
+	fprintf(out,
+		"  %s: %zu runs, R2 %.3f (log), MAPE %.1f%%, condition number "
+		"%.3g, %d iterations from start %d, stopped: %s\n",
+		m->name, r->runs, r->r2, 100 * r->mape, r->cond, r->iterations,
+		r->start, r->stop);
+}
+
+struct workload_error {
+	size_t workload, runs;
+	double ape;
+};
+
+static int by_error(const void *a, const void *b)
+{
+	const struct workload_error *x = a, *y = b;
+	double ex = x->runs ? x->ape / (double)x->runs : 0;
+	double ey = y->runs ? y->ape / (double)y->runs : 0;
+	return (ex < ey) - (ex > ey);
+}
+
+/* The workloads a pooled fit serves worst: where to look first. */
+static void print_worst(FILE *out, const struct model *m,
+			const struct profile_set *set,
+			const struct dataset_group *g, const struct fit_group *f)
+{
+	enum { SHOWN = 5 };
+	if (g->nworkloads < 2)
+		return;
+	struct workload_error *e = calloc(g->nworkloads, sizeof *e);
+	if (!e)
+		return;
+	for (size_t k = 0; k < g->nworkloads; k++)
+		e[k].workload = g->workloads[k];
+	for (size_t i = 0; i < g->energy.n; i++) {
+		size_t w = set->runs[g->energy.run[i]].workload, k = 0;
+		while (e[k].workload != w)
+			k++;
+		double pred = model_predict(m, g->energy.inputs +
+						       i * MODEL_NINPUTS,
+					    f->energy.value, NULL);
+		e[k].ape += fabs(pred - g->energy.y[i]) / g->energy.y[i];
+		e[k].runs++;
+	}
+	qsort(e, g->nworkloads, sizeof *e, by_error);
+	fprintf(out, "  worst-served workloads (MAPE):");
+	for (size_t k = 0; k < g->nworkloads && k < SHOWN; k++) {
+		const struct profile_workload *w = &set->workloads[e[k].workload];
+		fprintf(out, "%s %s/%s %.1f%%", k ? "," : "",
+			w->name ? w->name : "-", w->model ? w->model : "-",
+			e[k].runs ? 100 * e[k].ape / (double)e[k].runs : 0);
+	}
+	fputc('\n', out);
+	free(e);
+}
+
+static void print_group_text(FILE *out, const struct model *const models[2],
+			     const struct profile_set *set,
+			     const struct dataset_group *g,
+			     const struct fit_group *f)
+{
+	fprintf(out, "%s (%zu workload%s)\n", g->label, g->nworkloads,
+		g->nworkloads == 1 ? "" : "s");
+	if (f->energy_status != FIT_OK) {
+		fprintf(out, "  %s: not fitted: %s\n", models[0]->name,
+			f->energy.message);
+	} else {
+		print_goodness(out, models[0], &f->energy);
+		print_worst(out, models[0], set, g, f);
+		print_params(out, models[0], &f->energy);
+		fprintf(out, "  %-26s %-8s %-8s %s\n", "term", "phase", "kind",
+			"share of energy");
+		for (size_t t = 0; t < models[0]->nterms; t++) {
+			const struct model_term *T = &models[0]->terms[t];
+			fprintf(out, "  %-26s %-8s %-8s %5.1f%%\n", T->name,
+				model_phase_name(T->phase),
+				model_kind_name(T->kind), 100 * f->share[t]);
+		}
+	}
+	if (f->latency_status != FIT_OK)
+		fprintf(out, "  %s: not fitted: %s\n", models[1]->name,
+			g->latency.n ? f->latency.message
+				     : "no run has a measured latency");
+	else
+		print_goodness(out, models[1], &f->latency);
+	fputc('\n', out);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void json_params(FILE *out, const struct model *m,
+			const struct fit_result *r)
+{
+	fputs("[", out);
+	for (size_t j = 0; j < m->nparams; j++) {
+		fputs(j ? ",\n      {\"name\": " : "\n      {\"name\": ", out);
+		json_string(out, m->params[j].name);
+		fputs(", \"value\": ", out);
+		json_number(out, r->value[j]);
+		fputs(", \"stderr\": ", out);
+		json_number(out, r->stderr_[j]);
+		fprintf(out, ", \"informed\": %s}",
+			r->informed[j] ? "true" : "false");
+	}
+	fputs("]", out);
+}
+
+static void json_goodness(FILE *out, const struct fit_result *r)
+{
+	fprintf(out, "\"runs\": %zu, \"r2\": ", r->runs);
+	json_number(out, r->r2);
+	fputs(", \"mape\": ", out);
+	json_number(out, r->mape);
+	fputs(", \"condition\": ", out);
+	json_number(out, r->cond);
+	fprintf(out, ", \"iterations\": %d, \"stop\": ", r->iterations);
+	json_string(out, r->stop);
+}
+
+static void json_terms(FILE *out, const struct model *m, const double *share)
+{
+	fputs("[", out);
+	for (size_t t = 0; t < m->nterms; t++) {
+		fputs(t ? ",\n      {\"name\": " : "\n      {\"name\": ", out);
+		json_string(out, m->terms[t].name);
+		fputs(", \"phase\": ", out);
+		json_string(out, model_phase_name(m->terms[t].phase));
+		fputs(", \"kind\": ", out);
+		json_string(out, model_kind_name(m->terms[t].kind));
+		fputs(", \"share\": ", out);
+		json_number(out, share[t]);
+		fputc('}', out);
+	}
+	fputs("]", out);
+}
+
+static void print_group_json(FILE *out, const struct model *const models[2],
+			     const struct profile_set *set,
+			     const struct dataset_group *g,
+			     const struct fit_group *f, bool first)
+{
+	fputs(first ? "\n  {\"group\": " : ",\n  {\"group\": ", out);
+	json_string(out, g->label);
+	fputs(", \"workloads\": [", out);
+	for (size_t k = 0; k < g->nworkloads; k++) {
+		const struct profile_workload *w = &set->workloads[g->workloads[k]];
+		fputs(k ? ", {\"name\": " : "{\"name\": ", out);
+		json_string(out, w->name);
+		fputs(", \"model\": ", out);
+		json_string(out, w->model);
+		fputc('}', out);
+	}
+	fputs("],\n    ", out);
+	if (f->energy_status == FIT_OK) {
+		json_goodness(out, &f->energy);
+		fputs(",\n    \"params\": ", out);
+		json_params(out, models[0], &f->energy);
+		fputs(",\n    \"terms\": ", out);
+		json_terms(out, models[0], f->share);
+	} else {
+		fprintf(out, "\"runs\": %zu, \"error\": ", g->energy.n);
+		json_string(out, f->energy.message);
+	}
+	fputs(",\n    \"latency\": {", out);
+	if (f->latency_status == FIT_OK) {
+		json_goodness(out, &f->latency);
+		fputs(", \"params\": ", out);
+		json_params(out, models[1], &f->latency);
+	} else {
+		fprintf(out, "\"runs\": %zu, \"error\": ", g->latency.n);
+		json_string(out, g->latency.n ? f->latency.message
+					      : "no run has a measured latency");
+	}
+	fputs("}}", out);
+}
+
+/* ---- the problem, for a peer to solve ----------------------------------- */
+
+static void json_numbers(FILE *out, const double *v, size_t n)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		fprintf(out, "%.17g", v[i]);
+	}
+	fputc(']', out);
+}
+
+/* Everything another solver needs to pose the same energy fit: the model
+ * (parameters, defaults, prior weight, term expressions in this language),
+ * each group's rows (inputs computed here, so no physics is repeated
+ * elsewhere), which parameters are free, and the solution found here. */
+static void export_problem(FILE *out, const struct model *m,
+			   const struct dataset *ds, const struct fit_group *fits)
+{
+	fputs("{\"model\": {\"name\": ", out);
+	json_string(out, m->name);
+	fprintf(out, ", \"prior_weight\": %.17g,\n \"params\": [",
+		m->prior_weight);
+	for (size_t j = 0; j < m->nparams; j++) {
+		fputs(j ? ", {\"name\": " : "{\"name\": ", out);
+		json_string(out, m->params[j].name);
+		fprintf(out, ", \"default\": %.17g}", m->params[j].def);
+	}
+	fputs("],\n \"terms\": [", out);
+	for (size_t t = 0; t < m->nterms; t++) {
+		fputs(t ? ", " : "", out);
+		json_string(out, m->terms[t].text);
+	}
+	fputs("],\n \"inputs\": [", out);
+	for (size_t i = 0; i < MODEL_NINPUTS; i++) {
+		fputs(i ? ", " : "", out);
+		json_string(out, model_input_names[i]);
+	}
+	fputs("]},\n\"groups\": [", out);
+	for (size_t g = 0; g < ds->count; g++) {
+		const struct dataset_rows *r = &ds->groups[g].energy;
+		const struct fit_result *f = &fits[g].energy;
+		fputs(g ? ",\n{\"label\": " : "\n{\"label\": ", out);
+		json_string(out, ds->groups[g].label);
+		fprintf(out, ", \"fitted\": %s, \"informed\": [",
+			fits[g].energy_status == FIT_OK ? "true" : "false");
+		for (size_t j = 0; j < m->nparams; j++)
+			fprintf(out, "%s%s", j ? ", " : "",
+				f->informed[j] ? "true" : "false");
+		fputs("],\n \"solution\": {\"params\": ", out);
+		json_numbers(out, f->value, m->nparams);
+		fprintf(out, ", \"cost\": %.17g},\n \"y\": ", f->cost);
+		json_numbers(out, r->y, r->n);
+		fputs(",\n \"rows\": [", out);
+		for (size_t i = 0; i < r->n; i++) {
+			fputs(i ? ",\n  " : "\n  ", out);
+			json_numbers(out, r->inputs + i * MODEL_NINPUTS,
+				     MODEL_NINPUTS);
+		}
+		fputs("]}", out);
+	}
+	fputs("]}\n", out);
+}
+
+static int save_problem(const char *path, const struct model *m,
+			const struct dataset *ds, const struct fit_group *fits)
+{
+	struct outfile out;
+	if (outfile_open(&out, path) != 0) {
+		fprintf(stderr, "energylens fit: %s: %s\n", path,
+			strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	export_problem(out.fp, m, ds, fits);
+	if (outfile_commit(&out) != 0) {
+		fprintf(stderr, "energylens fit: %s: %s\n", path,
+			strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	return EXIT_OK;
+}
+
+/* ---- the verb ----------------------------------------------------------- */
+
+static int save(const char *path, const struct model *const models[2],
+		const struct profile_set *set, const struct dataset *ds,
+		const struct fit_group *fits)
+{
+	struct outfile out;
+	if (outfile_open(&out, path) != 0) {
+		fprintf(stderr, "energylens fit: %s: %s\n", path,
+			strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	fitfile_write(out.fp, models, set, ds, fits);
+	if (outfile_commit(&out) != 0) {
+		fprintf(stderr, "energylens fit: %s: %s\n", path,
+			strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	return EXIT_OK;
+}
+
+static int report(const struct fit_options *o, struct model *const models[2],
+		  const struct profile_set *set, const struct dataset *ds,
+		  const struct fit_group *fits)
+{
+	int status = EXIT_OK;
+	if (o->json)
+		fputs("{\"fits\": [", stdout);
+	for (size_t g = 0; g < ds->count; g++) {
+		const struct model *const *m = (const struct model *const *)models;
+		if (o->json)
+			print_group_json(stdout, m, set, &ds->groups[g], &fits[g],
+					 g == 0);
+		else
+			print_group_text(stdout, m, set, &ds->groups[g],
+					 &fits[g]);
+		if (fits[g].energy_status != FIT_OK) {
+			fprintf(stderr, "energylens fit: %s: %s\n",
+				ds->groups[g].label, fits[g].energy.message);
+			status = EXIT_DATAERR;
+		}
+	}
+	if (o->json)
+		fputs("\n]}\n", stdout);
+	if (o->output && status == EXIT_OK)
+		status = save(o->output, (const struct model *const *)models,
+			      set, ds, fits);
+	if (o->export_problem && status != EXIT_CANTCREAT) {
+		int st = save_problem(o->export_problem, models[0], ds, fits);
+		status = st != EXIT_OK ? st : status;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "energylens fit: cannot write output: %s\n",
+			strerror(errno));
+		status = EXIT_CANTCREAT;
+	}
+	return status;
+}
+
+int cmd_fit(int argc, char **argv)
+{
+	struct fit_options o;
+	int status = parse_options(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	struct model *models[2];
+	if ((status = cmd_models(o.model_path, models)) != EXIT_OK)
+		return status;
+	struct profile_set set;
+	struct diag_list diags;
+	struct dataset ds = {NULL, 0};
+	struct fit_group *fits = NULL;
+	profile_set_init(&set);
+	diag_init(&diags, stderr);
+	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	if (status == EXIT_OK && dataset_build(&set, o.by, &ds, &diags) != 0)
+		status = EXIT_SOFTWARE;
+	if (status == EXIT_OK && !(fits = calloc(ds.count ? ds.count : 1,
+						 sizeof *fits)))
+		status = EXIT_SOFTWARE;
+	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++)
+		fit_group(models[0], models[1], &ds.groups[g], &fits[g]);
+	if (status == EXIT_OK)
+		status = report(&o, models, &set, &ds, fits);
+	else if (status == EXIT_SOFTWARE)
+		fputs("energylens fit: out of memory\n", stderr);
+	free(fits);
+	dataset_free(&ds);
+	diag_free(&diags);
+	profile_set_free(&set);
+	model_free(models[0]);
+	model_free(models[1]);
+	return status;
+}

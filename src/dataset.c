@@ -1,0 +1,219 @@
+#include "dataset.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+bool dataset_has_metadata(const struct profile_workload *w)
+{
+	return !isnan(w->params_b) && w->shape.layers && w->shape.hidden_size;
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static char *label_of(const struct profile_workload *w, bool pooled)
+{
+	char buf[512];
+	if (pooled)
+		snprintf(buf, sizeof buf, "%s, %s", or_dash(w->hardware),
+			 or_dash(w->engine));
+	else
+		snprintf(buf, sizeof buf, "%s: %s on %s", or_dash(w->name),
+			 or_dash(w->model), or_dash(w->hardware));
+	return strdup(buf);
+}
+
+/* The group a workload belongs to: with pooling, the group of its hardware
+ * and engine; strings are interned, so pointers compare. */
+static long find_group(const struct dataset *ds, const struct profile_set *set,
+		       const struct profile_workload *w)
+{
+	for (size_t g = 0; g < ds->count; g++) {
+		const struct dataset_group *G = &ds->groups[g];
+		const struct profile_workload *first =
+			&set->workloads[G->workloads[0]];
+		if (G->hardware == w->hardware && G->engine == w->engine &&
+		    dataset_has_metadata(first))
+			return (long)g;
+	}
+	return -1;
+}
+
+static int add_workload(struct dataset *ds, const struct profile_set *set,
+			size_t wi, enum dataset_by by)
+{
+	const struct profile_workload *w = &set->workloads[wi];
+	bool pooled = by == BY_HARDWARE && dataset_has_metadata(w);
+	long g = pooled ? find_group(ds, set, w) : -1;
+	if (g < 0) {
+		void *p = realloc(ds->groups, (ds->count + 1) * sizeof *ds->groups);
+		if (!p)
+			return -1;
+		ds->groups = p;
+		g = (long)ds->count++;
+		struct dataset_group *G = &ds->groups[g];
+		memset(G, 0, sizeof *G);
+		G->label = label_of(w, pooled);
+		G->hardware = w->hardware;
+		G->engine = w->engine;
+		if (!G->label)
+			return -1;
+	}
+	struct dataset_group *G = &ds->groups[g];
+	size_t *p = realloc(G->workloads, (G->nworkloads + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	G->workloads = p;
+	G->workloads[G->nworkloads++] = wi;
+	return 0;
+}
+
+static int reserve(struct dataset_rows *r, size_t n)
+{
+	r->inputs = malloc((n ? n : 1) * MODEL_NINPUTS * sizeof *r->inputs);
+	r->y = malloc((n ? n : 1) * sizeof *r->y);
+	r->run = malloc((n ? n : 1) * sizeof *r->run);
+	return r->inputs && r->y && r->run ? 0 : -1;
+}
+
+static void push(struct dataset_rows *r, const double *in, double y,
+		 size_t run)
+{
+	memcpy(r->inputs + r->n * MODEL_NINPUTS, in,
+	       MODEL_NINPUTS * sizeof *in);
+	r->y[r->n] = y;
+	r->run[r->n++] = run;
+}
+
+/* Latency per request: measured end to end, else time per output token
+ * times the output length. */
+static double latency_of(const struct profile_run *r)
+{
+	if (r->latency_e2e_s > 0)
+		return r->latency_e2e_s;
+	if (r->latency_tpot_ms > 0)
+		return r->latency_tpot_ms * r->output_tokens / 1000;
+	return NAN;
+}
+
+struct left_out {
+	size_t no_input, no_energy, first;
+};
+
+static void warn_left_out(const struct profile_set *set, size_t wi,
+			  const struct left_out *lo, struct diag_list *diags)
+{
+	if (!lo->no_input && !lo->no_energy)
+		return;
+	const struct profile_run *r = &set->runs[lo->first];
+	const struct profile_workload *w = &set->workloads[wi];
+	diag_add(diags, DIAG_WARNING, set->files[r->file], r->line, r->col,
+		 "%zu run%s of %s (%s) left out of the fit: %zu without "
+		 "input_tokens, %zu with zero energy",
+		 lo->no_input + lo->no_energy,
+		 lo->no_input + lo->no_energy == 1 ? "" : "s",
+		 or_dash(w->model), or_dash(w->name), lo->no_input,
+		 lo->no_energy);
+}
+
+static int fill_rows(struct dataset *ds, const struct profile_set *set,
+		     struct diag_list *diags)
+{
+	size_t nw = set->workload_count;
+	struct left_out *lo = calloc(nw ? nw : 1, sizeof *lo);
+	long *group = malloc((nw ? nw : 1) * sizeof *group);
+	if (!lo || !group) {
+		free(lo);
+		free(group);
+		return -1;
+	}
+	for (size_t w = 0; w < nw; w++)
+		group[w] = dataset_group_of(ds, w);
+	for (size_t g = 0; g < ds->count; g++) {
+		size_t runs = 0;
+		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
+			runs += set->workloads[ds->groups[g].workloads[k]]
+					.run_count;
+		if (reserve(&ds->groups[g].energy, runs) ||
+		    reserve(&ds->groups[g].latency, runs))
+			goto fail;
+	}
+	double in[MODEL_NINPUTS];
+	for (size_t i = 0; i < set->run_count; i++) {
+		const struct profile_run *r = &set->runs[i];
+		struct dataset_group *G = &ds->groups[group[r->workload]];
+		struct left_out *l = &lo[r->workload];
+		bool no_input = isnan(r->input_tokens);
+		bool no_energy = !(r->energy_total_j > 0);
+		if (no_input || no_energy) {
+			if (!l->no_input && !l->no_energy)
+				l->first = i;
+			l->no_input += no_input;
+			l->no_energy += !no_input && no_energy;
+			continue;
+		}
+		model_inputs(&set->workloads[r->workload], r, in);
+		push(&G->energy, in, r->energy_total_j, i);
+		double lat = latency_of(r);
+		if (lat > 0 && isfinite(lat))
+			push(&G->latency, in, lat, i);
+	}
+	for (size_t w = 0; w < nw; w++)
+		warn_left_out(set, w, &lo[w], diags);
+	free(lo);
+	free(group);
+	return 0;
+fail:
+	free(lo);
+	free(group);
+	return -1;
+}
+
+int dataset_build(const struct profile_set *set, enum dataset_by by,
+		  struct dataset *out, struct diag_list *diags)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t w = 0; w < set->workload_count; w++)
+		if (add_workload(out, set, w, by) != 0)
+			goto fail;
+	if (fill_rows(out, set, diags) != 0)
+		goto fail;
+	return 0;
+fail:
+	dataset_free(out);
+	return -1;
+}
+
+static void rows_free(struct dataset_rows *r)
+{
+	free(r->inputs);
+	free(r->y);
+	free(r->run);
+}
+
+void dataset_free(struct dataset *ds)
+{
+	for (size_t g = 0; g < ds->count; g++) {
+		free(ds->groups[g].label);
+		free(ds->groups[g].workloads);
+		rows_free(&ds->groups[g].energy);
+		rows_free(&ds->groups[g].latency);
+	}
+	free(ds->groups);
+	memset(ds, 0, sizeof *ds);
+}
+
+long dataset_group_of(const struct dataset *ds, size_t w)
+{
+	for (size_t g = 0; g < ds->count; g++)
+		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
+			if (ds->groups[g].workloads[k] == w)
+				return (long)g;
+	return -1;
+}

@@ -1,0 +1,23 @@
+/* Every tunable default of EnergyLens in one place (as tig keeps its
+ * compiled-in config): change a number here, not in the code using it. */
+#ifndef ENERGYLENS_DEFAULTS_H
+#define ENERGYLENS_DEFAULTS_H
+
+/* Fit (fit.c). Starts: the defaults, then each parameter's default times
+ * FIT_START_SPREAD^(+-1) in fixed patterns; the best end point is kept. */
+#define FIT_STARTS 4
+#define FIT_START_SPREAD 3.0
+#define FIT_MAX_ITERATIONS 200
+#define FIT_XTOL 1e-10
+#define FIT_GTOL 1e-10
+#define FIT_FTOL 1e-14
+/* A parameter whose Jacobian column is below this share of the largest
+ * column at the start cannot be informed by the runs and is held at its
+ * default (e.g. PP terms when every run has pp 1). */
+#define FIT_UNINFORMED_RATIO 1e-12
+/* Log residual given to a run whose prediction is not positive and finite
+ * (possible only with a user model): large, so the fit leaves that
+ * region, but finite, so the solver can go on. */
+#define FIT_BAD_RESIDUAL 50.0
+
+#endif

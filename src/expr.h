@@ -1,0 +1,52 @@
+/* The expression language of model terms: numbers, names, + - * / ^,
+ * parentheses, unary minus, log exp sqrt min max. An expression is parsed
+ * once into a flat instruction array and evaluated with forward-mode dual
+ * numbers, so every evaluation also yields the exact gradient with respect
+ * to the parameters it uses: the Jacobian the fit needs, for free. */
+#ifndef ENERGYLENS_EXPR_H
+#define ENERGYLENS_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* At most this many distinct parameters in one expression. */
+#define EXPR_MAX_PARAMS 16
+/* At most this many bytes of text, and this many levels of parentheses,
+ * function calls and powers (each '^' opens one for its exponent). */
+#define EXPR_MAX_LENGTH	 4096
+#define EXPR_MAX_NESTING 64
+
+enum expr_symbol_kind { EXPR_INPUT, EXPR_PARAM };
+
+/* Resolves a name (not NUL-terminated) to an input or parameter index;
+ * returns false for an unknown name. */
+typedef bool (*expr_lookup_fn)(void *ctx, const char *name, size_t len,
+			       enum expr_symbol_kind *kind, unsigned *index);
+
+struct expr_error {
+	unsigned col; /* 1-based column in the expression text */
+	char message[192];
+};
+
+struct expr;
+
+/* Returns NULL and fills err (never NULL) on a malformed expression or when
+ * out of memory. */
+struct expr *expr_compile(const char *text, expr_lookup_fn lookup, void *ctx,
+			  struct expr_error *err);
+void expr_free(struct expr *e);
+
+/* The global indices of the parameters the expression uses, in the order of
+ * the gradient expr_eval_grad fills. */
+size_t expr_param_count(const struct expr *e);
+const unsigned *expr_params(const struct expr *e);
+/* Whether the expression reads input index i. */
+bool expr_uses_input(const struct expr *e, unsigned i);
+
+double expr_eval(const struct expr *e, const double *inputs,
+		 const double *params);
+/* grad receives d(value)/d(params[expr_params(e)[j]]) for each j. */
+double expr_eval_grad(const struct expr *e, const double *inputs,
+		      const double *params, double *grad);
+
+#endif

@@ -1,0 +1,349 @@
+#include "fit.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multifit_nlinear.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "defaults.h"
+
+/* The least-squares problem as GSL sees it: residual rows are the runs'
+ * log residuals, then one prior row per free parameter. Parameters held at
+ * their default are not unknowns at all. */
+struct problem {
+	const struct model *m;
+	const struct fit_data *d;
+	size_t nfree;
+	unsigned global[MODEL_MAX_PARAMS]; /* free slot -> parameter */
+	double theta[MODEL_MAX_PARAMS];	   /* current values, all params */
+	double log_default[MODEL_MAX_PARAMS];
+	double weight; /* of the prior rows */
+};
+
+static void set_theta(struct problem *P, const gsl_vector *x)
+{
+	for (size_t j = 0; j < P->nfree; j++)
+		P->theta[P->global[j]] = exp(gsl_vector_get(x, j));
+}
+
+static bool usable(double pred)
+{
+	return pred > 0 && isfinite(pred);
+}
+
+static int residuals(const gsl_vector *x, void *data, gsl_vector *f)
+{
+	struct problem *P = data;
+	const struct fit_data *d = P->d;
+	set_theta(P, x);
+	for (size_t i = 0; i < d->n; i++) {
+		double pred = model_predict(P->m, d->inputs + i * MODEL_NINPUTS,
+					    P->theta, NULL);
+		gsl_vector_set(f, i,
+			       usable(pred) ? log(pred) - log(d->y[i])
+					    : FIT_BAD_RESIDUAL);
+	}
+	for (size_t j = 0; j < P->nfree; j++)
+		gsl_vector_set(f, d->n + j,
+			       P->weight * (gsl_vector_get(x, j) -
+					    P->log_default[P->global[j]]));
+	return GSL_SUCCESS;
+}
+
+/* d pred / d theta for every parameter, from the terms' dual numbers. */
+static double predict_grad(const struct model *m, const double *in,
+			   const double *theta, double *dpred)
+{
+	double g[EXPR_MAX_PARAMS], pred = 0;
+	memset(dpred, 0, m->nparams * sizeof *dpred);
+	for (size_t t = 0; t < m->nterms; t++) {
+		const struct expr *e = m->terms[t].expr;
+		pred += expr_eval_grad(e, in, theta, g);
+		const unsigned *idx = expr_params(e);
+		for (size_t s = 0; s < expr_param_count(e); s++)
+			dpred[idx[s]] += g[s];
+	}
+	return pred;
+}
+
+/* Row i of the Jacobian of log(pred) with respect to log(theta):
+ * theta_j * (d pred / d theta_j) / pred. */
+static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
+{
+	struct problem *P = data;
+	const struct fit_data *d = P->d;
+	double dpred[MODEL_MAX_PARAMS];
+	set_theta(P, x);
+	for (size_t i = 0; i < d->n; i++) {
+		double pred = predict_grad(P->m, d->inputs + i * MODEL_NINPUTS,
+					   P->theta, dpred);
+		double *row = J->data + i * J->tda;
+		for (size_t j = 0; j < P->nfree; j++) {
+			unsigned g = P->global[j];
+			row[j] = usable(pred) ? P->theta[g] * dpred[g] / pred
+					      : 0;
+		}
+	}
+	for (size_t j = 0; j < P->nfree; j++)
+		for (size_t k = 0; k < P->nfree; k++)
+			gsl_matrix_set(J, d->n + j, k, j == k ? P->weight : 0);
+	return GSL_SUCCESS;
+}
+
+/* Which parameters the runs can inform: those whose Jacobian column, at
+ * the defaults, is not (numerically) zero. */
+static size_t find_informed(const struct model *m, const struct fit_data *d,
+			    bool *informed)
+{
+	double theta[MODEL_MAX_PARAMS], dpred[MODEL_MAX_PARAMS];
+	double colmax[MODEL_MAX_PARAMS] = {0}, largest = 0;
+	for (size_t j = 0; j < m->nparams; j++)
+		theta[j] = m->params[j].def;
+	for (size_t i = 0; i < d->n; i++) {
+		double pred = predict_grad(m, d->inputs + i * MODEL_NINPUTS,
+					   theta, dpred);
+		if (!usable(pred))
+			continue;
+		for (size_t j = 0; j < m->nparams; j++) {
+			double v = fabs(theta[j] * dpred[j] / pred);
+			if (isfinite(v) && v > colmax[j])
+				colmax[j] = v;
+		}
+	}
+	for (size_t j = 0; j < m->nparams; j++)
+		largest = fmax(largest, colmax[j]);
+	size_t count = 0;
+	for (size_t j = 0; j < m->nparams; j++) {
+		informed[j] = largest > 0 &&
+			      colmax[j] > FIT_UNINFORMED_RATIO * largest;
+		count += informed[j];
+	}
+	return count;
+}
+
+/* Start s: the defaults (s = 0), all defaults times the spread, all divided
+ * by it, then alternating. Deterministic, so a fit is reproducible. */
+static void start_point(const struct problem *P, int s, gsl_vector *x)
+{
+	double spread = log(FIT_START_SPREAD);
+	for (size_t j = 0; j < P->nfree; j++) {
+		double shift = s == 0	? 0
+			       : s == 1 ? spread
+			       : s == 2 ? -spread
+					: (j % 2 ? spread : -spread);
+		if (s > 3)
+			shift = ((j * 7 + (size_t)s) % 3 - 1.0) * spread;
+		gsl_vector_set(x, j, P->log_default[P->global[j]] + shift);
+	}
+}
+
+static const char *stop_reason(int status, int info)
+{
+	if (status == GSL_EMAXITER)
+		return "iteration limit";
+	if (status == GSL_ENOPROG)
+		return "no further progress";
+	if (status != GSL_SUCCESS)
+		return gsl_strerror(status);
+	return info == 1 ? "small step" : info == 2 ? "small gradient"
+						    : "small change in cost";
+}
+
+/* Condition number of the data rows of J (the prior rows would hide a
+ * badly determined problem). */
+static double condition_number(const gsl_matrix *J, size_t n, size_t p)
+{
+	if (n < p || p == 0)
+		return NAN;
+	gsl_matrix *A = gsl_matrix_alloc(n, p);
+	gsl_matrix *V = gsl_matrix_alloc(p, p);
+	gsl_vector *S = gsl_vector_alloc(p), *work = gsl_vector_alloc(p);
+	double cond = NAN;
+	if (A && V && S && work) {
+		gsl_matrix_const_view rows =
+			gsl_matrix_const_submatrix(J, 0, 0, n, p);
+		gsl_matrix_memcpy(A, &rows.matrix);
+		if (gsl_linalg_SV_decomp(A, V, S, work) == GSL_SUCCESS) {
+			double smin = gsl_vector_get(S, p - 1);
+			cond = smin > 0 ? gsl_vector_get(S, 0) / smin : INFINITY;
+		}
+	}
+	gsl_matrix_free(A);
+	gsl_matrix_free(V);
+	gsl_vector_free(S);
+	gsl_vector_free(work);
+	return cond;
+}
+
+static void goodness(const struct problem *P, struct fit_result *out)
+{
+	const struct fit_data *d = P->d;
+	double mean = 0, ss_tot = 0, ss_res = 0, ape = 0;
+	for (size_t i = 0; i < d->n; i++)
+		mean += log(d->y[i]) / (double)d->n;
+	for (size_t i = 0; i < d->n; i++) {
+		double pred = model_predict(P->m, d->inputs + i * MODEL_NINPUTS,
+					    P->theta, NULL);
+		double r = usable(pred) ? log(pred) - log(d->y[i])
+					: FIT_BAD_RESIDUAL;
+		ss_res += r * r;
+		ss_tot += (log(d->y[i]) - mean) * (log(d->y[i]) - mean);
+		ape += fabs(pred - d->y[i]) / d->y[i];
+	}
+	out->r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : NAN;
+	out->mape = ape / (double)d->n;
+}
+
+/* Standard errors from (J'J)^-1 scaled by the reduced chi-square of the
+ * data rows; log-space errors become value * error (delta method). */
+static void uncertainty(const struct problem *P, gsl_multifit_nlinear_workspace *w,
+			struct fit_result *out)
+{
+	size_t n = P->d->n, p = P->nfree, np = P->m->nparams;
+	gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+	gsl_vector *f = gsl_multifit_nlinear_residual(w);
+	double chi2 = 0;
+	for (size_t i = 0; i < n; i++)
+		chi2 += gsl_vector_get(f, i) * gsl_vector_get(f, i);
+	double scale = n > p ? chi2 / (double)(n - p) : NAN;
+	out->cond = condition_number(J, n, p);
+	gsl_matrix *cov = gsl_matrix_alloc(p, p);
+	if (cov && gsl_multifit_nlinear_covar(J, 0.0, cov) != GSL_SUCCESS) {
+		gsl_matrix_free(cov);
+		cov = NULL;
+	}
+	memset(out->cov, 0, sizeof out->cov);
+	for (size_t j = 0; j < np; j++)
+		out->stderr_[j] = NAN;
+	for (size_t a = 0; cov && a < p; a++) {
+		unsigned ga = P->global[a];
+		for (size_t b = 0; b < p; b++)
+			out->cov[ga * np + P->global[b]] =
+				gsl_matrix_get(cov, a, b) * scale;
+		out->stderr_[ga] =
+			out->value[ga] * sqrt(out->cov[ga * np + ga]);
+	}
+	gsl_matrix_free(cov);
+}
+
+static enum fit_status setup(const struct model *m, const struct fit_data *d,
+			     struct problem *P, struct fit_result *out)
+{
+	memset(out, 0, sizeof *out);
+	memset(P, 0, sizeof *P);
+	P->m = m;
+	P->d = d;
+	P->weight = m->prior_weight;
+	out->nparams = m->nparams;
+	out->runs = d->n;
+	out->informed_count = find_informed(m, d, out->informed);
+	for (size_t j = 0; j < m->nparams; j++) {
+		P->theta[j] = out->value[j] = m->params[j].def;
+		P->log_default[j] = log(m->params[j].def);
+		if (out->informed[j])
+			P->global[P->nfree++] = (unsigned)j;
+	}
+	if (d->n < out->informed_count || out->informed_count == 0) {
+		snprintf(out->message, sizeof out->message,
+			 "%zu runs cannot fit %zu informed parameters of %s "
+			 "(expected at least as many runs as parameters)",
+			 d->n, out->informed_count, m->name);
+		return FIT_TOO_FEW_RUNS;
+	}
+	return FIT_OK;
+}
+
+enum fit_status fit_model(const struct model *m, const struct fit_data *d,
+			  struct fit_result *out)
+{
+	gsl_set_error_handler_off();
+	struct problem P;
+	enum fit_status status = setup(m, d, &P, out);
+	if (status != FIT_OK)
+		return status;
+	size_t p = P.nfree, rows = d->n + p;
+	gsl_multifit_nlinear_parameters params =
+		gsl_multifit_nlinear_default_parameters();
+	params.trs = gsl_multifit_nlinear_trs_lmaccel;
+	gsl_multifit_nlinear_fdf fdf = {.f = residuals, .df = jacobian,
+					.fvv = NULL, .n = rows, .p = p,
+					.params = &P};
+	gsl_multifit_nlinear_workspace *w = gsl_multifit_nlinear_alloc(
+		gsl_multifit_nlinear_trust, &params, rows, p);
+	gsl_vector *x = gsl_vector_alloc(p), *best = gsl_vector_alloc(p);
+	if (!w || !x || !best) {
+		status = FIT_NO_MEMORY;
+		goto done;
+	}
+	double best_cost = INFINITY;
+	for (int s = 0; s < FIT_STARTS; s++) {
+		start_point(&P, s, x);
+		if (gsl_multifit_nlinear_init(x, &fdf, w) != GSL_SUCCESS)
+			continue;
+		int info = 0;
+		int st = gsl_multifit_nlinear_driver(
+			FIT_MAX_ITERATIONS, FIT_XTOL, FIT_GTOL, FIT_FTOL, NULL,
+			NULL, &info, w);
+		gsl_vector *f = gsl_multifit_nlinear_residual(w);
+		double cost;
+		gsl_blas_ddot(f, f, &cost);
+		cost *= 0.5;
+		if (!isfinite(cost) || cost >= best_cost)
+			continue;
+		best_cost = cost;
+		gsl_vector_memcpy(best, gsl_multifit_nlinear_position(w));
+		out->iterations = (int)gsl_multifit_nlinear_niter(w);
+		out->start = s;
+		out->stop = stop_reason(st, info);
+	}
+	if (!isfinite(best_cost) ||
+	    gsl_multifit_nlinear_init(best, &fdf, w) != GSL_SUCCESS) {
+		snprintf(out->message, sizeof out->message,
+			 "the solver found no finite solution for %s from "
+			 "any start",
+			 m->name);
+		status = FIT_FAILED;
+		goto done;
+	}
+	set_theta(&P, best);
+	for (size_t j = 0; j < m->nparams; j++)
+		out->value[j] = P.theta[j];
+	out->cost = best_cost;
+	goodness(&P, out);
+	uncertainty(&P, w, out);
+done:
+	gsl_vector_free(x);
+	gsl_vector_free(best);
+	if (w)
+		gsl_multifit_nlinear_free(w);
+	return status;
+}
+
+static enum fit_status fit_rows(const struct model *m,
+				const struct dataset_rows *rows,
+				struct fit_result *out)
+{
+	struct fit_data d = {rows->n, rows->inputs, rows->y};
+	return fit_model(m, &d, out);
+}
+
+void fit_group(const struct model *energy, const struct model *latency,
+	       const struct dataset_group *g, struct fit_group *out)
+{
+	out->energy_status = fit_rows(energy, &g->energy, &out->energy);
+	out->latency_status = fit_rows(latency, &g->latency, &out->latency);
+	memset(out->share, 0, sizeof out->share);
+	if (out->energy_status != FIT_OK || g->energy.n == 0)
+		return;
+	double terms[MODEL_MAX_TERMS];
+	for (size_t i = 0; i < g->energy.n; i++) {
+		double pred = model_predict(energy,
+					    g->energy.inputs + i * MODEL_NINPUTS,
+					    out->energy.value, terms);
+		for (size_t t = 0; pred > 0 && t < energy->nterms; t++)
+			out->share[t] += terms[t] / pred / (double)g->energy.n;
+	}
+}

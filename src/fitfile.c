@@ -1,0 +1,421 @@
+#include "fitfile.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "config.h"
+#include "profile_internal.h"
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Every string is written double-quoted, so no value can be mistaken for
+ * YAML syntax. */
+static void quoted(FILE *out, const char *s)
+{
+	putc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\x%02x", *p);
+		else
+			putc(*p, out);
+	}
+	putc('"', out);
+}
+
+static void literal_block(FILE *out, const char *key, const char *text)
+{
+	fprintf(out, "%s: |\n", key);
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		fprintf(out, "%s%.*s\n", len ? "  " : "", (int)len, line);
+		line += len + (end != NULL);
+	}
+}
+
+static void write_fit(FILE *out, const char *key, const struct model *m,
+		      const struct fit_result *r)
+{
+	fprintf(out, "    %s:\n      runs: %zu\n      r2: %.17g\n"
+		     "      mape: %.17g\n      params: {",
+		key, r->runs, r->r2, r->mape);
+	for (size_t j = 0; j < m->nparams; j++)
+		fprintf(out, "%s%s: %.17g", j ? ", " : "", m->params[j].name,
+			r->value[j]);
+	fputs("}\n      informed: [", out);
+	for (size_t j = 0, k = 0; j < m->nparams; j++)
+		if (r->informed[j])
+			fprintf(out, "%s%s", k++ ? ", " : "", m->params[j].name);
+	fputs("]\n      # covariance of the log parameters, rows and "
+	      "columns in the order of informed\n      covariance: [",
+	      out);
+	bool first_row = true;
+	for (size_t a = 0; a < m->nparams; a++) {
+		if (!r->informed[a])
+			continue;
+		fputs(first_row ? "[" : ", [", out);
+		first_row = false;
+		for (size_t b = 0, k = 0; b < m->nparams; b++)
+			if (r->informed[b])
+				fprintf(out, "%s%.17g", k++ ? ", " : "",
+					r->cov[a * m->nparams + b]);
+		fputc(']', out);
+	}
+	fputs("]\n", out);
+}
+
+static void write_number(FILE *out, const char *key, double v)
+{
+	if (!isnan(v))
+		fprintf(out, "        %s: %.17g\n", key, v);
+}
+
+static void write_workload(FILE *out, const struct profile_workload *w)
+{
+	fputs("      - name: ", out);
+	quoted(out, w->name ? w->name : "");
+	static const char *const keys[] = {"model", "hardware", "engine"};
+	const char *values[] = {w->model, w->hardware, w->engine};
+	for (int i = 0; i < 3; i++)
+		if (values[i]) {
+			fprintf(out, "\n        %s: ", keys[i]);
+			quoted(out, values[i]);
+		}
+	fputc('\n', out);
+	write_number(out, "params_b", w->params_b);
+	write_number(out, "active_params_b", w->active_params_b);
+	write_number(out, "gpu_memory_gib", w->gpu_memory_gib);
+	if (w->architecture)
+		fprintf(out, "        architecture: %s\n",
+			profile_arch_name(w->architecture));
+	if (w->modality)
+		fprintf(out, "        modality: %s\n",
+			profile_modality_name(w->modality));
+	const struct profile_shape *s = &w->shape;
+	fprintf(out,
+		"        shape: {layers: %u, hidden_size: %u, kv_elements: %u, "
+		"weight_bits: %u, experts: %u, experts_per_token: %u, "
+		"sliding_layers: %u, sliding_window: %u, attention_layers: %u}\n",
+		s->layers, s->hidden_size, s->kv_elements, s->weight_bits,
+		s->experts, s->experts_per_token, s->sliding_layers,
+		s->sliding_window, s->attention_layers);
+}
+
+void fitfile_write(FILE *out, const struct model *const models[2],
+		   const struct profile_set *set, const struct dataset *ds,
+		   const struct fit_group *fits)
+{
+	fprintf(out, "# Fitted by energylens %s; use it with "
+		     "'energylens predict --fitted FILE'.\n"
+		     "# Format: energylens-model(5).\n"
+		     "energylens-fit: 1\n",
+		PACKAGE_VERSION);
+	literal_block(out, "energy-model", models[0]->source);
+	literal_block(out, "latency-model", models[1]->source);
+	fputs("groups:\n", out);
+	for (size_t g = 0; g < ds->count; g++) {
+		const struct fit_group *f = &fits[g];
+		if (f->energy_status != FIT_OK)
+			continue;
+		fputs("  - label: ", out);
+		quoted(out, ds->groups[g].label);
+		fputc('\n', out);
+		write_fit(out, "energy", models[0], &f->energy);
+		if (f->latency_status == FIT_OK)
+			write_fit(out, "latency", models[1], &f->latency);
+		fputs("    workloads:\n", out);
+		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
+			write_workload(out,
+				       &set->workloads[ds->groups[g].workloads[k]]);
+	}
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct reader {
+	const char *path;
+	yaml_document_t doc;
+	struct diag_list *diags;
+	struct fitfile *ff;
+	size_t errors;
+};
+
+static void error_at(struct reader *R, const yaml_node_t *n, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
+static void error_at(struct reader *R, const yaml_node_t *n, const char *fmt,
+		     ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	diag_add(R->diags, DIAG_ERROR, R->path,
+		 n ? (unsigned)n->start_mark.line + 1 : 0,
+		 n ? (unsigned)n->start_mark.column + 1 : 0, "%s", msg);
+	R->errors++;
+}
+
+static yaml_node_t *node(struct reader *R, int i)
+{
+	return yaml_document_get_node(&R->doc, i);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+						: NULL;
+}
+
+static yaml_node_t *get(struct reader *R, const yaml_node_t *map,
+			const char *key)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		const char *k = scalar(node(R, p->key));
+		if (k && strcmp(k, key) == 0)
+			return node(R, p->value);
+	}
+	return NULL;
+}
+
+static double number(struct reader *R, const yaml_node_t *n, const char *what)
+{
+	const char *s = scalar(n);
+	char *end = NULL;
+	errno = 0;
+	double v = s ? strtod(s, &end) : NAN;
+	if (!s || end == s || *end || errno == ERANGE) {
+		error_at(R, n, "%s is not a number (expected a number)", what);
+		return NAN;
+	}
+	return v;
+}
+
+static struct model *embedded_model(struct reader *R, const yaml_node_t *root,
+				    const char *key, enum model_target target)
+{
+	const char *text = scalar(get(R, root, key));
+	if (!text) {
+		error_at(R, root, "no %s (expected the model file as a "
+				  "literal block)",
+			 key);
+		return NULL;
+	}
+	struct model *m = model_parse(R->path, text, strlen(text), R->diags);
+	if (!m)
+		R->errors++;
+	else if (m->target != target) {
+		error_at(R, get(R, root, key), "%s has target %s (expected %s)",
+			 key, model_target_name(m->target),
+			 model_target_name(target));
+		model_free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+static void read_fit(struct reader *R, const yaml_node_t *n,
+		     const struct model *m, struct fit_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->nparams = m->nparams;
+	r->runs = (size_t)number(R, get(R, n, "runs"), "runs");
+	r->r2 = number(R, get(R, n, "r2"), "r2");
+	r->mape = number(R, get(R, n, "mape"), "mape");
+	yaml_node_t *params = get(R, n, "params");
+	for (size_t j = 0; j < m->nparams; j++) {
+		yaml_node_t *v = get(R, params, m->params[j].name);
+		r->value[j] = v ? number(R, v, m->params[j].name) : NAN;
+		r->stderr_[j] = NAN;
+		if (!v)
+			error_at(R, params ? params : n,
+				 "no value for parameter %s of %s",
+				 m->params[j].name, m->name);
+	}
+	yaml_node_t *informed = get(R, n, "informed");
+	if (!informed || informed->type != YAML_SEQUENCE_NODE)
+		return;
+	for (yaml_node_item_t *it = informed->data.sequence.items.start;
+	     it < informed->data.sequence.items.top; it++) {
+		int j = model_param_index(m, scalar(node(R, *it))
+						     ? scalar(node(R, *it))
+						     : "");
+		if (j < 0)
+			error_at(R, node(R, *it), "unknown parameter in "
+						  "informed");
+		else
+			r->informed[j] = true;
+	}
+}
+
+static void read_workload(struct reader *R, const yaml_node_t *n,
+			  struct fitfile_group *g)
+{
+	struct profile_workload w = {0};
+	struct profile_set *set = &R->ff->set;
+	static const char *const keys[] = {"name", "model", "hardware",
+					   "engine"};
+	const char **dst[] = {&w.name, &w.model, &w.hardware, &w.engine};
+	for (int i = 0; i < 4; i++) {
+		const char *s = scalar(get(R, n, keys[i]));
+		*dst[i] = s ? profile_intern(set, s, strlen(s)) : NULL;
+	}
+	w.params_b = w.active_params_b = w.gpu_memory_gib = NAN;
+	if (get(R, n, "params_b"))
+		w.params_b = number(R, get(R, n, "params_b"), "params_b");
+	if (get(R, n, "active_params_b"))
+		w.active_params_b = number(R, get(R, n, "active_params_b"),
+					   "active_params_b");
+	if (get(R, n, "gpu_memory_gib"))
+		w.gpu_memory_gib = number(R, get(R, n, "gpu_memory_gib"),
+					  "gpu_memory_gib");
+	static const char *const arch[] = {"", "dense", "moe", "ssm", "hybrid"};
+	static const char *const mod[] = {"", "text", "image", "video", "audio"};
+	const char *a = scalar(get(R, n, "architecture"));
+	const char *m = scalar(get(R, n, "modality"));
+	for (int i = 1; i < 5; i++) {
+		if (a && strcmp(a, arch[i]) == 0)
+			w.architecture = (enum profile_arch)i;
+		if (m && strcmp(m, mod[i]) == 0)
+			w.modality = (enum profile_modality)i;
+	}
+	yaml_node_t *s = get(R, n, "shape");
+	static const char *const sk[] = {"layers", "hidden_size", "kv_elements",
+					 "weight_bits", "experts",
+					 "experts_per_token", "sliding_layers",
+					 "sliding_window", "attention_layers"};
+	uint32_t *sv[] = {&w.shape.layers, &w.shape.hidden_size,
+			  &w.shape.kv_elements, &w.shape.weight_bits,
+			  &w.shape.experts, &w.shape.experts_per_token,
+			  &w.shape.sliding_layers, &w.shape.sliding_window,
+			  &w.shape.attention_layers};
+	for (int i = 0; s && i < 9; i++) {
+		double v = number(R, get(R, s, sk[i]), sk[i]);
+		*sv[i] = v >= 0 && v < 4294967296.0 ? (uint32_t)v : 0;
+	}
+	long index = profile_add_workload(set, &w);
+	size_t *p = realloc(g->workloads, (g->nworkloads + 1) * sizeof *p);
+	if (index < 0 || !p) {
+		free(p == g->workloads ? NULL : p);
+		error_at(R, n, "out of memory");
+		return;
+	}
+	g->workloads = p;
+	g->workloads[g->nworkloads++] = (size_t)index;
+}
+
+static void read_group(struct reader *R, const yaml_node_t *n)
+{
+	struct fitfile *ff = R->ff;
+	struct fitfile_group *g = &ff->groups[ff->count++];
+	memset(g, 0, sizeof *g);
+	const char *label = scalar(get(R, n, "label"));
+	g->label = strdup(label ? label : "");
+	yaml_node_t *energy = get(R, n, "energy"), *lat = get(R, n, "latency");
+	if (!energy)
+		error_at(R, n, "a group has no energy fit");
+	else
+		read_fit(R, energy, ff->models[0], &g->energy);
+	if ((g->has_latency = lat && lat->type == YAML_MAPPING_NODE))
+		read_fit(R, lat, ff->models[1], &g->latency);
+	yaml_node_t *ws = get(R, n, "workloads");
+	if (!ws || ws->type != YAML_SEQUENCE_NODE) {
+		error_at(R, n, "a group has no workloads (expected a sequence)");
+		return;
+	}
+	for (yaml_node_item_t *it = ws->data.sequence.items.start;
+	     it < ws->data.sequence.items.top; it++)
+		read_workload(R, node(R, *it), g);
+}
+
+static void read_root(struct reader *R, yaml_node_t *root)
+{
+	const char *version = scalar(get(R, root, "energylens-fit"));
+	if (!version || strcmp(version, "1") != 0) {
+		error_at(R, root, "not a fitted-model file (expected "
+				  "'energylens-fit: 1', as written by "
+				  "energylens fit -o)");
+		return;
+	}
+	R->ff->models[0] = embedded_model(R, root, "energy-model",
+					  TARGET_ENERGY);
+	R->ff->models[1] = embedded_model(R, root, "latency-model",
+					  TARGET_LATENCY);
+	yaml_node_t *groups = get(R, root, "groups");
+	if (!R->ff->models[0] || !R->ff->models[1])
+		return;
+	if (!groups || groups->type != YAML_SEQUENCE_NODE) {
+		error_at(R, root, "no groups (expected a sequence of fits)");
+		return;
+	}
+	size_t n = (size_t)(groups->data.sequence.items.top -
+			    groups->data.sequence.items.start);
+	if (!(R->ff->groups = calloc(n ? n : 1, sizeof *R->ff->groups))) {
+		error_at(R, root, "out of memory");
+		return;
+	}
+	for (yaml_node_item_t *it = groups->data.sequence.items.start;
+	     it < groups->data.sequence.items.top; it++)
+		read_group(R, node(R, *it));
+}
+
+struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	struct reader R = {.path = path, .diags = diags};
+	R.ff = calloc(1, sizeof *R.ff);
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!R.ff || !yaml_parser_load(&parser, &R.doc)) {
+		diag_add(diags, DIAG_ERROR, path,
+			 (unsigned)parser.problem_mark.line + 1,
+			 (unsigned)parser.problem_mark.column + 1,
+			 "YAML syntax error: %s (expected valid YAML)",
+			 parser.problem ? parser.problem : "out of memory");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		free(R.ff);
+		return NULL;
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	profile_set_init(&R.ff->set);
+	read_root(&R, yaml_document_get_root_node(&R.doc));
+	yaml_document_delete(&R.doc);
+	if (R.errors) {
+		fitfile_free(R.ff);
+		return NULL;
+	}
+	return R.ff;
+}
+
+void fitfile_free(struct fitfile *ff)
+{
+	if (!ff)
+		return;
+	model_free(ff->models[0]);
+	model_free(ff->models[1]);
+	for (size_t g = 0; g < ff->count; g++) {
+		free(ff->groups[g].label);
+		free(ff->groups[g].workloads);
+	}
+	free(ff->groups);
+	profile_set_free(&ff->set);
+	free(ff);
+}

@@ -1,0 +1,548 @@
+/* Model files and the physics of the derived inputs. Model files are a few
+ * dozen lines, so libyaml's document API (a node tree) is used here; the
+ * profile loader, which must stream millions of runs, uses events. */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "model_builtin.h"
+
+const char *const model_input_names[MODEL_NINPUTS] = {
+	[IN_T] = "t",	    [IN_P] = "p",	[IN_DP] = "dp",
+	[IN_N] = "n",	    [IN_B] = "B",	[IN_I] = "I",
+	[IN_O] = "O",	    [IN_V] = "V",	[IN_NP] = "N",
+	[IN_NA] = "Na",	    [IN_BITS] = "bits", [IN_L] = "L",
+	[IN_H] = "h",	    [IN_LH] = "Lh",	[IN_KV] = "kv",
+	[IN_E] = "E",	    [IN_K] = "k",	[IN_WEFF] = "Weff",
+	[IN_KVR] = "KVr",   [IN_X] = "x",
+};
+
+const char *model_phase_name(enum model_phase phase)
+{
+	static const char *const names[] = {"prefill", "decode", "static"};
+	return names[phase];
+}
+
+const char *model_kind_name(enum model_kind kind)
+{
+	static const char *const names[] = {"compute", "memory", "tp", "pp",
+					    "idle"};
+	return names[kind];
+}
+
+const char *model_target_name(enum model_target target)
+{
+	return target == TARGET_ENERGY ? "energy" : "latency";
+}
+
+/* ---- derived inputs ----------------------------------------------------- */
+
+/* GB of weights a decode step streams. A batch of B tokens routed to k of
+ * E experts each touches a share 1 - (1 - k/E)^B of the experts, so a MoE
+ * streams its shared weights plus that share of the expert weights. The
+ * shared/expert split follows from N = s + e and Na = s + e*k/E. */
+static double weights_streamed(const struct profile_workload *w, double N,
+			       double Na, double bits, double B)
+{
+	double E = w->shape.experts, k = w->shape.experts_per_token;
+	double params = N;
+	if (E > 0 && k > 0 && k < E && !isnan(w->params_b) &&
+	    !isnan(w->active_params_b)) {
+		double shared = (Na * E - N * k) / (E - k);
+		shared = fmin(fmax(shared, 0), N);
+		double touched = 1 - pow(1 - k / E, B);
+		params = shared + (N - shared) * touched;
+	}
+	return bits / 8 * params;
+}
+
+/* MB of KV cache read per generated token at the mean context I + O/2
+ * (16-bit cache). Sliding-window layers read at most their window. */
+static double kv_read(const struct profile_workload *w, double I, double O)
+{
+	double context = I + O / 2;
+	const struct profile_shape *s = &w->shape;
+	if (!s->kv_elements || !s->layers)
+		return context; /* size factor unknown: 1 MB per token */
+	double attention = s->attention_layers ? fmin(s->attention_layers,
+						      s->layers)
+					       : s->layers;
+	double sliding = fmin(s->sliding_layers, attention);
+	double window = s->sliding_window ? s->sliding_window : context;
+	double tokens = (attention - sliding) * context +
+			sliding * fmin(context, window);
+	return 2.0 * s->kv_elements * tokens / 1e6;
+}
+
+void model_inputs(const struct profile_workload *w,
+		  const struct profile_run *r, double *in)
+{
+	in[IN_T] = r->tp;
+	in[IN_P] = r->pp;
+	in[IN_DP] = r->dp;
+	in[IN_N] = (double)r->tp * r->pp * r->dp;
+	in[IN_B] = r->batch_size;
+	in[IN_I] = r->input_tokens;
+	in[IN_O] = r->output_tokens;
+	in[IN_V] = r->vision_tokens;
+	double N = isnan(w->params_b) ? 1 : w->params_b;
+	double Na = !isnan(w->active_params_b) ? w->active_params_b : N;
+	in[IN_NP] = N;
+	in[IN_NA] = Na;
+	in[IN_BITS] = w->shape.weight_bits ? w->shape.weight_bits : 16;
+	in[IN_L] = w->shape.layers ? w->shape.layers : 1;
+	in[IN_H] = w->shape.hidden_size ? w->shape.hidden_size : 1;
+	in[IN_LH] = w->shape.layers && w->shape.hidden_size
+			    ? in[IN_L] * in[IN_H] * 1e-6
+			    : 1;
+	in[IN_KV] = w->shape.kv_elements;
+	in[IN_E] = w->shape.experts;
+	in[IN_K] = w->shape.experts_per_token;
+	in[IN_WEFF] = weights_streamed(w, N, Na, in[IN_BITS], in[IN_B]);
+	in[IN_KVR] = kv_read(w, in[IN_I], in[IN_O]);
+	in[IN_X] = (r->pp - 1.0) + (r->dp - 1.0);
+}
+
+double model_predict(const struct model *m, const double *in,
+		     const double *params, double *terms)
+{
+	double sum = 0;
+	for (size_t i = 0; i < m->nterms; i++) {
+		double v = expr_eval(m->terms[i].expr, in, params);
+		if (terms)
+			terms[i] = v;
+		sum += v;
+	}
+	return sum;
+}
+
+int model_param_index(const struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nparams; i++)
+		if (strcmp(m->params[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct parse {
+	const char *name;
+	yaml_document_t doc;
+	struct diag_list *diags;
+	struct model *m;
+	size_t errors;
+};
+
+static void error_at(struct parse *P, const yaml_node_t *node,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void error_at(struct parse *P, const yaml_node_t *node,
+		     const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	unsigned line = node ? (unsigned)node->start_mark.line + 1 : 0;
+	unsigned col = node ? (unsigned)node->start_mark.column + 1 : 0;
+	diag_add(P->diags, DIAG_ERROR, P->name, line, col, "%s", msg);
+	P->errors++;
+}
+
+static const char *scalar(const yaml_node_t *node)
+{
+	return node && node->type == YAML_SCALAR_NODE
+		       ? (const char *)node->data.scalar.value
+		       : NULL;
+}
+
+static yaml_node_t *node_at(struct parse *P, int index)
+{
+	return yaml_document_get_node(&P->doc, index);
+}
+
+/* The value of key in a mapping node, or NULL. */
+static yaml_node_t *lookup(struct parse *P, const yaml_node_t *map,
+			   const char *key)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		const char *k = scalar(node_at(P, p->key));
+		if (k && strcmp(k, key) == 0)
+			return node_at(P, p->value);
+	}
+	return NULL;
+}
+
+/* Refuses keys a mapping does not know and keys given twice. */
+static void check_keys(struct parse *P, const yaml_node_t *map,
+		       const char *const *known, const char *where)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = node_at(P, p->key);
+		const char *k = scalar(kn);
+		bool ok = false;
+		for (size_t i = 0; k && known[i]; i++)
+			ok |= strcmp(k, known[i]) == 0;
+		if (!ok)
+			error_at(P, kn, "unknown key '%s' in %s", k ? k : "?",
+				 where);
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start;
+		     q < p && k; q++) {
+			const char *k2 = scalar(node_at(P, q->key));
+			if (k2 && strcmp(k, k2) == 0)
+				error_at(P, kn,
+					 "duplicate key '%s' (expected each "
+					 "key once)",
+					 k);
+		}
+	}
+}
+
+static char *required_string(struct parse *P, const yaml_node_t *map,
+			     const char *key, const char *where)
+{
+	yaml_node_t *v = lookup(P, map, key);
+	const char *s = scalar(v);
+	if (!s || !*s) {
+		error_at(P, v ? v : map, "%s has no %s (expected a string)",
+			 where, key);
+		return NULL;
+	}
+	char *copy = strdup(s);
+	if (!copy)
+		error_at(P, v, "out of memory");
+	return copy;
+}
+
+static bool positive_number(struct parse *P, const yaml_node_t *node,
+			    const char *what, double *out)
+{
+	const char *s = scalar(node);
+	char *end = NULL;
+	errno = 0;
+	double v = s ? strtod(s, &end) : NAN;
+	if (!s || end == s || *end || errno == ERANGE || !isfinite(v) ||
+	    v <= 0) {
+		error_at(P, node, "%s is not a positive number: %s (expected "
+				  "a finite number > 0)",
+			 what, s ? s : "(none)");
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static int word_index(const char *s, const char *const *words, int n)
+{
+	for (int i = 0; s && i < n; i++)
+		if (strcmp(s, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void parse_params(struct parse *P, const yaml_node_t *seq)
+{
+	static const char *const known[] = {"name", "default", "unit",
+					    "meaning", NULL};
+	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
+	    seq->data.sequence.items.start == seq->data.sequence.items.top) {
+		error_at(P, seq, "parameters is missing or empty (expected a "
+				 "sequence of {name, default, unit, meaning})");
+		return;
+	}
+	for (yaml_node_item_t *it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *n = node_at(P, *it);
+		if (!n || n->type != YAML_MAPPING_NODE) {
+			error_at(P, n, "a parameter is not a mapping "
+				       "(expected {name, default, unit, "
+				       "meaning})");
+			continue;
+		}
+		if (P->m->nparams == MODEL_MAX_PARAMS) {
+			error_at(P, n, "too many parameters (expected at "
+				       "most %d)",
+				 MODEL_MAX_PARAMS);
+			return;
+		}
+		check_keys(P, n, known, "a parameter");
+		struct model_param *p = &P->m->params[P->m->nparams++];
+		p->name = required_string(P, n, "name", "a parameter");
+		p->unit = required_string(P, n, "unit", "a parameter");
+		p->meaning = required_string(P, n, "meaning", "a parameter");
+		yaml_node_t *d = lookup(P, n, "default");
+		p->def = 1;
+		if (d)
+			positive_number(P, d, "default", &p->def);
+		else
+			error_at(P, n, "a parameter has no default (expected "
+				       "a number > 0)");
+		for (size_t i = 0; p->name && i + 1 < P->m->nparams; i++)
+			if (P->m->params[i].name &&
+			    strcmp(P->m->params[i].name, p->name) == 0)
+				error_at(P, n, "parameter '%s' defined twice",
+					 p->name);
+		for (int i = 0; p->name && i < MODEL_NINPUTS; i++)
+			if (strcmp(model_input_names[i], p->name) == 0)
+				error_at(P, n,
+					 "parameter '%s' has the name of an "
+					 "input (expected another name)",
+					 p->name);
+	}
+}
+
+static bool lookup_symbol(void *ctx, const char *name, size_t len,
+			  enum expr_symbol_kind *kind, unsigned *index)
+{
+	const struct model *m = ctx;
+	for (unsigned i = 0; i < MODEL_NINPUTS; i++)
+		if (strlen(model_input_names[i]) == len &&
+		    strncmp(model_input_names[i], name, len) == 0) {
+			*kind = EXPR_INPUT;
+			*index = i;
+			return true;
+		}
+	for (unsigned i = 0; i < m->nparams; i++)
+		if (m->params[i].name && strlen(m->params[i].name) == len &&
+		    strncmp(m->params[i].name, name, len) == 0) {
+			*kind = EXPR_PARAM;
+			*index = i;
+			return true;
+		}
+	return false;
+}
+
+static void parse_term(struct parse *P, yaml_node_t *n)
+{
+	static const char *const known[] = {"name", "phase", "kind", "expr",
+					    NULL};
+	static const char *const phases[] = {"prefill", "decode", "static"};
+	static const char *const kinds[] = {"compute", "memory", "tp", "pp",
+					    "idle"};
+	check_keys(P, n, known, "a term");
+	struct model_term *t = &P->m->terms[P->m->nterms++];
+	t->name = required_string(P, n, "name", "a term");
+	yaml_node_t *ph = lookup(P, n, "phase"), *kd = lookup(P, n, "kind");
+	int phase = word_index(scalar(ph), phases, 3);
+	int kind = word_index(scalar(kd), kinds, 5);
+	if (phase < 0)
+		error_at(P, ph ? ph : n, "a term's phase is '%s' (expected "
+					 "prefill, decode or static)",
+			 scalar(ph) ? scalar(ph) : "");
+	if (kind < 0)
+		error_at(P, kd ? kd : n, "a term's kind is '%s' (expected "
+					 "compute, memory, tp, pp or idle)",
+			 scalar(kd) ? scalar(kd) : "");
+	t->phase = phase < 0 ? PHASE_DECODE : (enum model_phase)phase;
+	t->kind = kind < 0 ? KIND_COMPUTE : (enum model_kind)kind;
+	t->text = required_string(P, n, "expr", "a term");
+	if (!t->text)
+		return;
+	struct expr_error err;
+	t->expr = expr_compile(t->text, lookup_symbol, P->m, &err);
+	if (!t->expr) {
+		yaml_node_t *e = lookup(P, n, "expr");
+		/* The column inside the expression is added to the scalar's
+		 * own column only for plain one-line scalars, whose text
+		 * starts right there; quoted ones start one further. */
+		bool quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		unsigned line = (unsigned)e->start_mark.line + 1;
+		unsigned col = (unsigned)e->start_mark.column + quoted +
+			       err.col;
+		diag_add(P->diags, DIAG_ERROR, P->name, line, col,
+			 "in the expression of term '%s': %s",
+			 t->name ? t->name : "?", err.message);
+		P->errors++;
+	}
+}
+
+static void parse_terms(struct parse *P, const yaml_node_t *seq)
+{
+	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
+	    seq->data.sequence.items.start == seq->data.sequence.items.top) {
+		error_at(P, seq, "terms is missing or empty (expected a "
+				 "sequence of {name, phase, kind, expr})");
+		return;
+	}
+	for (yaml_node_item_t *it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *n = node_at(P, *it);
+		if (!n || n->type != YAML_MAPPING_NODE) {
+			error_at(P, n, "a term is not a mapping (expected "
+				       "{name, phase, kind, expr})");
+			continue;
+		}
+		if (P->m->nterms == MODEL_MAX_TERMS) {
+			error_at(P, n, "too many terms (expected at most %d)",
+				 MODEL_MAX_TERMS);
+			return;
+		}
+		parse_term(P, n);
+	}
+}
+
+/* Every parameter must serve a term, or the fit could not inform it and
+ * nothing would show it. */
+static void check_params_used(struct parse *P, const yaml_node_t *root)
+{
+	for (size_t j = 0; j < P->m->nparams; j++) {
+		bool used = false;
+		for (size_t i = 0; i < P->m->nterms && !used; i++) {
+			const struct expr *e = P->m->terms[i].expr;
+			for (size_t s = 0; e && s < expr_param_count(e); s++)
+				used |= expr_params(e)[s] == j;
+		}
+		if (!used && P->m->params[j].name)
+			error_at(P, lookup(P, root, "parameters"),
+				 "parameter '%s' is used by no term",
+				 P->m->params[j].name);
+	}
+}
+
+static void parse_root(struct parse *P, yaml_node_t *root)
+{
+	static const char *const known[] = {
+		"energylens-model", "name",	    "target", "unit",
+		"description",	    "prior_weight", "parameters", "terms",
+		NULL};
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		error_at(P, root, "not a model file (expected a mapping with "
+				  "energylens-model: 1, name, target, "
+				  "parameters and terms)");
+		return;
+	}
+	check_keys(P, root, known, "a model file");
+	const char *version = scalar(lookup(P, root, "energylens-model"));
+	if (!version || strcmp(version, "1") != 0)
+		error_at(P, root, "unsupported model format %s (expected "
+				  "'energylens-model: 1')",
+			 version ? version : "(none)");
+	P->m->name = required_string(P, root, "name", "the model");
+	P->m->unit = required_string(P, root, "unit", "the model");
+	P->m->description = required_string(P, root, "description",
+					    "the model");
+	yaml_node_t *target = lookup(P, root, "target");
+	static const char *const targets[] = {"energy", "latency"};
+	int t = word_index(scalar(target), targets, 2);
+	if (t < 0)
+		error_at(P, target ? target : root,
+			 "target is '%s' (expected energy or latency)",
+			 scalar(target) ? scalar(target) : "");
+	P->m->target = t == 1 ? TARGET_LATENCY : TARGET_ENERGY;
+	P->m->prior_weight = 0.05;
+	yaml_node_t *pw = lookup(P, root, "prior_weight");
+	if (pw)
+		positive_number(P, pw, "prior_weight", &P->m->prior_weight);
+	parse_params(P, lookup(P, root, "parameters"));
+	parse_terms(P, lookup(P, root, "terms"));
+	if (P->errors == 0)
+		check_params_used(P, root);
+}
+
+struct model *model_parse(const char *name, const char *text, size_t len,
+			  struct diag_list *diags)
+{
+	struct parse P = {.name = name, .diags = diags};
+	if (!(P.m = calloc(1, sizeof *P.m)) || !(P.m->source = malloc(len + 1))) {
+		free(P.m);
+		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
+		return NULL;
+	}
+	memcpy(P.m->source, text, len);
+	P.m->source[len] = '\0';
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &P.doc)) {
+		diag_add(diags, DIAG_ERROR, name,
+			 (unsigned)parser.problem_mark.line + 1,
+			 (unsigned)parser.problem_mark.column + 1,
+			 "YAML syntax error: %s (expected valid YAML)",
+			 parser.problem ? parser.problem : "invalid input");
+		yaml_parser_delete(&parser);
+		model_free(P.m);
+		return NULL;
+	}
+	yaml_parser_delete(&parser);
+	parse_root(&P, yaml_document_get_root_node(&P.doc));
+	yaml_document_delete(&P.doc);
+	if (P.errors) {
+		model_free(P.m);
+		return NULL;
+	}
+	return P.m;
+}
+
+struct model *model_load(const char *path, struct diag_list *diags)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	/* Model files are small; a bound keeps a wrong path from reading a
+	 * huge file into memory. */
+	enum { MAX_MODEL_FILE = 1 << 20 };
+	char *text = malloc(MAX_MODEL_FILE + 1);
+	size_t len = text ? fread(text, 1, MAX_MODEL_FILE + 1, f) : 0;
+	bool failed = !text || ferror(f);
+	fclose(f);
+	struct model *m = NULL;
+	if (failed)
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read");
+	else if (len > MAX_MODEL_FILE)
+		diag_add(diags, DIAG_ERROR, path, 0, 0,
+			 "file too large for a model (expected at most 1 MiB)");
+	else
+		m = model_parse(path, text, len, diags);
+	free(text);
+	return m;
+}
+
+struct model *model_builtin(enum model_target target)
+{
+	struct diag_list diags;
+	diag_init(&diags, stderr);
+	const char *text = target == TARGET_ENERGY ? model_builtin_energy
+						   : model_builtin_latency;
+	struct model *m = model_parse(target == TARGET_ENERGY
+					      ? "(built-in energylens-12)"
+					      : "(built-in latency-8)",
+				      text, strlen(text), &diags);
+	diag_free(&diags);
+	return m;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nparams; i++) {
+		free(m->params[i].name);
+		free(m->params[i].unit);
+		free(m->params[i].meaning);
+	}
+	for (size_t i = 0; i < m->nterms; i++) {
+		free(m->terms[i].name);
+		free(m->terms[i].text);
+		expr_free(m->terms[i].expr);
+	}
+	free(m->name);
+	free(m->unit);
+	free(m->description);
+	free(m->source);
+	free(m);
+}
