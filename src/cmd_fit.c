@@ -18,7 +18,8 @@
 
 static void fit_usage(FILE *out)
 {
-	fputs("Usage: energylens fit [--model FILE]... [--by hardware|workload]\n"
+	fputs("Usage: energylens fit [--model FILE]... [--by "
+	      "hardware|workload]\n"
 	      "                      [-o FILE] [--json] PATH...\n"
 	      "Fit the energy model (energylens-12) and its latency companion\n"
 	      "(latency-8) to the runs in PATH, one fit per hardware and "
@@ -168,7 +169,8 @@ static void print_params(FILE *out, const struct model *m,
 			continue;
 		}
 		char se[32];
-		snprintf(se, sizeof se, isfinite(r->stderr_[j]) ? "+- %.2g" : "-",
+		snprintf(se, sizeof se,
+			 isfinite(r->stderr_[j]) ? "+- %.2g" : "-",
 			 r->stderr_[j]);
 		fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n", p->name,
 			r->value[j], se, p->unit, p->meaning);
@@ -187,7 +189,7 @@ static void print_goodness(FILE *out, const struct model *m,
 
 struct workload_error {
 	size_t workload, runs;
-	double ape;
+	double ape; /* sum of absolute percentage errors (fractions) */
 };
 
 static int by_error(const void *a, const void *b)
@@ -198,36 +200,55 @@ static int by_error(const void *a, const void *b)
 	return (ex < ey) - (ex > ey);
 }
 
-/* The workloads a pooled fit serves worst: where to look first. */
-static void print_worst(FILE *out, const struct model *m,
-			const struct profile_set *set,
-			const struct dataset_group *g, const struct fit_group *f)
+/* Each workload's error under the group's energy fit, worst first; NULL
+ * when out of memory. */
+static struct workload_error *workload_errors(const struct model *m,
+					      const struct profile_set *set,
+					      const struct dataset_group *g,
+					      const struct fit_group *f)
 {
-	enum { SHOWN = 5 };
-	if (g->nworkloads < 2)
-		return;
-	struct workload_error *e = calloc(g->nworkloads, sizeof *e);
+	struct workload_error *e =
+		calloc(g->nworkloads ? g->nworkloads : 1, sizeof *e);
 	if (!e)
-		return;
+		return NULL;
 	for (size_t k = 0; k < g->nworkloads; k++)
 		e[k].workload = g->workloads[k];
 	for (size_t i = 0; i < g->energy.n; i++) {
 		size_t w = set->runs[g->energy.run[i]].workload, k = 0;
 		while (e[k].workload != w)
 			k++;
-		double pred = model_predict(m, g->energy.inputs +
-						       i * MODEL_NINPUTS,
-					    f->energy.value, NULL);
+		double pred =
+			model_predict(m, g->energy.inputs + i * MODEL_NINPUTS,
+				      f->energy.value, NULL);
 		e[k].ape += fabs(pred - g->energy.y[i]) / g->energy.y[i];
 		e[k].runs++;
 	}
 	qsort(e, g->nworkloads, sizeof *e, by_error);
+	return e;
+}
+
+static double mean_error(const struct workload_error *e)
+{
+	return e->runs ? e->ape / (double)e->runs : NAN;
+}
+
+/* The workloads a pooled fit serves worst: where to look first. */
+static void print_worst(FILE *out, const struct model *m,
+			const struct profile_set *set,
+			const struct dataset_group *g,
+			const struct fit_group *f)
+{
+	enum { SHOWN = 5 };
+	struct workload_error *e;
+	if (g->nworkloads < 2 || !(e = workload_errors(m, set, g, f)))
+		return;
 	fprintf(out, "  worst-served workloads (MAPE):");
 	for (size_t k = 0; k < g->nworkloads && k < SHOWN; k++) {
-		const struct profile_workload *w = &set->workloads[e[k].workload];
+		const struct profile_workload *w =
+			&set->workloads[e[k].workload];
 		fprintf(out, "%s %s/%s %.1f%%", k ? "," : "",
 			w->name ? w->name : "-", w->model ? w->model : "-",
-			e[k].runs ? 100 * e[k].ape / (double)e[k].runs : 0);
+			100 * mean_error(&e[k]));
 	}
 	fputc('\n', out);
 	free(e);
@@ -313,6 +334,28 @@ static void json_terms(FILE *out, const struct model *m, const double *share)
 	fputs("]", out);
 }
 
+static void json_by_workload(FILE *out, const struct model *m,
+			     const struct profile_set *set,
+			     const struct dataset_group *g,
+			     const struct fit_group *f)
+{
+	struct workload_error *e = workload_errors(m, set, g, f);
+	fputs(",\n    \"by_workload\": [", out);
+	for (size_t k = 0; e && k < g->nworkloads; k++) {
+		const struct profile_workload *w =
+			&set->workloads[e[k].workload];
+		fputs(k ? ",\n      {\"name\": " : "\n      {\"name\": ", out);
+		json_string(out, w->name);
+		fputs(", \"model\": ", out);
+		json_string(out, w->model);
+		fprintf(out, ", \"runs\": %zu, \"mape\": ", e[k].runs);
+		json_number(out, mean_error(&e[k]));
+		fputc('}', out);
+	}
+	fputs("]", out);
+	free(e);
+}
+
 static void print_group_json(FILE *out, const struct model *const models[2],
 			     const struct profile_set *set,
 			     const struct dataset_group *g,
@@ -322,7 +365,8 @@ static void print_group_json(FILE *out, const struct model *const models[2],
 	json_string(out, g->label);
 	fputs(", \"workloads\": [", out);
 	for (size_t k = 0; k < g->nworkloads; k++) {
-		const struct profile_workload *w = &set->workloads[g->workloads[k]];
+		const struct profile_workload *w =
+			&set->workloads[g->workloads[k]];
 		fputs(k ? ", {\"name\": " : "{\"name\": ", out);
 		json_string(out, w->name);
 		fputs(", \"model\": ", out);
@@ -336,6 +380,7 @@ static void print_group_json(FILE *out, const struct model *const models[2],
 		json_params(out, models[0], &f->energy);
 		fputs(",\n    \"terms\": ", out);
 		json_terms(out, models[0], f->share);
+		json_by_workload(out, models[0], set, g, f);
 	} else {
 		fprintf(out, "\"runs\": %zu, \"error\": ", g->energy.n);
 		json_string(out, f->energy.message);
@@ -347,8 +392,9 @@ static void print_group_json(FILE *out, const struct model *const models[2],
 		json_params(out, models[1], &f->latency);
 	} else {
 		fprintf(out, "\"runs\": %zu, \"error\": ", g->latency.n);
-		json_string(out, g->latency.n ? f->latency.message
-					      : "no run has a measured latency");
+		json_string(out, g->latency.n
+					 ? f->latency.message
+					 : "no run has a measured latency");
 	}
 	fputs("}}", out);
 }
@@ -371,7 +417,8 @@ static void json_numbers(FILE *out, const double *v, size_t n)
  * each group's rows (inputs computed here, so no physics is repeated
  * elsewhere), which parameters are free, and the solution found here. */
 static void export_problem(FILE *out, const struct model *m,
-			   const struct dataset *ds, const struct fit_group *fits)
+			   const struct dataset *ds,
+			   const struct fit_group *fits)
 {
 	fputs("{\"model\": {\"name\": ", out);
 	json_string(out, m->name);
@@ -465,10 +512,11 @@ static int report(const struct fit_options *o, struct model *const models[2],
 	if (o->json)
 		fputs("{\"fits\": [", stdout);
 	for (size_t g = 0; g < ds->count; g++) {
-		const struct model *const *m = (const struct model *const *)models;
+		const struct model *const *m =
+			(const struct model *const *)models;
 		if (o->json)
-			print_group_json(stdout, m, set, &ds->groups[g], &fits[g],
-					 g == 0);
+			print_group_json(stdout, m, set, &ds->groups[g],
+					 &fits[g], g == 0);
 		else
 			print_group_text(stdout, m, set, &ds->groups[g],
 					 &fits[g]);
@@ -513,8 +561,8 @@ int cmd_fit(int argc, char **argv)
 	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
 	if (status == EXIT_OK && dataset_build(&set, o.by, &ds, &diags) != 0)
 		status = EXIT_SOFTWARE;
-	if (status == EXIT_OK && !(fits = calloc(ds.count ? ds.count : 1,
-						 sizeof *fits)))
+	if (status == EXIT_OK &&
+	    !(fits = calloc(ds.count ? ds.count : 1, sizeof *fits)))
 		status = EXIT_SOFTWARE;
 	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++)
 		fit_group(models[0], models[1], &ds.groups[g], &fits[g]);

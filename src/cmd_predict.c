@@ -24,7 +24,8 @@ struct predict_options {
 
 static void predict_usage(FILE *out)
 {
-	fputs("Usage: energylens predict (PATH... | --fitted FILE) --tp T --pp P "
+	fputs("Usage: energylens predict (PATH... | --fitted FILE) --tp T --pp "
+	      "P "
 	      "[--dp D]\n"
 	      "         --batch B --input I --output O [--vision V]\n"
 	      "         [--workload NAME|MODEL] [--hardware NAME] "
@@ -67,8 +68,20 @@ static bool parse_value(const char *s, bool whole, double *out)
 
 static int parse_options(int argc, char **argv, struct predict_options *o)
 {
-	enum { TP = 256, PP, DP, BATCH, INPUT, OUTPUT, VISION, MODEL, FITTED,
-	       WORKLOAD, HARDWARE, JSON };
+	enum {
+		TP = 256,
+		PP,
+		DP,
+		BATCH,
+		INPUT,
+		OUTPUT,
+		VISION,
+		MODEL,
+		FITTED,
+		WORKLOAD,
+		HARDWARE,
+		JSON
+	};
 	static const struct option options[] = {
 		{"tp", required_argument, NULL, TP},
 		{"pp", required_argument, NULL, PP},
@@ -93,11 +106,12 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 		if (c >= TP && c <= VISION) {
 			bool whole = c <= BATCH;
 			if (!parse_value(optarg, whole, &v[c - TP]))
-				return usage_error(whole ? "expected a positive "
-							   "integer, got "
-							 : "expected a number "
-							   ">= 0, got ",
-						   optarg);
+				return usage_error(
+					whole ? "expected a positive "
+						"integer, got "
+					      : "expected a number "
+						">= 0, got ",
+					optarg);
 		} else if (c == MODEL) {
 			if (o->model_path[1])
 				return usage_error("at most two --model files",
@@ -119,8 +133,8 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 			return EXIT_USAGE;
 		}
 	}
-	static const char *const names[] = {"--tp", "--pp", "--dp", "--batch",
-					     "--input", "--output"};
+	static const char *const names[] = {"--tp",    "--pp",	  "--dp",
+					    "--batch", "--input", "--output"};
 	for (int i = 0; i < 6; i++)
 		if (isnan(v[i]))
 			return usage_error("missing ", names[i]);
@@ -172,8 +186,9 @@ static long select_workload(const struct profile_set *set,
 			found = (long)w;
 	if (count == 1)
 		return found;
-	fprintf(stderr, "energylens predict: %s (expected --workload NAME or "
-			"MODEL, and --hardware, to pick one of):\n",
+	fprintf(stderr,
+		"energylens predict: %s (expected --workload NAME or "
+		"MODEL, and --hardware, to pick one of):\n",
 		count ? "several workloads match" : "no workload matches");
 	for (size_t w = 0, shown = 0; w < set->workload_count && shown < 20;
 	     w++) {
@@ -204,7 +219,8 @@ static void print_text(const struct prediction *p, const struct profile_run *r)
 	       r->output_tokens);
 	printf("energy per request   %.4g J\n", p->energy);
 	if (isnan(p->latency))
-		printf("latency per request  (not fitted: no measured latency)\n\n");
+		printf("latency per request  (not fitted: no measured "
+		       "latency)\n\n");
 	else
 		printf("latency per request  %.4g s\n\n", p->latency);
 	const struct model *m = p->models[0];
@@ -254,10 +270,9 @@ static void compute(struct prediction *p, const struct profile_run *r,
 	double in[MODEL_NINPUTS];
 	model_inputs(p->w, r, in);
 	p->energy = model_predict(p->models[0], in, energy_params, p->terms);
-	p->latency = latency_params
-			     ? model_predict(p->models[1], in, latency_params,
-					     NULL)
-			     : NAN;
+	p->latency = latency_params ? model_predict(p->models[1], in,
+						    latency_params, NULL)
+				    : NAN;
 }
 
 static int finish(const struct predict_options *o, const struct prediction *p)
@@ -279,9 +294,9 @@ static int from_fitted(const struct predict_options *o)
 	struct diag_list diags;
 	diag_init(&diags, stderr);
 	struct fitfile *ff = fitfile_load(o->fitted, &diags);
-	int status = ff ? EXIT_OK
-			: diags.count && diags.items[0].line == 0 ? EXIT_NOINPUT
-								  : EXIT_DATAERR;
+	int status = ff					       ? EXIT_OK
+		     : diags.count && diags.items[0].line == 0 ? EXIT_NOINPUT
+							       : EXIT_DATAERR;
 	diag_free(&diags);
 	if (!ff)
 		return status;
@@ -292,10 +307,10 @@ static int from_fitted(const struct predict_options *o)
 		for (size_t k = 0; k < G->nworkloads; k++) {
 			if (G->workloads[k] != (size_t)w)
 				continue;
-			struct prediction p = {.w = &ff->set.workloads[w],
-					       .group = G->label,
-					       .models = {ff->models[0],
-							  ff->models[1]}};
+			struct prediction p = {
+				.w = &ff->set.workloads[w],
+				.group = G->label,
+				.models = {ff->models[0], ff->models[1]}};
 			compute(&p, &o->run, G->energy.value,
 				G->has_latency ? G->latency.value : NULL);
 			status = finish(o, &p);
@@ -332,8 +347,8 @@ static int from_runs(const struct predict_options *o, int npaths, char **paths)
 				       .group = G->label,
 				       .models = {models[0], models[1]}};
 		if (f.energy_status != FIT_OK) {
-			fprintf(stderr, "energylens predict: %s: %s\n", G->label,
-				f.energy.message);
+			fprintf(stderr, "energylens predict: %s: %s\n",
+				G->label, f.energy.message);
 			status = EXIT_DATAERR;
 		} else {
 			compute(&p, &o->run, f.energy.value,

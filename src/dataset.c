@@ -52,7 +52,8 @@ static int add_workload(struct dataset *ds, const struct profile_set *set,
 	bool pooled = by == BY_HARDWARE && dataset_has_metadata(w);
 	long g = pooled ? find_group(ds, set, w) : -1;
 	if (g < 0) {
-		void *p = realloc(ds->groups, (ds->count + 1) * sizeof *ds->groups);
+		void *p = realloc(ds->groups,
+				  (ds->count + 1) * sizeof *ds->groups);
 		if (!p)
 			return -1;
 		ds->groups = p;
@@ -82,8 +83,7 @@ static int reserve(struct dataset_rows *r, size_t n)
 	return r->inputs && r->y && r->run ? 0 : -1;
 }
 
-static void push(struct dataset_rows *r, const double *in, double y,
-		 size_t run)
+static void push(struct dataset_rows *r, const double *in, double y, size_t run)
 {
 	memcpy(r->inputs + r->n * MODEL_NINPUTS, in,
 	       MODEL_NINPUTS * sizeof *in);

@@ -148,8 +148,9 @@ static const char *stop_reason(int status, int info)
 		return "no further progress";
 	if (status != GSL_SUCCESS)
 		return gsl_strerror(status);
-	return info == 1 ? "small step" : info == 2 ? "small gradient"
-						    : "small change in cost";
+	return info == 1   ? "small step"
+	       : info == 2 ? "small gradient"
+			   : "small change in cost";
 }
 
 /* Condition number of the data rows of J (the prior rows would hide a
@@ -168,7 +169,8 @@ static double condition_number(const gsl_matrix *J, size_t n, size_t p)
 		gsl_matrix_memcpy(A, &rows.matrix);
 		if (gsl_linalg_SV_decomp(A, V, S, work) == GSL_SUCCESS) {
 			double smin = gsl_vector_get(S, p - 1);
-			cond = smin > 0 ? gsl_vector_get(S, 0) / smin : INFINITY;
+			cond = smin > 0 ? gsl_vector_get(S, 0) / smin
+					: INFINITY;
 		}
 	}
 	gsl_matrix_free(A);
@@ -199,7 +201,8 @@ static void goodness(const struct problem *P, struct fit_result *out)
 
 /* Standard errors from (J'J)^-1 scaled by the reduced chi-square of the
  * data rows; log-space errors become value * error (delta method). */
-static void uncertainty(const struct problem *P, gsl_multifit_nlinear_workspace *w,
+static void uncertainty(const struct problem *P,
+			gsl_multifit_nlinear_workspace *w,
 			struct fit_result *out)
 {
 	size_t n = P->d->n, p = P->nfree, np = P->m->nparams;
@@ -268,8 +271,11 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 	gsl_multifit_nlinear_parameters params =
 		gsl_multifit_nlinear_default_parameters();
 	params.trs = gsl_multifit_nlinear_trs_lmaccel;
-	gsl_multifit_nlinear_fdf fdf = {.f = residuals, .df = jacobian,
-					.fvv = NULL, .n = rows, .p = p,
+	gsl_multifit_nlinear_fdf fdf = {.f = residuals,
+					.df = jacobian,
+					.fvv = NULL,
+					.n = rows,
+					.p = p,
 					.params = &P};
 	gsl_multifit_nlinear_workspace *w = gsl_multifit_nlinear_alloc(
 		gsl_multifit_nlinear_trust, &params, rows, p);
@@ -340,9 +346,9 @@ void fit_group(const struct model *energy, const struct model *latency,
 		return;
 	double terms[MODEL_MAX_TERMS];
 	for (size_t i = 0; i < g->energy.n; i++) {
-		double pred = model_predict(energy,
-					    g->energy.inputs + i * MODEL_NINPUTS,
-					    out->energy.value, terms);
+		double pred = model_predict(
+			energy, g->energy.inputs + i * MODEL_NINPUTS,
+			out->energy.value, terms);
 		for (size_t t = 0; pred > 0 && t < energy->nterms; t++)
 			out->share[t] += terms[t] / pred / (double)g->energy.n;
 	}

@@ -51,7 +51,6 @@ struct fit_result {
 enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 			  struct fit_result *out);
 
-
 /* Both models fitted to one group, and each energy term's average share of
  * the predicted energy over the group's runs. */
 struct fit_group {

@@ -42,8 +42,9 @@ static void literal_block(FILE *out, const char *key, const char *text)
 static void write_fit(FILE *out, const char *key, const struct model *m,
 		      const struct fit_result *r)
 {
-	fprintf(out, "    %s:\n      runs: %zu\n      r2: %.17g\n"
-		     "      mape: %.17g\n      params: {",
+	fprintf(out,
+		"    %s:\n      runs: %zu\n      r2: %.17g\n"
+		"      mape: %.17g\n      params: {",
 		key, r->runs, r->r2, r->mape);
 	for (size_t j = 0; j < m->nparams; j++)
 		fprintf(out, "%s%s: %.17g", j ? ", " : "", m->params[j].name,
@@ -51,7 +52,8 @@ static void write_fit(FILE *out, const char *key, const struct model *m,
 	fputs("}\n      informed: [", out);
 	for (size_t j = 0, k = 0; j < m->nparams; j++)
 		if (r->informed[j])
-			fprintf(out, "%s%s", k++ ? ", " : "", m->params[j].name);
+			fprintf(out, "%s%s", k++ ? ", " : "",
+				m->params[j].name);
 	fputs("]\n      # covariance of the log parameters, rows and "
 	      "columns in the order of informed\n      covariance: [",
 	      out);
@@ -101,7 +103,8 @@ static void write_workload(FILE *out, const struct profile_workload *w)
 	fprintf(out,
 		"        shape: {layers: %u, hidden_size: %u, kv_elements: %u, "
 		"weight_bits: %u, experts: %u, experts_per_token: %u, "
-		"sliding_layers: %u, sliding_window: %u, attention_layers: %u}\n",
+		"sliding_layers: %u, sliding_window: %u, attention_layers: "
+		"%u}\n",
 		s->layers, s->hidden_size, s->kv_elements, s->weight_bits,
 		s->experts, s->experts_per_token, s->sliding_layers,
 		s->sliding_window, s->attention_layers);
@@ -111,10 +114,11 @@ void fitfile_write(FILE *out, const struct model *const models[2],
 		   const struct profile_set *set, const struct dataset *ds,
 		   const struct fit_group *fits)
 {
-	fprintf(out, "# Fitted by energylens %s; use it with "
-		     "'energylens predict --fitted FILE'.\n"
-		     "# Format: energylens-model(5).\n"
-		     "energylens-fit: 1\n",
+	fprintf(out,
+		"# Fitted by energylens %s; use it with "
+		"'energylens predict --fitted FILE'.\n"
+		"# Format: energylens-model(5).\n"
+		"energylens-fit: 1\n",
 		PACKAGE_VERSION);
 	literal_block(out, "energy-model", models[0]->source);
 	literal_block(out, "latency-model", models[1]->source);
@@ -131,8 +135,9 @@ void fitfile_write(FILE *out, const struct model *const models[2],
 			write_fit(out, "latency", models[1], &f->latency);
 		fputs("    workloads:\n", out);
 		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
-			write_workload(out,
-				       &set->workloads[ds->groups[g].workloads[k]]);
+			write_workload(
+				out,
+				&set->workloads[ds->groups[g].workloads[k]]);
 	}
 }
 
@@ -170,8 +175,9 @@ static yaml_node_t *node(struct reader *R, int i)
 
 static const char *scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
-						: NULL;
+	return n && n->type == YAML_SCALAR_NODE
+		       ? (const char *)n->data.scalar.value
+		       : NULL;
 }
 
 static yaml_node_t *get(struct reader *R, const yaml_node_t *map,
@@ -206,8 +212,9 @@ static struct model *embedded_model(struct reader *R, const yaml_node_t *root,
 {
 	const char *text = scalar(get(R, root, key));
 	if (!text) {
-		error_at(R, root, "no %s (expected the model file as a "
-				  "literal block)",
+		error_at(R, root,
+			 "no %s (expected the model file as a "
+			 "literal block)",
 			 key);
 		return NULL;
 	}
@@ -247,12 +254,12 @@ static void read_fit(struct reader *R, const yaml_node_t *n,
 		return;
 	for (yaml_node_item_t *it = informed->data.sequence.items.start;
 	     it < informed->data.sequence.items.top; it++) {
-		int j = model_param_index(m, scalar(node(R, *it))
-						     ? scalar(node(R, *it))
-						     : "");
+		int j = model_param_index(
+			m, scalar(node(R, *it)) ? scalar(node(R, *it)) : "");
 		if (j < 0)
-			error_at(R, node(R, *it), "unknown parameter in "
-						  "informed");
+			error_at(R, node(R, *it),
+				 "unknown parameter in "
+				 "informed");
 		else
 			r->informed[j] = true;
 	}
@@ -280,7 +287,8 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 		w.gpu_memory_gib = number(R, get(R, n, "gpu_memory_gib"),
 					  "gpu_memory_gib");
 	static const char *const arch[] = {"", "dense", "moe", "ssm", "hybrid"};
-	static const char *const mod[] = {"", "text", "image", "video", "audio"};
+	static const char *const mod[] = {"", "text", "image", "video",
+					  "audio"};
 	const char *a = scalar(get(R, n, "architecture"));
 	const char *m = scalar(get(R, n, "modality"));
 	for (int i = 1; i < 5; i++) {
@@ -290,14 +298,14 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 			w.modality = (enum profile_modality)i;
 	}
 	yaml_node_t *s = get(R, n, "shape");
-	static const char *const sk[] = {"layers", "hidden_size", "kv_elements",
-					 "weight_bits", "experts",
-					 "experts_per_token", "sliding_layers",
-					 "sliding_window", "attention_layers"};
-	uint32_t *sv[] = {&w.shape.layers, &w.shape.hidden_size,
-			  &w.shape.kv_elements, &w.shape.weight_bits,
-			  &w.shape.experts, &w.shape.experts_per_token,
-			  &w.shape.sliding_layers, &w.shape.sliding_window,
+	static const char *const sk[] = {
+		"layers",	  "hidden_size",    "kv_elements",
+		"weight_bits",	  "experts",	    "experts_per_token",
+		"sliding_layers", "sliding_window", "attention_layers"};
+	uint32_t *sv[] = {&w.shape.layers,	    &w.shape.hidden_size,
+			  &w.shape.kv_elements,	    &w.shape.weight_bits,
+			  &w.shape.experts,	    &w.shape.experts_per_token,
+			  &w.shape.sliding_layers,  &w.shape.sliding_window,
 			  &w.shape.attention_layers};
 	for (int i = 0; s && i < 9; i++) {
 		double v = number(R, get(R, s, sk[i]), sk[i]);
@@ -330,7 +338,8 @@ static void read_group(struct reader *R, const yaml_node_t *n)
 		read_fit(R, lat, ff->models[1], &g->latency);
 	yaml_node_t *ws = get(R, n, "workloads");
 	if (!ws || ws->type != YAML_SEQUENCE_NODE) {
-		error_at(R, n, "a group has no workloads (expected a sequence)");
+		error_at(R, n,
+			 "a group has no workloads (expected a sequence)");
 		return;
 	}
 	for (yaml_node_item_t *it = ws->data.sequence.items.start;
@@ -342,15 +351,16 @@ static void read_root(struct reader *R, yaml_node_t *root)
 {
 	const char *version = scalar(get(R, root, "energylens-fit"));
 	if (!version || strcmp(version, "1") != 0) {
-		error_at(R, root, "not a fitted-model file (expected "
-				  "'energylens-fit: 1', as written by "
-				  "energylens fit -o)");
+		error_at(R, root,
+			 "not a fitted-model file (expected "
+			 "'energylens-fit: 1', as written by "
+			 "energylens fit -o)");
 		return;
 	}
-	R->ff->models[0] = embedded_model(R, root, "energy-model",
-					  TARGET_ENERGY);
-	R->ff->models[1] = embedded_model(R, root, "latency-model",
-					  TARGET_LATENCY);
+	R->ff->models[0] =
+		embedded_model(R, root, "energy-model", TARGET_ENERGY);
+	R->ff->models[1] =
+		embedded_model(R, root, "latency-model", TARGET_LATENCY);
 	yaml_node_t *groups = get(R, root, "groups");
 	if (!R->ff->models[0] || !R->ff->models[1])
 		return;

@@ -14,13 +14,11 @@
 #include "model_builtin.h"
 
 const char *const model_input_names[MODEL_NINPUTS] = {
-	[IN_T] = "t",	    [IN_P] = "p",	[IN_DP] = "dp",
-	[IN_N] = "n",	    [IN_B] = "B",	[IN_I] = "I",
-	[IN_O] = "O",	    [IN_V] = "V",	[IN_NP] = "N",
-	[IN_NA] = "Na",	    [IN_BITS] = "bits", [IN_L] = "L",
-	[IN_H] = "h",	    [IN_LH] = "Lh",	[IN_KV] = "kv",
-	[IN_E] = "E",	    [IN_K] = "k",	[IN_WEFF] = "Weff",
-	[IN_KVR] = "KVr",   [IN_X] = "x",
+	[IN_T] = "t",  [IN_P] = "p",	   [IN_DP] = "dp",     [IN_N] = "n",
+	[IN_B] = "B",  [IN_I] = "I",	   [IN_O] = "O",       [IN_V] = "V",
+	[IN_NP] = "N", [IN_NA] = "Na",	   [IN_BITS] = "bits", [IN_L] = "L",
+	[IN_H] = "h",  [IN_LH] = "Lh",	   [IN_KV] = "kv",     [IN_E] = "E",
+	[IN_K] = "k",  [IN_WEFF] = "Weff", [IN_KVR] = "KVr",   [IN_X] = "x",
 };
 
 const char *model_phase_name(enum model_phase phase)
@@ -70,9 +68,9 @@ static double kv_read(const struct profile_workload *w, double I, double O)
 	const struct profile_shape *s = &w->shape;
 	if (!s->kv_elements || !s->layers)
 		return context; /* size factor unknown: 1 MB per token */
-	double attention = s->attention_layers ? fmin(s->attention_layers,
-						      s->layers)
-					       : s->layers;
+	double attention = s->attention_layers
+				   ? fmin(s->attention_layers, s->layers)
+				   : s->layers;
 	double sliding = fmin(s->sliding_layers, attention);
 	double window = s->sliding_window ? s->sliding_window : context;
 	double tokens = (attention - sliding) * context +
@@ -80,8 +78,8 @@ static double kv_read(const struct profile_workload *w, double I, double O)
 	return 2.0 * s->kv_elements * tokens / 1e6;
 }
 
-void model_inputs(const struct profile_workload *w,
-		  const struct profile_run *r, double *in)
+void model_inputs(const struct profile_workload *w, const struct profile_run *r,
+		  double *in)
 {
 	in[IN_T] = r->tp;
 	in[IN_P] = r->pp;
@@ -140,11 +138,11 @@ struct parse {
 	size_t errors;
 };
 
-static void error_at(struct parse *P, const yaml_node_t *node,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void error_at(struct parse *P, const yaml_node_t *node, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
 
-static void error_at(struct parse *P, const yaml_node_t *node,
-		     const char *fmt, ...)
+static void error_at(struct parse *P, const yaml_node_t *node, const char *fmt,
+		     ...)
 {
 	char msg[384];
 	va_list ap;
@@ -235,8 +233,9 @@ static bool positive_number(struct parse *P, const yaml_node_t *node,
 	double v = s ? strtod(s, &end) : NAN;
 	if (!s || end == s || *end || errno == ERANGE || !isfinite(v) ||
 	    v <= 0) {
-		error_at(P, node, "%s is not a positive number: %s (expected "
-				  "a finite number > 0)",
+		error_at(P, node,
+			 "%s is not a positive number: %s (expected "
+			 "a finite number > 0)",
 			 what, s ? s : "(none)");
 		return false;
 	}
@@ -258,22 +257,25 @@ static void parse_params(struct parse *P, const yaml_node_t *seq)
 					    "meaning", NULL};
 	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
 	    seq->data.sequence.items.start == seq->data.sequence.items.top) {
-		error_at(P, seq, "parameters is missing or empty (expected a "
-				 "sequence of {name, default, unit, meaning})");
+		error_at(P, seq,
+			 "parameters is missing or empty (expected a "
+			 "sequence of {name, default, unit, meaning})");
 		return;
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *n = node_at(P, *it);
 		if (!n || n->type != YAML_MAPPING_NODE) {
-			error_at(P, n, "a parameter is not a mapping "
-				       "(expected {name, default, unit, "
-				       "meaning})");
+			error_at(P, n,
+				 "a parameter is not a mapping "
+				 "(expected {name, default, unit, "
+				 "meaning})");
 			continue;
 		}
 		if (P->m->nparams == MODEL_MAX_PARAMS) {
-			error_at(P, n, "too many parameters (expected at "
-				       "most %d)",
+			error_at(P, n,
+				 "too many parameters (expected at "
+				 "most %d)",
 				 MODEL_MAX_PARAMS);
 			return;
 		}
@@ -287,8 +289,9 @@ static void parse_params(struct parse *P, const yaml_node_t *seq)
 		if (d)
 			positive_number(P, d, "default", &p->def);
 		else
-			error_at(P, n, "a parameter has no default (expected "
-				       "a number > 0)");
+			error_at(P, n,
+				 "a parameter has no default (expected "
+				 "a number > 0)");
 		for (size_t i = 0; p->name && i + 1 < P->m->nparams; i++)
 			if (P->m->params[i].name &&
 			    strcmp(P->m->params[i].name, p->name) == 0)
@@ -338,12 +341,14 @@ static void parse_term(struct parse *P, yaml_node_t *n)
 	int phase = word_index(scalar(ph), phases, 3);
 	int kind = word_index(scalar(kd), kinds, 5);
 	if (phase < 0)
-		error_at(P, ph ? ph : n, "a term's phase is '%s' (expected "
-					 "prefill, decode or static)",
+		error_at(P, ph ? ph : n,
+			 "a term's phase is '%s' (expected "
+			 "prefill, decode or static)",
 			 scalar(ph) ? scalar(ph) : "");
 	if (kind < 0)
-		error_at(P, kd ? kd : n, "a term's kind is '%s' (expected "
-					 "compute, memory, tp, pp or idle)",
+		error_at(P, kd ? kd : n,
+			 "a term's kind is '%s' (expected "
+			 "compute, memory, tp, pp or idle)",
 			 scalar(kd) ? scalar(kd) : "");
 	t->phase = phase < 0 ? PHASE_DECODE : (enum model_phase)phase;
 	t->kind = kind < 0 ? KIND_COMPUTE : (enum model_kind)kind;
@@ -359,8 +364,8 @@ static void parse_term(struct parse *P, yaml_node_t *n)
 		 * starts right there; quoted ones start one further. */
 		bool quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 		unsigned line = (unsigned)e->start_mark.line + 1;
-		unsigned col = (unsigned)e->start_mark.column + quoted +
-			       err.col;
+		unsigned col =
+			(unsigned)e->start_mark.column + quoted + err.col;
 		diag_add(P->diags, DIAG_ERROR, P->name, line, col,
 			 "in the expression of term '%s': %s",
 			 t->name ? t->name : "?", err.message);
@@ -372,16 +377,18 @@ static void parse_terms(struct parse *P, const yaml_node_t *seq)
 {
 	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
 	    seq->data.sequence.items.start == seq->data.sequence.items.top) {
-		error_at(P, seq, "terms is missing or empty (expected a "
-				 "sequence of {name, phase, kind, expr})");
+		error_at(P, seq,
+			 "terms is missing or empty (expected a "
+			 "sequence of {name, phase, kind, expr})");
 		return;
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *n = node_at(P, *it);
 		if (!n || n->type != YAML_MAPPING_NODE) {
-			error_at(P, n, "a term is not a mapping (expected "
-				       "{name, phase, kind, expr})");
+			error_at(P, n,
+				 "a term is not a mapping (expected "
+				 "{name, phase, kind, expr})");
 			continue;
 		}
 		if (P->m->nterms == MODEL_MAX_TERMS) {
@@ -413,26 +420,33 @@ static void check_params_used(struct parse *P, const yaml_node_t *root)
 
 static void parse_root(struct parse *P, yaml_node_t *root)
 {
-	static const char *const known[] = {
-		"energylens-model", "name",	    "target", "unit",
-		"description",	    "prior_weight", "parameters", "terms",
-		NULL};
+	static const char *const known[] = {"energylens-model",
+					    "name",
+					    "target",
+					    "unit",
+					    "description",
+					    "prior_weight",
+					    "parameters",
+					    "terms",
+					    NULL};
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		error_at(P, root, "not a model file (expected a mapping with "
-				  "energylens-model: 1, name, target, "
-				  "parameters and terms)");
+		error_at(P, root,
+			 "not a model file (expected a mapping with "
+			 "energylens-model: 1, name, target, "
+			 "parameters and terms)");
 		return;
 	}
 	check_keys(P, root, known, "a model file");
 	const char *version = scalar(lookup(P, root, "energylens-model"));
 	if (!version || strcmp(version, "1") != 0)
-		error_at(P, root, "unsupported model format %s (expected "
-				  "'energylens-model: 1')",
+		error_at(P, root,
+			 "unsupported model format %s (expected "
+			 "'energylens-model: 1')",
 			 version ? version : "(none)");
 	P->m->name = required_string(P, root, "name", "the model");
 	P->m->unit = required_string(P, root, "unit", "the model");
-	P->m->description = required_string(P, root, "description",
-					    "the model");
+	P->m->description =
+		required_string(P, root, "description", "the model");
 	yaml_node_t *target = lookup(P, root, "target");
 	static const char *const targets[] = {"energy", "latency"};
 	int t = word_index(scalar(target), targets, 2);
@@ -455,7 +469,8 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 			  struct diag_list *diags)
 {
 	struct parse P = {.name = name, .diags = diags};
-	if (!(P.m = calloc(1, sizeof *P.m)) || !(P.m->source = malloc(len + 1))) {
+	if (!(P.m = calloc(1, sizeof *P.m)) ||
+	    !(P.m->source = malloc(len + 1))) {
 		free(P.m);
 		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
 		return NULL;
@@ -518,10 +533,10 @@ struct model *model_builtin(enum model_target target)
 	diag_init(&diags, stderr);
 	const char *text = target == TARGET_ENERGY ? model_builtin_energy
 						   : model_builtin_latency;
-	struct model *m = model_parse(target == TARGET_ENERGY
-					      ? "(built-in energylens-12)"
-					      : "(built-in latency-8)",
-				      text, strlen(text), &diags);
+	struct model *m =
+		model_parse(target == TARGET_ENERGY ? "(built-in energylens-12)"
+						    : "(built-in latency-8)",
+			    text, strlen(text), &diags);
 	diag_free(&diags);
 	return m;
 }

@@ -45,7 +45,7 @@ enum model_phase { PHASE_PREFILL, PHASE_DECODE, PHASE_STATIC };
 enum model_kind { KIND_COMPUTE, KIND_MEMORY, KIND_TP, KIND_PP, KIND_IDLE };
 
 #define MODEL_MAX_PARAMS 32
-#define MODEL_MAX_TERMS 32
+#define MODEL_MAX_TERMS	 32
 
 struct model_param {
 	char *name;
@@ -91,8 +91,8 @@ void model_free(struct model *m);
 int model_param_index(const struct model *m, const char *name);
 
 /* The inputs of one run (MODEL_NINPUTS values). */
-void model_inputs(const struct profile_workload *w,
-		  const struct profile_run *r, double *in);
+void model_inputs(const struct profile_workload *w, const struct profile_run *r,
+		  double *in);
 
 /* Energy (or latency) of a run with the given inputs and parameters; when
  * terms is not NULL it receives each term's value (they sum to the

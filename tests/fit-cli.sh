@@ -39,6 +39,8 @@ json_case fit-json "f=j['fits'][0]; assert f['group'] and f['runs']==12; \
 assert 0 < f['mape'] < 1 and 0 < f['r2'] <= 1; \
 assert len(f['params'])==12 and all(set(p)>={'name','value','stderr','informed'} for p in f['params']); \
 assert abs(sum(t['share'] for t in f['terms'])-1) < 1e-9; \
+assert [(w['model'], w['runs']) for w in f['by_workload']]==[('test/dense-8b', 12)]; \
+assert abs(f['by_workload'][0]['mape']-f['mape']) < 1e-12; \
 assert [p['informed'] for p in f['params'] if p['name']=='th_x']==[False]; \
 assert [p['stderr'] for p in f['params'] if p['name']=='th_x']==[None]" \
 	-- "$EL" fit --json "$fixture"

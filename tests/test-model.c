@@ -28,7 +28,7 @@ static struct model *parse(const char *text)
 	"energylens-model: 1\nname: m\ntarget: energy\nunit: J\n"              \
 	"description: d\n"
 #define PARAM "  - {name: a, default: 1, unit: J, meaning: m}\n"
-#define TERM "  - {name: t, phase: decode, kind: memory, expr: \"a * O\"}\n"
+#define TERM  "  - {name: t, phase: decode, kind: memory, expr: \"a * O\"}\n"
 
 /* Asserts that parsing fails with a first error at line:col containing
  * text. */
@@ -96,25 +96,28 @@ static void test_bad_phase(void)
 
 static void test_nonpositive_default(void)
 {
-	ASSERT_MODEL_ERROR(HEADER "parameters:\n"
-				  "  - {name: a, default: 0, unit: J, meaning: m}\n"
-				  "terms:\n" TERM,
+	ASSERT_MODEL_ERROR(HEADER
+			   "parameters:\n"
+			   "  - {name: a, default: 0, unit: J, meaning: m}\n"
+			   "terms:\n" TERM,
 			   7, 24, "default is not a positive number: 0");
 }
 
 static void test_unused_parameter(void)
 {
-	ASSERT_MODEL_ERROR(HEADER "parameters:\n" PARAM
-				  "  - {name: b, default: 1, unit: J, meaning: m}\n"
-				  "terms:\n" TERM,
+	ASSERT_MODEL_ERROR(HEADER
+			   "parameters:\n" PARAM
+			   "  - {name: b, default: 1, unit: J, meaning: m}\n"
+			   "terms:\n" TERM,
 			   7, 3, "parameter 'b' is used by no term");
 }
 
 static void test_parameter_named_like_input(void)
 {
-	ASSERT_MODEL_ERROR(HEADER "parameters:\n"
-				  "  - {name: B, default: 1, unit: J, meaning: m}\n"
-				  "terms:\n" TERM,
+	ASSERT_MODEL_ERROR(HEADER
+			   "parameters:\n"
+			   "  - {name: B, default: 1, unit: J, meaning: m}\n"
+			   "terms:\n" TERM,
 			   7, 5, "has the name of an input");
 }
 
@@ -167,8 +170,8 @@ static void test_inputs_dense(void)
 {
 	struct profile_workload w = workload();
 	w.params_b = 14;
-	w.shape = (struct profile_shape){.layers = 40, .hidden_size = 5120,
-					 .kv_elements = 2048};
+	w.shape = (struct profile_shape){
+		.layers = 40, .hidden_size = 5120, .kv_elements = 2048};
 	struct profile_run r = run(2, 2, 3, 64, 1000, 200);
 	double in[MODEL_NINPUTS];
 	model_inputs(&w, &r, in);
@@ -176,8 +179,8 @@ static void test_inputs_dense(void)
 	ASSERT_DBL_EQ(in[IN_X], 3);
 	ASSERT_DBL_EQ(in[IN_NA], 14);
 	ASSERT_DBL_EQ(in[IN_BITS], 16);
-	ASSERT_DBL_EQ(in[IN_WEFF], 28);			       /* 2 bytes x 14 B */
-	ASSERT_NEAR(in[IN_LH], 0.2048, 1e-12);		       /* 40 x 5120 x 1e-6 */
+	ASSERT_DBL_EQ(in[IN_WEFF], 28);	       /* 2 bytes x 14 B */
+	ASSERT_NEAR(in[IN_LH], 0.2048, 1e-12); /* 40 x 5120 x 1e-6 */
 	ASSERT_NEAR(in[IN_KVR], 2.0 * 2048 * 40 * 1100 / 1e6, 1e-9);
 }
 
@@ -188,8 +191,10 @@ static void test_inputs_moe_touches_experts(void)
 	struct profile_workload w = workload();
 	w.params_b = 30;
 	w.active_params_b = 3;
-	w.shape = (struct profile_shape){.layers = 48, .hidden_size = 2048,
-					 .experts = 128, .experts_per_token = 8};
+	w.shape = (struct profile_shape){.layers = 48,
+					 .hidden_size = 2048,
+					 .experts = 128,
+					 .experts_per_token = 8};
 	struct profile_run r = run(1, 1, 1, 4, 100, 100);
 	double in[MODEL_NINPUTS];
 	model_inputs(&w, &r, in);
@@ -205,7 +210,8 @@ static void test_inputs_sliding_and_attention_layers(void)
 	/* 10 layers, 8 of them with a KV cache, 4 of those sliding with a
 	 * window of 100; context 300 + 200/2 = 400. */
 	struct profile_workload w = workload();
-	w.shape = (struct profile_shape){.layers = 10, .hidden_size = 64,
+	w.shape = (struct profile_shape){.layers = 10,
+					 .hidden_size = 64,
 					 .kv_elements = 1000,
 					 .sliding_layers = 4,
 					 .sliding_window = 100,
@@ -260,11 +266,12 @@ static struct synthetic generate(const struct model *m, const double *truth,
 		w.shape.hidden_size = 4096;
 		w.shape.kv_elements = 2048;
 		w.shape.weight_bits = vary_all ? bits[i % 3] : 16;
-		struct profile_run r = run(
-			degrees[(i / 3) % 4], vary_all ? degrees[(i / 12) % 3] : 1,
-			vary_all ? 1 + (i / 36) % 2 : 1,
-			1u << (i % 9), 100 + 4000 * uniform(&state),
-			50 + 1000 * uniform(&state));
+		struct profile_run r =
+			run(degrees[(i / 3) % 4],
+			    vary_all ? degrees[(i / 12) % 3] : 1,
+			    vary_all ? 1 + (i / 36) % 2 : 1, 1u << (i % 9),
+			    100 + 4000 * uniform(&state),
+			    50 + 1000 * uniform(&state));
 		r.vision_tokens = vary_all && i % 5 == 0 ? 600 : 0;
 		model_inputs(&w, &r, s.inputs + i * MODEL_NINPUTS);
 		/* Box-Muller for log-normal noise */
@@ -357,9 +364,8 @@ static void test_fit_recovers_parameters(void)
 		 * share a shape, like th_s and th_tp, trade off) */
 		double bound = fmax(0.02 * truth[j], 4 * r.stderr_[j]);
 		ASSERT_MSG(fabs(r.value[j] - truth[j]) <= bound,
-			   "%s = %g ± %g, generated with %g",
-			   m->params[j].name, r.value[j], r.stderr_[j],
-			   truth[j]);
+			   "%s = %g ± %g, generated with %g", m->params[j].name,
+			   r.value[j], r.stderr_[j], truth[j]);
 	}
 	ASSERT_MSG(checked >= 8, "only %zu parameters clearly informed",
 		   checked);
@@ -455,7 +461,8 @@ static void test_terms_sum_to_total(void)
 	model_free(m);
 }
 
-/* ---- the fitted-model file ------------------------------------------------ */
+/* ---- the fitted-model file ------------------------------------------------
+ */
 
 static void test_fitfile_round_trip(void)
 {
@@ -496,7 +503,8 @@ static void test_fitfile_round_trip(void)
 	ASSERT_INT_EQ(ff->count, 1);
 	for (size_t j = 0; j < models[0]->nparams; j++) {
 		ASSERT_DBL_EQ(ff->groups[0].energy.value[j], f.energy.value[j]);
-		ASSERT(ff->groups[0].energy.informed[j] == f.energy.informed[j]);
+		ASSERT(ff->groups[0].energy.informed[j] ==
+		       f.energy.informed[j]);
 	}
 	ASSERT_STR_EQ(ff->set.workloads[0].name, "w \"q\"");
 	ASSERT_DBL_EQ(ff->set.workloads[0].params_b, 8);

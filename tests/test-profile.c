@@ -358,6 +358,24 @@ static void test_identical_workloads_merged(void)
 	ASSERT_INT_EQ(set.workloads[0].run_count, 3);
 }
 
+static void test_attention_layers(void)
+{
+	/* shape.attention_layers is a workload key like the other shape keys:
+	 * a run that overrides it gets a workload of its own. */
+	load("energylens: 1\nworkload:\n  name: w\n  shape: {layers: 62, "
+	     "attention_layers: 6}\nruns:\n" GOOD
+	     "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, energy: "
+	     "{total_j: 10}, shape: {attention_layers: 62}}\n");
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT_INT_EQ(set.run_count, 2);
+	ASSERT_INT_EQ(set.workload_count, 2);
+	ASSERT_INT_EQ(
+		set.workloads[set.runs[0].workload].shape.attention_layers, 6);
+	ASSERT_INT_EQ(
+		set.workloads[set.runs[1].workload].shape.attention_layers, 62);
+	ASSERT_INT_EQ(set.workloads[set.runs[1].workload].shape.layers, 62);
+}
+
 static void test_total_energy_from_parts(void)
 {
 	load(HEAD "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
@@ -1223,6 +1241,7 @@ int main(void)
 	RUN(test_identical_workloads_merged);
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
+	RUN(test_attention_layers);
 	RUN(test_defaults);
 	RUN(test_anchors_and_aliases);
 	RUN(test_aliases_at_bound);
