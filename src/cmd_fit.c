@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "dataset.h"
@@ -125,9 +126,8 @@ int cmd_models(const char *const paths[2], struct model *models[2])
 	for (int i = 0; i < 2 && paths[i]; i++) {
 		struct model *m = model_load(paths[i], &diags);
 		if (!m) {
-			status = diags.count && diags.items[0].line == 0
-					 ? EXIT_NOINPUT
-					 : EXIT_DATAERR;
+			status = access(paths[i], R_OK) != 0 ? EXIT_NOINPUT
+							     : EXIT_DATAERR;
 			break;
 		}
 		if (models[m->target]) {
@@ -528,9 +528,21 @@ static int report(const struct fit_options *o, struct model *const models[2],
 	}
 	if (o->json)
 		fputs("\n]}\n", stdout);
-	if (o->output && status == EXIT_OK)
-		status = save(o->output, (const struct model *const *)models,
+	/* Groups that could not be fitted are reported above; the others
+	 * are still worth saving. */
+	bool any = false;
+	for (size_t g = 0; g < ds->count; g++)
+		any |= fits[g].energy_status == FIT_OK;
+	if (o->output && any) {
+		int st = save(o->output, (const struct model *const *)models,
 			      set, ds, fits);
+		status = st != EXIT_OK ? st : status;
+	} else if (o->output) {
+		fprintf(stderr,
+			"energylens fit: %s not written: no group "
+			"was fitted\n",
+			o->output);
+	}
 	if (o->export_problem && status != EXIT_CANTCREAT) {
 		int st = save_problem(o->export_problem, models[0], ds, fits);
 		status = st != EXIT_OK ? st : status;

@@ -17,7 +17,7 @@
 struct predict_options {
 	const char *model_path[2];
 	const char *fitted;
-	const char *workload, *hardware;
+	const char *workload, *hardware, *engine;
 	struct profile_run run; /* the configuration asked for */
 	bool json;
 };
@@ -25,16 +25,15 @@ struct predict_options {
 static void predict_usage(FILE *out)
 {
 	fputs("Usage: energylens predict (PATH... | --fitted FILE) --tp T --pp "
-	      "P "
-	      "[--dp D]\n"
-	      "         --batch B --input I --output O [--vision V]\n"
-	      "         [--workload NAME|MODEL] [--hardware NAME] "
-	      "[--model FILE]... [--json]\n"
+	      "P\n"
+	      "         [--dp D] --batch B --input I --output O [--vision V]\n"
+	      "         [--workload NAME|MODEL|NAME:MODEL] [--hardware NAME]\n"
+	      "         [--engine NAME] [--model FILE]... [--json]\n"
 	      "Predict the energy per request of one configuration, term by "
 	      "term, and\nits latency, from the runs in PATH (fitted now) or "
 	      "from a file saved\nby 'energylens fit -o'. When the runs hold "
-	      "several workloads, --workload\n(and, if needed, --hardware) "
-	      "says which one.\n\n"
+	      "several workloads, --workload\n(and, if needed, --hardware "
+	      "and --engine) says which one.\n\n"
 	      "  --tp, --pp, --dp N   parallel degrees (dp defaults to 1)\n"
 	      "  --batch B            concurrent requests\n"
 	      "  --input I, --output O, --vision V  tokens per request\n"
@@ -80,6 +79,7 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 		FITTED,
 		WORKLOAD,
 		HARDWARE,
+		ENGINE,
 		JSON
 	};
 	static const struct option options[] = {
@@ -94,6 +94,7 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 		{"fitted", required_argument, NULL, FITTED},
 		{"workload", required_argument, NULL, WORKLOAD},
 		{"hardware", required_argument, NULL, HARDWARE},
+		{"engine", required_argument, NULL, ENGINE},
 		{"json", no_argument, NULL, JSON},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -123,6 +124,8 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 			o->workload = optarg;
 		} else if (c == HARDWARE) {
 			o->hardware = optarg;
+		} else if (c == ENGINE) {
+			o->engine = optarg;
 		} else if (c == JSON) {
 			o->json = true;
 		} else if (c == 'h') {
@@ -164,15 +167,29 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+static bool same(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* --workload names a workload by its name, its model, or both as
+ * NAME:MODEL (one model often serves several named workloads). */
+static bool selected_by(const struct profile_workload *w, const char *sel)
+{
+	if (!sel || same(w->name, sel) || same(w->model, sel))
+		return true;
+	const char *colon = strchr(sel, ':');
+	return colon && w->name && same(w->model, colon + 1) &&
+	       strlen(w->name) == (size_t)(colon - sel) &&
+	       strncmp(w->name, sel, (size_t)(colon - sel)) == 0;
+}
+
 static bool matches(const struct profile_workload *w,
 		    const struct predict_options *o)
 {
-	bool name = !o->workload ||
-		    (w->name && strcmp(w->name, o->workload) == 0) ||
-		    (w->model && strcmp(w->model, o->workload) == 0);
-	bool hw = !o->hardware ||
-		  (w->hardware && strcmp(w->hardware, o->hardware) == 0);
-	return name && hw;
+	return selected_by(w, o->workload) &&
+	       (!o->hardware || same(w->hardware, o->hardware)) &&
+	       (!o->engine || same(w->engine, o->engine));
 }
 
 /* The one workload the options select, or -1 after saying why. */
@@ -187,16 +204,18 @@ static long select_workload(const struct profile_set *set,
 	if (count == 1)
 		return found;
 	fprintf(stderr,
-		"energylens predict: %s (expected --workload NAME or "
-		"MODEL, and --hardware, to pick one of):\n",
+		"energylens predict: %s (expected --workload NAME, MODEL "
+		"or NAME:MODEL, with --hardware and --engine, to pick one "
+		"of):\n",
 		count ? "several workloads match" : "no workload matches");
 	for (size_t w = 0, shown = 0; w < set->workload_count && shown < 20;
 	     w++) {
 		const struct profile_workload *W = &set->workloads[w];
 		if (count && !matches(W, o))
 			continue;
-		fprintf(stderr, "  %s  %s  %s\n", or_dash(W->name),
-			or_dash(W->model), or_dash(W->hardware));
+		fprintf(stderr, "  %s:%s  on %s  (%s)\n", or_dash(W->name),
+			or_dash(W->model), or_dash(W->hardware),
+			or_dash(W->engine));
 		shown++;
 	}
 	return -1;
@@ -207,6 +226,7 @@ struct prediction {
 	const char *group;
 	const struct model *models[2];
 	double energy, latency;
+	const char *latency_missing; /* why there is no latency */
 	double terms[MODEL_MAX_TERMS];
 };
 
@@ -219,8 +239,8 @@ static void print_text(const struct prediction *p, const struct profile_run *r)
 	       r->output_tokens);
 	printf("energy per request   %.4g J\n", p->energy);
 	if (isnan(p->latency))
-		printf("latency per request  (not fitted: no measured "
-		       "latency)\n\n");
+		printf("latency per request  (not fitted: %s)\n\n",
+		       p->latency_missing);
 	else
 		printf("latency per request  %.4g s\n\n", p->latency);
 	const struct model *m = p->models[0];
@@ -311,6 +331,7 @@ static int from_fitted(const struct predict_options *o)
 				.w = &ff->set.workloads[w],
 				.group = G->label,
 				.models = {ff->models[0], ff->models[1]}};
+			p.latency_missing = "no latency fit in the file";
 			compute(&p, &o->run, G->energy.value,
 				G->has_latency ? G->latency.value : NULL);
 			status = finish(o, &p);
@@ -351,6 +372,9 @@ static int from_runs(const struct predict_options *o, int npaths, char **paths)
 				G->label, f.energy.message);
 			status = EXIT_DATAERR;
 		} else {
+			p.latency_missing =
+				G->latency.n ? f.latency.message
+					     : "no run has a measured latency";
 			compute(&p, &o->run, f.energy.value,
 				f.latency_status == FIT_OK ? f.latency.value
 							   : NULL);

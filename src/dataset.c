@@ -24,8 +24,9 @@ static char *label_of(const struct profile_workload *w, bool pooled)
 		snprintf(buf, sizeof buf, "%s, %s", or_dash(w->hardware),
 			 or_dash(w->engine));
 	else
-		snprintf(buf, sizeof buf, "%s: %s on %s", or_dash(w->name),
-			 or_dash(w->model), or_dash(w->hardware));
+		snprintf(buf, sizeof buf, "%s: %s on %s, %.40s",
+			 or_dash(w->name), or_dash(w->model),
+			 or_dash(w->hardware), or_dash(w->engine));
 	return strdup(buf);
 }
 

@@ -30,7 +30,9 @@ static void quoted(FILE *out, const char *s)
 
 static void literal_block(FILE *out, const char *key, const char *text)
 {
-	fprintf(out, "%s: |\n", key);
+	/* An explicit indentation indicator keeps the block valid even when
+	 * the model file's first line starts with spaces. */
+	fprintf(out, "%s: |2\n", key);
 	for (const char *line = text; *line;) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
@@ -308,6 +310,8 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 			  &w.shape.sliding_layers,  &w.shape.sliding_window,
 			  &w.shape.attention_layers};
 	for (int i = 0; s && i < 9; i++) {
+		if (!get(R, s, sk[i]))
+			continue; /* optional, as in a profile */
 		double v = number(R, get(R, s, sk[i]), sk[i]);
 		*sv[i] = v >= 0 && v < 4294967296.0 ? (uint32_t)v : 0;
 	}

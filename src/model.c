@@ -89,7 +89,10 @@ void model_inputs(const struct profile_workload *w, const struct profile_run *r,
 	in[IN_I] = r->input_tokens;
 	in[IN_O] = r->output_tokens;
 	in[IN_V] = r->vision_tokens;
-	double N = isnan(w->params_b) ? 1 : w->params_b;
+	/* One size known stands for the other; neither known: factor 1. */
+	double N = !isnan(w->params_b)		? w->params_b
+		   : !isnan(w->active_params_b) ? w->active_params_b
+						: 1;
 	double Na = !isnan(w->active_params_b) ? w->active_params_b : N;
 	in[IN_NP] = N;
 	in[IN_NA] = Na;
