@@ -1,0 +1,62 @@
+#!/bin/sh
+# `make bench`: time energylens's fit (bench-fit) and scipy's least_squares
+# (fit_scipy.py) on the same resampled synthetic sweeps, and the expression
+# evaluator (bench-expr), then print one table.
+#
+# Usage: bench/run.sh BUILDDIR SRCDIR [N:REPEATS]...
+# (default 50:31 1000:7 100000:3). Problems are written to
+# BUILDDIR/bench-out/. Set BENCH_EXPR_EVALS to change bench-expr's count.
+set -eu
+
+build=${1:?usage: run.sh BUILDDIR SRCDIR [N:REPEATS]...}
+src=${2:?usage: run.sh BUILDDIR SRCDIR [N:REPEATS]...}
+shift 2
+[ $# -gt 0 ] || set -- 50:31 1000:7 100000:3
+
+out=$build/bench-out
+mkdir -p "$out"
+
+# The Debian python3 first, as in tests/scipy-crosscheck.sh.
+py=
+for p in /usr/bin/python3 "$(command -v python3 2>/dev/null || true)"; do
+	if [ -n "$p" ] && [ -x "$p" ] &&
+		"$p" -c 'import numpy, scipy.optimize' >/dev/null 2>&1; then
+		py=$p
+		break
+	fi
+done
+[ -n "$py" ] || echo "bench: no python3 with numpy and scipy; scipy column left empty" >&2
+
+echo "bench-expr ..." >&2
+"$build/bench/bench-expr" ${BENCH_EXPR_EVALS:-} >"$out/expr.txt"
+expr_grad=$(sed -n 's/^expr_eval_grad: *\([0-9.]*\) ns.*/\1/p' "$out/expr.txt")
+expr_eval=$(sed -n 's/^expr_eval: *\([0-9.]*\) ns.*/\1/p' "$out/expr.txt")
+
+: >"$out/table.txt"
+for size in "$@"; do
+	n=${size%%:*} repeats=${size#*:}
+	echo "bench-fit $n runs x $repeats ..." >&2
+	line=$("$build/bench/bench-fit" "$src/sample-profiles/synthetic/sweep.yaml" "$out" "$size")
+	set -- $line
+	el_ms=$4 el_iter=$6
+	sp_ms=- agrees=- ratio=-
+	if [ -n "$py" ]; then
+		echo "fit_scipy $n runs x $repeats ..." >&2
+		sline=$("$py" "$src/bench/fit_scipy.py" "$src/tests" "$out/fit-$n.json" "$repeats")
+		set -- $sline
+		sp_ms=$4 agrees=$8
+		ratio=$(awk -v a="$sp_ms" -v b="$el_ms" 'BEGIN { printf "%.1f", a / b }')
+	fi
+	printf '%8s %8s %14s %12s %8s %10s %8s\n' "$n" "$repeats" "$el_ms" \
+		"$sp_ms" "$ratio" "$el_iter" "$agrees" >>"$out/table.txt"
+done
+
+echo
+echo "fit of energylens-12 (median ms over the repeats; ratio = scipy / energylens)"
+printf '%8s %8s %14s %12s %8s %10s %8s\n' runs repeats energylens_ms \
+	scipy_ms ratio el_iters optimum
+cat "$out/table.txt"
+echo
+echo "expression evaluation (bench-expr, weight-streaming term):" \
+	"expr_eval_grad ${expr_grad:-?} ns/eval, expr_eval ${expr_eval:-?} ns/eval"
+echo "targets: 50 runs <= 2 ms; ratio >= 20 at every size"
