@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "dataset.h"
+#include "defaults.h"
 #include "exitcode.h"
 #include "fit.h"
 #include "fitfile.h"
@@ -180,10 +181,20 @@ static void print_params(FILE *out, const struct model *m,
 static void print_goodness(FILE *out, const struct model *m,
 			   const struct fit_result *r)
 {
+	/* Past about 1e12 the exact figure is rounding noise; what it says is
+	 * that some parameters are not determined apart (the prior settles
+	 * them). */
+	char cond[64];
+	if (r->cond > FIT_DEGENERATE_CONDITION)
+		snprintf(cond, sizeof cond,
+			 "> %.0e (some parameters cannot be told apart)",
+			 FIT_DEGENERATE_CONDITION);
+	else
+		snprintf(cond, sizeof cond, "%.3g", r->cond);
 	fprintf(out,
 		"  %s: %zu runs, R2 %.3f (log), MAPE %.1f%%, condition number "
-		"%.3g, %d iterations from start %d, stopped: %s\n",
-		m->name, r->runs, r->r2, 100 * r->mape, r->cond, r->iterations,
+		"%s, %d iterations from start %d, stopped: %s\n",
+		m->name, r->runs, r->r2, 100 * r->mape, cond, r->iterations,
 		r->start, r->stop);
 }
 

@@ -8,8 +8,10 @@
 #define FIT_STARTS 4
 #define FIT_START_SPREAD 3.0
 #define FIT_MAX_ITERATIONS 200
-#define FIT_XTOL 1e-10
-#define FIT_GTOL 1e-10
+/* Iterations each start gets before the best one is run to the end. */
+#define FIT_SCOUT_ITERATIONS 4
+#define FIT_XTOL 1e-8
+#define FIT_GTOL 1e-8
 #define FIT_FTOL 1e-14
 /* A parameter whose Jacobian column is below this share of the largest
  * column at the start cannot be informed by the runs and is held at its
@@ -19,5 +21,7 @@
  * (possible only with a user model): large, so the fit leaves that
  * region, but finite, so the solver can go on. */
 #define FIT_BAD_RESIDUAL 50.0
+/* A condition number above this is reported as "cannot be told apart". */
+#define FIT_DEGENERATE_CONDITION 1e12
 
 #endif

@@ -1179,3 +1179,271 @@ double expr_eval_grad(const struct expr *e, const double *inputs,
 		grad_zero(grad, k);
 	return v[0];
 }
+
+/* ---- splitting for repeated evaluation ----------------------------------- */
+
+/* The code as a tree, so products and sums can be regrouped. */
+struct node {
+	uint8_t op;
+	bool active; /* depends on a parameter */
+	uint32_t arg;
+	double value; /* OP_CONST */
+	int a, b;
+};
+
+struct tree {
+	struct node *n;
+	size_t count, cap;
+};
+
+static int tree_add(struct tree *t, struct node nd)
+{
+	if (grow((void **)&t->n, &t->cap, t->count + 1, sizeof *t->n))
+		return -1;
+	t->n[t->count] = nd;
+	return (int)t->count++;
+}
+
+static int tree_from_code(const struct expr *e, struct tree *t)
+{
+	int stack[STACK_MAX];
+	size_t sp = 0;
+	for (uint32_t i = 0; i < e->ninsn; i++) {
+		const struct insn *in = &e->code[i];
+		enum op op = (enum op)in->op;
+		struct node nd = {
+			.op = in->op, .arg = in->arg, .a = -1, .b = -1};
+		if (op == OP_CONST)
+			nd.value = e->k[in->arg];
+		else if (op == OP_PARAM)
+			nd.active = true;
+		else if (is_binary(op)) {
+			nd.b = stack[--sp];
+			nd.a = stack[--sp];
+			nd.active = t->n[nd.a].active || t->n[nd.b].active;
+		} else if (!is_push(op)) {
+			nd.a = stack[--sp];
+			nd.active = t->n[nd.a].active;
+		}
+		int id = tree_add(t, nd);
+		if (id < 0)
+			return -1;
+		stack[sp++] = id;
+	}
+	return stack[0];
+}
+
+static int node2(struct tree *t, enum op op, int a, int b)
+{
+	bool act = t->n[a].active || (b >= 0 && t->n[b].active);
+	return tree_add(
+		t, (struct node){
+			   .op = (uint8_t)op, .active = act, .a = a, .b = b});
+}
+
+static int rewrite(struct tree *t, int id);
+
+struct factor {
+	int node;
+	bool inverse; /* divided or subtracted */
+};
+
+enum { MAX_FACTORS = 64 };
+
+static bool in_chain(enum op op, enum op plus, enum op minus)
+{
+	return op == plus || op == minus;
+}
+
+/* The operands of a chain of plus/minus (or times/divide), flattened; false
+ * when there are too many to regroup. */
+static bool collect(const struct tree *t, int id, bool inverse, enum op plus,
+		    enum op minus, struct factor *f, size_t *n)
+{
+	const struct node *nd = &t->n[id];
+	if (in_chain((enum op)nd->op, plus, minus))
+		return collect(t, nd->a, inverse, plus, minus, f, n) &&
+		       collect(t, nd->b, nd->op == minus ? !inverse : inverse,
+			       plus, minus, f, n);
+	if (*n == MAX_FACTORS)
+		return false;
+	f[(*n)++] = (struct factor){id, inverse};
+	return true;
+}
+
+/* Combines the factors whose activity is `active` into one node, starting
+ * from the identity when the first of them is an inverse. */
+static int combine(struct tree *t, const struct factor *f, size_t n,
+		   bool active, enum op plus, enum op minus, double identity)
+{
+	int acc = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (t->n[f[i].node].active != active)
+			continue;
+		int x = active ? rewrite(t, f[i].node) : f[i].node;
+		if (x < 0)
+			return -2;
+		if (acc < 0 && f[i].inverse) {
+			acc = tree_add(t, (struct node){.op = OP_CONST,
+							.value = identity,
+							.a = -1,
+							.b = -1});
+			if (acc < 0)
+				return -2;
+		}
+		acc = acc < 0 ? x
+			      : node2(t, f[i].inverse ? minus : plus, acc, x);
+		if (acc < 0)
+			return -2;
+	}
+	return acc;
+}
+
+static int rewrite_chain(struct tree *t, int id, enum op plus, enum op minus,
+			 double identity)
+{
+	struct factor f[MAX_FACTORS];
+	size_t n = 0;
+	if (!collect(t, id, false, plus, minus, f, &n)) {
+		struct node nd = t->n[id];
+		int a = rewrite(t, nd.a), b = rewrite(t, nd.b);
+		return a < 0 || b < 0 ? -1 : node2(t, (enum op)nd.op, a, b);
+	}
+	int fixed = combine(t, f, n, false, plus, minus, identity);
+	int varying = combine(t, f, n, true, plus, minus, identity);
+	if (fixed == -2 || varying == -2)
+		return -1;
+	return fixed < 0 ? varying : node2(t, plus, fixed, varying);
+}
+
+/* Returns the id of an equivalent node whose parameter-free subtrees are
+ * as large as possible, or -1 when out of memory. */
+static int rewrite(struct tree *t, int id)
+{
+	struct node nd = t->n[id];
+	if (!nd.active || nd.op == OP_PARAM)
+		return id;
+	switch ((enum op)nd.op) {
+	case OP_MUL:
+	case OP_DIV:
+		return rewrite_chain(t, id, OP_MUL, OP_DIV, 1);
+	case OP_ADD:
+	case OP_SUB:
+		return rewrite_chain(t, id, OP_ADD, OP_SUB, 0);
+	case OP_POW:
+		if (!t->n[nd.a].active) {
+			/* base^x = exp(x * log(base)), log(base) once */
+			int lg = node2(t, OP_LOG, nd.a, -1);
+			int x = rewrite(t, nd.b);
+			int m = lg < 0 || x < 0 ? -1 : node2(t, OP_MUL, x, lg);
+			return m < 0 ? -1 : node2(t, OP_EXP, m, -1);
+		}
+		break;
+	default:
+		break;
+	}
+	int a = t->n[nd.a].active ? rewrite(t, nd.a) : nd.a;
+	int b = nd.b >= 0 && t->n[nd.b].active ? rewrite(t, nd.b) : nd.b;
+	return a < 0 || (nd.b >= 0 && b < 0) ? -1
+					     : node2(t, (enum op)nd.op, a, b);
+}
+
+/* Emits the subtree as code of p; parameter-free subtrees go to their own
+ * program when fixed is not NULL. */
+struct split_emitter {
+	struct expr_split *out;
+	size_t cap;
+	struct expr_error err;
+};
+
+static struct expr *finish_program(struct parser *p)
+{
+	uint32_t depth;
+	bool active;
+	struct expr *e =
+		analyse(p, &depth, &active) ? NULL : pack(p, depth, active);
+	free(p->code);
+	free(p->k);
+	free(p->inputs);
+	return e;
+}
+
+static int emit_tree(struct split_emitter *E, struct parser *p,
+		     const struct tree *t, int id, bool split);
+
+static int emit_fixed(struct split_emitter *E, struct parser *p,
+		      const struct tree *t, int id)
+{
+	struct parser sub = {.text = "", .err = &E->err};
+	if (emit_tree(E, &sub, t, id, false)) {
+		free(sub.code);
+		free(sub.k);
+		free(sub.inputs);
+		return -1;
+	}
+	struct expr *fx = finish_program(&sub);
+	struct expr_split *o = E->out;
+	if (!fx || grow((void **)&o->fixed, &E->cap, o->nfixed + 1,
+			sizeof *o->fixed)) {
+		free(fx);
+		return -1;
+	}
+	uint32_t slot = (uint32_t)o->nfixed;
+	o->fixed[o->nfixed++] = fx;
+	return add_input(p, slot) || emit(p, OP_INPUT, slot, 0) ? -1 : 0;
+}
+
+static int emit_tree(struct split_emitter *E, struct parser *p,
+		     const struct tree *t, int id, bool split)
+{
+	const struct node *nd = &t->n[id];
+	enum op op = (enum op)nd->op;
+	if (op == OP_CONST)
+		return emit_const(p, nd->value);
+	if (split && !nd->active)
+		return emit_fixed(E, p, t, id);
+	if (op == OP_INPUT)
+		return add_input(p, nd->arg) || emit(p, OP_INPUT, nd->arg, 0);
+	if (op == OP_PARAM) {
+		int slot = param_slot(p, nd->arg);
+		return slot < 0 ? -1
+				: emit(p, OP_PARAM, nd->arg, (uint16_t)slot);
+	}
+	if (emit_tree(E, p, t, nd->a, split) ||
+	    (nd->b >= 0 && emit_tree(E, p, t, nd->b, split)))
+		return -1;
+	return emit(p, op, 0, 0);
+}
+
+void expr_split_free(struct expr_split *s)
+{
+	for (size_t i = 0; i < s->nfixed; i++)
+		free(s->fixed[i]);
+	free(s->fixed);
+	free(s->varying);
+	memset(s, 0, sizeof *s);
+}
+
+int expr_split(const struct expr *e, struct expr_split *out)
+{
+	memset(out, 0, sizeof *out);
+	struct tree t = {NULL, 0, 0};
+	struct split_emitter E = {.out = out};
+	struct parser var = {.text = "", .err = &E.err};
+	int root = tree_from_code(e, &t);
+	int top = root < 0 ? -1 : rewrite(&t, root);
+	int failed = top < 0 || emit_tree(&E, &var, &t, top, true);
+	free(t.n);
+	if (failed) {
+		free(var.code);
+		free(var.k);
+		free(var.inputs);
+		expr_split_free(out);
+		return -1;
+	}
+	if (!(out->varying = finish_program(&var))) {
+		expr_split_free(out);
+		return -1;
+	}
+	return 0;
+}

@@ -49,4 +49,21 @@ double expr_eval(const struct expr *e, const double *inputs,
 double expr_eval_grad(const struct expr *e, const double *inputs,
 		      const double *params, double *grad);
 
+/* For evaluating one expression many times on the same inputs (a fit): the
+ * parts that depend on no parameter are computed once per set of inputs,
+ * and a shorter program over those values does the rest. Products and sums
+ * are regrouped so that their parameter-free factors form one value, and a
+ * power of a parameter-free base becomes exp(exponent * log(base)) with the
+ * log computed once. Results agree with the whole expression up to
+ * rounding. */
+struct expr_split {
+	struct expr *varying; /* its inputs are the fixed values below */
+	struct expr **fixed;  /* fixed[i] computes value i from the inputs */
+	size_t nfixed;
+};
+
+/* Returns 0, or -1 when out of memory. */
+int expr_split(const struct expr *e, struct expr_split *out);
+void expr_split_free(struct expr_split *s);
+
 #endif

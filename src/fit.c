@@ -6,6 +6,7 @@
 #include <gsl/gsl_multifit_nlinear.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "defaults.h"
@@ -21,7 +22,57 @@ struct problem {
 	double theta[MODEL_MAX_PARAMS];	   /* current values, all params */
 	double log_default[MODEL_MAX_PARAMS];
 	double weight; /* of the prior rows */
+	/* Each term split into what depends on parameters and what does not;
+	 * the latter computed once per run: width values per run, term t's
+	 * from offset[t]. */
+	struct expr_split split[MODEL_MAX_TERMS];
+	size_t offset[MODEL_MAX_TERMS], width;
+	double *fixed;
 };
+
+static double predict_fast(const struct problem *P, size_t i)
+{
+	const double *row = P->fixed + i * P->width;
+	double pred = 0;
+	for (size_t t = 0; t < P->m->nterms; t++)
+		pred += expr_eval(P->split[t].varying, row + P->offset[t],
+				  P->theta);
+	return pred;
+}
+
+static void unprepare(struct problem *P)
+{
+	for (size_t t = 0; t < P->m->nterms; t++)
+		expr_split_free(&P->split[t]);
+	free(P->fixed);
+	P->fixed = NULL;
+}
+
+/* Splits the terms and computes their parameter-free parts for every run,
+ * once, so that the many evaluations of a fit do only the rest. */
+static int prepare(struct problem *P)
+{
+	const struct model *m = P->m;
+	P->width = 0;
+	for (size_t t = 0; t < m->nterms; t++) {
+		if (expr_split(m->terms[t].expr, &P->split[t]) != 0)
+			return -1;
+		P->offset[t] = P->width;
+		P->width += P->split[t].nfixed;
+	}
+	size_t n = P->d->n;
+	if (!(P->fixed = malloc((n * P->width + 1) * sizeof *P->fixed)))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const double *in = P->d->inputs + i * MODEL_NINPUTS;
+		double *row = P->fixed + i * P->width;
+		for (size_t t = 0; t < m->nterms; t++)
+			for (size_t f = 0; f < P->split[t].nfixed; f++)
+				row[P->offset[t] + f] = expr_eval(
+					P->split[t].fixed[f], in, NULL);
+	}
+	return 0;
+}
 
 static void set_theta(struct problem *P, const gsl_vector *x)
 {
@@ -40,8 +91,7 @@ static int residuals(const gsl_vector *x, void *data, gsl_vector *f)
 	const struct fit_data *d = P->d;
 	set_theta(P, x);
 	for (size_t i = 0; i < d->n; i++) {
-		double pred = model_predict(P->m, d->inputs + i * MODEL_NINPUTS,
-					    P->theta, NULL);
+		double pred = predict_fast(P, i);
 		gsl_vector_set(f, i,
 			       usable(pred) ? log(pred) - log(d->y[i])
 					    : FIT_BAD_RESIDUAL);
@@ -69,6 +119,22 @@ static double predict_grad(const struct model *m, const double *in,
 	return pred;
 }
 
+static double predict_grad_fast(const struct problem *P, size_t i,
+				double *dpred)
+{
+	const double *row = P->fixed + i * P->width;
+	double g[EXPR_MAX_PARAMS], pred = 0;
+	memset(dpred, 0, P->m->nparams * sizeof *dpred);
+	for (size_t t = 0; t < P->m->nterms; t++) {
+		const struct expr *e = P->split[t].varying;
+		pred += expr_eval_grad(e, row + P->offset[t], P->theta, g);
+		const unsigned *idx = expr_params(e);
+		for (size_t s = 0; s < expr_param_count(e); s++)
+			dpred[idx[s]] += g[s];
+	}
+	return pred;
+}
+
 /* Row i of the Jacobian of log(pred) with respect to log(theta):
  * theta_j * (d pred / d theta_j) / pred. */
 static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
@@ -78,8 +144,7 @@ static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 	double dpred[MODEL_MAX_PARAMS];
 	set_theta(P, x);
 	for (size_t i = 0; i < d->n; i++) {
-		double pred = predict_grad(P->m, d->inputs + i * MODEL_NINPUTS,
-					   P->theta, dpred);
+		double pred = predict_grad_fast(P, i, dpred);
 		double *row = J->data + i * J->tda;
 		for (size_t j = 0; j < P->nfree; j++) {
 			unsigned g = P->global[j];
@@ -256,7 +321,28 @@ static enum fit_status setup(const struct model *m, const struct fit_data *d,
 			 d->n, out->informed_count, m->name);
 		return FIT_TOO_FEW_RUNS;
 	}
+	if (prepare(P) != 0) {
+		unprepare(P);
+		snprintf(out->message, sizeof out->message, "out of memory");
+		return FIT_NO_MEMORY;
+	}
 	return FIT_OK;
+}
+
+/* Runs the solver from x for at most max_iter iterations; the end point
+ * stays in the workspace. Returns 0, or -1 when it could not start. */
+static int run_solver(gsl_multifit_nlinear_workspace *w,
+		      gsl_multifit_nlinear_fdf *fdf, const gsl_vector *x,
+		      size_t max_iter, int *status, int *info, double *cost)
+{
+	if (gsl_multifit_nlinear_init(x, fdf, w) != GSL_SUCCESS)
+		return -1;
+	*status = gsl_multifit_nlinear_driver(max_iter, FIT_XTOL, FIT_GTOL,
+					      FIT_FTOL, NULL, NULL, info, w);
+	gsl_vector *f = gsl_multifit_nlinear_residual(w);
+	gsl_blas_ddot(f, f, cost);
+	*cost *= 0.5;
+	return isfinite(*cost) ? 0 : -1;
 }
 
 enum fit_status fit_model(const struct model *m, const struct fit_data *d,
@@ -271,6 +357,10 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 	gsl_multifit_nlinear_parameters params =
 		gsl_multifit_nlinear_default_parameters();
 	params.trs = gsl_multifit_nlinear_trs_lmaccel;
+	/* Cholesky is safe here: the prior rows bound the condition of J'J.
+	 * Identity scaling suits parameters that are all logarithms. */
+	params.solver = gsl_multifit_nlinear_solver_cholesky;
+	params.scale = gsl_multifit_nlinear_scale_levenberg;
 	gsl_multifit_nlinear_fdf fdf = {.f = residuals,
 					.df = jacobian,
 					.fvv = NULL,
@@ -284,25 +374,34 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 		status = FIT_NO_MEMORY;
 		goto done;
 	}
+	/* Every start gets a short run; only the most promising one is run
+	 * to convergence. Starts that end in the same basin cost little
+	 * this way, and the polished result is the same. */
 	double best_cost = INFINITY;
 	for (int s = 0; s < FIT_STARTS; s++) {
 		start_point(&P, s, x);
-		if (gsl_multifit_nlinear_init(x, &fdf, w) != GSL_SUCCESS)
-			continue;
-		int info = 0;
-		int st = gsl_multifit_nlinear_driver(
-			FIT_MAX_ITERATIONS, FIT_XTOL, FIT_GTOL, FIT_FTOL, NULL,
-			NULL, &info, w);
-		gsl_vector *f = gsl_multifit_nlinear_residual(w);
 		double cost;
-		gsl_blas_ddot(f, f, &cost);
-		cost *= 0.5;
-		if (!isfinite(cost) || cost >= best_cost)
+		int info = 0, st;
+		if (run_solver(w, &fdf, x, FIT_SCOUT_ITERATIONS, &st, &info,
+			       &cost) != 0 ||
+		    !(cost < best_cost))
 			continue;
 		best_cost = cost;
 		gsl_vector_memcpy(best, gsl_multifit_nlinear_position(w));
-		out->iterations = (int)gsl_multifit_nlinear_niter(w);
 		out->start = s;
+	}
+	if (isfinite(best_cost)) {
+		int info = 0, st;
+		double cost;
+		gsl_vector_memcpy(x, best);
+		if (run_solver(w, &fdf, x, FIT_MAX_ITERATIONS, &st, &info,
+			       &cost) == 0 &&
+		    cost <= best_cost) {
+			best_cost = cost;
+			gsl_vector_memcpy(best,
+					  gsl_multifit_nlinear_position(w));
+		}
+		out->iterations = (int)gsl_multifit_nlinear_niter(w);
 		out->stop = stop_reason(st, info);
 	}
 	if (!isfinite(best_cost) ||
@@ -325,6 +424,7 @@ done:
 	gsl_vector_free(best);
 	if (w)
 		gsl_multifit_nlinear_free(w);
+	unprepare(&P);
 	return status;
 }
 

@@ -906,6 +906,50 @@ static void test_generated_values(void)
 	}
 }
 
+static bool close_split(double a, double b, double scale)
+{
+	return a == b || fabs(a - b) <= 1e-9 * fmax(scale, fabs(b));
+}
+
+/* The split form gives the whole expression's value and gradient (up to
+ * the rounding of regrouped sums and products) on every generated
+ * expression. */
+static void test_generated_split(void)
+{
+	rng_state = 0x243f6a8885a308d3ull;
+	for (unsigned i = 0; i < GENERATED; i++) {
+		random_point();
+		if (!generate_one(i))
+			return;
+		struct expr_split sp;
+		ASSERT_MSG(expr_split(gen_ex, &sp) == 0, "#%u: out of memory",
+			   i);
+		double fixed[64];
+		ASSERT(sp.nfixed <= 64);
+		for (size_t f = 0; f < sp.nfixed; f++)
+			fixed[f] = expr_eval(sp.fixed[f], in, par);
+		double g[EXPR_MAX_PARAMS], gs[EXPR_MAX_PARAMS];
+		double want = expr_eval_grad(gen_ex, in, par, g);
+		double got = expr_eval_grad(sp.varying, fixed, par, gs);
+		/* A magnitude for the rounding: regrouping a sum can lose what
+		 * cancellation left. */
+		double scale = fabs(expr_eval(gen_ex, in, par)) + 1;
+		bool ok = !isfinite(want) || close_split(got, want, scale);
+		for (size_t a = 0;
+		     ok && isfinite(want) && a < expr_param_count(gen_ex); a++)
+			for (size_t b = 0; b < expr_param_count(sp.varying);
+			     b++)
+				if (expr_params(sp.varying)[b] ==
+					    expr_params(gen_ex)[a] &&
+				    isfinite(g[a]))
+					ok = close_split(gs[b], g[a],
+							 scale + fabs(g[a]));
+		expr_split_free(&sp);
+		ASSERT_MSG(ok, "#%u \"%s\": split %.17g, whole %.17g", i,
+			   gen_text.s, got, want);
+	}
+}
+
 /* The value at params with parameter g moved by dx. */
 static double eval_moved(const struct expr *e, unsigned g, double dx,
 			 struct ref *r)
@@ -1390,6 +1434,7 @@ int main(void)
 	RUN(test_gradient_min_max);
 	UNIT_RUN_WITH(test_generated_values, generated_cleanup);
 	UNIT_RUN_WITH(test_generated_gradients, generated_cleanup);
+	UNIT_RUN_WITH(test_generated_split, generated_cleanup);
 	RUN(test_error_empty);
 	RUN(test_error_unexpected_character);
 	RUN(test_error_unknown_name);
