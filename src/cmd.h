@@ -7,6 +7,8 @@ int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
+int cmd_divergence(int argc, char **argv);
 
 /* Loading shared by the verbs that read profiles: every path into one set,
  * diagnostics echoed to stderr; returns an exit status. */

@@ -249,6 +249,8 @@ static void print_json(FILE *out, const struct profile_set *set,
 		json_string(out, wl->model);
 		fputs(", \"hardware\": ", out);
 		json_string(out, wl->hardware);
+		fputs(", \"engine\": ", out);
+		json_string(out, wl->engine);
 		fprintf(out, ", \"runs\": %u, \"varies\": {", wl->run_count);
 		bool first = true;
 		for (int d = 0; d < DIMS; d++) {

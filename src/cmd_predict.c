@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_fitted.h"
 #include "dataset.h"
 #include "exitcode.h"
 #include "fit.h"
@@ -17,7 +18,7 @@
 struct predict_options {
 	const char *model_path[2];
 	const char *fitted;
-	const char *workload, *hardware, *engine;
+	struct workload_query query;
 	struct profile_run run; /* the configuration asked for */
 	bool json;
 };
@@ -49,20 +50,6 @@ static int usage_error(const char *what, const char *arg)
 		"energylens predict: %s%s\nTry 'energylens predict --help'.\n",
 		what, arg);
 	return EXIT_USAGE;
-}
-
-/* A whole number >= 1 for degrees and batch, a number >= 0 for tokens. */
-static bool parse_value(const char *s, bool whole, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end || errno == ERANGE || !isfinite(v) || v < 0)
-		return false;
-	if (whole && (v < 1 || v != floor(v) || v > 1 << 20))
-		return false;
-	*out = v;
-	return true;
 }
 
 static int parse_options(int argc, char **argv, struct predict_options *o)
@@ -106,7 +93,7 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c >= TP && c <= VISION) {
 			bool whole = c <= BATCH;
-			if (!parse_value(optarg, whole, &v[c - TP]))
+			if (!cmd_parse_number(optarg, whole, &v[c - TP]))
 				return usage_error(
 					whole ? "expected a positive "
 						"integer, got "
@@ -121,11 +108,11 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 		} else if (c == FITTED) {
 			o->fitted = optarg;
 		} else if (c == WORKLOAD) {
-			o->workload = optarg;
+			o->query.workload = optarg;
 		} else if (c == HARDWARE) {
-			o->hardware = optarg;
+			o->query.hardware = optarg;
 		} else if (c == ENGINE) {
-			o->engine = optarg;
+			o->query.engine = optarg;
 		} else if (c == JSON) {
 			o->json = true;
 		} else if (c == 'h') {
@@ -165,60 +152,6 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 static const char *or_dash(const char *s)
 {
 	return s && *s ? s : "-";
-}
-
-static bool same(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
-/* --workload names a workload by its name, its model, or both as
- * NAME:MODEL (one model often serves several named workloads). */
-static bool selected_by(const struct profile_workload *w, const char *sel)
-{
-	if (!sel || same(w->name, sel) || same(w->model, sel))
-		return true;
-	const char *colon = strchr(sel, ':');
-	return colon && w->name && same(w->model, colon + 1) &&
-	       strlen(w->name) == (size_t)(colon - sel) &&
-	       strncmp(w->name, sel, (size_t)(colon - sel)) == 0;
-}
-
-static bool matches(const struct profile_workload *w,
-		    const struct predict_options *o)
-{
-	return selected_by(w, o->workload) &&
-	       (!o->hardware || same(w->hardware, o->hardware)) &&
-	       (!o->engine || same(w->engine, o->engine));
-}
-
-/* The one workload the options select, or -1 after saying why. */
-static long select_workload(const struct profile_set *set,
-			    const struct predict_options *o)
-{
-	long found = -1;
-	size_t count = 0;
-	for (size_t w = 0; w < set->workload_count; w++)
-		if (matches(&set->workloads[w], o) && count++ == 0)
-			found = (long)w;
-	if (count == 1)
-		return found;
-	fprintf(stderr,
-		"energylens predict: %s (expected --workload NAME, MODEL "
-		"or NAME:MODEL, with --hardware and --engine, to pick one "
-		"of):\n",
-		count ? "several workloads match" : "no workload matches");
-	for (size_t w = 0, shown = 0; w < set->workload_count && shown < 20;
-	     w++) {
-		const struct profile_workload *W = &set->workloads[w];
-		if (count && !matches(W, o))
-			continue;
-		fprintf(stderr, "  %s:%s  on %s  (%s)\n", or_dash(W->name),
-			or_dash(W->model), or_dash(W->hardware),
-			or_dash(W->engine));
-		shown++;
-	}
-	return -1;
 }
 
 struct prediction {
@@ -309,92 +242,23 @@ static int finish(const struct predict_options *o, const struct prediction *p)
 	return EXIT_OK;
 }
 
-static int from_fitted(const struct predict_options *o)
-{
-	struct diag_list diags;
-	diag_init(&diags, stderr);
-	struct fitfile *ff = fitfile_load(o->fitted, &diags);
-	int status = ff					       ? EXIT_OK
-		     : diags.count && diags.items[0].line == 0 ? EXIT_NOINPUT
-							       : EXIT_DATAERR;
-	diag_free(&diags);
-	if (!ff)
-		return status;
-	long w = select_workload(&ff->set, o);
-	status = EXIT_USAGE;
-	for (size_t g = 0; w >= 0 && g < ff->count; g++) {
-		const struct fitfile_group *G = &ff->groups[g];
-		for (size_t k = 0; k < G->nworkloads; k++) {
-			if (G->workloads[k] != (size_t)w)
-				continue;
-			struct prediction p = {
-				.w = &ff->set.workloads[w],
-				.group = G->label,
-				.models = {ff->models[0], ff->models[1]}};
-			p.latency_missing = "no latency fit in the file";
-			compute(&p, &o->run, G->energy.value,
-				G->has_latency ? G->latency.value : NULL);
-			status = finish(o, &p);
-			break;
-		}
-	}
-	fitfile_free(ff);
-	return status;
-}
-
-static int from_runs(const struct predict_options *o, int npaths, char **paths)
-{
-	struct model *models[2];
-	int status = cmd_models(o->model_path, models);
-	if (status != EXIT_OK)
-		return status;
-	struct profile_set set;
-	struct diag_list diags;
-	struct dataset ds = {NULL, 0};
-	profile_set_init(&set);
-	diag_init(&diags, stderr);
-	status = cmd_load_paths(&set, &diags, npaths, paths);
-	long w = status == EXIT_OK ? select_workload(&set, o) : -1;
-	if (status == EXIT_OK && w < 0)
-		status = EXIT_USAGE;
-	if (status == EXIT_OK && dataset_build(&set, BY_HARDWARE, &ds, &diags))
-		status = EXIT_SOFTWARE;
-	if (status == EXIT_OK) {
-		const struct dataset_group *G =
-			&ds.groups[dataset_group_of(&ds, (size_t)w)];
-		struct fit_group f;
-		fit_group(models[0], models[1], G, &f);
-		struct prediction p = {.w = &set.workloads[w],
-				       .group = G->label,
-				       .models = {models[0], models[1]}};
-		if (f.energy_status != FIT_OK) {
-			fprintf(stderr, "energylens predict: %s: %s\n",
-				G->label, f.energy.message);
-			status = EXIT_DATAERR;
-		} else {
-			p.latency_missing =
-				G->latency.n ? f.latency.message
-					     : "no run has a measured latency";
-			compute(&p, &o->run, f.energy.value,
-				f.latency_status == FIT_OK ? f.latency.value
-							   : NULL);
-			status = finish(o, &p);
-		}
-	}
-	dataset_free(&ds);
-	diag_free(&diags);
-	profile_set_free(&set);
-	model_free(models[0]);
-	model_free(models[1]);
-	return status;
-}
-
 int cmd_predict(int argc, char **argv)
 {
 	struct predict_options o;
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;
-	return o.fitted ? from_fitted(&o)
-			: from_runs(&o, argc - optind, argv + optind);
+	struct fitted f;
+	status = fitted_open(&f, "predict", o.fitted, o.model_path, &o.query,
+			     argc - optind, argv + optind);
+	if (status != EXIT_OK)
+		return status;
+	struct prediction p = {.w = f.w,
+			       .group = f.group,
+			       .models = {f.models[0], f.models[1]},
+			       .latency_missing = f.latency_missing};
+	compute(&p, &o.run, f.energy, f.has_latency ? f.latency : NULL);
+	status = finish(&o, &p);
+	fitted_close(&f);
+	return status;
 }

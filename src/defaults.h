@@ -24,4 +24,14 @@
 /* A condition number above this is reported as "cannot be told apart". */
 #define FIT_DEGENERATE_CONDITION 1e12
 
+/* Selection (select.c). A layout fits when its weights and KV cache take
+ * at most this share of a GPU's memory (the rest: activations, CUDA
+ * context, fragmentation). */
+#define SELECT_MEMORY_USABLE 0.9
+/* A measured run counts for a candidate when its token counts are within
+ * this relative distance of the knobs (token counts are means). */
+#define SELECT_MEASURED_TOLERANCE 0.02
+/* At most this many candidates (power-of-two layouts of 1024 GPUs: 286). */
+#define SELECT_MAX_CANDIDATES 512
+
 #endif

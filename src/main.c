@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <gsl/gsl_errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,10 @@ static const struct verb verbs[] = {
 	{"import", cmd_import, "convert CSV measurements to profile YAML"},
 	{"fit", cmd_fit, "fit the energy and latency models to runs"},
 	{"predict", cmd_predict, "predict one configuration, term by term"},
+	{"rank", cmd_rank,
+	 "rank the layouts of a workload by energy and latency"},
+	{"divergence", cmd_divergence,
+	 "map where the energy- and latency-optimal layouts differ"},
 };
 
 static void usage(FILE *out)
@@ -48,6 +53,9 @@ int main(int argc, char **argv)
 	/* A GSL failure must be a message and a status, never an abort that
 	 * leaves a terminal or a half-written file behind. */
 	gsl_set_error_handler_off();
+	/* Only the character type follows the user's locale (for UTF-8
+	 * marks); numbers are always read and written with a '.'. */
+	setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -1,0 +1,232 @@
+#include "select.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defaults.h"
+
+static bool same_layout(const struct select_layout *a,
+			const struct select_layout *b)
+{
+	return a->tp == b->tp && a->pp == b->pp && a->dp == b->dp;
+}
+
+size_t select_measured_layouts(const struct profile_set *set, size_t workload,
+			       struct select_layout *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < set->run_count && n < max; i++) {
+		const struct profile_run *r = &set->runs[i];
+		if (r->workload != workload)
+			continue;
+		struct select_layout l = {r->tp, r->pp, r->dp};
+		size_t j = 0;
+		while (j < n && !same_layout(&out[j], &l))
+			j++;
+		if (j == n)
+			out[n++] = l;
+	}
+	return n;
+}
+
+/* GB of weights and of KV cache a layout puts on each GPU: every replica
+ * holds the whole model split over tp x pp GPUs, and the KV cache of its
+ * share of the batch at full context (16-bit cache). */
+static double gb_per_gpu(const struct profile_workload *w,
+			 const struct select_layout *l,
+			 const struct select_knobs *k)
+{
+	const struct profile_shape *s = &w->shape;
+	double bits = s->weight_bits ? s->weight_bits : 16;
+	double weights = bits / 8 * w->params_b;
+	double context = k->input + k->output;
+	double attention =
+		s->attention_layers ? s->attention_layers : s->layers;
+	double sliding = fmin(s->sliding_layers, attention);
+	double window = s->sliding_window ? s->sliding_window : context;
+	double tokens = (attention - sliding) * context +
+			sliding * fmin(context, window);
+	double kv_per_sequence = 2.0 * s->kv_elements * tokens / 1e9;
+	double sequences = ceil((double)k->batch / l->dp);
+	return (weights + kv_per_sequence * sequences) / (l->tp * l->pp);
+}
+
+static bool fits(const struct profile_workload *w,
+		 const struct select_layout *l, const struct select_knobs *k)
+{
+	if (isnan(w->gpu_memory_gib) || isnan(w->params_b))
+		return true;
+	double usable = SELECT_MEMORY_USABLE * w->gpu_memory_gib * 1.073741824;
+	return gb_per_gpu(w, l, k) <= usable;
+}
+
+size_t select_gpu_layouts(const struct profile_workload *w, unsigned gpus,
+			  const struct select_knobs *k,
+			  struct select_layout *out, size_t max)
+{
+	size_t n = 0;
+	for (unsigned tp = 1; tp <= gpus; tp *= 2)
+		for (unsigned pp = 1; tp * pp <= gpus; pp *= 2)
+			for (unsigned dp = 1; tp * pp * dp <= gpus; dp *= 2) {
+				struct select_layout l = {tp, pp, dp};
+				if (n < max && fits(w, &l, k))
+					out[n++] = l;
+			}
+	return n;
+}
+
+static double predict(const struct model *m, const double *params,
+		      const struct profile_workload *w,
+		      const struct select_layout *l,
+		      const struct select_knobs *k)
+{
+	struct profile_run r;
+	memset(&r, 0, sizeof r);
+	r.tp = l->tp;
+	r.pp = l->pp;
+	r.dp = l->dp;
+	r.batch_size = k->batch;
+	r.input_tokens = k->input;
+	r.output_tokens = k->output;
+	double in[MODEL_NINPUTS];
+	model_inputs(w, &r, in);
+	return model_predict(m, in, params, NULL);
+}
+
+static bool near(double a, double b)
+{
+	return fabs(a - b) <=
+	       SELECT_MEASURED_TOLERANCE * fmax(fabs(a), fabs(b));
+}
+
+static double measured(const struct profile_set *runs, size_t workload,
+		       const struct select_layout *l,
+		       const struct select_knobs *k)
+{
+	double sum = 0;
+	size_t count = 0;
+	for (size_t i = 0; runs && i < runs->run_count; i++) {
+		const struct profile_run *r = &runs->runs[i];
+		if (r->workload == workload && r->tp == l->tp &&
+		    r->pp == l->pp && r->dp == l->dp &&
+		    r->batch_size == k->batch &&
+		    near(r->input_tokens, k->input) &&
+		    near(r->output_tokens, k->output)) {
+			sum += r->energy_total_j;
+			count++;
+		}
+	}
+	return count ? sum / (double)count : NAN;
+}
+
+static void find_optima(struct select_result *out, double eta)
+{
+	size_t n = out->n;
+	out->energy_best = 0;
+	out->latency_best = -1;
+	out->blend_best = -1;
+	for (size_t i = 1; i < n; i++)
+		if (out->c[i].energy_j < out->c[out->energy_best].energy_j)
+			out->energy_best = i;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(out->c[i].latency_s) &&
+		    (out->latency_best < 0 ||
+		     out->c[i].latency_s < out->c[out->latency_best].latency_s))
+			out->latency_best = (long)i;
+	out->diverge = out->latency_best >= 0 &&
+		       (size_t)out->latency_best != out->energy_best;
+	out->energy_penalty = out->latency_penalty = NAN;
+	if (out->latency_best < 0)
+		return;
+	const struct select_candidate *e = &out->c[out->energy_best];
+	const struct select_candidate *t = &out->c[out->latency_best];
+	out->energy_penalty = t->energy_j / e->energy_j - 1;
+	out->latency_penalty = e->latency_s / t->latency_s - 1;
+	if (isnan(eta))
+		return;
+	double best = INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		double score = eta * out->c[i].energy_j / e->energy_j +
+			       (1 - eta) * out->c[i].latency_s / t->latency_s;
+		if (score < best) {
+			best = score;
+			out->blend_best = (long)i;
+		}
+	}
+}
+
+/* A candidate is on the Pareto front when no other is at least as good in
+ * both energy and latency and better in one. */
+static void find_pareto(struct select_result *out)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		struct select_candidate *a = &out->c[i];
+		a->pareto = !isnan(a->latency_s);
+		for (size_t j = 0; j < out->n && a->pareto; j++) {
+			const struct select_candidate *b = &out->c[j];
+			if (j != i && b->energy_j <= a->energy_j &&
+			    b->latency_s <= a->latency_s &&
+			    (b->energy_j < a->energy_j ||
+			     b->latency_s < a->latency_s))
+				a->pareto = false;
+		}
+	}
+}
+
+/* Cheapest first; equal energies in order of fewer GPUs, then layout. */
+static int by_energy(const void *a, const void *b)
+{
+	const struct select_candidate *x = a, *y = b;
+	if (x->energy_j != y->energy_j)
+		return x->energy_j < y->energy_j ? -1 : 1;
+	unsigned nx = x->layout.tp * x->layout.pp * x->layout.dp;
+	unsigned ny = y->layout.tp * y->layout.pp * y->layout.dp;
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	if (x->layout.tp != y->layout.tp)
+		return x->layout.tp < y->layout.tp ? -1 : 1;
+	return (x->layout.pp > y->layout.pp) - (x->layout.pp < y->layout.pp);
+}
+
+int select_rank(const struct select_models *m, const struct profile_workload *w,
+		size_t workload, const struct profile_set *runs,
+		const struct select_layout *layouts, size_t n,
+		const struct select_knobs *k, double eta,
+		struct select_result *out)
+{
+	memset(out, 0, sizeof *out);
+	if (n == 0 || !(out->c = calloc(n, sizeof *out->c)))
+		return -1;
+	out->n = n;
+	for (size_t i = 0; i < n; i++) {
+		struct select_candidate *c = &out->c[i];
+		c->layout = layouts[i];
+		c->energy_j =
+			predict(m->energy, m->energy_params, w, &layouts[i], k);
+		c->latency_s = m->latency_params
+				       ? predict(m->latency, m->latency_params,
+						 w, &layouts[i], k)
+				       : NAN;
+		c->measured_j = measured(runs, workload, &layouts[i], k);
+	}
+	qsort(out->c, n, sizeof *out->c, by_energy);
+	find_optima(out, eta);
+	find_pareto(out);
+	return 0;
+}
+
+void select_result_free(struct select_result *r)
+{
+	free(r->c);
+	memset(r, 0, sizeof *r);
+}
+
+void select_layout_name(const struct select_layout *l, char *buf, size_t size)
+{
+	if (l->dp > 1)
+		snprintf(buf, size, "t%up%ud%u", l->tp, l->pp, l->dp);
+	else
+		snprintf(buf, size, "t%up%u", l->tp, l->pp);
+}

@@ -1,0 +1,118 @@
+# CLI tests of energylens rank and divergence (tests/lib.sh has golden()).
+. "$top_srcdir/tests/lib.sh"
+
+d=tests/data/fit
+g=$top_srcdir/tests/golden
+fixture=$d/two-layouts.yaml
+knobs="--batch 16 --input 512 --output 256"
+: >"$tmpdir/empty"
+PY=
+for p in /usr/bin/python3 python3; do
+	if command -v "$p" >/dev/null 2>&1; then PY=$p; break; fi
+done
+
+# --- text, in an ASCII locale and a UTF-8 one ------------------------------
+# shellcheck disable=SC2086 # $knobs is a list of options
+golden rank-text 0 "$g/rank-two-layouts.out" "$tmpdir/empty" -- \
+	env LC_ALL=C "$EL" rank "$fixture" $knobs
+if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
+	# shellcheck disable=SC2086
+	if (cd "$top_srcdir" && LC_ALL=C.UTF-8 "$EL" rank "$fixture" $knobs) |
+		grep -q "$(printf '\342\230\205')"; then
+		pass rank-utf8-star
+	else
+		fail rank-utf8-star "no star under C.UTF-8"
+	fi
+else
+	skip rank-utf8-star "no C.UTF-8 locale"
+fi
+golden divergence-text 0 "$g/divergence-two-layouts.out" "$tmpdir/empty" -- \
+	"$EL" divergence "$fixture" --batches 1,16,64 --inputs 128,4096
+
+# --- JSON ---------------------------------------------------------------------
+json_case() { # NAME PYTHON-ASSERTIONS -- COMMAND...
+	name=$1 check=$2
+	shift 3
+	if [ -z "$PY" ]; then
+		skip "$name" "no python3"
+		return
+	fi
+	if (cd "$top_srcdir" && "$@") >"$tmpdir/json" 2>"$tmpdir/err" &&
+		"$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); $check" \
+			"$tmpdir/json" 2>"$tmpdir/pyerr"; then
+		pass "$name"
+	else
+		fail "$name" "$(cat "$tmpdir/err" "$tmpdir/pyerr" | head -n 5)"
+	fi
+}
+# shellcheck disable=SC2086
+json_case rank-json "c=j['candidates']; assert len(c)==3; \
+assert [x['energy_j'] for x in c]==sorted(x['energy_j'] for x in c); \
+e=min(c,key=lambda x:x['energy_j']); t=min(c,key=lambda x:x['latency_s']); \
+lay=lambda x:{k:x[k] for k in ('tp','pp','dp')}; \
+assert j['energy_optimal']==lay(e) and j['latency_optimal']==lay(t); \
+assert j['diverge']==(lay(e)!=lay(t)); \
+assert abs(j['energy_penalty']-(t['energy_j']/e['energy_j']-1))<1e-9; \
+assert all(x['measured_j'] for x in c), 'every layout was measured at batch 16'" \
+	-- "$EL" rank --json "$fixture" $knobs
+json_case divergence-json "assert j['batches']==[1,8,64] and j['inputs']==[512,4096]; \
+assert j['output']==256 and len(j['cells'])==3 and all(len(r)==2 for r in j['cells']); \
+assert all(c['diverge']==(c['energy_optimal']!=c['latency_optimal']) for r in j['cells'] for c in r)" \
+	-- "$EL" divergence --json "$fixture" --batches 1,8,64 --inputs 512,4096
+
+# --- errors -------------------------------------------------------------------
+status_case() { # NAME STATUS STDERR-PATTERN -- COMMAND...
+	name=$1 want=$2 pattern=$3
+	shift 4
+	(cd "$top_srcdir" && "$@") >"$tmpdir/out" 2>"$tmpdir/err"
+	st=$?
+	if [ "$st" -eq "$want" ] && grep -q -- "$pattern" "$tmpdir/err"; then
+		pass "$name"
+	else
+		fail "$name" "status $st (expected $want), stderr: $(head -c 300 "$tmpdir/err")"
+	fi
+}
+status_case rank-missing-knobs 1 "are required" -- "$EL" rank "$fixture" --batch 4
+status_case rank-bad-eta 1 "--eta expects 0..1, got 1.5" -- \
+	"$EL" rank "$fixture" $knobs --eta 1.5
+status_case divergence-no-batch-option 1 "option not for this verb" -- \
+	"$EL" divergence "$fixture" --batch 4
+status_case rank-nothing-fits 65 "no candidate layout" -- \
+	"$EL" rank sample-profiles/synthetic $knobs --gpus 1
+
+# --- every sample workload gets an answer --------------------------------------
+if [ -z "$PY" ]; then
+	skip rank-every-sample-workload "no python3"
+	skip divergence-every-sample-workload "no python3"
+else
+	(cd "$top_srcdir" && "$EL" fit -o "$tmpdir/all.yaml" sample-profiles &&
+		"$EL" check --json sample-profiles) >"$tmpdir/workloads.json" 2>"$tmpdir/err"
+	for verb in rank divergence; do
+		"$PY" - "$EL" "$tmpdir/all.yaml" "$tmpdir/workloads.json" "$verb" \
+			>"$tmpdir/every" 2>&1 <<'PY'
+import json, subprocess, sys
+el, fitted, listing, verb = sys.argv[1:]
+text = open(listing).read()
+workloads = json.loads(text[text.index("{"):])["workloads"]
+knobs = (["--batch", "8", "--input", "512", "--output", "256"]
+         if verb == "rank" else ["--batches", "8", "--inputs", "512"])
+bad = []
+for w in workloads:
+    cmd = [el, verb, "--fitted", fitted, "--gpus", "64",
+           "--workload", "%s:%s" % (w["name"], w["model"]),
+           "--hardware", w["hardware"], "--engine", w["engine"]] + knobs
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        bad.append("%s:%s on %s: %s" % (w["name"], w["model"], w["hardware"],
+                                        r.stderr.strip()[:200]))
+print("%d workloads, %d failed" % (len(workloads), len(bad)))
+print("\n".join(bad[:5]))
+sys.exit(1 if bad or not workloads else 0)
+PY
+		if [ $? -eq 0 ]; then
+			pass "$verb-every-sample-workload"
+		else
+			fail "$verb-every-sample-workload" "$(head -n 6 "$tmpdir/every")"
+		fi
+	done
+fi
