@@ -9,6 +9,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_divergence(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 /* Loading shared by the verbs that read profiles: every path into one set,
  * diagnostics echoed to stderr; returns an exit status. */

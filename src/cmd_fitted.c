@@ -102,6 +102,11 @@ static int from_file(struct fitted *f, const char *verb, const char *path,
 			return EXIT_OK;
 		}
 	}
+	if (w >= 0)
+		fprintf(stderr,
+			"energylens %s: %s: the workload is in no fitted "
+			"group of the file\n",
+			verb, path);
 	return EXIT_USAGE;
 }
 

@@ -134,7 +134,10 @@ static int take_number(struct rank_options *o, int c, const char *arg)
 	else if (c == O_OUTPUT) {
 		o->knobs.output = v;
 		o->output_given = true;
-	} else if (c == O_GPUS)
+	} else if (c == O_GPUS && v > SELECT_MAX_GPUS)
+		return usage_error(o->verb, "--gpus is at most 1024, got ",
+				   arg);
+	else if (c == O_GPUS)
 		o->gpus = (unsigned)v;
 	else
 		o->eta = v;
@@ -252,6 +255,11 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 				   "--model cannot change a --fitted file's "
 				   "models",
 				   "");
+	if (o->fitted && !o->gpus)
+		return usage_error(o->verb,
+				   "a --fitted file holds no measured layouts: "
+				   "give --gpus N",
+				   "");
 	return -1;
 }
 
@@ -340,33 +348,46 @@ static void print_rank_text(const struct rank_options *o,
 			    const struct select_result *r)
 {
 	bool utf8 = cmd_utf8();
+	/* The lightning sign is two columns wide where a terminal draws it,
+	 * so rows without it get two spaces. */
 	const char *star = utf8 ? "\u2605" : "*", *bolt = utf8 ? "\u26a1" : "!";
+	const char *no_bolt = utf8 ? "  " : " ";
+	bool latency = r->latency_best >= 0;
 	printf("%s (%s) on %s, fit of %s\n", or_dash(f->w->model),
 	       or_dash(f->w->name), or_dash(f->w->hardware), f->group);
-	printf("batch %u, input %g, output %g tokens; %zu candidates (%s)\n\n",
+	printf("batch %u, input %g, output %g tokens; %zu candidate%s (%s)\n\n",
 	       o->knobs.batch, o->knobs.input, o->knobs.output, r->n,
+	       r->n == 1 ? "" : "s",
 	       o->gpus ? "power-of-two layouts that fit" : "measured layouts");
-	printf("     %-10s %12s %8s %12s %8s %13s\n", "layout", "energy (J)",
-	       "vs best", "latency (s)", "vs best", "measured (J)");
+	printf("%s     %-10s %12s %8s %12s %8s %13s\n", utf8 ? " " : "",
+	       "layout", "energy (J)", "vs best", "latency (s)", "vs best",
+	       "measured (J)");
 	const struct select_candidate *eb = &r->c[r->energy_best];
 	double tbest =
 		r->latency_best >= 0 ? r->c[r->latency_best].latency_s : NAN;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct select_candidate *c = &r->c[i];
-		char name[32], de[16], dt[16], meas[32];
+		char name[32], de[16], dt[16], meas[32], lat[32];
 		select_layout_name(&c->layout, name, sizeof name);
 		percent(de, sizeof de, c->energy_j, eb->energy_j);
 		percent(dt, sizeof dt, c->latency_s, tbest);
 		snprintf(meas, sizeof meas, isnan(c->measured_j) ? "-" : "%.4g",
 			 c->measured_j);
-		printf("%s%s%s  %-10s %12.4g %8s %12.4g %8s %13s\n",
+		snprintf(lat, sizeof lat, isnan(c->latency_s) ? "-" : "%.4g",
+			 c->latency_s);
+		printf("%s%s%s  %-10s %12.4g %8s %12s %8s %13s\n",
 		       i == r->energy_best ? star : " ",
-		       (long)i == r->latency_best ? bolt : " ",
+		       (long)i == r->latency_best ? bolt : no_bolt,
 		       (long)i == r->blend_best ? "=" : " ", name, c->energy_j,
-		       de, c->latency_s, dt, meas);
+		       de, lat, dt, meas);
 	}
-	printf("\n%s energy-optimal   %s latency-optimal%s\n", star, bolt,
-	       isnan(o->eta) ? "" : "   = best blend");
+	if (latency)
+		printf("\n%s energy-optimal   %s latency-optimal%s\n", star,
+		       bolt, isnan(o->eta) ? "" : "   = best blend");
+	else
+		printf("\n%s energy-optimal%s\n", star,
+		       isnan(o->eta) ? ""
+				     : " (no blend: there is no latency fit)");
 	print_sentence(r);
 }
 

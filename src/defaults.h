@@ -33,5 +33,6 @@
 #define SELECT_MEASURED_TOLERANCE 0.02
 /* At most this many candidates (power-of-two layouts of 1024 GPUs: 286). */
 #define SELECT_MAX_CANDIDATES 512
+#define SELECT_MAX_GPUS 1024
 
 #endif

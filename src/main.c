@@ -25,6 +25,7 @@ static const struct verb verbs[] = {
 	 "rank the layouts of a workload by energy and latency"},
 	{"divergence", cmd_divergence,
 	 "map where the energy- and latency-optimal layouts differ"},
+	{"eval", cmd_eval, "score the model and baselines on unseen runs"},
 };
 
 static void usage(FILE *out)

@@ -221,7 +221,10 @@ for page in $pages; do
 		want=$(cat "$cmds/$n.status")
 		first=$(head -n 1 "$cmds/$n.sh")
 		case_name="$name: example $n: $first"
-		(cd "$work" && PATH="$bindir:$PATH" sh "$cmds/$n.sh") \
+		# A UTF-8 terminal, as operators have; an example can set
+		# LC_ALL=C itself to show the ASCII form.
+		(cd "$work" && PATH="$bindir:$PATH" LC_ALL=C.UTF-8 \
+			sh "$cmds/$n.sh") \
 			>"$tmpdir/out" 2>&1 </dev/null
 		status=$?
 		if [ "$status" -ne "$want" ]; then

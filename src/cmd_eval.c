@@ -1,0 +1,387 @@
+/* energylens eval: how well energylens-12 and the baselines choose the
+ * cheapest configuration among runs they were not trained on. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cmd_fitted.h"
+#include "dataset.h"
+#include "eval.h"
+#include "exitcode.h"
+#include "json.h"
+#include "profile.h"
+
+#define MAX_BASELINES 16
+
+struct eval_cli {
+	struct eval_options eval;
+	const char *model_path[2];
+	const struct baseline_kind *baselines[MAX_BASELINES + 1];
+	bool curve, json;
+};
+
+static void eval_usage(FILE *out)
+{
+	fputs("Usage: energylens eval [--train K] [--seeds S]\n"
+	      "         [--protocol runs|workloads|models|batch] "
+	      "[--baselines LIST|all|none]\n"
+	      "         [--curve] [--model FILE] [--json] PATH...\n"
+	      "Train energylens-12 and the baselines on K runs of each "
+	      "hardware group and\nscore how often each picks the measured "
+	      "cheapest configuration among\nruns it was not trained on "
+	      "(Top-1, pairwise accuracy, regret, MAPE).\n\n"
+	      "  --train K      training runs (default 50)\n"
+	      "  --seeds S      random draws of them (default 10)\n"
+	      "  --protocol P   runs: score the other runs (default);\n"
+	      "                 workloads / models: score each workload "
+	      "(model) trained\n"
+	      "                 on the others; batch: train on batch <= the "
+	      "median,\n"
+	      "                 score above it\n"
+	      "  --baselines L  comma-separated baselines, 'all' (default) or "
+	      "'none'\n"
+	      "  --curve        scores for K = 10, 25, 50, 100, 200\n"
+	      "  --json         print the scores as JSON (fractions)\n"
+	      "  -h, --help     show this help and exit\n",
+	      out);
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr,
+		"energylens eval: %s%s\nTry 'energylens eval --help'.\n", what,
+		arg);
+	return EXIT_USAGE;
+}
+
+static int parse_baselines(struct eval_cli *c, const char *list)
+{
+	size_t n = 0;
+	if (strcmp(list, "all") == 0) {
+		for (; baseline_kinds[n] && n < MAX_BASELINES; n++)
+			c->baselines[n] = baseline_kinds[n];
+	} else if (strcmp(list, "none") != 0) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s", list);
+		for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			const struct baseline_kind *k = baseline_find(tok);
+			if (!k || n == MAX_BASELINES)
+				return usage_error("unknown baseline ", tok);
+			c->baselines[n++] = k;
+		}
+	}
+	c->baselines[n] = NULL;
+	return -1;
+}
+
+static int parse_options(int argc, char **argv, struct eval_cli *c)
+{
+	enum { TRAIN = 256, SEEDS, PROTOCOL, BASELINES, CURVE, MODEL, JSON };
+	static const struct option options[] = {
+		{"train", required_argument, NULL, TRAIN},
+		{"seeds", required_argument, NULL, SEEDS},
+		{"protocol", required_argument, NULL, PROTOCOL},
+		{"baselines", required_argument, NULL, BASELINES},
+		{"curve", no_argument, NULL, CURVE},
+		{"model", required_argument, NULL, MODEL},
+		{"json", no_argument, NULL, JSON},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const protocols[] = {"runs", "workloads", "models",
+						"batch"};
+	memset(c, 0, sizeof *c);
+	c->eval.train = 50;
+	c->eval.seeds = 10;
+	parse_baselines(c, "all");
+	int opt, status;
+	double v;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case TRAIN:
+		case SEEDS:
+			if (!cmd_parse_number(optarg, true, &v))
+				return usage_error("expected a positive "
+						   "integer, got ",
+						   optarg);
+			if (opt == TRAIN)
+				c->eval.train = (size_t)v;
+			else
+				c->eval.seeds = (unsigned)v;
+			break;
+		case PROTOCOL: {
+			size_t p = 0;
+			while (p < 4 && strcmp(optarg, protocols[p]) != 0)
+				p++;
+			if (p == 4)
+				return usage_error(
+					strcmp(optarg, "hardware") == 0
+						? "the hardware-transfer "
+						  "protocol is not implemented "
+						  "yet: "
+						: "--protocol expects runs, "
+						  "workloads, models or batch, "
+						  "got ",
+					optarg);
+			c->eval.protocol = (enum eval_protocol)p;
+			break;
+		}
+		case BASELINES:
+			if ((status = parse_baselines(c, optarg)) >= 0)
+				return status;
+			break;
+		case CURVE:
+			c->curve = true;
+			break;
+		case MODEL:
+			if (c->model_path[1])
+				return usage_error("at most two --model files",
+						   "");
+			c->model_path[c->model_path[0] ? 1 : 0] = optarg;
+			break;
+		case JSON:
+			c->json = true;
+			break;
+		case 'h':
+			eval_usage(stdout);
+			return EXIT_OK;
+		default:
+			fputs("Try 'energylens eval --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc)
+		return usage_error("no PATH given", "");
+	c->eval.baselines = c->baselines;
+	return -1;
+}
+
+/* ---- text ------------------------------------------------------------------
+ */
+
+static void pct(char *buf, size_t size, double v)
+{
+	snprintf(buf, size, isnan(v) ? "-" : "%.1f", 100 * v);
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void print_by_workload(const struct profile_set *set,
+			      const struct eval_method *me)
+{
+	printf("%-58s %9s %10s %7s %7s\n", "workload (configuration choice)",
+	       "scenarios", "pairwise%", "Top-1%", "MAPE%");
+	for (size_t w = 0; w < set->workload_count; w++) {
+		const struct eval_tally *t = &me->by_workload[w];
+		if (!t->scenarios)
+			continue;
+		char label[160], p[16], t1[16], m[16];
+		snprintf(label, sizeof label, "%s: %s on %s",
+			 or_dash(set->workloads[w].name),
+			 or_dash(set->workloads[w].model),
+			 or_dash(set->workloads[w].hardware));
+		pct(p, sizeof p, eval_pairwise(t));
+		pct(t1, sizeof t1, eval_top1(t));
+		pct(m, sizeof m, eval_mape(t));
+		printf("%-58.58s %9zu %10s %7s %7s\n", label, t->scenarios, p,
+		       t1, m);
+	}
+	char p[16], t1[16], m[16];
+	pct(p, sizeof p, eval_pairwise(&me->config));
+	pct(t1, sizeof t1, eval_top1(&me->config));
+	pct(m, sizeof m, eval_mape(&me->config));
+	printf("%-58s %9zu %10s %7s %7s\n\n", "overall", me->config.scenarios,
+	       p, t1, m);
+}
+
+static void print_methods(const struct eval_report *r)
+{
+	printf("%-20s %25s   %23s\n", "", "configuration choice",
+	       "layout choice");
+	printf("%-20s %7s %9s %7s %6s   %9s %7s %9s\n", "method", "Top-1%",
+	       "pairwise%", "regret%", "MAPE%", "scenarios", "Top-1%",
+	       "pairwise%");
+	bool any_reference = false;
+	for (size_t k = 0; k < r->nmethods; k++) {
+		const struct eval_method *me = &r->methods[k];
+		char name[40], a[16], b[16], c[16], d[16], e[16], f[16];
+		snprintf(name, sizeof name, "%s%s", me->name,
+			 me->reference ? " (ref)" : "");
+		any_reference |= me->reference;
+		pct(a, sizeof a, eval_top1(&me->config));
+		pct(b, sizeof b, eval_pairwise(&me->config));
+		pct(c, sizeof c, eval_regret(&me->config));
+		pct(d, sizeof d, eval_mape(&me->config));
+		pct(e, sizeof e, eval_top1(&me->layout));
+		pct(f, sizeof f, eval_pairwise(&me->layout));
+		printf("%-20s %7s %9s %7s %6s   %9zu %7s %9s", name, a, b, c, d,
+		       me->layout.scenarios, e, f);
+		if (me->failed)
+			printf("  (%zu trainings failed)", me->failed);
+		putchar('\n');
+	}
+	if (any_reference)
+		puts("(ref): a reference, not a predictor: it reads the "
+		     "measured latency of every\ncandidate, which a "
+		     "predictor does not have.");
+}
+
+static void print_text(const struct eval_cli *c, const struct profile_set *set,
+		       const struct eval_report *r)
+{
+	printf("protocol %s, %zu training runs, %u seeds, %zu trainings\n\n",
+	       eval_protocol_name(c->eval.protocol), c->eval.train,
+	       c->eval.seeds, r->trainings);
+	print_by_workload(set, &r->methods[0]);
+	print_methods(r);
+}
+
+/* ---- JSON ------------------------------------------------------------------
+ */
+
+static void json_scores(const struct eval_tally *t, bool with_mape)
+{
+	printf("\"scenarios\": %zu, \"top1\": ", t->scenarios);
+	json_number(stdout, eval_top1(t));
+	fputs(", \"pairwise\": ", stdout);
+	json_number(stdout, eval_pairwise(t));
+	fputs(", \"regret\": ", stdout);
+	json_number(stdout, eval_regret(t));
+	if (with_mape) {
+		fputs(", \"mape\": ", stdout);
+		json_number(stdout, eval_mape(t));
+	}
+}
+
+static void json_baselines(const struct eval_report *r, bool layout)
+{
+	fputs("\"baselines\": {", stdout);
+	for (size_t k = 1; k < r->nmethods; k++) {
+		const struct eval_method *me = &r->methods[k];
+		fputs(k > 1 ? ", " : "", stdout);
+		json_string(stdout, me->name);
+		fputs(": {", stdout);
+		json_scores(layout ? &me->layout : &me->config, true);
+		if (layout) {
+			fputs(", \"mape\": ", stdout);
+			json_number(stdout, eval_mape(&me->config));
+		}
+		printf(", \"reference\": %s}",
+		       me->reference ? "true" : "false");
+	}
+	fputs("}", stdout);
+}
+
+static void print_json_report(const struct eval_cli *c,
+			      const struct profile_set *set,
+			      const struct eval_report *r)
+{
+	const struct eval_method *own = &r->methods[0];
+	printf("{\"protocol\": \"%s\", \"train\": %zu, \"seeds\": %u, ",
+	       eval_protocol_name(c->eval.protocol), c->eval.train,
+	       c->eval.seeds);
+	json_scores(&own->config, true);
+	fputs(",\n \"by_workload\": [", stdout);
+	bool first = true;
+	for (size_t w = 0; w < set->workload_count; w++) {
+		const struct eval_tally *t = &own->by_workload[w];
+		if (!t->scenarios)
+			continue;
+		fputs(first ? "\n  {\"workload\": " : ",\n  {\"workload\": ",
+		      stdout);
+		first = false;
+		json_string(stdout, set->workloads[w].name);
+		fputs(", \"model\": ", stdout);
+		json_string(stdout, set->workloads[w].model);
+		fputs(", \"hardware\": ", stdout);
+		json_string(stdout, set->workloads[w].hardware);
+		fputs(", ", stdout);
+		json_scores(t, true);
+		fputc('}', stdout);
+	}
+	fputs("],\n ", stdout);
+	json_baselines(r, false);
+	fputs(",\n \"layout\": {", stdout);
+	json_scores(&own->layout, false);
+	fputs(", \"mape\": ", stdout);
+	json_number(stdout, eval_mape(&own->config));
+	fputs(", ", stdout);
+	json_baselines(r, true);
+	fputs("}}", stdout);
+}
+
+/* ---- the verb --------------------------------------------------------------
+ */
+
+static int run_one(struct eval_cli *c, const struct profile_set *set,
+		   const struct dataset *ds, bool first)
+{
+	struct eval_report r;
+	if (eval_run(set, ds, &c->eval, &r) != 0) {
+		fputs("energylens eval: out of memory\n", stderr);
+		return EXIT_SOFTWARE;
+	}
+	if (c->json) {
+		fputs(first ? "" : ",\n", stdout);
+		print_json_report(c, set, &r);
+	} else {
+		print_text(c, set, &r);
+	}
+	eval_report_free(&r);
+	return EXIT_OK;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+	struct eval_cli c;
+	int status = parse_options(argc, argv, &c);
+	if (status >= 0)
+		return status;
+	struct model *models[2];
+	if ((status = cmd_models(c.model_path, models)) != EXIT_OK)
+		return status;
+	c.eval.model = models[0];
+	struct profile_set set;
+	struct diag_list diags;
+	struct dataset ds = {NULL, 0};
+	profile_set_init(&set);
+	diag_init(&diags, stderr);
+	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	if (status == EXIT_OK && dataset_build(&set, BY_HARDWARE, &ds, &diags))
+		status = EXIT_SOFTWARE;
+	static const size_t curve[] = {10, 25, 50, 100, 200};
+	size_t steps = c.curve ? 5 : 1;
+	if (status == EXIT_OK && c.curve)
+		fputs(c.json ? "{\"curve\": [\n" : "", stdout);
+	for (size_t i = 0; status == EXIT_OK && i < steps; i++) {
+		if (c.curve) {
+			c.eval.train = curve[i];
+			if (!c.json)
+				printf("== k = %zu\n", curve[i]);
+		}
+		status = run_one(&c, &set, &ds, i == 0);
+		if (!c.json && c.curve)
+			putchar('\n');
+	}
+	if (status == EXIT_OK)
+		fputs(c.json ? (c.curve ? "\n]}\n" : "\n") : "", stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "energylens eval: cannot write output: %s\n",
+			strerror(errno));
+		status = EXIT_CANTCREAT;
+	}
+	dataset_free(&ds);
+	diag_free(&diags);
+	profile_set_free(&set);
+	model_free(models[0]);
+	model_free(models[1]);
+	return status;
+}

@@ -1,0 +1,506 @@
+#include "eval.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defaults.h"
+#include "fit.h"
+
+const char *eval_protocol_name(enum eval_protocol p)
+{
+	static const char *const names[] = {"runs", "workloads", "models",
+					    "batch"};
+	return names[p];
+}
+
+static double ratio(double sum, size_t count)
+{
+	return count ? sum / (double)count : NAN;
+}
+
+double eval_top1(const struct eval_tally *t)
+{
+	return ratio(t->top1, t->scenarios);
+}
+
+double eval_pairwise(const struct eval_tally *t)
+{
+	return ratio(t->pairwise, t->pairs);
+}
+
+double eval_regret(const struct eval_tally *t)
+{
+	return ratio(t->regret, t->scenarios);
+}
+
+double eval_mape(const struct eval_tally *t)
+{
+	return ratio(t->ape, t->runs);
+}
+
+/* ---- methods: energylens's own model, or a baseline ---------------------- */
+
+struct own_state {
+	const struct model *m;
+	double params[MODEL_MAX_PARAMS];
+};
+
+static void *own_train(const struct model *m, const struct eval_group *e,
+		       const size_t *train, size_t n, char *err, size_t len)
+{
+	double *in = malloc((n + 1) * MODEL_NINPUTS * sizeof *in);
+	double *y = malloc((n + 1) * sizeof *y);
+	struct own_state *s = malloc(sizeof *s);
+	void *result = NULL;
+	if (in && y && s) {
+		for (size_t i = 0; i < n; i++) {
+			memcpy(in + i * MODEL_NINPUTS,
+			       e->g->energy.inputs + train[i] * MODEL_NINPUTS,
+			       MODEL_NINPUTS * sizeof *in);
+			y[i] = e->g->energy.y[train[i]];
+		}
+		struct fit_data d = {n, in, y};
+		struct fit_result r;
+		if (fit_model(m, &d, &r) == FIT_OK) {
+			s->m = m;
+			memcpy(s->params, r.value, sizeof s->params);
+			result = s;
+			s = NULL;
+		} else {
+			snprintf(err, len, "%s", r.message);
+		}
+	}
+	free(in);
+	free(y);
+	free(s);
+	return result;
+}
+
+static void *method_train(const struct eval_method *me, const struct model *m,
+			  const struct eval_group *e, const size_t *train,
+			  size_t n)
+{
+	char err[256];
+	return me->kind ? me->kind->train(e, train, n, err, sizeof err)
+			: own_train(m, e, train, n, err, sizeof err);
+}
+
+static double method_score(const struct eval_method *me, const void *state,
+			   const struct eval_group *e, size_t i)
+{
+	if (me->kind)
+		return me->kind->score(state, e, i);
+	const struct own_state *s = state;
+	return model_predict(s->m, e->g->energy.inputs + i * MODEL_NINPUTS,
+			     s->params, NULL);
+}
+
+static void method_free(const struct eval_method *me, void *state)
+{
+	if (me->kind)
+		me->kind->free(state);
+	else
+		free(state);
+}
+
+/* ---- scenarios ------------------------------------------------------------
+ */
+
+/* One candidate of a scenario: replicated runs of one configuration are
+ * averaged, in score and in measured energy. */
+struct cand {
+	double score, energy;
+	size_t count;
+};
+
+struct scratch {
+	struct cand *c;
+	const struct profile_run **key;
+	bool *done;
+	double *score, *energy; /* one scenario's, for eval_score_scenario */
+};
+
+void eval_score_scenario(const double *score, const double *energy, size_t n,
+			 struct eval_tally *t)
+{
+	if (n < 2)
+		return;
+	double smin = INFINITY, emin = INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(score[i]))
+			return;
+		smin = fmin(smin, score[i]);
+		emin = fmin(emin, energy[i]);
+	}
+	size_t chosen = 0;
+	double credit = 0, regret = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (score[i] != smin)
+			continue;
+		chosen++;
+		credit += energy[i] <= emin;
+		regret += energy[i] / emin - 1;
+	}
+	t->top1 += credit / (double)chosen;
+	t->regret += regret / (double)chosen;
+	t->scenarios++;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			double de = energy[i] - energy[j];
+			double ds = score[i] - score[j];
+			if (de == 0)
+				continue;
+			t->pairs++;
+			t->pairwise += ds == 0 ? 0.5 : (ds < 0) == (de < 0);
+		}
+}
+
+static void score_scenario(const struct scratch *s, size_t n,
+			   struct eval_tally *t)
+{
+	for (size_t i = 0; i < n; i++) {
+		s->score[i] = s->c[i].score;
+		s->energy[i] = s->c[i].energy;
+	}
+	eval_score_scenario(s->score, s->energy, n, t);
+}
+
+static bool near(double a, double b)
+{
+	return a == b || fabs(a - b) <= SELECT_MEASURED_TOLERANCE *
+						fmax(fabs(a), fabs(b));
+}
+
+/* Rows of one scenario are grouped into candidates by layout (and, for the
+ * configuration choice, batch). */
+static size_t add_to(struct cand *c, size_t n, const struct profile_run **key,
+		     const struct profile_run *r, bool by_batch, double score,
+		     double energy)
+{
+	size_t k = 0;
+	while (k < n && !(key[k]->tp == r->tp && key[k]->pp == r->pp &&
+			  key[k]->dp == r->dp &&
+			  (!by_batch || key[k]->batch_size == r->batch_size)))
+		k++;
+	if (k == n) {
+		key[k] = r;
+		c[k] = (struct cand){0, 0, 0};
+		n++;
+	}
+	c[k].score += (score - c[k].score) / (double)(c[k].count + 1);
+	c[k].energy += (energy - c[k].energy) / (double)(c[k].count + 1);
+	c[k].count++;
+	return n;
+}
+
+static const struct profile_run *run_of(const struct eval_group *e, size_t i)
+{
+	return &e->set->runs[e->g->energy.run[i]];
+}
+
+/* Configuration choice: one scenario per workload among its test rows. */
+static void tally_configs(const struct eval_group *e, const size_t *test,
+			  size_t nt, const double *score,
+			  struct eval_method *me, struct scratch *s)
+{
+	memset(s->done, 0, nt * sizeof *s->done);
+	for (size_t a = 0; a < nt; a++) {
+		if (s->done[a])
+			continue;
+		uint32_t w = run_of(e, test[a])->workload;
+		size_t n = 0;
+		for (size_t b = a; b < nt; b++) {
+			const struct profile_run *r = run_of(e, test[b]);
+			if (r->workload != w)
+				continue;
+			s->done[b] = true;
+			n = add_to(s->c, n, s->key, r, true, score[b],
+				   e->g->energy.y[test[b]]);
+		}
+		score_scenario(s, n, &me->config);
+		score_scenario(s, n, &me->by_workload[w]);
+	}
+}
+
+/* Layout choice: one scenario per (workload, batch, input, output). */
+static void tally_layouts(const struct eval_group *e, const size_t *test,
+			  size_t nt, const double *score,
+			  struct eval_method *me, struct scratch *s)
+{
+	memset(s->done, 0, nt * sizeof *s->done);
+	for (size_t a = 0; a < nt; a++) {
+		if (s->done[a])
+			continue;
+		const struct profile_run *ra = run_of(e, test[a]);
+		size_t n = 0;
+		for (size_t b = a; b < nt; b++) {
+			const struct profile_run *r = run_of(e, test[b]);
+			if (s->done[b] || r->workload != ra->workload ||
+			    r->batch_size != ra->batch_size ||
+			    !near(r->input_tokens, ra->input_tokens) ||
+			    !near(r->output_tokens, ra->output_tokens))
+				continue;
+			s->done[b] = true;
+			n = add_to(s->c, n, s->key, r, false, score[b],
+				   e->g->energy.y[test[b]]);
+		}
+		score_scenario(s, n, &me->layout);
+	}
+}
+
+/* Trains every method on train and scores it on test. */
+static int evaluate(const struct eval_options *o, struct eval_report *rep,
+		    const struct eval_group *e, const size_t *train,
+		    size_t ntrain, const size_t *test, size_t ntest)
+{
+	double *score = malloc((ntest + 1) * sizeof *score);
+	struct scratch s = {malloc((ntest + 1) * sizeof *s.c),
+			    malloc((ntest + 1) * sizeof *s.key),
+			    malloc((ntest + 1) * sizeof *s.done),
+			    malloc((ntest + 1) * sizeof *s.score),
+			    malloc((ntest + 1) * sizeof *s.energy)};
+	int status = 0;
+	if (!score || !s.c || !s.key || !s.done || !s.score || !s.energy) {
+		status = -1;
+		goto done;
+	}
+	rep->trainings++;
+	for (size_t k = 0; k < rep->nmethods; k++) {
+		struct eval_method *me = &rep->methods[k];
+		void *state = method_train(me, o->model, e, train, ntrain);
+		if (!state) {
+			me->failed++;
+			continue;
+		}
+		for (size_t i = 0; i < ntest; i++) {
+			score[i] = method_score(me, state, e, test[i]);
+			double y = e->g->energy.y[test[i]];
+			if (me->predicts_energy && isfinite(score[i])) {
+				struct eval_tally *w =
+					&me->by_workload[run_of(e, test[i])
+								 ->workload];
+				me->config.ape += fabs(score[i] - y) / y;
+				me->config.runs++;
+				w->ape += fabs(score[i] - y) / y;
+				w->runs++;
+			}
+		}
+		method_free(me, state);
+		tally_configs(e, test, ntest, score, me, &s);
+		tally_layouts(e, test, ntest, score, me, &s);
+	}
+done:
+	free(score);
+	free(s.c);
+	free(s.key);
+	free(s.done);
+	free(s.score);
+	free(s.energy);
+	return status;
+}
+
+/* ---- protocols ------------------------------------------------------------
+ */
+
+/* splitmix64: small, and the same on every machine, so every seed draws
+ * the same runs everywhere. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* Puts k of the n values of pool, drawn without replacement, first. */
+static void draw(size_t *pool, size_t n, size_t k, uint64_t *state)
+{
+	for (size_t i = 0; i < k && i < n; i++) {
+		size_t j = i + (size_t)(next_random(state) % (n - i));
+		size_t t = pool[i];
+		pool[i] = pool[j];
+		pool[j] = t;
+	}
+}
+
+static uint64_t seed_for(unsigned seed, size_t group, size_t part)
+{
+	return 0x5eed0000u + seed * 1000003u + group * 7919u + part * 104729u;
+}
+
+static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
+			 const struct eval_group *e, size_t group, size_t *rows)
+{
+	size_t n = e->g->energy.n;
+	if (o->train >= n)
+		return 0;
+	for (unsigned seed = 0; seed < o->seeds; seed++) {
+		for (size_t i = 0; i < n; i++)
+			rows[i] = i;
+		uint64_t state = seed_for(seed, group, 0);
+		draw(rows, n, o->train, &state);
+		if (evaluate(o, rep, e, rows, o->train, rows + o->train,
+			     n - o->train))
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether row i belongs to the held-out set of row h: its workload, or
+ * every workload of its model. */
+static bool held_with(const struct eval_options *o, const struct eval_group *e,
+		      size_t i, size_t h)
+{
+	const struct profile_run *a = run_of(e, i), *b = run_of(e, h);
+	if (o->protocol == EVAL_WORKLOADS)
+		return a->workload == b->workload;
+	return e->set->workloads[a->workload].model ==
+	       e->set->workloads[b->workload].model;
+}
+
+/* Each held-out set in turn (the rows of a workload, or of a model): the
+ * training runs are k drawn from the rest of the group. */
+static int protocol_held_out(const struct eval_options *o,
+			     struct eval_report *rep,
+			     const struct eval_group *e, size_t group,
+			     size_t *rows)
+{
+	size_t n = e->g->energy.n;
+	size_t *test = rows + n;
+	bool *seen = calloc(n + 1, sizeof *seen);
+	if (!seen)
+		return -1;
+	int status = 0;
+	for (size_t h = 0; h < n && status == 0; h++) {
+		if (seen[h])
+			continue;
+		size_t nt = 0, np = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (held_with(o, e, i, h)) {
+				seen[i] = true;
+				test[nt++] = i;
+			} else {
+				rows[np++] = i;
+			}
+		}
+		if (np == 0)
+			continue;
+		size_t k = o->train < np ? o->train : np;
+		/* With the whole pool drawn every seed is the same. */
+		unsigned seeds = k == np ? 1 : o->seeds;
+		for (unsigned seed = 0; seed < seeds && status == 0; seed++) {
+			uint64_t state = seed_for(seed, group, h + 1);
+			draw(rows, np, k, &state);
+			status = evaluate(o, rep, e, rows, k, test, nt);
+		}
+	}
+	free(seen);
+	return status;
+}
+
+static int compare_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return (x > y) - (x < y);
+}
+
+/* Batch extrapolation: train on runs at or below the group's median batch
+ * size, score the runs above it. */
+static int protocol_batch(const struct eval_options *o, struct eval_report *rep,
+			  const struct eval_group *e, size_t group,
+			  size_t *rows)
+{
+	size_t n = e->g->energy.n;
+	unsigned *b = malloc((n + 1) * sizeof *b);
+	if (!b)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		b[i] = run_of(e, i)->batch_size;
+	qsort(b, n, sizeof *b, compare_unsigned);
+	unsigned median = b[(n - 1) / 2];
+	free(b);
+	size_t *test = rows + n, np = 0, nt = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (run_of(e, i)->batch_size <= median)
+			rows[np++] = i;
+		else
+			test[nt++] = i;
+	}
+	if (np == 0 || nt == 0)
+		return 0;
+	size_t k = o->train < np ? o->train : np;
+	unsigned seeds = k == np ? 1 : o->seeds;
+	for (unsigned seed = 0; seed < seeds; seed++) {
+		uint64_t state = seed_for(seed, group, 0);
+		draw(rows, np, k, &state);
+		if (evaluate(o, rep, e, rows, k, test, nt))
+			return -1;
+	}
+	return 0;
+}
+
+static int setup(const struct profile_set *set, const struct eval_options *o,
+		 struct eval_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	size_t nb = 0;
+	while (o->baselines && o->baselines[nb])
+		nb++;
+	rep->nworkloads = set->workload_count;
+	if (!(rep->methods = calloc(nb + 1, sizeof *rep->methods)))
+		return -1;
+	rep->nmethods = nb + 1;
+	rep->methods[0] = (struct eval_method){.name = o->model->name,
+					       .predicts_energy = true};
+	for (size_t k = 0; k < nb; k++)
+		rep->methods[k + 1] = (struct eval_method){
+			.name = o->baselines[k]->name,
+			.reference = o->baselines[k]->reference,
+			.predicts_energy = o->baselines[k]->predicts_energy,
+			.kind = o->baselines[k]};
+	for (size_t k = 0; k < rep->nmethods; k++)
+		if (!(rep->methods[k].by_workload =
+			      calloc(set->workload_count + 1,
+				     sizeof *rep->methods[k].by_workload)))
+			return -1;
+	return 0;
+}
+
+int eval_run(const struct profile_set *set, const struct dataset *ds,
+	     const struct eval_options *o, struct eval_report *out)
+{
+	if (setup(set, o, out) != 0) {
+		eval_report_free(out);
+		return -1;
+	}
+	for (size_t g = 0; g < ds->count; g++) {
+		const struct eval_group e = {set, &ds->groups[g]};
+		size_t n = e.g->energy.n;
+		size_t *rows = malloc((2 * n + 1) * sizeof *rows);
+		if (!rows) {
+			eval_report_free(out);
+			return -1;
+		}
+		int status = o->protocol == EVAL_RUNS
+				     ? protocol_runs(o, out, &e, g, rows)
+			     : o->protocol == EVAL_BATCH
+				     ? protocol_batch(o, out, &e, g, rows)
+				     : protocol_held_out(o, out, &e, g, rows);
+		free(rows);
+		if (status != 0) {
+			eval_report_free(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void eval_report_free(struct eval_report *r)
+{
+	for (size_t k = 0; r->methods && k < r->nmethods; k++)
+		free(r->methods[k].by_workload);
+	free(r->methods);
+	memset(r, 0, sizeof *r);
+}

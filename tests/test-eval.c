@@ -1,0 +1,203 @@
+/* Unit tests of the evaluation: the scoring of one scenario (Top-1 with
+ * shared credit, pairwise, regret), and whole evaluations on runs whose
+ * energies the model itself generated, where it must be perfect. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "eval.h"
+#include "model.h"
+#include "unit.h"
+
+static void test_perfect_scenario(void)
+{
+	struct eval_tally t = {0};
+	double score[] = {3, 1, 2}, energy[] = {30, 10, 20};
+	eval_score_scenario(score, energy, 3, &t);
+	ASSERT_DBL_EQ(eval_top1(&t), 1);
+	ASSERT_DBL_EQ(eval_pairwise(&t), 1);
+	ASSERT_DBL_EQ(eval_regret(&t), 0);
+	ASSERT_INT_EQ(t.pairs, 3);
+}
+
+static void test_wrong_choice(void)
+{
+	struct eval_tally t = {0};
+	/* chooses the 20 J candidate; the best is 10 J */
+	double score[] = {2, 1, 3}, energy[] = {10, 20, 30};
+	eval_score_scenario(score, energy, 3, &t);
+	ASSERT_DBL_EQ(eval_top1(&t), 0);
+	ASSERT_DBL_EQ(eval_regret(&t), 1.0);
+	/* pairs: (10,20) wrong, (10,30) right, (20,30) right */
+	ASSERT_DBL_EQ(eval_pairwise(&t), 2.0 / 3);
+}
+
+static void test_tied_scores_share_credit(void)
+{
+	struct eval_tally t = {0};
+	/* two candidates tie for the best score, one of them is the best */
+	double score[] = {1, 1, 5}, energy[] = {10, 20, 30};
+	eval_score_scenario(score, energy, 3, &t);
+	ASSERT_DBL_EQ(eval_top1(&t), 0.5);
+	ASSERT_DBL_EQ(eval_regret(&t), 0.5); /* (0 + 1) / 2 */
+	/* the tied pair counts half */
+	ASSERT_DBL_EQ(eval_pairwise(&t), 2.5 / 3);
+}
+
+static void test_tied_measurements(void)
+{
+	struct eval_tally t = {0};
+	/* equal measured energies: either choice is right, and that pair
+	 * is not counted */
+	double score[] = {2, 1}, energy[] = {10, 10};
+	eval_score_scenario(score, energy, 2, &t);
+	ASSERT_DBL_EQ(eval_top1(&t), 1);
+	ASSERT_INT_EQ(t.pairs, 0);
+	ASSERT_NAN(eval_pairwise(&t));
+}
+
+static void test_skipped_scenarios(void)
+{
+	struct eval_tally t = {0};
+	double one[] = {1}, e1[] = {1};
+	eval_score_scenario(one, e1, 1, &t);
+	double nan_score[] = {1, NAN}, e2[] = {1, 2};
+	eval_score_scenario(nan_score, e2, 2, &t);
+	ASSERT_INT_EQ(t.scenarios, 0);
+	ASSERT_NAN(eval_top1(&t));
+}
+
+/* Two workloads on one GPU, their energies computed by the built-in
+ * model at its defaults, so that it can be exactly right. */
+static void load_generated(struct profile_set *set, const struct model *m)
+{
+	char buf[32768];
+	size_t len = 0;
+	static const char *const models[] = {"a/small", "b/large"};
+	static const double sizes[] = {8, 70};
+	for (int w = 0; w < 2; w++) {
+		len += (size_t)snprintf(
+			buf + len, sizeof buf - len,
+			"%senergylens: 1\nworkload: {name: chat, model: %s, "
+			"hardware: G, params_b: %g, shape: {layers: 32, "
+			"hidden_size: 4096, kv_elements: 1024}}\nruns:\n",
+			w ? "---\n" : "", models[w], sizes[w]);
+		for (unsigned tp = 1; tp <= 4; tp *= 2)
+			for (unsigned b = 1; b <= 256; b *= 4)
+				for (unsigned in = 256; in <= 1024; in *= 4)
+					len += (size_t)snprintf(
+						buf + len, sizeof buf - len,
+						"  - {tp: %u, pp: 1, "
+						"batch_size: %u, input_tokens: "
+						"%u, output_tokens: 200, "
+						"energy: {total_j: 1}}\n",
+						tp, b, in);
+	}
+	struct diag_list d;
+	diag_init(&d, NULL);
+	profile_load_buffer(set, "g.yaml", buf, len, &d);
+	diag_free(&d);
+	double params[MODEL_MAX_PARAMS], in[MODEL_NINPUTS];
+	for (size_t j = 0; j < m->nparams; j++)
+		params[j] = m->params[j].def;
+	for (size_t i = 0; i < set->run_count; i++) {
+		struct profile_run *r = &set->runs[i];
+		model_inputs(&set->workloads[r->workload], r, in);
+		r->energy_total_j = model_predict(m, in, params, NULL);
+	}
+}
+
+static void run_eval(enum eval_protocol protocol, size_t train,
+		     struct eval_report *r, struct profile_set *set,
+		     struct dataset *ds, struct model *m)
+{
+	load_generated(set, m);
+	struct diag_list d;
+	diag_init(&d, NULL);
+	dataset_build(set, BY_HARDWARE, ds, &d);
+	diag_free(&d);
+	static const struct baseline_kind *const none[] = {NULL};
+	struct eval_options o = {protocol, train, 3, m, none};
+	ASSERT(eval_run(set, ds, &o, r) == 0);
+}
+
+static void test_generated_runs_protocol(void)
+{
+	struct model *m = model_builtin(TARGET_ENERGY);
+	struct profile_set set;
+	profile_set_init(&set);
+	struct dataset ds;
+	struct eval_report r;
+	run_eval(EVAL_RUNS, 40, &r, &set, &ds, m);
+	ASSERT_INT_EQ(set.run_count, 60); /* 2 x 3 tp x 5 batches x 2 inputs */
+	ASSERT_INT_EQ(ds.count, 1); /* pooled: one GPU, both have shapes */
+	ASSERT_INT_EQ(r.trainings, 3);
+	const struct eval_method *own = &r.methods[0];
+	ASSERT_INT_EQ(own->failed, 0);
+	ASSERT_INT_EQ(own->config.scenarios, 6); /* 2 workloads x 3 seeds */
+	ASSERT_NEAR(eval_top1(&own->config), 1, 1e-12);
+	ASSERT_NEAR(eval_pairwise(&own->config), 1, 1e-12);
+	ASSERT(eval_mape(&own->config) < 1e-6);
+	ASSERT(own->layout.scenarios > 0);
+	ASSERT_NEAR(eval_top1(&own->layout), 1, 1e-12);
+	eval_report_free(&r);
+	dataset_free(&ds);
+	profile_set_free(&set);
+	model_free(m);
+}
+
+static void test_generated_workload_protocol(void)
+{
+	struct model *m = model_builtin(TARGET_ENERGY);
+	struct profile_set set;
+	profile_set_init(&set);
+	struct dataset ds;
+	struct eval_report r;
+	/* each workload held out in turn, trained on 20 of the other's 30,
+	 * drawn three times */
+	run_eval(EVAL_WORKLOADS, 20, &r, &set, &ds, m);
+	ASSERT_INT_EQ(r.trainings, 6);
+	const struct eval_method *own = &r.methods[0];
+	ASSERT_INT_EQ(own->config.scenarios, 6);
+	for (size_t w = 0; w < 2; w++)
+		ASSERT_INT_EQ(own->by_workload[w].scenarios, 3);
+	ASSERT(eval_top1(&own->config) > 0.99);
+	eval_report_free(&r);
+	dataset_free(&ds);
+	profile_set_free(&set);
+	model_free(m);
+}
+
+static void test_generated_batch_protocol(void)
+{
+	struct model *m = model_builtin(TARGET_ENERGY);
+	struct profile_set set;
+	profile_set_init(&set);
+	struct dataset ds;
+	struct eval_report r;
+	/* batches 1, 4, 16, 64, 256: median 16; trained on <= 16, scored on
+	 * 64 and 256 */
+	run_eval(EVAL_BATCH, 100, &r, &set, &ds, m);
+	ASSERT_INT_EQ(r.trainings, 1); /* the whole pool: one draw */
+	const struct eval_method *own = &r.methods[0];
+	ASSERT_INT_EQ(own->config.runs, 2 * 3 * 2 * 2); /* batch 64, 256 */
+	ASSERT(eval_mape(&own->config) < 1e-6);
+	eval_report_free(&r);
+	dataset_free(&ds);
+	profile_set_free(&set);
+	model_free(m);
+}
+
+int main(void)
+{
+	UNIT_RUN(test_perfect_scenario);
+	UNIT_RUN(test_wrong_choice);
+	UNIT_RUN(test_tied_scores_share_credit);
+	UNIT_RUN(test_tied_measurements);
+	UNIT_RUN(test_skipped_scenarios);
+	UNIT_RUN(test_generated_runs_protocol);
+	UNIT_RUN(test_generated_workload_protocol);
+	UNIT_RUN(test_generated_batch_protocol);
+	return unit_status();
+}
