@@ -24,4 +24,9 @@ int cmd_load_paths(struct profile_set *set, struct diag_list *diags, int count,
 struct model;
 int cmd_models(const char *const paths[2], struct model *models[2]);
 
+/* Flushes standard output; when it cannot be written (a full disk, a
+ * closed pipe) says so and returns EXIT_CANTCREAT, else EXIT_OK, so that no
+ * verb loses output silently. */
+int cmd_flush_stdout(const char *verb);
+
 #endif

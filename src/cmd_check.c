@@ -11,6 +11,15 @@
 #include "json.h"
 #include "profile.h"
 
+int cmd_flush_stdout(const char *verb)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	fprintf(stderr, "energylens %s: cannot write output: %s\n", verb,
+		strerror(errno));
+	return EXIT_CANTCREAT;
+}
+
 int cmd_load_paths(struct profile_set *set, struct diag_list *diags, int count,
 		   char **paths)
 {
@@ -339,11 +348,8 @@ int cmd_check(int argc, char **argv)
 		       diags.errors, diags.errors == 1 ? "" : "s",
 		       diags.warnings, diags.warnings == 1 ? "" : "s");
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "energylens check: cannot write output: %s\n",
-			strerror(errno));
+	if (cmd_flush_stdout("check") != EXIT_OK)
 		status = EXIT_CANTCREAT;
-	}
 	summary_free(&s);
 	diag_free(&diags);
 	profile_set_free(&set);

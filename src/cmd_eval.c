@@ -373,11 +373,8 @@ int cmd_eval(int argc, char **argv)
 	}
 	if (status == EXIT_OK)
 		fputs(c.json ? (c.curve ? "\n]}\n" : "\n") : "", stdout);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "energylens eval: cannot write output: %s\n",
-			strerror(errno));
+	if (cmd_flush_stdout("eval") != EXIT_OK)
 		status = EXIT_CANTCREAT;
-	}
 	dataset_free(&ds);
 	diag_free(&diags);
 	profile_set_free(&set);

@@ -558,11 +558,8 @@ static int report(const struct fit_options *o, struct model *const models[2],
 		int st = save_problem(o->export_problem, models[0], ds, fits);
 		status = st != EXIT_OK ? st : status;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "energylens fit: cannot write output: %s\n",
-			strerror(errno));
+	if (cmd_flush_stdout("fit") != EXIT_OK)
 		status = EXIT_CANTCREAT;
-	}
 	return status;
 }
 

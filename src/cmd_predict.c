@@ -234,11 +234,8 @@ static int finish(const struct predict_options *o, const struct prediction *p)
 		print_json(p);
 	else
 		print_text(p, &o->run);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "energylens predict: cannot write output: %s\n",
-			strerror(errno));
+	if (cmd_flush_stdout("predict") != EXIT_OK)
 		return EXIT_CANTCREAT;
-	}
 	return EXIT_OK;
 }
 

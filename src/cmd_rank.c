@@ -433,16 +433,6 @@ static void print_rank_json(const struct select_result *r)
 	fputs("}\n", stdout);
 }
 
-static int flush_stdout(const char *verb)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "energylens %s: cannot write output: %s\n",
-			verb, strerror(errno));
-		return EXIT_CANTCREAT;
-	}
-	return EXIT_OK;
-}
-
 int cmd_rank(int argc, char **argv)
 {
 	struct rank_options o;
@@ -462,7 +452,7 @@ int cmd_rank(int argc, char **argv)
 		else
 			print_rank_text(&o, &f, &r);
 		select_result_free(&r);
-		status = flush_stdout(o.verb);
+		status = cmd_flush_stdout(o.verb);
 	}
 	fitted_close(&f);
 	return status;
@@ -624,7 +614,7 @@ int cmd_divergence(int argc, char **argv)
 			print_map_json(&o, cells);
 		else
 			print_map_text(&o, &f, cells);
-		status = flush_stdout(o.verb);
+		status = cmd_flush_stdout(o.verb);
 	}
 	free(cells);
 	fitted_close(&f);

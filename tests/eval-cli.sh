@@ -3,26 +3,7 @@
 
 data=sample-profiles/mlenergy-v2/H100-80GB-HBM3
 small="--train 25 --seeds 2"
-PY=
-for p in /usr/bin/python3 python3; do
-	if command -v "$p" >/dev/null 2>&1; then PY=$p; break; fi
-done
 
-json_case() { # NAME PYTHON-ASSERTIONS -- COMMAND...
-	name=$1 check=$2
-	shift 3
-	if [ -z "$PY" ]; then
-		skip "$name" "no python3"
-		return
-	fi
-	if (cd "$top_srcdir" && "$@") >"$tmpdir/json" 2>"$tmpdir/err" &&
-		"$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); $check" \
-			"$tmpdir/json" 2>"$tmpdir/pyerr"; then
-		pass "$name"
-	else
-		fail "$name" "$(cat "$tmpdir/err" "$tmpdir/pyerr" | head -n 5)"
-	fi
-}
 
 # shellcheck disable=SC2086 # $small is a list of options
 json_case eval-json "assert j['protocol']=='runs' and j['train']==25 and j['seeds']==2; \
@@ -57,17 +38,6 @@ else
 	fail eval-text-references "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
 fi
 
-status_case() { # NAME STATUS STDERR-PATTERN -- COMMAND...
-	name=$1 want=$2 pattern=$3
-	shift 4
-	(cd "$top_srcdir" && "$@") >"$tmpdir/out" 2>"$tmpdir/err"
-	st=$?
-	if [ "$st" -eq "$want" ] && grep -q -- "$pattern" "$tmpdir/err"; then
-		pass "$name"
-	else
-		fail "$name" "status $st (expected $want), stderr: $(head -c 300 "$tmpdir/err")"
-	fi
-}
 status_case eval-hardware-not-yet 1 "hardware-transfer protocol is not implemented yet" -- \
 	"$EL" eval --protocol hardware $data
 status_case eval-unknown-baseline 1 "unknown baseline forest" -- \

@@ -6,10 +6,6 @@ d=tests/data/fit
 g=$top_srcdir/tests/golden
 fixture=$d/two-layouts.yaml
 configuration="--tp 2 --pp 1 --batch 16 --input 512 --output 256"
-PY=
-for p in /usr/bin/python3 python3; do
-	if command -v "$p" >/dev/null 2>&1; then PY=$p; break; fi
-done
 
 # --- output -----------------------------------------------------------------
 : >"$tmpdir/empty"
@@ -20,21 +16,6 @@ golden predict-text 0 "$g/predict-two-layouts.out" "$tmpdir/empty" -- \
 	"$EL" predict "$fixture" $configuration
 
 # --- JSON: shapes, fractions, and terms that sum to the total ----------------
-json_case() { # NAME PYTHON-ASSERTIONS -- COMMAND...
-	name=$1 check=$2
-	shift 3
-	if [ -z "$PY" ]; then
-		skip "$name" "no python3"
-		return
-	fi
-	if (cd "$top_srcdir" && "$@") >"$tmpdir/json" 2>"$tmpdir/err" &&
-		"$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); $check" \
-			"$tmpdir/json" 2>"$tmpdir/pyerr"; then
-		pass "$name"
-	else
-		fail "$name" "$(cat "$tmpdir/err" "$tmpdir/pyerr" | head -n 5)"
-	fi
-}
 json_case fit-json "f=j['fits'][0]; assert f['group'] and f['runs']==12; \
 assert 0 < f['mape'] < 1 and 0 < f['r2'] <= 1; \
 assert len(f['params'])==12 and all(set(p)>={'name','value','stderr','informed'} for p in f['params']); \
@@ -71,17 +52,6 @@ else
 fi
 
 # --- errors ------------------------------------------------------------------
-status_case() { # NAME STATUS STDERR-PATTERN -- COMMAND...
-	name=$1 want=$2 pattern=$3
-	shift 4
-	(cd "$top_srcdir" && "$@") >"$tmpdir/out" 2>"$tmpdir/err"
-	st=$?
-	if [ "$st" -eq "$want" ] && grep -q -- "$pattern" "$tmpdir/err"; then
-		pass "$name"
-	else
-		fail "$name" "status $st (expected $want), stderr: $(head -c 300 "$tmpdir/err")"
-	fi
-}
 status_case predict-missing-option 1 "missing --tp" -- \
 	"$EL" predict "$fixture" --pp 1 --batch 1 --input 1 --output 1
 status_case predict-fractional-batch 1 "expected a positive integer, got 1.5" -- \

@@ -35,3 +35,42 @@ $(head -n 40 "$tmpdir/diff")"
 	fi
 	pass "$name"
 }
+
+# A python3 for the JSON checks: Debian's first (it has what CI installs).
+PY=
+for p in /usr/bin/python3 python3; do
+	if command -v "$p" >/dev/null 2>&1; then PY=$p; break; fi
+done
+
+# json_case NAME PYTHON-ASSERTIONS -- COMMAND...
+# Runs COMMAND from top_srcdir; its stdout, parsed as JSON into j, must
+# satisfy the assertions. SKIP without python3.
+json_case() {
+	name=$1 check=$2
+	shift 3
+	if [ -z "$PY" ]; then
+		skip "$name" "no python3"
+		return
+	fi
+	if (cd "$top_srcdir" && "$@") >"$tmpdir/json" 2>"$tmpdir/err" &&
+		"$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); $check" \
+			"$tmpdir/json" 2>"$tmpdir/pyerr"; then
+		pass "$name"
+	else
+		fail "$name" "$(cat "$tmpdir/err" "$tmpdir/pyerr" | head -n 5)"
+	fi
+}
+
+# status_case NAME STATUS STDERR-PATTERN -- COMMAND...
+# COMMAND, run from top_srcdir, exits with STATUS and says PATTERN on stderr.
+status_case() {
+	name=$1 want=$2 pattern=$3
+	shift 4
+	(cd "$top_srcdir" && "$@") >"$tmpdir/out" 2>"$tmpdir/err"
+	st=$?
+	if [ "$st" -eq "$want" ] && grep -q -- "$pattern" "$tmpdir/err"; then
+		pass "$name"
+	else
+		fail "$name" "status $st (expected $want), stderr: $(head -c 300 "$tmpdir/err")"
+	fi
+}

@@ -6,10 +6,6 @@ g=$top_srcdir/tests/golden
 fixture=$d/two-layouts.yaml
 knobs="--batch 16 --input 512 --output 256"
 : >"$tmpdir/empty"
-PY=
-for p in /usr/bin/python3 python3; do
-	if command -v "$p" >/dev/null 2>&1; then PY=$p; break; fi
-done
 
 # --- text, in an ASCII locale and a UTF-8 one ------------------------------
 # shellcheck disable=SC2086 # $knobs is a list of options
@@ -30,21 +26,6 @@ golden divergence-text 0 "$g/divergence-two-layouts.out" "$tmpdir/empty" -- \
 	"$EL" divergence "$fixture" --batches 1,16,64 --inputs 128,4096
 
 # --- JSON ---------------------------------------------------------------------
-json_case() { # NAME PYTHON-ASSERTIONS -- COMMAND...
-	name=$1 check=$2
-	shift 3
-	if [ -z "$PY" ]; then
-		skip "$name" "no python3"
-		return
-	fi
-	if (cd "$top_srcdir" && "$@") >"$tmpdir/json" 2>"$tmpdir/err" &&
-		"$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); $check" \
-			"$tmpdir/json" 2>"$tmpdir/pyerr"; then
-		pass "$name"
-	else
-		fail "$name" "$(cat "$tmpdir/err" "$tmpdir/pyerr" | head -n 5)"
-	fi
-}
 # shellcheck disable=SC2086
 json_case rank-json "c=j['candidates']; assert len(c)==3; \
 assert [x['energy_j'] for x in c]==sorted(x['energy_j'] for x in c); \
@@ -61,17 +42,6 @@ assert all(c['diverge']==(c['energy_optimal']!=c['latency_optimal']) for r in j[
 	-- "$EL" divergence --json "$fixture" --batches 1,8,64 --inputs 512,4096
 
 # --- errors -------------------------------------------------------------------
-status_case() { # NAME STATUS STDERR-PATTERN -- COMMAND...
-	name=$1 want=$2 pattern=$3
-	shift 4
-	(cd "$top_srcdir" && "$@") >"$tmpdir/out" 2>"$tmpdir/err"
-	st=$?
-	if [ "$st" -eq "$want" ] && grep -q -- "$pattern" "$tmpdir/err"; then
-		pass "$name"
-	else
-		fail "$name" "status $st (expected $want), stderr: $(head -c 300 "$tmpdir/err")"
-	fi
-}
 status_case rank-missing-knobs 1 "are required" -- "$EL" rank "$fixture" --batch 4
 status_case rank-bad-eta 1 "--eta expects 0..1, got 1.5" -- \
 	"$EL" rank "$fixture" $knobs --eta 1.5
