@@ -269,7 +269,7 @@ static void json_baselines(const struct eval_report *r, bool layout)
 		fputs(k > 1 ? ", " : "", stdout);
 		json_string(stdout, me->name);
 		fputs(": {", stdout);
-		json_scores(layout ? &me->layout : &me->config, true);
+		json_scores(layout ? &me->layout : &me->config, !layout);
 		if (layout) {
 			fputs(", \"mape\": ", stdout);
 			json_number(stdout, eval_mape(&me->config));

@@ -272,6 +272,11 @@ static int evaluate(const struct eval_options *o, struct eval_report *rep,
 		void *state = method_train(me, o->model, e, train, ntrain);
 		if (!state) {
 			me->failed++;
+			/* Every method is scored on the training sets where
+			 * the model (method 0) could be fitted, so that all
+			 * are compared on the same scenarios. */
+			if (k == 0)
+				break;
 			continue;
 		}
 		for (size_t i = 0; i < ntest; i++) {
@@ -325,13 +330,25 @@ static void draw(size_t *pool, size_t n, size_t k, uint64_t *state)
 	}
 }
 
-static uint64_t seed_for(unsigned seed, size_t group, size_t part)
+/* A group's draws depend on its label, not on its place among the groups,
+ * so the same GPU's runs are drawn alike whatever else was loaded. */
+static uint64_t group_hash(const struct eval_group *e)
 {
-	return 0x5eed0000u + seed * 1000003u + group * 7919u + part * 104729u;
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const char *c = e->g->label; *c; c++) {
+		h ^= (unsigned char)*c;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t seed_for(unsigned seed, const struct eval_group *e, size_t part)
+{
+	return group_hash(e) + seed * 1000003u + part * 104729u;
 }
 
 static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
-			 const struct eval_group *e, size_t group, size_t *rows)
+			 const struct eval_group *e, size_t *rows)
 {
 	size_t n = e->g->energy.n;
 	if (o->train >= n)
@@ -339,7 +356,7 @@ static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
 	for (unsigned seed = 0; seed < o->seeds; seed++) {
 		for (size_t i = 0; i < n; i++)
 			rows[i] = i;
-		uint64_t state = seed_for(seed, group, 0);
+		uint64_t state = seed_for(seed, e, 0);
 		draw(rows, n, o->train, &state);
 		if (evaluate(o, rep, e, rows, o->train, rows + o->train,
 			     n - o->train))
@@ -364,8 +381,7 @@ static bool held_with(const struct eval_options *o, const struct eval_group *e,
  * training runs are k drawn from the rest of the group. */
 static int protocol_held_out(const struct eval_options *o,
 			     struct eval_report *rep,
-			     const struct eval_group *e, size_t group,
-			     size_t *rows)
+			     const struct eval_group *e, size_t *rows)
 {
 	size_t n = e->g->energy.n;
 	size_t *test = rows + n;
@@ -391,7 +407,7 @@ static int protocol_held_out(const struct eval_options *o,
 		/* With the whole pool drawn every seed is the same. */
 		unsigned seeds = k == np ? 1 : o->seeds;
 		for (unsigned seed = 0; seed < seeds && status == 0; seed++) {
-			uint64_t state = seed_for(seed, group, h + 1);
+			uint64_t state = seed_for(seed, e, h + 1);
 			draw(rows, np, k, &state);
 			status = evaluate(o, rep, e, rows, k, test, nt);
 		}
@@ -409,8 +425,7 @@ static int compare_unsigned(const void *a, const void *b)
 /* Batch extrapolation: train on runs at or below the group's median batch
  * size, score the runs above it. */
 static int protocol_batch(const struct eval_options *o, struct eval_report *rep,
-			  const struct eval_group *e, size_t group,
-			  size_t *rows)
+			  const struct eval_group *e, size_t *rows)
 {
 	size_t n = e->g->energy.n;
 	unsigned *b = malloc((n + 1) * sizeof *b);
@@ -433,7 +448,7 @@ static int protocol_batch(const struct eval_options *o, struct eval_report *rep,
 	size_t k = o->train < np ? o->train : np;
 	unsigned seeds = k == np ? 1 : o->seeds;
 	for (unsigned seed = 0; seed < seeds; seed++) {
-		uint64_t state = seed_for(seed, group, 0);
+		uint64_t state = seed_for(seed, e, 0);
 		draw(rows, np, k, &state);
 		if (evaluate(o, rep, e, rows, k, test, nt))
 			return -1;
@@ -484,10 +499,10 @@ int eval_run(const struct profile_set *set, const struct dataset *ds,
 			return -1;
 		}
 		int status = o->protocol == EVAL_RUNS
-				     ? protocol_runs(o, out, &e, g, rows)
+				     ? protocol_runs(o, out, &e, rows)
 			     : o->protocol == EVAL_BATCH
-				     ? protocol_batch(o, out, &e, g, rows)
-				     : protocol_held_out(o, out, &e, g, rows);
+				     ? protocol_batch(o, out, &e, rows)
+				     : protocol_held_out(o, out, &e, rows);
 		free(rows);
 		if (status != 0) {
 			eval_report_free(out);

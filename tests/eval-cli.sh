@@ -45,3 +45,17 @@ status_case eval-unknown-baseline 1 "unknown baseline forest" -- \
 status_case eval-bad-train 1 "expected a positive integer, got 0" -- \
 	"$EL" eval --train 0 $data
 status_case eval-missing-path 66 "cannot read" -- "$EL" eval no-such-dir
+
+# No object of the JSON has a key twice (json.load would hide it), and every
+# method is scored on the same scenarios as the model.
+# shellcheck disable=SC2086
+json_case eval-json-no-duplicate-keys "
+def once(pairs):
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), keys
+    return dict(pairs)
+j = json.load(open(sys.argv[1]), object_pairs_hook=once)
+for name in ('wilkins', 'roofline'):
+    assert j['baselines'][name]['scenarios'] == j['scenarios'], name
+    assert j['layout']['baselines'][name]['scenarios'] == j['layout']['scenarios'], name" \
+	-- "$EL" eval --json $small $data
