@@ -536,20 +536,35 @@ static void print_map_text(const struct rank_options *o, const struct fitted *f,
 	       "(columns), output %g;\n* where the latency-optimal layout "
 	       "differs\n\n",
 	       o->knobs.output);
+	/* Cells are as wide as the longest layout name (t16p16d16 and the
+	 * like), at least 8; a non-diverging cell at the end of a row leaves
+	 * no trailing space. */
+	int width = 8;
+	for (size_t k = 0; k < o->nbatches * o->ninputs; k++) {
+		char name[32];
+		select_layout_name(&cells[k].energy, name, sizeof name);
+		if (cells[k].any && (int)strlen(name) > width)
+			width = (int)strlen(name);
+	}
 	printf("%11s", "batch\\input");
 	for (size_t i = 0; i < o->ninputs; i++)
-		printf(" %9g", o->inputs[i]);
+		printf(" %*.15g%s", width, o->inputs[i],
+		       i + 1 == o->ninputs ? "" : " ");
 	putchar('\n');
 	size_t diverging = 0;
 	for (size_t b = 0; b < o->nbatches; b++) {
-		printf("%11g", o->batches[b]);
+		printf("%11.15g", o->batches[b]);
 		for (size_t i = 0; i < o->ninputs; i++) {
 			const struct cell *c = &cells[b * o->ninputs + i];
 			char name[32] = "-";
 			if (c->any)
 				select_layout_name(&c->energy, name,
 						   sizeof name);
-			printf(" %8s%c", name, c->diverge ? '*' : ' ');
+			bool last = i + 1 == o->ninputs;
+			printf(" %*s%s", width, name,
+			       c->diverge ? "*"
+			       : last	  ? ""
+					  : " ");
 			diverging += c->diverge;
 		}
 		putchar('\n');
@@ -566,10 +581,10 @@ static void print_map_json(const struct rank_options *o,
 	json_number(stdout, o->knobs.output);
 	fputs(", \"batches\": [", stdout);
 	for (size_t b = 0; b < o->nbatches; b++)
-		printf("%s%g", b ? ", " : "", o->batches[b]);
+		printf("%s%.15g", b ? ", " : "", o->batches[b]);
 	fputs("], \"inputs\": [", stdout);
 	for (size_t i = 0; i < o->ninputs; i++)
-		printf("%s%g", i ? ", " : "", o->inputs[i]);
+		printf("%s%.15g", i ? ", " : "", o->inputs[i]);
 	fputs("],\n \"cells\": [", stdout);
 	for (size_t b = 0; b < o->nbatches; b++) {
 		fputs(b ? ",\n  [" : "\n  [", stdout);

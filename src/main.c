@@ -37,7 +37,7 @@ static void usage(FILE *out)
 		"Explore and model the energy of LLM inference serving.\n\n"
 		"Verbs:\n");
 	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(out,
 		"\nOptions:\n"
 		"  -h, --help     show this help and exit\n"
