@@ -87,6 +87,8 @@ static bool parse_list(const char *s, bool whole, double *values, size_t max,
 		       size_t *n)
 {
 	char buf[1024];
+	if (strlen(s) >= sizeof buf)
+		return false; /* longer than 64 values could ever be */
 	snprintf(buf, sizeof buf, "%s", s);
 	*n = 0;
 	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
@@ -179,16 +181,18 @@ static int take_option(struct rank_options *o, int c, const char *arg)
 			       ? -1
 			       : usage_error(
 					 o->verb,
-					 "--batches expects positive "
+					 "--batches expects at most 64 "
+					 "positive "
 					 "integers separated by commas, got ",
 					 arg);
 	case O_INPUTS:
 		return parse_list(arg, false, o->inputs, 64, &o->ninputs)
 			       ? -1
-			       : usage_error(o->verb,
-					     "--inputs expects numbers >= 0 "
-					     "separated by commas, got ",
-					     arg);
+			       : usage_error(
+					 o->verb,
+					 "--inputs expects at most 64 numbers "
+					 ">= 0 separated by commas, got ",
+					 arg);
 	}
 	return -1;
 }
