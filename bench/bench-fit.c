@@ -21,6 +21,7 @@
 
 #include "diag.h"
 #include "fit.h"
+#include "fitfile.h"
 #include "json.h"
 #include "model.h"
 #include "profile.h"
@@ -122,16 +123,7 @@ static int resample(const struct base *b, size_t n, double **inputs, double **y)
 	return 0;
 }
 
-static void numbers(FILE *out, const double *v, size_t n)
-{
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s%.17g", i ? "," : "", v[i]);
-	fputc(']', out);
-}
-
-/* The layout of `energylens fit --export-problem` (src/cmd_fit.c), with
- * one group. */
+/* The layout of `energylens fit --export-problem`, with one group. */
 static int write_problem(const char *path, const struct model *m,
 			 const struct fit_data *d, const struct fit_result *r)
 {
@@ -140,43 +132,11 @@ static int write_problem(const char *path, const struct model *m,
 		fprintf(stderr, "bench-fit: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	fputs("{\"model\": {\"name\": ", out);
-	json_string(out, m->name);
-	fprintf(out, ", \"prior_weight\": %.17g,\n \"params\": [",
-		m->prior_weight);
-	for (size_t j = 0; j < m->nparams; j++) {
-		fputs(j ? ", {\"name\": " : "{\"name\": ", out);
-		json_string(out, m->params[j].name);
-		fprintf(out, ", \"default\": %.17g}", m->params[j].def);
-	}
-	fputs("],\n \"terms\": [", out);
-	for (size_t t = 0; t < m->nterms; t++) {
-		fputs(t ? ", " : "", out);
-		json_string(out, m->terms[t].text);
-	}
-	fputs("],\n \"inputs\": [", out);
-	for (size_t i = 0; i < MODEL_NINPUTS; i++) {
-		fputs(i ? ", " : "", out);
-		json_string(out, model_input_names[i]);
-	}
-	fprintf(out,
-		"]},\n\"groups\": [\n{\"label\": \"synthetic sweep "
-		"resampled to %zu runs\", \"fitted\": true, "
-		"\"informed\": [",
-		d->n);
-	for (size_t j = 0; j < m->nparams; j++)
-		fprintf(out, "%s%s", j ? ", " : "",
-			r->informed[j] ? "true" : "false");
-	fputs("],\n \"solution\": {\"params\": ", out);
-	numbers(out, r->value, m->nparams);
-	fprintf(out, ", \"cost\": %.17g},\n \"y\": ", r->cost);
-	numbers(out, d->y, d->n);
-	fputs(",\n \"rows\": [", out);
-	for (size_t i = 0; i < d->n; i++) {
-		fputs(i ? ",\n  " : "\n  ", out);
-		numbers(out, d->inputs + i * MODEL_NINPUTS, MODEL_NINPUTS);
-	}
-	fputs("]}]}\n", out);
+	char label[64];
+	snprintf(label, sizeof label, "synthetic sweep resampled to %zu runs",
+		 d->n);
+	struct fitfile_problem group = {label, d, r, true};
+	fitfile_write_problem(out, m, &group, 1);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "bench-fit: %s: %s\n", path, strerror(errno));
 		return -1;

@@ -412,68 +412,29 @@ static void print_group_json(FILE *out, const struct model *const models[2],
 
 /* ---- the problem, for a peer to solve ----------------------------------- */
 
-static void json_numbers(FILE *out, const double *v, size_t n)
-{
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		fprintf(out, "%.17g", v[i]);
-	}
-	fputc(']', out);
-}
-
-/* Everything another solver needs to pose the same energy fit: the model
- * (parameters, defaults, prior weight, term expressions in this language),
- * each group's rows (inputs computed here, so no physics is repeated
- * elsewhere), which parameters are free, and the solution found here. */
+/* The energy fit of every group as a least-squares problem, for another
+ * solver to pose the same fit (fitfile_write_problem). */
 static void export_problem(FILE *out, const struct model *m,
 			   const struct dataset *ds,
 			   const struct fit_group *fits)
 {
-	fputs("{\"model\": {\"name\": ", out);
-	json_string(out, m->name);
-	fprintf(out, ", \"prior_weight\": %.17g,\n \"params\": [",
-		m->prior_weight);
-	for (size_t j = 0; j < m->nparams; j++) {
-		fputs(j ? ", {\"name\": " : "{\"name\": ", out);
-		json_string(out, m->params[j].name);
-		fprintf(out, ", \"default\": %.17g}", m->params[j].def);
+	struct fitfile_problem *groups = calloc(ds->count + 1, sizeof *groups);
+	struct fit_data *data = calloc(ds->count + 1, sizeof *data);
+	if (!groups || !data) {
+		free(groups);
+		free(data);
+		return;
 	}
-	fputs("],\n \"terms\": [", out);
-	for (size_t t = 0; t < m->nterms; t++) {
-		fputs(t ? ", " : "", out);
-		json_string(out, m->terms[t].text);
-	}
-	fputs("],\n \"inputs\": [", out);
-	for (size_t i = 0; i < MODEL_NINPUTS; i++) {
-		fputs(i ? ", " : "", out);
-		json_string(out, model_input_names[i]);
-	}
-	fputs("]},\n\"groups\": [", out);
 	for (size_t g = 0; g < ds->count; g++) {
 		const struct dataset_rows *r = &ds->groups[g].energy;
-		const struct fit_result *f = &fits[g].energy;
-		fputs(g ? ",\n{\"label\": " : "\n{\"label\": ", out);
-		json_string(out, ds->groups[g].label);
-		fprintf(out, ", \"fitted\": %s, \"informed\": [",
-			fits[g].energy_status == FIT_OK ? "true" : "false");
-		for (size_t j = 0; j < m->nparams; j++)
-			fprintf(out, "%s%s", j ? ", " : "",
-				f->informed[j] ? "true" : "false");
-		fputs("],\n \"solution\": {\"params\": ", out);
-		json_numbers(out, f->value, m->nparams);
-		fprintf(out, ", \"cost\": %.17g},\n \"y\": ", f->cost);
-		json_numbers(out, r->y, r->n);
-		fputs(",\n \"rows\": [", out);
-		for (size_t i = 0; i < r->n; i++) {
-			fputs(i ? ",\n  " : "\n  ", out);
-			json_numbers(out, r->inputs + i * MODEL_NINPUTS,
-				     MODEL_NINPUTS);
-		}
-		fputs("]}", out);
+		data[g] = (struct fit_data){r->n, r->inputs, r->y};
+		groups[g] = (struct fitfile_problem){
+			ds->groups[g].label, &data[g], &fits[g].energy,
+			fits[g].energy_status == FIT_OK};
 	}
-	fputs("]}\n", out);
+	fitfile_write_problem(out, m, groups, ds->count);
+	free(groups);
+	free(data);
 }
 
 static int save_problem(const char *path, const struct model *m,

@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "json.h"
 #include "profile_internal.h"
 
 /* ---- writing ------------------------------------------------------------ */
@@ -141,6 +142,70 @@ void fitfile_write(FILE *out, const struct model *const models[2],
 				out,
 				&set->workloads[ds->groups[g].workloads[k]]);
 	}
+}
+
+static void json_numbers(FILE *out, const double *v, size_t n)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		fprintf(out, "%.17g", v[i]);
+	}
+	fputc(']', out);
+}
+
+static void write_problem_model(FILE *out, const struct model *m)
+{
+	fputs("{\"model\": {\"name\": ", out);
+	json_string(out, m->name);
+	fprintf(out, ", \"prior_weight\": %.17g,\n \"params\": [",
+		m->prior_weight);
+	for (size_t j = 0; j < m->nparams; j++) {
+		fputs(j ? ", {\"name\": " : "{\"name\": ", out);
+		json_string(out, m->params[j].name);
+		fprintf(out, ", \"default\": %.17g}", m->params[j].def);
+	}
+	fputs("],\n \"terms\": [", out);
+	for (size_t t = 0; t < m->nterms; t++) {
+		fputs(t ? ", " : "", out);
+		json_string(out, m->terms[t].text);
+	}
+	fputs("],\n \"inputs\": [", out);
+	for (size_t i = 0; i < MODEL_NINPUTS; i++) {
+		fputs(i ? ", " : "", out);
+		json_string(out, model_input_names[i]);
+	}
+	fputs("]},\n\"groups\": [", out);
+}
+
+void fitfile_write_problem(FILE *out, const struct model *m,
+			   const struct fitfile_problem *groups, size_t n)
+{
+	write_problem_model(out, m);
+	for (size_t g = 0; g < n; g++) {
+		const struct fit_data *d = groups[g].data;
+		const struct fit_result *f = groups[g].result;
+		fputs(g ? ",\n{\"label\": " : "\n{\"label\": ", out);
+		json_string(out, groups[g].label);
+		fprintf(out, ", \"fitted\": %s, \"informed\": [",
+			groups[g].fitted ? "true" : "false");
+		for (size_t j = 0; j < m->nparams; j++)
+			fprintf(out, "%s%s", j ? ", " : "",
+				f->informed[j] ? "true" : "false");
+		fputs("],\n \"solution\": {\"params\": ", out);
+		json_numbers(out, f->value, m->nparams);
+		fprintf(out, ", \"cost\": %.17g},\n \"y\": ", f->cost);
+		json_numbers(out, d->y, d->n);
+		fputs(",\n \"rows\": [", out);
+		for (size_t i = 0; i < d->n; i++) {
+			fputs(i ? ",\n  " : "\n  ", out);
+			json_numbers(out, d->inputs + i * MODEL_NINPUTS,
+				     MODEL_NINPUTS);
+		}
+		fputs("]}", out);
+	}
+	fputs("]}\n", out);
 }
 
 /* ---- reading ------------------------------------------------------------ */

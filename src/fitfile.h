@@ -34,6 +34,22 @@ struct fitfile {
 void fitfile_write(FILE *out, const struct model *const models[2],
 		   const struct profile_set *set, const struct dataset *ds,
 		   const struct fit_group *fits);
+/* One group of an exported least-squares problem. */
+struct fitfile_problem {
+	const char *label;
+	const struct fit_data *data;
+	const struct fit_result *result;
+	bool fitted;
+};
+
+/* Everything another solver needs to pose the same energy fit (the format
+ * of 'energylens fit --export-problem', energylens-model(5)): the model
+ * (parameters, defaults, prior weight, term expressions in this language),
+ * each group's rows (inputs computed here, so no physics is repeated
+ * elsewhere), which parameters are free, and the solution found here. */
+void fitfile_write_problem(FILE *out, const struct model *m,
+			   const struct fitfile_problem *groups, size_t n);
+
 /* NULL after adding the problems to diags. */
 struct fitfile *fitfile_load(const char *path, struct diag_list *diags);
 void fitfile_free(struct fitfile *ff);
