@@ -58,6 +58,18 @@ static void test_builtin_models(void)
 	model_free(l);
 }
 
+static void test_every_input_named(void)
+{
+	for (int i = 0; i < MODEL_NINPUTS; i++) {
+		ASSERT_MSG(model_input_names[i] && *model_input_names[i],
+			   "input %d has no name", i);
+		for (int j = 0; j < i; j++)
+			ASSERT_MSG(strcmp(model_input_names[i],
+					  model_input_names[j]) != 0,
+				   "inputs %d and %d share a name", i, j);
+	}
+}
+
 static void test_minimal_model(void)
 {
 	struct model *m = parse(HEADER "parameters:\n" PARAM "terms:\n" TERM);
@@ -521,6 +533,7 @@ int main(void)
 {
 	diag_init(&diags, NULL);
 	UNIT_RUN(test_builtin_models);
+	UNIT_RUN(test_every_input_named);
 	UNIT_RUN(test_minimal_model);
 	UNIT_RUN(test_bad_expression_column);
 	UNIT_RUN(test_unknown_key);
