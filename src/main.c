@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_tui.h"
 #include "exitcode.h"
 
 struct verb {
@@ -26,15 +27,20 @@ static const struct verb verbs[] = {
 	{"divergence", cmd_divergence,
 	 "map where the energy- and latency-optimal layouts differ"},
 	{"eval", cmd_eval, "score the model and baselines on unseen runs"},
+	{"snapshot", cmd_snapshot,
+	 "print the explorer's screen as text, without a terminal"},
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: energylens VERB [OPTION]... [ARG]...\n"
-		"       energylens PATH...    (same as 'energylens check "
-		"PATH...')\n"
-		"Explore and model the energy of LLM inference serving.\n\n"
+		"Usage: energylens [OPTION]... [PATH]...  (the explorer; "
+		"'energylens --help-tui')\n"
+		"       energylens VERB [OPTION]... [ARG]...\n"
+		"Explore and model the energy of LLM inference serving.\n"
+		"With no PATH the explorer opens the installed sample "
+		"profiles; not on a\nterminal it prints the 'check' summary "
+		"instead.\n\n"
 		"Verbs:\n");
 	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
 		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
@@ -57,11 +63,14 @@ int main(int argc, char **argv)
 	/* Only the character type follows the user's locale (for UTF-8
 	 * marks); numbers are always read and written with a '.'. */
 	setlocale(LC_CTYPE, "");
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	argv[0] = "energylens";
+	if (argc < 2)
+		return cmd_tui(argc, argv);
 	const char *first = argv[1];
+	if (strcmp(first, "--help-tui") == 0) {
+		char *help[] = {"energylens", "--help", NULL};
+		return cmd_tui(2, help);
+	}
 	if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
 	    strcmp(first, "help") == 0) {
 		usage(stdout);
@@ -80,22 +89,13 @@ int main(int argc, char **argv)
 		argv[1] = prog;
 		return verbs[i].run(argc - 1, argv + 1);
 	}
-	if (first[0] == '-') {
-		fprintf(stderr,
-			"energylens: unknown option '%s'\n"
-			"Try 'energylens --help'.\n",
-			first);
-		return EXIT_USAGE;
-	}
-	if (access(first, F_OK) != 0 && !strpbrk(first, "/.")) {
+	if (first[0] != '-' && access(first, F_OK) != 0 && !strpbrk(first, "/.")) {
 		fprintf(stderr,
 			"energylens: '%s' is neither a verb nor a file\n"
 			"Try 'energylens --help'.\n",
 			first);
 		return EXIT_USAGE;
 	}
-	/* Paths without a verb: the interactive explorer is not in this
-	 * build yet, so give what it would show first, the check summary. */
-	argv[0] = "energylens";
-	return cmd_check(argc, argv);
+	/* Options and paths without a verb: the explorer. */
+	return cmd_tui(argc, argv);
 }

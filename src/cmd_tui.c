@@ -1,0 +1,414 @@
+/* energylens [PATH...]: the terminal explorer (src/tui/); energylens
+ * snapshot: its screen as text, for scripts and the tests. */
+#include "cmd_tui.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "cmd_fitted.h"
+#include "exitcode.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/keys.h"
+#include "tui/screen.h"
+#include "tui/term.h"
+
+/* Where the sample profiles and the themes are installed; the
+ * environment may point elsewhere (a build tree, a test). */
+static const char *data_dir(void)
+{
+	const char *d = getenv("ENERGYLENS_DATADIR");
+	return d && *d ? d : PKGDATADIR;
+}
+
+struct tui_options {
+	struct app_options app;
+	const char *verb;
+	bool snapshot;
+	int width, height;
+	const char *keys;
+	char *default_path;
+	char theme_dir[2][4096];
+	const char *theme_dirs[2];
+};
+
+static void tui_usage(FILE *out)
+{
+	fputs("Usage: energylens [OPTION]... [PATH]...\n"
+	      "Explore the profiles under PATH (files or directories; "
+	      "default: the installed\nsample profiles) in the terminal: "
+	      "the fitted terms as bars, the layouts ranked\nby energy and "
+	      "latency, where the two optima diverge. Not on a terminal, "
+	      "print\nthe 'check' summary instead.\n\n"
+	      "  --batch B --input I --output O  start the knobs there\n"
+	      "  --gpus N          rank every layout on up to N GPUs (default: "
+	      "measured ones)\n"
+	      "  --eta X           blend weight of energy against latency "
+	      "(0-1, default 1)\n"
+	      "  --workload Q      start on the workload NAME, MODEL, "
+	      "NAME:MODEL or a substring\n"
+	      "  --model FILE      another energy or latency model "
+	      "(energylens-model(5))\n"
+	      "  --theme NAME      dark, light, high-contrast, solarized, "
+	      "monochrome, or yours\n"
+	      "  --no-color        no colour (also when NO_COLOR is set)\n"
+	      "  --ascii           ASCII characters only\n"
+	      "  --follow          re-read the profiles when they change, "
+	      "and refit\n"
+	      "  -h, --help        show this help and exit\n"
+	      "Keys: ? in the explorer lists them. See energylens(1).\n",
+	      out);
+}
+
+static void snapshot_usage(FILE *out)
+{
+	fputs("Usage: energylens snapshot [OPTION]... [PATH]...\n"
+	      "Print the explorer's screen as text, without a terminal.\n\n"
+	      "  --view V          main, map, fit or help (default main)\n"
+	      "  --width W --height H  the screen's size (default 100 x 30)\n"
+	      "  --keys FILE       press the keys in FILE first ('-': stdin); "
+	      "see energylens(1)\n"
+	      "  --batch B --input I --output O --gpus N --eta X --workload "
+	      "Q --model FILE\n"
+	      "  --theme NAME --ascii   as for 'energylens'\n"
+	      "  -h, --help        show this help and exit\n",
+	      out);
+}
+
+static int usage_error(const struct tui_options *o, const char *what,
+		       const char *arg)
+{
+	fprintf(stderr, "%s: %s%s\nTry '%s --help'.\n", o->verb, what, arg,
+		o->verb);
+	return EXIT_USAGE;
+}
+
+enum {
+	O_BATCH = 256,
+	O_INPUT,
+	O_OUTPUT,
+	O_GPUS,
+	O_ETA,
+	O_WORKLOAD,
+	O_MODEL,
+	O_THEME,
+	O_NO_COLOR,
+	O_ASCII,
+	O_FOLLOW,
+	O_VIEW,
+	O_WIDTH,
+	O_HEIGHT,
+	O_KEYS,
+};
+
+static int take_number(struct tui_options *o, int c, const char *arg)
+{
+	double v;
+	bool whole = c == O_BATCH || c == O_GPUS || c == O_WIDTH ||
+		     c == O_HEIGHT;
+	if (!cmd_parse_number(arg, whole, &v) ||
+	    (c == O_ETA && v > 1) || ((c == O_INPUT || c == O_OUTPUT) && v < 1) ||
+	    ((c == O_WIDTH || c == O_HEIGHT) && v > 4096))
+		return usage_error(o, "not a valid number: ", arg);
+	switch (c) {
+	case O_BATCH:
+		o->app.batch = v;
+		break;
+	case O_INPUT:
+		o->app.input = v;
+		break;
+	case O_OUTPUT:
+		o->app.output = v;
+		break;
+	case O_GPUS:
+		o->app.gpus = (unsigned)v;
+		break;
+	case O_ETA:
+		o->app.eta = v;
+		break;
+	case O_WIDTH:
+		o->width = (int)v;
+		break;
+	default:
+		o->height = (int)v;
+		break;
+	}
+	return EXIT_OK;
+}
+
+static int take_view(struct tui_options *o, const char *arg)
+{
+	static const char *const names[VIEW_COUNT] = {"main", "map", "fit",
+						      "help"};
+	for (int v = 0; v < VIEW_COUNT; v++)
+		if (strcmp(arg, names[v]) == 0) {
+			o->app.view = (enum layout_view)v;
+			return EXIT_OK;
+		}
+	return usage_error(o, "unknown view (expected main, map, fit or help): ",
+			   arg);
+}
+
+static int take_option(struct tui_options *o, int c, const char *arg)
+{
+	switch (c) {
+	case O_WORKLOAD:
+		o->app.workload = arg;
+		return EXIT_OK;
+	case O_MODEL:
+		if (o->app.model_paths[1])
+			return usage_error(o, "at most two --model files", "");
+		o->app.model_paths[o->app.model_paths[0] ? 1 : 0] = arg;
+		return EXIT_OK;
+	case O_THEME:
+		o->app.theme = arg;
+		return EXIT_OK;
+	case O_NO_COLOR:
+		o->app.color = false;
+		return EXIT_OK;
+	case O_ASCII:
+		o->app.utf8 = false;
+		return EXIT_OK;
+	case O_FOLLOW:
+		o->app.follow = true;
+		return EXIT_OK;
+	case O_VIEW:
+		return take_view(o, arg);
+	case O_KEYS:
+		o->keys = arg;
+		return EXIT_OK;
+	default:
+		return take_number(o, c, arg);
+	}
+}
+
+static int parse_options(int argc, char **argv, struct tui_options *o)
+{
+	static const struct option options[] = {
+		{"batch", required_argument, NULL, O_BATCH},
+		{"input", required_argument, NULL, O_INPUT},
+		{"output", required_argument, NULL, O_OUTPUT},
+		{"gpus", required_argument, NULL, O_GPUS},
+		{"eta", required_argument, NULL, O_ETA},
+		{"workload", required_argument, NULL, O_WORKLOAD},
+		{"model", required_argument, NULL, O_MODEL},
+		{"theme", required_argument, NULL, O_THEME},
+		{"no-color", no_argument, NULL, O_NO_COLOR},
+		{"ascii", no_argument, NULL, O_ASCII},
+		{"follow", no_argument, NULL, O_FOLLOW},
+		{"view", required_argument, NULL, O_VIEW},
+		{"width", required_argument, NULL, O_WIDTH},
+		{"height", required_argument, NULL, O_HEIGHT},
+		{"keys", required_argument, NULL, O_KEYS},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 'h') {
+			(o->snapshot ? snapshot_usage : tui_usage)(stdout);
+			return -1;
+		}
+		if (c == '?')
+			return usage_error(o, "", "bad option");
+		bool snapshot_only = c == O_VIEW || c == O_WIDTH ||
+				     c == O_HEIGHT || c == O_KEYS;
+		if ((snapshot_only && !o->snapshot) ||
+		    (c == O_FOLLOW && o->snapshot))
+			return usage_error(o, "option not for this verb: ",
+					   argv[optind - 1]);
+		int status = take_option(o, c, optarg);
+		if (status != EXIT_OK)
+			return status;
+	}
+	return EXIT_OK;
+}
+
+/* Defaults first, then the environment, then the options. */
+static int setup(struct tui_options *o, const char *verb, bool snapshot,
+		 int argc, char **argv)
+{
+	memset(o, 0, sizeof *o);
+	o->verb = verb;
+	o->snapshot = snapshot;
+	o->width = 100;
+	o->height = 30;
+	o->app.eta = NAN;
+	/* A snapshot is plain text: colour cannot show in it, so bars
+	 * use each kind's character, exactly as under NO_COLOR. */
+	const char *no_color = getenv("NO_COLOR");
+	o->app.color = !snapshot && !(no_color && *no_color);
+	o->app.utf8 = cmd_utf8();
+	int status = parse_options(argc, argv, o);
+	if (status != EXIT_OK)
+		return status;
+	snprintf(o->theme_dir[0], sizeof o->theme_dir[0], "%s/themes",
+		 data_dir());
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(o->theme_dir[1], sizeof o->theme_dir[1],
+			 "%s/energylens/themes", xdg);
+	else if (home && *home)
+		snprintf(o->theme_dir[1], sizeof o->theme_dir[1],
+			 "%s/.config/energylens/themes", home);
+	o->theme_dirs[0] = o->theme_dir[0];
+	o->theme_dirs[1] = o->theme_dir[1];
+	o->app.theme_dirs = o->theme_dirs;
+	o->app.ntheme_dirs = o->theme_dir[1][0] ? 2 : 1;
+	o->app.paths = argv + optind;
+	o->app.npaths = argc - optind;
+	if (o->app.npaths == 0) {
+		size_t n = strlen(data_dir()) + sizeof "/sample-profiles";
+		if (!(o->default_path = malloc(n)))
+			return EXIT_SOFTWARE;
+		snprintf(o->default_path, n, "%s/sample-profiles", data_dir());
+		o->app.paths = &o->default_path;
+		o->app.npaths = 1;
+		o->app.default_paths = true;
+	}
+	return EXIT_OK;
+}
+
+static int open_app(struct app *a, struct tui_options *o)
+{
+	int status = app_open(a, &o->app, stderr);
+	if (status != EXIT_OK)
+		app_close(a);
+	return status;
+}
+
+int cmd_tui(int argc, char **argv)
+{
+	struct tui_options o;
+	int status = setup(&o, "energylens", false, argc, argv);
+	if (status == -1 || status != EXIT_OK) {
+		free(o.default_path);
+		return status == -1 ? EXIT_OK : status;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		char **check = calloc((size_t)o.app.npaths + 2, sizeof *check);
+		if (!check) {
+			free(o.default_path);
+			return EXIT_SOFTWARE;
+		}
+		check[0] = "energylens";
+		for (int i = 0; i < o.app.npaths; i++)
+			check[i + 1] = o.app.paths[i];
+		check[o.app.npaths + 1] = NULL;
+		status = cmd_check(o.app.npaths + 1, check);
+		free(check);
+		fputs("energylens: not a terminal, so this is the 'check' "
+		      "summary; 'energylens snapshot PATH...' prints the "
+		      "explorer's screen as text\n",
+		      stderr);
+		free(o.default_path);
+		return status;
+	}
+	struct app a;
+	status = open_app(&a, &o);
+	if (status == EXIT_OK) {
+		status = term_run(&a);
+		app_close(&a);
+	}
+	free(o.default_path);
+	return status;
+}
+
+/* ---- snapshot ----------------------------------------------------------- */
+
+static char *read_all(const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t n = 0, cap = 4096;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (n + 1 == cap) {
+			char *bigger = cap < (1u << 24) ? realloc(buf, cap * 2)
+							: NULL;
+			if (!bigger)
+				free(buf);
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	if (buf)
+		buf[n] = '\0';
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+static int press_keys(struct app *a, const char *path)
+{
+	char *text = read_all(path);
+	if (!text) {
+		fprintf(stderr, "energylens snapshot: %s: %s\n", path,
+			errno ? strerror(errno) : "cannot be read");
+		return EXIT_NOINPUT;
+	}
+	enum { MAX_KEYS = 65536 };
+	struct keys_step *steps = malloc(MAX_KEYS * sizeof *steps);
+	char err[256];
+	long n = steps ? keys_parse_script(path, text, steps, MAX_KEYS, err,
+					   sizeof err)
+		       : -1;
+	free(text);
+	if (n < 0) {
+		fprintf(stderr, "%s\n", steps ? err : "energylens: out of memory");
+		free(steps);
+		return steps ? EXIT_DATAERR : EXIT_SOFTWARE;
+	}
+	for (long i = 0; i < n && !a->quit; i++) {
+		if (steps[i].key == KEYS_RESIZE_SCRIPT)
+			app_resize(a, steps[i].width, steps[i].height);
+		else
+			app_key(a, steps[i].key);
+	}
+	free(steps);
+	return EXIT_OK;
+}
+
+int cmd_snapshot(int argc, char **argv)
+{
+	struct tui_options o;
+	int status = setup(&o, "energylens snapshot", true, argc, argv);
+	if (status == -1 || status != EXIT_OK) {
+		free(o.default_path);
+		return status == -1 ? EXIT_OK : status;
+	}
+	struct app a;
+	status = open_app(&a, &o);
+	if (status != EXIT_OK) {
+		free(o.default_path);
+		return status;
+	}
+	app_resize(&a, o.width, o.height);
+	if (o.keys)
+		status = press_keys(&a, o.keys);
+	struct screen s;
+	if (status == EXIT_OK && !screen_init(&s, a.width, a.height))
+		status = EXIT_SOFTWARE;
+	if (status == EXIT_OK) {
+		draw_frame(&a, &s);
+		screen_write(&s, stdout);
+		screen_free(&s);
+		status = cmd_flush_stdout("snapshot");
+	}
+	if (status == EXIT_OK && app_diags(&a)->errors)
+		status = EXIT_DATAERR;
+	app_close(&a);
+	free(o.default_path);
+	return status;
+}

@@ -1,0 +1,433 @@
+/* What keys and the mouse do to the explorer's state; the bindings are in
+ * keys.c. Split from app.c, which loads and ranks. */
+#include <curses.h> /* key codes only */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "app_internal.h"
+#include "cmd_fitted.h"
+
+/* ---- knobs -------------------------------------------------------------- */
+
+/* The next power of two above v (dir > 0) or below it (dir < 0), within
+ * [lo, hi]: 63 turns up to 64 and down to 32. */
+static double step_pow2(double v, int dir, double lo, double hi)
+{
+	double p = 1;
+	if (dir > 0)
+		while (p <= v)
+			p *= 2;
+	else
+		while (p * 2 < v)
+			p *= 2;
+	if (dir < 0 && p >= v)
+		p = v;
+	return p < lo ? lo : p > hi ? hi : p;
+}
+
+#define MAX_BATCH 65536
+#define MAX_TOKENS 1048576
+#define MAX_GPUS 1024
+
+static void turn(struct app *a, enum app_knob k, int dir)
+{
+	switch (k) {
+	case KNOB_BATCH:
+		a->knobs.batch = (unsigned)step_pow2(a->knobs.batch, dir, 1,
+						     MAX_BATCH);
+		break;
+	case KNOB_INPUT:
+		a->knobs.input = step_pow2(a->knobs.input, dir, 1, MAX_TOKENS);
+		break;
+	case KNOB_OUTPUT:
+		a->knobs.output =
+			step_pow2(a->knobs.output, dir, 1, MAX_TOKENS);
+		break;
+	case KNOB_GPUS:
+		/* below one GPU is "the measured layouts" */
+		if (dir < 0 && a->gpus <= 1)
+			a->gpus = 0;
+		else if (dir > 0 && a->gpus == 0)
+			a->gpus = 1;
+		else
+			a->gpus = (unsigned)step_pow2(a->gpus, dir, 1,
+						      MAX_GPUS);
+		break;
+	default:
+		a->eta = round(a->eta * 10 + dir) / 10;
+		a->eta = a->eta < 0 ? 0 : a->eta > 1 ? 1 : a->eta;
+		break;
+	}
+	app_recompute(a);
+}
+
+/* A typed value for knob k; false (with a message) when it is not one. */
+static bool set_knob(struct app *a, enum app_knob k, const char *text)
+{
+	double v;
+	bool ok;
+	if (k == KNOB_GPUS && (strcmp(text, "m") == 0 ||
+			       strcmp(text, "measured") == 0 ||
+			       strcmp(text, "0") == 0)) {
+		a->gpus = 0;
+		return true;
+	}
+	switch (k) {
+	case KNOB_BATCH:
+		ok = cmd_parse_number(text, true, &v) && v <= MAX_BATCH;
+		if (ok)
+			a->knobs.batch = (unsigned)v;
+		break;
+	case KNOB_INPUT:
+	case KNOB_OUTPUT:
+		ok = cmd_parse_number(text, false, &v) && v >= 1 &&
+		     v <= MAX_TOKENS;
+		if (ok && k == KNOB_INPUT)
+			a->knobs.input = v;
+		else if (ok)
+			a->knobs.output = v;
+		break;
+	case KNOB_GPUS:
+		ok = cmd_parse_number(text, true, &v) && v <= MAX_GPUS;
+		if (ok)
+			a->gpus = (unsigned)v;
+		break;
+	default:
+		ok = cmd_parse_number(text, false, &v) && v <= 1;
+		if (ok)
+			a->eta = v;
+		break;
+	}
+	if (!ok) {
+		static const char *const expected[KNOB_COUNT] = {
+			"a whole number from 1 to 65536",
+			"a number of tokens from 1 to 1048576",
+			"a number of tokens from 1 to 1048576",
+			"a whole number of GPUs up to 1024, or 0 for the "
+			"measured layouts",
+			"a number from 0 to 1"};
+		app_message(a, true, "'%s' is not a %s value (expected %s)",
+			    text, app_knob_name(k), expected[k]);
+	}
+	return ok;
+}
+
+/* ---- typing in the status line ----------------------------------------- */
+
+static void search(struct app *a, bool from_next)
+{
+	size_t n = a->set.workload_count;
+	for (size_t i = from_next ? 1 : 0; i <= n; i++) {
+		size_t w = (a->workload + i) % n;
+		if (app_workload_matches(&a->set.workloads[w], a->search)) {
+			app_select_workload(a, w);
+			return;
+		}
+	}
+	app_message(a, true, "no workload matches '%s'", a->search);
+}
+
+static void finish_edit(struct app *a)
+{
+	if (a->editing == EDIT_KNOB) {
+		if (a->edit[0] && set_knob(a, a->knob, a->edit))
+			app_recompute(a);
+	} else if (a->edit[0]) {
+		snprintf(a->search, sizeof a->search, "%s", a->edit);
+		search(a, false);
+	}
+	a->editing = EDIT_NONE;
+}
+
+static void edit_key(struct app *a, int key)
+{
+	size_t len = strlen(a->edit);
+	if (key == 27) {
+		a->editing = EDIT_NONE;
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		finish_edit(a);
+	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (len)
+			a->edit[len - 1] = '\0';
+		else
+			a->editing = EDIT_NONE;
+	} else if (key >= 0x20 && key < 0x7f && len + 1 < sizeof a->edit &&
+		   (a->editing == EDIT_SEARCH || key != ' ')) {
+		a->edit[len] = (char)key;
+		a->edit[len + 1] = '\0';
+	}
+}
+
+/* ---- moving ------------------------------------------------------------- */
+
+static size_t moved(size_t at, long by, size_t count)
+{
+	if (count == 0)
+		return 0;
+	long to = (long)at + by;
+	return to < 0 ? 0 : to >= (long)count ? count - 1 : (size_t)to;
+}
+
+static void move_table(struct app *a, long by)
+{
+	if (!a->rank.n)
+		return;
+	a->cursor = moved(a->cursor, by, a->rank.n);
+	a->cursor_layout = a->rank.c[a->cursor].layout;
+	app_cursor_terms(a);
+	app_fix_scroll(a);
+}
+
+static void move_workload(struct app *a, long by)
+{
+	size_t w = moved(a->workload, by, a->set.workload_count);
+	if (w != a->workload)
+		app_select_workload(a, w);
+	app_fix_scroll(a);
+}
+
+static void move_map(struct app *a, int rows, int cols)
+{
+	int r = a->map_row + rows, c = a->map_col + cols;
+	a->map_row = r < 0 ? 0 : r >= a->map_nrows ? a->map_nrows - 1 : r;
+	a->map_col = c < 0 ? 0 : c >= a->map_ncols ? a->map_ncols - 1 : c;
+	a->knobs.batch = (unsigned)a->map_rows[a->map_row];
+	if (a->map_output)
+		a->knobs.output = a->map_cols[a->map_col];
+	else
+		a->knobs.input = a->map_cols[a->map_col];
+	app_recompute(a);
+	app_fix_scroll(a);
+}
+
+/* Up and down (by < 0 is up) in whatever the view and focus move. */
+static void vertical(struct app *a, long by)
+{
+	switch (a->view) {
+	case VIEW_MAIN:
+		if (a->focus == FOCUS_WORKLOADS)
+			move_workload(a, by);
+		else if (a->focus == FOCUS_TABLE)
+			move_table(a, by);
+		else if (by == -1 || by == 1)
+			turn(a, a->knob, by < 0 ? 1 : -1);
+		break;
+	case VIEW_MAP:
+		move_map(a, (int)by, 0);
+		break;
+	default:
+		a->scroll[a->view] += (int)by;
+		if (a->scroll[a->view] < 0)
+			a->scroll[a->view] = 0;
+		break;
+	}
+}
+
+static int page(const struct app *a)
+{
+	struct layout l;
+	app_layout(a, &l);
+	int rows = a->focus == FOCUS_WORKLOADS ? l.pane[PANE_WORKLOADS].h
+		   : a->view == VIEW_MAIN      ? l.pane[PANE_TABLE].h
+					       : a->height;
+	return rows > 3 ? rows - 2 : 1;
+}
+
+static void go_view(struct app *a, enum layout_view v)
+{
+	if (a->view == VIEW_MAIN || a->view == VIEW_MAP || a->view == VIEW_FIT)
+		a->back = a->view == v ? VIEW_MAIN : a->view;
+	if (v == VIEW_MAP)
+		app_map_to_knobs(a);
+	a->view = v;
+	a->scroll[v] = v == VIEW_HELP ? 0 : a->scroll[v];
+}
+
+static void start_edit(struct app *a, int kind)
+{
+	a->editing = kind;
+	a->edit[0] = '\0';
+}
+
+static void act(struct app *a, enum keys_action action)
+{
+	switch (action) {
+	case ACT_QUIT:
+		a->quit = true;
+		break;
+	case ACT_HELP:
+		go_view(a, VIEW_HELP);
+		break;
+	case ACT_BACK:
+		a->view = a->view == VIEW_HELP ? a->back : VIEW_MAIN;
+		break;
+	case ACT_VIEW_MAIN:
+	case ACT_ENTER:
+		a->view = VIEW_MAIN;
+		break;
+	case ACT_VIEW_MAP:
+		go_view(a, a->view == VIEW_MAP ? VIEW_MAIN : VIEW_MAP);
+		break;
+	case ACT_VIEW_FIT:
+		go_view(a, a->view == VIEW_FIT ? VIEW_MAIN : VIEW_FIT);
+		break;
+	case ACT_NEXT_PANE:
+	case ACT_PREV_PANE:
+		a->focus = (a->focus + (action == ACT_NEXT_PANE ? 1 : 2)) %
+			   FOCUS_COUNT;
+		break;
+	case ACT_UP:
+	case ACT_DOWN:
+		vertical(a, action == ACT_UP ? -1 : 1);
+		break;
+	case ACT_LEFT:
+	case ACT_RIGHT:
+		if (a->view == VIEW_MAP)
+			move_map(a, 0, action == ACT_LEFT ? -1 : 1);
+		else
+			a->knob = (a->knob + (action == ACT_LEFT
+						      ? KNOB_COUNT - 1
+						      : 1)) %
+				  KNOB_COUNT;
+		break;
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+		vertical(a, (action == ACT_PAGE_UP ? -1 : 1) * page(a));
+		break;
+	case ACT_HOME:
+	case ACT_END:
+		vertical(a, (action == ACT_HOME ? -1 : 1) * 1000000L);
+		break;
+	case ACT_TURN_DOWN:
+	case ACT_TURN_UP:
+		turn(a, a->knob, action == ACT_TURN_UP ? 1 : -1);
+		if (a->view == VIEW_MAP)
+			app_map_to_knobs(a);
+		break;
+	case ACT_TYPE:
+		start_edit(a, EDIT_KNOB);
+		break;
+	case ACT_SEARCH:
+		start_edit(a, EDIT_SEARCH);
+		break;
+	case ACT_SEARCH_NEXT:
+		if (a->search[0])
+			search(a, true);
+		break;
+	case ACT_THEME:
+		a->theme = (a->theme + 1) % a->nthemes;
+		app_message(a, false, "theme: %s", app_theme(a)->name);
+		break;
+	case ACT_MAP_AXIS:
+		a->map_output = !a->map_output;
+		app_map_axes(a);
+		app_map_to_knobs(a);
+		break;
+	case ACT_RELOAD:
+		app_reload(a);
+		break;
+	default:
+		break;
+	}
+}
+
+void app_key(struct app *a, int key)
+{
+	if (a->editing) {
+		edit_key(a, key);
+		return;
+	}
+	a->message[0] = '\0';
+	a->message_is_error = false;
+	enum keys_action action = keys_action(a->view, key);
+	/* Keys that mean nothing in this view are ignored, not misread. */
+	if (a->view == VIEW_HELP && action != ACT_QUIT && action != ACT_BACK &&
+	    action != ACT_UP && action != ACT_DOWN && action != ACT_PAGE_UP &&
+	    action != ACT_PAGE_DOWN && action != ACT_HOME &&
+	    action != ACT_END && action != ACT_THEME &&
+	    action != ACT_VIEW_MAP && action != ACT_VIEW_FIT)
+		return;
+	if (a->view != VIEW_MAIN &&
+	    (action == ACT_SEARCH || action == ACT_SEARCH_NEXT ||
+	     action == ACT_NEXT_PANE || action == ACT_PREV_PANE))
+		return;
+	if (a->view == VIEW_FIT && (action == ACT_LEFT || action == ACT_RIGHT ||
+				    action == ACT_TURN_UP ||
+				    action == ACT_TURN_DOWN || action == ACT_TYPE))
+		return;
+	if (a->view != VIEW_MAP && (action == ACT_MAP_AXIS || action == ACT_ENTER))
+		return;
+	act(a, action);
+}
+
+/* ---- mouse -------------------------------------------------------------- */
+
+static void click_knobs(struct app *a, const struct layout_rect *pane, int y,
+			int x, int turns)
+{
+	for (int k = 0; k < KNOB_COUNT; k++) {
+		struct layout_rect s = app_knob_slot(pane, (enum app_knob)k);
+		if (y == s.y && x >= s.x && x < s.x + s.w) {
+			a->knob = (enum app_knob)k;
+			if (turns)
+				turn(a, a->knob, turns > 0 ? 1 : -1);
+		}
+	}
+}
+
+static void click_map(struct app *a, const struct layout_rect *pane, int y,
+		      int x)
+{
+	int row = y - pane->y - 2, col = (x - pane->x - APP_MAP_LABEL_W);
+	if (row < 0 || col < 0)
+		return;
+	row += a->map_top;
+	col = col / APP_MAP_CELL_W + a->map_left;
+	if (row < a->map_nrows && col < a->map_ncols)
+		move_map(a, row - a->map_row, col - a->map_col);
+}
+
+void app_click(struct app *a, int y, int x)
+{
+	struct layout l;
+	app_layout(a, &l);
+	int p = layout_pane_at(&l, y, x);
+	if (p < 0)
+		return;
+	const struct layout_rect *r = &l.pane[p];
+	if (p == PANE_WORKLOADS) {
+		a->focus = FOCUS_WORKLOADS;
+		if (y > r->y)
+			move_workload(a, (long)(a->list_top + (size_t)(y - r->y - 1)) -
+						 (long)a->workload);
+	} else if (p == PANE_KNOBS && a->view == VIEW_MAIN) {
+		a->focus = FOCUS_KNOBS;
+		click_knobs(a, r, y, x, 0);
+	} else if (p == PANE_TABLE) {
+		a->focus = FOCUS_TABLE;
+		if (y > r->y && a->rank.n)
+			move_table(a, (long)(a->table_top + (size_t)(y - r->y - 1)) -
+					      (long)a->cursor);
+	} else if (p == PANE_MAP) {
+		click_map(a, r, y, x);
+	}
+}
+
+void app_wheel(struct app *a, int y, int x, int turns)
+{
+	struct layout l;
+	app_layout(a, &l);
+	int p = layout_pane_at(&l, y, x);
+	if (p == PANE_KNOBS && a->view == VIEW_MAIN)
+		click_knobs(a, &l.pane[p], y, x, turns);
+	else if (p == PANE_WORKLOADS)
+		move_workload(a, -turns);
+	else if (p == PANE_TABLE)
+		move_table(a, -turns);
+	else if (p == PANE_MAP)
+		move_map(a, -turns, 0);
+	else if (a->view == VIEW_FIT || a->view == VIEW_HELP)
+		vertical(a, -turns);
+}

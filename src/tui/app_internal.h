@@ -1,0 +1,18 @@
+/* What app.c (loading, ranking) gives app_input.c (keys, mouse). */
+#ifndef ENERGYLENS_APP_INTERNAL_H
+#define ENERGYLENS_APP_INTERNAL_H
+
+#include "app.h"
+
+void app_recompute(struct app *a);
+void app_cursor_terms(struct app *a);
+void app_fix_scroll(struct app *a);
+void app_select_workload(struct app *a, size_t w);
+bool app_workload_matches(const struct profile_workload *w, const char *text);
+void app_map_axes(struct app *a);
+void app_map_to_knobs(struct app *a);
+void app_reload(struct app *a);
+void app_message(struct app *a, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

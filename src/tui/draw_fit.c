@@ -1,0 +1,252 @@
+/* The fit view: the parameters of the workload's group with their
+ * standard errors, predicted against measured energy, and how well each
+ * workload of the group is served. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw_internal.h"
+
+static void params(const struct app *a, struct screen *s,
+		   const struct layout_rect *r, const struct fit_group *f)
+{
+	const struct model *m = a->models[0];
+	const struct fit_result *e = &f->energy;
+	char title[200];
+	snprintf(title, sizeof title,
+		 " %s: %zu runs, MAPE %.1f%%, R%s %.3f (log), %zu of %zu "
+		 "informed",
+		 m->name, e->runs, 100 * e->mape, draw_glyph(a, "²", "2"),
+		 e->r2, e->informed_count, e->nparams);
+	draw_title(s, r, false, title);
+	int y = r->y + 1;
+	for (size_t p = 0; p < m->nparams && y < r->y + r->h - 1; p++, y++) {
+		const struct model_param *P = &m->params[p];
+		int x = r->x + 1;
+		x += screen_printf(s, y, x, 9, EL_DEFAULT, "%-8s", P->name);
+		x += screen_printf(s, y, x, 12, EL_KNOB, "%11.4g ", e->value[p]);
+		if (e->informed[p]) {
+			double rel = 100 * (exp(sqrt(e->cov[p * e->nparams + p])) - 1);
+			x += screen_printf(s, y, x, 22, EL_DEFAULT,
+					   "%s %-8.2g (%3.0f%%) ",
+					   draw_glyph(a, "±", "+-"),
+					   e->stderr_[p], rel);
+		} else {
+			x += screen_text(s, y, x, 22, EL_DIM,
+					 "held at default      ");
+		}
+		screen_text(s, y, x, r->x + r->w - x, EL_DIM, P->unit);
+	}
+	if (y < r->y + r->h) {
+		const struct fit_result *l = &f->latency;
+		if (f->latency_status == FIT_OK)
+			screen_printf(s, y, r->x + 1, r->w - 1, EL_DIM,
+				      "latency: %s, %zu runs, MAPE %.1f%%",
+				      a->models[1]->name, l->runs,
+				      100 * l->mape);
+		else
+			screen_printf(s, y, r->x + 1, r->w - 1, EL_WARN,
+				      "latency: not fitted (%s)", l->message);
+	}
+}
+
+/* ---- parity plot -------------------------------------------------------- */
+
+struct plot {
+	int x, y, w, h; /* the area of dots, in cells */
+	double lo, hi;	/* log10 of the axes' range, both axes alike */
+	unsigned char *dots; /* per cell: braille bits */
+	unsigned short *count;
+	bool *mine; /* a point of the selected workload is in the cell */
+};
+
+static void plot_point(struct plot *p, double measured, double predicted,
+		       bool mine)
+{
+	double fx = (log10(measured) - p->lo) / (p->hi - p->lo);
+	double fy = (log10(predicted) - p->lo) / (p->hi - p->lo);
+	if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1))
+		return;
+	int dx = (int)(fx * (p->w * 2 - 1) + 0.5);
+	int dy = (int)((1 - fy) * (p->h * 4 - 1) + 0.5);
+	int c = (dy / 4) * p->w + dx / 2;
+	static const unsigned char bits[4][2] = {
+		{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
+	p->dots[c] |= bits[dy % 4][dx % 2];
+	p->count[c]++;
+	p->mine[c] |= mine;
+}
+
+static void plot_cell(const struct app *a, struct screen *s,
+		      const struct plot *p, int cx, int cy)
+{
+	int c = cy * p->w + cx;
+	int el = p->mine[c] ? EL_ENERGY_BEST : EL_DEFAULT;
+	if (!p->count[c]) {
+		/* the diagonal, where prediction equals measurement */
+		if (p->h - 1 - cy == (int)((double)cx * p->h / p->w))
+			screen_text(s, p->y + cy, p->x + cx, 1, EL_DIM,
+				    draw_glyph(a, "·", "."));
+		return;
+	}
+	if (a->opt.utf8) {
+		unsigned cp = 0x2800u + p->dots[c];
+		char g[4] = {(char)(0xe0 | cp >> 12),
+			     (char)(0x80 | ((cp >> 6) & 0x3f)),
+			     (char)(0x80 | (cp & 0x3f)), '\0'};
+		screen_text(s, p->y + cy, p->x + cx, 1, el, g);
+	} else {
+		const char *g = p->count[c] == 1 ? "." : p->count[c] < 4 ? "o" : "@";
+		screen_text(s, p->y + cy, p->x + cx, 1, el, g);
+	}
+}
+
+static void parity(const struct app *a, struct screen *s,
+		   const struct layout_rect *r, const struct fit_group *f)
+{
+	draw_title(s, r, false, " Predicted (up) vs measured (across), J");
+	const struct dataset_rows *rows = &a->ds.groups[a->group].energy;
+	struct plot p = {r->x + 8, r->y + 1, r->w - 9, r->h - 3, 0, 0,
+			 NULL, NULL, NULL};
+	if (p.w < 4 || p.h < 3 || rows->n == 0)
+		return;
+	double *pred = malloc(rows->n * sizeof *pred);
+	p.dots = calloc((size_t)(p.w * p.h), 1);
+	p.count = calloc((size_t)(p.w * p.h), sizeof *p.count);
+	p.mine = calloc((size_t)(p.w * p.h), sizeof *p.mine);
+	if (pred && p.dots && p.count && p.mine) {
+		p.lo = INFINITY, p.hi = -INFINITY;
+		for (size_t i = 0; i < rows->n; i++) {
+			pred[i] = model_predict(a->models[0],
+						rows->inputs + i * MODEL_NINPUTS,
+						f->energy.value, NULL);
+			double v[2] = {rows->y[i], pred[i]};
+			for (int k = 0; k < 2; k++)
+				if (v[k] > 0 && isfinite(v[k])) {
+					p.lo = fmin(p.lo, log10(v[k]));
+					p.hi = fmax(p.hi, log10(v[k]));
+				}
+		}
+		if (p.hi <= p.lo)
+			p.hi = p.lo + 1;
+		for (size_t i = 0; i < rows->n; i++)
+			plot_point(&p, rows->y[i], pred[i],
+				   a->set.runs[rows->run[i]].workload ==
+					   a->workload);
+		for (int cy = 0; cy < p.h; cy++)
+			for (int cx = 0; cx < p.w; cx++)
+				plot_cell(a, s, &p, cx, cy);
+		char lo[32], hi[32];
+		draw_joules(lo, sizeof lo, pow(10, p.lo));
+		draw_joules(hi, sizeof hi, pow(10, p.hi));
+		screen_printf(s, p.y, r->x, 8, EL_DIM, "%7s", hi);
+		screen_printf(s, p.y + p.h - 1, r->x, 8, EL_DIM, "%7s", lo);
+		screen_text(s, p.y + p.h, p.x, 10, EL_DIM, lo);
+		screen_text(s, p.y + p.h, p.x + p.w - screen_width_of(hi),
+			    12, EL_DIM, hi);
+		screen_text(s, p.y + p.h + 1, r->x + 1, r->w - 1, EL_DIM,
+			    "highlighted: the selected workload's runs");
+	}
+	free(pred);
+	free(p.dots);
+	free(p.count);
+	free(p.mine);
+}
+
+/* ---- residuals by workload ---------------------------------------------- */
+
+struct served {
+	size_t workload, runs;
+	double mape, bias; /* bias: mean log(pred / measured) */
+};
+
+static int by_mape(const void *x, const void *y)
+{
+	const struct served *a = x, *b = y;
+	return (a->mape < b->mape) - (a->mape > b->mape);
+}
+
+static void residuals(const struct app *a, struct screen *s,
+		      const struct layout_rect *r, const struct fit_group *f)
+{
+	const struct dataset_group *g = &a->ds.groups[a->group];
+	struct served *v = calloc(g->nworkloads + 1, sizeof *v);
+	if (!v)
+		return;
+	for (size_t k = 0; k < g->nworkloads; k++)
+		v[k].workload = g->workloads[k];
+	for (size_t i = 0; i < g->energy.n; i++) {
+		double pred = model_predict(a->models[0],
+					    g->energy.inputs + i * MODEL_NINPUTS,
+					    f->energy.value, NULL);
+		double y = g->energy.y[i];
+		size_t w = a->set.runs[g->energy.run[i]].workload;
+		for (size_t k = 0; k < g->nworkloads; k++)
+			if (v[k].workload == w) {
+				v[k].runs++;
+				v[k].mape += fabs(pred - y) / y;
+				v[k].bias += log(pred / y);
+			}
+	}
+	for (size_t k = 0; k < g->nworkloads; k++)
+		if (v[k].runs) {
+			v[k].mape /= (double)v[k].runs;
+			v[k].bias /= (double)v[k].runs;
+		}
+	qsort(v, g->nworkloads, sizeof *v, by_mape);
+	char title[160];
+	snprintf(title, sizeof title,
+		 " Error by workload, worst first (%zu workloads; bias: "
+		 "predicted over measured, -50%% .. +50%%)",
+		 g->nworkloads);
+	draw_title(s, r, false, title);
+	int first = a->scroll[VIEW_FIT];
+	if (first > (int)g->nworkloads - 1)
+		first = g->nworkloads ? (int)g->nworkloads - 1 : 0;
+	int bar_w = r->w - 52;
+	for (int row = 1; row < r->h; row++) {
+		size_t k = (size_t)first + (size_t)(row - 1);
+		if (k >= g->nworkloads)
+			break;
+		const struct profile_workload *W = &a->set.workloads[v[k].workload];
+		int y = r->y + row;
+		int el = v[k].workload == a->workload ? EL_CURSOR : EL_DEFAULT;
+		int el_mape = v[k].mape > 0.2 ? EL_WARN : el;
+		char name[96];
+		snprintf(name, sizeof name, "%s %s", W->name ? W->name : "-",
+			 draw_model_short(W->model));
+		screen_printf(s, y, r->x + 1, 32, el, "%-31s", name);
+		screen_printf(s, y, r->x + 33, 8, el, "%4zu run", v[k].runs);
+		screen_printf(s, y, r->x + 42, 9, el_mape, "%6.1f%%",
+			      100 * v[k].mape);
+		if (bar_w < 8)
+			continue;
+		int mid = r->x + 51 + bar_w / 2;
+		screen_text(s, y, mid, 1, EL_DIM, "|");
+		double b = exp(v[k].bias) - 1;
+		double len = fmin(fabs(b) / 0.5, 1) * (bar_w / 2 - 1);
+		if (b > 0)
+			draw_bar(a, s, y, mid + 1, len, KIND_COMPUTE);
+		else if (len >= 0.5)
+			draw_bar(a, s, y, mid - (int)lround(len),
+				 (double)lround(len), KIND_MEMORY);
+	}
+	free(v);
+}
+
+void draw_fit(const struct app *a, struct screen *s, const struct layout *l)
+{
+	const struct fit_group *f = app_fit(a);
+	if (!f || f->energy_status != FIT_OK) {
+		const struct layout_rect *r = &l->pane[PANE_PARAMS];
+		draw_title(s, r, false, " No fit");
+		screen_text(s, r->y + 1, 1, r->w - 1, EL_WARN,
+			    f ? f->energy.message
+			      : "no run of this workload can be fitted");
+		return;
+	}
+	params(a, s, &l->pane[PANE_PARAMS], f);
+	parity(a, s, &l->pane[PANE_PARITY], f);
+	residuals(a, s, &l->pane[PANE_RESIDUALS], f);
+}

@@ -1,0 +1,99 @@
+/* Help: every key (from the bindings table, so it cannot go stale) and
+ * the legend of the bars, drawn in the live theme's colours and
+ * characters. */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw_internal.h"
+
+static const char *const kind_meaning[] = {
+	"compute: arithmetic (prefill, decode FLOPs, vision encoder)",
+	"memory: streaming weights and reading the KV cache",
+	"tp: tensor-parallel all-reduce and synchronisation",
+	"pp: pipeline stages and data-parallel replicas handing off",
+	"idle: per-step overhead and static power while the host works",
+};
+
+/* Line i of the help text; returns false past the end. */
+static bool help_line(const struct app *a, struct screen *s, int y, int x,
+		      int w, int i)
+{
+	int nkeys = 0;
+	while (keys_bindings[nkeys].keys)
+		nkeys++;
+	if (i == 0) {
+		screen_text(s, y, x, w, EL_TITLE, "Keys");
+		return true;
+	}
+	if (i <= nkeys) {
+		const struct keys_binding *b = &keys_bindings[i - 1];
+		screen_text(s, y, x + 2, 20, EL_HELP_KEY, b->keys);
+		screen_text(s, y, x + 22, w - 22, EL_DEFAULT, b->what);
+		return true;
+	}
+	i -= nkeys + 1;
+	if (i == 0)
+		return true;
+	if (i == 1) {
+		screen_text(s, y, x, w, EL_TITLE,
+			    "Bars: one per term, its length its joules; the "
+			    "total stacks them");
+		return true;
+	}
+	i -= 2;
+	if (i < KIND_IDLE + 1) {
+		draw_bar(a, s, y, x + 2, 6, (enum model_kind)i);
+		screen_text(s, y, x + 10, w - 10, EL_DEFAULT, kind_meaning[i]);
+		return true;
+	}
+	i -= KIND_IDLE + 1;
+	char line[200];
+	switch (i) {
+	case 0:
+		return true;
+	case 1:
+		screen_text(s, y, x, w, EL_TITLE, "Marks");
+		return true;
+	case 2:
+		snprintf(line, sizeof line,
+			 "  %s energy-optimal   %s latency-optimal   %s best "
+			 "blend of the two (eta between 0 and 1)",
+			 draw_glyph(a, "★", "*"), draw_glyph(a, "⚡", "!"),
+			 draw_glyph(a, "◆", "~"));
+		break;
+	case 3:
+		return true;
+	case 4:
+		snprintf(line, sizeof line, "Theme: %s (%zu of %zu; t for the "
+					    "next)   colour: %s   characters: %s",
+			 app_theme(a)->name, a->theme + 1, a->nthemes,
+			 a->opt.color ? "on" : "off (NO_COLOR or --no-color)",
+			 a->opt.utf8 ? "UTF-8" : "ASCII");
+		break;
+	case 5:
+		snprintf(line, sizeof line,
+			 "Knobs: batch, input and output tokens step by "
+			 "powers of two; GPUs 'measured' ranks the layouts "
+			 "seen in the runs.");
+		break;
+	case 6:
+		snprintf(line, sizeof line,
+			 "See energylens(1) for everything, "
+			 "energylens-model(5) for the terms.");
+		break;
+	default:
+		return false;
+	}
+	screen_text(s, y, x, w, EL_DEFAULT, line);
+	return true;
+}
+
+void draw_help(const struct app *a, struct screen *s, const struct layout *l)
+{
+	const struct layout_rect *r = &l->pane[PANE_HELP];
+	draw_title(s, r, true, " Help");
+	for (int row = 1; row < r->h; row++)
+		if (!help_line(a, s, r->y + row, r->x + 1, r->w - 1,
+			       a->scroll[VIEW_HELP] + row - 1))
+			break;
+}

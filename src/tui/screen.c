@@ -1,0 +1,176 @@
+/* The in-memory screen; see screen.h. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#endif
+
+#include "screen.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+bool screen_init(struct screen *s, int width, int height)
+{
+	s->cells = NULL;
+	s->width = s->height = 0;
+	if (width <= 0 || height <= 0 || width > 4096 || height > 4096)
+		return false;
+	s->cells = calloc((size_t)width * (size_t)height, sizeof *s->cells);
+	if (!s->cells)
+		return false;
+	s->width = width;
+	s->height = height;
+	screen_clear(s);
+	return true;
+}
+
+void screen_free(struct screen *s)
+{
+	free(s->cells);
+	s->cells = NULL;
+	s->width = s->height = 0;
+}
+
+void screen_clear(struct screen *s)
+{
+	for (int i = 0; i < s->width * s->height; i++) {
+		memcpy(s->cells[i].glyph, " ", 2);
+		s->cells[i].element = 0;
+	}
+}
+
+static struct screen_cell *cell(struct screen *s, int y, int x)
+{
+	if (y < 0 || y >= s->height || x < 0 || x >= s->width)
+		return NULL;
+	return &s->cells[y * s->width + x];
+}
+
+/* The length of the UTF-8 sequence at p and its code point, or 0 when it
+ * is not a valid, shortest-form sequence. */
+static int decode(const unsigned char *p, unsigned *cp)
+{
+	int len = p[0] < 0x80 ? 1
+		  : (p[0] & 0xe0) == 0xc0 ? 2
+		  : (p[0] & 0xf0) == 0xe0 ? 3
+		  : (p[0] & 0xf8) == 0xf0 ? 4
+					  : 0;
+	if (!len)
+		return 0;
+	unsigned v = len == 1 ? p[0] : p[0] & (0x7f >> len);
+	for (int i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	static const unsigned least[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* Columns a code point takes: 1 or 2, or 0 when it must not be drawn. */
+static int columns(unsigned cp)
+{
+	if (cp < 0x20 || cp == 0x7f)
+		return 0;
+	if (cp < 0x7f)
+		return 1;
+	int w = wcwidth((wchar_t)cp);
+	return w == 1 || w == 2 ? w : 0;
+}
+
+/* Steps over one character of text: its bytes in *len, its columns (0:
+ * draw '?' in one column instead). */
+static int next_char(const char *text, int *len)
+{
+	unsigned cp = 0;
+	*len = decode((const unsigned char *)text, &cp);
+	if (!*len) {
+		*len = 1;
+		return 0;
+	}
+	return columns(cp);
+}
+
+int screen_width_of(const char *text)
+{
+	int width = 0, len;
+	for (const char *p = text; *p; p += len) {
+		int w = next_char(p, &len);
+		width += w ? w : 1;
+	}
+	return width;
+}
+
+static void set(struct screen_cell *c, const char *bytes, int len,
+		int element)
+{
+	memcpy(c->glyph, bytes, (size_t)len);
+	c->glyph[len] = '\0';
+	c->element = (unsigned char)element;
+}
+
+int screen_text(struct screen *s, int y, int x, int maxw, int element,
+		const char *text)
+{
+	if (y < 0 || y >= s->height || x < 0)
+		return 0;
+	int limit = x + maxw < s->width ? x + maxw : s->width;
+	int at = x, len;
+	for (const char *p = text; *p && at < limit; p += len) {
+		int w = next_char(p, &len);
+		if (w == 0) {
+			set(cell(s, y, at++), "?", 1, element);
+			continue;
+		}
+		if (at + w > limit)
+			break;
+		set(cell(s, y, at++), p, len, element);
+		if (w == 2)
+			set(cell(s, y, at++), "", 0, element);
+	}
+	return at - x;
+}
+
+int screen_printf(struct screen *s, int y, int x, int maxw, int element,
+		  const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return screen_text(s, y, x, maxw, element, buf);
+}
+
+void screen_fill(struct screen *s, int y, int x, int w, int element,
+		 const char *glyph)
+{
+	for (int i = 0; i < w; i++)
+		screen_text(s, y, x + i, 1, element, glyph);
+}
+
+void screen_paint(struct screen *s, int y, int x, int w, int element)
+{
+	for (int i = 0; i < w; i++) {
+		struct screen_cell *c = cell(s, y, x + i);
+		if (c)
+			c->element = (unsigned char)element;
+	}
+}
+
+void screen_write(const struct screen *s, FILE *out)
+{
+	for (int y = 0; y < s->height; y++) {
+		const struct screen_cell *row = &s->cells[y * s->width];
+		int end = s->width;
+		while (end > 0 && strcmp(row[end - 1].glyph, " ") == 0)
+			end--;
+		for (int x = 0; x < end; x++)
+			fputs(row[x].glyph, out);
+		fputc('\n', out);
+	}
+}

@@ -1,0 +1,13 @@
+/* The curses front end: runs the explorer on the terminal until the user
+ * quits or a signal ends it, and always gives the terminal back as it was
+ * (errors, SIGINT, SIGTERM, SIGHUP). What is written to stderr meanwhile
+ * is held and shown after the screen is restored. */
+#ifndef ENERGYLENS_TERM_H
+#define ENERGYLENS_TERM_H
+
+#include "app.h"
+
+/* Returns an exit status. */
+int term_run(struct app *a);
+
+#endif

@@ -1,0 +1,277 @@
+/* The explorer without a terminal: the layout at every size, the
+ * in-memory screen, key scripts, and the app driven by keys and drawn at
+ * many sizes (on the sample profiles). */
+#include <locale.h>
+#include <stdlib.h>
+
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/keys.h"
+#include "tui/layout.h"
+#include "tui/screen.h"
+#include "unit.h"
+
+static bool overlap(const struct layout_rect *a, const struct layout_rect *b)
+{
+	return a->h && b->h && a->x < b->x + b->w && b->x < a->x + a->w &&
+	       a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+/* Every size from the smallest to 250 x 90: panes inside the screen, none
+ * over another, and the ones each view needs present. */
+static void test_layout_every_size(void)
+{
+	static const int needed[VIEW_COUNT][6] = {
+		{PANE_HEADER, PANE_STATUS, PANE_WORKLOADS, PANE_KNOBS,
+		 PANE_BARS, PANE_TABLE},
+		{PANE_HEADER, PANE_STATUS, PANE_KNOBS, PANE_MAP, PANE_CELL,
+		 PANE_CELL},
+		{PANE_HEADER, PANE_STATUS, PANE_PARAMS, PANE_PARITY,
+		 PANE_RESIDUALS, PANE_RESIDUALS},
+		{PANE_HEADER, PANE_STATUS, PANE_HELP, PANE_HELP, PANE_HELP,
+		 PANE_HELP},
+	};
+	for (int v = 0; v < VIEW_COUNT; v++)
+		for (int w = 1; w <= 250; w++)
+			for (int h = 1; h <= 90; h++) {
+				struct layout l;
+				layout_compute((enum layout_view)v, w, h, 11,
+					       &l);
+				bool small = w < LAYOUT_MIN_WIDTH ||
+					     h < LAYOUT_MIN_HEIGHT;
+				ASSERT_MSG(l.too_small == small,
+					   "view %d at %dx%d: too_small %d", v,
+					   w, h, l.too_small);
+				for (int p = 0; p < PANE_COUNT; p++) {
+					const struct layout_rect *r =
+						&l.pane[p];
+					if (small)
+						ASSERT(r->h == 0);
+					if (!r->h)
+						continue;
+					ASSERT_MSG(r->y >= 0 && r->x >= 0 &&
+							   r->y + r->h <= h &&
+							   r->x + r->w <= w &&
+							   r->w > 0,
+						   "view %d at %dx%d: pane %d "
+						   "leaves the screen",
+						   v, w, h, p);
+					for (int q = p + 1; q < PANE_COUNT; q++)
+						ASSERT_MSG(!overlap(r, &l.pane[q]),
+							   "view %d at %dx%d: "
+							   "panes %d and %d "
+							   "overlap",
+							   v, w, h, p, q);
+				}
+				for (int i = 0; !small && i < 6; i++)
+					ASSERT_MSG(l.pane[needed[v][i]].h > 0,
+						   "view %d at %dx%d: no pane %d",
+						   v, w, h, needed[v][i]);
+			}
+}
+
+/* The main view gives the table at least a header and rows, and all the
+ * terms their bars once the screen is tall enough. */
+static void test_layout_main_rows(void)
+{
+	struct layout l;
+	layout_compute(VIEW_MAIN, 80, 24, 11, &l);
+	ASSERT(l.pane[PANE_TABLE].h >= 5);
+	ASSERT(l.pane[PANE_BARS].h == 13);
+	layout_compute(VIEW_MAIN, 200, 60, 11, &l);
+	ASSERT(l.pane[PANE_BARS].h == 13);
+	ASSERT(l.pane[PANE_TABLE].h >= 30);
+	ASSERT(layout_pane_at(&l, l.pane[PANE_TABLE].y,
+			      l.pane[PANE_TABLE].x) == PANE_TABLE);
+	ASSERT(layout_pane_at(&l, -1, 0) == -1);
+}
+
+static void test_screen_text(void)
+{
+	struct screen s;
+	ASSERT(screen_init(&s, 10, 2));
+	ASSERT_INT_EQ(screen_text(&s, 0, 0, 100, 0, "abcdefghijklmno"), 10);
+	/* control characters and broken UTF-8 become '?' */
+	ASSERT_INT_EQ(screen_text(&s, 1, 0, 5, 0, "a\tb\xff"), 4);
+	ASSERT_INT_EQ(screen_text(&s, 1, 8, 5, 0, "xyz"), 2);
+	ASSERT_INT_EQ(screen_text(&s, 2, 0, 5, 0, "off"), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	screen_write(&s, f);
+	fclose(f);
+	bool ok = strcmp(buf, "abcdefghij\na?b?    xy\n") == 0;
+	free(buf);
+	screen_free(&s);
+	ASSERT_MSG(ok, "screen text differs");
+}
+
+static void test_screen_wide(void)
+{
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		SKIP("no C.UTF-8 locale");
+	struct screen s;
+	ASSERT(screen_init(&s, 4, 1));
+	/* a wide character takes two columns, and one that does not fit
+	 * is not split */
+	ASSERT_INT_EQ(screen_text(&s, 0, 0, 4, 0, "a⚡b⚡"), 4);
+	ASSERT(strcmp(s.cells[2].glyph, "") == 0);
+	ASSERT_INT_EQ(screen_width_of("★⚡x"), 4);
+	screen_free(&s);
+	setlocale(LC_CTYPE, "C");
+}
+
+static void test_key_script(void)
+{
+	struct keys_step k[16];
+	char err[256];
+	long n = keys_parse_script("s", "# comment\nab <Enter><Resize 80x24>\n"
+					"<F1> <lt>",
+				   k, 16, err, sizeof err);
+	ASSERT_INT_EQ(n, 6);
+	ASSERT(k[0].key == 'a' && k[1].key == 'b' && k[2].key == '\n');
+	ASSERT(k[3].key == KEYS_RESIZE_SCRIPT && k[3].width == 80 &&
+	       k[3].height == 24);
+	ASSERT(k[5].key == '<');
+	n = keys_parse_script("s", "a\n  <Nope>", k, 16, err, sizeof err);
+	ASSERT_INT_EQ(n, -1);
+	ASSERT_MSG(strcmp(err, "s:2:3: unknown key (expected a character, "
+			       "<Name> or <Resize WxH>)") == 0,
+		   "%s", err);
+	n = keys_parse_script("s", "<Resize 0x5>", k, 16, err, sizeof err);
+	ASSERT_INT_EQ(n, -1);
+	n = keys_parse_script("s", "abc", k, 2, err, sizeof err);
+	ASSERT_INT_EQ(n, -1);
+}
+
+/* ---- the app on the sample profiles ------------------------------------- */
+
+static struct app app;
+static bool app_ready;
+
+static bool open_samples(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/synthetic",
+		 top ? top : ".");
+	static char *paths[1];
+	paths[0] = path;
+	struct app_options o;
+	memset(&o, 0, sizeof o);
+	o.paths = paths;
+	o.npaths = 1;
+	o.eta = NAN;
+	o.batch = 64;
+	o.input = 1024;
+	o.output = 256;
+	FILE *devnull = fopen("/dev/null", "w");
+	int status = app_open(&app, &o, devnull);
+	fclose(devnull);
+	app_ready = status == 0;
+	return app_ready;
+}
+
+static void close_app(void)
+{
+	if (app_ready)
+		app_close(&app);
+	app_ready = false;
+}
+
+/* Drawing never writes outside the screen or crashes, at any size and in
+ * every view, even below the minimum. */
+static void test_draw_every_size(void)
+{
+	ASSERT(open_samples());
+	for (int v = 0; v < VIEW_COUNT; v++)
+		for (int w = 20; w <= 220; w += 7)
+			for (int h = 5; h <= 70; h += 5) {
+				struct screen s;
+				ASSERT(screen_init(&s, w, h));
+				app.view = (enum layout_view)v;
+				app_resize(&app, w, h);
+				draw_frame(&app, &s);
+				screen_free(&s);
+			}
+}
+
+/* A knob turned recomputes every candidate. */
+static void test_knob_recomputes(void)
+{
+	ASSERT(open_samples());
+	app_resize(&app, 100, 30);
+	ASSERT(app.rank.n == 10);
+	double before[16];
+	for (size_t i = 0; i < app.rank.n; i++)
+		before[i] = app.rank.c[i].energy_j;
+	ASSERT_INT_EQ(app.knob, KNOB_BATCH);
+	app_key(&app, '+');
+	ASSERT_INT_EQ(app.knobs.batch, 128);
+	for (size_t i = 0; i < app.rank.n; i++)
+		ASSERT_MSG(app.rank.c[i].energy_j != before[i],
+			   "candidate %zu kept its energy", i);
+	app_key(&app, '-');
+	app_key(&app, '-');
+	ASSERT_INT_EQ(app.knobs.batch, 32);
+	/* typed values, and a bad one refused with a message */
+	app_key(&app, '=');
+	app_key(&app, '6');
+	app_key(&app, '3');
+	app_key(&app, '\n');
+	ASSERT_INT_EQ(app.knobs.batch, 63);
+	app_key(&app, '+');
+	ASSERT_INT_EQ(app.knobs.batch, 64);
+	app_key(&app, '=');
+	app_key(&app, 'x');
+	app_key(&app, '\n');
+	ASSERT_INT_EQ(app.knobs.batch, 64);
+	ASSERT(app.message_is_error);
+}
+
+/* The map cursor sets the knobs; Enter goes back with them. */
+static void test_map_sets_knobs(void)
+{
+	ASSERT(open_samples());
+	app_resize(&app, 100, 30);
+	app_key(&app, 'm');
+	ASSERT_INT_EQ(app.view, VIEW_MAP);
+	ASSERT_INT_EQ(app.map_rows[app.map_row], 64);
+	app_key(&app, 'j');
+	ASSERT_INT_EQ(app.knobs.batch, 128);
+	app_key(&app, 'l');
+	ASSERT(app.knobs.input == 2048);
+	app_key(&app, 'o');
+	app_key(&app, 'l');
+	ASSERT(app.knobs.output == 512);
+	app_key(&app, '\n');
+	ASSERT_INT_EQ(app.view, VIEW_MAIN);
+	ASSERT_INT_EQ(app.knobs.batch, 128);
+}
+
+/* Help reads like a pager: q closes it instead of quitting. */
+static void test_help_keys(void)
+{
+	ASSERT(open_samples());
+	app_key(&app, '?');
+	ASSERT_INT_EQ(app.view, VIEW_HELP);
+	app_key(&app, 'q');
+	ASSERT_INT_EQ(app.view, VIEW_MAIN);
+	ASSERT(!app.quit);
+	app_key(&app, 'q');
+	ASSERT(app.quit);
+}
+
+int main(void)
+{
+	UNIT_RUN(test_layout_every_size);
+	UNIT_RUN(test_layout_main_rows);
+	UNIT_RUN(test_screen_text);
+	UNIT_RUN(test_screen_wide);
+	UNIT_RUN(test_key_script);
+	UNIT_RUN_WITH(test_draw_every_size, close_app);
+	UNIT_RUN_WITH(test_knob_recomputes, close_app);
+	UNIT_RUN_WITH(test_map_sets_knobs, close_app);
+	UNIT_RUN_WITH(test_help_keys, close_app);
+	return unit_status();
+}
