@@ -110,10 +110,14 @@ enum {
 static int take_number(struct tui_options *o, int c, const char *arg)
 {
 	double v;
-	bool whole = c == O_BATCH || c == O_GPUS || c == O_WIDTH ||
-		     c == O_HEIGHT;
-	if (!cmd_parse_number(arg, whole, &v) ||
-	    (c == O_ETA && v > 1) || ((c == O_INPUT || c == O_OUTPUT) && v < 1) ||
+	if (c == O_GPUS && strcmp(arg, "0") == 0) {
+		o->app.gpus = 0; /* the measured layouts, as the knob says */
+		return EXIT_OK;
+	}
+	bool whole =
+		c == O_BATCH || c == O_GPUS || c == O_WIDTH || c == O_HEIGHT;
+	if (!cmd_parse_number(arg, whole, &v) || (c == O_ETA && v > 1) ||
+	    ((c == O_INPUT || c == O_OUTPUT) && v < 1) ||
 	    ((c == O_WIDTH || c == O_HEIGHT) && v > 4096))
 		return usage_error(o, "not a valid number: ", arg);
 	switch (c) {
@@ -151,8 +155,8 @@ static int take_view(struct tui_options *o, const char *arg)
 			o->app.view = (enum layout_view)v;
 			return EXIT_OK;
 		}
-	return usage_error(o, "unknown view (expected main, map, fit or help): ",
-			   arg);
+	return usage_error(
+		o, "unknown view (expected main, map, fit or help): ", arg);
 }
 
 static int take_option(struct tui_options *o, int c, const char *arg)
@@ -335,8 +339,8 @@ static char *read_all(const char *path)
 	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
 		if (n + 1 == cap) {
-			char *bigger = cap < (1u << 24) ? realloc(buf, cap * 2)
-							: NULL;
+			char *bigger =
+				cap < (1u << 24) ? realloc(buf, cap * 2) : NULL;
 			if (!bigger)
 				free(buf);
 			buf = bigger;
@@ -366,7 +370,8 @@ static int press_keys(struct app *a, const char *path)
 		       : -1;
 	free(text);
 	if (n < 0) {
-		fprintf(stderr, "%s\n", steps ? err : "energylens: out of memory");
+		fprintf(stderr, "%s\n",
+			steps ? err : "energylens: out of memory");
 		free(steps);
 		return steps ? EXIT_DATAERR : EXIT_SOFTWARE;
 	}

@@ -89,7 +89,8 @@ int main(int argc, char **argv)
 		argv[1] = prog;
 		return verbs[i].run(argc - 1, argv + 1);
 	}
-	if (first[0] != '-' && access(first, F_OK) != 0 && !strpbrk(first, "/.")) {
+	if (first[0] != '-' && access(first, F_OK) != 0 &&
+	    !strpbrk(first, "/.")) {
 		fprintf(stderr,
 			"energylens: '%s' is neither a verb nor a file\n"
 			"Try 'energylens --help'.\n",

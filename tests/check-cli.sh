@@ -23,8 +23,9 @@ golden check-warnings 0 "$g/check-warnings.out" "$g/check-warnings.err" \
 # Several paths load into one set; the worst status wins.
 golden check-several 65 "$g/check-several.out" "$g/check-several.err" \
 	-- "$EL" check $d/good $d/bad.yaml $d/warnings.yaml
-# A path without a verb means check.
-golden check-no-verb 0 "$g/check-good.out" "$tmpdir/empty" \
+# A path without a verb, not on a terminal: the check summary and a hint
+# (on a terminal it opens the explorer: tests/tui-cli.sh, tests/tmux.sh).
+golden check-no-verb 0 "$g/check-good.out" "$g/check-no-verb.err" \
 	-- "$EL" $d/good
 
 # --- JSON output ---------------------------------------------------------------

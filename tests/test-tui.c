@@ -57,16 +57,18 @@ static void test_layout_every_size(void)
 						   "leaves the screen",
 						   v, w, h, p);
 					for (int q = p + 1; q < PANE_COUNT; q++)
-						ASSERT_MSG(!overlap(r, &l.pane[q]),
-							   "view %d at %dx%d: "
-							   "panes %d and %d "
-							   "overlap",
-							   v, w, h, p, q);
+						ASSERT_MSG(
+							!overlap(r, &l.pane[q]),
+							"view %d at %dx%d: "
+							"panes %d and %d "
+							"overlap",
+							v, w, h, p, q);
 				}
 				for (int i = 0; !small && i < 6; i++)
-					ASSERT_MSG(l.pane[needed[v][i]].h > 0,
-						   "view %d at %dx%d: no pane %d",
-						   v, w, h, needed[v][i]);
+					ASSERT_MSG(
+						l.pane[needed[v][i]].h > 0,
+						"view %d at %dx%d: no pane %d",
+						v, w, h, needed[v][i]);
 			}
 }
 
@@ -81,8 +83,8 @@ static void test_layout_main_rows(void)
 	layout_compute(VIEW_MAIN, 200, 60, 11, &l);
 	ASSERT(l.pane[PANE_BARS].h == 13);
 	ASSERT(l.pane[PANE_TABLE].h >= 30);
-	ASSERT(layout_pane_at(&l, l.pane[PANE_TABLE].y,
-			      l.pane[PANE_TABLE].x) == PANE_TABLE);
+	ASSERT(layout_pane_at(&l, l.pane[PANE_TABLE].y, l.pane[PANE_TABLE].x) ==
+	       PANE_TABLE);
 	ASSERT(layout_pane_at(&l, -1, 0) == -1);
 }
 
@@ -125,8 +127,9 @@ static void test_key_script(void)
 {
 	struct keys_step k[16];
 	char err[256];
-	long n = keys_parse_script("s", "# comment\nab <Enter><Resize 80x24>\n"
-					"<F1> <lt>",
+	long n = keys_parse_script("s",
+				   "# comment\nab <Enter><Resize 80x24>\n"
+				   "<F1> <lt>",
 				   k, 16, err, sizeof err);
 	ASSERT_INT_EQ(n, 6);
 	ASSERT(k[0].key == 'a' && k[1].key == 'b' && k[2].key == '\n');
@@ -262,6 +265,35 @@ static void test_help_keys(void)
 	ASSERT(app.quit);
 }
 
+/* A click picks a table row (the bars follow it) and a knob; the wheel on
+ * a knob turns it. */
+static void test_mouse(void)
+{
+	ASSERT(open_samples());
+	app_resize(&app, 100, 30);
+	struct layout l;
+	app_layout(&app, &l);
+	const struct layout_rect *t = &l.pane[PANE_TABLE];
+	app_click(&app, t->y + 3, t->x + 10);
+	ASSERT_INT_EQ(app.focus, FOCUS_TABLE);
+	ASSERT_INT_EQ(app.cursor, 2);
+	double bars = 0;
+	for (size_t i = 0; i < app.models[0]->nterms; i++)
+		bars += app.terms[i];
+	ASSERT(fabs(bars - app.rank.c[2].energy_j) <=
+	       1e-9 * app.rank.c[2].energy_j);
+	struct layout_rect out =
+		app_knob_slot(&l.pane[PANE_KNOBS], KNOB_OUTPUT);
+	app_wheel(&app, out.y, out.x + 2, 1);
+	ASSERT_INT_EQ(app.knob, KNOB_OUTPUT);
+	ASSERT(app.knobs.output == 512);
+	app_wheel(&app, out.y, out.x + 2, -1);
+	ASSERT(app.knobs.output == 256);
+	const struct layout_rect *w = &l.pane[PANE_WORKLOADS];
+	app_click(&app, w->y, w->x + 2); /* the title: focus only */
+	ASSERT_INT_EQ(app.focus, FOCUS_WORKLOADS);
+}
+
 int main(void)
 {
 	UNIT_RUN(test_layout_every_size);
@@ -273,5 +305,6 @@ int main(void)
 	UNIT_RUN_WITH(test_knob_recomputes, close_app);
 	UNIT_RUN_WITH(test_map_sets_knobs, close_app);
 	UNIT_RUN_WITH(test_help_keys, close_app);
+	UNIT_RUN_WITH(test_mouse, close_app);
 	return unit_status();
 }

@@ -50,8 +50,8 @@ const struct diag_list *app_diags(const struct app *a)
 	return &a->diags;
 }
 
-static const char *const knob_names[KNOB_COUNT] = {"batch", "input",
-						   "output", "GPUs", "eta"};
+static const char *const knob_names[KNOB_COUNT] = {"batch", "input", "output",
+						   "GPUs", "eta"};
 
 const char *app_knob_name(enum app_knob k)
 {
@@ -85,8 +85,8 @@ void app_knob_value(const struct app *a, enum app_knob k, char *buf,
 
 void app_layout(const struct app *a, struct layout *l)
 {
-	layout_compute(a->view, a->width, a->height,
-		       (int)a->models[0]->nterms, l);
+	layout_compute(a->view, a->width, a->height, (int)a->models[0]->nterms,
+		       l);
 }
 
 /* Knobs sit in equal slots: one row of five on a wide pane, else three
@@ -133,9 +133,9 @@ bool app_rank_at(const struct app *a, const struct select_knobs *k,
 		return false;
 	struct select_layout layouts[SELECT_MAX_CANDIDATES];
 	size_t n = candidates(a, k, layouts);
-	struct select_models m = {
-		a->models[0], a->models[1], f->energy.value,
-		f->latency_status == FIT_OK ? f->latency.value : NULL};
+	struct select_models m = {a->models[0], a->models[1], f->energy.value,
+				  f->latency_status == FIT_OK ? f->latency.value
+							      : NULL};
 	return n && select_rank(&m, app_workload(a), a->workload, &a->set,
 				layouts, n, k, a->eta, r) == 0;
 }
@@ -291,8 +291,9 @@ static size_t richest_workload(const struct app *a)
 		size_t n = select_measured_layouts(&a->set, w, l,
 						   SELECT_MAX_CANDIDATES);
 		if (n > best_layouts ||
-		    (n == best_layouts && a->set.workloads[w].run_count >
-						  a->set.workloads[best].run_count)) {
+		    (n == best_layouts &&
+		     a->set.workloads[w].run_count >
+			     a->set.workloads[best].run_count)) {
 			best = w;
 			best_layouts = n;
 		}
@@ -317,8 +318,7 @@ static bool contains(const char *hay, const char *needle)
 	return n == 0;
 }
 
-bool app_workload_matches(const struct profile_workload *w,
-			     const char *text)
+bool app_workload_matches(const struct profile_workload *w, const char *text)
 {
 	return contains(w->name, text) || contains(w->model, text) ||
 	       contains(w->hardware, text) || contains(w->engine, text);
@@ -346,8 +346,8 @@ static long find_workload(const struct app *a, const char *q)
 static void default_knobs(struct app *a)
 {
 	const struct app_options *o = &a->opt;
-	a->knobs.batch = (unsigned)(o->batch > 0 ? o->batch
-						 : median_of(a, 0, 32));
+	a->knobs.batch =
+		(unsigned)(o->batch > 0 ? o->batch : median_of(a, 0, 32));
 	a->knobs.input = o->input > 0 ? o->input : median_of(a, 1, 1024);
 	a->knobs.output = o->output > 0 ? o->output : median_of(a, 2, 256);
 	a->gpus = o->gpus;
@@ -483,8 +483,9 @@ static int load_themes(struct app *a, FILE *err)
 	}
 	long t = theme_find(a->themes, a->nthemes, a->opt.theme);
 	if (t < 0) {
-		fprintf(err, "energylens: no theme named '%s' (expected one "
-			     "of:",
+		fprintf(err,
+			"energylens: no theme named '%s' (expected one "
+			"of:",
 			a->opt.theme);
 		for (size_t i = 0; i < a->nthemes; i++)
 			fprintf(err, " %s", a->themes[i].name);
@@ -599,11 +600,10 @@ void app_reload(struct app *a)
 	snprintf(model, sizeof model, "%s", w->model ? w->model : "");
 	snprintf(hw, sizeof hw, "%s", w->hardware ? w->hardware : "");
 	snprintf(engine, sizeof engine, "%s", w->engine ? w->engine : "");
-	struct profile_workload old = {
-		.name = w->name ? name : NULL,
-		.model = w->model ? model : NULL,
-		.hardware = w->hardware ? hw : NULL,
-		.engine = w->engine ? engine : NULL};
+	struct profile_workload old = {.name = w->name ? name : NULL,
+				       .model = w->model ? model : NULL,
+				       .hardware = w->hardware ? hw : NULL,
+				       .engine = w->engine ? engine : NULL};
 	if (load(a, &diags, true) != EXIT_OK) {
 		char first[160] = "";
 		if (diags.count)
@@ -622,8 +622,8 @@ void app_reload(struct app *a)
 	a->diags = diags;
 	app_select_workload(a, same_workload(a, &old));
 	snprintf(a->message, sizeof a->message,
-		 "reloaded: %zu runs of %zu workloads, refitted", a->set.run_count,
-		 a->set.workload_count);
+		 "reloaded: %zu runs of %zu workloads, refitted",
+		 a->set.run_count, a->set.workload_count);
 }
 
 bool app_follow(struct app *a)

@@ -27,16 +27,16 @@ static double step_pow2(double v, int dir, double lo, double hi)
 	return p < lo ? lo : p > hi ? hi : p;
 }
 
-#define MAX_BATCH 65536
+#define MAX_BATCH  65536
 #define MAX_TOKENS 1048576
-#define MAX_GPUS 1024
+#define MAX_GPUS   1024
 
 static void turn(struct app *a, enum app_knob k, int dir)
 {
 	switch (k) {
 	case KNOB_BATCH:
-		a->knobs.batch = (unsigned)step_pow2(a->knobs.batch, dir, 1,
-						     MAX_BATCH);
+		a->knobs.batch =
+			(unsigned)step_pow2(a->knobs.batch, dir, 1, MAX_BATCH);
 		break;
 	case KNOB_INPUT:
 		a->knobs.input = step_pow2(a->knobs.input, dir, 1, MAX_TOKENS);
@@ -52,8 +52,8 @@ static void turn(struct app *a, enum app_knob k, int dir)
 		else if (dir > 0 && a->gpus == 0)
 			a->gpus = 1;
 		else
-			a->gpus = (unsigned)step_pow2(a->gpus, dir, 1,
-						      MAX_GPUS);
+			a->gpus =
+				(unsigned)step_pow2(a->gpus, dir, 1, MAX_GPUS);
 		break;
 	default:
 		a->eta = round(a->eta * 10 + dir) / 10;
@@ -68,9 +68,9 @@ static bool set_knob(struct app *a, enum app_knob k, const char *text)
 {
 	double v;
 	bool ok;
-	if (k == KNOB_GPUS && (strcmp(text, "m") == 0 ||
-			       strcmp(text, "measured") == 0 ||
-			       strcmp(text, "0") == 0)) {
+	if (k == KNOB_GPUS &&
+	    (strcmp(text, "m") == 0 || strcmp(text, "measured") == 0 ||
+	     strcmp(text, "0") == 0)) {
 		a->gpus = 0;
 		return true;
 	}
@@ -287,9 +287,8 @@ static void act(struct app *a, enum keys_action action)
 		if (a->view == VIEW_MAP)
 			move_map(a, 0, action == ACT_LEFT ? -1 : 1);
 		else
-			a->knob = (a->knob + (action == ACT_LEFT
-						      ? KNOB_COUNT - 1
-						      : 1)) %
+			a->knob = (a->knob +
+				   (action == ACT_LEFT ? KNOB_COUNT - 1 : 1)) %
 				  KNOB_COUNT;
 		break;
 	case ACT_PAGE_UP:
@@ -353,11 +352,13 @@ void app_key(struct app *a, int key)
 	    (action == ACT_SEARCH || action == ACT_SEARCH_NEXT ||
 	     action == ACT_NEXT_PANE || action == ACT_PREV_PANE))
 		return;
-	if (a->view == VIEW_FIT && (action == ACT_LEFT || action == ACT_RIGHT ||
-				    action == ACT_TURN_UP ||
-				    action == ACT_TURN_DOWN || action == ACT_TYPE))
+	if (a->view == VIEW_FIT &&
+	    (action == ACT_LEFT || action == ACT_RIGHT ||
+	     action == ACT_TURN_UP || action == ACT_TURN_DOWN ||
+	     action == ACT_TYPE))
 		return;
-	if (a->view != VIEW_MAP && (action == ACT_MAP_AXIS || action == ACT_ENTER))
+	if (a->view != VIEW_MAP &&
+	    (action == ACT_MAP_AXIS || action == ACT_ENTER))
 		return;
 	act(a, action);
 }
@@ -400,7 +401,8 @@ void app_click(struct app *a, int y, int x)
 	if (p == PANE_WORKLOADS) {
 		a->focus = FOCUS_WORKLOADS;
 		if (y > r->y)
-			move_workload(a, (long)(a->list_top + (size_t)(y - r->y - 1)) -
+			move_workload(a, (long)(a->list_top +
+						(size_t)(y - r->y - 1)) -
 						 (long)a->workload);
 	} else if (p == PANE_KNOBS && a->view == VIEW_MAIN) {
 		a->focus = FOCUS_KNOBS;
@@ -408,7 +410,8 @@ void app_click(struct app *a, int y, int x)
 	} else if (p == PANE_TABLE) {
 		a->focus = FOCUS_TABLE;
 		if (y > r->y && a->rank.n)
-			move_table(a, (long)(a->table_top + (size_t)(y - r->y - 1)) -
+			move_table(a, (long)(a->table_top +
+					     (size_t)(y - r->y - 1)) -
 					      (long)a->cursor);
 	} else if (p == PANE_MAP) {
 		click_map(a, r, y, x);

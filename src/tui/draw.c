@@ -9,8 +9,7 @@
 
 #include "draw_internal.h"
 
-const char *draw_glyph(const struct app *a, const char *utf8,
-		       const char *ascii)
+const char *draw_glyph(const struct app *a, const char *utf8, const char *ascii)
 {
 	return a->opt.utf8 ? utf8 : ascii;
 }
@@ -66,8 +65,11 @@ static void scaled(char *buf, size_t size, double v, const char *const *units,
 	while (i + 1 < n && fabs(v) < scales[i] * 0.9995)
 		i++;
 	double x = v / scales[i];
-	snprintf(buf, size, "%.*f %s", fabs(x) >= 99.95 ? 0 : fabs(x) >= 9.995 ? 1 : 2, x,
-		 units[i]);
+	snprintf(buf, size, "%.*f %s",
+		 fabs(x) >= 99.95   ? 0
+		 : fabs(x) >= 9.995 ? 1
+				    : 2,
+		 x, units[i]);
 }
 
 void draw_joules(char *buf, size_t size, double j)
@@ -166,8 +168,8 @@ static void header(const struct app *a, struct screen *s,
 		      " %s%s (%s, %zu runs, %zu workloads)%s  %s%s%s  fit "
 		      "group: %s",
 		      a->opt.npaths ? a->opt.paths[0] : "-",
-		      a->opt.npaths > 1 ? " ..." : "", files,
-		      a->set.run_count, a->set.workload_count,
+		      a->opt.npaths > 1 ? " ..." : "", files, a->set.run_count,
+		      a->set.workload_count,
 		      a->opt.follow ? " [following]" : "",
 		      w->model ? w->model : "-", w->engine ? ", " : "",
 		      w->engine ? w->engine : "",
@@ -189,8 +191,8 @@ static void status(const struct app *a, struct screen *s,
 			      a->edit);
 	} else if (a->message[0]) {
 		screen_printf(s, r->y, 0, r->w,
-			      a->message_is_error ? EL_ERROR : EL_STATUS,
-			      " %s", a->message);
+			      a->message_is_error ? EL_ERROR : EL_STATUS, " %s",
+			      a->message);
 	} else {
 		char hint[200];
 		switch (a->view) {
@@ -201,10 +203,11 @@ static void status(const struct app *a, struct screen *s,
 				 draw_glyph(a, "←→", "<>"));
 			break;
 		case VIEW_MAP:
-			snprintf(hint, sizeof hint,
-				 " arrows:cell sets batch & %s  o:axis  "
-				 "-/+:knob  Enter:use  Esc:back  ?:help  q:quit",
-				 a->map_output ? "output" : "input");
+			snprintf(
+				hint, sizeof hint,
+				" arrows:cell sets batch & %s  o:axis  "
+				"-/+:knob  Enter:use  Esc:back  ?:help  q:quit",
+				a->map_output ? "output" : "input");
 			break;
 		case VIEW_FIT:
 			snprintf(hint, sizeof hint,

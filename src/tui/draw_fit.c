@@ -25,13 +25,15 @@ static void params(const struct app *a, struct screen *s,
 		const struct model_param *P = &m->params[p];
 		int x = r->x + 1;
 		x += screen_printf(s, y, x, 9, EL_DEFAULT, "%-8s", P->name);
-		x += screen_printf(s, y, x, 12, EL_KNOB, "%11.4g ", e->value[p]);
+		x += screen_printf(s, y, x, 12, EL_KNOB, "%11.4g ",
+				   e->value[p]);
 		if (e->informed[p]) {
-			double rel = 100 * (exp(sqrt(e->cov[p * e->nparams + p])) - 1);
-			x += screen_printf(s, y, x, 22, EL_DEFAULT,
-					   "%s %-8.2g (%3.0f%%) ",
-					   draw_glyph(a, "±", "+-"),
-					   e->stderr_[p], rel);
+			double rel =
+				100 *
+				(exp(sqrt(e->cov[p * e->nparams + p])) - 1);
+			x += screen_printf(
+				s, y, x, 22, EL_DEFAULT, "%s %-8.2g (%3.0f%%) ",
+				draw_glyph(a, "±", "+-"), e->stderr_[p], rel);
 		} else {
 			x += screen_text(s, y, x, 22, EL_DIM,
 					 "held at default      ");
@@ -54,8 +56,8 @@ static void params(const struct app *a, struct screen *s,
 /* ---- parity plot -------------------------------------------------------- */
 
 struct plot {
-	int x, y, w, h; /* the area of dots, in cells */
-	double lo, hi;	/* log10 of the axes' range, both axes alike */
+	int x, y, w, h;	     /* the area of dots, in cells */
+	double lo, hi;	     /* log10 of the axes' range, both axes alike */
 	unsigned char *dots; /* per cell: braille bits */
 	unsigned short *count;
 	bool *mine; /* a point of the selected workload is in the cell */
@@ -97,7 +99,9 @@ static void plot_cell(const struct app *a, struct screen *s,
 			     (char)(0x80 | (cp & 0x3f)), '\0'};
 		screen_text(s, p->y + cy, p->x + cx, 1, el, g);
 	} else {
-		const char *g = p->count[c] == 1 ? "." : p->count[c] < 4 ? "o" : "@";
+		const char *g = p->count[c] == 1  ? "."
+				: p->count[c] < 4 ? "o"
+						  : "@";
 		screen_text(s, p->y + cy, p->x + cx, 1, el, g);
 	}
 }
@@ -107,8 +111,8 @@ static void parity(const struct app *a, struct screen *s,
 {
 	draw_title(s, r, false, " Predicted (up) vs measured (across), J");
 	const struct dataset_rows *rows = &a->ds.groups[a->group].energy;
-	struct plot p = {r->x + 8, r->y + 1, r->w - 9, r->h - 3, 0, 0,
-			 NULL, NULL, NULL};
+	struct plot p = {r->x + 8, r->y + 1, r->w - 9, r->h - 3, 0,
+			 0,	   NULL,     NULL,     NULL};
 	if (p.w < 4 || p.h < 3 || rows->n == 0)
 		return;
 	double *pred = malloc(rows->n * sizeof *pred);
@@ -118,9 +122,9 @@ static void parity(const struct app *a, struct screen *s,
 	if (pred && p.dots && p.count && p.mine) {
 		p.lo = INFINITY, p.hi = -INFINITY;
 		for (size_t i = 0; i < rows->n; i++) {
-			pred[i] = model_predict(a->models[0],
-						rows->inputs + i * MODEL_NINPUTS,
-						f->energy.value, NULL);
+			pred[i] = model_predict(
+				a->models[0], rows->inputs + i * MODEL_NINPUTS,
+				f->energy.value, NULL);
 			double v[2] = {rows->y[i], pred[i]};
 			for (int k = 0; k < 2; k++)
 				if (v[k] > 0 && isfinite(v[k])) {
@@ -143,8 +147,8 @@ static void parity(const struct app *a, struct screen *s,
 		screen_printf(s, p.y, r->x, 8, EL_DIM, "%7s", hi);
 		screen_printf(s, p.y + p.h - 1, r->x, 8, EL_DIM, "%7s", lo);
 		screen_text(s, p.y + p.h, p.x, 10, EL_DIM, lo);
-		screen_text(s, p.y + p.h, p.x + p.w - screen_width_of(hi),
-			    12, EL_DIM, hi);
+		screen_text(s, p.y + p.h, p.x + p.w - screen_width_of(hi), 12,
+			    EL_DIM, hi);
 		screen_text(s, p.y + p.h + 1, r->x + 1, r->w - 1, EL_DIM,
 			    "highlighted: the selected workload's runs");
 	}
@@ -177,9 +181,9 @@ static void residuals(const struct app *a, struct screen *s,
 	for (size_t k = 0; k < g->nworkloads; k++)
 		v[k].workload = g->workloads[k];
 	for (size_t i = 0; i < g->energy.n; i++) {
-		double pred = model_predict(a->models[0],
-					    g->energy.inputs + i * MODEL_NINPUTS,
-					    f->energy.value, NULL);
+		double pred = model_predict(
+			a->models[0], g->energy.inputs + i * MODEL_NINPUTS,
+			f->energy.value, NULL);
 		double y = g->energy.y[i];
 		size_t w = a->set.runs[g->energy.run[i]].workload;
 		for (size_t k = 0; k < g->nworkloads; k++)
@@ -209,7 +213,8 @@ static void residuals(const struct app *a, struct screen *s,
 		size_t k = (size_t)first + (size_t)(row - 1);
 		if (k >= g->nworkloads)
 			break;
-		const struct profile_workload *W = &a->set.workloads[v[k].workload];
+		const struct profile_workload *W =
+			&a->set.workloads[v[k].workload];
 		int y = r->y + row;
 		int el = v[k].workload == a->workload ? EL_CURSOR : EL_DEFAULT;
 		int el_mape = v[k].mape > 0.2 ? EL_WARN : el;

@@ -64,8 +64,9 @@ static bool help_line(const struct app *a, struct screen *s, int y, int x,
 	case 3:
 		return true;
 	case 4:
-		snprintf(line, sizeof line, "Theme: %s (%zu of %zu; t for the "
-					    "next)   colour: %s   characters: %s",
+		snprintf(line, sizeof line,
+			 "Theme: %s (%zu of %zu; t for the "
+			 "next)   colour: %s   characters: %s",
 			 app_theme(a)->name, a->theme + 1, a->nthemes,
 			 a->opt.color ? "on" : "off (NO_COLOR or --no-color)",
 			 a->opt.utf8 ? "UTF-8" : "ASCII");

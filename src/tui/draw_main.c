@@ -21,7 +21,8 @@ static void workloads(const struct app *a, struct screen *s,
 		char hw[32];
 		draw_hardware_short(W->hardware, hw, sizeof hw);
 		if (screen_width_of(hw) > r->w / 3)
-			hw[r->w / 3] = '\0'; /* ASCII: the first word with a digit */
+			hw[r->w / 3] =
+				'\0'; /* ASCII: the first word with a digit */
 		int el = w == a->workload ? EL_CURSOR : EL_DEFAULT;
 		int y = r->y + row;
 		if (w == a->workload)
@@ -30,11 +31,12 @@ static void workloads(const struct app *a, struct screen *s,
 		int end = r->x + r->w - hw_w - 2; /* a blank before hw */
 		int x = r->x;
 		/* a mark a snapshot shows where colour cannot */
-		x += screen_text(s, y, x, 1, el,
-				 w == a->workload ? ">" : " ");
-		if (r->w >= 34 && W->name)
-			x += screen_printf(s, y, x, (end - x) / 3, el, "%s ",
-					   W->name);
+		x += screen_text(s, y, x, 1, el, w == a->workload ? ">" : " ");
+		if (r->w >= 34 && W->name) {
+			int name_w = (end - x) / 3;
+			screen_text(s, y, x, name_w - 1, el, W->name);
+			x += name_w;
+		}
 		screen_text(s, y, x, end - x, el, draw_model_short(W->model));
 		screen_text(s, y, r->x + r->w - hw_w - 1, hw_w,
 			    w == a->workload ? el : EL_DIM, hw);
@@ -80,9 +82,9 @@ static size_t shown_terms(const struct app *a, int rows, bool *shown)
 	while (count > 0 && (int)count > rows) {
 		size_t least = n;
 		for (size_t t = 0; t < n; t++)
-			if (shown[t] && (least == n ||
-					 fabs(a->terms[t]) <
-						 fabs(a->terms[least])))
+			if (shown[t] &&
+			    (least == n ||
+			     fabs(a->terms[t]) < fabs(a->terms[least])))
 				least = t;
 		shown[least] = false;
 		count--;
@@ -137,8 +139,8 @@ static void bars(const struct app *a, struct screen *s,
 	if (a->rank.n)
 		select_layout_name(&a->rank.c[a->cursor].layout, layout,
 				   sizeof layout);
-	snprintf(title, sizeof title,
-		 " Energy per request of %s, by term (%s)", layout,
+	snprintf(title, sizeof title, " Energy per request of %s, by term (%s)",
+		 layout,
 		 a->rank.n && a->cursor == a->rank.energy_best
 			 ? "the energy-optimal layout"
 			 : "the table's selected layout");
@@ -219,7 +221,8 @@ static void table(const struct app *a, struct screen *s,
 		 "     %-8s %10s %8s %10s %8s %10s   %zu candidates (%s)",
 		 "layout", "energy", "vs best", "latency", "vs best",
 		 "measured", a->rank.n,
-		 a->gpus ? "power-of-two layouts that fit" : "measured layouts");
+		 a->gpus ? "power-of-two layouts that fit"
+			 : "measured layouts");
 	draw_title(s, r, a->focus == FOCUS_TABLE, title);
 	if (!a->rank.n) {
 		screen_text(s, r->y + 1, r->x + 1, r->w - 1, EL_WARN,
@@ -280,8 +283,8 @@ static void banner(const struct app *a, struct screen *s,
 	snprintf(first, sizeof first,
 		 " OPTIMA DIVERGE  %s energy-optimal %s: %s, %s per request.  "
 		 "%s latency-optimal %s: %s, %s.",
-		 draw_glyph(a, "★", "*"), e, ej, es, draw_glyph(a, "⚡", "!"),
-		 t, tj, ts);
+		 draw_glyph(a, "★", "*"), e, ej, es, draw_glyph(a, "⚡", "!"), t,
+		 tj, ts);
 	snprintf(second, sizeof second,
 		 " Fastest costs %+.1f%% energy (%+.3g J per request); "
 		 "cheapest costs %+.1f%% latency.",

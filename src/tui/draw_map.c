@@ -26,8 +26,8 @@ static struct select_knobs cell_knobs(const struct app *a, int row, int col)
 	return k;
 }
 
-static void cell(const struct app *a, struct screen *s, int y, int x,
-		 int row, int col)
+static void cell(const struct app *a, struct screen *s, int y, int x, int row,
+		 int col)
 {
 	struct select_knobs k = cell_knobs(a, row, col);
 	struct select_result r;
@@ -73,8 +73,8 @@ static void grid(const struct app *a, struct screen *s,
 		axis_label(label, sizeof label, a->map_cols[a->map_left + c]);
 		int col = a->map_left + c;
 		screen_printf(s, y, r->x + APP_MAP_LABEL_W + c * APP_MAP_CELL_W,
-			      APP_MAP_CELL_W, col == a->map_col ? EL_TITLE_FOCUS
-								: EL_TITLE,
+			      APP_MAP_CELL_W,
+			      col == a->map_col ? EL_TITLE_FOCUS : EL_TITLE,
 			      " %s", label);
 	}
 	for (int i = 0; i < rows && a->map_top + i < a->map_nrows; i++) {
@@ -84,8 +84,7 @@ static void grid(const struct app *a, struct screen *s,
 		screen_printf(s, y + 1 + i, r->x, APP_MAP_LABEL_W,
 			      row == a->map_row ? EL_TITLE_FOCUS : EL_TITLE,
 			      "%6s ", label);
-		for (int c = 0; c < cols && a->map_left + c < a->map_ncols;
-		     c++)
+		for (int c = 0; c < cols && a->map_left + c < a->map_ncols; c++)
 			cell(a, s, y + 1 + i,
 			     r->x + APP_MAP_LABEL_W + c * APP_MAP_CELL_W, row,
 			     a->map_left + c);
@@ -111,11 +110,11 @@ static void detail(const struct app *a, struct screen *s,
 		select_layout_name(&E->layout, e, sizeof e);
 		draw_joules(ej, sizeof ej, E->energy_j);
 		draw_seconds(ts, sizeof ts, E->latency_s);
-		snprintf(lines[n++], sizeof *lines, "%s energy-optimal %s: %s, %s",
+		snprintf(lines[n++], sizeof *lines,
+			 "%s energy-optimal %s: %s, %s",
 			 draw_glyph(a, "★", "*"), e, ej, ts);
 		if (R.latency_best >= 0) {
-			const struct select_candidate *T =
-				&R.c[R.latency_best];
+			const struct select_candidate *T = &R.c[R.latency_best];
 			select_layout_name(&T->layout, t, sizeof t);
 			draw_joules(ej, sizeof ej, T->energy_j);
 			draw_seconds(ts, sizeof ts, T->latency_s);

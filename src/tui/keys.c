@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ALL ((1u << VIEW_COUNT) - 1)
+#define ALL  ((1u << VIEW_COUNT) - 1)
 #define MAIN (1u << VIEW_MAIN)
-#define MAP (1u << VIEW_MAP)
-#define FIT (1u << VIEW_FIT)
+#define MAP  (1u << VIEW_MAP)
+#define FIT  (1u << VIEW_FIT)
 #define HELP (1u << VIEW_HELP)
 
 const struct keys_binding keys_bindings[] = {
@@ -32,8 +32,7 @@ const struct keys_binding keys_bindings[] = {
 	 MAIN | MAP | FIT | HELP},
 	{"/ n", "search workloads / next match", ACT_SEARCH, MAIN},
 	{"o", "map: input length or output length across", ACT_MAP_AXIS, MAP},
-	{"Enter", "map: use the cell's knobs in the main view", ACT_ENTER,
-	 MAP},
+	{"Enter", "map: use the cell's knobs in the main view", ACT_ENTER, MAP},
 	{"t", "next theme", ACT_THEME, ALL},
 	{"R", "re-read the profiles and refit", ACT_RELOAD, ALL},
 	{"Ctrl-L", "redraw the screen", ACT_REDRAW, ALL},
@@ -130,12 +129,22 @@ static const struct {
 	const char *name;
 	int key;
 } names[] = {
-	{"Up", KEY_UP},	       {"Down", KEY_DOWN},   {"Left", KEY_LEFT},
-	{"Right", KEY_RIGHT},  {"PgUp", KEY_PPAGE},  {"PgDn", KEY_NPAGE},
-	{"Home", KEY_HOME},    {"End", KEY_END},     {"Tab", '\t'},
-	{"BTab", KEY_BTAB},    {"Enter", '\n'},	     {"Esc", 27},
-	{"Backspace", KEY_BACKSPACE},		     {"Space", ' '},
-	{"lt", '<'},	       {"C-L", 'L' & 0x1f},
+	{"Up", KEY_UP},
+	{"Down", KEY_DOWN},
+	{"Left", KEY_LEFT},
+	{"Right", KEY_RIGHT},
+	{"PgUp", KEY_PPAGE},
+	{"PgDn", KEY_NPAGE},
+	{"Home", KEY_HOME},
+	{"End", KEY_END},
+	{"Tab", '\t'},
+	{"BTab", KEY_BTAB},
+	{"Enter", '\n'},
+	{"Esc", 27},
+	{"Backspace", KEY_BACKSPACE},
+	{"Space", ' '},
+	{"lt", '<'},
+	{"C-L", 'L' & 0x1f},
 };
 
 static int named_key(const char *name, size_t len)

@@ -66,8 +66,8 @@ static void fit_view(struct layout *l, int y0, int h, int width)
 	l->pane[PANE_RESIDUALS] = rect(y0 + top, 0, h - top, width);
 }
 
-void layout_compute(enum layout_view view, int width, int height,
-		    int nterms, struct layout *out)
+void layout_compute(enum layout_view view, int width, int height, int nterms,
+		    struct layout *out)
 {
 	memset(out, 0, sizeof *out);
 	if (width < LAYOUT_MIN_WIDTH || height < LAYOUT_MIN_HEIGHT) {

@@ -35,11 +35,11 @@ struct layout {
 	struct layout_rect pane[PANE_COUNT];
 };
 
-#define LAYOUT_MIN_WIDTH 64
+#define LAYOUT_MIN_WIDTH  64
 #define LAYOUT_MIN_HEIGHT 18
 
-void layout_compute(enum layout_view view, int width, int height,
-		    int nterms, struct layout *out);
+void layout_compute(enum layout_view view, int width, int height, int nterms,
+		    struct layout *out);
 /* The pane holding a point, or -1. */
 int layout_pane_at(const struct layout *l, int y, int x);
 

@@ -51,7 +51,7 @@ static struct screen_cell *cell(struct screen *s, int y, int x)
  * is not a valid, shortest-form sequence. */
 static int decode(const unsigned char *p, unsigned *cp)
 {
-	int len = p[0] < 0x80 ? 1
+	int len = p[0] < 0x80		  ? 1
 		  : (p[0] & 0xe0) == 0xc0 ? 2
 		  : (p[0] & 0xf0) == 0xe0 ? 3
 		  : (p[0] & 0xf8) == 0xf0 ? 4
@@ -105,8 +105,7 @@ int screen_width_of(const char *text)
 	return width;
 }
 
-static void set(struct screen_cell *c, const char *bytes, int len,
-		int element)
+static void set(struct screen_cell *c, const char *bytes, int len, int element)
 {
 	memcpy(c->glyph, bytes, (size_t)len);
 	c->glyph[len] = '\0';

@@ -28,10 +28,10 @@ static void on_signal(int sig)
 
 struct term {
 	SCREEN *screen;
-	int saved_stderr;	   /* the real stderr while curses runs */
-	FILE *held;		   /* what was written to stderr meanwhile */
-	struct sigaction old[3];   /* SIGINT, SIGTERM, SIGHUP as they were */
-	size_t theme_loaded;	   /* the theme whose pairs are set, + 1 */
+	int saved_stderr;	 /* the real stderr while curses runs */
+	FILE *held;		 /* what was written to stderr meanwhile */
+	struct sigaction old[3]; /* SIGINT, SIGTERM, SIGHUP as they were */
+	size_t theme_loaded;	 /* the theme whose pairs are set, + 1 */
 	bool colour;
 };
 
@@ -64,8 +64,7 @@ static void hold_stderr(struct term *t)
 		return;
 	fflush(stderr);
 	t->saved_stderr = dup(STDERR_FILENO);
-	if (t->saved_stderr < 0 ||
-	    dup2(fileno(t->held), STDERR_FILENO) < 0) {
+	if (t->saved_stderr < 0 || dup2(fileno(t->held), STDERR_FILENO) < 0) {
 		fclose(t->held);
 		t->held = NULL;
 	}
@@ -112,7 +111,7 @@ static attr_t attributes(const struct term *t, const struct app *a, int el)
 	static const struct {
 		unsigned bit;
 		attr_t attr;
-	} map[] = {{THEME_BOLD, A_BOLD},	 {THEME_DIM, A_DIM},
+	} map[] = {{THEME_BOLD, A_BOLD},	   {THEME_DIM, A_DIM},
 		   {THEME_UNDERLINE, A_UNDERLINE}, {THEME_REVERSE, A_REVERSE},
 		   {THEME_STANDOUT, A_STANDOUT},   {THEME_BLINK, A_BLINK},
 		   {THEME_ITALIC, A_ITALIC}};

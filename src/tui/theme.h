@@ -21,30 +21,30 @@
 #include "model.h"
 
 enum theme_element {
-	EL_DEFAULT,	   /* "default": everything not named below */
-	EL_HEADER,	   /* "header": the top lines */
-	EL_TITLE,	   /* "title": a pane's title */
-	EL_TITLE_FOCUS,	   /* "title.focus": the focused pane's title */
-	EL_STATUS,	   /* "status": the key hints on the last line */
-	EL_CURSOR,	   /* "cursor": the selected row or cell */
-	EL_DIM,		   /* "dim": secondary text (units, held params) */
-	EL_KNOB,	   /* "knob": a knob's value */
-	EL_KNOB_SELECTED,  /* "knob.selected": the knob the keys turn */
-	EL_EDIT,	   /* "edit": a value being typed */
-	EL_BAR_COMPUTE,	   /* "bar.compute" */
-	EL_BAR_MEMORY,	   /* "bar.memory" */
-	EL_BAR_TP,	   /* "bar.tp" */
-	EL_BAR_PP,	   /* "bar.pp" */
-	EL_BAR_IDLE,	   /* "bar.idle" */
-	EL_ENERGY_BEST,	   /* "energy.best": the energy-optimal row */
-	EL_LATENCY_BEST,   /* "latency.best": the latency-optimal row */
-	EL_BANNER,	   /* "banner": the divergence banner */
-	EL_MAP_SAME,	   /* "map.same": a cell where the optima agree */
-	EL_MAP_DIVERGE,	   /* "map.diverge": a cell where they differ */
-	EL_GOOD,	   /* "good": a fit quality that is fine */
-	EL_WARN,	   /* "warn": a fit quality to doubt */
-	EL_ERROR,	   /* "error": a message about a failure */
-	EL_HELP_KEY,	   /* "help.key": a key in the help view */
+	EL_DEFAULT,	  /* "default": everything not named below */
+	EL_HEADER,	  /* "header": the top lines */
+	EL_TITLE,	  /* "title": a pane's title */
+	EL_TITLE_FOCUS,	  /* "title.focus": the focused pane's title */
+	EL_STATUS,	  /* "status": the key hints on the last line */
+	EL_CURSOR,	  /* "cursor": the selected row or cell */
+	EL_DIM,		  /* "dim": secondary text (units, held params) */
+	EL_KNOB,	  /* "knob": a knob's value */
+	EL_KNOB_SELECTED, /* "knob.selected": the knob the keys turn */
+	EL_EDIT,	  /* "edit": a value being typed */
+	EL_BAR_COMPUTE,	  /* "bar.compute" */
+	EL_BAR_MEMORY,	  /* "bar.memory" */
+	EL_BAR_TP,	  /* "bar.tp" */
+	EL_BAR_PP,	  /* "bar.pp" */
+	EL_BAR_IDLE,	  /* "bar.idle" */
+	EL_ENERGY_BEST,	  /* "energy.best": the energy-optimal row */
+	EL_LATENCY_BEST,  /* "latency.best": the latency-optimal row */
+	EL_BANNER,	  /* "banner": the divergence banner */
+	EL_MAP_SAME,	  /* "map.same": a cell where the optima agree */
+	EL_MAP_DIVERGE,	  /* "map.diverge": a cell where they differ */
+	EL_GOOD,	  /* "good": a fit quality that is fine */
+	EL_WARN,	  /* "warn": a fit quality to doubt */
+	EL_ERROR,	  /* "error": a message about a failure */
+	EL_HELP_KEY,	  /* "help.key": a key in the help view */
 	THEME_ELEMENTS
 };
 

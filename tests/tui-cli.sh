@@ -1,0 +1,118 @@
+# The explorer without a terminal: 'energylens snapshot' screens after
+# scripted keys, compared with tests/golden/tui/ (as tig tests its views),
+# and what the explorer's command line does when it is not on a terminal.
+#
+# To accept a changed screen after checking it by eye:
+#   UPDATE_GOLDEN=1 EL=./energylens top_srcdir=. sh tests/tui-cli.sh
+. "$top_srcdir/tests/lib.sh"
+
+g=$top_srcdir/tests/golden/tui
+k=tests/data/tui
+: >"$tmpdir/empty"
+# The themes of the source tree, not whatever is installed.
+ENERGYLENS_DATADIR=$top_srcdir
+export ENERGYLENS_DATADIR
+utf8=
+if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then utf8=C.UTF-8; fi
+
+# screen NAME LOCALE ARGS...: the snapshot under LOCALE equals NAME.txt.
+screen() {
+	name=$1 loc=$2
+	shift 2
+	if [ "$loc" = utf8 ] && [ -z "$utf8" ]; then
+		skip "tui-$name" "no C.UTF-8 locale"
+		return
+	fi
+	[ "$loc" = utf8 ] && loc=$utf8
+	if [ -n "$UPDATE_GOLDEN" ]; then
+		(cd "$top_srcdir" && LC_ALL=$loc "$EL" snapshot "$@") \
+			>"$g/$name.txt"
+	fi
+	golden "tui-$name" 0 "$g/$name.txt" "$tmpdir/empty" -- \
+		env LC_ALL="$loc" "$EL" snapshot "$@"
+}
+
+# --- the newcomer's task, at the smallest common size and a large one -------
+screen newcomer-80x24-utf8 utf8 --width 80 --height 24 \
+	--keys $k/newcomer.keys sample-profiles
+screen newcomer-80x24-ascii C --width 80 --height 24 \
+	--keys $k/newcomer.keys sample-profiles
+screen newcomer-200x60-utf8 utf8 --width 200 --height 60 \
+	--keys $k/newcomer.keys sample-profiles
+screen newcomer-200x60-ascii C --width 200 --height 60 \
+	--keys $k/newcomer.keys sample-profiles
+# The same knobs given as options draw the same screen as typed ones.
+golden tui-knob-options 0 "$g/newcomer-80x24-ascii.txt" "$tmpdir/empty" -- \
+	env LC_ALL=C "$EL" snapshot --width 80 --height 24 --batch 64 \
+	--input 1024 --output 256 --gpus 0 --keys $k/select-output.keys \
+	sample-profiles
+screen map-80x24-utf8 utf8 --width 80 --height 24 --keys $k/map.keys \
+	sample-profiles
+screen map-200x60-ascii C --width 200 --height 60 --keys $k/map.keys \
+	sample-profiles
+screen panes-100x30-ascii C --width 100 --height 30 --keys $k/panes.keys \
+	sample-profiles
+screen fit-100x30-utf8 utf8 --width 100 --height 30 --view fit \
+	sample-profiles/synthetic
+screen fit-80x24-ascii C --width 80 --height 24 --view fit \
+	sample-profiles/mlenergy-v2
+screen help-100x40-ascii C --width 100 --height 40 --view help \
+	sample-profiles/synthetic
+screen too-small C --keys $k/resize.keys sample-profiles/synthetic
+screen resize-back C --keys $k/resize-back.keys sample-profiles/synthetic
+screen gpus-100x30-ascii C --width 100 --height 30 --gpus 8 --batch 64 \
+	--input 1024 --output 256 sample-profiles/synthetic
+
+# --- every theme draws -------------------------------------------------------
+n=0
+for t in "$top_srcdir"/themes/*.theme; do
+	name=$(basename "$t" .theme)
+	n=$((n + 1))
+	if (cd "$top_srcdir" && "$EL" snapshot --theme "$name" \
+		sample-profiles/synthetic) >"$tmpdir/out" 2>"$tmpdir/err" &&
+		[ ! -s "$tmpdir/err" ] && grep -q "OPTIMA DIVERGE" "$tmpdir/out"; then
+		pass "tui-theme-$name"
+	else
+		fail "tui-theme-$name" "$(head -c 300 "$tmpdir/err")"
+	fi
+done
+[ "$n" -ge 5 ] && pass tui-theme-count || fail tui-theme-count "only $n themes"
+
+# --- errors --------------------------------------------------------------------
+status_case tui-unknown-theme 1 "no theme named 'nope'" -- \
+	"$EL" snapshot --theme nope sample-profiles/synthetic
+status_case tui-bad-keys 65 "bad.keys:2:3: unknown key" -- \
+	"$EL" snapshot --keys $k/bad.keys sample-profiles/synthetic
+status_case tui-missing-keys 66 "no-such.keys" -- \
+	"$EL" snapshot --keys $k/no-such.keys sample-profiles/synthetic
+status_case tui-bad-view 1 "unknown view" -- \
+	"$EL" snapshot --view nope sample-profiles/synthetic
+status_case tui-bad-size 1 "not a valid number" -- \
+	"$EL" snapshot --width 0 sample-profiles/synthetic
+status_case tui-missing-path 66 "no-such-dir" -- \
+	"$EL" snapshot no-such-dir
+status_case tui-no-workload 1 "no workload matches" -- \
+	"$EL" snapshot --workload nothing-like-it sample-profiles/synthetic
+status_case tui-follow-not-snapshot 1 "not for this verb" -- \
+	"$EL" snapshot --follow sample-profiles/synthetic
+status_case tui-keys-not-tui 1 "not for this verb" -- \
+	"$EL" --keys x sample-profiles/synthetic
+# Bad runs are left out, said, and the status says so; the rest is shown.
+status_case tui-bad-data 65 "bad.yaml" -- \
+	"$EL" snapshot tests/data/check/good tests/data/check/bad.yaml
+
+# --- not on a terminal: the check summary and a hint -------------------------
+if (cd "$top_srcdir" && "$EL" </dev/null) >"$tmpdir/out" 2>"$tmpdir/err" &&
+	grep -q "1492 runs" "$tmpdir/out" && grep -q "not a terminal" "$tmpdir/err"; then
+	pass tui-no-path-not-a-terminal
+else
+	fail tui-no-path-not-a-terminal "$(tail -c 300 "$tmpdir/out" "$tmpdir/err")"
+fi
+# With no path the explorer opens the installed sample profiles, and says so.
+if (cd "$top_srcdir" && "$EL" snapshot --width 120) >"$tmpdir/out" 2>&1 &&
+	grep -q "showing the sample profiles in .*sample-profiles" \
+		"$tmpdir/out"; then
+	pass tui-default-samples
+else
+	fail tui-default-samples "$(tail -n 2 "$tmpdir/out")"
+fi
