@@ -108,6 +108,15 @@ else
 	fail tmux-opens-as-snapshot "the explorer did not draw: $(tm capture-pane -p -t plain | head -5)"
 fi
 
+# --- NO_COLOR is --no-color ---------------------------------------------------
+start nocolor LC_ALL=C NO_COLOR=1 "$EL" sample-profiles
+if wait_for nocolor "OPTIMA DIVERGE"; then
+	same_as_snapshot tmux-no-color-env nocolor ""
+	tm send-keys -t nocolor q
+else
+	fail tmux-no-color-env "the explorer did not draw"
+fi
+
 # --- in colour under UTF-8: blocks and marks, and a knob redraws --------------
 if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
 	start colour LC_ALL=C.UTF-8 TERM=screen-256color "$EL" sample-profiles/synthetic

@@ -46,6 +46,14 @@ golden tui-knob-options 0 "$g/newcomer-80x24-ascii.txt" "$tmpdir/empty" -- \
 	env LC_ALL=C "$EL" snapshot --width 80 --height 24 --batch 64 \
 	--input 1024 --output 256 --gpus 0 --keys $k/select-output.keys \
 	sample-profiles
+# --ascii under a UTF-8 locale draws exactly the ASCII screen.
+if [ -n "$utf8" ]; then
+	golden tui-ascii-option 0 "$g/newcomer-80x24-ascii.txt" "$tmpdir/empty" -- \
+		env LC_ALL="$utf8" "$EL" snapshot --ascii --width 80 --height 24 \
+		--keys $k/newcomer.keys sample-profiles
+else
+	skip tui-ascii-option "no C.UTF-8 locale"
+fi
 screen map-80x24-utf8 utf8 --width 80 --height 24 --keys $k/map.keys \
 	sample-profiles
 screen map-200x60-ascii C --width 200 --height 60 --keys $k/map.keys \
