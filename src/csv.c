@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 struct reader {
 	const char *p, *end;
 	unsigned line, col;
@@ -20,39 +22,6 @@ static void error_at(struct reader *r, unsigned line, unsigned col,
 {
 	diag_add(r->diags, DIAG_ERROR, r->file, line, col, "%s", what);
 	r->errors = true;
-}
-
-/* Length of the well-formed UTF-8 sequence at p (no overlongs, surrogates or
- * code points past U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char b = p[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xC2 && b <= 0xDF)
-		n = 2;
-	else if (b >= 0xE0 && b <= 0xEF)
-		n = 3;
-	else if (b >= 0xF0 && b <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (b == 0xE0)
-		lo = 0xA0;
-	else if (b == 0xED)
-		hi = 0x9F;
-	else if (b == 0xF0)
-		lo = 0x90;
-	else if (b == 0xF4)
-		hi = 0x8F;
-	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
 }
 
 static void bad_byte(struct reader *r, const char *what)
@@ -72,7 +41,7 @@ static void copy_char(struct reader *r)
 		bad_byte(r, "NUL byte (expected text)");
 		return;
 	}
-	size_t n = utf8_len(p, (const unsigned char *)r->end);
+	size_t n = utf8_len(p, (size_t)((const unsigned char *)r->end - p));
 	if (n == 0) {
 		char msg[64];
 		snprintf(msg, sizeof msg,

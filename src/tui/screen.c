@@ -10,6 +10,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "utf8.h"
+
 bool screen_init(struct screen *s, int width, int height)
 {
 	s->cells = NULL;
@@ -47,30 +49,6 @@ static struct screen_cell *cell(struct screen *s, int y, int x)
 	return &s->cells[y * s->width + x];
 }
 
-/* The length of the UTF-8 sequence at p and its code point, or 0 when it
- * is not a valid, shortest-form sequence. */
-static int decode(const unsigned char *p, unsigned *cp)
-{
-	int len = p[0] < 0x80		  ? 1
-		  : (p[0] & 0xe0) == 0xc0 ? 2
-		  : (p[0] & 0xf0) == 0xe0 ? 3
-		  : (p[0] & 0xf8) == 0xf0 ? 4
-					  : 0;
-	if (!len)
-		return 0;
-	unsigned v = len == 1 ? p[0] : p[0] & (0x7f >> len);
-	for (int i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[i] & 0x3f);
-	}
-	static const unsigned least[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /* Columns a code point takes: 1 or 2, or 0 when it must not be drawn. */
 static int columns(unsigned cp)
 {
@@ -86,13 +64,17 @@ static int columns(unsigned cp)
  * draw '?' in one column instead). */
 static int next_char(const char *text, int *len)
 {
-	unsigned cp = 0;
-	*len = decode((const unsigned char *)text, &cp);
+	const unsigned char *p = (const unsigned char *)text;
+	/* a NUL ends the text, so at most 4 bytes, up to one, are read */
+	size_t avail = 0;
+	while (avail < 4 && p[avail])
+		avail++;
+	*len = (int)utf8_len(p, avail);
 	if (!*len) {
 		*len = 1;
 		return 0;
 	}
-	return columns(cp);
+	return columns(utf8_code_point(p, (size_t)*len));
 }
 
 int screen_width_of(const char *text)

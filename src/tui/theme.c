@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "utf8.h"
+
 #define THEME_KINDS (KIND_IDLE + 1)
 /* Longer lines are refused: no sensible theme line comes near, and the
  * bound keeps every message about a line short. */
@@ -245,38 +247,6 @@ static void expect_end(struct parser *P, const char *p)
 			 "unexpected '%.*s' (expected the end of the line or a "
 			 "# comment)",
 			 (int)w.n, w.s);
-}
-
-/* Length of the well-formed UTF-8 sequence at p (no overlongs, surrogates or
- * code points past U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-	unsigned char b = p[0], lo = 0x80, hi = 0xBF;
-	size_t n;
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xC2 && b <= 0xDF)
-		n = 2;
-	else if (b >= 0xE0 && b <= 0xEF)
-		n = 3;
-	else if (b >= 0xF0 && b <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (b == 0xE0)
-		lo = 0xA0;
-	else if (b == 0xED)
-		hi = 0x9F;
-	else if (b == 0xF0)
-		lo = 0x90;
-	else if (b == 0xF4)
-		hi = 0x8F;
-	if (avail < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
 }
 
 /* Reports the first bad byte of a raw line, if any: the only check that
