@@ -220,8 +220,11 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 			(o->snapshot ? snapshot_usage : tui_usage)(stdout);
 			return -1;
 		}
-		if (c == '?')
-			return usage_error(o, "", "bad option");
+		if (c == '?') {
+			/* getopt has said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", o->verb);
+			return EXIT_USAGE;
+		}
 		bool snapshot_only = c == O_VIEW || c == O_WIDTH ||
 				     c == O_HEIGHT || c == O_KEYS;
 		if ((snapshot_only && !o->snapshot) ||

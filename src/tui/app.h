@@ -135,6 +135,10 @@ bool app_rank_at(const struct app *a, const struct select_knobs *k,
 struct layout_rect app_knob_slot(const struct layout_rect *pane,
 				 enum app_knob k);
 
+/* Lines of help after one per key binding: the title, the bar legend,
+ * the marks, the theme (draw_help.c draws them). */
+#define APP_HELP_EXTRA 15
+
 /* Map geometry, shared by the drawing and the mouse: a header row, then a
  * row per batch size; a label column, then cells of equal width. */
 #define APP_MAP_LABEL_W 7

@@ -202,6 +202,27 @@ static void move_map(struct app *a, int rows, int cols)
 	app_fix_scroll(a);
 }
 
+/* The last first line of the fit view's residuals (a row per workload of
+ * the group) or of help (a line per key, and the legend's APP_HELP_EXTRA
+ * lines). */
+static int scroll_max(const struct app *a)
+{
+	struct layout l;
+	app_layout(a, &l);
+	int total, shown;
+	if (a->view == VIEW_FIT) {
+		total = a->group >= 0 ? (int)a->ds.groups[a->group].nworkloads
+				      : 0;
+		shown = l.pane[PANE_RESIDUALS].h - 1;
+	} else {
+		total = APP_HELP_EXTRA;
+		while (keys_bindings[total - APP_HELP_EXTRA].keys)
+			total++;
+		shown = l.pane[PANE_HELP].h - 1;
+	}
+	return total > shown ? total - shown : 0;
+}
+
 /* Up and down (by < 0 is up) in whatever the view and focus move. */
 static void vertical(struct app *a, long by)
 {
@@ -219,6 +240,8 @@ static void vertical(struct app *a, long by)
 		break;
 	default:
 		a->scroll[a->view] += (int)by;
+		if (a->scroll[a->view] > scroll_max(a))
+			a->scroll[a->view] = scroll_max(a);
 		if (a->scroll[a->view] < 0)
 			a->scroll[a->view] = 0;
 		break;

@@ -68,7 +68,7 @@ static bool help_line(const struct app *a, struct screen *s, int y, int x,
 			 "Theme: %s (%zu of %zu; t for the "
 			 "next)   colour: %s   characters: %s",
 			 app_theme(a)->name, a->theme + 1, a->nthemes,
-			 a->opt.color ? "on" : "off (NO_COLOR or --no-color)",
+			 a->opt.color ? "on" : "off",
 			 a->opt.utf8 ? "UTF-8" : "ASCII");
 		break;
 	case 5:
