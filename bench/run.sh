@@ -60,3 +60,25 @@ echo
 echo "expression evaluation (bench-expr, weight-streaming term):" \
 	"expr_eval_grad ${expr_grad:-?} ns/eval, expr_eval ${expr_eval:-?} ns/eval"
 echo "targets: 50 runs <= 2 ms; ratio >= 20 at every size"
+
+# Interactive: the time from a knob turn to its finished redraw, measured
+# inside the explorer (--bench-keys) on an off-screen xterm, on a SYNTHETIC
+# workload measured on 64 layouts, at three sizes of the run set.
+echo
+echo "interactive: knob turn to finished redraw (median of 2000 keys, 64 candidates)"
+printf '%8s %10s %12s %12s\n' runs screen median_ms p90_ms
+for runs in ${BENCH_TUI_RUNS:-1000 10000 100000}; do
+	sh "$src/bench/gen-tui.sh" "$runs" >"$out/tui-$runs.yaml"
+	for size in 80x24 200x60; do
+		echo "explorer $runs runs at $size ..." >&2
+		line=$(TERM=xterm-256color ENERGYLENS_DATADIR=$src \
+			"$build/energylens" --bench-keys 2000 \
+			--width "${size%x*}" --height "${size#*x}" \
+			"$out/tui-$runs.yaml" 2>&1 >/dev/null)
+		med=$(echo "$line" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
+		p90=$(echo "$line" | sed -n 's/.*p90 \([0-9.]*\) ms.*/\1/p')
+		printf '%8s %10s %12s %12s\n' "$runs" "$size" "${med:-?}" "${p90:-?}"
+	done
+done
+echo "target: knob to redraw <= 2 ms median (10000 runs, 64 candidates)"
+

@@ -33,6 +33,7 @@ struct tui_options {
 	bool snapshot;
 	int width, height;
 	const char *keys;
+	long bench_keys; /* --bench-keys N: time N knob turns (make bench) */
 	char *default_path;
 	char theme_dir[2][4096];
 	const char *theme_dirs[2];
@@ -105,6 +106,7 @@ enum {
 	O_WIDTH,
 	O_HEIGHT,
 	O_KEYS,
+	O_BENCH_KEYS,
 };
 
 static int take_number(struct tui_options *o, int c, const char *arg)
@@ -187,6 +189,13 @@ static int take_option(struct tui_options *o, int c, const char *arg)
 	case O_KEYS:
 		o->keys = arg;
 		return EXIT_OK;
+	case O_BENCH_KEYS: {
+		double v;
+		if (!cmd_parse_number(arg, true, &v))
+			return usage_error(o, "not a valid number: ", arg);
+		o->bench_keys = (long)v;
+		return EXIT_OK;
+	}
 	default:
 		return take_number(o, c, arg);
 	}
@@ -210,10 +219,12 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 		{"width", required_argument, NULL, O_WIDTH},
 		{"height", required_argument, NULL, O_HEIGHT},
 		{"keys", required_argument, NULL, O_KEYS},
+		{"bench-keys", required_argument, NULL, O_BENCH_KEYS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
+	const char *sized = NULL; /* a size: the terminal gives it */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
@@ -225,16 +236,19 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 			fprintf(stderr, "Try '%s --help'.\n", o->verb);
 			return EXIT_USAGE;
 		}
-		bool snapshot_only = c == O_VIEW || c == O_WIDTH ||
-				     c == O_HEIGHT || c == O_KEYS;
+		bool snapshot_only = c == O_VIEW || c == O_KEYS;
+		if (c == O_WIDTH || c == O_HEIGHT)
+			sized = c == O_WIDTH ? "--width" : "--height";
 		if ((snapshot_only && !o->snapshot) ||
-		    (c == O_FOLLOW && o->snapshot))
+		    ((c == O_FOLLOW || c == O_BENCH_KEYS) && o->snapshot))
 			return usage_error(o, "option not for this verb: ",
 					   argv[optind - 1]);
 		int status = take_option(o, c, optarg);
 		if (status != EXIT_OK)
 			return status;
 	}
+	if (sized && !o->snapshot && !o->bench_keys)
+		return usage_error(o, "option not for this verb: ", sized);
 	return EXIT_OK;
 }
 
@@ -299,6 +313,16 @@ int cmd_tui(int argc, char **argv)
 	if (status == -1 || status != EXIT_OK) {
 		free(o.default_path);
 		return status == -1 ? EXIT_OK : status;
+	}
+	if (o.bench_keys) {
+		struct app a;
+		status = open_app(&a, &o);
+		if (status == EXIT_OK) {
+			status = term_bench(&a, o.bench_keys, o.width, o.height);
+			app_close(&a);
+		}
+		free(o.default_path);
+		return status;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		char **check = calloc((size_t)o.app.npaths + 2, sizeof *check);

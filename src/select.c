@@ -101,24 +101,37 @@ static bool near(double a, double b)
 	       SELECT_MEASURED_TOLERANCE * fmax(fabs(a), fabs(b));
 }
 
-static double measured(const struct profile_set *runs, size_t workload,
-		       const struct select_layout *l,
-		       const struct select_knobs *k)
+/* Each candidate's measured energy: the mean of the workload's runs at its
+ * layout and these knobs. One pass over the runs for all candidates, so a
+ * knob turn stays cheap with many runs. */
+static bool fill_measured(struct select_result *out,
+			  const struct profile_set *runs, size_t workload,
+			  const struct select_knobs *k)
 {
-	double sum = 0;
-	size_t count = 0;
+	size_t *count = calloc(out->n, sizeof *count);
+	if (!count)
+		return false;
+	for (size_t c = 0; c < out->n; c++)
+		out->c[c].measured_j = 0;
 	for (size_t i = 0; runs && i < runs->run_count; i++) {
 		const struct profile_run *r = &runs->runs[i];
-		if (r->workload == workload && r->tp == l->tp &&
-		    r->pp == l->pp && r->dp == l->dp &&
-		    r->batch_size == k->batch &&
-		    near(r->input_tokens, k->input) &&
-		    near(r->output_tokens, k->output)) {
-			sum += r->energy_total_j;
-			count++;
+		if (r->workload != workload || r->batch_size != k->batch ||
+		    !near(r->input_tokens, k->input) ||
+		    !near(r->output_tokens, k->output))
+			continue;
+		for (size_t c = 0; c < out->n; c++) {
+			const struct select_layout *l = &out->c[c].layout;
+			if (r->tp == l->tp && r->pp == l->pp && r->dp == l->dp) {
+				out->c[c].measured_j += r->energy_total_j;
+				count[c]++;
+			}
 		}
 	}
-	return count ? sum / (double)count : NAN;
+	for (size_t c = 0; c < out->n; c++)
+		out->c[c].measured_j =
+			count[c] ? out->c[c].measured_j / (double)count[c] : NAN;
+	free(count);
+	return true;
 }
 
 static void find_optima(struct select_result *out, double eta)
@@ -209,7 +222,10 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 				       ? predict(m->latency, m->latency_params,
 						 w, &layouts[i], k)
 				       : NAN;
-		c->measured_j = measured(runs, workload, &layouts[i], k);
+	}
+	if (!fill_measured(out, runs, workload, k)) {
+		select_result_free(out);
+		return -1;
 	}
 	qsort(out->c, n, sizeof *out->c, by_energy);
 	find_optima(out, eta);

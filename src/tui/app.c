@@ -120,8 +120,8 @@ static size_t candidates(const struct app *a, const struct select_knobs *k,
 	if (a->gpus)
 		return select_gpu_layouts(app_workload(a), a->gpus, k, out,
 					  SELECT_MAX_CANDIDATES);
-	return select_measured_layouts(&a->set, a->workload, out,
-				       SELECT_MAX_CANDIDATES);
+	memcpy(out, a->measured, a->nmeasured * sizeof *out);
+	return a->nmeasured;
 }
 
 bool app_rank_at(const struct app *a, const struct select_knobs *k,
@@ -243,6 +243,8 @@ void app_recompute(struct app *a)
 void app_select_workload(struct app *a, size_t w)
 {
 	a->workload = w;
+	a->nmeasured = select_measured_layouts(&a->set, w, a->measured,
+					       SELECT_MAX_CANDIDATES);
 	a->cursor_layout = (struct select_layout){0, 0, 0};
 	fit_workload_group(a);
 	app_recompute(a);

@@ -18,6 +18,7 @@
 #include "layout.h"
 #include "model.h"
 #include "profile.h"
+#include "defaults.h"
 #include "select.h"
 #include "theme.h"
 
@@ -75,6 +76,9 @@ struct app {
 	enum app_knob knob;
 	size_t workload, list_top;
 	long group; /* ds group of the workload; -1 when none */
+	/* the workload's measured layouts, found once per workload */
+	struct select_layout measured[SELECT_MAX_CANDIDATES];
+	size_t nmeasured;
 
 	struct select_knobs knobs;
 	unsigned gpus; /* 0: the measured layouts */

@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -244,5 +245,63 @@ int term_run(struct app *a)
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}
+	return status;
+}
+
+/* ---- the benchmark ------------------------------------------------------ */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int by_value(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* One key and the redraw it causes, as the loop does it. */
+static double timed_key(struct term *t, struct app *a, struct screen *s,
+			int key)
+{
+	double t0 = now_ms();
+	app_key(a, key);
+	draw_frame(a, s);
+	blit(t, a, s);
+	refresh();
+	return now_ms() - t0;
+}
+
+int term_bench(struct app *a, long n, int width, int height)
+{
+	struct term t;
+	memset(&t, 0, sizeof t);
+	double *ms = malloc((size_t)n * sizeof *ms);
+	struct screen s;
+	if (!ms || !screen_init(&s, width, height)) {
+		free(ms);
+		return EXIT_SOFTWARE;
+	}
+	int status = EXIT_SOFTWARE;
+	if (start(&t, a)) {
+		resize_term(height, width);
+		app_resize(a, width, height);
+		load_theme(&t, a);
+		for (long i = 0; i < n; i++)
+			ms[i] = timed_key(&t, a, &s, i % 2 ? '-' : '+');
+		stop(&t);
+		qsort(ms, (size_t)n, sizeof *ms, by_value);
+		fprintf(stderr,
+			"knob to redraw: median %.4f ms, p90 %.4f ms over %ld "
+			"keys, %zu candidates, %zu runs, %dx%d\n",
+			ms[n / 2], ms[n * 9 / 10], n, a->rank.n,
+			a->set.run_count, width, height);
+		status = EXIT_OK;
+	}
+	screen_free(&s);
+	free(ms);
 	return status;
 }

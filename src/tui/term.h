@@ -10,4 +10,10 @@
 /* Returns an exit status. */
 int term_run(struct app *a);
 
+/* For 'make bench': draws on stdout whatever it is (an off-screen
+ * terminal of width x height for TERM), turns the selected knob up and
+ * down n times, and prints on stderr the median and the 90th percentile of
+ * the time from a key to its finished redraw. Returns an exit status. */
+int term_bench(struct app *a, long n, int width, int height);
+
 #endif
