@@ -62,6 +62,9 @@ static void tui_usage(FILE *out)
 	      "  --ascii           ASCII characters only\n"
 	      "  --follow          re-read the profiles when they change, "
 	      "and refit\n"
+	      "  --bench-keys N    time N knob turns on an off-screen terminal "
+	      "(with --width,\n"
+	      "                    --height; for 'make bench')\n"
 	      "  -h, --help        show this help and exit\n"
 	      "Keys: ? in the explorer lists them. See energylens(1).\n",
 	      out);
@@ -77,7 +80,10 @@ static void snapshot_usage(FILE *out)
 	      "see energylens(1)\n"
 	      "  --batch B --input I --output O --gpus N --eta X --workload "
 	      "Q --model FILE\n"
-	      "  --theme NAME --ascii   as for 'energylens'\n"
+	      "  --theme NAME --ascii   as for 'energylens' (--no-color is "
+	      "accepted: a snapshot\n"
+	      "                    has no colour, each kind of bar its own "
+	      "character)\n"
 	      "  -h, --help        show this help and exit\n",
 	      out);
 }
@@ -201,6 +207,14 @@ static int take_option(struct tui_options *o, int c, const char *arg)
 	}
 }
 
+static const char *option_name(const struct option *options, int c)
+{
+	for (; options->name; options++)
+		if (options->val == c)
+			return options->name;
+	return "?";
+}
+
 static int parse_options(int argc, char **argv, struct tui_options *o)
 {
 	static const struct option options[] = {
@@ -238,17 +252,17 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 		}
 		bool snapshot_only = c == O_VIEW || c == O_KEYS;
 		if (c == O_WIDTH || c == O_HEIGHT)
-			sized = c == O_WIDTH ? "--width" : "--height";
+			sized = c == O_WIDTH ? "width" : "height";
 		if ((snapshot_only && !o->snapshot) ||
 		    ((c == O_FOLLOW || c == O_BENCH_KEYS) && o->snapshot))
-			return usage_error(o, "option not for this verb: ",
-					   argv[optind - 1]);
+			return usage_error(o, "option not for this verb: --",
+					   option_name(options, c));
 		int status = take_option(o, c, optarg);
 		if (status != EXIT_OK)
 			return status;
 	}
 	if (sized && !o->snapshot && !o->bench_keys)
-		return usage_error(o, "option not for this verb: ", sized);
+		return usage_error(o, "option not for this verb: --", sized);
 	return EXIT_OK;
 }
 
@@ -318,7 +332,8 @@ int cmd_tui(int argc, char **argv)
 		struct app a;
 		status = open_app(&a, &o);
 		if (status == EXIT_OK) {
-			status = term_bench(&a, o.bench_keys, o.width, o.height);
+			status =
+				term_bench(&a, o.bench_keys, o.width, o.height);
 			app_close(&a);
 		}
 		free(o.default_path);
@@ -426,6 +441,8 @@ int cmd_snapshot(int argc, char **argv)
 		free(o.default_path);
 		return status;
 	}
+	for (size_t i = 0; i < app_diags(&a)->count; i++)
+		diag_print(&app_diags(&a)->items[i], stderr);
 	app_resize(&a, o.width, o.height);
 	if (o.keys)
 		status = press_keys(&a, o.keys);

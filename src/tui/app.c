@@ -516,7 +516,10 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 		return status;
 	a->signature = signature(a);
 	status = load(a, &a->diags, false);
-	for (size_t i = 0; i < a->diags.count; i++)
+	/* On success the caller shows them: a snapshot at once, the
+	 * explorer after the terminal is given back. */
+	for (size_t i = 0;
+	     status != EXIT_OK && !a->set.run_count && i < a->diags.count; i++)
 		diag_print(&a->diags.items[i], err);
 	if (status == EXIT_DATAERR && a->set.run_count == 0)
 		fputs("energylens: no run to explore\n", err);

@@ -57,6 +57,11 @@ struct app_fit {
 	struct fit_group fit;
 };
 
+/* The knobs' ranges, for keys and options alike. */
+#define APP_MAX_BATCH  65536
+#define APP_MAX_TOKENS 1048576
+#define APP_MAX_GPUS   SELECT_MAX_GPUS
+
 #define APP_MAP_ROWS 12
 #define APP_MAP_COLS 10
 

@@ -134,6 +134,8 @@ static void finish_edit(struct app *a)
 	if (a->editing == EDIT_KNOB) {
 		if (a->edit[0] && set_knob(a, a->knob, a->edit))
 			app_recompute(a);
+		if (a->view == VIEW_MAP)
+			app_map_to_knobs(a);
 	} else if (a->edit[0]) {
 		snprintf(a->search, sizeof a->search, "%s", a->edit);
 		search(a, false);
@@ -252,9 +254,10 @@ static int page(const struct app *a)
 {
 	struct layout l;
 	app_layout(a, &l);
-	int rows = a->focus == FOCUS_WORKLOADS ? l.pane[PANE_WORKLOADS].h
-		   : a->view == VIEW_MAIN      ? l.pane[PANE_TABLE].h
-					       : a->height;
+	int rows = a->view == VIEW_MAP		 ? l.pane[PANE_MAP].h - 1
+		   : a->view != VIEW_MAIN	 ? a->height - 3
+		   : a->focus == FOCUS_WORKLOADS ? l.pane[PANE_WORKLOADS].h
+						 : l.pane[PANE_TABLE].h;
 	return rows > 3 ? rows - 2 : 1;
 }
 
@@ -368,8 +371,9 @@ void app_key(struct app *a, int key)
 	if (a->view == VIEW_HELP && action != ACT_QUIT && action != ACT_BACK &&
 	    action != ACT_UP && action != ACT_DOWN && action != ACT_PAGE_UP &&
 	    action != ACT_PAGE_DOWN && action != ACT_HOME &&
-	    action != ACT_END && action != ACT_THEME &&
-	    action != ACT_VIEW_MAP && action != ACT_VIEW_FIT)
+	    action != ACT_END && action != ACT_THEME && action != ACT_RELOAD &&
+	    action != ACT_REDRAW && action != ACT_VIEW_MAP &&
+	    action != ACT_VIEW_FIT)
 		return;
 	if (a->view != VIEW_MAIN &&
 	    (action == ACT_SEARCH || action == ACT_SEARCH_NEXT ||

@@ -137,7 +137,7 @@ static void blit(const struct term *t, const struct app *a,
 	attrset(A_NORMAL);
 }
 
-static bool start(struct term *t, const struct app *a)
+static bool start(struct term *t, struct app *a)
 {
 	t->screen = newterm(NULL, stdout, stdin);
 	if (!t->screen)
@@ -155,6 +155,9 @@ static bool start(struct term *t, const struct app *a)
 			  BUTTON5_PRESSED,
 		  NULL);
 	t->colour = a->opt.color && has_colors();
+	/* Without colour the bars must tell the kinds apart by their
+	 * characters, as under NO_COLOR. */
+	a->opt.color = t->colour;
 	if (t->colour) {
 		start_color();
 		use_default_colors();
