@@ -389,6 +389,12 @@ static char *read_all(const char *path)
 			cap *= 2;
 		}
 	}
+	if (buf && ferror(f)) { /* a directory, an I/O error */
+		int saved = errno;
+		free(buf);
+		buf = NULL;
+		errno = saved;
+	}
 	if (buf)
 		buf[n] = '\0';
 	if (f != stdin)
@@ -398,6 +404,7 @@ static char *read_all(const char *path)
 
 static int press_keys(struct app *a, const char *path)
 {
+	errno = 0;
 	char *text = read_all(path);
 	if (!text) {
 		fprintf(stderr, "energylens snapshot: %s: %s\n", path,

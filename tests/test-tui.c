@@ -252,6 +252,27 @@ static void test_map_sets_knobs(void)
 	ASSERT_INT_EQ(app.knobs.batch, 128);
 }
 
+/* Knobs between the map's cells: Enter applies the cursor's cell, and a
+ * typed knob moves the cursor to its nearest cell. */
+static void test_map_enter_applies_cell(void)
+{
+	ASSERT(open_samples());
+	app_resize(&app, 100, 30);
+	app.knobs.batch = 48;
+	app_key(&app, 'm');
+	app_key(&app, '\n');
+	ASSERT_INT_EQ(app.view, VIEW_MAIN);
+	ASSERT_INT_EQ(app.knobs.batch, 64);
+	app_key(&app, 'm');
+	app_key(&app, '=');
+	app_key(&app, '3');
+	app_key(&app, '0');
+	app_key(&app, '0');
+	app_key(&app, '\n');
+	ASSERT_INT_EQ(app.knobs.batch, 300);
+	ASSERT_INT_EQ(app.map_rows[app.map_row], 256);
+}
+
 /* Help reads like a pager: q closes it instead of quitting. */
 static void test_help_keys(void)
 {
@@ -304,6 +325,7 @@ int main(void)
 	UNIT_RUN_WITH(test_draw_every_size, close_app);
 	UNIT_RUN_WITH(test_knob_recomputes, close_app);
 	UNIT_RUN_WITH(test_map_sets_knobs, close_app);
+	UNIT_RUN_WITH(test_map_enter_applies_cell, close_app);
 	UNIT_RUN_WITH(test_help_keys, close_app);
 	UNIT_RUN_WITH(test_mouse, close_app);
 	return unit_status();

@@ -8,6 +8,7 @@
 #include <curses.h> /* key codes only: nothing here draws */
 #include <dirent.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -177,47 +178,46 @@ static void fit_workload_group(struct app *a)
 	a->fits[a->group].done = true;
 }
 
-static int table_rows(const struct app *a)
+/* Rows a pane of the main view shows below its title, whatever view is
+ * on screen now (so scrolling in another view keeps them right). */
+static size_t main_rows(const struct app *a, enum layout_pane p)
 {
 	struct layout l;
-	app_layout(a, &l);
-	int rows = l.pane[PANE_TABLE].h - 1; /* less the column header */
-	return rows > 1 ? rows : 1;
+	layout_compute(VIEW_MAIN, a->width, a->height,
+		       (int)a->models[0]->nterms, &l);
+	return l.pane[p].h > 2 ? (size_t)l.pane[p].h - 1 : 1;
 }
 
-static int list_rows(const struct app *a)
+/* top such that the cursor is among the rows shown, and no row is left
+ * blank while entries above it are hidden. */
+static size_t scrolled(size_t top, size_t cursor, size_t count, size_t rows)
 {
-	struct layout l;
-	app_layout(a, &l);
-	int rows = l.pane[PANE_WORKLOADS].h - 1; /* less the title */
-	return rows > 1 ? rows : 1;
+	if (cursor < top)
+		top = cursor;
+	if (cursor >= top + rows)
+		top = cursor - rows + 1;
+	if (count > rows && top > count - rows)
+		top = count - rows;
+	return count <= rows ? 0 : top;
 }
 
 /* Keeps every cursor on screen after a move or a resize. */
 void app_fix_scroll(struct app *a)
 {
-	int rows = list_rows(a);
-	if (a->workload < a->list_top)
-		a->list_top = a->workload;
-	if (a->workload >= a->list_top + (size_t)rows)
-		a->list_top = a->workload - (size_t)rows + 1;
-	rows = table_rows(a);
-	if (a->cursor < a->table_top)
-		a->table_top = a->cursor;
-	if (a->cursor >= a->table_top + (size_t)rows)
-		a->table_top = a->cursor - (size_t)rows + 1;
+	a->list_top = scrolled(a->list_top, a->workload, a->set.workload_count,
+			       main_rows(a, PANE_WORKLOADS));
+	a->table_top = scrolled(a->table_top, a->cursor, a->rank.n,
+				main_rows(a, PANE_TABLE));
 	struct layout l;
 	layout_compute(VIEW_MAP, a->width, a->height, 0, &l);
 	int vr = app_map_visible_rows(&l.pane[PANE_MAP]);
 	int vc = app_map_visible_cols(&l.pane[PANE_MAP]);
-	if (a->map_row < a->map_top)
-		a->map_top = a->map_row;
-	if (vr > 0 && a->map_row >= a->map_top + vr)
-		a->map_top = a->map_row - vr + 1;
-	if (a->map_col < a->map_left)
-		a->map_left = a->map_col;
-	if (vc > 0 && a->map_col >= a->map_left + vc)
-		a->map_left = a->map_col - vc + 1;
+	a->map_top =
+		(int)scrolled((size_t)a->map_top, (size_t)a->map_row,
+			      (size_t)a->map_nrows, (size_t)(vr > 0 ? vr : 1));
+	a->map_left =
+		(int)scrolled((size_t)a->map_left, (size_t)a->map_col,
+			      (size_t)a->map_ncols, (size_t)(vc > 0 ? vc : 1));
 }
 
 /* Ranks the candidates at the knobs, keeping the cursor on the layout it
@@ -229,6 +229,7 @@ void app_recompute(struct app *a)
 	if (!app_rank_at(a, &a->knobs, &a->rank)) {
 		memset(&a->rank, 0, sizeof a->rank);
 		app_cursor_terms(a);
+		app_fix_scroll(a);
 		return;
 	}
 	a->cursor = a->rank.energy_best;
@@ -436,14 +437,19 @@ static unsigned long long signature(const struct app *a)
 }
 
 /* Loads the profiles into a new set and fit groups, which replace the
- * app's when there are runs and, if strict, no error. */
-static int load(struct app *a, struct diag_list *diags, bool strict)
+ * app's when there are runs and at most max_errors errors (a reload takes
+ * no more than the last load had, so a file half-written by a running
+ * sweep keeps the runs shown, while one bad file from the start does not
+ * stop --follow). */
+static int load(struct app *a, struct diag_list *diags, size_t max_errors,
+		bool *replaced)
 {
+	*replaced = false;
 	struct profile_set set;
 	profile_set_init(&set);
 	int status = cmd_load_paths(&set, diags, a->opt.npaths, a->opt.paths);
 	if (status == EXIT_SOFTWARE || status == EXIT_NOINPUT ||
-	    set.run_count == 0 || (strict && status != EXIT_OK)) {
+	    set.run_count == 0 || diags->errors > max_errors) {
 		if (status == EXIT_OK || status == EXIT_DATAERR)
 			status = EXIT_DATAERR;
 		profile_set_free(&set);
@@ -463,6 +469,7 @@ static int load(struct app *a, struct diag_list *diags, bool strict)
 	a->set = set;
 	a->ds = ds;
 	a->fits = fits;
+	*replaced = true;
 	return status;
 }
 
@@ -515,7 +522,8 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 	if (status != EXIT_OK)
 		return status;
 	a->signature = signature(a);
-	status = load(a, &a->diags, false);
+	bool replaced;
+	status = load(a, &a->diags, SIZE_MAX, &replaced);
 	/* On success the caller shows them: a snapshot at once, the
 	 * explorer after the terminal is given back. */
 	for (size_t i = 0;
@@ -600,35 +608,39 @@ void app_reload(struct app *a)
 	/* The old strings are freed with the old set: keep a copy of what
 	 * identifies the workload shown. */
 	const struct profile_workload *w = app_workload(a);
-	char name[256], model[256], hw[256], engine[256];
-	snprintf(name, sizeof name, "%s", w->name ? w->name : "");
-	snprintf(model, sizeof model, "%s", w->model ? w->model : "");
-	snprintf(hw, sizeof hw, "%s", w->hardware ? w->hardware : "");
-	snprintf(engine, sizeof engine, "%s", w->engine ? w->engine : "");
-	struct profile_workload old = {.name = w->name ? name : NULL,
-				       .model = w->model ? model : NULL,
-				       .hardware = w->hardware ? hw : NULL,
-				       .engine = w->engine ? engine : NULL};
-	if (load(a, &diags, true) != EXIT_OK) {
-		char first[160] = "";
+	struct profile_workload old = {
+		.name = w->name ? strdup(w->name) : NULL,
+		.model = w->model ? strdup(w->model) : NULL,
+		.hardware = w->hardware ? strdup(w->hardware) : NULL,
+		.engine = w->engine ? strdup(w->engine) : NULL};
+	bool replaced;
+	load(a, &diags, a->diags.errors, &replaced);
+	if (!replaced) {
+		char first[160] = "no run left";
 		if (diags.count)
-			snprintf(first, sizeof first, ": %s:%u:%u: %s",
+			snprintf(first, sizeof first, "%s:%u:%u: %s",
 				 diags.items[0].file, diags.items[0].line,
 				 diags.items[0].col, diags.items[0].message);
-		snprintf(a->message, sizeof a->message,
-			 "reload: %zu error%s, the runs shown are those loaded "
-			 "before%s",
-			 diags.errors, diags.errors == 1 ? "" : "s", first);
-		a->message_is_error = true;
+		app_message(a, true,
+			    "reload: %zu error%s, the runs shown are those "
+			    "loaded before: %s",
+			    diags.errors, diags.errors == 1 ? "" : "s", first);
 		diag_free(&diags);
-		return;
+	} else {
+		diag_free(&a->diags);
+		a->diags = diags;
+		app_select_workload(a, same_workload(a, &old));
+		app_message(a, diags.errors > 0,
+			    "reloaded: %zu runs of %zu workloads, refitted%s",
+			    a->set.run_count, a->set.workload_count,
+			    diags.errors
+				    ? " (some runs left out: listed on exit)"
+				    : "");
 	}
-	diag_free(&a->diags);
-	a->diags = diags;
-	app_select_workload(a, same_workload(a, &old));
-	snprintf(a->message, sizeof a->message,
-		 "reloaded: %zu runs of %zu workloads, refitted",
-		 a->set.run_count, a->set.workload_count);
+	free((char *)old.name);
+	free((char *)old.model);
+	free((char *)old.hardware);
+	free((char *)old.engine);
 }
 
 bool app_follow(struct app *a)

@@ -151,7 +151,8 @@ struct layout_rect app_knob_slot(const struct layout_rect *pane,
 /* Map geometry, shared by the drawing and the mouse: a header row, then a
  * row per batch size; a label column, then cells of equal width. */
 #define APP_MAP_LABEL_W 7
-#define APP_MAP_CELL_W	10
+/* a cell holds "t1p1d1024", a mark and a blank */
+#define APP_MAP_CELL_W 12
 /* The map rows and columns that fit in the map pane. */
 int app_map_visible_rows(const struct layout_rect *pane);
 int app_map_visible_cols(const struct layout_rect *pane);

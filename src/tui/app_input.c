@@ -97,7 +97,7 @@ static bool set_knob(struct app *a, enum app_knob k, const char *text)
 	default:
 		ok = cmd_parse_number(text, false, &v) && v <= 1;
 		if (ok)
-			a->eta = v;
+			a->eta = v + 0.0; /* -0 reads as 0 */
 		break;
 	}
 	if (!ok) {
@@ -250,14 +250,16 @@ static void vertical(struct app *a, long by)
 	}
 }
 
+/* A page: the rows the pane that scrolls shows, less two for context. */
 static int page(const struct app *a)
 {
 	struct layout l;
 	app_layout(a, &l);
-	int rows = a->view == VIEW_MAP		 ? l.pane[PANE_MAP].h - 1
-		   : a->view != VIEW_MAIN	 ? a->height - 3
-		   : a->focus == FOCUS_WORKLOADS ? l.pane[PANE_WORKLOADS].h
-						 : l.pane[PANE_TABLE].h;
+	int rows = a->view == VIEW_MAP		 ? l.pane[PANE_MAP].h - 2
+		   : a->view == VIEW_FIT	 ? l.pane[PANE_RESIDUALS].h - 1
+		   : a->view == VIEW_HELP	 ? l.pane[PANE_HELP].h - 1
+		   : a->focus == FOCUS_WORKLOADS ? l.pane[PANE_WORKLOADS].h - 1
+						 : l.pane[PANE_TABLE].h - 1;
 	return rows > 3 ? rows - 2 : 1;
 }
 
@@ -289,8 +291,11 @@ static void act(struct app *a, enum keys_action action)
 	case ACT_BACK:
 		a->view = a->view == VIEW_HELP ? a->back : VIEW_MAIN;
 		break;
-	case ACT_VIEW_MAIN:
 	case ACT_ENTER:
+		move_map(a, 0, 0); /* the cell's knobs, as the key says */
+		a->view = VIEW_MAIN;
+		break;
+	case ACT_VIEW_MAIN:
 		a->view = VIEW_MAIN;
 		break;
 	case ACT_VIEW_MAP:
@@ -419,6 +424,8 @@ static void click_map(struct app *a, const struct layout_rect *pane, int y,
 
 void app_click(struct app *a, int y, int x)
 {
+	if (a->editing)
+		return; /* a value being typed has the keyboard's attention */
 	struct layout l;
 	app_layout(a, &l);
 	int p = layout_pane_at(&l, y, x);
@@ -447,6 +454,8 @@ void app_click(struct app *a, int y, int x)
 
 void app_wheel(struct app *a, int y, int x, int turns)
 {
+	if (a->editing)
+		return;
 	struct layout l;
 	app_layout(a, &l);
 	int p = layout_pane_at(&l, y, x);
