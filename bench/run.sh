@@ -82,3 +82,47 @@ for runs in ${BENCH_TUI_RUNS:-1000 10000 100000}; do
 done
 echo "target: knob to redraw <= 2 ms median (10000 runs, 64 candidates)"
 
+# Plain python3 for the timing helpers (they need nothing else).
+py3=/usr/bin/python3
+[ -x "$py3" ] || py3=python3
+
+# Load: `energylens check` on SYNTHETIC profiles of the sample sweep's runs
+# repeated (bench/gen-load.sh), beside the limit (bench-yaml: libyaml
+# pulling the events and nothing else) and the peer (PyYAML's CSafeLoader
+# building the document). Memory: peak RSS less that of a one-run profile,
+# per run. BENCH_LOAD is a list of RUNS:REPEATS:PYYAML_REPEATS.
+echo
+echo "load: energylens check (median ms) beside libyaml events alone and PyYAML CSafeLoader"
+printf '%8s %8s %11s %10s %10s %8s %11s %9s %10s\n' runs MB energylens \
+	libyaml vs_limit pyyaml vs_pyyaml peak_MiB B_per_run
+sh "$src/bench/gen-load.sh" "$src" 1 >"$out/load-1.yaml"
+base=$("$py3" "$src/bench/measure.py" 3 "$build/energylens" check "$out/load-1.yaml" |
+	sed -n 's/.*, \([0-9]*\) KiB/\1/p')
+for spec in ${BENCH_LOAD:-10000:5:5 100000:3:3 1000000:3:1}; do
+	runs=${spec%%:*} rest=${spec#*:}
+	repeats=${rest%%:*} pyrepeats=${rest#*:}
+	file=$out/load-$runs.yaml
+	sh "$src/bench/gen-load.sh" "$src" "$runs" >"$file"
+	mb=$(awk -v b="$(wc -c <"$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
+	echo "load $runs runs ..." >&2
+	m=$("$py3" "$src/bench/measure.py" "$repeats" "$build/energylens" check "$file")
+	el_ms=$(echo "$m" | sed -n 's/measure: \([0-9.]*\) ms.*/\1/p')
+	peak=$(echo "$m" | sed -n 's/.*, \([0-9]*\) KiB/\1/p')
+	y_ms=$("$build/bench/bench-yaml" "$file" "$repeats" | sed -n 's/.*, \([0-9.]*\) ms/\1/p')
+	echo "pyyaml $runs runs ..." >&2
+	p_ms=$("$py3" "$src/bench/load_pyyaml.py" "$file" "$pyrepeats" | sed -n 's/.*, \([0-9.]*\) ms/\1/p')
+	awk -v r="$runs" -v mb="$mb" -v e="$el_ms" -v y="$y_ms" -v p="${p_ms:--}" \
+		-v peak="$peak" -v base="$base" 'BEGIN {
+		printf "%8d %8s %11.1f %10.1f %10.2f %8s %11s %9.1f %10.0f\n", r, mb, e, y,
+			y / e, p, (p == "-" ? "-" : sprintf("%.1f", p / e)),
+			peak / 1024, (peak - base) * 1024 / r }'
+done
+echo "targets: vs_limit >= 0.6, vs_pyyaml >= 10, B_per_run <= 256"
+
+# Eval: the whole evaluation of the sample profiles.
+echo
+echo "eval: energylens eval --train 50 --seeds 20 sample-profiles/ (median of 3)"
+m=$("$py3" "$src/bench/measure.py" 3 "$build/energylens" eval --train 50 --seeds 20 \
+	"$src/sample-profiles")
+echo "  $m (target: <= 10 s on 2 cores)"
+
