@@ -923,7 +923,8 @@ static bool duplicate(struct loader *L, struct seen *seen,
 		      const struct event *key)
 {
 	for (size_t i = 0; i < seen->count; i++) {
-		if (strncmp(seen->keys[i].key, key->value, MAX_KEY - 1) != 0)
+		if (seen->keys[i].key[0] != key->value[0] ||
+		    strncmp(seen->keys[i].key, key->value, MAX_KEY - 1) != 0)
 			continue;
 		char buf[64];
 		error_at(L, key->line, key->col,
@@ -980,7 +981,8 @@ static bool skip_value(struct loader *L)
 static bool parse_record(struct loader *L, struct record *rec,
 			 enum field_group group, const char *where)
 {
-	struct seen seen = {.count = 0};
+	struct seen seen;
+	seen.count = 0; /* not = {0}: that would clear 8 KiB per mapping */
 	struct event key, value;
 	char copy[MAX_KEY];
 	int more;
@@ -1254,7 +1256,8 @@ static bool parse_section(struct loader *L, struct document *doc,
 
 static bool parse_top(struct loader *L, struct document *doc)
 {
-	struct seen seen = {.count = 0};
+	struct seen seen;
+	seen.count = 0; /* not = {0}: that would clear 8 KiB per mapping */
 	struct event key;
 	char copy[MAX_KEY];
 	int more;
