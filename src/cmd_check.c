@@ -92,7 +92,8 @@ static size_t distinct(double *values, size_t n)
 }
 
 struct summary {
-	size_t *order; /* run indices grouped by workload */
+	uint32_t *order; /* run indices grouped by workload (runs index
+			   workloads with uint32_t too, so they fit) */
 	size_t *start; /* workload w's runs: order[start[w]..start[w+1]) */
 	double *scratch;
 };
@@ -112,7 +113,7 @@ static bool summarise(const struct profile_set *set, struct summary *s)
 		s->start[w + 1] = s->start[w] + set->workloads[w].run_count;
 	for (size_t i = 0; i < nr; i++) {
 		uint32_t w = set->runs[i].workload;
-		s->order[s->start[w] + fill[w]++] = i;
+		s->order[s->start[w] + fill[w]++] = (uint32_t)i;
 	}
 	free(fill);
 	return true;
