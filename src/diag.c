@@ -21,6 +21,8 @@ void diag_free(struct diag_list *list)
 }
 
 static char *format_message(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+static char *format_message(const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);

@@ -103,6 +103,9 @@ static void warning_at(struct loader *L, unsigned line, unsigned col,
 
 static void report(struct loader *L, enum diag_severity sev, unsigned line,
 		   unsigned col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+static void report(struct loader *L, enum diag_severity sev, unsigned line,
+		   unsigned col, const char *fmt, va_list ap)
 {
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -675,9 +678,9 @@ enum {
 	F_DECODE,
 	F_FIRST_RUN_FIELD = F_TP,
 };
-#define BIT(i)	      ((uint64_t)1 << (i))
+#define BIT(i)		   ((uint64_t)1 << (i))
 #define F_ATTENTION_LAYERS (FIELD_COUNT - 1)
-#define WORKLOAD_BITS ((BIT(F_FIRST_RUN_FIELD) - 1) | BIT(F_ATTENTION_LAYERS))
+#define WORKLOAD_BITS	   ((BIT(F_FIRST_RUN_FIELD) - 1) | BIT(F_ATTENTION_LAYERS))
 
 static const char *expectation(enum field_type type)
 {
