@@ -1,6 +1,12 @@
+/* realpath is XSI; the build's flags may already ask for it. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +42,24 @@ static int set_mode(int fd)
 	return fchmod(fd, 0644 & ~mask);
 }
 
+/* A destination that is not a regular file (/dev/null, /dev/full, a FIFO,
+ * a terminal) is written in place: a temporary file renamed over it would
+ * replace the device itself, which root is allowed to do. Whole or nothing
+ * means nothing there; write errors are still reported at commit. */
+static int open_in_place(struct outfile *out, const char *path)
+{
+	if (!(out->path = strdup(path)))
+		return -1;
+	if (!(out->fp = fopen(path, "w"))) {
+		int saved = errno;
+		free(out->path);
+		out->path = NULL;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
 int outfile_open(struct outfile *out, const char *path)
 {
 	memset(out, 0, sizeof *out);
@@ -47,8 +71,19 @@ int outfile_open(struct outfile *out, const char *path)
 		errno = EISDIR;
 		return -1;
 	}
-	out->path = strdup(path);
-	out->tmp = temp_name(path);
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return -1;
+	}
+	if (exists && !S_ISREG(st.st_mode))
+		return open_in_place(out, path);
+	/* Through a symbolic link, the file it names is replaced, not the
+	 * link; realpath fails for a file yet to be made. */
+	char *real = realpath(path, NULL);
+	out->path = real ? real : strdup(path);
+	out->tmp = out->path ? temp_name(out->path) : NULL;
 	if (!out->path || !out->tmp)
 		goto fail;
 	int fd = mkstemp(out->tmp);
@@ -95,16 +130,25 @@ static void sync_dir(const char *path)
 	free(dir);
 }
 
+/* stdout, or a destination written in place (out->tmp NULL). */
+static int commit_in_place(struct outfile *out)
+{
+	errno = 0;
+	int failed = fflush(out->fp) != 0 || ferror(out->fp);
+	int saved = errno ? errno : EIO;
+	if (out->path && fclose(out->fp) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	release(out);
+	errno = saved;
+	return failed ? -1 : 0;
+}
+
 int outfile_commit(struct outfile *out)
 {
-	if (!out->path) {
-		if (fflush(out->fp) != 0 || ferror(out->fp)) {
-			if (errno == 0)
-				errno = EIO;
-			return -1;
-		}
-		return 0;
-	}
+	if (!out->tmp)
+		return commit_in_place(out);
 	errno = 0;
 	int failed = fflush(out->fp) != 0 || ferror(out->fp);
 	if (!failed && fsync(fileno(out->fp)) != 0)
@@ -142,6 +186,7 @@ void outfile_abort(struct outfile *out)
 	}
 	if (out->fp)
 		fclose(out->fp);
-	unlink(out->tmp);
+	if (out->tmp)
+		unlink(out->tmp);
 	release(out);
 }
