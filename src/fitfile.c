@@ -274,6 +274,40 @@ static double number(struct reader *R, const yaml_node_t *n, const char *what)
 	return v;
 }
 
+/* A fit's run count: a whole number, converted only once it is known to
+ * fit (a NaN or a negative one cannot be made a size_t). */
+static size_t run_count(struct reader *R, const yaml_node_t *n)
+{
+	size_t errors = R->errors;
+	double v = number(R, n, "runs");
+	if (R->errors != errors)
+		return 0;
+	if (!(v >= 0 && v == floor(v) && v <= 1e15)) {
+		error_at(R, n,
+			 "runs is %s (expected a whole number >= 0: the runs "
+			 "fitted)",
+			 scalar(n));
+		return 0;
+	}
+	return (size_t)v;
+}
+
+/* A fitted parameter: predict and rank use it as it is, so a value no fit
+ * can produce (parameters are positive) is refused here rather than shown
+ * as a NaN prediction later. */
+static double parameter(struct reader *R, const yaml_node_t *n,
+			const struct model *m, size_t j)
+{
+	size_t errors = R->errors;
+	double v = number(R, n, m->params[j].name);
+	if (R->errors == errors && !(isfinite(v) && v > 0))
+		error_at(R, n,
+			 "parameter %s of %s is %s (expected a finite number "
+			 "> 0)",
+			 m->params[j].name, m->name, scalar(n));
+	return v;
+}
+
 static struct model *embedded_model(struct reader *R, const yaml_node_t *root,
 				    const char *key, enum model_target target)
 {
@@ -303,13 +337,13 @@ static void read_fit(struct reader *R, const yaml_node_t *n,
 {
 	memset(r, 0, sizeof *r);
 	r->nparams = m->nparams;
-	r->runs = (size_t)number(R, get(R, n, "runs"), "runs");
+	r->runs = run_count(R, get(R, n, "runs"));
 	r->r2 = number(R, get(R, n, "r2"), "r2");
 	r->mape = number(R, get(R, n, "mape"), "mape");
 	yaml_node_t *params = get(R, n, "params");
 	for (size_t j = 0; j < m->nparams; j++) {
 		yaml_node_t *v = get(R, params, m->params[j].name);
-		r->value[j] = v ? number(R, v, m->params[j].name) : NAN;
+		r->value[j] = v ? parameter(R, v, m, j) : NAN;
 		r->stderr_[j] = NAN;
 		if (!v)
 			error_at(R, params ? params : n,
@@ -448,32 +482,25 @@ static void read_root(struct reader *R, yaml_node_t *root)
 		read_group(R, node(R, *it));
 }
 
-struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
+struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
+			      struct diag_list *diags)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 strerror(errno));
-		return NULL;
-	}
-	struct reader R = {.path = path, .diags = diags};
+	struct reader R = {.path = name, .diags = diags};
 	R.ff = calloc(1, sizeof *R.ff);
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!R.ff || !yaml_parser_load(&parser, &R.doc)) {
-		diag_add(diags, DIAG_ERROR, path,
+		diag_add(diags, DIAG_ERROR, name,
 			 (unsigned)parser.problem_mark.line + 1,
 			 (unsigned)parser.problem_mark.column + 1,
 			 "YAML syntax error: %s (expected valid YAML)",
 			 parser.problem ? parser.problem : "out of memory");
 		yaml_parser_delete(&parser);
-		fclose(f);
 		free(R.ff);
 		return NULL;
 	}
 	yaml_parser_delete(&parser);
-	fclose(f);
 	profile_set_init(&R.ff->set);
 	read_root(&R, yaml_document_get_root_node(&R.doc));
 	yaml_document_delete(&R.doc);
@@ -482,6 +509,49 @@ struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
 		return NULL;
 	}
 	return R.ff;
+}
+
+/* Reads a whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || ferror(f))
+			break;
+		char *grown = realloc(buf, cap * 2);
+		if (!grown)
+			free(buf);
+		buf = grown;
+		cap *= 2;
+	}
+	int err = buf ? ferror(f) ? EIO : 0 : ENOMEM;
+	fclose(f);
+	if (err) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
+{
+	size_t len = 0;
+	char *text = read_file(path, &len);
+	if (!text) {
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	struct fitfile *ff = fitfile_parse(path, text, len, diags);
+	free(text);
+	return ff;
 }
 
 void fitfile_free(struct fitfile *ff)

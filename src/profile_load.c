@@ -9,6 +9,7 @@
 #include "profile_internal.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1089,6 +1090,15 @@ static bool complete_energy(struct loader *L, struct record *m)
 		return false;
 	}
 	double sum = r->energy_prefill_j + r->energy_decode_j;
+	/* Each part is finite, their sum need not be: an infinite total
+	 * would poison every fit it entered. */
+	if (!total && isinf(sum)) {
+		error_at(L, m->line, m->col,
+			 "energy.prefill_j + energy.decode_j is out of range "
+			 "(expected a sum below %g)",
+			 DBL_MAX);
+		return false;
+	}
 	if (!total)
 		r->energy_total_j = sum;
 	else if (parts &&

@@ -401,6 +401,21 @@ static void test_total_energy_disagreeing_warns(void)
 	ASSERT_DBL_EQ(set.runs[0].energy_total_j, 50);
 }
 
+/* Found by fuzzing (tests/fuzz/corpus/profile/regress-energy-sum-*): two
+ * finite parts whose sum is infinite gave a run of infinite energy. */
+static void test_total_energy_sum_out_of_range(void)
+{
+	load(HEAD GOOD "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
+		       "energy: {prefill_j: 1.7e308, decode_j: 1.7e308}}\n");
+	ASSERT_INT_EQ(status, PROFILE_BAD_DATA);
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_ERROR(0, 6, 5,
+		     "energy.prefill_j + energy.decode_j is out of range "
+		     "(expected a sum below 1.79769e+308)");
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(set.runs[0].line, GOOD_LINE);
+}
+
 static void test_defaults(void)
 {
 	load(HEAD GOOD);
@@ -1241,6 +1256,7 @@ int main(void)
 	RUN(test_identical_workloads_merged);
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
+	RUN(test_total_energy_sum_out_of_range);
 	RUN(test_attention_layers);
 	RUN(test_defaults);
 	RUN(test_anchors_and_aliases);
