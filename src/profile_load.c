@@ -1367,6 +1367,21 @@ static void parse_stream(struct loader *L)
 			 "'workload:' and 'runs:')");
 }
 
+/* Profilers write whole lines; a file whose last line has no line break
+ * was most likely caught while being written, and its last value may be
+ * cut short ("25" of "2529.1") yet still read as a number. */
+static void check_last_line(struct loader *L)
+{
+	if (L->len == 0 || L->data[L->len - 1] == '\n')
+		return;
+	unsigned line, col;
+	locate_offset(L, L->len, &line, &col);
+	warning_at(L, line, col,
+		   "no line break at the end of the file (expected one: is "
+		   "the file still being written? its last value may be cut "
+		   "short)");
+}
+
 static bool earlier(const struct diag *a, const struct diag *b)
 {
 	return a->line < b->line || (a->line == b->line && a->col < b->col);
@@ -1413,6 +1428,7 @@ enum profile_status profile_load_buffer(struct profile_set *set,
 	size_t first = diags->count;
 	diags->echo = NULL;
 	parse_stream(L);
+	check_last_line(L);
 	diags->echo = echo;
 	sort_from(diags, first);
 	for (size_t i = first; echo && i < diags->count; i++)

@@ -416,6 +416,21 @@ static void test_total_energy_sum_out_of_range(void)
 	ASSERT_INT_EQ(set.runs[0].line, GOOD_LINE);
 }
 
+/* A file caught while a sweep writes it: the run cut after "total_j: 1"
+ * still loads (it is valid YAML), and the warning says why to doubt it. */
+static void test_no_final_line_break_warns(void)
+{
+	load(HEAD GOOD "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
+		       "energy: {total_j: 1}}");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 2);
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_WARNING(0, 6, 76,
+		       "no line break at the end of the file (expected one: "
+		       "is the file still being written? its last value may "
+		       "be cut short)");
+}
+
 static void test_defaults(void)
 {
 	load(HEAD GOOD);
@@ -1257,6 +1272,7 @@ int main(void)
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
 	RUN(test_total_energy_sum_out_of_range);
+	RUN(test_no_final_line_break_warns);
 	RUN(test_attention_layers);
 	RUN(test_defaults);
 	RUN(test_anchors_and_aliases);
