@@ -73,13 +73,27 @@ void diag_add(struct diag_list *list, enum diag_severity severity,
 	list->items[list->count++] = d;
 }
 
+/* Messages quote file names and what was read (a CSV cell, a key): a
+ * control character in them would be obeyed by the terminal (ESC starts a
+ * command) or split the file:line:col line, so it is written escaped. */
+static void put_escaped(const char *s, FILE *out)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			fprintf(out, "\\x%02x", *p);
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			fprintf(out, "\\u%04x", *++p); /* a C1 control */
+		else
+			putc(*p, out);
+	}
+}
+
 void diag_print(const struct diag *d, FILE *out)
 {
-	const char *kind = d->severity == DIAG_WARNING ? "warning: " : "";
-	const char *msg = d->message ? d->message : "(out of memory)";
+	put_escaped(d->file ? d->file : "?", out);
 	if (d->line)
-		fprintf(out, "%s:%u:%u: %s%s\n", d->file, d->line, d->col, kind,
-			msg);
-	else
-		fprintf(out, "%s: %s%s\n", d->file, kind, msg);
+		fprintf(out, ":%u:%u", d->line, d->col);
+	fputs(d->severity == DIAG_WARNING ? ": warning: " : ": ", out);
+	put_escaped(d->message ? d->message : "(out of memory)", out);
+	putc('\n', out);
 }

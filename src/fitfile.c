@@ -10,6 +10,7 @@
 #include "config.h"
 #include "json.h"
 #include "profile_internal.h"
+#include "utf8.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -366,6 +367,23 @@ static void read_fit(struct reader *R, const yaml_node_t *n,
 	}
 }
 
+/* The text of a string that predict and rank print: a control character
+ * in it would be a terminal command. NULL after saying so. */
+static const char *printable(struct reader *R, const yaml_node_t *n,
+			     const char *what)
+{
+	const char *s = scalar(n);
+	unsigned cp;
+	if (s && utf8_find_control(s, strlen(s), &cp)) {
+		error_at(R, n,
+			 "%s has the control character U+%04X (expected "
+			 "printable text)",
+			 what, cp);
+		return NULL;
+	}
+	return s;
+}
+
 static void read_workload(struct reader *R, const yaml_node_t *n,
 			  struct fitfile_group *g)
 {
@@ -375,7 +393,7 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 					   "engine"};
 	const char **dst[] = {&w.name, &w.model, &w.hardware, &w.engine};
 	for (int i = 0; i < 4; i++) {
-		const char *s = scalar(get(R, n, keys[i]));
+		const char *s = printable(R, get(R, n, keys[i]), keys[i]);
 		*dst[i] = s ? profile_intern(set, s, strlen(s)) : NULL;
 	}
 	w.params_b = w.active_params_b = w.gpu_memory_gib = NAN;
@@ -430,7 +448,7 @@ static void read_group(struct reader *R, const yaml_node_t *n)
 	struct fitfile *ff = R->ff;
 	struct fitfile_group *g = &ff->groups[ff->count++];
 	memset(g, 0, sizeof *g);
-	const char *label = scalar(get(R, n, "label"));
+	const char *label = printable(R, get(R, n, "label"), "label");
 	g->label = strdup(label ? label : "");
 	yaml_node_t *energy = get(R, n, "energy"), *lat = get(R, n, "latency");
 	if (!energy)

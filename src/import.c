@@ -200,6 +200,9 @@ static const char *parse_string(struct import_values *v, enum import_key key,
 		 * YAML has no way to write other bytes. */
 		if (!valid_utf8(text))
 			return "UTF-8 text";
+		unsigned cp;
+		if (utf8_find_control(text, strlen(text), &cp))
+			return "printable text, without control characters";
 		break;
 	}
 	free(v->str[key]);
@@ -1173,8 +1176,23 @@ static void ml_comments(struct ml_ctx *c, struct import_doc *d,
  * workload name is the part before the first ';' as one word; the leading
  * "synthetic" is dropped because in EnergyLens that word marks generated
  * measurements, and these were measured. The whole text stays as a note. */
-static void ml_name(struct import_doc *d, const char *task)
+static void ml_name(struct ml_ctx *c, struct import_doc *d,
+		    const struct csv_field *f)
 {
+	const char *task = f->text;
+	/* The name is made from the cell, so the cell is checked as any
+	 * string is: check would refuse a control character in it. */
+	struct import_values v;
+	memset(&v, 0, sizeof v);
+	const char *want =
+		*task ? import_value_parse(&v, IMPORT_NAME, task) : NULL;
+	values_free(&v);
+	if (want) {
+		diag_add(c->diags, DIAG_ERROR, c->o->file, f->line, f->col,
+			 "'%s' is not valid for task (expected %s)", task,
+			 want);
+		return;
+	}
 	const char *end = strchr(task, ';');
 	if (!end) {
 		set_str(&d->w, IMPORT_NAME, task);
@@ -1212,7 +1230,7 @@ static struct import_doc *ml_doc(struct ml_ctx *c, const struct csv_record *row)
 		return d;
 	ml_comments(c, d, row);
 	const char *file = c->o->file;
-	ml_name(d, ml_text(c, row, ML_TASK));
+	ml_name(c, d, ml_cell(c, row, ML_TASK));
 	take_cell(&d->w, IMPORT_MODEL, ml_cell(c, row, ML_MODEL), file,
 		  c->diags);
 	ml_params(c, d, row);

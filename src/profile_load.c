@@ -7,6 +7,7 @@
  * continue) ends a file early. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <float.h>
@@ -138,12 +139,17 @@ static const char *show(const char *s, size_t len, char *buf, size_t size)
 	size_t o = 0;
 	for (size_t i = 0; i < len && o + 8 < size; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (i == 40) {
+		if (i >= 40) {
 			o += (size_t)snprintf(buf + o, size - o, "...");
 			break;
 		}
 		if (c < 0x20 || c == 0x7f)
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else if (c == 0xc2 && i + 1 < len &&
+			 utf8_is_control((unsigned char)s[i + 1]))
+			/* a C1 control, a terminal command too */
+			o += (size_t)snprintf(buf + o, size - o, "\\u%04x",
+					      (unsigned char)s[++i]);
 		else
 			buf[o++] = (char)c;
 	}
@@ -882,6 +888,17 @@ static bool parse_value(struct loader *L, struct record *rec,
 	}
 	switch (f->type) {
 	case T_STR: {
+		unsigned cp;
+		if (utf8_find_control(ev->value, ev->length, &cp)) {
+			/* "\e[2J" is a valid YAML string, and a terminal
+			 * command once check or rank prints it. */
+			char buf[64];
+			error_at(L, ev->line, ev->col,
+				 "%s has the control character U+%04X: %s "
+				 "(expected printable text)",
+				 f->name, cp, show_scalar(ev, buf, sizeof buf));
+			return false;
+		}
 		const char *s = profile_intern(L->set, ev->value, ev->length);
 		if (!s)
 			L->out_of_memory = L->fatal = true;

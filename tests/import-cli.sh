@@ -127,7 +127,7 @@ roundtrip import-roundtrip-csv "$g/import-csv.yaml"
 # one (or a byte that is not UTF-8) let the rest of it be read as YAML.
 odd=$(printf 'odd\342\200\250x: 1\377.csv')
 printf 'gpu,model,tp,pp,batch,out_tok,joules\n%s,%s,1,1,8,100,5\n' \
-	"$(printf 'H\357\277\276100')" "$(printf 'm\342\200\251\302\205x')" >"$tmpdir/$odd"
+	"$(printf 'H\357\277\276100')" "$(printf 'm\342\200\251x')" >"$tmpdir/$odd"
 if "$EL" import csv --map "$map2" "$tmpdir/$odd" >"$tmpdir/odd.yaml" 2>"$tmpdir/err"; then
 	roundtrip import-roundtrip-unprintable "$tmpdir/odd.yaml"
 	"$EL" check --json "$tmpdir/odd.yaml" >"$tmpdir/odd.json" 2>/dev/null
@@ -140,6 +140,13 @@ if "$EL" import csv --map "$map2" "$tmpdir/$odd" >"$tmpdir/odd.yaml" 2>"$tmpdir/
 else
 	fail import-roundtrip-unprintable "import failed: $(cat "$tmpdir/err")"
 fi
+# A control character would be refused by check (it is a terminal command
+# once printed): the importer refuses it first, with the cell's position.
+printf 'gpu,model,tp,pp,batch,out_tok,joules\nH100,%s,1,1,8,100,5\n' \
+	"$(printf 'm\033]0;x\007')" >"$tmpdir/ctl.csv"
+status_case import-control-character 65 \
+	"ctl.csv:2:6: .* is not valid for model (expected printable text, without control characters)" \
+	-- "$EL" import csv --map "$map2" "$tmpdir/ctl.csv"
 # --set values are not read from a CSV, and must be UTF-8 all the same.
 golden import-set-not-utf8 1 "$tmpdir/empty" - \
 	-- "$EL" import csv --map "$map2" --set "name=$(printf 'a\377')" $d/runs.csv

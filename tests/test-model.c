@@ -91,6 +91,27 @@ static void test_bad_expression_column(void)
 			   9, 55, "unknown name 'Q'");
 }
 
+/* fit prints names, units and meanings: a control character in one would
+ * be a terminal command. Folded descriptions keep their line breaks. */
+static void test_control_characters_refused(void)
+{
+	ASSERT_MODEL_ERROR(HEADER
+			   "parameters:\n"
+			   "  - {name: a, default: 1, unit: \"J\\e[5m\", "
+			   "meaning: m}\n"
+			   "terms:\n" TERM,
+			   7, 33,
+			   "unit of a parameter has the control character "
+			   "U+001B (expected printable text)");
+	struct model *m =
+		parse("energylens-model: 1\nname: m\ntarget: energy\n"
+		      "unit: J\ndescription: >\n  two\n  lines\n\n  "
+		      "and\tmore\nparameters:\n" PARAM "terms:\n" TERM);
+	ASSERT_MSG(m, "%s", diags.count ? diags.items[0].message : "?");
+	ASSERT_STR_EQ(m->description, "two lines\nand\tmore\n");
+	model_free(m);
+}
+
 static void test_unknown_key(void)
 {
 	ASSERT_MODEL_ERROR(HEADER "colour: red\nparameters:\n" PARAM
@@ -582,6 +603,19 @@ static void test_fitfile_refuses_impossible_values(void)
 		ASSERT_CONTAINS(d.items[0].message, bad[i][1]);
 		ASSERT_INT_EQ(d.items[0].line, 21);
 	}
+	/* names and labels are printed by predict and rank */
+	char *at = strstr(text, "label: g\n");
+	ASSERT(at);
+	char tail[1024];
+	snprintf(tail, sizeof tail, "%s", at + strlen("label: g"));
+	snprintf(at, sizeof text - (size_t)(at - text), "label: \"\\a\"%s",
+		 tail);
+	diag_free(&d);
+	diag_init(&d, NULL);
+	ff = fitfile_parse("f.fit", text, strlen(text), &d);
+	ASSERT_MSG(!ff, "a label with a control character was accepted");
+	ASSERT_CONTAINS(d.items[0].message,
+			"label has the control character U+0007");
 	diag_free(&d);
 }
 
@@ -611,6 +645,7 @@ int main(void)
 	UNIT_RUN(test_terms_sum_to_total);
 	UNIT_RUN(test_fitfile_round_trip);
 	UNIT_RUN(test_fitfile_refuses_impossible_values);
+	UNIT_RUN(test_control_characters_refused);
 	diag_free(&diags);
 	return unit_status();
 }

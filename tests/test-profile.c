@@ -1181,6 +1181,32 @@ static void test_control_characters_escaped(void)
 			 "positive integer)");
 }
 
+/* A quoted YAML string may hold any character through escapes; printed by
+ * check or rank, "\e]0;..." would retitle the terminal and "\e(0" garble
+ * it. Strings are printable text, and the messages show C1 escaped too. */
+static void test_control_characters_in_strings(void)
+{
+	load(HEAD GOOD "  - {model: \"x\\e[2J\", tp: 1, " REST "}\n");
+	ASSERT_ONE_ERROR(6, 13,
+			 "model has the control character U+001B: "
+			 "\"x\\x1b[2J\" (expected printable text)");
+	reset();
+	load(HEAD GOOD "  - {hardware: \"H\\u009b1m\", tp: 1, " REST "}\n");
+	ASSERT_ONE_ERROR(6, 16,
+			 "hardware has the control character U+009B: "
+			 "\"H\\u009b1m\" (expected printable text)");
+	reset();
+	load(HEAD GOOD "  - {engine: \"a\tb\", tp: 1, " REST "}\n");
+	ASSERT_ONE_ERROR(6, 14,
+			 "engine has the control character U+0009: "
+			 "\"a\\x09b\" (expected printable text)");
+	reset();
+	load(HEAD GOOD "  - {name: \"caf\xc3\xa9 \xe2\x98\x95\", tp: 1, " REST
+		       "}\n");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 2);
+}
+
 static void test_name_with_spaces(void)
 {
 	ASSERT(make_dir("my profiles"));
@@ -1348,6 +1374,7 @@ int main(void)
 	RUN(test_positions_are_one_based);
 	RUN(test_columns_count_characters);
 	RUN(test_control_characters_escaped);
+	RUN(test_control_characters_in_strings);
 	RUN(test_name_with_spaces);
 	RUN(test_echo_in_line_order);
 	RUN(test_run_size);

@@ -7,6 +7,7 @@
 
 #include "fitfile.h"
 #include "fuzz.h"
+#include "utf8.h"
 
 const char fuzz_target_name[] = "fitfile";
 
@@ -23,12 +24,19 @@ static void check_file(const struct fitfile *ff)
 	FUZZ_CHECK(ff->models[1]->target == TARGET_LATENCY);
 	for (size_t g = 0; g < ff->count; g++) {
 		const struct fitfile_group *G = &ff->groups[g];
+		unsigned cp;
 		FUZZ_CHECK(G->label != NULL);
+		FUZZ_CHECK(!utf8_find_control(G->label, strlen(G->label), &cp));
 		check_fit(ff->models[0], &G->energy);
 		if (G->has_latency)
 			check_fit(ff->models[1], &G->latency);
-		for (size_t k = 0; k < G->nworkloads; k++)
+		for (size_t k = 0; k < G->nworkloads; k++) {
 			FUZZ_CHECK(G->workloads[k] < ff->set.workload_count);
+			const char *name =
+				ff->set.workloads[G->workloads[k]].name;
+			FUZZ_CHECK(!name ||
+				   !utf8_find_control(name, strlen(name), &cp));
+		}
 	}
 }
 

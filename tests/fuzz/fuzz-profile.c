@@ -10,6 +10,7 @@
 #include "fuzz.h"
 #include "model.h"
 #include "profile.h"
+#include "utf8.h"
 
 const char fuzz_target_name[] = "profile";
 
@@ -35,6 +36,14 @@ static void check_run(const struct profile_set *set,
 	FUZZ_CHECK(not_negative(r->power_w));
 }
 
+/* check, rank and predict print these: a control character would be a
+ * terminal command. */
+static void check_printable(const char *s)
+{
+	unsigned cp;
+	FUZZ_CHECK(!s || !utf8_find_control(s, strlen(s), &cp));
+}
+
 static void check_set(const struct profile_set *set)
 {
 	FUZZ_CHECK(set->run_count <= set->run_cap || set->run_count == 0);
@@ -45,8 +54,14 @@ static void check_set(const struct profile_set *set)
 		check_run(set, &set->runs[i]);
 		counts[set->runs[i].workload]++;
 	}
-	for (size_t w = 0; w < set->workload_count; w++)
-		FUZZ_CHECK(counts[w] == set->workloads[w].run_count);
+	for (size_t w = 0; w < set->workload_count; w++) {
+		const struct profile_workload *W = &set->workloads[w];
+		FUZZ_CHECK(counts[w] == W->run_count);
+		check_printable(W->name);
+		check_printable(W->model);
+		check_printable(W->hardware);
+		check_printable(W->engine);
+	}
 	free(counts);
 }
 
