@@ -134,8 +134,11 @@ static int fill_rows(struct dataset *ds, const struct profile_set *set,
 		free(group);
 		return -1;
 	}
-	for (size_t w = 0; w < nw; w++)
-		group[w] = dataset_group_of(ds, w);
+	/* One pass over the groups: asking dataset_group_of for each
+	 * workload would cost workloads x workloads. */
+	for (size_t g = 0; g < ds->count; g++)
+		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
+			group[ds->groups[g].workloads[k]] = (long)g;
 	for (size_t g = 0; g < ds->count; g++) {
 		size_t runs = 0;
 		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)

@@ -88,7 +88,7 @@ static void put_escaped(const char *s, FILE *out)
 	}
 }
 
-void diag_print(const struct diag *d, FILE *out)
+static void print_to(const struct diag *d, FILE *out)
 {
 	put_escaped(d->file ? d->file : "?", out);
 	if (d->line)
@@ -96,4 +96,23 @@ void diag_print(const struct diag *d, FILE *out)
 	fputs(d->severity == DIAG_WARNING ? ": warning: " : ": ", out);
 	put_escaped(d->message ? d->message : "(out of memory)", out);
 	putc('\n', out);
+}
+
+/* One write per message: stderr is unbuffered, and a character at a time
+ * made a hundred thousand warnings cost seconds of system calls. */
+void diag_print(const struct diag *d, FILE *out)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&line, &len);
+	if (!mem) {
+		print_to(d, out);
+		return;
+	}
+	print_to(d, mem);
+	if (fclose(mem) == 0)
+		fwrite(line, 1, len, out);
+	else
+		print_to(d, out);
+	free(line);
 }

@@ -18,6 +18,11 @@
 struct profile_strings {
 	char **slots;
 	size_t cap, count;
+	/* The workloads by hash, so that finding one costs the same with a
+	 * hundred thousand of them (a run that overrides a workload key makes
+	 * one of its own): a slot holds an index + 1, 0 when empty. */
+	size_t *wslots;
+	size_t wcap, windexed;
 };
 
 void profile_set_init(struct profile_set *set)
@@ -31,6 +36,7 @@ void profile_set_free(struct profile_set *set)
 		for (size_t i = 0; i < set->strings->cap; i++)
 			free(set->strings->slots[i]);
 		free(set->strings->slots);
+		free(set->strings->wslots);
 		free(set->strings);
 	}
 	for (size_t i = 0; i < set->file_count; i++)
@@ -115,12 +121,87 @@ static bool same_workload(const struct profile_workload *a,
 	       memcmp(&a->shape, &b->shape, sizeof a->shape) == 0;
 }
 
+/* Equal workloads must hash alike: strings by pointer (interned), every
+ * NaN as one value and -0 as 0, as same_number compares them. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t number_bits(double x)
+{
+	if (isnan(x))
+		return 1;
+	if (x == 0)
+		return 0;
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	return b;
+}
+
+static uint64_t hash_workload(const struct profile_workload *w)
+{
+	uint64_t h = 1469598103934665603ULL;
+	h = mix(h, (uint64_t)(uintptr_t)w->name);
+	h = mix(h, (uint64_t)(uintptr_t)w->model);
+	h = mix(h, (uint64_t)(uintptr_t)w->hardware);
+	h = mix(h, (uint64_t)(uintptr_t)w->engine);
+	h = mix(h, number_bits(w->params_b));
+	h = mix(h, number_bits(w->active_params_b));
+	h = mix(h, number_bits(w->gpu_memory_gib));
+	h = mix(h, (uint64_t)w->architecture << 8 | (uint64_t)w->modality << 1 |
+			   w->input_tokens_assumed);
+	const uint32_t *s = &w->shape.layers;
+	for (size_t i = 0; i < sizeof w->shape / sizeof *s; i++)
+		h = mix(h, s[i]);
+	return h;
+}
+
+static void windex_put(struct profile_strings *st,
+		       const struct profile_set *set, size_t i)
+{
+	size_t j = hash_workload(&set->workloads[i]) & (st->wcap - 1);
+	while (st->wslots[j])
+		j = (j + 1) & (st->wcap - 1);
+	st->wslots[j] = i + 1;
+}
+
+/* Makes room for one more workload, and rebuilds the index when workloads
+ * were taken back (profile_load.c drops those of a bad document). */
+static bool windex_ready(struct profile_set *set)
+{
+	if (!set->strings && !(set->strings = calloc(1, sizeof *set->strings)))
+		return false;
+	struct profile_strings *st = set->strings;
+	size_t n = set->workload_count;
+	if ((n + 1) * 2 <= st->wcap && st->windexed == n)
+		return true;
+	size_t cap = st->wcap ? st->wcap : 64;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	size_t *slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return false;
+	free(st->wslots);
+	st->wslots = slots;
+	st->wcap = cap;
+	for (size_t i = 0; i < n; i++)
+		windex_put(st, set, i);
+	st->windexed = n;
+	return true;
+}
+
 long profile_add_workload(struct profile_set *set,
 			  const struct profile_workload *w)
 {
-	for (size_t i = 0; i < set->workload_count; i++)
-		if (same_workload(&set->workloads[i], w))
-			return (long)i;
+	if (!windex_ready(set))
+		return -1;
+	struct profile_strings *st = set->strings;
+	size_t j = hash_workload(w) & (st->wcap - 1);
+	for (; st->wslots[j]; j = (j + 1) & (st->wcap - 1))
+		if (same_workload(&set->workloads[st->wslots[j] - 1], w))
+			return (long)(st->wslots[j] - 1);
 	if (set->workload_count == set->workload_cap) {
 		size_t cap = set->workload_cap ? set->workload_cap * 2 : 16;
 		void *p = realloc(set->workloads, cap * sizeof *set->workloads);
@@ -129,9 +210,12 @@ long profile_add_workload(struct profile_set *set,
 		set->workloads = p;
 		set->workload_cap = cap;
 	}
-	set->workloads[set->workload_count] = *w;
-	set->workloads[set->workload_count].run_count = 0;
-	return (long)set->workload_count++;
+	size_t i = set->workload_count++;
+	set->workloads[i] = *w;
+	set->workloads[i].run_count = 0;
+	st->wslots[j] = i + 1;
+	st->windexed = set->workload_count;
+	return (long)i;
 }
 
 bool profile_add_run(struct profile_set *set, const struct profile_run *run)

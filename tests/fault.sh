@@ -100,6 +100,31 @@ else
 	fail fault-read-while-written "$reads reads;$problems final exit $st: $(tail -n 1 "$tmpdir/got")"
 fi
 
+# --- a file of many workloads: no step may cost workloads x workloads -------------
+# Each run overrides the workload's name, so 100000 runs are as many
+# workloads; check and the explorer took minutes over pairwise loops.
+awk 'BEGIN {
+	print "energylens: 1\nworkload: {model: m, hardware: H, output_tokens: 1}\nruns:"
+	for (i = 0; i < 100000; i++)
+		printf "  - {name: w%d, tp: %d, pp: 1, batch_size: 1, energy: {total_j: 1}}\n", i, 1 + i % 2
+}' >"$tmpdir/many.yaml"
+problems=
+for args in "check" "snapshot" "rank --batch 1 --input 1 --output 1 --workload w99999"; do
+	# shellcheck disable=SC2086
+	timeout 30 "$EL" $args "$tmpdir/many.yaml" >/dev/null 2>"$tmpdir/err"
+	st=$?
+	[ "$st" -eq 124 ] && problems="$problems '$args' took more than 30 s;"
+	bad_status "$st" 0 65 124 && problems="$problems '$args': exit $st;"
+done
+if ! command -v timeout >/dev/null 2>&1; then
+	skip fault-many-workloads "no timeout(1)"
+elif [ -z "$problems" ]; then
+	pass fault-many-workloads
+else
+	fail fault-many-workloads "$problems"
+fi
+rm -f "$tmpdir/many.yaml"
+
 # --- outputs that cannot be written: exit 73, nothing half-written -------------
 ml() { "$EL" import mlenergy "$top_srcdir/tests/data/import/mlenergy-small.csv" --input-tokens gpqa=300 "$@"; }
 fitcmd() { "$EL" fit "$top_srcdir/tests/data/fit/two-layouts.yaml" "$@"; }
