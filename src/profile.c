@@ -2,6 +2,7 @@
  * files and directories. Parsing one file is in profile_load.c. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "fileid.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -345,7 +346,26 @@ struct walk {
 	struct profile_set *set;
 	struct diag_list *diags;
 	size_t files_found;
+	struct fileid_set seen; /* directories and files read */
 };
+
+/* Whether a path leads to a directory or file this walk has read already
+ * (through a symbolic link), which is then skipped with a warning. */
+static enum profile_status seen_before(struct walk *w, const char *path,
+				       const struct stat *st, bool *skip)
+{
+	int fresh = fileid_add(&w->seen, st);
+	*skip = fresh != 1;
+	if (fresh < 0)
+		return PROFILE_NO_MEMORY;
+	if (fresh == 0)
+		diag_add(w->diags, DIAG_WARNING, path, 0, 0,
+			 "%s read already under another name (a symbolic "
+			 "link%s?); skipped",
+			 S_ISDIR(st->st_mode) ? "directory" : "file",
+			 S_ISDIR(st->st_mode) ? " loop" : "");
+	return PROFILE_OK;
+}
 
 static enum profile_status walk_path(struct walk *w, const char *path,
 				     int depth, bool explicit);
@@ -415,13 +435,18 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return unreadable(path, errno, w->diags);
-	if (S_ISDIR(st.st_mode))
-		return walk_dir(w, path, depth);
 	/* A file named on the command line is read whatever its name; in a
 	 * directory only profile files are, so notes and scripts can live
 	 * beside them. */
-	if (!explicit && (!S_ISREG(st.st_mode) || !is_profile_name(path)))
+	if (!S_ISDIR(st.st_mode) && !explicit &&
+	    (!S_ISREG(st.st_mode) || !is_profile_name(path)))
 		return PROFILE_OK;
+	bool skip;
+	enum profile_status status = seen_before(w, path, &st, &skip);
+	if (skip)
+		return status;
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(w, path, depth);
 	w->files_found++;
 	return load_file(w->set, path, w->diags);
 }
@@ -429,10 +454,11 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags)
 {
-	struct walk w = {set, diags, 0};
+	struct walk w = {set, diags, 0, {NULL, 0, 0}};
 	if (strcmp(path, "-") == 0)
 		return load_fd(set, STDIN_FILENO, "<stdin>", diags);
 	enum profile_status status = walk_path(&w, path, 0, true);
+	fileid_free(&w.seen);
 	if (status == PROFILE_OK && w.files_found == 0) {
 		diag_add(diags, DIAG_ERROR, path, 0, 0,
 			 "no profile files in this directory "

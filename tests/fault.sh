@@ -125,6 +125,20 @@ else
 fi
 rm -f "$tmpdir/many.yaml"
 
+# Symbolic links that loop: two links to their own directory made 2^32
+# paths; each directory is read once, here and under --follow.
+mkdir "$tmpdir/loop"
+cp "$top_srcdir/tests/data/check/good/chat.yaml" "$tmpdir/loop/"
+ln -s . "$tmpdir/loop/x" && ln -s . "$tmpdir/loop/y"
+$to "$EL" check "$tmpdir/loop" >"$tmpdir/out" 2>"$tmpdir/err"
+st=$?
+if [ "$st" -eq 0 ] && grep -q "1 file, 1 workload, 4 runs" "$tmpdir/out" &&
+	[ "$(grep -c 'symbolic link loop' "$tmpdir/err")" -eq 2 ]; then
+	pass fault-symlink-loop
+else
+	fail fault-symlink-loop "exit $st: $(tail -n 1 "$tmpdir/out"); $(head -c 300 "$tmpdir/err")"
+fi
+
 # --- outputs that cannot be written: exit 73, nothing half-written -------------
 ml() { "$EL" import mlenergy "$top_srcdir/tests/data/import/mlenergy-small.csv" --input-tokens gpqa=300 "$@"; }
 fitcmd() { "$EL" fit "$top_srcdir/tests/data/fit/two-layouts.yaml" "$@"; }

@@ -522,6 +522,39 @@ static void test_directory_walk(void)
 	ASSERT_INT_EQ(set.workload_count, 1);
 }
 
+static bool make_link(const char *target, const char *rel)
+{
+	const char *path = tmp_path(rel);
+	return symlink(target, path) == 0 && remember(path);
+}
+
+/* Two links to their own directory made 2^32 paths before the depth bound
+ * stopped the walk (a hang), and a file reached through a link loaded its
+ * runs twice. Each directory and file is read once, with a warning. */
+static void test_symbolic_link_loops(void)
+{
+	ASSERT(make_dir("loop"));
+	ASSERT(write_file("loop/a.yaml", HEAD GOOD));
+	ASSERT(make_link(".", "loop/x"));
+	ASSERT(make_link(".", "loop/y"));
+	ASSERT(make_link("a.yaml", "loop/b.yaml"));
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s", tmp_path("loop"));
+	status = profile_load_path(&set, dir, &diags);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(diags.count, 3);
+	ASSERT_INT_EQ(diags.warnings, 3);
+	ASSERT_CONTAINS(diags.items[0].file, "loop/b.yaml");
+	ASSERT_STR_EQ(diags.items[0].message,
+		      "file read already under another name (a symbolic "
+		      "link?); skipped");
+	ASSERT_CONTAINS(diags.items[1].file, "loop/x");
+	ASSERT_STR_EQ(diags.items[1].message,
+		      "directory read already under another name (a "
+		      "symbolic link loop?); skipped");
+}
+
 static void test_explicit_file_any_extension(void)
 {
 	ASSERT(write_file("profile.txt", HEAD GOOD));
@@ -1304,6 +1337,7 @@ int main(void)
 	RUN(test_anchors_and_aliases);
 	RUN(test_aliases_at_bound);
 	RUN(test_directory_walk);
+	RUN(test_symbolic_link_loops);
 	RUN(test_explicit_file_any_extension);
 	RUN(test_missing_path);
 	RUN(test_directory_without_profiles);

@@ -17,6 +17,7 @@
 #include "cmd_fitted.h"
 #include "defaults.h"
 #include "exitcode.h"
+#include "fileid.h"
 
 /* ---- what the views read ------------------------------------------------ */
 
@@ -444,8 +445,10 @@ static unsigned long long hash_string(unsigned long long h, const char *s)
 	return h;
 }
 
+/* Each directory is walked once (seen): two symbolic links to their own
+ * directory would otherwise make 2^32 paths, every second. */
 static unsigned long long walk(unsigned long long h, const char *path,
-			       int depth)
+			       int depth, struct fileid_set *seen)
 {
 	struct stat st;
 	h = hash_string(h, path);
@@ -454,7 +457,7 @@ static unsigned long long walk(unsigned long long h, const char *path,
 	h = mix(h, (unsigned long long)st.st_size);
 	h = mix(h, (unsigned long long)st.st_mtim.tv_sec);
 	h = mix(h, (unsigned long long)st.st_mtim.tv_nsec);
-	if (!S_ISDIR(st.st_mode) || depth > 32)
+	if (!S_ISDIR(st.st_mode) || depth > 32 || fileid_add(seen, &st) != 1)
 		return h;
 	DIR *d = opendir(path);
 	if (!d)
@@ -465,7 +468,7 @@ static unsigned long long walk(unsigned long long h, const char *path,
 		char child[4096];
 		if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) <
 		    (int)sizeof child)
-			h = walk(h, child, depth + 1);
+			h = walk(h, child, depth + 1, seen);
 	}
 	closedir(d);
 	return h;
@@ -474,8 +477,11 @@ static unsigned long long walk(unsigned long long h, const char *path,
 static unsigned long long signature(const struct app *a)
 {
 	unsigned long long h = 1469598103934665603ull;
+	struct fileid_set seen;
+	fileid_init(&seen);
 	for (int i = 0; i < a->opt.npaths; i++)
-		h = walk(h, a->opt.paths[i], 0);
+		h = walk(h, a->opt.paths[i], 0, &seen);
+	fileid_free(&seen);
 	return h;
 }
 
