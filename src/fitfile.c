@@ -537,17 +537,22 @@ static char *read_file(const char *path, size_t *len)
 		return NULL;
 	size_t cap = 1 << 16, n = 0;
 	char *buf = malloc(cap);
-	while (buf) {
+	int err = buf ? 0 : ENOMEM;
+	while (!err) {
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || ferror(f))
+		if (ferror(f))
+			err = EIO;
+		if (n < cap || err)
 			break;
-		char *grown = realloc(buf, cap * 2);
+		/* past this it is not a fit file (/dev/zero?) */
+		char *grown =
+			cap < (size_t)1 << 30 ? realloc(buf, cap * 2) : NULL;
 		if (!grown)
-			free(buf);
-		buf = grown;
+			err = cap < (size_t)1 << 30 ? ENOMEM : EFBIG;
+		else
+			buf = grown;
 		cap *= 2;
 	}
-	int err = buf ? ferror(f) ? EIO : 0 : ENOMEM;
 	fclose(f);
 	if (err) {
 		free(buf);

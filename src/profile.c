@@ -282,6 +282,20 @@ static void close_input(int fd)
 		close(fd);
 }
 
+/* A profile of a million runs is a few hundred MB; a path that gives more
+ * (check /dev/zero, a pipe that never ends) is refused before memory
+ * runs out. */
+#define PROFILE_MAX_BYTES ((size_t)1 << 30)
+
+static enum profile_status too_large_file(const char *path,
+					  struct diag_list *diags)
+{
+	diag_add(diags, DIAG_ERROR, path, 0, 0,
+		 "file too large (expected at most 1 GiB of profiles: split "
+		 "it)");
+	return PROFILE_BAD_DATA;
+}
+
 static enum profile_status load_fd(struct profile_set *set, int fd,
 				   const char *path, struct diag_list *diags)
 {
@@ -293,6 +307,10 @@ static enum profile_status load_fd(struct profile_set *set, int fd,
 	}
 	/* Read whole: the loader needs the bytes to locate encoding errors,
 	 * which libyaml reports only as an offset. */
+	if ((uint64_t)st.st_size > PROFILE_MAX_BYTES) {
+		close_input(fd);
+		return too_large_file(path, diags);
+	}
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
 	char *data = malloc(cap);
 	for (;;) {
@@ -312,6 +330,11 @@ static enum profile_status load_fd(struct profile_set *set, int fd,
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (len > PROFILE_MAX_BYTES) {
+			free(data);
+			close_input(fd);
+			return too_large_file(path, diags);
+		}
 		if (len == cap) {
 			char *grown = realloc(data, cap * 2);
 			if (!grown)
