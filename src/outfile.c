@@ -8,10 +8,51 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* A Ctrl-C while a large output is written must not leave the temporary
+ * file behind: while one is open, INT, TERM and HUP remove it (unlink is
+ * safe in a handler) and the signal then ends the process as before. One
+ * output file is written at a time. */
+static const char *volatile pending_tmp;
+static const int cleanup_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction saved_actions[3];
+
+static void on_signal(int sig)
+{
+	if (pending_tmp)
+		unlink(pending_tmp);
+	for (int i = 0; i < 3; i++)
+		if (cleanup_signals[i] == sig)
+			sigaction(sig, &saved_actions[i], NULL);
+	raise(sig);
+}
+
+static void guard(const char *tmp)
+{
+	pending_tmp = tmp;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++) {
+		sigaction(cleanup_signals[i], NULL, &saved_actions[i]);
+		/* a signal the caller ignores stays ignored */
+		if (saved_actions[i].sa_handler != SIG_IGN)
+			sigaction(cleanup_signals[i], &sa, NULL);
+	}
+}
+
+static void unguard(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(cleanup_signals[i], &saved_actions[i], NULL);
+	pending_tmp = NULL;
+}
 
 static int is_stdout(const char *path)
 {
@@ -96,6 +137,7 @@ int outfile_open(struct outfile *out, const char *path)
 		errno = saved;
 		goto fail;
 	}
+	guard(out->tmp);
 	return 0;
 fail:;
 	int saved = errno;
@@ -165,10 +207,12 @@ int outfile_commit(struct outfile *out)
 	}
 	if (failed) {
 		unlink(out->tmp);
+		unguard();
 		release(out);
 		errno = saved;
 		return -1;
 	}
+	unguard();
 	sync_dir(out->path);
 	release(out);
 	return 0;
@@ -186,7 +230,9 @@ void outfile_abort(struct outfile *out)
 	}
 	if (out->fp)
 		fclose(out->fp);
-	if (out->tmp)
+	if (out->tmp) {
 		unlink(out->tmp);
+		unguard();
+	}
 	release(out);
 }
