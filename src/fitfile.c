@@ -433,13 +433,19 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 		*sv[i] = v >= 0 && v < 4294967296.0 ? (uint32_t)v : 0;
 	}
 	long index = profile_add_workload(set, &w);
-	size_t *p = realloc(g->workloads, (g->nworkloads + 1) * sizeof *p);
-	if (index < 0 || !p) {
-		free(p == g->workloads ? NULL : p);
+	if (index >= 0 && g->nworkloads == g->workloads_cap) {
+		/* doubling: one more at a time copies all every time */
+		size_t cap = g->workloads_cap ? g->workloads_cap * 2 : 8;
+		size_t *p = realloc(g->workloads, cap * sizeof *p);
+		if (p) {
+			g->workloads = p;
+			g->workloads_cap = cap;
+		}
+	}
+	if (index < 0 || g->nworkloads == g->workloads_cap) {
 		error_at(R, n, "out of memory");
 		return;
 	}
-	g->workloads = p;
 	g->workloads[g->nworkloads++] = (size_t)index;
 }
 

@@ -20,7 +20,7 @@ struct fitfile_group {
 	 * keeps of each fit */
 	struct fit_result energy, latency;
 	size_t *workloads; /* indices into the file's set of workloads */
-	size_t nworkloads;
+	size_t nworkloads, workloads_cap;
 };
 
 struct fitfile {

@@ -499,7 +499,7 @@ static int load(struct app *a, struct diag_list *diags, bool strict)
 		profile_set_free(&set);
 		return status;
 	}
-	struct dataset ds = {NULL, 0};
+	struct dataset ds = {NULL, 0, 0};
 	struct app_fit *fits = NULL;
 	if (dataset_build(&set, BY_HARDWARE, &ds, diags) != 0 ||
 	    !(fits = calloc(ds.count + 1, sizeof *fits))) {
