@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -173,21 +174,72 @@ static const char *or_dash(const char *s)
 
 /* Workloads that differ only in engine (the Argonne runs of one model on
  * one GPU under three engines) would print as identical lines, so their
- * hardware cell names the engine too. */
-static const char *hardware_label(const struct profile_set *set, size_t w,
-				  char *buf, size_t size)
+ * hardware cell names the engine too. Which ones is found by sorting, not
+ * by comparing every pair: a file may hold a hundred thousand workloads. */
+static const struct profile_workload *sorted_set;
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
+}
+
+static int by_identity(const void *x, const void *y)
+{
+	const struct profile_workload *a = &sorted_set[*(const size_t *)x];
+	const struct profile_workload *b = &sorted_set[*(const size_t *)y];
+	int c = cmp_ptr(a->name, b->name);
+	c = c ? c : cmp_ptr(a->model, b->model);
+	c = c ? c : cmp_ptr(a->hardware, b->hardware);
+	return c ? c : cmp_ptr(a->engine, b->engine);
+}
+
+static bool same_but_engine(const struct profile_workload *a,
+			    const struct profile_workload *b)
+{
+	return a->name == b->name && a->model == b->model &&
+	       a->hardware == b->hardware;
+}
+
+/* with_engine[w]: another workload differs from w only in its engine.
+ * NULL when out of memory (the labels then leave the engine out). */
+static bool *engines_to_show(const struct profile_set *set)
+{
+	size_t n = set->workload_count;
+	size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+	bool *with = calloc(n ? n : 1, sizeof *with);
+	if (!idx || !with) {
+		free(idx);
+		free(with);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	sorted_set = set->workloads;
+	if (n > 1)
+		qsort(idx, n, sizeof *idx, by_identity);
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct profile_workload *a = &set->workloads[idx[i]];
+		bool differ = false;
+		for (j = i + 1;
+		     j < n && same_but_engine(a, &set->workloads[idx[j]]); j++)
+			differ |= set->workloads[idx[j]].engine != a->engine;
+		for (size_t k = i; differ && k < j; k++)
+			with[idx[k]] = true;
+	}
+	free(idx);
+	return with;
+}
+
+static const char *hardware_label(const struct profile_set *set,
+				  const bool *with_engine, size_t w, char *buf,
+				  size_t size)
 {
 	const struct profile_workload *a = &set->workloads[w];
-	for (size_t i = 0; i < set->workload_count; i++) {
-		const struct profile_workload *b = &set->workloads[i];
-		if (i == w || a->name != b->name || a->model != b->model ||
-		    a->hardware != b->hardware || a->engine == b->engine)
-			continue;
-		snprintf(buf, size, "%s, %.32s", or_dash(a->hardware),
-			 or_dash(a->engine));
-		return buf;
-	}
-	return or_dash(a->hardware);
+	if (!with_engine || !with_engine[w])
+		return or_dash(a->hardware);
+	snprintf(buf, size, "%s, %.32s", or_dash(a->hardware),
+		 or_dash(a->engine));
+	return buf;
 }
 
 static int max_int(int a, int b)
@@ -200,12 +252,13 @@ static void print_text(FILE *out, const struct profile_set *set,
 {
 	int wn = 8, wm = 5, wh = 8;
 	char hw[160];
+	bool *with_engine = engines_to_show(set);
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
 		wn = max_int(wn, (int)strlen(or_dash(wl->name)));
 		wm = max_int(wm, (int)strlen(or_dash(wl->model)));
-		wh = max_int(
-			wh, (int)strlen(hardware_label(set, w, hw, sizeof hw)));
+		wh = max_int(wh, (int)strlen(hardware_label(set, with_engine, w,
+							    hw, sizeof hw)));
 	}
 	if (set->workload_count)
 		fprintf(out, "%-*s  %-*s  %-*s  %5s  %s\n", wn, "WORKLOAD", wm,
@@ -214,7 +267,8 @@ static void print_text(FILE *out, const struct profile_set *set,
 		const struct profile_workload *wl = &set->workloads[w];
 		fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn, or_dash(wl->name),
 			wm, or_dash(wl->model), wh,
-			hardware_label(set, w, hw, sizeof hw), wl->run_count);
+			hardware_label(set, with_engine, w, hw, sizeof hw),
+			wl->run_count);
 		bool any = false;
 		for (int d = 0; d < DIMS; d++) {
 			size_t n = values_of(set, s, w, (enum dim)d);
@@ -225,6 +279,7 @@ static void print_text(FILE *out, const struct profile_set *set,
 		}
 		fputs(any ? "\n" : "  (nothing varies)\n", out);
 	}
+	free(with_engine);
 }
 
 static void json_diags(FILE *out, const struct diag_list *diags,

@@ -191,10 +191,13 @@ static void print_goodness(FILE *out, const struct model *m,
 			 FIT_DEGENERATE_CONDITION);
 	else
 		snprintf(cond, sizeof cond, "%.3g", r->cond);
+	char r2[64] = "n/a (the runs do not vary)";
+	if (!isnan(r->r2))
+		snprintf(r2, sizeof r2, "%.3f (log)", r->r2);
 	fprintf(out,
-		"  %s: %zu runs, R2 %.3f (log), MAPE %.1f%%, condition number "
+		"  %s: %zu runs, R2 %s, MAPE %.1f%%, condition number "
 		"%s, %d iterations from start %d, stopped: %s\n",
-		m->name, r->runs, r->r2, 100 * r->mape, cond, r->iterations,
+		m->name, r->runs, r2, 100 * r->mape, cond, r->iterations,
 		r->start, r->stop);
 }
 
@@ -535,7 +538,7 @@ int cmd_fit(int argc, char **argv)
 		return status;
 	struct profile_set set;
 	struct diag_list diags;
-	struct dataset ds = {NULL, 0};
+	struct dataset ds = {NULL, 0, 0};
 	struct fit_group *fits = NULL;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);

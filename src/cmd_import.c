@@ -240,6 +240,15 @@ static char *slurp(const char *path, size_t *len)
 		n += fread(buf + n, 1, cap - n, fp);
 		if (n < cap)
 			break;
+		/* A CSV past this is not a table of measurements
+		 * (import mlenergy /dev/zero): refused before memory runs
+		 * out. */
+		if (cap >= (size_t)1 << 30) {
+			free(buf);
+			buf = NULL;
+			errno = EFBIG;
+			break;
+		}
 		char *grown = realloc(buf, cap * 2);
 		if (!grown) {
 			free(buf);

@@ -1,6 +1,7 @@
 #include "dataset.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,34 +31,58 @@ static char *label_of(const struct profile_workload *w, bool pooled)
 	return strdup(buf);
 }
 
-/* The group a workload belongs to: with pooling, the group of its hardware
- * and engine; strings are interned, so pointers compare. */
-static long find_group(const struct dataset *ds, const struct profile_set *set,
-		       const struct profile_workload *w)
+/* The pooled groups by hardware and engine (interned strings: pointers
+ * compare and hash), so that finding a workload's group does not scan
+ * every group: one group per hardware made that workloads x groups. A slot
+ * holds a group index + 1, 0 when empty. */
+struct pool_index {
+	size_t *slots;
+	size_t cap;
+};
+
+static size_t pool_slot(const struct pool_index *ix, const struct dataset *ds,
+			const struct profile_workload *w)
 {
-	for (size_t g = 0; g < ds->count; g++) {
-		const struct dataset_group *G = &ds->groups[g];
-		const struct profile_workload *first =
-			&set->workloads[G->workloads[0]];
-		if (G->hardware == w->hardware && G->engine == w->engine &&
-		    dataset_has_metadata(first))
-			return (long)g;
+	uint64_t h = (uint64_t)(uintptr_t)w->hardware * 0x9e3779b97f4a7c15ULL ^
+		     (uint64_t)(uintptr_t)w->engine;
+	size_t j = (size_t)(h ^ h >> 31) & (ix->cap - 1);
+	for (; ix->slots[j]; j = (j + 1) & (ix->cap - 1)) {
+		const struct dataset_group *G = &ds->groups[ix->slots[j] - 1];
+		if (G->hardware == w->hardware && G->engine == w->engine)
+			break;
 	}
-	return -1;
+	return j;
 }
 
-static int add_workload(struct dataset *ds, const struct profile_set *set,
-			size_t wi, enum dataset_by by)
+/* Makes room for one more of n items of size bytes in *items (capacity
+ * *cap), doubling: growing by one item at a time copies the whole array
+ * every time where realloc cannot grow in place (ASan, other allocators),
+ * which a hundred thousand groups made minutes. */
+static bool room_for_one(void **items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t more = *cap ? *cap * 2 : 8;
+	void *p = realloc(*items, more * size);
+	if (!p)
+		return false;
+	*items = p;
+	*cap = more;
+	return true;
+}
+
+static int add_workload(struct dataset *ds, struct pool_index *ix,
+			const struct profile_set *set, size_t wi,
+			enum dataset_by by)
 {
 	const struct profile_workload *w = &set->workloads[wi];
 	bool pooled = by == BY_HARDWARE && dataset_has_metadata(w);
-	long g = pooled ? find_group(ds, set, w) : -1;
+	size_t slot = pooled ? pool_slot(ix, ds, w) : 0;
+	long g = pooled ? (long)ix->slots[slot] - 1 : -1;
 	if (g < 0) {
-		void *p = realloc(ds->groups,
-				  (ds->count + 1) * sizeof *ds->groups);
-		if (!p)
+		if (!room_for_one((void **)&ds->groups, ds->count, &ds->cap,
+				  sizeof *ds->groups))
 			return -1;
-		ds->groups = p;
 		g = (long)ds->count++;
 		struct dataset_group *G = &ds->groups[g];
 		memset(G, 0, sizeof *G);
@@ -66,12 +91,13 @@ static int add_workload(struct dataset *ds, const struct profile_set *set,
 		G->engine = w->engine;
 		if (!G->label)
 			return -1;
+		if (pooled)
+			ix->slots[slot] = (size_t)g + 1;
 	}
 	struct dataset_group *G = &ds->groups[g];
-	size_t *p = realloc(G->workloads, (G->nworkloads + 1) * sizeof *p);
-	if (!p)
+	if (!room_for_one((void **)&G->workloads, G->nworkloads,
+			  &G->workloads_cap, sizeof *G->workloads))
 		return -1;
-	G->workloads = p;
 	G->workloads[G->nworkloads++] = wi;
 	return 0;
 }
@@ -134,8 +160,11 @@ static int fill_rows(struct dataset *ds, const struct profile_set *set,
 		free(group);
 		return -1;
 	}
-	for (size_t w = 0; w < nw; w++)
-		group[w] = dataset_group_of(ds, w);
+	/* One pass over the groups: asking dataset_group_of for each
+	 * workload would cost workloads x workloads. */
+	for (size_t g = 0; g < ds->count; g++)
+		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
+			group[ds->groups[g].workloads[k]] = (long)g;
 	for (size_t g = 0; g < ds->count; g++) {
 		size_t runs = 0;
 		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
@@ -180,13 +209,22 @@ int dataset_build(const struct profile_set *set, enum dataset_by by,
 		  struct dataset *out, struct diag_list *diags)
 {
 	memset(out, 0, sizeof *out);
+	/* at most one pooled group per workload: the index stays half empty */
+	struct pool_index ix = {NULL, 64};
+	while (ix.cap < 2 * set->workload_count)
+		ix.cap *= 2;
+	if (!(ix.slots = calloc(ix.cap, sizeof *ix.slots)))
+		return -1;
 	for (size_t w = 0; w < set->workload_count; w++)
-		if (add_workload(out, set, w, by) != 0)
+		if (add_workload(out, &ix, set, w, by) != 0)
 			goto fail;
+	free(ix.slots);
+	ix.slots = NULL;
 	if (fill_rows(out, set, diags) != 0)
 		goto fail;
 	return 0;
 fail:
+	free(ix.slots);
 	dataset_free(out);
 	return -1;
 }

@@ -25,14 +25,14 @@ struct dataset_group {
 	char *label;
 	const char *hardware, *engine;
 	size_t *workloads; /* indices into the set's workloads */
-	size_t nworkloads;
+	size_t nworkloads, workloads_cap;
 	struct dataset_rows energy;  /* J per request */
 	struct dataset_rows latency; /* s per request */
 };
 
 struct dataset {
 	struct dataset_group *groups;
-	size_t count;
+	size_t count, cap;
 };
 
 /* Returns 0, or -1 when out of memory. Runs that cannot be fitted (no

@@ -21,6 +21,8 @@ void diag_free(struct diag_list *list)
 }
 
 static char *format_message(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+static char *format_message(const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);
@@ -71,13 +73,46 @@ void diag_add(struct diag_list *list, enum diag_severity severity,
 	list->items[list->count++] = d;
 }
 
+/* Messages quote file names and what was read (a CSV cell, a key): a
+ * control character in them would be obeyed by the terminal (ESC starts a
+ * command) or split the file:line:col line, so it is written escaped. */
+static void put_escaped(const char *s, FILE *out)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			fprintf(out, "\\x%02x", *p);
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			fprintf(out, "\\u%04x", *++p); /* a C1 control */
+		else
+			putc(*p, out);
+	}
+}
+
+static void print_to(const struct diag *d, FILE *out)
+{
+	put_escaped(d->file ? d->file : "?", out);
+	if (d->line)
+		fprintf(out, ":%u:%u", d->line, d->col);
+	fputs(d->severity == DIAG_WARNING ? ": warning: " : ": ", out);
+	put_escaped(d->message ? d->message : "(out of memory)", out);
+	putc('\n', out);
+}
+
+/* One write per message: stderr is unbuffered, and a character at a time
+ * made a hundred thousand warnings cost seconds of system calls. */
 void diag_print(const struct diag *d, FILE *out)
 {
-	const char *kind = d->severity == DIAG_WARNING ? "warning: " : "";
-	const char *msg = d->message ? d->message : "(out of memory)";
-	if (d->line)
-		fprintf(out, "%s:%u:%u: %s%s\n", d->file, d->line, d->col, kind,
-			msg);
+	char *line = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&line, &len);
+	if (!mem) {
+		print_to(d, out);
+		return;
+	}
+	print_to(d, mem);
+	if (fclose(mem) == 0)
+		fwrite(line, 1, len, out);
 	else
-		fprintf(out, "%s: %s%s\n", d->file, kind, msg);
+		print_to(d, out);
+	free(line);
 }

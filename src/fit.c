@@ -260,7 +260,10 @@ static void goodness(const struct problem *P, struct fit_result *out)
 		ss_tot += (log(d->y[i]) - mean) * (log(d->y[i]) - mean);
 		ape += fabs(pred - d->y[i]) / d->y[i];
 	}
-	out->r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : NAN;
+	/* When every run measures the same (up to rounding: the logs differ
+	 * by less than 1e-9), R2 is undefined, not a huge negative number
+	 * made of rounding error. */
+	out->r2 = ss_tot / (double)d->n > 1e-18 ? 1 - ss_res / ss_tot : NAN;
 	out->mape = ape / (double)d->n;
 }
 

@@ -38,7 +38,7 @@ struct fit_result {
 	 * the reduced chi-square. */
 	double cov[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
 	size_t runs;
-	double r2;   /* of the log target */
+	double r2;   /* of the log target; NaN when the runs do not vary */
 	double mape; /* mean |pred - y| / y, a fraction */
 	double cost; /* 0.5 * sum of squares, prior rows included */
 	double cond; /* condition number of the Jacobian at the solution */

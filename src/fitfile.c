@@ -10,6 +10,7 @@
 #include "config.h"
 #include "json.h"
 #include "profile_internal.h"
+#include "utf8.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -274,6 +275,40 @@ static double number(struct reader *R, const yaml_node_t *n, const char *what)
 	return v;
 }
 
+/* A fit's run count: a whole number, converted only once it is known to
+ * fit (a NaN or a negative one cannot be made a size_t). */
+static size_t run_count(struct reader *R, const yaml_node_t *n)
+{
+	size_t errors = R->errors;
+	double v = number(R, n, "runs");
+	if (R->errors != errors)
+		return 0;
+	if (!(v >= 0 && v == floor(v) && v <= 1e15)) {
+		error_at(R, n,
+			 "runs is %s (expected a whole number >= 0: the runs "
+			 "fitted)",
+			 scalar(n));
+		return 0;
+	}
+	return (size_t)v;
+}
+
+/* A fitted parameter: predict and rank use it as it is, so a value no fit
+ * can produce (parameters are positive) is refused here rather than shown
+ * as a NaN prediction later. */
+static double parameter(struct reader *R, const yaml_node_t *n,
+			const struct model *m, size_t j)
+{
+	size_t errors = R->errors;
+	double v = number(R, n, m->params[j].name);
+	if (R->errors == errors && !(isfinite(v) && v > 0))
+		error_at(R, n,
+			 "parameter %s of %s is %s (expected a finite number "
+			 "> 0)",
+			 m->params[j].name, m->name, scalar(n));
+	return v;
+}
+
 static struct model *embedded_model(struct reader *R, const yaml_node_t *root,
 				    const char *key, enum model_target target)
 {
@@ -303,13 +338,13 @@ static void read_fit(struct reader *R, const yaml_node_t *n,
 {
 	memset(r, 0, sizeof *r);
 	r->nparams = m->nparams;
-	r->runs = (size_t)number(R, get(R, n, "runs"), "runs");
+	r->runs = run_count(R, get(R, n, "runs"));
 	r->r2 = number(R, get(R, n, "r2"), "r2");
 	r->mape = number(R, get(R, n, "mape"), "mape");
 	yaml_node_t *params = get(R, n, "params");
 	for (size_t j = 0; j < m->nparams; j++) {
 		yaml_node_t *v = get(R, params, m->params[j].name);
-		r->value[j] = v ? number(R, v, m->params[j].name) : NAN;
+		r->value[j] = v ? parameter(R, v, m, j) : NAN;
 		r->stderr_[j] = NAN;
 		if (!v)
 			error_at(R, params ? params : n,
@@ -332,6 +367,23 @@ static void read_fit(struct reader *R, const yaml_node_t *n,
 	}
 }
 
+/* The text of a string that predict and rank print: a control character
+ * in it would be a terminal command. NULL after saying so. */
+static const char *printable(struct reader *R, const yaml_node_t *n,
+			     const char *what)
+{
+	const char *s = scalar(n);
+	unsigned cp;
+	if (s && utf8_find_control(s, strlen(s), &cp)) {
+		error_at(R, n,
+			 "%s has the control character U+%04X (expected "
+			 "printable text)",
+			 what, cp);
+		return NULL;
+	}
+	return s;
+}
+
 static void read_workload(struct reader *R, const yaml_node_t *n,
 			  struct fitfile_group *g)
 {
@@ -341,7 +393,7 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 					   "engine"};
 	const char **dst[] = {&w.name, &w.model, &w.hardware, &w.engine};
 	for (int i = 0; i < 4; i++) {
-		const char *s = scalar(get(R, n, keys[i]));
+		const char *s = printable(R, get(R, n, keys[i]), keys[i]);
 		*dst[i] = s ? profile_intern(set, s, strlen(s)) : NULL;
 	}
 	w.params_b = w.active_params_b = w.gpu_memory_gib = NAN;
@@ -381,13 +433,19 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 		*sv[i] = v >= 0 && v < 4294967296.0 ? (uint32_t)v : 0;
 	}
 	long index = profile_add_workload(set, &w);
-	size_t *p = realloc(g->workloads, (g->nworkloads + 1) * sizeof *p);
-	if (index < 0 || !p) {
-		free(p == g->workloads ? NULL : p);
+	if (index >= 0 && g->nworkloads == g->workloads_cap) {
+		/* doubling: one more at a time copies all every time */
+		size_t cap = g->workloads_cap ? g->workloads_cap * 2 : 8;
+		size_t *p = realloc(g->workloads, cap * sizeof *p);
+		if (p) {
+			g->workloads = p;
+			g->workloads_cap = cap;
+		}
+	}
+	if (index < 0 || g->nworkloads == g->workloads_cap) {
 		error_at(R, n, "out of memory");
 		return;
 	}
-	g->workloads = p;
 	g->workloads[g->nworkloads++] = (size_t)index;
 }
 
@@ -396,7 +454,7 @@ static void read_group(struct reader *R, const yaml_node_t *n)
 	struct fitfile *ff = R->ff;
 	struct fitfile_group *g = &ff->groups[ff->count++];
 	memset(g, 0, sizeof *g);
-	const char *label = scalar(get(R, n, "label"));
+	const char *label = printable(R, get(R, n, "label"), "label");
 	g->label = strdup(label ? label : "");
 	yaml_node_t *energy = get(R, n, "energy"), *lat = get(R, n, "latency");
 	if (!energy)
@@ -448,32 +506,25 @@ static void read_root(struct reader *R, yaml_node_t *root)
 		read_group(R, node(R, *it));
 }
 
-struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
+struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
+			      struct diag_list *diags)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 strerror(errno));
-		return NULL;
-	}
-	struct reader R = {.path = path, .diags = diags};
+	struct reader R = {.path = name, .diags = diags};
 	R.ff = calloc(1, sizeof *R.ff);
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!R.ff || !yaml_parser_load(&parser, &R.doc)) {
-		diag_add(diags, DIAG_ERROR, path,
+		diag_add(diags, DIAG_ERROR, name,
 			 (unsigned)parser.problem_mark.line + 1,
 			 (unsigned)parser.problem_mark.column + 1,
 			 "YAML syntax error: %s (expected valid YAML)",
 			 parser.problem ? parser.problem : "out of memory");
 		yaml_parser_delete(&parser);
-		fclose(f);
 		free(R.ff);
 		return NULL;
 	}
 	yaml_parser_delete(&parser);
-	fclose(f);
 	profile_set_init(&R.ff->set);
 	read_root(&R, yaml_document_get_root_node(&R.doc));
 	yaml_document_delete(&R.doc);
@@ -482,6 +533,54 @@ struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
 		return NULL;
 	}
 	return R.ff;
+}
+
+/* Reads a whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	int err = buf ? 0 : ENOMEM;
+	while (!err) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (ferror(f))
+			err = EIO;
+		if (n < cap || err)
+			break;
+		/* past this it is not a fit file (/dev/zero?) */
+		char *grown =
+			cap < (size_t)1 << 30 ? realloc(buf, cap * 2) : NULL;
+		if (!grown)
+			err = cap < (size_t)1 << 30 ? ENOMEM : EFBIG;
+		else
+			buf = grown;
+		cap *= 2;
+	}
+	fclose(f);
+	if (err) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
+{
+	size_t len = 0;
+	char *text = read_file(path, &len);
+	if (!text) {
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	struct fitfile *ff = fitfile_parse(path, text, len, diags);
+	free(text);
+	return ff;
 }
 
 void fitfile_free(struct fitfile *ff)

@@ -20,7 +20,7 @@ struct fitfile_group {
 	 * keeps of each fit */
 	struct fit_result energy, latency;
 	size_t *workloads; /* indices into the file's set of workloads */
-	size_t nworkloads;
+	size_t nworkloads, workloads_cap;
 };
 
 struct fitfile {
@@ -52,6 +52,9 @@ void fitfile_write_problem(FILE *out, const struct model *m,
 
 /* NULL after adding the problems to diags. */
 struct fitfile *fitfile_load(const char *path, struct diag_list *diags);
+/* The same over a file's text held in memory; name is used in messages. */
+struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
+			      struct diag_list *diags);
 void fitfile_free(struct fitfile *ff);
 
 #endif

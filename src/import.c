@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "exitcode.h"
+#include "utf8.h"
 
 /* The same constraints as the loader's (profile_load.c), so that nothing
  * the importer writes is refused by check. */
@@ -162,6 +163,15 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
+static bool valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t left = strlen(s), n; left > 0; p += n, left -= n)
+		if (!(n = utf8_len(p, left)))
+			return false;
+	return true;
+}
+
 static const char *parse_string(struct import_values *v, enum import_key key,
 				const char *text)
 {
@@ -186,6 +196,13 @@ static const char *parse_string(struct import_values *v, enum import_key key,
 	default:
 		if (*text == '\0')
 			return "a non-empty text";
+		/* CSV cells are checked when read, --set values are not, and
+		 * YAML has no way to write other bytes. */
+		if (!valid_utf8(text))
+			return "UTF-8 text";
+		unsigned cp;
+		if (utf8_find_control(text, strlen(text), &cp))
+			return "printable text, without control characters";
 		break;
 	}
 	free(v->str[key]);
@@ -373,10 +390,28 @@ static bool plain_safe(const char *s)
 	return true;
 }
 
+/* The length of the character at p when YAML cannot carry it as it is, 0
+ * for any other: C1 controls, U+FFFE and U+FFFF are not printable in YAML
+ * (the loader refuses the file), and U+2028 and U+2029 are line breaks,
+ * which end a comment (the rest of it would be read as YAML) or fold a
+ * quoted string. The text is valid UTF-8 ending in a NUL, so the bytes
+ * looked at exist. */
+static size_t yaml_unsafe_len(const unsigned char *p)
+{
+	if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+		return 2;
+	if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+		return 3;
+	if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
 static void write_quoted(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t n = yaml_unsafe_len(p);
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
 		else if (*p == '\n')
@@ -385,10 +420,10 @@ static void write_quoted(FILE *out, const char *s)
 			fputs("\\t", out);
 		else if (*p < 0x20 || *p == 0x7F)
 			fprintf(out, "\\x%02X", *p);
-		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-			/* C1 controls are not printable YAML. */
-			fprintf(out, "\\u%04X", *++p);
-		else
+		else if (n) {
+			fprintf(out, "\\u%04X", utf8_code_point(p, n));
+			p += n - 1;
+		} else
 			fputc(*p, out);
 	}
 	fputc('"', out);
@@ -422,14 +457,17 @@ static void write_value(FILE *out, const struct import_values *v,
 static void write_comment(FILE *out, const char *indent, const char *text)
 {
 	fprintf(out, "%s#%s", indent, *text ? " " : "");
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)text; *p;) {
+		/* A file name from the command line need not be UTF-8, and
+		 * the rest of the file must be. */
+		size_t n = utf8_len(p, strnlen((const char *)p, 4));
 		if (*p < 0x20 || *p == 0x7F)
 			fputc(' ', out);
-		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+		else if (n == 0 || yaml_unsafe_len(p))
 			fputc('?', out);
-			p++;
-		} else
-			fputc(*p, out);
+		else
+			fwrite(p, 1, n, out);
+		p += n ? n : 1;
 	}
 	fputc('\n', out);
 }
@@ -1138,8 +1176,23 @@ static void ml_comments(struct ml_ctx *c, struct import_doc *d,
  * workload name is the part before the first ';' as one word; the leading
  * "synthetic" is dropped because in EnergyLens that word marks generated
  * measurements, and these were measured. The whole text stays as a note. */
-static void ml_name(struct import_doc *d, const char *task)
+static void ml_name(struct ml_ctx *c, struct import_doc *d,
+		    const struct csv_field *f)
 {
+	const char *task = f->text;
+	/* The name is made from the cell, so the cell is checked as any
+	 * string is: check would refuse a control character in it. */
+	struct import_values v;
+	memset(&v, 0, sizeof v);
+	const char *want =
+		*task ? import_value_parse(&v, IMPORT_NAME, task) : NULL;
+	values_free(&v);
+	if (want) {
+		diag_add(c->diags, DIAG_ERROR, c->o->file, f->line, f->col,
+			 "'%s' is not valid for task (expected %s)", task,
+			 want);
+		return;
+	}
 	const char *end = strchr(task, ';');
 	if (!end) {
 		set_str(&d->w, IMPORT_NAME, task);
@@ -1177,7 +1230,7 @@ static struct import_doc *ml_doc(struct ml_ctx *c, const struct csv_record *row)
 		return d;
 	ml_comments(c, d, row);
 	const char *file = c->o->file;
-	ml_name(d, ml_text(c, row, ML_TASK));
+	ml_name(c, d, ml_cell(c, row, ML_TASK));
 	take_cell(&d->w, IMPORT_MODEL, ml_cell(c, row, ML_MODEL), file,
 		  c->diags);
 	ml_params(c, d, row);

@@ -1,6 +1,7 @@
 /* energylens: one verb per task; see energylens(1). */
 #include "config.h"
 
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ static void usage(FILE *out)
 		"70 internal error, 73 output cannot be written.\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	/* A GSL failure must be a message and a status, never an abort that
 	 * leaves a terminal or a half-written file behind. */
@@ -99,4 +100,22 @@ int main(int argc, char **argv)
 	}
 	/* Options and paths without a verb: the explorer. */
 	return cmd_tui(argc, argv);
+}
+
+/* Output that could not be written (a full disk, "> /dev/full") is a
+ * failure to say, not a success: stdio only finds out when it flushes. */
+static int finish(int status)
+{
+	errno = 0;
+	if (status == EXIT_CANTCREAT ||
+	    (fflush(stdout) == 0 && !ferror(stdout)))
+		return status; /* said already, or nothing to say */
+	fprintf(stderr, "energylens: standard output: %s\n",
+		errno ? strerror(errno) : "write error");
+	return status == EXIT_OK ? EXIT_CANTCREAT : status;
+}
+
+int main(int argc, char **argv)
+{
+	return finish(run(argc, argv));
 }

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "model_builtin.h"
+#include "utf8.h"
 
 const char *const model_input_names[MODEL_NINPUTS] = {
 	[IN_T] = "t",  [IN_P] = "p",	   [IN_DP] = "dp",     [IN_N] = "n",
@@ -211,6 +212,22 @@ static void check_keys(struct parse *P, const yaml_node_t *map,
 	}
 }
 
+/* The first control character of s other than a tab or a line break
+ * (descriptions are folded text), or 0: fit prints these strings, and a
+ * control character is a terminal command. */
+static unsigned control_in(const char *s)
+{
+	unsigned cp;
+	for (size_t n = strlen(s); utf8_find_control(s, n, &cp);) {
+		if (cp != '\t' && cp != '\n')
+			return cp;
+		const char *at = strchr(s, (int)cp);
+		n -= (size_t)(at + 1 - s);
+		s = at + 1;
+	}
+	return 0;
+}
+
 static char *required_string(struct parse *P, const yaml_node_t *map,
 			     const char *key, const char *where)
 {
@@ -219,6 +236,14 @@ static char *required_string(struct parse *P, const yaml_node_t *map,
 	if (!s || !*s) {
 		error_at(P, v ? v : map, "%s has no %s (expected a string)",
 			 where, key);
+		return NULL;
+	}
+	unsigned cp = control_in(s);
+	if (cp) {
+		error_at(P, v,
+			 "%s of %s has the control character U+%04X "
+			 "(expected printable text)",
+			 key, where, cp);
 		return NULL;
 	}
 	char *copy = strdup(s);

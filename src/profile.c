@@ -2,6 +2,7 @@
  * files and directories. Parsing one file is in profile_load.c. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "fileid.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,11 @@
 struct profile_strings {
 	char **slots;
 	size_t cap, count;
+	/* The workloads by hash, so that finding one costs the same with a
+	 * hundred thousand of them (a run that overrides a workload key makes
+	 * one of its own): a slot holds an index + 1, 0 when empty. */
+	size_t *wslots;
+	size_t wcap, windexed;
 };
 
 void profile_set_init(struct profile_set *set)
@@ -31,6 +37,7 @@ void profile_set_free(struct profile_set *set)
 		for (size_t i = 0; i < set->strings->cap; i++)
 			free(set->strings->slots[i]);
 		free(set->strings->slots);
+		free(set->strings->wslots);
 		free(set->strings);
 	}
 	for (size_t i = 0; i < set->file_count; i++)
@@ -115,12 +122,87 @@ static bool same_workload(const struct profile_workload *a,
 	       memcmp(&a->shape, &b->shape, sizeof a->shape) == 0;
 }
 
+/* Equal workloads must hash alike: strings by pointer (interned), every
+ * NaN as one value and -0 as 0, as same_number compares them. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t number_bits(double x)
+{
+	if (isnan(x))
+		return 1;
+	if (x == 0)
+		return 0;
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	return b;
+}
+
+static uint64_t hash_workload(const struct profile_workload *w)
+{
+	uint64_t h = 1469598103934665603ULL;
+	h = mix(h, (uint64_t)(uintptr_t)w->name);
+	h = mix(h, (uint64_t)(uintptr_t)w->model);
+	h = mix(h, (uint64_t)(uintptr_t)w->hardware);
+	h = mix(h, (uint64_t)(uintptr_t)w->engine);
+	h = mix(h, number_bits(w->params_b));
+	h = mix(h, number_bits(w->active_params_b));
+	h = mix(h, number_bits(w->gpu_memory_gib));
+	h = mix(h, (uint64_t)w->architecture << 8 | (uint64_t)w->modality << 1 |
+			   w->input_tokens_assumed);
+	const uint32_t *s = &w->shape.layers;
+	for (size_t i = 0; i < sizeof w->shape / sizeof *s; i++)
+		h = mix(h, s[i]);
+	return h;
+}
+
+static void windex_put(struct profile_strings *st,
+		       const struct profile_set *set, size_t i)
+{
+	size_t j = hash_workload(&set->workloads[i]) & (st->wcap - 1);
+	while (st->wslots[j])
+		j = (j + 1) & (st->wcap - 1);
+	st->wslots[j] = i + 1;
+}
+
+/* Makes room for one more workload, and rebuilds the index when workloads
+ * were taken back (profile_load.c drops those of a bad document). */
+static bool windex_ready(struct profile_set *set)
+{
+	if (!set->strings && !(set->strings = calloc(1, sizeof *set->strings)))
+		return false;
+	struct profile_strings *st = set->strings;
+	size_t n = set->workload_count;
+	if ((n + 1) * 2 <= st->wcap && st->windexed == n)
+		return true;
+	size_t cap = st->wcap ? st->wcap : 64;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	size_t *slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return false;
+	free(st->wslots);
+	st->wslots = slots;
+	st->wcap = cap;
+	for (size_t i = 0; i < n; i++)
+		windex_put(st, set, i);
+	st->windexed = n;
+	return true;
+}
+
 long profile_add_workload(struct profile_set *set,
 			  const struct profile_workload *w)
 {
-	for (size_t i = 0; i < set->workload_count; i++)
-		if (same_workload(&set->workloads[i], w))
-			return (long)i;
+	if (!windex_ready(set))
+		return -1;
+	struct profile_strings *st = set->strings;
+	size_t j = hash_workload(w) & (st->wcap - 1);
+	for (; st->wslots[j]; j = (j + 1) & (st->wcap - 1))
+		if (same_workload(&set->workloads[st->wslots[j] - 1], w))
+			return (long)(st->wslots[j] - 1);
 	if (set->workload_count == set->workload_cap) {
 		size_t cap = set->workload_cap ? set->workload_cap * 2 : 16;
 		void *p = realloc(set->workloads, cap * sizeof *set->workloads);
@@ -129,9 +211,12 @@ long profile_add_workload(struct profile_set *set,
 		set->workloads = p;
 		set->workload_cap = cap;
 	}
-	set->workloads[set->workload_count] = *w;
-	set->workloads[set->workload_count].run_count = 0;
-	return (long)set->workload_count++;
+	size_t i = set->workload_count++;
+	set->workloads[i] = *w;
+	set->workloads[i].run_count = 0;
+	st->wslots[j] = i + 1;
+	st->windexed = set->workload_count;
+	return (long)i;
 }
 
 bool profile_add_run(struct profile_set *set, const struct profile_run *run)
@@ -197,6 +282,20 @@ static void close_input(int fd)
 		close(fd);
 }
 
+/* A profile of a million runs is a few hundred MB; a path that gives more
+ * (check /dev/zero, a pipe that never ends) is refused before memory
+ * runs out. */
+#define PROFILE_MAX_BYTES ((size_t)1 << 30)
+
+static enum profile_status too_large_file(const char *path,
+					  struct diag_list *diags)
+{
+	diag_add(diags, DIAG_ERROR, path, 0, 0,
+		 "file too large (expected at most 1 GiB of profiles: split "
+		 "it)");
+	return PROFILE_BAD_DATA;
+}
+
 static enum profile_status load_fd(struct profile_set *set, int fd,
 				   const char *path, struct diag_list *diags)
 {
@@ -208,6 +307,10 @@ static enum profile_status load_fd(struct profile_set *set, int fd,
 	}
 	/* Read whole: the loader needs the bytes to locate encoding errors,
 	 * which libyaml reports only as an offset. */
+	if ((uint64_t)st.st_size > PROFILE_MAX_BYTES) {
+		close_input(fd);
+		return too_large_file(path, diags);
+	}
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
 	char *data = malloc(cap);
 	for (;;) {
@@ -227,6 +330,11 @@ static enum profile_status load_fd(struct profile_set *set, int fd,
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (len > PROFILE_MAX_BYTES) {
+			free(data);
+			close_input(fd);
+			return too_large_file(path, diags);
+		}
 		if (len == cap) {
 			char *grown = realloc(data, cap * 2);
 			if (!grown)
@@ -261,7 +369,26 @@ struct walk {
 	struct profile_set *set;
 	struct diag_list *diags;
 	size_t files_found;
+	struct fileid_set seen; /* directories and files read */
 };
+
+/* Whether a path leads to a directory or file this walk has read already
+ * (through a symbolic link), which is then skipped with a warning. */
+static enum profile_status seen_before(struct walk *w, const char *path,
+				       const struct stat *st, bool *skip)
+{
+	int fresh = fileid_add(&w->seen, st);
+	*skip = fresh != 1;
+	if (fresh < 0)
+		return PROFILE_NO_MEMORY;
+	if (fresh == 0)
+		diag_add(w->diags, DIAG_WARNING, path, 0, 0,
+			 "%s read already under another name (a symbolic "
+			 "link%s?); skipped",
+			 S_ISDIR(st->st_mode) ? "directory" : "file",
+			 S_ISDIR(st->st_mode) ? " loop" : "");
+	return PROFILE_OK;
+}
 
 static enum profile_status walk_path(struct walk *w, const char *path,
 				     int depth, bool explicit);
@@ -331,13 +458,18 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return unreadable(path, errno, w->diags);
-	if (S_ISDIR(st.st_mode))
-		return walk_dir(w, path, depth);
 	/* A file named on the command line is read whatever its name; in a
 	 * directory only profile files are, so notes and scripts can live
 	 * beside them. */
-	if (!explicit && (!S_ISREG(st.st_mode) || !is_profile_name(path)))
+	if (!S_ISDIR(st.st_mode) && !explicit &&
+	    (!S_ISREG(st.st_mode) || !is_profile_name(path)))
 		return PROFILE_OK;
+	bool skip;
+	enum profile_status status = seen_before(w, path, &st, &skip);
+	if (skip)
+		return status;
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(w, path, depth);
 	w->files_found++;
 	return load_file(w->set, path, w->diags);
 }
@@ -345,10 +477,11 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags)
 {
-	struct walk w = {set, diags, 0};
+	struct walk w = {set, diags, 0, {NULL, 0, 0}};
 	if (strcmp(path, "-") == 0)
 		return load_fd(set, STDIN_FILENO, "<stdin>", diags);
 	enum profile_status status = walk_path(&w, path, 0, true);
+	fileid_free(&w.seen);
 	if (status == PROFILE_OK && w.files_found == 0) {
 		diag_add(diags, DIAG_ERROR, path, 0, 0,
 			 "no profile files in this directory "

@@ -7,8 +7,10 @@
  * continue) ends a file early. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "utf8.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,6 +105,9 @@ static void warning_at(struct loader *L, unsigned line, unsigned col,
 
 static void report(struct loader *L, enum diag_severity sev, unsigned line,
 		   unsigned col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+static void report(struct loader *L, enum diag_severity sev, unsigned line,
+		   unsigned col, const char *fmt, va_list ap)
 {
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -134,12 +139,17 @@ static const char *show(const char *s, size_t len, char *buf, size_t size)
 	size_t o = 0;
 	for (size_t i = 0; i < len && o + 8 < size; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (i == 40) {
+		if (i >= 40) {
 			o += (size_t)snprintf(buf + o, size - o, "...");
 			break;
 		}
 		if (c < 0x20 || c == 0x7f)
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else if (c == 0xc2 && i + 1 < len &&
+			 utf8_is_control((unsigned char)s[i + 1]))
+			/* a C1 control, a terminal command too */
+			o += (size_t)snprintf(buf + o, size - o, "\\u%04x",
+					      (unsigned char)s[++i]);
 		else
 			buf[o++] = (char)c;
 	}
@@ -883,6 +893,17 @@ static bool parse_value(struct loader *L, struct record *rec,
 	}
 	switch (f->type) {
 	case T_STR: {
+		unsigned cp;
+		if (utf8_find_control(ev->value, ev->length, &cp)) {
+			/* "\e[2J" is a valid YAML string, and a terminal
+			 * command once check or rank prints it. */
+			char buf[64];
+			error_at(L, ev->line, ev->col,
+				 "%s has the control character U+%04X: %s "
+				 "(expected printable text)",
+				 f->name, cp, show_scalar(ev, buf, sizeof buf));
+			return false;
+		}
 		const char *s = profile_intern(L->set, ev->value, ev->length);
 		if (!s)
 			L->out_of_memory = L->fatal = true;
@@ -1101,6 +1122,15 @@ static bool complete_energy(struct loader *L, struct record *m)
 		return false;
 	}
 	double sum = r->energy_prefill_j + r->energy_decode_j;
+	/* Each part is finite, their sum need not be: an infinite total
+	 * would poison every fit it entered. */
+	if (!total && isinf(sum)) {
+		error_at(L, m->line, m->col,
+			 "energy.prefill_j + energy.decode_j is out of range "
+			 "(expected a sum below %g)",
+			 DBL_MAX);
+		return false;
+	}
 	if (!total)
 		r->energy_total_j = sum;
 	else if (parts &&
@@ -1370,6 +1400,21 @@ static void parse_stream(struct loader *L)
 			 "'workload:' and 'runs:')");
 }
 
+/* Profilers write whole lines; a file whose last line has no line break
+ * was most likely caught while being written, and its last value may be
+ * cut short ("25" of "2529.1") yet still read as a number. */
+static void check_last_line(struct loader *L)
+{
+	if (L->len == 0 || L->data[L->len - 1] == '\n')
+		return;
+	unsigned line, col;
+	locate_offset(L, L->len, &line, &col);
+	warning_at(L, line, col,
+		   "no line break at the end of the file (expected one: is "
+		   "the file still being written? its last value may be cut "
+		   "short)");
+}
+
 static bool earlier(const struct diag *a, const struct diag *b)
 {
 	return a->line < b->line || (a->line == b->line && a->col < b->col);
@@ -1416,6 +1461,7 @@ enum profile_status profile_load_buffer(struct profile_set *set,
 	size_t first = diags->count;
 	diags->echo = NULL;
 	parse_stream(L);
+	check_last_line(L);
 	diags->echo = echo;
 	sort_from(diags, first);
 	for (size_t i = first; echo && i < diags->count; i++)

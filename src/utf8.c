@@ -43,3 +43,21 @@ unsigned utf8_code_point(const unsigned char *p, size_t len)
 		v = v << 6 | (p[i] & 0x3fu);
 	return v;
 }
+
+bool utf8_is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+bool utf8_find_control(const char *s, size_t n, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0, k; i < n; i += k ? k : 1) {
+		k = utf8_len(p + i, n - i);
+		if (k && utf8_is_control(utf8_code_point(p + i, k))) {
+			*cp = utf8_code_point(p + i, k);
+			return true;
+		}
+	}
+	return false;
+}

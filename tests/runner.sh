@@ -18,7 +18,7 @@ for t in "$@"; do
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
 	s=$(grep -c '^SKIP: ' "$log")
-	grep -v '^PASS: ' "$log"
+	grep -av '^PASS: ' "$log"
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL: $t: exited with status $status"
 		f=1

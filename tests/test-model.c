@@ -91,6 +91,27 @@ static void test_bad_expression_column(void)
 			   9, 55, "unknown name 'Q'");
 }
 
+/* fit prints names, units and meanings: a control character in one would
+ * be a terminal command. Folded descriptions keep their line breaks. */
+static void test_control_characters_refused(void)
+{
+	ASSERT_MODEL_ERROR(HEADER
+			   "parameters:\n"
+			   "  - {name: a, default: 1, unit: \"J\\e[5m\", "
+			   "meaning: m}\n"
+			   "terms:\n" TERM,
+			   7, 33,
+			   "unit of a parameter has the control character "
+			   "U+001B (expected printable text)");
+	struct model *m =
+		parse("energylens-model: 1\nname: m\ntarget: energy\n"
+		      "unit: J\ndescription: >\n  two\n  lines\n\n  "
+		      "and\tmore\nparameters:\n" PARAM "terms:\n" TERM);
+	ASSERT_MSG(m, "%s", diags.count ? diags.items[0].message : "?");
+	ASSERT_STR_EQ(m->description, "two lines\nand\tmore\n");
+	model_free(m);
+}
+
 static void test_unknown_key(void)
 {
 	ASSERT_MODEL_ERROR(HEADER "colour: red\nparameters:\n" PARAM
@@ -450,6 +471,9 @@ static void test_equal_energies_give_finite_fit(void)
 		ASSERT_MSG(isfinite(r.value[j]) && r.value[j] > 0, "%s = %g",
 			   m->params[j].name, r.value[j]);
 	ASSERT(isfinite(r.mape));
+	/* The logs of equal energies differ only by rounding, which made
+	 * R2 a huge negative number; it is undefined. */
+	ASSERT_NAN(r.r2);
 	model_free(m);
 }
 
@@ -529,6 +553,72 @@ static void test_fitfile_round_trip(void)
 	model_free(models[1]);
 }
 
+/* Found by fuzzing (tests/fuzz/corpus/fitfile/regress-*): a fitted-model
+ * file with "runs: nan" was converted to a size_t (undefined behaviour),
+ * and parameters that no fit produces (NaN, zero, negative) were accepted
+ * and later printed as predictions. */
+static void test_fitfile_refuses_impossible_values(void)
+{
+	static const char *const bad[][2] = {
+		{"runs: nan", "runs is nan (expected a whole number >= 0"},
+		{"runs: .nan", "runs is not a number"},
+		{"runs: -3", "runs is -3 (expected a whole number >= 0"},
+		{"runs: 2.5", "runs is 2.5 (expected a whole number >= 0"},
+		{"params: {c: nan}", "parameter c of e is nan (expected a "
+				     "finite number > 0)"},
+		{"params: {c: 0}", "parameter c of e is 0"},
+		{"params: {c: -1e-3}", "parameter c of e is -1e-3"},
+		{"params: {c: inf}", "parameter c of e is inf"},
+	};
+	const char *head =
+		"energylens-fit: 1\n"
+		"energy-model: |\n  energylens-model: 1\n  name: e\n"
+		"  target: energy\n  unit: J\n  description: d\n"
+		"  parameters: [{name: c, default: 1, unit: J, meaning: m}]\n"
+		"  terms: [{name: t, phase: decode, kind: idle, expr: c*O}]\n"
+		"latency-model: |\n  energylens-model: 1\n  name: l\n"
+		"  target: latency\n  unit: s\n  description: d\n"
+		"  parameters: [{name: c, default: 1, unit: s, meaning: m}]\n"
+		"  terms: [{name: t, phase: decode, kind: idle, expr: c*O}]\n"
+		"groups:\n  - label: g\n    workloads: [{name: w}]\n"
+		"    energy: {r2: 1, mape: 0, informed: [c], ";
+	char text[2048];
+	snprintf(text, sizeof text, "%s%s}\n", head, "runs: 3, params: {c: 2}");
+	struct diag_list d;
+	diag_init(&d, NULL);
+	struct fitfile *ff = fitfile_parse("f.fit", text, strlen(text), &d);
+	ASSERT_MSG(ff, "%s", d.count ? d.items[0].message : "?");
+	ASSERT_DBL_EQ(ff->groups[0].energy.value[0], 2);
+	ASSERT_INT_EQ(ff->groups[0].energy.runs, 3);
+	fitfile_free(ff);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		bool runs = strncmp(bad[i][0], "runs", 4) == 0;
+		snprintf(text, sizeof text, "%s%s, %s}\n", head, bad[i][0],
+			 runs ? "params: {c: 2}" : "runs: 3");
+		diag_free(&d);
+		diag_init(&d, NULL);
+		ff = fitfile_parse("f.fit", text, strlen(text), &d);
+		ASSERT_MSG(!ff, "'%s' was accepted", bad[i][0]);
+		ASSERT_INT_EQ(d.errors, 1);
+		ASSERT_CONTAINS(d.items[0].message, bad[i][1]);
+		ASSERT_INT_EQ(d.items[0].line, 21);
+	}
+	/* names and labels are printed by predict and rank */
+	char *at = strstr(text, "label: g\n");
+	ASSERT(at);
+	char tail[1024];
+	snprintf(tail, sizeof tail, "%s", at + strlen("label: g"));
+	snprintf(at, sizeof text - (size_t)(at - text), "label: \"\\a\"%s",
+		 tail);
+	diag_free(&d);
+	diag_init(&d, NULL);
+	ff = fitfile_parse("f.fit", text, strlen(text), &d);
+	ASSERT_MSG(!ff, "a label with a control character was accepted");
+	ASSERT_CONTAINS(d.items[0].message,
+			"label has the control character U+0007");
+	diag_free(&d);
+}
+
 int main(void)
 {
 	diag_init(&diags, NULL);
@@ -554,6 +644,8 @@ int main(void)
 	UNIT_RUN(test_equal_energies_give_finite_fit);
 	UNIT_RUN(test_terms_sum_to_total);
 	UNIT_RUN(test_fitfile_round_trip);
+	UNIT_RUN(test_fitfile_refuses_impossible_values);
+	UNIT_RUN(test_control_characters_refused);
 	diag_free(&diags);
 	return unit_status();
 }

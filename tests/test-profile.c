@@ -401,6 +401,36 @@ static void test_total_energy_disagreeing_warns(void)
 	ASSERT_DBL_EQ(set.runs[0].energy_total_j, 50);
 }
 
+/* Found by fuzzing (tests/fuzz/corpus/profile/regress-energy-sum-*): two
+ * finite parts whose sum is infinite gave a run of infinite energy. */
+static void test_total_energy_sum_out_of_range(void)
+{
+	load(HEAD GOOD "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
+		       "energy: {prefill_j: 1.7e308, decode_j: 1.7e308}}\n");
+	ASSERT_INT_EQ(status, PROFILE_BAD_DATA);
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_ERROR(0, 6, 5,
+		     "energy.prefill_j + energy.decode_j is out of range "
+		     "(expected a sum below 1.79769e+308)");
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(set.runs[0].line, GOOD_LINE);
+}
+
+/* A file caught while a sweep writes it: the run cut after "total_j: 1"
+ * still loads (it is valid YAML), and the warning says why to doubt it. */
+static void test_no_final_line_break_warns(void)
+{
+	load(HEAD GOOD "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
+		       "energy: {total_j: 1}}");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 2);
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_WARNING(0, 6, 76,
+		       "no line break at the end of the file (expected one: "
+		       "is the file still being written? its last value may "
+		       "be cut short)");
+}
+
 static void test_defaults(void)
 {
 	load(HEAD GOOD);
@@ -490,6 +520,39 @@ static void test_directory_walk(void)
 		ASSERT_INT_EQ(set.runs[i].file, i);
 	}
 	ASSERT_INT_EQ(set.workload_count, 1);
+}
+
+static bool make_link(const char *target, const char *rel)
+{
+	const char *path = tmp_path(rel);
+	return symlink(target, path) == 0 && remember(path);
+}
+
+/* Two links to their own directory made 2^32 paths before the depth bound
+ * stopped the walk (a hang), and a file reached through a link loaded its
+ * runs twice. Each directory and file is read once, with a warning. */
+static void test_symbolic_link_loops(void)
+{
+	ASSERT(make_dir("loop"));
+	ASSERT(write_file("loop/a.yaml", HEAD GOOD));
+	ASSERT(make_link(".", "loop/x"));
+	ASSERT(make_link(".", "loop/y"));
+	ASSERT(make_link("a.yaml", "loop/b.yaml"));
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s", tmp_path("loop"));
+	status = profile_load_path(&set, dir, &diags);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(diags.count, 3);
+	ASSERT_INT_EQ(diags.warnings, 3);
+	ASSERT_CONTAINS(diags.items[0].file, "loop/b.yaml");
+	ASSERT_STR_EQ(diags.items[0].message,
+		      "file read already under another name (a symbolic "
+		      "link?); skipped");
+	ASSERT_CONTAINS(diags.items[1].file, "loop/x");
+	ASSERT_STR_EQ(diags.items[1].message,
+		      "directory read already under another name (a "
+		      "symbolic link loop?); skipped");
 }
 
 static void test_explicit_file_any_extension(void)
@@ -1151,6 +1214,32 @@ static void test_control_characters_escaped(void)
 			 "positive integer)");
 }
 
+/* A quoted YAML string may hold any character through escapes; printed by
+ * check or rank, "\e]0;..." would retitle the terminal and "\e(0" garble
+ * it. Strings are printable text, and the messages show C1 escaped too. */
+static void test_control_characters_in_strings(void)
+{
+	load(HEAD GOOD "  - {model: \"x\\e[2J\", tp: 1, " REST "}\n");
+	ASSERT_ONE_ERROR(6, 13,
+			 "model has the control character U+001B: "
+			 "\"x\\x1b[2J\" (expected printable text)");
+	reset();
+	load(HEAD GOOD "  - {hardware: \"H\\u009b1m\", tp: 1, " REST "}\n");
+	ASSERT_ONE_ERROR(6, 16,
+			 "hardware has the control character U+009B: "
+			 "\"H\\u009b1m\" (expected printable text)");
+	reset();
+	load(HEAD GOOD "  - {engine: \"a\tb\", tp: 1, " REST "}\n");
+	ASSERT_ONE_ERROR(6, 14,
+			 "engine has the control character U+0009: "
+			 "\"a\\x09b\" (expected printable text)");
+	reset();
+	load(HEAD GOOD "  - {name: \"caf\xc3\xa9 \xe2\x98\x95\", tp: 1, " REST
+		       "}\n");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 2);
+}
+
 static void test_name_with_spaces(void)
 {
 	ASSERT(make_dir("my profiles"));
@@ -1241,11 +1330,14 @@ int main(void)
 	RUN(test_identical_workloads_merged);
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
+	RUN(test_total_energy_sum_out_of_range);
+	RUN(test_no_final_line_break_warns);
 	RUN(test_attention_layers);
 	RUN(test_defaults);
 	RUN(test_anchors_and_aliases);
 	RUN(test_aliases_at_bound);
 	RUN(test_directory_walk);
+	RUN(test_symbolic_link_loops);
 	RUN(test_explicit_file_any_extension);
 	RUN(test_missing_path);
 	RUN(test_directory_without_profiles);
@@ -1316,6 +1408,7 @@ int main(void)
 	RUN(test_positions_are_one_based);
 	RUN(test_columns_count_characters);
 	RUN(test_control_characters_escaped);
+	RUN(test_control_characters_in_strings);
 	RUN(test_name_with_spaces);
 	RUN(test_echo_in_line_order);
 	RUN(test_run_size);

@@ -143,6 +143,20 @@ static void test_key_script(void)
 		   "%s", err);
 	n = keys_parse_script("s", "<Resize 0x5>", k, 16, err, sizeof err);
 	ASSERT_INT_EQ(n, -1);
+	/* sizes past an int were sscanf's undefined behaviour */
+	static const char *const bad[] = {"<Resize 99999999999x5>",
+					  "<Resize 4097x5>",
+					  "<Resize 5x>",
+					  "<Resize x5>",
+					  "<Resize 5x5 >",
+					  "<Resize -5x5>"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		ASSERT_MSG(keys_parse_script("s", bad[i], k, 16, err,
+					     sizeof err) == -1,
+			   "%s accepted", bad[i]);
+	n = keys_parse_script("s", "<Resize 4096x1>", k, 16, err, sizeof err);
+	ASSERT_INT_EQ(n, 1);
+	ASSERT(k[0].width == 4096 && k[0].height == 1);
 	n = keys_parse_script("s", "abc", k, 2, err, sizeof err);
 	ASSERT_INT_EQ(n, -1);
 }

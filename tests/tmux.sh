@@ -19,7 +19,9 @@ ENERGYLENS_DATADIR=$top_srcdir
 export ENERGYLENS_DATADIR
 sock=energylens-test-$$
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$tmpdir"' EXIT
+# The panes' shells may still write their exit files as the server dies:
+# let them, or the directory cannot be removed.
+trap 'tm kill-server 2>/dev/null; sleep 0.2; rm -rf "$tmpdir"' EXIT
 
 # start NAME ENV-AND-ARGS...: a session running the explorer, its exit
 # status written to $tmpdir/NAME.exit when it ends.
@@ -173,4 +175,42 @@ if wait_for follow "1 file,"; then
 	tm send-keys -t follow q
 else
 	fail tmux-follow "did not start: $(tm capture-pane -p -t follow | head -3)"
+fi
+
+# --- --follow and a file still being written ------------------------------------
+# A sweep writes a profile in pieces, each cut mid-line; the explorer looks
+# every second. A piece that does not load is a reload error shown on the
+# status line, the runs loaded before stay on screen, and the process goes
+# on; the finished file loads.
+mkdir "$tmpdir/sweep2"
+cp "$top_srcdir/tests/data/check/good/chat.yaml" "$tmpdir/sweep2/"
+start follow2 LC_ALL=C "$EL" --follow "$tmpdir/sweep2"
+src=$top_srcdir/tests/data/check/good/summarise.yml
+part=$tmpdir/sweep2/b.yaml
+if wait_for follow2 "1 file, 4 runs"; then
+	problems=
+	# the second document cut in the middle of a flow mapping
+	head -c 520 "$src" >"$part"
+	if ! wait_for follow2 "reload: .*error"; then
+		problems="no reload error after a half-written file: $(tm capture-pane -p -t follow2 | tail -n 2);"
+	elif ! tm capture-pane -p -t follow2 | grep -q "1 file, 4 runs"; then
+		problems="the runs loaded before are not shown: $(tm capture-pane -p -t follow2 | head -n 2);"
+	fi
+	for off in 520 530 540; do
+		tail -c +$((off + 1)) "$src" | head -c 10 >>"$part"
+		sleep 1.1
+		[ -s "$tmpdir/follow2.exit" ] && problems="$problems exited $(cat "$tmpdir/follow2.exit") at byte $off;" && break
+	done
+	tail -c +551 "$src" >>"$part"
+	if ! wait_for follow2 "2 files, 7 runs"; then
+		problems="$problems the finished file was not loaded: $(tm capture-pane -p -t follow2 | head -n 2);"
+	fi
+	if [ -z "$problems" ]; then
+		pass tmux-follow-half-written
+	else
+		fail tmux-follow-half-written "$problems"
+	fi
+	tm send-keys -t follow2 q
+else
+	fail tmux-follow-half-written "did not start: $(tm capture-pane -p -t follow2 | head -3)"
 fi

@@ -26,6 +26,9 @@ static struct {
  * read as a second result line. */
 static inline void unit_vreport(const char *kind, const char *file, int line,
 				const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static inline void unit_vreport(const char *kind, const char *file, int line,
+				const char *fmt, va_list ap)
 {
 	char why[1024];
 	vsnprintf(why, sizeof why, fmt, ap);

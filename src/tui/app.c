@@ -4,6 +4,7 @@
 #include "app_internal.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <curses.h> /* key codes only: nothing here draws */
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include "cmd_fitted.h"
 #include "defaults.h"
 #include "exitcode.h"
+#include "fileid.h"
 
 /* ---- what the views read ------------------------------------------------ */
 
@@ -284,15 +286,59 @@ static double median_of(const struct app *a, size_t field, double fallback)
 	return m >= 1 ? m : fallback;
 }
 
+/* A run's workload and layout, to count every workload's distinct layouts
+ * with one sort: asking select_measured_layouts workload by workload scans
+ * every run for each, seconds for a file of many workloads. */
+struct run_layout {
+	uint32_t w, tp, pp, dp;
+};
+
+static int by_workload_layout(const void *x, const void *y)
+{
+	const struct run_layout *a = x, *b = y;
+	if (a->w != b->w)
+		return a->w < b->w ? -1 : 1;
+	if (a->tp != b->tp)
+		return a->tp < b->tp ? -1 : 1;
+	if (a->pp != b->pp)
+		return a->pp < b->pp ? -1 : 1;
+	return (a->dp > b->dp) - (a->dp < b->dp);
+}
+
+/* layouts[w]: workload w's distinct measured layouts, at most as many as
+ * the selector takes. NULL when out of memory. */
+static size_t *count_layouts(const struct profile_set *set)
+{
+	size_t nr = set->run_count, nw = set->workload_count;
+	struct run_layout *v = malloc((nr ? nr : 1) * sizeof *v);
+	size_t *layouts = calloc(nw ? nw : 1, sizeof *layouts);
+	if (!v || !layouts) {
+		free(v);
+		free(layouts);
+		return NULL;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const struct profile_run *r = &set->runs[i];
+		v[i] = (struct run_layout){r->workload, r->tp, r->pp, r->dp};
+	}
+	if (nr > 1)
+		qsort(v, nr, sizeof *v, by_workload_layout);
+	for (size_t i = 0; i < nr; i++)
+		if ((i == 0 || by_workload_layout(&v[i - 1], &v[i]) != 0) &&
+		    layouts[v[i].w] < SELECT_MAX_CANDIDATES)
+			layouts[v[i].w]++;
+	free(v);
+	return layouts;
+}
+
 /* With no --workload, the workload with the most measured layouts (the
  * most to choose between), then the most runs. */
 static size_t richest_workload(const struct app *a)
 {
 	size_t best = 0, best_layouts = 0;
-	struct select_layout l[SELECT_MAX_CANDIDATES];
-	for (size_t w = 0; w < a->set.workload_count; w++) {
-		size_t n = select_measured_layouts(&a->set, w, l,
-						   SELECT_MAX_CANDIDATES);
+	size_t *layouts = count_layouts(&a->set);
+	for (size_t w = 0; layouts && w < a->set.workload_count; w++) {
+		size_t n = layouts[w];
 		if (n > best_layouts ||
 		    (n == best_layouts &&
 		     a->set.workloads[w].run_count >
@@ -301,6 +347,7 @@ static size_t richest_workload(const struct app *a)
 			best_layouts = n;
 		}
 	}
+	free(layouts);
 	return best;
 }
 
@@ -401,8 +448,10 @@ static unsigned long long hash_string(unsigned long long h, const char *s)
 	return h;
 }
 
+/* Each directory is walked once (seen): two symbolic links to their own
+ * directory would otherwise make 2^32 paths, every second. */
 static unsigned long long walk(unsigned long long h, const char *path,
-			       int depth)
+			       int depth, struct fileid_set *seen)
 {
 	struct stat st;
 	h = hash_string(h, path);
@@ -411,7 +460,7 @@ static unsigned long long walk(unsigned long long h, const char *path,
 	h = mix(h, (unsigned long long)st.st_size);
 	h = mix(h, (unsigned long long)st.st_mtim.tv_sec);
 	h = mix(h, (unsigned long long)st.st_mtim.tv_nsec);
-	if (!S_ISDIR(st.st_mode) || depth > 32)
+	if (!S_ISDIR(st.st_mode) || depth > 32 || fileid_add(seen, &st) != 1)
 		return h;
 	DIR *d = opendir(path);
 	if (!d)
@@ -422,7 +471,7 @@ static unsigned long long walk(unsigned long long h, const char *path,
 		char child[4096];
 		if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) <
 		    (int)sizeof child)
-			h = walk(h, child, depth + 1);
+			h = walk(h, child, depth + 1, seen);
 	}
 	closedir(d);
 	return h;
@@ -431,8 +480,11 @@ static unsigned long long walk(unsigned long long h, const char *path,
 static unsigned long long signature(const struct app *a)
 {
 	unsigned long long h = 1469598103934665603ull;
+	struct fileid_set seen;
+	fileid_init(&seen);
 	for (int i = 0; i < a->opt.npaths; i++)
-		h = walk(h, a->opt.paths[i], 0);
+		h = walk(h, a->opt.paths[i], 0, &seen);
+	fileid_free(&seen);
 	return h;
 }
 
@@ -455,7 +507,7 @@ static int load(struct app *a, struct diag_list *diags, size_t max_errors,
 		profile_set_free(&set);
 		return status;
 	}
-	struct dataset ds = {NULL, 0};
+	struct dataset ds = {NULL, 0, 0};
 	struct app_fit *fits = NULL;
 	if (dataset_build(&set, BY_HARDWARE, &ds, diags) != 0 ||
 	    !(fits = calloc(ds.count + 1, sizeof *fits))) {

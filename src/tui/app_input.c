@@ -105,8 +105,8 @@ static bool set_knob(struct app *a, enum app_knob k, const char *text)
 			"a whole number from 1 to 65536",
 			"a number of tokens from 1 to 1048576",
 			"a number of tokens from 1 to 1048576",
-			"a whole number of GPUs up to 1024, or 0 for the "
-			"measured layouts",
+			("a whole number of GPUs up to 1024, or 0 for the "
+			 "measured layouts"),
 			"a number from 0 to 1"};
 		app_message(a, true, "'%s' is not a %s value (expected %s)",
 			    text, app_knob_name(k), expected[k]);

@@ -86,6 +86,14 @@ void draw_seconds(char *buf, size_t size, double sec)
 	scaled(buf, size, sec, u, sc, 3, 0);
 }
 
+void draw_r2(char *buf, size_t size, double r2)
+{
+	if (isfinite(r2))
+		snprintf(buf, size, "%.3f", r2);
+	else
+		snprintf(buf, size, "n/a");
+}
+
 void draw_delta(char *buf, size_t size, double v, double best)
 {
 	if (!isfinite(v) || !isfinite(best) || best <= 0)
@@ -150,9 +158,10 @@ static void header(const struct app *a, struct screen *s,
 			   : "no run of this workload can be fitted");
 	} else {
 		el = f->energy.mape <= 0.15 ? EL_HEADER : EL_WARN;
-		snprintf(fit, sizeof fit, "fit MAPE %.1f%% R%s %.3f",
-			 100 * f->energy.mape, draw_glyph(a, "²", "2"),
-			 f->energy.r2);
+		char r2[16];
+		draw_r2(r2, sizeof r2, f->energy.r2);
+		snprintf(fit, sizeof fit, "fit MAPE %.1f%% R%s %s",
+			 100 * f->energy.mape, draw_glyph(a, "²", "2"), r2);
 		snprintf(runs, sizeof runs, " (%zu runs)", f->energy.runs);
 	}
 	int x = screen_text(s, r->y, 0, r->w, EL_HEADER, who);

@@ -13,12 +13,13 @@ static void params(const struct app *a, struct screen *s,
 {
 	const struct model *m = a->models[0];
 	const struct fit_result *e = &f->energy;
-	char title[200];
+	char title[200], r2[16];
+	draw_r2(r2, sizeof r2, e->r2);
 	snprintf(title, sizeof title,
-		 " %s: %zu runs, MAPE %.1f%%, R%s %.3f (log), %zu of %zu "
+		 " %s: %zu runs, MAPE %.1f%%, R%s %s (log), %zu of %zu "
 		 "informed",
-		 m->name, e->runs, 100 * e->mape, draw_glyph(a, "²", "2"),
-		 e->r2, e->informed_count, e->nparams);
+		 m->name, e->runs, 100 * e->mape, draw_glyph(a, "²", "2"), r2,
+		 e->informed_count, e->nparams);
 	draw_title(s, r, false, title);
 	int y = r->y + 1;
 	for (size_t p = 0; p < m->nparams && y < r->y + r->h - 1; p++, y++) {

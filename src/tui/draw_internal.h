@@ -21,6 +21,8 @@ void draw_bar(const struct app *a, struct screen *s, int y, int x,
 /* "1.23 kJ", "456 J", "7.8 mJ": three significant digits and a unit. */
 void draw_joules(char *buf, size_t size, double j);
 void draw_seconds(char *buf, size_t size, double s);
+/* "0.987", or "n/a" when the fit's runs did not vary */
+void draw_r2(char *buf, size_t size, double r2);
 /* "+12.3%", "best", "-" */
 void draw_delta(char *buf, size_t size, double v, double best);
 /* A short name for a workload's hardware: the first word with a digit. */

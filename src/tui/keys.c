@@ -166,20 +166,33 @@ static int named_key(const char *name, size_t len)
 	return -1;
 }
 
+/* A size of 1 to 4096 at *p, read by hand: sscanf's %d is undefined
+ * behaviour for a number that does not fit an int. */
+static bool dimension(const char **p, const char *end, int *out)
+{
+	int v = 0;
+	const char *q = *p;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		v = v * 10 + (*q - '0');
+		if (v > 4096)
+			return false;
+	}
+	if (q == *p || v < 1)
+		return false;
+	*p = q;
+	*out = v;
+	return true;
+}
+
 /* One <...> token at p (after the '<'), of length len: a key or a resize. */
 static bool bracketed(const char *p, size_t len, struct keys_step *step)
 {
-	int w, h, used = 0;
-	char tail;
+	const char *end = p + len;
 	if (len > 7 && strncmp(p, "Resize ", 7) == 0) {
-		char buf[32];
-		if (len >= sizeof buf)
-			return false;
-		memcpy(buf, p, len);
-		buf[len] = '\0';
-		if (sscanf(buf, "Resize %dx%d%n%c", &w, &h, &used, &tail) !=
-			    2 ||
-		    w < 1 || h < 1 || w > 4096 || h > 4096)
+		const char *q = p + 7;
+		int w, h;
+		if (!dimension(&q, end, &w) || q == end || *q++ != 'x' ||
+		    !dimension(&q, end, &h) || q != end)
 			return false;
 		step->key = KEYS_RESIZE_SCRIPT;
 		step->width = w;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,12 +32,14 @@ struct term {
 	SCREEN *screen;
 	int saved_stderr;	 /* the real stderr while curses runs */
 	FILE *held;		 /* what was written to stderr meanwhile */
-	struct sigaction old[3]; /* SIGINT, SIGTERM, SIGHUP as they were */
+	struct sigaction old[4]; /* the signals below as they were */
 	size_t theme_loaded;	 /* the theme whose pairs are set, + 1 */
 	bool colour;
 };
 
-static const int signals[3] = {SIGINT, SIGTERM, SIGHUP};
+/* SIGQUIT too: Ctrl-\\ still sends it in cbreak mode, and its default
+ * action left the terminal without echo. */
+static const int signals[4] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 static void catch_signals(struct term *t)
 {
@@ -45,14 +48,74 @@ static void catch_signals(struct term *t)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	/* no SA_RESTART: a signal must wake the loop out of getch */
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		sigaction(signals[i], &sa, &t->old[i]);
 }
 
 static void restore_signals(struct term *t)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		sigaction(signals[i], &t->old[i], NULL);
+}
+
+/* A crash must not leave a terminal without echo either: on a fatal signal
+ * the terminal modes are put back and the alternate screen left (with
+ * calls safe in a handler), then the signal takes its course with the
+ * handler it had, a sanitizer's report included. */
+static struct termios tty_modes;
+static bool tty_saved;
+static char tty_leave[128];
+static size_t tty_leave_len;
+static const int fatal_signals[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+static struct sigaction fatal_old[5];
+
+static void on_fatal(int sig)
+{
+	if (tty_saved)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &tty_modes);
+	if (tty_leave_len) {
+		ssize_t n = write(STDOUT_FILENO, tty_leave, tty_leave_len);
+		(void)n;
+	}
+	for (int i = 0; i < 5; i++)
+		if (fatal_signals[i] == sig)
+			sigaction(sig, &fatal_old[i], NULL);
+	raise(sig);
+}
+
+/* What leaves curses' screen: the terminal's own sequences, read while
+ * curses runs, since a handler cannot ask for them. */
+static void add_leave(const char *cap)
+{
+	const char *s = tigetstr(cap);
+	if (!s || s == (const char *)-1)
+		return;
+	size_t n = strlen(s);
+	if (tty_leave_len + n < sizeof tty_leave) {
+		memcpy(tty_leave + tty_leave_len, s, n);
+		tty_leave_len += n;
+	}
+}
+
+static void catch_fatal(void)
+{
+	tty_leave_len = 0;
+	add_leave("rmcup");
+	add_leave("cnorm");
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 5; i++)
+		sigaction(fatal_signals[i], &sa, &fatal_old[i]);
+}
+
+static void release_fatal(void)
+{
+	for (int i = 0; i < 5; i++)
+		sigaction(fatal_signals[i], &fatal_old[i], NULL);
+	tty_saved = false;
+	tty_leave_len = 0;
 }
 
 /* Sends stderr to a temporary file until release_stderr, so a message
@@ -139,10 +202,12 @@ static void blit(const struct term *t, const struct app *a,
 
 static bool start(struct term *t, struct app *a)
 {
+	tty_saved = tcgetattr(STDIN_FILENO, &tty_modes) == 0;
 	t->screen = newterm(NULL, stdout, stdin);
 	if (!t->screen)
 		return false;
 	set_term(t->screen);
+	catch_fatal();
 	cbreak();
 	noecho();
 	nonl();
@@ -170,6 +235,7 @@ static void stop(struct term *t)
 	if (!t->screen)
 		return;
 	endwin();
+	release_fatal();
 	delscreen(t->screen);
 	t->screen = NULL;
 }

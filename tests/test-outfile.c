@@ -1,0 +1,143 @@
+/* Unit tests of output files (src/outfile.c): written whole or not at all,
+ * a device written in place and never replaced, a symbolic link's target
+ * replaced and the link kept, and no temporary file left by a signal. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "unit.h"
+
+static char dir[64];
+
+static const char *in_dir(const char *name)
+{
+	static char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return path;
+}
+
+/* The directory's entries, as "a b c" (sorted by readdir's whims: the
+ * cases keep at most two). */
+static const char *entries(void)
+{
+	static char list[256];
+	list[0] = '\0';
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			strncat(list, list[0] ? " " : "",
+				sizeof list - strlen(list) - 1);
+			strncat(list, e->d_name,
+				sizeof list - strlen(list) - 1);
+		}
+	if (d)
+		closedir(d);
+	return list;
+}
+
+static void clean(void)
+{
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlink(in_dir(e->d_name));
+	if (d)
+		closedir(d);
+}
+
+static void test_whole_file(void)
+{
+	struct outfile o;
+	ASSERT(outfile_open(&o, in_dir("out.yaml")) == 0);
+	ASSERT_STR_EQ(entries(), strrchr(o.tmp, '/') + 1);
+	fputs("hello\n", o.fp);
+	ASSERT(outfile_commit(&o) == 0);
+	ASSERT_STR_EQ(entries(), "out.yaml");
+}
+
+/* As root, a temporary file renamed over /dev/full replaced the device;
+ * a device node of the same kind stands in for it here when it can be
+ * made. */
+static void test_device_written_in_place(void)
+{
+	struct outfile o;
+	ASSERT(outfile_open(&o, "/dev/full") == 0);
+	ASSERT(o.tmp == NULL);
+	fputs("hello\n", o.fp);
+	errno = 0;
+	ASSERT(outfile_commit(&o) == -1);
+	ASSERT_INT_EQ(errno, ENOSPC);
+	struct stat st;
+	ASSERT(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode));
+	ASSERT(outfile_open(&o, "/dev/null") == 0);
+	fputs("hello\n", o.fp);
+	ASSERT(outfile_commit(&o) == 0);
+	ASSERT(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
+	ASSERT_STR_EQ(entries(), "");
+}
+
+static void test_link_target_replaced(void)
+{
+	FILE *f = fopen(in_dir("real.yaml"), "w");
+	ASSERT(f && fputs("old\n", f) >= 0 && fclose(f) == 0);
+	ASSERT(symlink("real.yaml", in_dir("link.yaml")) == 0);
+	struct outfile o;
+	ASSERT(outfile_open(&o, in_dir("link.yaml")) == 0);
+	fputs("new\n", o.fp);
+	ASSERT(outfile_commit(&o) == 0);
+	struct stat st;
+	ASSERT(lstat(in_dir("link.yaml"), &st) == 0 && S_ISLNK(st.st_mode));
+	char buf[16] = "";
+	f = fopen(in_dir("real.yaml"), "r");
+	ASSERT(f && fgets(buf, sizeof buf, f));
+	fclose(f);
+	ASSERT_STR_EQ(buf, "new\n");
+}
+
+/* A Ctrl-C while an output is written: the process dies of the signal, as
+ * before, and neither the temporary file nor the destination is left. */
+static void test_signal_removes_temporary(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		fflush(stdout);
+		pid_t pid = fork();
+		ASSERT(pid >= 0);
+		if (pid == 0) {
+			struct outfile o;
+			if (outfile_open(&o, in_dir("out.yaml")) != 0)
+				_exit(2);
+			fputs("half", o.fp);
+			fflush(o.fp);
+			raise(sigs[i]);
+			_exit(3);
+		}
+		int status;
+		ASSERT(waitpid(pid, &status, 0) == pid);
+		ASSERT_MSG(WIFSIGNALED(status) && WTERMSIG(status) == sigs[i],
+			   "signal %d: status %d", sigs[i], status);
+		ASSERT_STR_EQ(entries(), "");
+	}
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/energylens-outfile-XXXXXX");
+	if (!mkdtemp(dir)) {
+		printf("FAIL: test-outfile: mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	UNIT_RUN_WITH(test_whole_file, clean);
+	UNIT_RUN_WITH(test_device_written_in_place, clean);
+	UNIT_RUN_WITH(test_link_target_replaced, clean);
+	UNIT_RUN_WITH(test_signal_removes_temporary, clean);
+	rmdir(dir);
+	return unit_status();
+}
