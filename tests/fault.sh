@@ -307,7 +307,8 @@ done
 # --- signals to the explorer on a real terminal: the terminal is sane after ---
 # The explorer runs in a tmux pane; after the signal the pane's shell runs
 # stty -a on the same terminal: echo and canonical mode must be back, and
-# the alternate screen left. INT, TERM, HUP and QUIT end it cleanly (it
+# the alternate screen left (no core file: QUIT and SEGV would write one
+# into the source tree). INT, TERM, HUP and QUIT end it cleanly (it
 # dies of the signal, as a shell expects); SEGV stands for a crash.
 if ! command -v tmux >/dev/null 2>&1; then
 	if [ "$CI" = true ]; then
@@ -323,7 +324,7 @@ trap 'tm kill-server 2>/dev/null; sleep 0.2; rm -rf "$tmpdir"' EXIT
 for sig in INT TERM HUP QUIT SEGV; do
 	s=sig$sig
 	tm new-session -d -s "$s" -x 100 -y 30 -c "$top_srcdir" \
-		"sh -c 'echo \$\$ >$tmpdir/$s.pid; exec env LC_ALL=C \"$EL\" sample-profiles/synthetic'; echo \$? >$tmpdir/$s.exit; stty -a >$tmpdir/$s.stty 2>&1; sleep 60"
+		"ulimit -c 0; sh -c 'echo \$\$ >$tmpdir/$s.pid; exec env LC_ALL=C \"$EL\" sample-profiles/synthetic'; echo \$? >$tmpdir/$s.exit; stty -a >$tmpdir/$s.stty 2>&1; sleep 60"
 	i=0
 	while [ $i -lt 100 ] && ! tm capture-pane -p -t "$s" 2>/dev/null | grep -q "OPTIMA DIVERGE"; do
 		sleep 0.1

@@ -105,12 +105,34 @@ static void test_link_target_replaced(void)
  * before, and neither the temporary file nor the destination is left. */
 static void test_signal_removes_temporary(void)
 {
+	/* an ignored signal stays ignored, and removes nothing */
+	fflush(stdout);
+	pid_t ignoring = fork();
+	ASSERT(ignoring >= 0);
+	if (ignoring == 0) {
+		signal(SIGTERM, SIG_IGN);
+		struct outfile o;
+		if (outfile_open(&o, in_dir("out.yaml")) != 0)
+			_exit(2);
+		fputs("whole\n", o.fp);
+		raise(SIGTERM);
+		_exit(outfile_commit(&o) == 0 ? 0 : 3);
+	}
+	int st;
+	ASSERT(waitpid(ignoring, &st, 0) == ignoring);
+	ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	ASSERT_STR_EQ(entries(), "out.yaml");
+	unlink(in_dir("out.yaml"));
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
 		fflush(stdout);
 		pid_t pid = fork();
 		ASSERT(pid >= 0);
 		if (pid == 0) {
+			/* as from a terminal: a shell without job control
+			 * starts background commands with SIGINT ignored,
+			 * and an ignored signal stays ignored */
+			signal(sigs[i], SIG_DFL);
 			struct outfile o;
 			if (outfile_open(&o, in_dir("out.yaml")) != 0)
 				_exit(2);
