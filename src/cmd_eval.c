@@ -21,26 +21,35 @@ struct eval_cli {
 	const char *model_path[2];
 	const struct baseline_kind *baselines[MAX_BASELINES + 1];
 	bool curve, json;
+	bool train_given, target_given;
 };
 
 static void eval_usage(FILE *out)
 {
 	fputs("Usage: energylens eval [--train K] [--seeds S]\n"
-	      "         [--protocol runs|workloads|models|batch] "
-	      "[--baselines LIST|all|none]\n"
-	      "         [--curve] [--model FILE] [--json] PATH...\n"
+	      "         [--protocol runs|workloads|models|batch|hardware] "
+	      "[--target-runs N]\n"
+	      "         [--baselines LIST|all|none] [--curve] [--model FILE] "
+	      "[--json] PATH...\n"
 	      "Train energylens-12 and the baselines on K runs of each "
 	      "hardware group and\nscore how often each picks the measured "
 	      "cheapest configuration among\nruns it was not trained on "
 	      "(Top-1, pairwise accuracy, regret, MAPE).\n\n"
-	      "  --train K      training runs (default 50)\n"
+	      "  --train K      training runs (default 50; hardware: every "
+	      "source run)\n"
 	      "  --seeds S      random draws of them (default 10)\n"
 	      "  --protocol P   runs: score the other runs (default);\n"
 	      "                 workloads / models: score each workload "
 	      "(model) trained\n"
 	      "                 on the others; batch: train on batch <= the "
 	      "median,\n"
-	      "                 score above it\n"
+	      "                 score above it; hardware: train on one group, "
+	      "refit one\n"
+	      "                 scale on N runs of another, score its other "
+	      "runs\n"
+	      "  --target-runs N  hardware: runs of the target for the scale "
+	      "refit,\n"
+	      "                 2 to 10 (default 10)\n"
 	      "  --baselines L  comma-separated baselines, 'all' (default) or "
 	      "'none'\n"
 	      "  --curve        scores for K = 10, 25, 50, 100, 200\n"
@@ -80,7 +89,16 @@ static int parse_baselines(struct eval_cli *c, const char *list)
 
 static int parse_options(int argc, char **argv, struct eval_cli *c)
 {
-	enum { TRAIN = 256, SEEDS, PROTOCOL, BASELINES, CURVE, MODEL, JSON };
+	enum {
+		TRAIN = 256,
+		SEEDS,
+		PROTOCOL,
+		BASELINES,
+		CURVE,
+		MODEL,
+		JSON,
+		TARGET
+	};
 	static const struct option options[] = {
 		{"train", required_argument, NULL, TRAIN},
 		{"seeds", required_argument, NULL, SEEDS},
@@ -89,11 +107,12 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 		{"curve", no_argument, NULL, CURVE},
 		{"model", required_argument, NULL, MODEL},
 		{"json", no_argument, NULL, JSON},
+		{"target-runs", required_argument, NULL, TARGET},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const protocols[] = {"runs", "workloads", "models",
-						"batch"};
+						"batch", "hardware"};
 	memset(c, 0, sizeof *c);
 	c->eval.train = 50;
 	c->eval.seeds = 10;
@@ -109,25 +128,34 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 				return usage_error("expected a positive "
 						   "integer, got ",
 						   optarg);
-			if (opt == TRAIN)
+			if (opt == TRAIN) {
 				c->eval.train = (size_t)v;
-			else
+				c->train_given = true;
+			} else {
 				c->eval.seeds = (unsigned)v;
+			}
+			break;
+		case TARGET:
+			/* DESIGN: a scale refit on at most 10 runs; one
+			 * run fits a scale but cannot show it is off. */
+			if (!cmd_parse_number(optarg, true, &v) || v < 2 ||
+			    v > EVAL_TARGET_RUNS)
+				return usage_error("--target-runs expects a "
+						   "whole number from 2 to 10, "
+						   "got ",
+						   optarg);
+			c->eval.target = (size_t)v;
+			c->target_given = true;
 			break;
 		case PROTOCOL: {
 			size_t p = 0;
-			while (p < 4 && strcmp(optarg, protocols[p]) != 0)
+			while (p < 5 && strcmp(optarg, protocols[p]) != 0)
 				p++;
-			if (p == 4)
-				return usage_error(
-					strcmp(optarg, "hardware") == 0
-						? "the hardware-transfer "
-						  "protocol is not implemented "
-						  "yet: "
-						: "--protocol expects runs, "
-						  "workloads, models or batch, "
-						  "got ",
-					optarg);
+			if (p == 5)
+				return usage_error("--protocol expects runs, "
+						   "workloads, models, batch "
+						   "or hardware, got ",
+						   optarg);
 			c->eval.protocol = (enum eval_protocol)p;
 			break;
 		}
@@ -157,6 +185,14 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 	}
 	if (optind == argc)
 		return usage_error("no PATH given", "");
+	bool hardware = c->eval.protocol == EVAL_HARDWARE;
+	if (c->target_given && !hardware)
+		return usage_error("--target-runs is for --protocol hardware",
+				   "");
+	if (hardware && !c->train_given)
+		c->eval.train = 0; /* every run of the source group */
+	if (hardware && !c->target_given)
+		c->eval.target = EVAL_TARGET_RUNS;
 	c->eval.baselines = c->baselines;
 	return -1;
 }
@@ -234,13 +270,76 @@ static void print_methods(const struct eval_report *r)
 		     "predictor does not have.");
 }
 
-static void print_text(const struct eval_cli *c, const struct profile_set *set,
+/* A group's name in the per-pair lines: its hardware, with the engine when
+ * another group has the same hardware. */
+static void group_name(const struct dataset *ds, size_t g, char *buf,
+		       size_t size)
+{
+	const struct dataset_group *x = &ds->groups[g];
+	if (!x->hardware) {
+		snprintf(buf, size, "%s", x->label);
+		return;
+	}
+	bool shared = false;
+	for (size_t o = 0; o < ds->count; o++)
+		shared |= o != g && ds->groups[o].hardware &&
+			  strcmp(ds->groups[o].hardware, x->hardware) == 0;
+	snprintf(buf, size, shared ? "%s (%s)" : "%s", x->hardware,
+		 or_dash(x->engine));
+}
+
+/* The geometric mean of a pair's refitted scales, NaN when none. */
+static double pair_scale(const struct eval_pair *p)
+{
+	return p->scales ? exp(p->log_scale / (double)p->scales) : NAN;
+}
+
+static void print_pairs(const struct dataset *ds, const struct eval_report *r)
+{
+	printf("%-44s %6s %9s %7s %9s %7s %6s   %7s\n",
+	       "source -> target (configuration choice)", "scale", "scenarios",
+	       "Top-1%", "pairwise%", "regret%", "MAPE%", "layout Top-1%");
+	for (size_t i = 0; i < r->npairs; i++) {
+		const struct eval_pair *p = &r->pairs[i];
+		char a[64], b[64], label[136], t1[16], pw[16], rg[16], m[16],
+			lt[16], sc[16];
+		group_name(ds, p->source, a, sizeof a);
+		group_name(ds, p->target, b, sizeof b);
+		snprintf(label, sizeof label, "%s -> %s", a, b);
+		snprintf(sc, sizeof sc, p->scales ? "%.3g" : "-",
+			 pair_scale(p));
+		pct(t1, sizeof t1, eval_top1(&p->config));
+		pct(pw, sizeof pw, eval_pairwise(&p->config));
+		pct(rg, sizeof rg, eval_regret(&p->config));
+		pct(m, sizeof m, eval_mape(&p->config));
+		pct(lt, sizeof lt, eval_top1(&p->layout));
+		printf("%-44.44s %6s %9zu %7s %9s %7s %6s   %13s\n", label, sc,
+		       p->config.scenarios, t1, pw, rg, m, lt);
+	}
+	putchar('\n');
+}
+
+static void print_text(const struct eval_cli *c, const struct dataset *ds,
+		       const struct profile_set *set,
 		       const struct eval_report *r)
 {
-	printf("protocol %s, %zu training runs, %u seeds, %zu trainings\n\n",
-	       eval_protocol_name(c->eval.protocol), c->eval.train,
-	       c->eval.seeds, r->trainings);
+	if (c->eval.protocol != EVAL_HARDWARE) {
+		printf("protocol %s, %zu training runs, %u seeds, %zu "
+		       "trainings\n\n",
+		       eval_protocol_name(c->eval.protocol), c->eval.train,
+		       c->eval.seeds, r->trainings);
+	} else {
+		char k[32];
+		snprintf(k, sizeof k, c->eval.train ? "%zu" : "all",
+			 c->eval.train);
+		printf("protocol hardware, %s training runs of the source, "
+		       "%zu of the target for the scale, %u seeds, %zu "
+		       "trainings\n\n",
+		       k, c->eval.target, c->eval.seeds, r->trainings);
+	}
 	print_by_workload(set, &r->methods[0]);
+	if (c->eval.protocol == EVAL_HARDWARE)
+		print_pairs(ds, r);
 	print_methods(r);
 }
 
@@ -280,14 +379,43 @@ static void json_baselines(const struct eval_report *r, bool layout)
 	fputs("}", stdout);
 }
 
+/* "pairs": energylens-12 carried from each group to each other one. */
+static void json_pairs(const struct dataset *ds, const struct eval_report *r)
+{
+	fputs("\"pairs\": [", stdout);
+	for (size_t i = 0; i < r->npairs; i++) {
+		const struct eval_pair *p = &r->pairs[i];
+		fputs(i ? ",\n  {\"source\": " : "\n  {\"source\": ", stdout);
+		json_string(stdout, ds->groups[p->source].label);
+		fputs(", \"target\": ", stdout);
+		json_string(stdout, ds->groups[p->target].label);
+		fputs(", \"scale\": ", stdout);
+		json_number(stdout, pair_scale(p));
+		fputs(", ", stdout);
+		json_scores(&p->config, true);
+		fputs(", \"layout\": {", stdout);
+		json_scores(&p->layout, false);
+		fputs("}}", stdout);
+	}
+	fputs("],\n ", stdout);
+}
+
 static void print_json_report(const struct eval_cli *c,
+			      const struct dataset *ds,
 			      const struct profile_set *set,
 			      const struct eval_report *r)
 {
 	const struct eval_method *own = &r->methods[0];
-	printf("{\"protocol\": \"%s\", \"train\": %zu, \"seeds\": %u, ",
-	       eval_protocol_name(c->eval.protocol), c->eval.train,
-	       c->eval.seeds);
+	printf("{\"protocol\": \"%s\", \"train\": ",
+	       eval_protocol_name(c->eval.protocol));
+	/* hardware transfer's "every source run" is null */
+	if (c->eval.train)
+		printf("%zu", c->eval.train);
+	else
+		fputs("null", stdout);
+	printf(", \"seeds\": %u, ", c->eval.seeds);
+	if (c->eval.protocol == EVAL_HARDWARE)
+		printf("\"target_runs\": %zu, ", c->eval.target);
 	json_scores(&own->config, true);
 	fputs(",\n \"by_workload\": [", stdout);
 	bool first = true;
@@ -308,6 +436,8 @@ static void print_json_report(const struct eval_cli *c,
 		fputc('}', stdout);
 	}
 	fputs("],\n ", stdout);
+	if (c->eval.protocol == EVAL_HARDWARE)
+		json_pairs(ds, r);
 	json_baselines(r, false);
 	fputs(",\n \"layout\": {", stdout);
 	json_scores(&own->layout, false);
@@ -325,15 +455,25 @@ static int run_one(struct eval_cli *c, const struct profile_set *set,
 		   const struct dataset *ds, bool first)
 {
 	struct eval_report r;
-	if (eval_run(set, ds, &c->eval, &r) != 0) {
+	int status = eval_run(set, ds, &c->eval, &r);
+	if (status == EVAL_UNUSABLE) {
+		fprintf(stderr, "energylens eval: %s\n", r.message);
+		return EXIT_DATAERR;
+	}
+	if (status != 0) {
 		fputs("energylens eval: out of memory\n", stderr);
 		return EXIT_SOFTWARE;
 	}
+	/* The curve's headings come once there is something under them. */
+	if (c->curve && c->json && first)
+		fputs("{\"curve\": [\n", stdout);
+	if (c->curve && !c->json)
+		printf("== k = %zu\n", c->eval.train);
 	if (c->json) {
 		fputs(first ? "" : ",\n", stdout);
-		print_json_report(c, set, &r);
+		print_json_report(c, ds, set, &r);
 	} else {
-		print_text(c, set, &r);
+		print_text(c, ds, set, &r);
 	}
 	eval_report_free(&r);
 	return EXIT_OK;
@@ -359,16 +499,11 @@ int cmd_eval(int argc, char **argv)
 		status = EXIT_SOFTWARE;
 	static const size_t curve[] = {10, 25, 50, 100, 200};
 	size_t steps = c.curve ? 5 : 1;
-	if (status == EXIT_OK && c.curve)
-		fputs(c.json ? "{\"curve\": [\n" : "", stdout);
 	for (size_t i = 0; status == EXIT_OK && i < steps; i++) {
-		if (c.curve) {
+		if (c.curve)
 			c.eval.train = curve[i];
-			if (!c.json)
-				printf("== k = %zu\n", curve[i]);
-		}
 		status = run_one(&c, &set, &ds, i == 0);
-		if (!c.json && c.curve)
+		if (status == EXIT_OK && !c.json && c.curve)
 			putchar('\n');
 	}
 	if (status == EXIT_OK)

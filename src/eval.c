@@ -11,7 +11,7 @@
 const char *eval_protocol_name(enum eval_protocol p)
 {
 	static const char *const names[] = {"runs", "workloads", "models",
-					    "batch"};
+					    "batch", "hardware"};
 	return names[p];
 }
 
@@ -200,10 +200,16 @@ static const struct profile_run *run_of(const struct eval_group *e, size_t i)
 	return &e->set->runs[e->g->energy.run[i]];
 }
 
+/* Where one method's scores of one test set are added: its own tallies, and
+ * in hardware transfer also its pair's (by_workload NULL there). */
+struct sink {
+	struct eval_tally *config, *layout, *by_workload;
+};
+
 /* Configuration choice: one scenario per workload among its test rows. */
 static void tally_configs(const struct eval_group *e, const size_t *test,
-			  size_t nt, const double *score,
-			  struct eval_method *me, struct scratch *s)
+			  size_t nt, const double *score, struct sink k,
+			  struct scratch *s)
 {
 	memset(s->done, 0, nt * sizeof *s->done);
 	for (size_t a = 0; a < nt; a++) {
@@ -219,15 +225,16 @@ static void tally_configs(const struct eval_group *e, const size_t *test,
 			n = add_to(s->c, n, s->key, r, true, score[b],
 				   e->g->energy.y[test[b]]);
 		}
-		score_scenario(s, n, &me->config);
-		score_scenario(s, n, &me->by_workload[w]);
+		score_scenario(s, n, k.config);
+		if (k.by_workload)
+			score_scenario(s, n, &k.by_workload[w]);
 	}
 }
 
 /* Layout choice: one scenario per (workload, batch, input, output). */
 static void tally_layouts(const struct eval_group *e, const size_t *test,
-			  size_t nt, const double *score,
-			  struct eval_method *me, struct scratch *s)
+			  size_t nt, const double *score, struct sink k,
+			  struct scratch *s)
 {
 	memset(s->done, 0, nt * sizeof *s->done);
 	for (size_t a = 0; a < nt; a++) {
@@ -246,8 +253,67 @@ static void tally_layouts(const struct eval_group *e, const size_t *test,
 			n = add_to(s->c, n, s->key, r, false, score[b],
 				   e->g->energy.y[test[b]]);
 		}
-		score_scenario(s, n, &me->layout);
+		score_scenario(s, n, k.layout);
 	}
+}
+
+/* MAPE of the predicted energies (the references predict none), then both
+ * choices. */
+static void tally(const struct eval_group *e, const size_t *test, size_t nt,
+		  const double *score, bool predicts_energy, struct sink k,
+		  struct scratch *s)
+{
+	for (size_t i = 0; predicts_energy && i < nt; i++) {
+		double y = e->g->energy.y[test[i]];
+		if (!isfinite(score[i]))
+			continue;
+		k.config->ape += fabs(score[i] - y) / y;
+		k.config->runs++;
+		if (k.by_workload) {
+			struct eval_tally *w =
+				&k.by_workload[run_of(e, test[i])->workload];
+			w->ape += fabs(score[i] - y) / y;
+			w->runs++;
+		}
+	}
+	tally_configs(e, test, nt, score, k, s);
+	tally_layouts(e, test, nt, score, k, s);
+}
+
+static struct sink sink_of(struct eval_method *me)
+{
+	return (struct sink){&me->config, &me->layout, me->by_workload};
+}
+
+/* Room for one test set of n rows: its scores and the scenario scratch. */
+struct test_space {
+	double *score;
+	struct scratch s;
+};
+
+static void test_space_free(struct test_space *t)
+{
+	free(t->score);
+	free(t->s.c);
+	free(t->s.key);
+	free(t->s.done);
+	free(t->s.score);
+	free(t->s.energy);
+}
+
+static int test_space_alloc(struct test_space *t, size_t n)
+{
+	*t = (struct test_space){malloc((n + 1) * sizeof *t->score),
+				 {malloc((n + 1) * sizeof *t->s.c),
+				  malloc((n + 1) * sizeof *t->s.key),
+				  malloc((n + 1) * sizeof *t->s.done),
+				  malloc((n + 1) * sizeof *t->s.score),
+				  malloc((n + 1) * sizeof *t->s.energy)}};
+	if (t->score && t->s.c && t->s.key && t->s.done && t->s.score &&
+	    t->s.energy)
+		return 0;
+	test_space_free(t);
+	return -1;
 }
 
 /* Trains every method on train and scores it on test. */
@@ -255,17 +321,9 @@ static int evaluate(const struct eval_options *o, struct eval_report *rep,
 		    const struct eval_group *e, const size_t *train,
 		    size_t ntrain, const size_t *test, size_t ntest)
 {
-	double *score = malloc((ntest + 1) * sizeof *score);
-	struct scratch s = {malloc((ntest + 1) * sizeof *s.c),
-			    malloc((ntest + 1) * sizeof *s.key),
-			    malloc((ntest + 1) * sizeof *s.done),
-			    malloc((ntest + 1) * sizeof *s.score),
-			    malloc((ntest + 1) * sizeof *s.energy)};
-	int status = 0;
-	if (!score || !s.c || !s.key || !s.done || !s.score || !s.energy) {
-		status = -1;
-		goto done;
-	}
+	struct test_space t;
+	if (test_space_alloc(&t, ntest) != 0)
+		return -1;
 	rep->trainings++;
 	for (size_t k = 0; k < rep->nmethods; k++) {
 		struct eval_method *me = &rep->methods[k];
@@ -279,31 +337,14 @@ static int evaluate(const struct eval_options *o, struct eval_report *rep,
 				break;
 			continue;
 		}
-		for (size_t i = 0; i < ntest; i++) {
-			score[i] = method_score(me, state, e, test[i]);
-			double y = e->g->energy.y[test[i]];
-			if (me->predicts_energy && isfinite(score[i])) {
-				struct eval_tally *w =
-					&me->by_workload[run_of(e, test[i])
-								 ->workload];
-				me->config.ape += fabs(score[i] - y) / y;
-				me->config.runs++;
-				w->ape += fabs(score[i] - y) / y;
-				w->runs++;
-			}
-		}
+		for (size_t i = 0; i < ntest; i++)
+			t.score[i] = method_score(me, state, e, test[i]);
 		method_free(me, state);
-		tally_configs(e, test, ntest, score, me, &s);
-		tally_layouts(e, test, ntest, score, me, &s);
+		tally(e, test, ntest, t.score, me->predicts_energy, sink_of(me),
+		      &t.s);
 	}
-done:
-	free(score);
-	free(s.c);
-	free(s.key);
-	free(s.done);
-	free(s.score);
-	free(s.energy);
-	return status;
+	test_space_free(&t);
+	return 0;
 }
 
 /* ---- protocols ------------------------------------------------------------
@@ -456,6 +497,254 @@ static int protocol_batch(const struct eval_options *o, struct eval_report *rep,
 	return 0;
 }
 
+/* ---- hardware transfer ----------------------------------------------------
+ */
+
+double eval_scale_refit(const double *pred, const double *y, size_t n)
+{
+	double sum = 0;
+	size_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* A row the method cannot price says nothing of the scale. */
+		if (!(pred[i] > 0 && y[i] > 0) || !isfinite(pred[i]) ||
+		    !isfinite(y[i]))
+			continue;
+		sum += log(y[i]) - log(pred[i]);
+		used++;
+	}
+	return used ? exp(sum / (double)used) : NAN;
+}
+
+/* What the methods learnt on one source group: one state per method, NULL
+ * for the references (they are trained on the target, as always) and for a
+ * method that could not be trained. */
+struct source_fit {
+	void **state;
+	bool *failed;
+};
+
+static void source_fit_clear(const struct eval_report *rep,
+			     struct source_fit *f)
+{
+	for (size_t k = 0; k < rep->nmethods; k++) {
+		if (f->state[k])
+			method_free(&rep->methods[k], f->state[k]);
+		f->state[k] = NULL;
+		f->failed[k] = false;
+	}
+}
+
+static void source_fit_train(const struct eval_options *o,
+			     const struct eval_report *rep,
+			     const struct eval_group *a, const size_t *rows,
+			     size_t n, struct source_fit *f)
+{
+	source_fit_clear(rep, f);
+	for (size_t k = 0; k < rep->nmethods; k++) {
+		const struct eval_method *me = &rep->methods[k];
+		if (me->reference)
+			continue;
+		f->state[k] = method_train(me, o->model, a, rows, n);
+		f->failed[k] = !f->state[k];
+	}
+}
+
+/* The refitted scale of a source-trained method on the target's drawn
+ * runs; NaN when it prices none of them. */
+static double refit_on(const struct eval_method *me, const void *state,
+		       const struct eval_group *b, const size_t *cal,
+		       size_t ncal, double *pred, double *y)
+{
+	for (size_t i = 0; i < ncal; i++) {
+		pred[i] = method_score(me, state, b, cal[i]);
+		y[i] = b->g->energy.y[cal[i]];
+	}
+	return eval_scale_refit(pred, y, ncal);
+}
+
+/* Scores one method on the target's test rows: a source-trained one
+ * rescaled on the drawn rows cal, a reference trained on them as in the
+ * other protocols. Returns false when it could not be trained or
+ * rescaled; the log of the scale goes to *log_scale. */
+static bool transfer_method(const struct eval_options *o,
+			    struct eval_method *me, void *source_state,
+			    const struct eval_group *b, const size_t *cal,
+			    size_t ncal, const size_t *test, size_t ntest,
+			    struct test_space *t, double *log_scale)
+{
+	void *state = source_state;
+	if (me->reference &&
+	    !(state = method_train(me, o->model, b, cal, ncal)))
+		return false;
+	if (!state)
+		return false;
+	double scale = 1;
+	if (!me->reference) {
+		/* The scratch's score and energy arrays are sized for
+		 * every row of the target (see transfer), the drawn ones
+		 * included; they are free until the tally. */
+		scale = refit_on(me, state, b, cal, ncal, t->s.score,
+				 t->s.energy);
+		if (isnan(scale))
+			return false;
+	}
+	for (size_t i = 0; i < ntest; i++)
+		t->score[i] = scale * method_score(me, state, b, test[i]);
+	if (me->reference)
+		method_free(me, state);
+	*log_scale = log(scale);
+	return true;
+}
+
+/* One (source, target) pair at one seed: draw the target's runs for the
+ * refit, score the rest. */
+static int transfer(const struct eval_options *o, struct eval_report *rep,
+		    const struct source_fit *f, const struct eval_group *b,
+		    struct eval_pair *pair, unsigned seed, size_t *rows)
+{
+	size_t n = b->g->energy.n;
+	size_t ncal = o->target ? o->target : EVAL_TARGET_RUNS;
+	if (n <= ncal)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		rows[i] = i;
+	/* Seeded by the target alone: every source is rescaled on the same
+	 * runs of a target, so the pairs compare alike. */
+	uint64_t state = seed_for(seed, b, 0);
+	draw(rows, n, ncal, &state);
+	const size_t *test = rows + ncal;
+	size_t ntest = n - ncal;
+	struct test_space t;
+	if (test_space_alloc(&t, n) != 0)
+		return -1;
+	rep->trainings++;
+	for (size_t k = 0; k < rep->nmethods; k++) {
+		struct eval_method *me = &rep->methods[k];
+		double log_scale;
+		if (f->failed[k] ||
+		    !transfer_method(o, me, f->state[k], b, rows, ncal, test,
+				     ntest, &t, &log_scale)) {
+			me->failed++;
+			if (k == 0) /* all are scored where the model is */
+				break;
+			continue;
+		}
+		tally(b, test, ntest, t.score, me->predicts_energy, sink_of(me),
+		      &t.s);
+		if (k == 0) {
+			struct sink ps = {&pair->config, &pair->layout, NULL};
+			tally(b, test, ntest, t.score, true, ps, &t.s);
+			pair->log_scale += log_scale;
+			pair->scales++;
+		}
+	}
+	test_space_free(&t);
+	return 0;
+}
+
+static size_t pair_index(size_t groups, size_t a, size_t b)
+{
+	return a * (groups - 1) + (b < a ? b : b - 1);
+}
+
+/* Every method but the references is trained on the source group (k drawn
+ * runs, or all of them), then carried to every other group. */
+static int transfer_from(const struct profile_set *set,
+			 const struct dataset *ds, size_t a,
+			 const struct eval_options *o, struct eval_report *rep,
+			 struct source_fit *f, size_t *rows, size_t *src)
+{
+	const struct eval_group ea = {set, &ds->groups[a]};
+	size_t n = ea.g->energy.n;
+	size_t k = o->train && o->train < n ? o->train : n;
+	for (unsigned seed = 0; seed < o->seeds; seed++) {
+		/* With every source run taken, one fit serves every seed;
+		 * the seeds then vary the target's draw only. */
+		if (seed == 0 || k < n) {
+			for (size_t i = 0; i < n; i++)
+				src[i] = i;
+			uint64_t state = seed_for(seed, &ea, 1);
+			draw(src, n, k, &state);
+			source_fit_train(o, rep, &ea, src, k, f);
+		}
+		for (size_t b = 0; b < ds->count; b++) {
+			if (b == a)
+				continue;
+			const struct eval_group eb = {set, &ds->groups[b]};
+			struct eval_pair *p =
+				&rep->pairs[pair_index(ds->count, a, b)];
+			if (transfer(o, rep, f, &eb, p, seed, rows) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static bool hardware_usable(const struct dataset *ds,
+			    const struct eval_options *o,
+			    struct eval_report *rep)
+{
+	if (ds->count < 2) {
+		snprintf(rep->message, sizeof rep->message,
+			 "hardware transfer needs at least two fit groups "
+			 "(hardware and engine), the profiles make %zu",
+			 ds->count);
+		return false;
+	}
+	if (o->target == 1) {
+		snprintf(rep->message, sizeof rep->message,
+			 "the scale refit needs at least 2 target runs, got "
+			 "%zu",
+			 o->target);
+		return false;
+	}
+	return true;
+}
+
+static int protocol_hardware(const struct profile_set *set,
+			     const struct dataset *ds,
+			     const struct eval_options *o,
+			     struct eval_report *rep)
+{
+	if (!hardware_usable(ds, o, rep))
+		return EVAL_UNUSABLE;
+	size_t most = 0;
+	for (size_t g = 0; g < ds->count; g++)
+		if (ds->groups[g].energy.n > most)
+			most = ds->groups[g].energy.n;
+	struct source_fit f = {calloc(rep->nmethods, sizeof *f.state),
+			       calloc(rep->nmethods, sizeof *f.failed)};
+	size_t *rows = malloc((2 * most + 2) * sizeof *rows);
+	int status = f.state && f.failed && rows ? 0 : -1;
+	for (size_t a = 0; a < ds->count && status == 0; a++) {
+		status = transfer_from(set, ds, a, o, rep, &f, rows,
+				       rows + most + 1);
+		source_fit_clear(rep, &f);
+	}
+	free(f.state);
+	free(f.failed);
+	free(rows);
+	return status;
+}
+
+static int setup_pairs(const struct dataset *ds, struct eval_report *rep)
+{
+	if (ds->count < 2)
+		return 0;
+	rep->npairs = ds->count * (ds->count - 1);
+	if (!(rep->pairs = calloc(rep->npairs, sizeof *rep->pairs)))
+		return -1;
+	for (size_t a = 0; a < ds->count; a++)
+		for (size_t b = 0; b < ds->count; b++)
+			if (a != b) {
+				struct eval_pair *p = &rep->pairs[pair_index(
+					ds->count, a, b)];
+				p->source = a;
+				p->target = b;
+			}
+	return 0;
+}
+
 static int setup(const struct profile_set *set, const struct eval_options *o,
 		 struct eval_report *rep)
 {
@@ -483,33 +772,47 @@ static int setup(const struct profile_set *set, const struct eval_options *o,
 	return 0;
 }
 
-int eval_run(const struct profile_set *set, const struct dataset *ds,
-	     const struct eval_options *o, struct eval_report *out)
+/* The protocols that train and score within each group in turn. */
+static int within_groups(const struct profile_set *set,
+			 const struct dataset *ds, const struct eval_options *o,
+			 struct eval_report *out)
 {
-	if (setup(set, o, out) != 0) {
-		eval_report_free(out);
-		return -1;
-	}
 	for (size_t g = 0; g < ds->count; g++) {
 		const struct eval_group e = {set, &ds->groups[g]};
 		size_t n = e.g->energy.n;
 		size_t *rows = malloc((2 * n + 1) * sizeof *rows);
-		if (!rows) {
-			eval_report_free(out);
+		if (!rows)
 			return -1;
-		}
 		int status = o->protocol == EVAL_RUNS
 				     ? protocol_runs(o, out, &e, rows)
 			     : o->protocol == EVAL_BATCH
 				     ? protocol_batch(o, out, &e, rows)
 				     : protocol_held_out(o, out, &e, rows);
 		free(rows);
-		if (status != 0) {
-			eval_report_free(out);
-			return -1;
-		}
+		if (status != 0)
+			return status;
 	}
 	return 0;
+}
+
+int eval_run(const struct profile_set *set, const struct dataset *ds,
+	     const struct eval_options *o, struct eval_report *out)
+{
+	int status = setup(set, o, out);
+	if (status == 0 && o->protocol == EVAL_HARDWARE)
+		status = setup_pairs(ds, out);
+	if (status == 0)
+		status = o->protocol == EVAL_HARDWARE
+				 ? protocol_hardware(set, ds, o, out)
+				 : within_groups(set, ds, o, out);
+	if (status != 0) {
+		/* the message outlives the rest of the report */
+		char message[sizeof out->message];
+		memcpy(message, out->message, sizeof message);
+		eval_report_free(out);
+		memcpy(out->message, message, sizeof message);
+	}
+	return status;
 }
 
 void eval_report_free(struct eval_report *r)
@@ -517,5 +820,6 @@ void eval_report_free(struct eval_report *r)
 	for (size_t k = 0; r->methods && k < r->nmethods; k++)
 		free(r->methods[k].by_workload);
 	free(r->methods);
+	free(r->pairs);
 	memset(r, 0, sizeof *r);
 }

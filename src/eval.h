@@ -22,7 +22,17 @@ enum eval_protocol {
 	EVAL_WORKLOADS, /* score each workload, trained on k runs of others */
 	EVAL_MODELS,	/* the same, holding out every workload of a model */
 	EVAL_BATCH,	/* train on batch <= the group's median, score above */
+	EVAL_HARDWARE,	/* fit on one group, rescale on a few runs of another */
 };
+
+/* Hardware transfer (DESIGN "Evaluation"): the structure unchanged, a scale
+ * refit on at most this many runs of the new GPU. */
+#define EVAL_TARGET_RUNS 10
+
+/* eval_run's status when the data or options cannot make the protocol
+ * (one fit group for hardware transfer, fewer than 2 target runs); the
+ * report's message says why. */
+#define EVAL_UNUSABLE (-2)
 
 /* Sums, so that seeds and groups add up; means are sum / count. */
 struct eval_tally {
@@ -43,22 +53,38 @@ struct eval_method {
 	size_t failed;			/* trainings that failed */
 };
 
+/* Hardware transfer from one fit group to another: energylens-12's scores
+ * on the target's runs, and the scale factors refitted there. */
+struct eval_pair {
+	size_t source, target; /* indices into the dataset's groups */
+	struct eval_tally config, layout;
+	double log_scale; /* sum over the refits */
+	size_t scales;
+};
+
 struct eval_options {
 	enum eval_protocol protocol;
-	size_t train; /* k */
+	size_t train; /* k; in hardware transfer 0 means every source run */
 	unsigned seeds;
 	const struct model *model;
 	const struct baseline_kind *const *baselines; /* NULL-terminated */
+	/* hardware transfer: runs of the target group drawn for the scale
+	 * refit; 0 means EVAL_TARGET_RUNS */
+	size_t target;
 };
 
 struct eval_report {
 	struct eval_method *methods; /* [0] is the model */
 	size_t nmethods;
 	size_t nworkloads;
-	size_t trainings; /* group x seed (x held-out set) fits attempted */
+	size_t trainings; /* group x seed (x held-out set) fits attempted;
+			     in hardware transfer, pair x seed refits */
+	struct eval_pair *pairs; /* hardware transfer: every ordered pair */
+	size_t npairs;
+	char message[256]; /* why, with EVAL_UNUSABLE */
 };
 
-/* Returns 0, or -1 when out of memory. */
+/* Returns 0, -1 when out of memory, or EVAL_UNUSABLE with a message. */
 int eval_run(const struct profile_set *set, const struct dataset *ds,
 	     const struct eval_options *o, struct eval_report *out);
 void eval_report_free(struct eval_report *r);
@@ -70,6 +96,11 @@ double eval_regret(const struct eval_tally *t);
 double eval_mape(const struct eval_tally *t);
 
 const char *eval_protocol_name(enum eval_protocol p);
+
+/* The factor c that minimises the squared log error of c * pred against y:
+ * exp(mean(log y - log pred)) over the rows where both are positive and
+ * finite. NaN when there is no such row. */
+double eval_scale_refit(const double *pred, const double *y, size_t n);
 
 /* Scores one scenario of n candidates (score: lower is chosen; energy: as
  * measured) into t. Top-1 shares credit among candidates tied for the best

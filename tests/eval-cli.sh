@@ -38,8 +38,51 @@ else
 	fail eval-text-references "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
 fi
 
-status_case eval-hardware-not-yet 1 "hardware-transfer protocol is not implemented yet" -- \
+# Hardware transfer: ML.ENERGY v2 has two GPUs, so two ordered pairs.
+two=sample-profiles/mlenergy-v2
+json_case eval-protocol-hardware "assert j['protocol']=='hardware' and j['train'] is None; \
+assert j['seeds']==2 and j['target_runs']==10 and j['scenarios']>0 and 0<j['mape']<1; \
+p=j['pairs']; assert len(p)==2 and {x['source'] for x in p}=={x['target'] for x in p}; \
+assert all(x['source']!=x['target'] and x['scale']>0 and 0<=x['top1']<=1 for x in p); \
+assert sum(x['scenarios'] for x in p)==j['scenarios']; \
+assert sum(x['layout']['scenarios'] for x in p)==j['layout']['scenarios']; \
+b=j['baselines']; assert b['latency-proxy']['reference'] and b['roofline']['scenarios']==j['scenarios']" \
+	-- "$EL" eval --json --protocol hardware --seeds 2 $two
+json_case eval-hardware-train-k "assert j['train']==25 and j['target_runs']==5 and len(j['pairs'])==2" \
+	-- "$EL" eval --json --protocol hardware --train 25 --seeds 2 --target-runs 5 --baselines none $two
+# The other protocols' JSON is unchanged: no pairs, no target_runs.
+# shellcheck disable=SC2086
+json_case eval-runs-no-pairs "assert 'pairs' not in j and 'target_runs' not in j" \
+	-- "$EL" eval --json --baselines none $small $data
+if [ -z "$PY" ]; then
+	skip eval-hardware-json-tool "no python3"
+elif (cd "$top_srcdir" && "$EL" eval --json --protocol hardware --seeds 1 --curve \
+	--baselines none $two) >"$tmpdir/out" 2>"$tmpdir/err" &&
+	"$PY" -m json.tool "$tmpdir/out" >/dev/null 2>>"$tmpdir/err"; then
+	pass eval-hardware-json-tool
+else
+	fail eval-hardware-json-tool "$(head -c 400 "$tmpdir/err")"
+fi
+# The text has one line per ordered pair under its heading.
+if (cd "$top_srcdir" && "$EL" eval --protocol hardware --seeds 2 --baselines roofline $two) \
+	>"$tmpdir/out" 2>"$tmpdir/err" &&
+	head -n 1 "$tmpdir/out" | grep -q '^protocol hardware, all training runs of the source, 10 of the target' &&
+	[ "$(sed -n '/^source -> target/,/^$/p' "$tmpdir/out" | grep -c ' -> ')" -eq 3 ] &&
+	grep -q '^roofline ' "$tmpdir/out"; then
+	pass eval-hardware-text
+else
+	fail eval-hardware-text "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
+fi
+status_case eval-hardware-one-group 65 "hardware transfer needs at least two fit groups" -- \
 	"$EL" eval --protocol hardware $data
+status_case eval-hardware-one-target-run 1 "expects a whole number from 2 to 10, got 1" -- \
+	"$EL" eval --protocol hardware --target-runs 1 $two
+status_case eval-hardware-eleven-target-runs 1 "expects a whole number from 2 to 10, got 11" -- \
+	"$EL" eval --protocol hardware --target-runs 11 $two
+status_case eval-target-runs-elsewhere 1 "target-runs is for --protocol hardware" -- \
+	"$EL" eval --target-runs 5 $two
+status_case eval-unknown-protocol 1 "expects runs, workloads, models, batch or hardware, got gpu" -- \
+	"$EL" eval --protocol gpu $data
 status_case eval-unknown-baseline 1 "unknown baseline forest" -- \
 	"$EL" eval --baselines roofline,forest $data
 status_case eval-bad-train 1 "expected a positive integer, got 0" -- \
