@@ -394,7 +394,7 @@ static void test_fit_recovers_parameters(void)
 			continue;
 		checked++;
 		/* within 2%, or within the fit's own error bars (terms that
-		 * share a shape, like th_s and th_tp, trade off) */
+		 * share a shape trade off) */
 		double bound = fmax(0.02 * truth[j], 4 * r.stderr_[j]);
 		ASSERT_MSG(fabs(r.value[j] - truth[j]) <= bound,
 			   "%s = %g ± %g, generated with %g", m->params[j].name,
