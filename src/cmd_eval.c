@@ -45,8 +45,8 @@ static void eval_usage(FILE *out)
 	      "median,\n"
 	      "                 score above it; hardware: train on one group, "
 	      "refit one\n"
-	      "                 scale on N runs of another, score its other "
-	      "runs\n"
+	      "                 scale on N runs of a group on another GPU, "
+	      "score its\n                 other runs\n"
 	      "  --target-runs N  hardware: runs of the target for the scale "
 	      "refit,\n"
 	      "                 2 to 10 (default 10)\n"
@@ -270,22 +270,31 @@ static void print_methods(const struct eval_report *r)
 		     "predictor does not have.");
 }
 
-/* A group's name in the per-pair lines: its hardware, with the engine when
- * another group has the same hardware. */
+/* A group's short name in the per-pair lines: gN and its hardware. The
+ * number tells apart groups on one GPU and names cut to the column; the
+ * legend above the table gives each in full. */
 static void group_name(const struct dataset *ds, size_t g, char *buf,
 		       size_t size)
 {
 	const struct dataset_group *x = &ds->groups[g];
-	if (!x->hardware) {
-		snprintf(buf, size, "%s", x->label);
-		return;
+	snprintf(buf, size, "g%zu %s", g + 1,
+		 x->hardware ? x->hardware : x->label);
+}
+
+static void print_group_legend(const struct dataset *ds,
+			       const struct eval_report *r)
+{
+	puts("groups (hardware transfer)");
+	for (size_t g = 0; g < ds->count; g++) {
+		bool used = false;
+		for (size_t i = 0; i < r->npairs; i++)
+			used |= !r->pairs[i].same_hardware &&
+				(r->pairs[i].source == g ||
+				 r->pairs[i].target == g);
+		if (used)
+			printf("  g%-4zu %s\n", g + 1, ds->groups[g].label);
 	}
-	bool shared = false;
-	for (size_t o = 0; o < ds->count; o++)
-		shared |= o != g && ds->groups[o].hardware &&
-			  strcmp(ds->groups[o].hardware, x->hardware) == 0;
-	snprintf(buf, size, shared ? "%s (%s)" : "%s", x->hardware,
-		 or_dash(x->engine));
+	putchar('\n');
 }
 
 /* The geometric mean of a pair's refitted scales, NaN when none. */
@@ -296,16 +305,21 @@ static double pair_scale(const struct eval_pair *p)
 
 static void print_pairs(const struct dataset *ds, const struct eval_report *r)
 {
+	print_group_legend(ds, r);
+	bool unscored = false;
 	printf("%-44s %6s %9s %7s %9s %7s %6s   %7s\n",
 	       "source -> target (configuration choice)", "scale", "scenarios",
 	       "Top-1%", "pairwise%", "regret%", "MAPE%", "layout Top-1%");
 	for (size_t i = 0; i < r->npairs; i++) {
 		const struct eval_pair *p = &r->pairs[i];
+		if (p->same_hardware)
+			continue;
 		char a[64], b[64], label[136], t1[16], pw[16], rg[16], m[16],
 			lt[16], sc[16];
 		group_name(ds, p->source, a, sizeof a);
 		group_name(ds, p->target, b, sizeof b);
-		snprintf(label, sizeof label, "%s -> %s", a, b);
+		/* each side cut to its own half, so the target always shows */
+		snprintf(label, sizeof label, "%-20.20s -> %.20s", a, b);
 		snprintf(sc, sizeof sc, p->scales ? "%.3g" : "-",
 			 pair_scale(p));
 		pct(t1, sizeof t1, eval_top1(&p->config));
@@ -315,7 +329,12 @@ static void print_pairs(const struct dataset *ds, const struct eval_report *r)
 		pct(lt, sizeof lt, eval_top1(&p->layout));
 		printf("%-44.44s %6s %9zu %7s %9s %7s %6s   %13s\n", label, sc,
 		       p->config.scenarios, t1, pw, rg, m, lt);
+		unscored |= !p->scales;
 	}
+	if (unscored)
+		puts("(dashes: the target has no more runs than are "
+		     "drawn for the scale,\nor energylens-12 could not be "
+		     "fitted on the source)");
 	putchar('\n');
 }
 
@@ -383,9 +402,14 @@ static void json_baselines(const struct eval_report *r, bool layout)
 static void json_pairs(const struct dataset *ds, const struct eval_report *r)
 {
 	fputs("\"pairs\": [", stdout);
+	bool first = true;
 	for (size_t i = 0; i < r->npairs; i++) {
 		const struct eval_pair *p = &r->pairs[i];
-		fputs(i ? ",\n  {\"source\": " : "\n  {\"source\": ", stdout);
+		if (p->same_hardware)
+			continue;
+		fputs(first ? "\n  {\"source\": " : ",\n  {\"source\": ",
+		      stdout);
+		first = false;
 		json_string(stdout, ds->groups[p->source].label);
 		fputs(", \"target\": ", stdout);
 		json_string(stdout, ds->groups[p->target].label);

@@ -585,7 +585,9 @@ static bool transfer_method(const struct eval_options *o,
 		 * included; they are free until the tally. */
 		scale = refit_on(me, state, b, cal, ncal, t->s.score,
 				 t->s.energy);
-		if (isnan(scale))
+		/* Predictions near the bottom of the double range can give
+		 * a factor that overflows: no usable refit either. */
+		if (!(isfinite(scale) && scale > 0))
 			return false;
 	}
 	for (size_t i = 0; i < ntest; i++)
@@ -673,11 +675,22 @@ static int transfer_from(const struct profile_set *set,
 			const struct eval_group eb = {set, &ds->groups[b]};
 			struct eval_pair *p =
 				&rep->pairs[pair_index(ds->count, a, b)];
+			if (p->same_hardware)
+				continue;
 			if (transfer(o, rep, f, &eb, p, seed, rows) != 0)
 				return -1;
 		}
 	}
 	return 0;
+}
+
+/* Groups without a hardware name could be on any GPU: only two named alike
+ * are known to be on the same one. */
+static bool same_hardware(const struct dataset_group *a,
+			  const struct dataset_group *b)
+{
+	return a->hardware && b->hardware &&
+	       strcmp(a->hardware, b->hardware) == 0;
 }
 
 static bool hardware_usable(const struct dataset *ds,
@@ -689,6 +702,16 @@ static bool hardware_usable(const struct dataset *ds,
 			 "hardware transfer needs at least two fit groups "
 			 "(hardware and engine), the profiles make %zu",
 			 ds->count);
+		return false;
+	}
+	size_t transfers = 0;
+	for (size_t i = 0; i < rep->npairs; i++)
+		transfers += !rep->pairs[i].same_hardware;
+	if (transfers == 0) {
+		snprintf(rep->message, sizeof rep->message,
+			 "hardware transfer needs fit groups on at least two "
+			 "GPUs, all %zu groups are on %s",
+			 ds->count, ds->groups[0].hardware);
 		return false;
 	}
 	if (o->target == 1) {
@@ -741,6 +764,8 @@ static int setup_pairs(const struct dataset *ds, struct eval_report *rep)
 					ds->count, a, b)];
 				p->source = a;
 				p->target = b;
+				p->same_hardware = same_hardware(
+					&ds->groups[a], &ds->groups[b]);
 			}
 	return 0;
 }

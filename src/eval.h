@@ -60,6 +60,10 @@ struct eval_pair {
 	struct eval_tally config, layout;
 	double log_scale; /* sum over the refits */
 	size_t scales;
+	/* Both groups on the same GPU (another engine, or workloads fitted
+	 * apart for want of model metadata): not a transfer to another GPU,
+	 * so neither trained nor scored. */
+	bool same_hardware;
 };
 
 struct eval_options {

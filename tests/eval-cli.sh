@@ -75,6 +75,20 @@ else
 fi
 status_case eval-hardware-one-group 65 "hardware transfer needs at least two fit groups" -- \
 	"$EL" eval --protocol hardware $data
+# Groups on one GPU (another engine) are not a transfer: all on one GPU is
+# refused, and a mix leaves those pairs out.
+status_case eval-hardware-same-gpu 65 "on at least two GPUs, all 3 groups are on NVIDIA A100 GPU" -- \
+	"$EL" eval --protocol hardware sample-profiles/argonne/NVIDIA-A100-GPU
+if (cd "$top_srcdir" && "$EL" eval --protocol hardware --seeds 1 --baselines none \
+	sample-profiles/argonne/NVIDIA-H100-GPU $data) >"$tmpdir/out" 2>"$tmpdir/err" &&
+	sed -n '/^groups/,/^$/p' "$tmpdir/out" | grep -q '^  g3    H100 80GB HBM3, vLLM' &&
+	pairs=$(sed -n '/^source -> target/,/^$/p' "$tmpdir/out" | grep ' -> g') &&
+	[ "$(printf '%s\n' "$pairs" | wc -l)" -eq 4 ] &&
+	! printf '%s\n' "$pairs" | grep -q 'g[12] NVIDIA H100 GPU   -> g[12] '; then
+	pass eval-hardware-same-gpu-left-out
+else
+	fail eval-hardware-same-gpu-left-out "$(head -c 600 "$tmpdir/out" "$tmpdir/err")"
+fi
 status_case eval-hardware-one-target-run 1 "expects a whole number from 2 to 10, got 1" -- \
 	"$EL" eval --protocol hardware --target-runs 1 $two
 status_case eval-hardware-eleven-target-runs 1 "expects a whole number from 2 to 10, got 11" -- \
