@@ -148,10 +148,10 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 			c->target_given = true;
 			break;
 		case PROTOCOL: {
-			size_t p = 0;
-			while (p < 5 && strcmp(optarg, protocols[p]) != 0)
+			size_t p = 0, np = sizeof protocols / sizeof *protocols;
+			while (p < np && strcmp(optarg, protocols[p]) != 0)
 				p++;
-			if (p == 5)
+			if (p == np)
 				return usage_error("--protocol expects runs, "
 						   "workloads, models, batch "
 						   "or hardware, got ",

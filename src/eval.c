@@ -572,10 +572,8 @@ static bool transfer_method(const struct eval_options *o,
 			    size_t ncal, const size_t *test, size_t ntest,
 			    struct test_space *t, double *log_scale)
 {
-	void *state = source_state;
-	if (me->reference &&
-	    !(state = method_train(me, o->model, b, cal, ncal)))
-		return false;
+	void *state = me->reference ? method_train(me, o->model, b, cal, ncal)
+				    : source_state;
 	if (!state)
 		return false;
 	double scale = 1;

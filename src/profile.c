@@ -23,7 +23,7 @@ struct profile_strings {
 	 * hundred thousand of them (a run that overrides a workload key makes
 	 * one of its own): a slot holds an index + 1, 0 when empty. */
 	size_t *wslots;
-	size_t wcap, windexed;
+	size_t wcap;
 };
 
 void profile_set_init(struct profile_set *set)
@@ -168,15 +168,15 @@ static void windex_put(struct profile_strings *st,
 	st->wslots[j] = i + 1;
 }
 
-/* Makes room for one more workload, and rebuilds the index when workloads
- * were taken back (profile_load.c drops those of a bad document). */
+/* Makes room for one more workload (a rebuild inserts in index order, which
+ * profile_drop_workloads relies on). */
 static bool windex_ready(struct profile_set *set)
 {
 	if (!set->strings && !(set->strings = calloc(1, sizeof *set->strings)))
 		return false;
 	struct profile_strings *st = set->strings;
 	size_t n = set->workload_count;
-	if ((n + 1) * 2 <= st->wcap && st->windexed == n)
+	if ((n + 1) * 2 <= st->wcap)
 		return true;
 	size_t cap = st->wcap ? st->wcap : 64;
 	while ((n + 1) * 2 > cap)
@@ -189,8 +189,21 @@ static bool windex_ready(struct profile_set *set)
 	st->wcap = cap;
 	for (size_t i = 0; i < n; i++)
 		windex_put(st, set, i);
-	st->windexed = n;
 	return true;
+}
+
+void profile_drop_workloads(struct profile_set *set, size_t keep)
+{
+	struct profile_strings *st = set->strings;
+	/* Newest first: in linear probing no entry placed before a dropped
+	 * one probes past it, so emptying its slot breaks no chain. */
+	for (size_t i = set->workload_count; st && i-- > keep;) {
+		size_t j = hash_workload(&set->workloads[i]) & (st->wcap - 1);
+		while (st->wslots[j] && st->wslots[j] != i + 1)
+			j = (j + 1) & (st->wcap - 1);
+		st->wslots[j] = 0;
+	}
+	set->workload_count = keep;
 }
 
 long profile_add_workload(struct profile_set *set,
@@ -215,7 +228,6 @@ long profile_add_workload(struct profile_set *set,
 	set->workloads[i] = *w;
 	set->workloads[i].run_count = 0;
 	st->wslots[j] = i + 1;
-	st->windexed = set->workload_count;
 	return (long)i;
 }
 

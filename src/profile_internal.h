@@ -10,6 +10,9 @@ const char *profile_intern(struct profile_set *set, const char *s, size_t len);
  * memory. */
 long profile_add_workload(struct profile_set *set,
 			  const struct profile_workload *w);
+/* Forgets the workloads from index keep on (those of a document refused
+ * whole), keeping the index in step. */
+void profile_drop_workloads(struct profile_set *set, size_t keep);
 bool profile_add_run(struct profile_set *set, const struct profile_run *run);
 long profile_add_file(struct profile_set *set, const char *name);
 

@@ -1355,7 +1355,7 @@ static void take_back(struct profile_set *set, size_t runs, size_t workloads)
 	for (size_t i = runs; i < set->run_count; i++)
 		set->workloads[set->runs[i].workload].run_count--;
 	set->run_count = runs;
-	set->workload_count = workloads;
+	profile_drop_workloads(set, workloads);
 }
 
 static void parse_document(struct loader *L, bool first)

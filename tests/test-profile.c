@@ -416,6 +416,23 @@ static void test_total_energy_sum_out_of_range(void)
 	ASSERT_INT_EQ(set.runs[0].line, GOOD_LINE);
 }
 
+/* A refused document takes its new workloads back: a later document that
+ * names the same workload, or an earlier one, must find one entry each. */
+static void test_refused_document_workloads_taken_back(void)
+{
+	load("energylens: 1\nworkload: {name: a}\nruns:\n" GOOD
+	     "---\nworkload: {name: b}\nworkload: {name: c}\nruns:\n" GOOD
+	     "---\nworkload: {name: b}\nruns:\n" GOOD
+	     "---\nworkload: {name: a}\nruns:\n" GOOD);
+	ASSERT_INT_EQ(status, PROFILE_BAD_DATA);
+	ASSERT_INT_EQ(set.workload_count, 2);
+	ASSERT_INT_EQ(set.run_count, 3);
+	ASSERT_STR_EQ(set.workloads[set.runs[1].workload].name, "b");
+	ASSERT_INT_EQ(set.runs[2].workload, set.runs[0].workload);
+	ASSERT_INT_EQ(set.workloads[set.runs[0].workload].run_count, 2);
+	ASSERT_INT_EQ(set.workloads[set.runs[1].workload].run_count, 1);
+}
+
 /* A file caught while a sweep writes it: the run cut after "total_j: 1"
  * still loads (it is valid YAML), and the warning says why to doubt it. */
 static void test_no_final_line_break_warns(void)
@@ -1331,6 +1348,7 @@ int main(void)
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
 	RUN(test_total_energy_sum_out_of_range);
+	RUN(test_refused_document_workloads_taken_back);
 	RUN(test_no_final_line_break_warns);
 	RUN(test_attention_layers);
 	RUN(test_defaults);
