@@ -24,7 +24,18 @@ struct profile_strings {
 	 * one of its own): a slot holds an index + 1, 0 when empty. */
 	size_t *wslots;
 	size_t wcap;
+	/* Files and directories read, by identity: a file named twice, or
+	 * reached again through a symbolic link, loads its runs once. */
+	struct fileid_set seen;
 };
+
+/* The set's private state, made on first use; NULL when out of memory. */
+static struct profile_strings *strings_of(struct profile_set *set)
+{
+	if (!set->strings)
+		set->strings = calloc(1, sizeof *set->strings);
+	return set->strings;
+}
 
 void profile_set_init(struct profile_set *set)
 {
@@ -38,6 +49,7 @@ void profile_set_free(struct profile_set *set)
 			free(set->strings->slots[i]);
 		free(set->strings->slots);
 		free(set->strings->wslots);
+		fileid_free(&set->strings->seen);
 		free(set->strings);
 	}
 	for (size_t i = 0; i < set->file_count; i++)
@@ -81,9 +93,9 @@ static bool strings_grow(struct profile_strings *st)
 
 const char *profile_intern(struct profile_set *set, const char *s, size_t len)
 {
-	if (!set->strings && !(set->strings = calloc(1, sizeof *set->strings)))
+	struct profile_strings *st = strings_of(set);
+	if (!st)
 		return NULL;
-	struct profile_strings *st = set->strings;
 	if ((st->count + 1) * 2 > st->cap && !strings_grow(st))
 		return NULL;
 	size_t j = hash_bytes(s, len) & (st->cap - 1);
@@ -172,9 +184,9 @@ static void windex_put(struct profile_strings *st,
  * profile_drop_workloads relies on). */
 static bool windex_ready(struct profile_set *set)
 {
-	if (!set->strings && !(set->strings = calloc(1, sizeof *set->strings)))
+	struct profile_strings *st = strings_of(set);
+	if (!st)
 		return false;
-	struct profile_strings *st = set->strings;
 	size_t n = set->workload_count;
 	if ((n + 1) * 2 <= st->wcap)
 		return true;
@@ -381,7 +393,7 @@ struct walk {
 	struct profile_set *set;
 	struct diag_list *diags;
 	size_t files_found;
-	struct fileid_set seen; /* directories and files read */
+	struct fileid_set *seen; /* the set's: across every path given */
 };
 
 /* Whether a path leads to a directory or file this walk has read already
@@ -389,16 +401,20 @@ struct walk {
 static enum profile_status seen_before(struct walk *w, const char *path,
 				       const struct stat *st, bool *skip)
 {
-	int fresh = fileid_add(&w->seen, st);
+	int fresh = fileid_add(w->seen, st);
 	*skip = fresh != 1;
 	if (fresh < 0)
 		return PROFILE_NO_MEMORY;
-	if (fresh == 0)
+	if (fresh == 0 && S_ISDIR(st->st_mode))
 		diag_add(w->diags, DIAG_WARNING, path, 0, 0,
-			 "%s read already under another name (a symbolic "
-			 "link%s?); skipped",
-			 S_ISDIR(st->st_mode) ? "directory" : "file",
-			 S_ISDIR(st->st_mode) ? " loop" : "");
+			 "directory read already (named twice, or a "
+			 "symbolic link loop); skipped");
+	else if (fresh == 0)
+		diag_add(w->diags, DIAG_WARNING, path, 0, 0,
+			 "file read already (named twice, or through a "
+			 "symbolic link); skipped");
+	/* what was read already was found: no "no profile files" for it */
+	w->files_found += fresh == 0;
 	return PROFILE_OK;
 }
 
@@ -489,11 +505,13 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags)
 {
-	struct walk w = {set, diags, 0, {NULL, 0, 0}};
 	if (strcmp(path, "-") == 0)
 		return load_fd(set, STDIN_FILENO, "<stdin>", diags);
+	struct profile_strings *st = strings_of(set);
+	if (!st)
+		return PROFILE_NO_MEMORY;
+	struct walk w = {set, diags, 0, &st->seen};
 	enum profile_status status = walk_path(&w, path, 0, true);
-	fileid_free(&w.seen);
 	if (status == PROFILE_OK && w.files_found == 0) {
 		diag_add(diags, DIAG_ERROR, path, 0, 0,
 			 "no profile files in this directory "

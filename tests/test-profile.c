@@ -564,12 +564,32 @@ static void test_symbolic_link_loops(void)
 	ASSERT_INT_EQ(diags.warnings, 3);
 	ASSERT_CONTAINS(diags.items[0].file, "loop/b.yaml");
 	ASSERT_STR_EQ(diags.items[0].message,
-		      "file read already under another name (a symbolic "
-		      "link?); skipped");
+		      "file read already (named twice, or through a "
+		      "symbolic link); skipped");
 	ASSERT_CONTAINS(diags.items[1].file, "loop/x");
 	ASSERT_STR_EQ(diags.items[1].message,
-		      "directory read already under another name (a "
-		      "symbolic link loop?); skipped");
+		      "directory read already (named twice, or a "
+		      "symbolic link loop); skipped");
+}
+
+/* A file named twice on the command line, or inside a directory also
+ * named, was loaded twice: the identity of what was read is the set's, not
+ * one path's. */
+static void test_file_named_twice_loads_once(void)
+{
+	ASSERT(make_dir("twice"));
+	ASSERT(write_file("twice/a.yaml", HEAD GOOD));
+	char dir[256], file[300];
+	snprintf(dir, sizeof dir, "%s", tmp_path("twice"));
+	snprintf(file, sizeof file, "%s/a.yaml", dir);
+	ASSERT_INT_EQ(profile_load_path(&set, dir, &diags), PROFILE_OK);
+	ASSERT_INT_EQ(profile_load_path(&set, file, &diags), PROFILE_OK);
+	ASSERT_INT_EQ(profile_load_path(&set, dir, &diags), PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(diags.count, 2);
+	ASSERT_STR_EQ(diags.items[0].message,
+		      "file read already (named twice, or through a "
+		      "symbolic link); skipped");
 }
 
 static void test_explicit_file_any_extension(void)
@@ -1356,6 +1376,7 @@ int main(void)
 	RUN(test_aliases_at_bound);
 	RUN(test_directory_walk);
 	RUN(test_symbolic_link_loops);
+	RUN(test_file_named_twice_loads_once);
 	RUN(test_explicit_file_any_extension);
 	RUN(test_missing_path);
 	RUN(test_directory_without_profiles);
