@@ -95,7 +95,7 @@ static size_t distinct(double *values, size_t n)
 struct summary {
 	uint32_t *order; /* run indices grouped by workload (runs index
 			   workloads with uint32_t too, so they fit) */
-	size_t *start; /* workload w's runs: order[start[w]..start[w+1]) */
+	size_t *start;	 /* workload w's runs: order[start[w]..start[w+1]) */
 	double *scratch;
 };
 

@@ -515,7 +515,7 @@ int cmd_eval(int argc, char **argv)
 	c.eval.model = models[0];
 	struct profile_set set;
 	struct diag_list diags;
-	struct dataset ds = {NULL, 0, 0};
+	struct dataset ds = {NULL, 0, 0, NULL};
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
 	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);

@@ -538,7 +538,7 @@ int cmd_fit(int argc, char **argv)
 		return status;
 	struct profile_set set;
 	struct diag_list diags;
-	struct dataset ds = {NULL, 0, 0};
+	struct dataset ds = {NULL, 0, 0, NULL};
 	struct fit_group *fits = NULL;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);

@@ -147,7 +147,7 @@ static int from_runs(struct fitted *f, const char *verb,
 	long w = status == EXIT_OK ? select_workload(verb, &f->set, q) : -1;
 	if (status == EXIT_OK && w < 0)
 		status = EXIT_USAGE;
-	struct dataset ds = {NULL, 0, 0};
+	struct dataset ds = {NULL, 0, 0, NULL};
 	if (status == EXIT_OK &&
 	    dataset_build(&f->set, BY_HARDWARE, &ds, &diags) != 0)
 		status = EXIT_SOFTWARE;

@@ -94,6 +94,7 @@ static int add_workload(struct dataset *ds, struct pool_index *ix,
 		if (pooled)
 			ix->slots[slot] = (size_t)g + 1;
 	}
+	ds->group_of[wi] = (size_t)g + 1;
 	struct dataset_group *G = &ds->groups[g];
 	if (!room_for_one((void **)&G->workloads, G->nworkloads,
 			  &G->workloads_cap, sizeof *G->workloads))
@@ -154,17 +155,8 @@ static int fill_rows(struct dataset *ds, const struct profile_set *set,
 {
 	size_t nw = set->workload_count;
 	struct left_out *lo = calloc(nw ? nw : 1, sizeof *lo);
-	long *group = malloc((nw ? nw : 1) * sizeof *group);
-	if (!lo || !group) {
-		free(lo);
-		free(group);
+	if (!lo)
 		return -1;
-	}
-	/* One pass over the groups: asking dataset_group_of for each
-	 * workload would cost workloads x workloads. */
-	for (size_t g = 0; g < ds->count; g++)
-		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
-			group[ds->groups[g].workloads[k]] = (long)g;
 	for (size_t g = 0; g < ds->count; g++) {
 		size_t runs = 0;
 		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
@@ -177,7 +169,8 @@ static int fill_rows(struct dataset *ds, const struct profile_set *set,
 	double in[MODEL_NINPUTS];
 	for (size_t i = 0; i < set->run_count; i++) {
 		const struct profile_run *r = &set->runs[i];
-		struct dataset_group *G = &ds->groups[group[r->workload]];
+		struct dataset_group *G =
+			&ds->groups[ds->group_of[r->workload] - 1];
 		struct left_out *l = &lo[r->workload];
 		bool no_input = isnan(r->input_tokens);
 		bool no_energy = !(r->energy_total_j > 0);
@@ -197,11 +190,9 @@ static int fill_rows(struct dataset *ds, const struct profile_set *set,
 	for (size_t w = 0; w < nw; w++)
 		warn_left_out(set, w, &lo[w], diags);
 	free(lo);
-	free(group);
 	return 0;
 fail:
 	free(lo);
-	free(group);
 	return -1;
 }
 
@@ -209,12 +200,15 @@ int dataset_build(const struct profile_set *set, enum dataset_by by,
 		  struct dataset *out, struct diag_list *diags)
 {
 	memset(out, 0, sizeof *out);
+	size_t nw = set->workload_count;
+	if (!(out->group_of = calloc(nw ? nw : 1, sizeof *out->group_of)))
+		return -1;
 	/* at most one pooled group per workload: the index stays half empty */
 	struct pool_index ix = {NULL, 64};
-	while (ix.cap < 2 * set->workload_count)
+	while (ix.cap < 2 * nw)
 		ix.cap *= 2;
 	if (!(ix.slots = calloc(ix.cap, sizeof *ix.slots)))
-		return -1;
+		goto fail;
 	for (size_t w = 0; w < set->workload_count; w++)
 		if (add_workload(out, &ix, set, w, by) != 0)
 			goto fail;
@@ -245,14 +239,11 @@ void dataset_free(struct dataset *ds)
 		rows_free(&ds->groups[g].latency);
 	}
 	free(ds->groups);
+	free(ds->group_of);
 	memset(ds, 0, sizeof *ds);
 }
 
 long dataset_group_of(const struct dataset *ds, size_t w)
 {
-	for (size_t g = 0; g < ds->count; g++)
-		for (size_t k = 0; k < ds->groups[g].nworkloads; k++)
-			if (ds->groups[g].workloads[k] == w)
-				return (long)g;
-	return -1;
+	return ds->group_of ? (long)ds->group_of[w] - 1 : -1;
 }

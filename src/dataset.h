@@ -33,6 +33,9 @@ struct dataset_group {
 struct dataset {
 	struct dataset_group *groups;
 	size_t count, cap;
+	/* by the set's workload index: its group + 1, 0 for none (an empty
+	 * set has one slot, so workload 0 is always safe to ask about) */
+	size_t *group_of;
 };
 
 /* Returns 0, or -1 when out of memory. Runs that cannot be fitted (no

@@ -4,7 +4,6 @@
 #include "app_internal.h"
 
 #include <ctype.h>
-#include <stdint.h>
 #include <stdarg.h>
 #include <curses.h> /* key codes only: nothing here draws */
 #include <dirent.h>
@@ -507,7 +506,7 @@ static int load(struct app *a, struct diag_list *diags, size_t max_errors,
 		profile_set_free(&set);
 		return status;
 	}
-	struct dataset ds = {NULL, 0, 0};
+	struct dataset ds = {NULL, 0, 0, NULL};
 	struct app_fit *fits = NULL;
 	if (dataset_build(&set, BY_HARDWARE, &ds, diags) != 0 ||
 	    !(fits = calloc(ds.count + 1, sizeof *fits))) {
