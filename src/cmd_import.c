@@ -13,6 +13,7 @@
 #include "exitcode.h"
 #include "import.h"
 #include "outfile.h"
+#include "slurp.h"
 
 static const char usage_text[] =
 	"Usage: energylens import mlenergy FILE.csv [--shapes FILE]\n"
@@ -228,55 +229,13 @@ struct loaded {
 	struct csv_table table;
 };
 
-/* Reads a whole file ("-" is standard input). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n, fp);
-		if (n < cap)
-			break;
-		/* A CSV past this is not a table of measurements
-		 * (import mlenergy /dev/zero): refused before memory runs
-		 * out. */
-		if (cap >= (size_t)1 << 30) {
-			free(buf);
-			buf = NULL;
-			errno = EFBIG;
-			break;
-		}
-		char *grown = realloc(buf, cap * 2);
-		if (!grown) {
-			free(buf);
-			buf = NULL;
-			errno = ENOMEM;
-			break;
-		}
-		buf = grown;
-		cap *= 2;
-	}
-	int saved = errno;
-	bool failed = !buf || ferror(fp);
-	if (fp != stdin)
-		fclose(fp);
-	if (failed) {
-		free(buf);
-		errno = saved ? saved : EIO;
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 static int load_csv(struct loaded *l, const char *path, struct diag_list *diags)
 {
 	size_t len = 0;
 	memset(l, 0, sizeof *l);
-	l->buf = slurp(path, &len);
+	/* A CSV past 1 GiB is not a table of measurements (import mlenergy
+	 * /dev/zero): refused before memory runs out. */
+	l->buf = slurp_path(path, (size_t)1 << 30, &len);
 	if (!l->buf) {
 		fprintf(stderr, "energylens import: %s: %s\n", path,
 			strerror(errno));

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "cmd_fitted.h"
 #include "exitcode.h"
+#include "slurp.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
@@ -370,42 +371,12 @@ int cmd_tui(int argc, char **argv)
 
 /* ---- snapshot ----------------------------------------------------------- */
 
-static char *read_all(const char *path)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t n = 0, cap = 4096;
-	char *buf = malloc(cap);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			char *bigger =
-				cap < (1u << 24) ? realloc(buf, cap * 2) : NULL;
-			if (!bigger)
-				free(buf);
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	if (buf && ferror(f)) { /* a directory, an I/O error */
-		int saved = errno;
-		free(buf);
-		buf = NULL;
-		errno = saved;
-	}
-	if (buf)
-		buf[n] = '\0';
-	if (f != stdin)
-		fclose(f);
-	return buf;
-}
-
 static int press_keys(struct app *a, const char *path)
 {
 	errno = 0;
-	char *text = read_all(path);
+	size_t len;
+	/* 16 MiB of key script is more keys than a snapshot takes */
+	char *text = slurp_path(path, (size_t)1 << 24, &len);
 	if (!text) {
 		fprintf(stderr, "energylens snapshot: %s: %s\n", path,
 			errno ? strerror(errno) : "cannot be read");

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "json.h"
 #include "profile_internal.h"
+#include "slurp.h"
 #include "utf8.h"
 
 /* ---- writing ------------------------------------------------------------ */
@@ -535,37 +536,17 @@ struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
 	return R.ff;
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
+/* Reads a whole file; NULL with errno set on failure. Past 1 GiB it is not
+ * a fitted-model file (/dev/zero?). */
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	int err = buf ? 0 : ENOMEM;
-	while (!err) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (ferror(f))
-			err = EIO;
-		if (n < cap || err)
-			break;
-		/* past this it is not a fit file (/dev/zero?) */
-		char *grown =
-			cap < (size_t)1 << 30 ? realloc(buf, cap * 2) : NULL;
-		if (!grown)
-			err = cap < (size_t)1 << 30 ? ENOMEM : EFBIG;
-		else
-			buf = grown;
-		cap *= 2;
-	}
+	char *buf = slurp_stream(f, (size_t)1 << 30, len);
+	int saved = errno;
 	fclose(f);
-	if (err) {
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	*len = n;
+	errno = saved;
 	return buf;
 }
 

@@ -1,6 +1,7 @@
 /* Unit tests of output files (src/outfile.c): written whole or not at all,
  * a device written in place and never replaced, a symbolic link's target
- * replaced and the link kept, and no temporary file left by a signal. */
+ * replaced and the link kept, and no temporary file left by a signal; and
+ * of whole-file input (src/slurp.c): every byte up to a limit, no more. */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "outfile.h"
+#include "slurp.h"
 #include "unit.h"
 
 static char dir[64];
@@ -149,6 +151,44 @@ static void test_signal_removes_temporary(void)
 	}
 }
 
+/* Every size around the buffer's growth steps and around the limit: the
+ * bytes come back whole and NUL-terminated up to max, and one byte more is
+ * EFBIG, not a longer buffer. */
+static void test_slurp_sizes_and_limit(void)
+{
+	static const size_t sizes[] = {0,     1,      65534,  65535, 65536,
+				       65537, 131071, 131072, 200000};
+	static const size_t limits[] = {0,	1,	65535,	65536,
+					131071, 200000, 1 << 20};
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+		for (size_t j = 0; j < sizeof limits / sizeof *limits; j++) {
+			FILE *f = tmpfile();
+			ASSERT(f != NULL);
+			for (size_t k = 0; k < sizes[i]; k++)
+				fputc('a' + (int)(k % 26), f);
+			rewind(f);
+			size_t len = 7;
+			errno = 0;
+			char *b = slurp_stream(f, limits[j], &len);
+			fclose(f);
+			if (sizes[i] > limits[j]) {
+				ASSERT(b == NULL);
+				ASSERT_INT_EQ(errno, EFBIG);
+				continue;
+			}
+			ASSERT(b != NULL);
+			ASSERT_INT_EQ(len, sizes[i]);
+			ASSERT_INT_EQ(b[len], 0);
+			for (size_t k = 0; k < len; k++)
+				ASSERT_INT_EQ(b[k], 'a' + (int)(k % 26));
+			free(b);
+		}
+	size_t len;
+	errno = 0;
+	ASSERT(slurp_path(in_dir("no-such-file"), 10, &len) == NULL);
+	ASSERT_INT_EQ(errno, ENOENT);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/energylens-outfile-XXXXXX");
@@ -160,6 +200,7 @@ int main(void)
 	UNIT_RUN_WITH(test_device_written_in_place, clean);
 	UNIT_RUN_WITH(test_link_target_replaced, clean);
 	UNIT_RUN_WITH(test_signal_removes_temporary, clean);
+	UNIT_RUN(test_slurp_sizes_and_limit);
 	rmdir(dir);
 	return unit_status();
 }
