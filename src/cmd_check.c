@@ -176,8 +176,6 @@ static const char *or_dash(const char *s)
  * one GPU under three engines) would print as identical lines, so their
  * hardware cell names the engine too. Which ones is found by sorting, not
  * by comparing every pair: a file may hold a hundred thousand workloads. */
-static const struct profile_workload *sorted_set;
-
 static int cmp_ptr(const void *a, const void *b)
 {
 	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
@@ -185,8 +183,10 @@ static int cmp_ptr(const void *a, const void *b)
 
 static int by_identity(const void *x, const void *y)
 {
-	const struct profile_workload *a = &sorted_set[*(const size_t *)x];
-	const struct profile_workload *b = &sorted_set[*(const size_t *)y];
+	const struct profile_workload *a =
+		*(const struct profile_workload *const *)x;
+	const struct profile_workload *b =
+		*(const struct profile_workload *const *)y;
 	int c = cmp_ptr(a->name, b->name);
 	c = c ? c : cmp_ptr(a->model, b->model);
 	c = c ? c : cmp_ptr(a->hardware, b->hardware);
@@ -205,28 +205,25 @@ static bool same_but_engine(const struct profile_workload *a,
 static bool *engines_to_show(const struct profile_set *set)
 {
 	size_t n = set->workload_count;
-	size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+	const struct profile_workload **by = malloc((n ? n : 1) * sizeof *by);
 	bool *with = calloc(n ? n : 1, sizeof *with);
-	if (!idx || !with) {
-		free(idx);
+	if (!by || !with) {
+		free(by);
 		free(with);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		idx[i] = i;
-	sorted_set = set->workloads;
+		by[i] = &set->workloads[i];
 	if (n > 1)
-		qsort(idx, n, sizeof *idx, by_identity);
+		qsort(by, n, sizeof *by, by_identity);
 	for (size_t i = 0, j; i < n; i = j) {
-		const struct profile_workload *a = &set->workloads[idx[i]];
 		bool differ = false;
-		for (j = i + 1;
-		     j < n && same_but_engine(a, &set->workloads[idx[j]]); j++)
-			differ |= set->workloads[idx[j]].engine != a->engine;
+		for (j = i + 1; j < n && same_but_engine(by[i], by[j]); j++)
+			differ |= by[j]->engine != by[i]->engine;
 		for (size_t k = i; differ && k < j; k++)
-			with[idx[k]] = true;
+			with[by[k] - set->workloads] = true;
 	}
-	free(idx);
+	free(by);
 	return with;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "model.h"
 
 bool dataset_has_metadata(const struct profile_workload *w)
@@ -54,23 +55,6 @@ static size_t pool_slot(const struct pool_index *ix, const struct dataset *ds,
 	return j;
 }
 
-/* Makes room for one more of n items of size bytes in *items (capacity
- * *cap), doubling: growing by one item at a time copies the whole array
- * every time where realloc cannot grow in place (ASan, other allocators),
- * which a hundred thousand groups made minutes. */
-static bool room_for_one(void **items, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return true;
-	size_t more = *cap ? *cap * 2 : 8;
-	void *p = realloc(*items, more * size);
-	if (!p)
-		return false;
-	*items = p;
-	*cap = more;
-	return true;
-}
-
 static int add_workload(struct dataset *ds, struct pool_index *ix,
 			const struct profile_set *set, size_t wi,
 			enum dataset_by by)
@@ -80,7 +64,7 @@ static int add_workload(struct dataset *ds, struct pool_index *ix,
 	size_t slot = pooled ? pool_slot(ix, ds, w) : 0;
 	long g = pooled ? (long)ix->slots[slot] - 1 : -1;
 	if (g < 0) {
-		if (!room_for_one((void **)&ds->groups, ds->count, &ds->cap,
+		if (!grow_for_one((void **)&ds->groups, ds->count, &ds->cap,
 				  sizeof *ds->groups))
 			return -1;
 		g = (long)ds->count++;
@@ -96,7 +80,7 @@ static int add_workload(struct dataset *ds, struct pool_index *ix,
 	}
 	ds->group_of[wi] = (size_t)g + 1;
 	struct dataset_group *G = &ds->groups[g];
-	if (!room_for_one((void **)&G->workloads, G->nworkloads,
+	if (!grow_for_one((void **)&G->workloads, G->nworkloads,
 			  &G->workloads_cap, sizeof *G->workloads))
 		return -1;
 	G->workloads[G->nworkloads++] = wi;

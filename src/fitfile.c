@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "grow.h"
 #include "json.h"
 #include "profile_internal.h"
 #include "slurp.h"
@@ -434,16 +435,9 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 		*sv[i] = v >= 0 && v < 4294967296.0 ? (uint32_t)v : 0;
 	}
 	long index = profile_add_workload(set, &w);
-	if (index >= 0 && g->nworkloads == g->workloads_cap) {
-		/* doubling: one more at a time copies all every time */
-		size_t cap = g->workloads_cap ? g->workloads_cap * 2 : 8;
-		size_t *p = realloc(g->workloads, cap * sizeof *p);
-		if (p) {
-			g->workloads = p;
-			g->workloads_cap = cap;
-		}
-	}
-	if (index < 0 || g->nworkloads == g->workloads_cap) {
+	if (index < 0 ||
+	    !grow_for_one((void **)&g->workloads, g->nworkloads,
+			  &g->workloads_cap, sizeof *g->workloads)) {
 		error_at(R, n, "out of memory");
 		return;
 	}
