@@ -21,14 +21,15 @@ struct eval_cli {
 	const char *model_path[2];
 	const struct baseline_kind *baselines[MAX_BASELINES + 1];
 	bool curve, json;
-	bool train_given, target_given;
+	bool train_given, seeds_given, target_given;
 };
 
 static void eval_usage(FILE *out)
 {
 	fputs("Usage: energylens eval [--train K] [--seeds S]\n"
-	      "         [--protocol runs|workloads|models|batch|hardware] "
-	      "[--target-runs N]\n"
+	      "         [--protocol runs|workloads|models|batch|hardware|"
+	      "in-sample]\n"
+	      "         [--target-runs N]\n"
 	      "         [--baselines LIST|all|none] [--curve] [--model FILE] "
 	      "[--json] PATH...\n"
 	      "Train energylens-12 and the baselines on K runs of each "
@@ -46,7 +47,9 @@ static void eval_usage(FILE *out)
 	      "                 score above it; hardware: train on one group, "
 	      "refit one\n"
 	      "                 scale on N runs of a group on another GPU, "
-	      "score its\n                 other runs\n"
+	      "score its\n                 other runs; in-sample: train on "
+	      "every run and score\n                 them all (the best "
+	      "the form can do)\n"
 	      "  --target-runs N  hardware: runs of the target for the scale "
 	      "refit,\n"
 	      "                 2 to 10 (default 10)\n"
@@ -111,8 +114,6 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const protocols[] = {"runs", "workloads", "models",
-						"batch", "hardware"};
 	memset(c, 0, sizeof *c);
 	c->eval.train = 50;
 	c->eval.seeds = 10;
@@ -133,6 +134,7 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 				c->train_given = true;
 			} else {
 				c->eval.seeds = (unsigned)v;
+				c->seeds_given = true;
 			}
 			break;
 		case TARGET:
@@ -148,13 +150,15 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 			c->target_given = true;
 			break;
 		case PROTOCOL: {
-			size_t p = 0, np = sizeof protocols / sizeof *protocols;
-			while (p < np && strcmp(optarg, protocols[p]) != 0)
+			size_t p = 0;
+			while (p < EVAL_PROTOCOLS &&
+			       strcmp(optarg, eval_protocol_name(p)) != 0)
 				p++;
-			if (p == np)
+			if (p == EVAL_PROTOCOLS)
 				return usage_error("--protocol expects runs, "
-						   "workloads, models, batch "
-						   "or hardware, got ",
+						   "workloads, models, batch, "
+						   "hardware or in-sample, "
+						   "got ",
 						   optarg);
 			c->eval.protocol = (enum eval_protocol)p;
 			break;
@@ -189,6 +193,16 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 	if (c->target_given && !hardware)
 		return usage_error("--target-runs is for --protocol hardware",
 				   "");
+	if (c->eval.protocol == EVAL_IN_SAMPLE) {
+		/* one training on every run: nothing to draw or to vary */
+		if (c->train_given || c->seeds_given || c->curve)
+			return usage_error("--protocol in-sample trains on "
+					   "every run; --train, --seeds and "
+					   "--curve are for the others",
+					   "");
+		c->eval.train = 0;
+		c->eval.seeds = 1;
+	}
 	if (hardware && !c->train_given)
 		c->eval.train = 0; /* every run of the source group */
 	if (hardware && !c->target_given)
@@ -342,7 +356,11 @@ static void print_text(const struct eval_cli *c, const struct dataset *ds,
 		       const struct profile_set *set,
 		       const struct eval_report *r)
 {
-	if (c->eval.protocol != EVAL_HARDWARE) {
+	if (c->eval.protocol == EVAL_IN_SAMPLE) {
+		printf("protocol in-sample, every run trained on and scored, "
+		       "%zu trainings\n\n",
+		       r->trainings);
+	} else if (c->eval.protocol != EVAL_HARDWARE) {
 		printf("protocol %s, %zu training runs, %u seeds, %zu "
 		       "trainings\n\n",
 		       eval_protocol_name(c->eval.protocol), c->eval.train,
@@ -432,7 +450,7 @@ static void print_json_report(const struct eval_cli *c,
 	const struct eval_method *own = &r->methods[0];
 	printf("{\"protocol\": \"%s\", \"train\": ",
 	       eval_protocol_name(c->eval.protocol));
-	/* hardware transfer's "every source run" is null */
+	/* "every run" (hardware transfer's source, in-sample) is null */
 	if (c->eval.train)
 		printf("%zu", c->eval.train);
 	else

@@ -10,8 +10,9 @@
 
 const char *eval_protocol_name(enum eval_protocol p)
 {
-	static const char *const names[] = {"runs", "workloads", "models",
-					    "batch", "hardware"};
+	static const char *const names[EVAL_PROTOCOLS] = {
+		"runs",	 "workloads", "models",
+		"batch", "hardware",  "in-sample"};
 	return names[p];
 }
 
@@ -404,6 +405,19 @@ static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
 			return -1;
 	}
 	return 0;
+}
+
+/* Every run trained on and scored: what the form can choose at best on
+ * these data, with nothing held out. Held-out scores near it say that more
+ * runs will not help much, and a better form would. */
+static int protocol_in_sample(const struct eval_options *o,
+			      struct eval_report *rep,
+			      const struct eval_group *e, size_t *rows)
+{
+	size_t n = e->g->energy.n;
+	for (size_t i = 0; i < n; i++)
+		rows[i] = i;
+	return evaluate(o, rep, e, rows, n, rows, n);
 }
 
 /* Whether row i belongs to the held-out set of row h: its workload, or
@@ -810,6 +824,8 @@ static int within_groups(const struct profile_set *set,
 				     ? protocol_runs(o, out, &e, rows)
 			     : o->protocol == EVAL_BATCH
 				     ? protocol_batch(o, out, &e, rows)
+			     : o->protocol == EVAL_IN_SAMPLE
+				     ? protocol_in_sample(o, out, &e, rows)
 				     : protocol_held_out(o, out, &e, rows);
 		free(rows);
 		if (status != 0)

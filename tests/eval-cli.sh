@@ -26,6 +26,39 @@ for protocol in workloads models batch; do
 		-- "$EL" eval --json --protocol $protocol --baselines none $small $data
 done
 
+# In-sample: one training per group on every run; its MAPE is the one fit
+# reports for the same runs.
+if [ -z "$PY" ]; then
+	skip eval-in-sample-matches-fit "no python3"
+elif (cd "$top_srcdir" && "$EL" eval --json --protocol in-sample --baselines roofline $data) \
+	>"$tmpdir/eval.json" 2>"$tmpdir/err" &&
+	(cd "$top_srcdir" && "$EL" fit --json $data) >"$tmpdir/fit.json" 2>>"$tmpdir/err" &&
+	"$PY" -c "
+import json, sys
+e = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))['fits']
+assert e['protocol'] == 'in-sample' and e['train'] is None and e['seeds'] == 1, e
+assert len(f) == 1 and abs(e['mape'] - f[0]['mape']) < 1e-9, (e['mape'], f[0]['mape'])
+assert e['scenarios'] == len(e['by_workload']) > 0 and 0 <= e['top1'] <= 1
+assert e['baselines']['roofline']['scenarios'] == e['scenarios']
+" "$tmpdir/eval.json" "$tmpdir/fit.json" 2>>"$tmpdir/err"; then
+	pass eval-in-sample-matches-fit
+else
+	fail eval-in-sample-matches-fit "$(head -c 400 "$tmpdir/err")"
+fi
+if (cd "$top_srcdir" && "$EL" eval --protocol in-sample --baselines none $data) \
+	>"$tmpdir/out" 2>"$tmpdir/err" &&
+	head -n 1 "$tmpdir/out" | grep -qx 'protocol in-sample, every run trained on and scored, 1 trainings'; then
+	pass eval-in-sample-text
+else
+	fail eval-in-sample-text "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
+fi
+for opt in "--train 25" "--seeds 2" "--curve"; do
+	# shellcheck disable=SC2086 # $opt is an option and its value
+	name=${opt%% *}
+	status_case "eval-in-sample-${name#--}" 1 "in-sample trains on every run" -- \
+		"$EL" eval --protocol in-sample $opt $data
+done
+
 # The text marks references and ends with the note on them.
 # shellcheck disable=SC2086
 if (cd "$top_srcdir" && "$EL" eval $small --baselines latency-proxy,roofline $data) \
@@ -95,7 +128,7 @@ status_case eval-hardware-eleven-target-runs 1 "expects a whole number from 2 to
 	"$EL" eval --protocol hardware --target-runs 11 $two
 status_case eval-target-runs-elsewhere 1 "target-runs is for --protocol hardware" -- \
 	"$EL" eval --target-runs 5 $two
-status_case eval-unknown-protocol 1 "expects runs, workloads, models, batch or hardware, got gpu" -- \
+status_case eval-unknown-protocol 1 "expects runs, workloads, models, batch, hardware or in-sample, got gpu" -- \
 	"$EL" eval --protocol gpu $data
 status_case eval-unknown-baseline 1 "unknown baseline forest" -- \
 	"$EL" eval --baselines roofline,forest $data

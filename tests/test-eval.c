@@ -199,6 +199,32 @@ static void test_generated_batch_protocol(void)
 	model_free(m);
 }
 
+/* Every run is trained on and scored: one training per group, every
+ * workload a scenario over all its configurations, MAPE over all runs. */
+static void test_generated_in_sample_protocol(void)
+{
+	struct model *m = model_builtin(TARGET_ENERGY);
+	struct profile_set set;
+	profile_set_init(&set);
+	struct dataset ds;
+	struct eval_report r;
+	run_eval(EVAL_IN_SAMPLE, 0, &r, &set, &ds, m);
+	ASSERT_INT_EQ(r.trainings, 1);
+	const struct eval_method *own = &r.methods[0];
+	ASSERT_INT_EQ(own->failed, 0);
+	ASSERT_INT_EQ(own->config.scenarios, 2);
+	ASSERT_INT_EQ(own->config.runs, 60);
+	ASSERT_INT_EQ(own->by_workload[0].runs, 30);
+	ASSERT_NEAR(eval_top1(&own->config), 1, 1e-12);
+	ASSERT(eval_mape(&own->config) < 1e-6);
+	/* 2 workloads x 5 batches x 2 inputs, each among 3 tp degrees */
+	ASSERT_INT_EQ(own->layout.scenarios, 20);
+	eval_report_free(&r);
+	dataset_free(&ds);
+	profile_set_free(&set);
+	model_free(m);
+}
+
 static void test_scale_refit(void)
 {
 	/* y = 2.5 pred exactly; the rows without a positive finite pair
@@ -319,6 +345,7 @@ int main(void)
 	UNIT_RUN(test_generated_runs_protocol);
 	UNIT_RUN(test_generated_workload_protocol);
 	UNIT_RUN(test_generated_batch_protocol);
+	UNIT_RUN(test_generated_in_sample_protocol);
 	UNIT_RUN(test_scale_refit);
 	UNIT_RUN(test_generated_hardware_protocol);
 	UNIT_RUN(test_hardware_unusable);
