@@ -530,30 +530,19 @@ struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
 	return R.ff;
 }
 
-/* Reads a whole file; NULL with errno set on failure. Past 1 GiB it is not
- * a fitted-model file (/dev/zero?). */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = slurp_stream(f, (size_t)1 << 30, len);
-	int saved = errno;
-	fclose(f);
-	errno = saved;
-	return buf;
-}
-
 struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
 {
 	size_t len = 0;
-	char *text = read_file(path, &len);
+	/* "-" is standard input, as for profiles; past 1 GiB it is not a
+	 * fitted-model file (/dev/zero?) */
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	char *text = slurp_path(path, (size_t)1 << 30, &len);
 	if (!text) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+		diag_add(diags, DIAG_ERROR, name, 0, 0, "cannot read: %s",
 			 strerror(errno));
 		return NULL;
 	}
-	struct fitfile *ff = fitfile_parse(path, text, len, diags);
+	struct fitfile *ff = fitfile_parse(name, text, len, diags);
 	free(text);
 	return ff;
 }

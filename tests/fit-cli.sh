@@ -51,6 +51,16 @@ else
 	fail fit-o-predict-fitted "$(cat "$tmpdir/err")"
 fi
 
+# --fitted - reads the saved fit from standard input, as PATH - does profiles.
+# shellcheck disable=SC2086
+if (cd "$top_srcdir" && "$EL" predict --json --fitted - $configuration \
+	<"$tmpdir/fitted.yaml" >"$tmpdir/c.json") 2>"$tmpdir/err" &&
+	cmp -s "$tmpdir/b.json" "$tmpdir/c.json"; then
+	pass predict-fitted-stdin
+else
+	fail predict-fitted-stdin "$(head -c 300 "$tmpdir/err")"
+fi
+
 # --- errors ------------------------------------------------------------------
 status_case predict-missing-option 1 "missing --tp" -- \
 	"$EL" predict "$fixture" --pp 1 --batch 1 --input 1 --output 1
@@ -72,6 +82,10 @@ status_case fit-o-unwritable 73 "no-such-dir" -- \
 printf 'energylens-fit: 1\ngroups: []\n' >"$tmpdir/bad-fitted.yaml"
 status_case predict-bad-fitted 65 "bad-fitted.yaml:1:1: no energy-model" -- \
 	"$EL" predict --fitted "$tmpdir/bad-fitted.yaml" $configuration
+# shellcheck disable=SC2086
+status_case predict-bad-fitted-stdin 65 "^<stdin>:1:1: no energy-model" -- \
+	sh -c 'el=$0 in=$1; shift; "$el" predict --fitted - "$@" <"$in"' \
+	"$EL" "$tmpdir/bad-fitted.yaml" $configuration
 
 # --- the sample profiles: every group fits, and the real data stay fitted as
 # well as when this was written (pooled per hardware, with model shapes) -----
