@@ -390,10 +390,11 @@ static int compare_names(const void *a, const void *b)
 #define MAX_DIR_DEPTH 32
 
 struct walk {
-	struct profile_set *set;
 	struct diag_list *diags;
 	size_t files_found;
-	struct fileid_set *seen; /* the set's: across every path given */
+	struct fileid_set *seen; /* across every path given */
+	profile_visit_fn visit;	 /* for each file to read */
+	void *ctx;
 };
 
 /* Whether a path leads to a directory or file this walk has read already
@@ -499,7 +500,30 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(w, path, depth);
 	w->files_found++;
-	return load_file(w->set, path, w->diags);
+	return w->visit(w->ctx, path, &st, w->diags);
+}
+
+enum profile_status profile_walk(const char *path, struct fileid_set *seen,
+				 struct diag_list *diags,
+				 profile_visit_fn visit, void *ctx)
+{
+	struct walk w = {diags, 0, seen, visit, ctx};
+	enum profile_status status = walk_path(&w, path, 0, true);
+	if (status == PROFILE_OK && w.files_found == 0) {
+		diag_add(diags, DIAG_ERROR, path, 0, 0,
+			 "no profile files in this directory "
+			 "(expected *.yaml or *.yml files)");
+		status = PROFILE_BAD_DATA;
+	}
+	return status;
+}
+
+static enum profile_status load_visit(void *set, const char *path,
+				      const struct stat *st,
+				      struct diag_list *diags)
+{
+	(void)st;
+	return load_file(set, path, diags);
 }
 
 enum profile_status profile_load_path(struct profile_set *set, const char *path,
@@ -510,15 +534,7 @@ enum profile_status profile_load_path(struct profile_set *set, const char *path,
 	struct profile_strings *st = strings_of(set);
 	if (!st)
 		return PROFILE_NO_MEMORY;
-	struct walk w = {set, diags, 0, &st->seen};
-	enum profile_status status = walk_path(&w, path, 0, true);
-	if (status == PROFILE_OK && w.files_found == 0) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0,
-			 "no profile files in this directory "
-			 "(expected *.yaml or *.yml files)");
-		status = PROFILE_BAD_DATA;
-	}
-	return status;
+	return profile_walk(path, &st->seen, diags, load_visit, set);
 }
 
 const char *profile_arch_name(enum profile_arch arch)

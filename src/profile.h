@@ -112,6 +112,20 @@ void profile_set_free(struct profile_set *set);
 enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags);
 
+/* The walk of profile_load_path without the loading: visit is called for
+ * each file it would read (path itself when that is a file, whatever its
+ * name), in the same order, each file and directory once across every
+ * walk given the same seen set; problems go to diags as when loading. So
+ * the explorer's --follow looks at what is loaded and at nothing else. */
+struct stat;
+struct fileid_set;
+typedef enum profile_status (*profile_visit_fn)(void *ctx, const char *path,
+						const struct stat *st,
+						struct diag_list *diags);
+enum profile_status profile_walk(const char *path, struct fileid_set *seen,
+				 struct diag_list *diags,
+				 profile_visit_fn visit, void *ctx);
+
 /* Loads YAML held in memory; name is used in messages. */
 enum profile_status profile_load_buffer(struct profile_set *set,
 					const char *name, const char *data,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "fileid.h"
 #include "profile.h"
 #include "unit.h"
 
@@ -537,6 +538,60 @@ static void test_directory_walk(void)
 		ASSERT_INT_EQ(set.runs[i].file, i);
 	}
 	ASSERT_INT_EQ(set.workload_count, 1);
+}
+
+struct visited {
+	char paths[8][300];
+	size_t count;
+};
+
+static enum profile_status note_visit(void *ctx, const char *path,
+				      const struct stat *st,
+				      struct diag_list *d)
+{
+	(void)d;
+	struct visited *v = ctx;
+	if (!S_ISREG(st->st_mode) || v->count == 8)
+		return PROFILE_BAD_DATA;
+	snprintf(v->paths[v->count++], sizeof v->paths[0], "%s", path);
+	return PROFILE_OK;
+}
+
+/* The walk alone (for --follow) visits the files the loader reads, in its
+ * order, and nothing beside them; each once across walks sharing a seen
+ * set, as the loader does across the paths it is given. */
+static void test_walk_visits_what_is_loaded(void)
+{
+	ASSERT(make_dir("walk2"));
+	ASSERT(write_file("walk2/b.yaml", HEAD GOOD));
+	ASSERT(write_file("walk2/a.yml", HEAD GOOD));
+	ASSERT(write_file("walk2/notes.txt", "edited often\n"));
+	ASSERT(write_file("walk2/.hidden.yaml", HEAD GOOD));
+	char dir[256], notes[300];
+	snprintf(dir, sizeof dir, "%s", tmp_path("walk2"));
+	snprintf(notes, sizeof notes, "%s/notes.txt", dir);
+	struct visited v = {.count = 0};
+	struct fileid_set seen;
+	fileid_init(&seen);
+	ASSERT_INT_EQ(profile_walk(dir, &seen, &diags, note_visit, &v),
+		      PROFILE_OK);
+	ASSERT_INT_EQ(v.count, 2);
+	char want[300];
+	snprintf(want, sizeof want, "%s/a.yml", dir);
+	ASSERT_STR_EQ(v.paths[0], want);
+	snprintf(want, sizeof want, "%s/b.yaml", dir);
+	ASSERT_STR_EQ(v.paths[1], want);
+	/* named on its own it is read whatever its name */
+	ASSERT_INT_EQ(profile_walk(notes, &seen, &diags, note_visit, &v),
+		      PROFILE_OK);
+	ASSERT_INT_EQ(v.count, 3);
+	ASSERT_STR_EQ(v.paths[2], notes);
+	/* the directory again: seen, nothing visited, one warning */
+	ASSERT_INT_EQ(profile_walk(dir, &seen, &diags, note_visit, &v),
+		      PROFILE_OK);
+	ASSERT_INT_EQ(v.count, 3);
+	ASSERT_INT_EQ(diags.warnings, 1);
+	fileid_free(&seen);
 }
 
 static bool make_link(const char *target, const char *rel)
@@ -1379,6 +1434,7 @@ int main(void)
 	RUN(test_file_named_twice_loads_once);
 	RUN(test_explicit_file_any_extension);
 	RUN(test_missing_path);
+	RUN(test_walk_visits_what_is_loaded);
 	RUN(test_directory_without_profiles);
 	RUN(test_empty_directory);
 

@@ -2,7 +2,11 @@
  * in-memory screen, key scripts, and the app driven by keys and drawn at
  * many sizes (on the sample profiles). */
 #include <locale.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "tui/app.h"
 #include "tui/draw.h"
@@ -196,6 +200,65 @@ static void close_app(void)
 	app_ready = false;
 }
 
+static bool copy_file(const char *from, const char *to, const char *more)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	bool ok = in && out;
+	char buf[4096];
+	for (size_t n; ok && (n = fread(buf, 1, sizeof buf, in)) > 0;)
+		ok = fwrite(buf, 1, n, out) == n;
+	ok = ok && fputs(more, out) >= 0;
+	if (in)
+		fclose(in);
+	if (out)
+		ok = fclose(out) == 0 && ok;
+	return ok;
+}
+
+/* --follow reloads when a profile changes, and not when a notes file
+ * beside the profiles does: it looks at what the loader reads. */
+static void test_follow_ignores_other_files(void)
+{
+	const char *top = getenv("top_srcdir");
+	const char *tmp = getenv("TMPDIR");
+	char sample[4096], dir[64], yaml[96], notes[96];
+	snprintf(dir, sizeof dir, "%s/test-tui-XXXXXX",
+		 tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+	snprintf(sample, sizeof sample,
+		 "%s/sample-profiles/synthetic/sweep.yaml", top ? top : ".");
+	ASSERT(mkdtemp(dir));
+	snprintf(yaml, sizeof yaml, "%s/sweep.yaml", dir);
+	snprintf(notes, sizeof notes, "%s/notes.txt", dir);
+	ASSERT(copy_file(sample, yaml, ""));
+	char *paths[] = {dir};
+	struct app_options o;
+	memset(&o, 0, sizeof o);
+	o.paths = paths;
+	o.npaths = 1;
+	o.eta = NAN;
+	o.batch = 64;
+	o.input = 1024;
+	o.output = 256;
+	o.follow = true;
+	FILE *devnull = fopen("/dev/null", "w");
+	ASSERT(devnull);
+	ASSERT_INT_EQ(app_open(&app, &o, devnull), 0);
+	app_ready = true;
+	fclose(devnull);
+	ASSERT(!app_follow(&app));
+	ASSERT(copy_file("/dev/null", notes, "edited\n"));
+	ASSERT(!app_follow(&app));
+	/* one more run at the end of the profile */
+	ASSERT(copy_file(sample, yaml,
+			 "  - {tp: 1, pp: 1, batch_size: 1, input_tokens: 128, "
+			 "output_tokens: 128, energy: {total_j: 100}}\n"));
+	ASSERT(app_follow(&app));
+	ASSERT(!app_follow(&app));
+	remove(notes);
+	remove(yaml);
+	rmdir(dir);
+}
+
 /* Drawing never writes outside the screen or crashes, at any size and in
  * every view, even below the minimum. */
 static void test_draw_every_size(void)
@@ -342,5 +405,6 @@ int main(void)
 	UNIT_RUN_WITH(test_map_enter_applies_cell, close_app);
 	UNIT_RUN_WITH(test_help_keys, close_app);
 	UNIT_RUN_WITH(test_mouse, close_app);
+	UNIT_RUN_WITH(test_follow_ignores_other_files, close_app);
 	return unit_status();
 }

@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <curses.h> /* key codes only: nothing here draws */
-#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -432,57 +431,43 @@ void app_map_to_knobs(struct app *a)
 	app_fix_scroll(a);
 }
 
-/* Hashes what the profile paths hold (names, sizes, modification
- * times), so --follow sees any change with one walk a second. */
+/* Hashes the names, sizes and modification times of the files the
+ * profile paths lead to (the loader's own walk), so --follow sees any
+ * change to them with one walk a second, and none to notes or scripts
+ * beside them. */
 static unsigned long long mix(unsigned long long h, unsigned long long v)
 {
 	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
 	return h;
 }
 
-static unsigned long long hash_string(unsigned long long h, const char *s)
+static enum profile_status hash_file(void *ctx, const char *path,
+				     const struct stat *st,
+				     struct diag_list *diags)
 {
-	for (; *s; s++)
-		h = mix(h, (unsigned char)*s);
-	return h;
-}
-
-/* Each directory is walked once (seen): two symbolic links to their own
- * directory would otherwise make 2^32 paths, every second. */
-static unsigned long long walk(unsigned long long h, const char *path,
-			       int depth, struct fileid_set *seen)
-{
-	struct stat st;
-	h = hash_string(h, path);
-	if (stat(path, &st) != 0)
-		return mix(h, 1);
-	h = mix(h, (unsigned long long)st.st_size);
-	h = mix(h, (unsigned long long)st.st_mtim.tv_sec);
-	h = mix(h, (unsigned long long)st.st_mtim.tv_nsec);
-	if (!S_ISDIR(st.st_mode) || depth > 32 || fileid_add(seen, &st) != 1)
-		return h;
-	DIR *d = opendir(path);
-	if (!d)
-		return h;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
-		char child[4096];
-		if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) <
-		    (int)sizeof child)
-			h = walk(h, child, depth + 1, seen);
-	}
-	closedir(d);
-	return h;
+	(void)diags;
+	unsigned long long *h = ctx;
+	for (const char *c = path; *c; c++)
+		*h = mix(*h, (unsigned char)*c);
+	*h = mix(*h, (unsigned long long)st->st_size);
+	*h = mix(*h, (unsigned long long)st->st_mtim.tv_sec);
+	*h = mix(*h, (unsigned long long)st->st_mtim.tv_nsec);
+	return PROFILE_OK;
 }
 
 static unsigned long long signature(const struct app *a)
 {
 	unsigned long long h = 1469598103934665603ull;
 	struct fileid_set seen;
+	struct diag_list quiet; /* the reload reports problems, not this */
 	fileid_init(&seen);
-	for (int i = 0; i < a->opt.npaths; i++)
-		h = walk(h, a->opt.paths[i], 0, &seen);
+	diag_init(&quiet, NULL);
+	for (int i = 0; i < a->opt.npaths; i++) {
+		enum profile_status status = profile_walk(
+			a->opt.paths[i], &seen, &quiet, hash_file, &h);
+		h = mix(h, status); /* a path that cannot be read, too */
+	}
+	diag_free(&quiet);
 	fileid_free(&seen);
 	return h;
 }
