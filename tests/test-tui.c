@@ -170,12 +170,9 @@ static void test_key_script(void)
 static struct app app;
 static bool app_ready;
 
-static bool open_samples(void)
+/* path must outlive the app: --follow walks it again. */
+static bool open_app(char *path, bool follow)
 {
-	static char path[4096];
-	const char *top = getenv("top_srcdir");
-	snprintf(path, sizeof path, "%s/sample-profiles/synthetic",
-		 top ? top : ".");
 	static char *paths[1];
 	paths[0] = path;
 	struct app_options o;
@@ -186,11 +183,22 @@ static bool open_samples(void)
 	o.batch = 64;
 	o.input = 1024;
 	o.output = 256;
+	o.follow = follow;
 	FILE *devnull = fopen("/dev/null", "w");
-	int status = app_open(&app, &o, devnull);
-	fclose(devnull);
+	int status = devnull ? app_open(&app, &o, devnull) : -1;
+	if (devnull)
+		fclose(devnull);
 	app_ready = status == 0;
 	return app_ready;
+}
+
+static bool open_samples(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/synthetic",
+		 top ? top : ".");
+	return open_app(path, false);
 }
 
 static void close_app(void)
@@ -221,7 +229,8 @@ static void test_follow_ignores_other_files(void)
 {
 	const char *top = getenv("top_srcdir");
 	const char *tmp = getenv("TMPDIR");
-	char sample[4096], dir[64], yaml[96], notes[96];
+	static char dir[64];
+	char sample[4096], yaml[96], notes[96];
 	snprintf(dir, sizeof dir, "%s/test-tui-XXXXXX",
 		 tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
 	snprintf(sample, sizeof sample,
@@ -230,21 +239,7 @@ static void test_follow_ignores_other_files(void)
 	snprintf(yaml, sizeof yaml, "%s/sweep.yaml", dir);
 	snprintf(notes, sizeof notes, "%s/notes.txt", dir);
 	ASSERT(copy_file(sample, yaml, ""));
-	char *paths[] = {dir};
-	struct app_options o;
-	memset(&o, 0, sizeof o);
-	o.paths = paths;
-	o.npaths = 1;
-	o.eta = NAN;
-	o.batch = 64;
-	o.input = 1024;
-	o.output = 256;
-	o.follow = true;
-	FILE *devnull = fopen("/dev/null", "w");
-	ASSERT(devnull);
-	ASSERT_INT_EQ(app_open(&app, &o, devnull), 0);
-	app_ready = true;
-	fclose(devnull);
+	ASSERT(open_app(dir, true));
 	ASSERT(!app_follow(&app));
 	ASSERT(copy_file("/dev/null", notes, "edited\n"));
 	ASSERT(!app_follow(&app));
