@@ -106,7 +106,7 @@ static int from_file(struct fitted *f, const char *verb, const char *path,
 		fprintf(stderr,
 			"energylens %s: %s: the workload is in no fitted "
 			"group of the file\n",
-			verb, path);
+			verb, strcmp(path, "-") == 0 ? "<stdin>" : path);
 	return EXIT_USAGE;
 }
 

@@ -10,9 +10,10 @@
 
 const char *eval_protocol_name(enum eval_protocol p)
 {
-	static const char *const names[EVAL_PROTOCOLS] = {
-		"runs",	 "workloads", "models",
-		"batch", "hardware",  "in-sample"};
+	static const char *const names[] = {"runs",  "workloads", "models",
+					    "batch", "hardware",  "in-sample"};
+	_Static_assert(sizeof names / sizeof *names == EVAL_PROTOCOLS,
+		       "a name for every protocol");
 	return names[p];
 }
 
@@ -407,9 +408,10 @@ static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
 	return 0;
 }
 
-/* Every run trained on and scored: what the form can choose at best on
- * these data, with nothing held out. Held-out scores near it say that more
- * runs will not help much, and a better form would. */
+/* Every run trained on and scored: how well the form chooses with every
+ * run seen (not a strict bound: the fit minimises the energies' error, not
+ * the misses). Held-out scores near it say that more runs will not help
+ * much, and a better form would. */
 static int protocol_in_sample(const struct eval_options *o,
 			      struct eval_report *rep,
 			      const struct eval_group *e, size_t *rows)

@@ -23,7 +23,7 @@ enum eval_protocol {
 	EVAL_MODELS,	/* the same, holding out every workload of a model */
 	EVAL_BATCH,	/* train on batch <= the group's median, score above */
 	EVAL_HARDWARE,	/* fit on one group, rescale on a few runs of another */
-	EVAL_IN_SAMPLE, /* train on every run, score every run: the ceiling */
+	EVAL_IN_SAMPLE, /* train on every run, score every run */
 	EVAL_PROTOCOLS	/* how many there are */
 };
 
