@@ -10,6 +10,7 @@
 #include "dataset.h"
 #include "exitcode.h"
 #include "fit.h"
+#include "slurp.h"
 
 static const char *or_dash(const char *s)
 {
@@ -106,7 +107,7 @@ static int from_file(struct fitted *f, const char *verb, const char *path,
 		fprintf(stderr,
 			"energylens %s: %s: the workload is in no fitted "
 			"group of the file\n",
-			verb, strcmp(path, "-") == 0 ? "<stdin>" : path);
+			verb, slurp_name(path));
 	return EXIT_USAGE;
 }
 

@@ -232,16 +232,17 @@ struct loaded {
 static int load_csv(struct loaded *l, const char *path, struct diag_list *diags)
 {
 	size_t len = 0;
+	const char *name = slurp_name(path);
 	memset(l, 0, sizeof *l);
 	/* A CSV past 1 GiB is not a table of measurements (import mlenergy
 	 * /dev/zero): refused before memory runs out. */
 	l->buf = slurp_path(path, (size_t)1 << 30, &len);
 	if (!l->buf) {
-		fprintf(stderr, "energylens import: %s: %s\n", path,
+		fprintf(stderr, "energylens import: %s: %s\n", name,
 			strerror(errno));
 		return EXIT_NOINPUT;
 	}
-	int rc = csv_read(&l->table, l->buf, len, path, diags);
+	int rc = csv_read(&l->table, l->buf, len, name, diags);
 	if (rc < 0) {
 		fputs("energylens import: out of memory\n", stderr);
 		return EXIT_SOFTWARE;
@@ -249,7 +250,7 @@ static int load_csv(struct loaded *l, const char *path, struct diag_list *diags)
 	if (rc > 0)
 		return EXIT_DATAERR;
 	if (l->table.count == 0) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0,
+		diag_add(diags, DIAG_ERROR, name, 0, 0,
 			 "empty file (expected a header row and data rows)");
 		return EXIT_DATAERR;
 	}
@@ -289,8 +290,8 @@ static int run_mlenergy(const struct import_args *a, struct import_set *set,
 		rc = load_csv(&shapes, a->shapes, diags);
 	if (rc == EXIT_OK) {
 		struct import_mlenergy_opts o = {
-			a->input, a->shapes ? &shapes.table : NULL, a->shapes,
-			a->tokens, a->ntokens};
+			slurp_name(a->input), a->shapes ? &shapes.table : NULL,
+			a->shapes, a->tokens, a->ntokens};
 		if (import_mlenergy(set, &data.table, &o, diags) != 0)
 			rc = EXIT_DATAERR;
 	}
@@ -404,9 +405,9 @@ static int run_mapped(struct import_args *a, struct import_set *set,
 		rc = load_csv(&data, a->input, diags);
 	if (rc == EXIT_OK)
 		rc = resolve_columns(all, values, a->nmaps, &data.table,
-				     a->input);
+				     slurp_name(a->input));
 	if (rc == EXIT_OK &&
-	    import_mapped(set, &data.table, a->input, all, a->nmaps,
+	    import_mapped(set, &data.table, slurp_name(a->input), all, a->nmaps,
 			  all + a->nmaps, a->nsets, diags) != 0)
 		rc = EXIT_DATAERR;
 	if (rc == EXIT_SOFTWARE && (!all || !values))

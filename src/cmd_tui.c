@@ -376,16 +376,17 @@ static int press_keys(struct app *a, const char *path)
 	errno = 0;
 	size_t len;
 	/* 16 MiB of key script is more keys than a snapshot takes */
+	const char *name = slurp_name(path);
 	char *text = slurp_path(path, (size_t)1 << 24, &len);
 	if (!text) {
-		fprintf(stderr, "energylens snapshot: %s: %s\n", path,
+		fprintf(stderr, "energylens snapshot: %s: %s\n", name,
 			errno ? strerror(errno) : "cannot be read");
 		return EXIT_NOINPUT;
 	}
 	enum { MAX_KEYS = 65536 };
 	struct keys_step *steps = malloc(MAX_KEYS * sizeof *steps);
 	char err[256];
-	long n = steps ? keys_parse_script(path, text, steps, MAX_KEYS, err,
+	long n = steps ? keys_parse_script(name, text, steps, MAX_KEYS, err,
 					   sizeof err)
 		       : -1;
 	free(text);

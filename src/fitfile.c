@@ -535,7 +535,7 @@ struct fitfile *fitfile_load(const char *path, struct diag_list *diags)
 	size_t len = 0;
 	/* "-" is standard input, as for profiles; past 1 GiB it is not a
 	 * fitted-model file (/dev/zero?) */
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = slurp_name(path);
 	char *text = slurp_path(path, (size_t)1 << 30, &len);
 	if (!text) {
 		diag_add(diags, DIAG_ERROR, name, 0, 0, "cannot read: %s",

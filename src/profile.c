@@ -3,6 +3,7 @@
 #include "profile.h"
 #include "profile_internal.h"
 #include "fileid.h"
+#include "slurp.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -530,7 +531,7 @@ enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags)
 {
 	if (strcmp(path, "-") == 0)
-		return load_fd(set, STDIN_FILENO, "<stdin>", diags);
+		return load_fd(set, STDIN_FILENO, slurp_name(path), diags);
 	struct profile_strings *st = strings_of(set);
 	if (!st)
 		return PROFILE_NO_MEMORY;

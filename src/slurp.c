@@ -41,6 +41,11 @@ char *slurp_stream(FILE *fp, size_t max, size_t *len)
 	return buf;
 }
 
+const char *slurp_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
 char *slurp_path(const char *path, size_t max, size_t *len)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

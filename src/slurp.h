@@ -14,5 +14,8 @@
 char *slurp_stream(FILE *fp, size_t max, size_t *len);
 /* The same for the file at path, "-" being standard input. */
 char *slurp_path(const char *path, size_t max, size_t *len);
+/* How path is named in messages: "<stdin>" for "-", so that every reader
+ * of standard input names it alike. */
+const char *slurp_name(const char *path);
 
 #endif

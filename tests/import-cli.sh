@@ -147,6 +147,10 @@ printf 'gpu,model,tp,pp,batch,out_tok,joules\nH100,%s,1,1,8,100,5\n' \
 status_case import-control-character 65 \
 	"ctl.csv:2:6: .* is not valid for model (expected printable text, without control characters)" \
 	-- "$EL" import csv --map "$map2" "$tmpdir/ctl.csv"
+# "-" is standard input, named <stdin> in messages as every reader names it.
+status_case import-stdin-named 65 \
+	"^<stdin>:2:6: .* is not valid for model" \
+	-- sh -c '"$0" import csv --map "$1" - <"$2"' "$EL" "$map2" "$tmpdir/ctl.csv"
 # --set values are not read from a CSV, and must be UTF-8 all the same.
 golden import-set-not-utf8 1 "$tmpdir/empty" - \
 	-- "$EL" import csv --map "$map2" --set "name=$(printf 'a\377')" $d/runs.csv

@@ -91,6 +91,8 @@ status_case tui-unknown-theme 1 "no theme named 'nope'" -- \
 	"$EL" snapshot --theme nope sample-profiles/synthetic
 status_case tui-bad-keys 65 "bad.keys:2:3: unknown key" -- \
 	"$EL" snapshot --keys $k/bad.keys sample-profiles/synthetic
+status_case tui-bad-keys-stdin 65 "^<stdin>:2:3: unknown key" -- \
+	sh -c '"$0" snapshot --keys - sample-profiles/synthetic <"$1"' "$EL" "$k/bad.keys"
 status_case tui-missing-keys 66 "no-such.keys" -- \
 	"$EL" snapshot --keys $k/no-such.keys sample-profiles/synthetic
 status_case tui-bad-view 1 "unknown view" -- \
