@@ -318,6 +318,16 @@ static int test_space_alloc(struct test_space *t, size_t n)
 	return -1;
 }
 
+/* Counts a training of method k that failed. Every method is scored on
+ * the training sets where the model (method 0) could be fitted, so that
+ * all are compared on the same scenarios: true when the others must not
+ * be scored either. */
+static bool training_failed(struct eval_method *me, size_t k)
+{
+	me->failed++;
+	return k == 0;
+}
+
 /* Trains every method on train and scores it on test. */
 static int evaluate(const struct eval_options *o, struct eval_report *rep,
 		    const struct eval_group *e, const size_t *train,
@@ -331,11 +341,7 @@ static int evaluate(const struct eval_options *o, struct eval_report *rep,
 		struct eval_method *me = &rep->methods[k];
 		void *state = method_train(me, o->model, e, train, ntrain);
 		if (!state) {
-			me->failed++;
-			/* Every method is scored on the training sets where
-			 * the model (method 0) could be fitted, so that all
-			 * are compared on the same scenarios. */
-			if (k == 0)
+			if (training_failed(me, k))
 				break;
 			continue;
 		}
@@ -640,8 +646,7 @@ static int transfer(const struct eval_options *o, struct eval_report *rep,
 		if (f->failed[k] ||
 		    !transfer_method(o, me, f->state[k], b, rows, ncal, test,
 				     ntest, &t, &log_scale)) {
-			me->failed++;
-			if (k == 0) /* all are scored where the model is */
+			if (training_failed(me, k))
 				break;
 			continue;
 		}
