@@ -132,18 +132,40 @@ static void run_eval(enum eval_protocol protocol, size_t train,
 	ASSERT(eval_run(set, ds, &o, r) == 0);
 }
 
-static void test_generated_runs_protocol(void)
-{
-	struct model *m = model_builtin(TARGET_ENERGY);
+/* The generated runs evaluated under one protocol, and what that needs
+ * freed afterwards. */
+struct generated {
+	struct model *m;
 	struct profile_set set;
-	profile_set_init(&set);
 	struct dataset ds;
 	struct eval_report r;
-	run_eval(EVAL_RUNS, 40, &r, &set, &ds, m);
-	ASSERT_INT_EQ(set.run_count, 60); /* 2 x 3 tp x 5 batches x 2 inputs */
-	ASSERT_INT_EQ(ds.count, 1); /* pooled: one GPU, both have shapes */
-	ASSERT_INT_EQ(r.trainings, 3);
-	const struct eval_method *own = &r.methods[0];
+};
+
+static void generated_run(struct generated *g, enum eval_protocol protocol,
+			  size_t train)
+{
+	g->m = model_builtin(TARGET_ENERGY);
+	profile_set_init(&g->set);
+	run_eval(protocol, train, &g->r, &g->set, &g->ds, g->m);
+}
+
+static void generated_free(struct generated *g)
+{
+	eval_report_free(&g->r);
+	dataset_free(&g->ds);
+	profile_set_free(&g->set);
+	model_free(g->m);
+}
+
+static void test_generated_runs_protocol(void)
+{
+	struct generated g;
+	generated_run(&g, EVAL_RUNS, 40);
+	/* 2 workloads x 3 tp x 5 batches x 2 inputs */
+	ASSERT_INT_EQ(g.set.run_count, 60);
+	ASSERT_INT_EQ(g.ds.count, 1); /* pooled: one GPU, both have shapes */
+	ASSERT_INT_EQ(g.r.trainings, 3);
+	const struct eval_method *own = &g.r.methods[0];
 	ASSERT_INT_EQ(own->failed, 0);
 	ASSERT_INT_EQ(own->config.scenarios, 6); /* 2 workloads x 3 seeds */
 	ASSERT_NEAR(eval_top1(&own->config), 1, 1e-12);
@@ -151,66 +173,45 @@ static void test_generated_runs_protocol(void)
 	ASSERT(eval_mape(&own->config) < 1e-6);
 	ASSERT(own->layout.scenarios > 0);
 	ASSERT_NEAR(eval_top1(&own->layout), 1, 1e-12);
-	eval_report_free(&r);
-	dataset_free(&ds);
-	profile_set_free(&set);
-	model_free(m);
+	generated_free(&g);
 }
 
 static void test_generated_workload_protocol(void)
 {
-	struct model *m = model_builtin(TARGET_ENERGY);
-	struct profile_set set;
-	profile_set_init(&set);
-	struct dataset ds;
-	struct eval_report r;
 	/* each workload held out in turn, trained on 20 of the other's 30,
 	 * drawn three times */
-	run_eval(EVAL_WORKLOADS, 20, &r, &set, &ds, m);
-	ASSERT_INT_EQ(r.trainings, 6);
-	const struct eval_method *own = &r.methods[0];
+	struct generated g;
+	generated_run(&g, EVAL_WORKLOADS, 20);
+	ASSERT_INT_EQ(g.r.trainings, 6);
+	const struct eval_method *own = &g.r.methods[0];
 	ASSERT_INT_EQ(own->config.scenarios, 6);
 	for (size_t w = 0; w < 2; w++)
 		ASSERT_INT_EQ(own->by_workload[w].scenarios, 3);
 	ASSERT(eval_top1(&own->config) > 0.99);
-	eval_report_free(&r);
-	dataset_free(&ds);
-	profile_set_free(&set);
-	model_free(m);
+	generated_free(&g);
 }
 
 static void test_generated_batch_protocol(void)
 {
-	struct model *m = model_builtin(TARGET_ENERGY);
-	struct profile_set set;
-	profile_set_init(&set);
-	struct dataset ds;
-	struct eval_report r;
 	/* batches 1, 4, 16, 64, 256: median 16; trained on <= 16, scored on
 	 * 64 and 256 */
-	run_eval(EVAL_BATCH, 100, &r, &set, &ds, m);
-	ASSERT_INT_EQ(r.trainings, 1); /* the whole pool: one draw */
-	const struct eval_method *own = &r.methods[0];
+	struct generated g;
+	generated_run(&g, EVAL_BATCH, 100);
+	ASSERT_INT_EQ(g.r.trainings, 1); /* the whole pool: one draw */
+	const struct eval_method *own = &g.r.methods[0];
 	ASSERT_INT_EQ(own->config.runs, 2 * 3 * 2 * 2); /* batch 64, 256 */
 	ASSERT(eval_mape(&own->config) < 1e-6);
-	eval_report_free(&r);
-	dataset_free(&ds);
-	profile_set_free(&set);
-	model_free(m);
+	generated_free(&g);
 }
 
 /* Every run is trained on and scored: one training per group, every
  * workload a scenario over all its configurations, MAPE over all runs. */
 static void test_generated_in_sample_protocol(void)
 {
-	struct model *m = model_builtin(TARGET_ENERGY);
-	struct profile_set set;
-	profile_set_init(&set);
-	struct dataset ds;
-	struct eval_report r;
-	run_eval(EVAL_IN_SAMPLE, 0, &r, &set, &ds, m);
-	ASSERT_INT_EQ(r.trainings, 1);
-	const struct eval_method *own = &r.methods[0];
+	struct generated g;
+	generated_run(&g, EVAL_IN_SAMPLE, 0);
+	ASSERT_INT_EQ(g.r.trainings, 1);
+	const struct eval_method *own = &g.r.methods[0];
 	ASSERT_INT_EQ(own->failed, 0);
 	ASSERT_INT_EQ(own->config.scenarios, 2);
 	ASSERT_INT_EQ(own->config.runs, 60);
@@ -219,10 +220,7 @@ static void test_generated_in_sample_protocol(void)
 	ASSERT(eval_mape(&own->config) < 1e-6);
 	/* 2 workloads x 5 batches x 2 inputs, each among 3 tp degrees */
 	ASSERT_INT_EQ(own->layout.scenarios, 20);
-	eval_report_free(&r);
-	dataset_free(&ds);
-	profile_set_free(&set);
-	model_free(m);
+	generated_free(&g);
 }
 
 static void test_scale_refit(void)
