@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "workspace.h"
 #include "diag.h"
 #include "exitcode.h"
 #include "json.h"
@@ -19,32 +20,6 @@ int cmd_flush_stdout(const char *verb)
 	fprintf(stderr, "energylens %s: cannot write output: %s\n", verb,
 		strerror(errno));
 	return EXIT_CANTCREAT;
-}
-
-int cmd_load_paths(struct profile_set *set, struct diag_list *diags, int count,
-		   char **paths)
-{
-	enum profile_status worst = PROFILE_OK;
-	for (int i = 0; i < count; i++) {
-		enum profile_status st =
-			profile_load_path(set, paths[i], diags);
-		if (st > worst)
-			worst = st;
-		if (st == PROFILE_NO_MEMORY)
-			break;
-	}
-	switch (worst) {
-	case PROFILE_OK:
-		return EXIT_OK;
-	case PROFILE_BAD_DATA:
-		return EXIT_DATAERR;
-	case PROFILE_UNREADABLE:
-		return EXIT_NOINPUT;
-	case PROFILE_NO_MEMORY:
-		fprintf(stderr, "energylens: out of memory\n");
-		return EXIT_SOFTWARE;
-	}
-	return EXIT_SOFTWARE;
 }
 
 /* The dimensions a profiling sweep varies, as check reports them. */
@@ -384,7 +359,7 @@ int cmd_check(int argc, char **argv)
 	struct diag_list diags;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
-	int status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	int status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
 	struct summary s = {NULL, NULL, NULL};
 	if (status != EXIT_SOFTWARE && !summarise(&set, &s)) {
 		fprintf(stderr, "energylens: out of memory\n");

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_fitted.h"
+#include "workspace.h"
 #include "dataset.h"
 #include "eval.h"
 #include "exitcode.h"
@@ -125,7 +125,7 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 		switch (opt) {
 		case TRAIN:
 		case SEEDS:
-			if (!cmd_parse_number(optarg, true, &v))
+			if (!workspace_parse_number(optarg, true, &v))
 				return usage_error("expected a positive "
 						   "integer, got ",
 						   optarg);
@@ -140,7 +140,7 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 		case TARGET:
 			/* DESIGN: a scale refit on at most 10 runs; one
 			 * run fits a scale but cannot show it is off. */
-			if (!cmd_parse_number(optarg, true, &v) || v < 2 ||
+			if (!workspace_parse_number(optarg, true, &v) || v < 2 ||
 			    v > EVAL_TARGET_RUNS)
 				return usage_error("--target-runs expects a "
 						   "whole number from 2 to 10, "
@@ -528,7 +528,7 @@ int cmd_eval(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	struct model *models[2];
-	if ((status = cmd_models(c.model_path, models)) != EXIT_OK)
+	if ((status = workspace_models(c.model_path, models)) != EXIT_OK)
 		return status;
 	c.eval.model = models[0];
 	struct profile_set set;
@@ -536,7 +536,7 @@ int cmd_eval(int argc, char **argv)
 	struct dataset ds = {NULL, 0, 0, NULL};
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
-	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
 	if (status == EXIT_OK && dataset_build(&set, BY_HARDWARE, &ds, &diags))
 		status = EXIT_SOFTWARE;
 	static const size_t curve[] = {10, 25, 50, 100, 200};

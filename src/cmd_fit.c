@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "workspace.h"
 #include "dataset.h"
 #include "defaults.h"
 #include "exitcode.h"
@@ -114,44 +115,6 @@ static int parse_options(int argc, char **argv, struct fit_options *o)
 	if (optind == argc)
 		return usage_error("no PATH given", "");
 	return -1;
-}
-
-/* The energy and latency models: built in, or replaced by --model files
- * according to their target. */
-int cmd_models(const char *const paths[2], struct model *models[2])
-{
-	models[0] = models[1] = NULL;
-	struct diag_list diags;
-	diag_init(&diags, stderr);
-	int status = EXIT_OK;
-	for (int i = 0; i < 2 && paths[i]; i++) {
-		struct model *m = model_load(paths[i], &diags);
-		if (!m) {
-			status = access(paths[i], R_OK) != 0 ? EXIT_NOINPUT
-							     : EXIT_DATAERR;
-			break;
-		}
-		if (models[m->target]) {
-			fprintf(stderr,
-				"energylens: %s: a second %s model (expected "
-				"one energy and one latency model)\n",
-				paths[i], model_target_name(m->target));
-			model_free(m);
-			status = EXIT_USAGE;
-			break;
-		}
-		models[m->target] = m;
-	}
-	for (int t = 0; t < 2 && status == EXIT_OK; t++)
-		if (!models[t] && !(models[t] = model_builtin(t)))
-			status = EXIT_SOFTWARE;
-	if (status != EXIT_OK) {
-		model_free(models[0]);
-		model_free(models[1]);
-		models[0] = models[1] = NULL;
-	}
-	diag_free(&diags);
-	return status;
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -534,7 +497,7 @@ int cmd_fit(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	struct model *models[2];
-	if ((status = cmd_models(o.model_path, models)) != EXIT_OK)
+	if ((status = workspace_models(o.model_path, models)) != EXIT_OK)
 		return status;
 	struct profile_set set;
 	struct diag_list diags;
@@ -542,7 +505,7 @@ int cmd_fit(int argc, char **argv)
 	struct fit_group *fits = NULL;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
-	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
 	if (status == EXIT_OK && dataset_build(&set, o.by, &ds, &diags) != 0)
 		status = EXIT_SOFTWARE;
 	if (status == EXIT_OK &&

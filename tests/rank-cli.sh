@@ -42,8 +42,13 @@ assert all(c['diverge']==(c['energy_optimal']!=c['latency_optimal']) for r in j[
 	-- "$EL" divergence --json "$fixture" --batches 1,8,64 --inputs 512,4096
 
 # --- errors -------------------------------------------------------------------
-status_case rank-missing-knobs 1 "are required" -- "$EL" rank "$fixture" --batch 4
-status_case rank-bad-eta 1 "--eta expects 0..1, got 1.5" -- \
+# Knobs not given are the medians of the workload's runs (batch 1, 4, 16
+# and 64 on three layouts: 16; input 512 and output 256 throughout).
+json_case rank-default-knobs "assert (j['batch'], j['input'], j['output'])==(16, 512, 256), j" \
+	-- "$EL" rank --json "$fixture"
+json_case rank-default-knobs-some-given "assert (j['batch'], j['input'], j['output'])==(4, 512, 256), j" \
+	-- "$EL" rank --json "$fixture" --batch 4
+status_case rank-bad-eta 1 "--eta expects a number from 0 to 1, got '1.5'" -- \
 	"$EL" rank "$fixture" $knobs --eta 1.5
 status_case divergence-no-batch-option 1 "option not for this verb" -- \
 	"$EL" divergence "$fixture" --batch 4

@@ -280,27 +280,27 @@ static void test_knob_recomputes(void)
 	double before[16];
 	for (size_t i = 0; i < app.rank.n; i++)
 		before[i] = app.rank.c[i].energy_j;
-	ASSERT_INT_EQ(app.knob, KNOB_BATCH);
+	ASSERT_INT_EQ(app.knob, WS_BATCH);
 	app_key(&app, '+');
-	ASSERT_INT_EQ(app.knobs.batch, 128);
+	ASSERT_INT_EQ(app.knobs.at.batch, 128);
 	for (size_t i = 0; i < app.rank.n; i++)
 		ASSERT_MSG(app.rank.c[i].energy_j != before[i],
 			   "candidate %zu kept its energy", i);
 	app_key(&app, '-');
 	app_key(&app, '-');
-	ASSERT_INT_EQ(app.knobs.batch, 32);
+	ASSERT_INT_EQ(app.knobs.at.batch, 32);
 	/* typed values, and a bad one refused with a message */
 	app_key(&app, '=');
 	app_key(&app, '6');
 	app_key(&app, '3');
 	app_key(&app, '\n');
-	ASSERT_INT_EQ(app.knobs.batch, 63);
+	ASSERT_INT_EQ(app.knobs.at.batch, 63);
 	app_key(&app, '+');
-	ASSERT_INT_EQ(app.knobs.batch, 64);
+	ASSERT_INT_EQ(app.knobs.at.batch, 64);
 	app_key(&app, '=');
 	app_key(&app, 'x');
 	app_key(&app, '\n');
-	ASSERT_INT_EQ(app.knobs.batch, 64);
+	ASSERT_INT_EQ(app.knobs.at.batch, 64);
 	ASSERT(app.message_is_error);
 }
 
@@ -311,17 +311,17 @@ static void test_map_sets_knobs(void)
 	app_resize(&app, 100, 30);
 	app_key(&app, 'm');
 	ASSERT_INT_EQ(app.view, VIEW_MAP);
-	ASSERT_INT_EQ(app.map_rows[app.map_row], 64);
+	ASSERT_INT_EQ(app.grid.rows[app.map_row], 64);
 	app_key(&app, 'j');
-	ASSERT_INT_EQ(app.knobs.batch, 128);
+	ASSERT_INT_EQ(app.knobs.at.batch, 128);
 	app_key(&app, 'l');
-	ASSERT(app.knobs.input == 2048);
+	ASSERT(app.knobs.at.input == 2048);
 	app_key(&app, 'o');
 	app_key(&app, 'l');
-	ASSERT(app.knobs.output == 512);
+	ASSERT(app.knobs.at.output == 512);
 	app_key(&app, '\n');
 	ASSERT_INT_EQ(app.view, VIEW_MAIN);
-	ASSERT_INT_EQ(app.knobs.batch, 128);
+	ASSERT_INT_EQ(app.knobs.at.batch, 128);
 }
 
 /* Knobs between the map's cells: Enter applies the cursor's cell, and a
@@ -330,19 +330,19 @@ static void test_map_enter_applies_cell(void)
 {
 	ASSERT(open_samples());
 	app_resize(&app, 100, 30);
-	app.knobs.batch = 48;
+	app.knobs.at.batch = 48;
 	app_key(&app, 'm');
 	app_key(&app, '\n');
 	ASSERT_INT_EQ(app.view, VIEW_MAIN);
-	ASSERT_INT_EQ(app.knobs.batch, 64);
+	ASSERT_INT_EQ(app.knobs.at.batch, 64);
 	app_key(&app, 'm');
 	app_key(&app, '=');
 	app_key(&app, '3');
 	app_key(&app, '0');
 	app_key(&app, '0');
 	app_key(&app, '\n');
-	ASSERT_INT_EQ(app.knobs.batch, 300);
-	ASSERT_INT_EQ(app.map_rows[app.map_row], 256);
+	ASSERT_INT_EQ(app.knobs.at.batch, 300);
+	ASSERT_INT_EQ(app.grid.rows[app.map_row], 256);
 }
 
 /* Help reads like a pager: q closes it instead of quitting. */
@@ -371,17 +371,17 @@ static void test_mouse(void)
 	ASSERT_INT_EQ(app.focus, FOCUS_TABLE);
 	ASSERT_INT_EQ(app.cursor, 2);
 	double bars = 0;
-	for (size_t i = 0; i < app.models[0]->nterms; i++)
+	for (size_t i = 0; i < app.ws.models[0]->nterms; i++)
 		bars += app.terms[i];
 	ASSERT(fabs(bars - app.rank.c[2].energy_j) <=
 	       1e-9 * app.rank.c[2].energy_j);
 	struct layout_rect out =
-		app_knob_slot(&l.pane[PANE_KNOBS], KNOB_OUTPUT);
+		app_knob_slot(&l.pane[PANE_KNOBS], WS_OUTPUT);
 	app_wheel(&app, out.y, out.x + 2, 1);
-	ASSERT_INT_EQ(app.knob, KNOB_OUTPUT);
-	ASSERT(app.knobs.output == 512);
+	ASSERT_INT_EQ(app.knob, WS_OUTPUT);
+	ASSERT(app.knobs.at.output == 512);
 	app_wheel(&app, out.y, out.x + 2, -1);
-	ASSERT(app.knobs.output == 256);
+	ASSERT(app.knobs.at.output == 256);
 	const struct layout_rect *w = &l.pane[PANE_WORKLOADS];
 	app_click(&app, w->y, w->x + 2); /* the title: focus only */
 	ASSERT_INT_EQ(app.focus, FOCUS_WORKLOADS);

@@ -367,7 +367,7 @@ int term_bench(struct app *a, long n, int width, int height)
 			"knob to redraw: median %.4f ms, p90 %.4f ms over %ld "
 			"keys, %zu candidates, %zu runs, %dx%d\n",
 			ms[n / 2], ms[n * 9 / 10], n, a->rank.n,
-			a->set.run_count, width, height);
+			a->ws.set.run_count, width, height);
 		status = EXIT_OK;
 	}
 	screen_free(&s);
