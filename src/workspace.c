@@ -117,6 +117,18 @@ void workspace_knob_error(enum workspace_knob k, const char *text,
 		 knob_table[k].option, knob_table[k].expected, value);
 }
 
+bool workspace_knobs_same(const struct workspace_knobs *x,
+			  const struct workspace_knobs *y)
+{
+	for (int k = 0; k < WS_KNOB_COUNT; k++) {
+		double a = workspace_knob_get(x, (enum workspace_knob)k);
+		double b = workspace_knob_get(y, (enum workspace_knob)k);
+		if (a != b && !(isnan(a) && isnan(b)))
+			return false;
+	}
+	return true;
+}
+
 double workspace_knob_get(const struct workspace_knobs *k,
 			  enum workspace_knob which)
 {
@@ -306,6 +318,66 @@ static bool index_runs(const struct profile_set *set, size_t **order,
 	return true;
 }
 
+/* A run's layout and where it first appears among its workload's runs,
+ * to find every workload's distinct layouts with two sorts: a scan per
+ * knob turn of 10 000 runs against 64 layouts was most of a redraw. */
+struct seen_layout {
+	struct select_layout l;
+	size_t first;
+};
+
+static int by_layout(const void *x, const void *y)
+{
+	const struct seen_layout *a = x, *b = y;
+	if (a->l.tp != b->l.tp)
+		return a->l.tp < b->l.tp ? -1 : 1;
+	if (a->l.pp != b->l.pp)
+		return a->l.pp < b->l.pp ? -1 : 1;
+	if (a->l.dp != b->l.dp)
+		return a->l.dp < b->l.dp ? -1 : 1;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+static int by_first(const void *x, const void *y)
+{
+	const struct seen_layout *a = x, *b = y;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+static bool index_layouts(struct workspace *ws)
+{
+	size_t nw = ws->set.workload_count, nr = ws->set.run_count;
+	struct seen_layout *v = malloc((nr ? nr : 1) * sizeof *v);
+	ws->layouts = malloc((nr ? nr : 1) * sizeof *ws->layouts);
+	ws->lstart = calloc(nw + 2, sizeof *ws->lstart);
+	if (!v || !ws->layouts || !ws->lstart) {
+		free(v);
+		return false;
+	}
+	size_t out = 0;
+	for (size_t w = 0; w < nw; w++) {
+		size_t from = ws->start[w], n = ws->start[w + 1] - from;
+		for (size_t i = 0; i < n; i++) {
+			const struct profile_run *r =
+				&ws->set.runs[ws->order[from + i]];
+			v[i] = (struct seen_layout){{r->tp, r->pp, r->dp}, i};
+		}
+		qsort(v, n, sizeof *v, by_layout);
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (i == 0 || memcmp(&v[i].l, &v[k - 1].l,
+					     sizeof v[i].l) != 0)
+				v[k++] = v[i];
+		qsort(v, k, sizeof *v, by_first);
+		ws->lstart[w] = out;
+		for (size_t i = 0; i < k; i++)
+			ws->layouts[out++] = v[i].l;
+	}
+	ws->lstart[nw] = out;
+	free(v);
+	return true;
+}
+
 static void drop_runs(struct workspace *ws)
 {
 	free(ws->fits);
@@ -314,9 +386,12 @@ static void drop_runs(struct workspace *ws)
 	fitfile_free(ws->file);
 	free(ws->order);
 	free(ws->start);
+	free(ws->layouts);
+	free(ws->lstart);
 	ws->fits = NULL;
 	ws->file = NULL;
-	ws->order = ws->start = NULL;
+	ws->order = ws->start = ws->lstart = NULL;
+	ws->layouts = NULL;
 }
 
 int workspace_load(struct workspace *ws, int npaths, char **paths,
@@ -353,6 +428,10 @@ int workspace_load(struct workspace *ws, int npaths, char **paths,
 	ws->fits = fits;
 	ws->order = order;
 	ws->start = start;
+	if (!index_layouts(ws)) {
+		fputs("energylens: out of memory\n", stderr);
+		return EXIT_SOFTWARE;
+	}
 	*replaced = true;
 	return status;
 }
@@ -378,7 +457,8 @@ int workspace_load_fitted(struct workspace *ws, const char *path)
 	/* The file's workloads are the set's: move them, no runs. */
 	ws->set = ff->set;
 	profile_set_init(&ff->set);
-	if (!index_runs(&ws->set, &ws->order, &ws->start)) {
+	if (!index_runs(&ws->set, &ws->order, &ws->start) ||
+	    !index_layouts(ws)) {
 		fputs("energylens: out of memory\n", stderr);
 		return EXIT_SOFTWARE;
 	}
@@ -468,18 +548,11 @@ static enum match how_matched(const struct profile_workload *w,
 static size_t measured_layouts(const struct workspace *ws, size_t w,
 			       struct select_layout *out, size_t max)
 {
-	size_t n = 0;
-	if (!ws->start || w >= ws->set.workload_count)
+	if (!ws->lstart || w >= ws->set.workload_count)
 		return 0;
-	for (size_t i = ws->start[w]; i < ws->start[w + 1]; i++) {
-		const struct profile_run *r = &ws->set.runs[ws->order[i]];
-		size_t k = 0;
-		while (k < n && !(out[k].tp == r->tp && out[k].pp == r->pp &&
-				  out[k].dp == r->dp))
-			k++;
-		if (k == n && n < max)
-			out[n++] = (struct select_layout){r->tp, r->pp, r->dp};
-	}
+	size_t n = ws->lstart[w + 1] - ws->lstart[w];
+	n = n < max ? n : max;
+	memcpy(out, ws->layouts + ws->lstart[w], n * sizeof *out);
 	return n;
 }
 
@@ -758,6 +831,7 @@ enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 		return WS_NO_CANDIDATE;
 	struct select_models m = {ws->models[0], ws->models[1], f.energy,
 				  f.latency};
+	ws->ranked++;
 	if (select_rank(&m, &ws->set.workloads[w], w,
 			ws->file ? NULL : &ws->set, layouts, n, &k->at, k->eta,
 			r) != 0)

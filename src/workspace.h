@@ -62,6 +62,9 @@ bool workspace_knob_parse(enum workspace_knob k, const char *text,
  * expects ..."), the value escaped. */
 void workspace_knob_error(enum workspace_knob k, const char *text,
 			  bool as_option, char *buf, size_t size);
+/* Whether two settings of the knobs are the same (NaN eta equals NaN). */
+bool workspace_knobs_same(const struct workspace_knobs *x,
+			  const struct workspace_knobs *y);
 double workspace_knob_get(const struct workspace_knobs *k,
 			  enum workspace_knob which);
 void workspace_knob_set(struct workspace_knobs *k, enum workspace_knob which,
@@ -93,6 +96,13 @@ struct workspace {
 	/* the runs grouped by workload: runs of w are
 	 * order[start[w]..start[w + 1]) */
 	size_t *order, *start;
+	/* each workload's distinct measured layouts, in order of first
+	 * appearance: layouts[lstart[w]..lstart[w + 1]) */
+	struct select_layout *layouts;
+	size_t *lstart;
+	/* candidate sets ranked so far: the bench and the tests count them
+	 * to show that a redraw ranks nothing */
+	unsigned long long ranked;
 };
 
 /* The energy and latency models: the built-in ones, or those of up to two

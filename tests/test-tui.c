@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tui/app.h"
+#include "tui/app_internal.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
@@ -387,6 +388,84 @@ static void test_mouse(void)
 	ASSERT_INT_EQ(app.focus, FOCUS_WORKLOADS);
 }
 
+/* A redraw reads what the last change computed: the map's cells are
+ * ranked once when the map opens, and a key that changes nothing ranks
+ * nothing. */
+static void test_redraw_ranks_nothing(void)
+{
+	ASSERT(open_samples());
+	app_resize(&app, 100, 30);
+	struct screen s;
+	ASSERT(screen_init(&s, 100, 30));
+	app_key(&app, 'm');
+	ASSERT(app.cells_valid);
+	unsigned long long ranked = app.ws.ranked;
+	for (int i = 0; i < 3; i++)
+		draw_frame(&app, &s);
+	app_key(&app, 'L' & 0x1f);
+	draw_frame(&app, &s);
+	ASSERT_MSG(app.ws.ranked == ranked, "%llu rankings in redraws",
+		   app.ws.ranked - ranked);
+	/* turning the batch moves the cursor's row: the main ranking is
+	 * redone, the cells (one per batch already) are not */
+	app_key(&app, '+');
+	ASSERT_MSG(app.ws.ranked == ranked + 1, "%llu rankings for one turn",
+		   app.ws.ranked - ranked);
+	/* at the limit a turn changes nothing and ranks nothing */
+	app_key(&app, '\x1b');
+	app.knobs.at.batch = 65536;
+	app_recompute(&app);
+	ranked = app.ws.ranked;
+	app_key(&app, '+');
+	ASSERT_INT_EQ(app.knobs.at.batch, 65536);
+	ASSERT(app.ws.ranked == ranked);
+	screen_free(&s);
+}
+
+/* Switching workload starts it at its own knobs (its runs' medians), and
+ * 'd' returns there. */
+static void test_workload_knobs(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/mlenergy-v3/H100",
+		 top ? top : ".");
+	static char *paths[1];
+	paths[0] = path;
+	struct app_options o;
+	memset(&o, 0, sizeof o);
+	o.paths = paths;
+	o.npaths = 1;
+	o.eta = NAN;
+	o.verb = "test";
+	FILE *devnull = fopen("/dev/null", "w");
+	ASSERT(devnull);
+	app_ready = app_open(&app, &o, devnull) == 0;
+	fclose(devnull);
+	ASSERT(app_ready);
+	ASSERT(app.ws.set.workload_count > 2);
+	for (size_t w = 0; w < 3; w++) {
+		app.focus = FOCUS_WORKLOADS;
+		while (app.workload != w)
+			app_key(&app, app.workload < w ? 'j' : 'k');
+		struct workspace_knobs d;
+		workspace_default_knobs(&app.ws, w, &d);
+		ASSERT_MSG(app.knobs.at.batch == d.at.batch &&
+				   app.knobs.at.input == d.at.input &&
+				   app.knobs.at.output == d.at.output,
+			   "workload %zu at %u/%g/%g, its defaults %u/%g/%g", w,
+			   app.knobs.at.batch, app.knobs.at.input,
+			   app.knobs.at.output, d.at.batch, d.at.input,
+			   d.at.output);
+		app.focus = FOCUS_KNOBS;
+		app.knob = WS_OUTPUT;
+		app_key(&app, '+');
+		ASSERT(app.knobs.at.output != d.at.output);
+		app_key(&app, 'd');
+		ASSERT(app.knobs.at.output == d.at.output);
+	}
+}
+
 int main(void)
 {
 	UNIT_RUN(test_layout_every_size);
@@ -401,5 +480,7 @@ int main(void)
 	UNIT_RUN_WITH(test_help_keys, close_app);
 	UNIT_RUN_WITH(test_mouse, close_app);
 	UNIT_RUN_WITH(test_follow_ignores_other_files, close_app);
+	UNIT_RUN_WITH(test_redraw_ranks_nothing, close_app);
+	UNIT_RUN_WITH(test_workload_knobs, close_app);
 	return unit_status();
 }

@@ -167,9 +167,12 @@ static void fill_map(struct app *a)
 		.output_axis = a->map_output,
 		.generation = a->generation,
 	};
+	const struct app_map_key *old = &a->cells_key;
 	if (a->view != VIEW_MAP ||
-	    (a->cells_valid &&
-	     memcmp(&key, &a->cells_key, sizeof key) == 0))
+	    (a->cells_valid && key.workload == old->workload &&
+	     key.gpus == old->gpus && key.fixed == old->fixed &&
+	     key.output_axis == old->output_axis &&
+	     key.generation == old->generation))
 		return;
 	a->cells_key = key;
 	a->cells_valid = workspace_fill_grid(&a->ws, a->workload, &a->grid,

@@ -15,7 +15,7 @@ static void turn(struct app *a, enum workspace_knob k, int dir)
 	struct workspace_knobs before = a->knobs;
 	workspace_knob_turn(&a->knobs, k, dir);
 	/* at a limit the key changes nothing, and nothing is recomputed */
-	if (memcmp(&before, &a->knobs, sizeof before) != 0)
+	if (!workspace_knobs_same(&before, &a->knobs))
 		app_recompute(a);
 }
 
@@ -124,7 +124,7 @@ static void move_map(struct app *a, int rows, int cols)
 		a->knobs.at.output = a->grid.cols[a->map_col];
 	else
 		a->knobs.at.input = a->grid.cols[a->map_col];
-	if (memcmp(&before, &a->knobs, sizeof before) != 0)
+	if (!workspace_knobs_same(&before, &a->knobs))
 		app_recompute(a);
 	app_fix_scroll(a);
 }
