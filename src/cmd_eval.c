@@ -138,8 +138,9 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 			}
 			break;
 		case TARGET:
-			/* DESIGN: a scale refit on at most 10 runs; one
-			 * run fits a scale but cannot show it is off. */
+			/* docs/design.md, "Evaluation": a scale refit on at
+			 * most 10 runs; one run fits a scale but cannot show
+			 * it is off. */
 			if (!workspace_parse_number(optarg, true, &v) || v < 2 ||
 			    v > EVAL_TARGET_RUNS)
 				return usage_error("--target-runs expects a "
