@@ -243,6 +243,15 @@ static void compute(struct prediction *p, const struct profile_run *r,
 
 static int finish(const struct predict_options *o, const struct prediction *p)
 {
+	/* Not a number printed as a result: a term outside its domain (a
+	 * square root of a negative, a log of zero) is the model's fault,
+	 * and said so. */
+	if (!isfinite(p->energy) || p->energy < 0) {
+		fprintf(stderr,
+			"energylens predict: the model's energy is not finite "
+			"at this configuration (a term outside its domain?)\n");
+		return EXIT_DATAERR;
+	}
 	if (o->json)
 		print_json(p);
 	else

@@ -449,6 +449,10 @@ int cmd_rank(int argc, char **argv)
 		status = say_status(o.verb,
 				    workspace_rank(&f.ws, f.w, &o.knobs, &r));
 	if (status == EXIT_OK) {
+		char left_out[200];
+		workspace_unranked_text(&r, left_out, sizeof left_out);
+		if (left_out[0])
+			fprintf(stderr, "energylens %s: %s\n", o.verb, left_out);
 		if (o.json)
 			print_rank_json(&o, &r);
 		else

@@ -212,9 +212,13 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 	memset(out, 0, sizeof *out);
 	if (n == 0 || !(out->c = calloc(n, sizeof *out->c)))
 		return -1;
-	out->n = n;
+	/* A prediction that is not a finite energy (a model term such as
+	 * sqrt(2 - t) at t = 8) ranks nothing: it is left out and counted,
+	 * never named the optimum. A latency that is not finite is no
+	 * latency. */
+	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct select_candidate *c = &out->c[i];
+		struct select_candidate *c = &out->c[kept];
 		c->layout = layouts[i];
 		c->energy_j =
 			predict(m->energy, m->energy_params, w, &layouts[i], k);
@@ -222,7 +226,16 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 				       ? predict(m->latency, m->latency_params,
 						 w, &layouts[i], k)
 				       : NAN;
+		if (!isfinite(c->latency_s) || c->latency_s < 0)
+			c->latency_s = NAN;
+		if (isfinite(c->energy_j) && c->energy_j >= 0)
+			kept++;
+		else if (out->unranked++ == 0)
+			out->first_unranked = layouts[i];
 	}
+	out->n = n = kept;
+	if (n == 0)
+		return 0;
 	if (!fill_measured(out, runs, workload, k)) {
 		select_result_free(out);
 		return -1;

@@ -799,9 +799,27 @@ const char *workspace_status_text(enum workspace_status s)
 	case WS_NO_CANDIDATE:
 		return "no candidate layout (expected measured runs, or "
 		       "--gpus N with room for the model)";
+	case WS_NOT_FINITE:
+		return "the model's energy is not finite for any candidate "
+		       "layout at these knobs (a term outside its domain?)";
 	default:
 		return "out of memory";
 	}
+}
+
+void workspace_unranked_text(const struct select_result *r, char *buf,
+			     size_t size)
+{
+	buf[0] = '\0';
+	if (!r->unranked)
+		return;
+	char name[32];
+	select_layout_name(&r->first_unranked, name, sizeof name);
+	snprintf(buf, size,
+		 "%zu candidate layout%s (%s%s) left out: the model's energy "
+		 "is not finite there",
+		 r->unranked, r->unranked == 1 ? "" : "s", name,
+		 r->unranked > 1 ? ", ..." : "");
 }
 
 size_t workspace_candidates(const struct workspace *ws, size_t w,
@@ -836,6 +854,10 @@ enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 			ws->file ? NULL : &ws->set, layouts, n, &k->at, k->eta,
 			r) != 0)
 		return WS_NO_MEMORY;
+	if (r->n == 0) {
+		select_result_free(r);
+		return WS_NOT_FINITE;
+	}
 	return WS_OK;
 }
 
@@ -890,7 +912,7 @@ enum workspace_status workspace_fill_grid(struct workspace *ws, size_t w,
 				at.at.input = g->cols[j];
 			struct select_result r;
 			enum workspace_status s = workspace_rank(ws, w, &at, &r);
-			if (s == WS_NO_CANDIDATE)
+			if (s == WS_NO_CANDIDATE || s == WS_NOT_FINITE)
 				continue;
 			if (s != WS_OK)
 				return s;

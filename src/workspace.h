@@ -193,9 +193,14 @@ enum workspace_status {
 	WS_OK,
 	WS_NO_FIT,	 /* the group has no energy fit */
 	WS_NO_CANDIDATE, /* no layout to rank */
+	WS_NOT_FINITE,	 /* the model predicts no finite energy */
 	WS_NO_MEMORY,
 };
 const char *workspace_status_text(enum workspace_status s);
+/* "2 candidate layouts (t8p2, ...) left out: the model's energy is not
+ * finite there", or "" when none were. */
+void workspace_unranked_text(const struct select_result *r, char *buf,
+			     size_t size);
 
 /* The candidate layouts at these knobs: w's measured layouts, or with
  * k->gpus every power-of-two layout on at most that many GPUs that fits
@@ -203,7 +208,9 @@ const char *workspace_status_text(enum workspace_status s);
 size_t workspace_candidates(const struct workspace *ws, size_t w,
 			    const struct workspace_knobs *k,
 			    struct select_layout *out, size_t max);
-/* Ranks the candidates at the knobs (fits first when needed). */
+/* Ranks the candidates at the knobs (fits first when needed); those whose
+ * predicted energy is not finite are left out and counted in
+ * r->unranked, and when that is every one the status says so. */
 enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 				     const struct workspace_knobs *k,
 				     struct select_result *r);

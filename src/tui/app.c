@@ -202,10 +202,17 @@ void app_recompute(struct app *a)
 	select_result_free(&a->rank);
 	a->cursor = 0;
 	a->has_fit = workspace_fitted(&a->ws, a->workload, &a->fitted);
-	if (workspace_rank(&a->ws, a->workload, &a->knobs, &a->rank) !=
-	    WS_OK) {
+	enum workspace_status st =
+		workspace_rank(&a->ws, a->workload, &a->knobs, &a->rank);
+	char left_out[200];
+	if (st == WS_NOT_FINITE)
+		app_message(a, true, "%s", workspace_status_text(st));
+	if (st != WS_OK) {
 		memset(&a->rank, 0, sizeof a->rank);
 	} else {
+		workspace_unranked_text(&a->rank, left_out, sizeof left_out);
+		if (left_out[0])
+			app_message(a, true, "%s", left_out);
 		a->cursor = a->rank.energy_best;
 		for (size_t i = 0; i < a->rank.n; i++)
 			if (same_layout(&a->rank.c[i].layout,
