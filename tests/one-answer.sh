@@ -7,6 +7,20 @@
 # by cell on the default grid.
 . "$top_srcdir/tests/lib.sh"
 
+# One lookup and one knob table: the explorer's snapshot refuses what rank
+# refuses, with the same words.
+for verb in rank snapshot; do
+	status_case "one-answer-ambiguous-$verb" 1 \
+		"several workloads match 'Qwen/Qwen3-14B' (expected --workload" -- \
+		"$EL" $verb --workload Qwen/Qwen3-14B sample-profiles
+	status_case "one-answer-gpus-limit-$verb" 1 \
+		"--gpus expects 0 (the measured layouts) or an integer from 1 to 1024, got '5000'" -- \
+		"$EL" $verb --gpus 5000 sample-profiles/synthetic
+	status_case "one-answer-batch-limit-$verb" 1 \
+		"--batch expects an integer from 1 to 65536, got '1e9'" -- \
+		"$EL" $verb --batch 1e9 sample-profiles/synthetic
+done
+
 if [ -z "$PY" ]; then
 	skip one-answer-rank-snapshot "no python3"
 	skip one-answer-divergence-map "no python3"
