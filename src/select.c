@@ -77,10 +77,10 @@ size_t select_gpu_layouts(const struct profile_workload *w, unsigned gpus,
 	return n;
 }
 
-static double predict(const struct model *m, const double *params,
+double select_predict(const struct model *m, const double *params,
 		      const struct profile_workload *w,
 		      const struct select_layout *l,
-		      const struct select_knobs *k)
+		      const struct select_knobs *k, double *terms)
 {
 	struct profile_run r;
 	memset(&r, 0, sizeof r);
@@ -92,7 +92,7 @@ static double predict(const struct model *m, const double *params,
 	r.output_tokens = k->output;
 	double in[MODEL_NINPUTS];
 	model_inputs(w, &r, in);
-	return model_predict(m, in, params, NULL);
+	return model_predict(m, in, params, terms);
 }
 
 static bool near(double a, double b)
@@ -220,11 +220,12 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 	for (size_t i = 0; i < n; i++) {
 		struct select_candidate *c = &out->c[kept];
 		c->layout = layouts[i];
-		c->energy_j =
-			predict(m->energy, m->energy_params, w, &layouts[i], k);
+		c->energy_j = select_predict(m->energy, m->energy_params, w,
+					     &layouts[i], k, NULL);
 		c->latency_s = m->latency_params
-				       ? predict(m->latency, m->latency_params,
-						 w, &layouts[i], k)
+				       ? select_predict(m->latency,
+							m->latency_params, w,
+							&layouts[i], k, NULL)
 				       : NAN;
 		if (!isfinite(c->latency_s) || c->latency_s < 0)
 			c->latency_s = NAN;

@@ -60,6 +60,13 @@ size_t select_gpu_layouts(const struct profile_workload *w, unsigned gpus,
 			  const struct select_knobs *k,
 			  struct select_layout *out, size_t max);
 
+/* One layout's prediction at the knobs, term by term into terms (NULL:
+ * the sum only). */
+double select_predict(const struct model *m, const double *params,
+		      const struct profile_workload *w,
+		      const struct select_layout *l,
+		      const struct select_knobs *k, double *terms);
+
 /* Predicts every layout and finds the optima; eta in [0, 1] also picks the
  * best blend eta * E/E* + (1 - eta) * T/T* (NaN: no blend). runs may be
  * NULL; otherwise measured runs of the workload at the same layout and

@@ -869,17 +869,8 @@ bool workspace_terms(struct workspace *ws, size_t w,
 	struct workspace_fitted f;
 	if (!workspace_fitted(ws, w, &f))
 		return false;
-	struct profile_run r;
-	memset(&r, 0, sizeof r);
-	r.tp = l->tp;
-	r.pp = l->pp;
-	r.dp = l->dp;
-	r.batch_size = k->batch;
-	r.input_tokens = k->input;
-	r.output_tokens = k->output;
-	double in[MODEL_NINPUTS];
-	model_inputs(&ws->set.workloads[w], &r, in);
-	model_predict(ws->models[0], in, f.energy, terms);
+	select_predict(ws->models[0], f.energy, &ws->set.workloads[w], l, k,
+		       terms);
 	return true;
 }
 

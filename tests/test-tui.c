@@ -172,7 +172,9 @@ static struct app app;
 static bool app_ready;
 
 /* path must outlive the app: --follow walks it again. */
-static bool open_app(char *path, bool follow)
+/* Opens the explorer on one path; with knobs, at batch 64, input 1024,
+ * output 256, else at the workload's defaults. */
+static bool open_app_at(char *path, bool follow, bool knobs)
 {
 	static char *paths[1];
 	paths[0] = path;
@@ -181,9 +183,12 @@ static bool open_app(char *path, bool follow)
 	o.paths = paths;
 	o.npaths = 1;
 	o.eta = NAN;
-	o.batch = 64;
-	o.input = 1024;
-	o.output = 256;
+	o.verb = "test";
+	if (knobs) {
+		o.batch = 64;
+		o.input = 1024;
+		o.output = 256;
+	}
 	o.follow = follow;
 	FILE *devnull = fopen("/dev/null", "w");
 	int status = devnull ? app_open(&app, &o, devnull) : -1;
@@ -191,6 +196,11 @@ static bool open_app(char *path, bool follow)
 		fclose(devnull);
 	app_ready = status == 0;
 	return app_ready;
+}
+
+static bool open_app(char *path, bool follow)
+{
+	return open_app_at(path, follow, true);
 }
 
 static bool open_samples(void)
@@ -430,19 +440,7 @@ static void test_workload_knobs(void)
 	const char *top = getenv("top_srcdir");
 	snprintf(path, sizeof path, "%s/sample-profiles/mlenergy-v3/H100",
 		 top ? top : ".");
-	static char *paths[1];
-	paths[0] = path;
-	struct app_options o;
-	memset(&o, 0, sizeof o);
-	o.paths = paths;
-	o.npaths = 1;
-	o.eta = NAN;
-	o.verb = "test";
-	FILE *devnull = fopen("/dev/null", "w");
-	ASSERT(devnull);
-	app_ready = app_open(&app, &o, devnull) == 0;
-	fclose(devnull);
-	ASSERT(app_ready);
+	ASSERT(open_app_at(path, false, false));
 	ASSERT(app.ws.set.workload_count > 2);
 	for (size_t w = 0; w < 3; w++) {
 		app.focus = FOCUS_WORKLOADS;
