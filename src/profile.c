@@ -2,6 +2,7 @@
  * files and directories. Parsing one file is in profile_load.c. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "schema.h"
 #include "fileid.h"
 #include "slurp.h"
 
@@ -115,28 +116,25 @@ const char *profile_intern(struct profile_set *set, const char *s, size_t len)
 	return copy;
 }
 
-static bool same_number(double a, double b)
-{
-	return (isnan(a) && isnan(b)) || a == b;
-}
-
-/* Strings are interned, so pointer equality is string equality. */
+/* Two workloads are one when every key has the same effective value, its
+ * default applied where it is not given: a document that writes
+ * active_params_b equal to params_b describes the same workload as one
+ * that leaves it out. Strings are interned, so pointer equality is string
+ * equality. */
 static bool same_workload(const struct profile_workload *a,
 			  const struct profile_workload *b)
 {
-	return a->name == b->name && a->model == b->model &&
-	       a->hardware == b->hardware && a->engine == b->engine &&
-	       same_number(a->params_b, b->params_b) &&
-	       same_number(a->active_params_b, b->active_params_b) &&
-	       same_number(a->gpu_memory_gib, b->gpu_memory_gib) &&
-	       a->architecture == b->architecture &&
-	       a->modality == b->modality &&
-	       a->input_tokens_assumed == b->input_tokens_assumed &&
-	       memcmp(&a->shape, &b->shape, sizeof a->shape) == 0;
+	struct profile_workload ea, eb;
+	schema_effective(a, &ea);
+	schema_effective(b, &eb);
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++)
+		if (!schema_same((enum schema_field)f, &ea, &eb))
+			return false;
+	return true;
 }
 
 /* Equal workloads must hash alike: strings by pointer (interned), every
- * NaN as one value and -0 as 0, as same_number compares them. */
+ * NaN as one value and -0 as 0, as schema_same compares them. */
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -154,21 +152,33 @@ static uint64_t number_bits(double x)
 	return b;
 }
 
+static uint64_t field_bits(enum schema_field f, const struct profile_workload *w)
+{
+	const struct schema_field_info *i = &schema_fields[f];
+	const char *p = (const char *)w + i->offset;
+	switch (i->type) {
+	case SCHEMA_T_STRING:
+		return (uint64_t)(uintptr_t)*(const char *const *)p;
+	case SCHEMA_T_ARCH:
+		return (uint64_t)*(const enum profile_arch *)p;
+	case SCHEMA_T_MODALITY:
+		return (uint64_t)*(const enum profile_modality *)p;
+	case SCHEMA_T_BOOL:
+		return *(const bool *)p;
+	case SCHEMA_T_NUMBER:
+		break;
+	}
+	return i->integer ? *(const uint32_t *)p
+			  : number_bits(*(const double *)p);
+}
+
 static uint64_t hash_workload(const struct profile_workload *w)
 {
+	struct profile_workload e;
+	schema_effective(w, &e);
 	uint64_t h = 1469598103934665603ULL;
-	h = mix(h, (uint64_t)(uintptr_t)w->name);
-	h = mix(h, (uint64_t)(uintptr_t)w->model);
-	h = mix(h, (uint64_t)(uintptr_t)w->hardware);
-	h = mix(h, (uint64_t)(uintptr_t)w->engine);
-	h = mix(h, number_bits(w->params_b));
-	h = mix(h, number_bits(w->active_params_b));
-	h = mix(h, number_bits(w->gpu_memory_gib));
-	h = mix(h, (uint64_t)w->architecture << 8 | (uint64_t)w->modality << 1 |
-			   w->input_tokens_assumed);
-	const uint32_t *s = &w->shape.layers;
-	for (size_t i = 0; i < sizeof w->shape / sizeof *s; i++)
-		h = mix(h, s[i]);
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++)
+		h = mix(h, field_bits((enum schema_field)f, &e));
 	return h;
 }
 
@@ -540,16 +550,12 @@ enum profile_status profile_load_path(struct profile_set *set, const char *path,
 
 const char *profile_arch_name(enum profile_arch arch)
 {
-	static const char *const names[] = {"", "dense", "moe", "ssm",
-					    "hybrid"};
-	return (unsigned)arch < sizeof names / sizeof *names ? names[arch] : "";
+	return (unsigned)arch <= ARCH_HYBRID ? schema_arch_names[arch] : "";
 }
 
 const char *profile_modality_name(enum profile_modality modality)
 {
-	static const char *const names[] = {"", "text", "image", "video",
-					    "audio"};
-	return (unsigned)modality < sizeof names / sizeof *names
-		       ? names[modality]
+	return (unsigned)modality <= MODALITY_AUDIO
+		       ? schema_modality_names[modality]
 		       : "";
 }
