@@ -746,15 +746,10 @@ static bool parse_numeric(struct loader *L, enum schema_field f,
 static bool parse_word(struct loader *L, enum schema_field f,
 		       const struct event *ev, void *dst)
 {
-	static const char *const bools[] = {"false", "False", "FALSE",
-					    "true",  "True",  "TRUE"};
 	bool ok = false;
 	if (INFO(f)->type == SCHEMA_T_BOOL) {
-		for (int i = 0; ev->plain && i < 6 && !ok; i++)
-			if (strcmp(ev->value, bools[i]) == 0) {
-				*(bool *)dst = i >= 3;
-				ok = true;
-			}
+		/* quoted, "true" is text */
+		ok = ev->plain && schema_bool(ev->value, (bool *)dst);
 	} else if (INFO(f)->type == SCHEMA_T_ARCH) {
 		enum profile_arch a = schema_arch(ev->value);
 		if ((ok = a != ARCH_UNSET))

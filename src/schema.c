@@ -31,8 +31,8 @@ const struct schema_field_info schema_fields[SCHEMA_FIELD_COUNT] = {
 			 WL(name)},
 	[SCHEMA_MODEL] = {"model", "model", .type = SCHEMA_T_STRING, ZERO,
 			  WL(model)},
-	[SCHEMA_PARAMS_B] = {"params_b", "params_b", POSNUM,
-			     .unit = "billions", NO_DEF, WL(params_b)},
+	[SCHEMA_PARAMS_B] = {"params_b", "params_b", POSNUM, .unit = "billions",
+			     NO_DEF, WL(params_b)},
 	[SCHEMA_ACTIVE_PARAMS_B] = {"active_params_b", "active_params_b",
 				    POSNUM, .unit = "billions",
 				    .def_text = "params_b", .def = NAN,
@@ -62,8 +62,7 @@ const struct schema_field_info schema_fields[SCHEMA_FIELD_COUNT] = {
 				  WL(shape.experts)},
 	[SCHEMA_SHAPE_EXPERTS_PER_TOKEN] = {"shape.experts_per_token",
 					    "experts_per_token", SHAPE, UINT,
-					    ZERO,
-					    WL(shape.experts_per_token)},
+					    ZERO, WL(shape.experts_per_token)},
 	[SCHEMA_SHAPE_SLIDING_LAYERS] = {"shape.sliding_layers",
 					 "sliding_layers", SHAPE, UINT, ZERO,
 					 WL(shape.sliding_layers)},
@@ -126,12 +125,12 @@ const char *const schema_group_names[SCHEMA_GROUP_COUNT] = {
 };
 
 const char *const schema_arch_names[] = {
-	[ARCH_UNSET] = "",   [ARCH_DENSE] = "dense",   [ARCH_MOE] = "moe",
-	[ARCH_SSM] = "ssm",  [ARCH_HYBRID] = "hybrid", NULL,
+	[ARCH_UNSET] = "",  [ARCH_DENSE] = "dense",   [ARCH_MOE] = "moe",
+	[ARCH_SSM] = "ssm", [ARCH_HYBRID] = "hybrid", NULL,
 };
 
 const char *const schema_modality_names[] = {
-	[MODALITY_UNSET] = "",	   [MODALITY_TEXT] = "text",
+	[MODALITY_UNSET] = "",	    [MODALITY_TEXT] = "text",
 	[MODALITY_IMAGE] = "image", [MODALITY_VIDEO] = "video",
 	[MODALITY_AUDIO] = "audio", NULL,
 };
@@ -179,6 +178,18 @@ enum profile_arch schema_arch(const char *name)
 enum profile_modality schema_modality(const char *name)
 {
 	return (enum profile_modality)word_index(schema_modality_names, name);
+}
+
+bool schema_bool(const char *text, bool *out)
+{
+	static const char *const words[] = {"false", "False", "FALSE",
+					    "true",  "True",  "TRUE"};
+	for (int i = 0; i < 6; i++)
+		if (strcmp(text, words[i]) == 0) {
+			*out = i >= 3;
+			return true;
+		}
+	return false;
 }
 
 const char *schema_expectation(enum schema_field f)
@@ -361,7 +372,8 @@ void schema_effective(const struct profile_workload *w,
 			continue;
 		/* from the field as given, so that the order of the table
 		 * does not matter */
-		double v = i->def_from >= 0 ? number_of(i->def_from, w) : i->def;
+		double v =
+			i->def_from >= 0 ? number_of(i->def_from, w) : i->def;
 		if (!isnan(v))
 			set_number(f, out, v);
 	}

@@ -66,7 +66,7 @@ enum schema_group {
 
 enum schema_type {
 	SCHEMA_T_STRING,
-	SCHEMA_T_ARCH,	 /* enum profile_arch, by schema_arch_names */
+	SCHEMA_T_ARCH,	   /* enum profile_arch, by schema_arch_names */
 	SCHEMA_T_MODALITY, /* enum profile_modality, by schema_modality_names */
 	SCHEMA_T_BOOL,
 	SCHEMA_T_NUMBER, /* finite; see integer and positive */
@@ -83,10 +83,10 @@ struct schema_field_info {
 	enum schema_group group;
 	bool run; /* stored in struct profile_run, else profile_workload */
 	enum schema_type type;
-	bool integer;  /* whole, <= SCHEMA_INT_MAX; stored as uint32_t */
-	bool positive; /* > 0 (integers: >= 1); else >= 0 */
-	bool required; /* every run needs it (energy: see the loader) */
-	const char *what; /* required keys: what a missing one means */
+	bool integer;	      /* whole, <= SCHEMA_INT_MAX; stored as uint32_t */
+	bool positive;	      /* > 0 (integers: >= 1); else >= 0 */
+	bool required;	      /* every run needs it (energy: see the loader) */
+	const char *what;     /* required keys: what a missing one means */
 	const char *unit;     /* NULL: none */
 	const char *def_text; /* the default, as the man page says it */
 	/* The effective value when not given, for workload keys (a run's are
@@ -114,6 +114,9 @@ int schema_find_group(const char *key);
 /* An architecture or modality by name; 0 (unset) when unknown. */
 enum profile_arch schema_arch(const char *name);
 enum profile_modality schema_modality(const char *name);
+/* A boolean as a profile writes it (true, True, TRUE, false, ...); false
+ * when the text is none of these. */
+bool schema_bool(const char *text, bool *out);
 
 /* What a field's value must be, for messages: "a positive integer". */
 const char *schema_expectation(enum schema_field f);
