@@ -993,10 +993,7 @@ struct document {
 static void record_init(struct record *rec, const struct event *at)
 {
 	memset(rec, 0, sizeof *rec);
-	/* numbers that are not given are NaN, counts 0 */
-	for (int f = 0; f < SCHEMA_FIELD_COUNT; f++)
-		if (INFO(f)->type == SCHEMA_T_NUMBER && !INFO(f)->integer)
-			*(double *)field_in(rec, (enum schema_field)f) = NAN;
+	schema_init(&rec->wl, &rec->run);
 	rec->line = at->line;
 	rec->col = at->col;
 }

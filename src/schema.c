@@ -312,6 +312,21 @@ void schema_leading_zero_text(const char *s, char *buf, size_t size)
 	}
 }
 
+void schema_init(struct profile_workload *w, struct profile_run *r)
+{
+	if (w)
+		memset(w, 0, sizeof *w);
+	if (r)
+		memset(r, 0, sizeof *r);
+	for (int f = 0; f < SCHEMA_FIELD_COUNT; f++) {
+		const struct schema_field_info *i = &schema_fields[f];
+		if (i->type != SCHEMA_T_NUMBER || i->integer ||
+		    !(i->run ? (void *)r : (void *)w))
+			continue;
+		*(double *)schema_place((enum schema_field)f, w, r) = NAN;
+	}
+}
+
 void *schema_place(enum schema_field f, struct profile_workload *w,
 		   struct profile_run *r)
 {

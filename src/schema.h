@@ -139,6 +139,9 @@ enum schema_number_status schema_number(const char *s, double *out);
  * reads 010 as octal 8, YAML 1.2 as 10; write 10 or 8". */
 void schema_leading_zero_text(const char *s, char *buf, size_t size);
 
+/* Clears w and r (either may be NULL): every key not given, numbers NaN
+ * and counts 0. */
+void schema_init(struct profile_workload *w, struct profile_run *r);
 /* Where field f of w or r is stored (f->run says which). */
 void *schema_place(enum schema_field f, struct profile_workload *w,
 		   struct profile_run *r);
