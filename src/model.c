@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "model_builtin.h"
+#include "schema.h"
 #include "utf8.h"
 
 const char *const model_input_names[MODEL_NINPUTS] = {
@@ -97,7 +98,8 @@ void model_inputs(const struct profile_workload *w, const struct profile_run *r,
 	double Na = !isnan(w->active_params_b) ? w->active_params_b : N;
 	in[IN_NP] = N;
 	in[IN_NA] = Na;
-	in[IN_BITS] = w->shape.weight_bits ? w->shape.weight_bits : 16;
+	in[IN_BITS] = w->shape.weight_bits ? w->shape.weight_bits
+					   : SCHEMA_WEIGHT_BITS_DEFAULT;
 	in[IN_L] = w->shape.layers ? w->shape.layers : 1;
 	in[IN_H] = w->shape.hidden_size ? w->shape.hidden_size : 1;
 	in[IN_LH] = w->shape.layers && w->shape.hidden_size

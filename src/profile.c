@@ -548,6 +548,141 @@ enum profile_status profile_load_path(struct profile_set *set, const char *path,
 	return profile_walk(path, &st->seen, diags, load_visit, set);
 }
 
+/* ---- workloads split in two ----------------------------------------- */
+
+/* A split pair is found by sorting on the strings, not by comparing every
+ * pair: a set may hold a hundred thousand workloads. Within a run of
+ * workloads with the same strings, each is compared with at most this many
+ * before it. */
+#define SPLIT_LOOKBACK 64
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
+}
+
+struct split_sort {
+	const struct profile_workload *w;
+	size_t index;
+};
+
+static int by_strings(const void *x, const void *y)
+{
+	const struct split_sort *a = x, *b = y;
+	int c = cmp_ptr(a->w->name, b->w->name);
+	c = c ? c : cmp_ptr(a->w->model, b->w->model);
+	c = c ? c : cmp_ptr(a->w->hardware, b->w->hardware);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+static bool same_strings(const struct profile_workload *a,
+			 const struct profile_workload *b)
+{
+	return a->name == b->name && a->model == b->model &&
+	       a->hardware == b->hardware;
+}
+
+/* The first field that splits a and b, or -1 when they differ in a key
+ * both give (two workloads) or in none. *count: how many split them. */
+static int split_field(const struct profile_workload *a,
+		       const struct profile_workload *b, int *count)
+{
+	struct profile_workload ea, eb;
+	schema_effective(a, &ea);
+	schema_effective(b, &eb);
+	int first = -1;
+	*count = 0;
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++) {
+		if (schema_same((enum schema_field)f, &ea, &eb))
+			continue;
+		if (schema_given((enum schema_field)f, a) ==
+		    schema_given((enum schema_field)f, b))
+			return -1;
+		if (first < 0)
+			first = f;
+		++*count;
+	}
+	return first;
+}
+
+/* "3 here, not given (default params_b: 14) at a.yaml:7:5" */
+static void report_split(const struct profile_set *set,
+			 struct diag_list *diags, const struct profile_run *here,
+			 const struct profile_run *there, int field, int count,
+			 const struct profile_workload *a,
+			 const struct profile_workload *b)
+{
+	enum schema_field f = (enum schema_field)field;
+	const struct schema_field_info *i = &schema_fields[f];
+	const struct profile_workload *given = schema_given(f, a) ? a : b;
+	const struct profile_workload *other = given == a ? b : a;
+	struct profile_workload eff;
+	schema_effective(other, &eff);
+	char value[48], def[48], left[128];
+	schema_format(f, given, value, sizeof value);
+	schema_format(f, &eff, def, sizeof def);
+	if (i->def_text && schema_given(f, &eff))
+		snprintf(left, sizeof left, "not given (default %s%s%s)",
+			 i->def_from >= 0 ? i->def_text : def,
+			 i->def_from >= 0 ? ": " : "",
+			 i->def_from >= 0 ? def : "");
+	else
+		snprintf(left, sizeof left, "not given");
+	bool given_here = given == a;
+	char more[48] = "";
+	if (count > 1)
+		snprintf(more, sizeof more, " and %d more key%s", count - 1,
+			 count > 2 ? "s" : "");
+	diag_add(diags, DIAG_WARNING, set->files[here->file], here->line,
+		 here->col,
+		 "workload split in two by %s%s: %s here, %s at %s:%u:%u "
+		 "(expected the same in every document of one workload: give "
+		 "it in both, or in neither)",
+		 i->name, more, given_here ? value : left,
+		 given_here ? left : value, set->files[there->file],
+		 there->line, there->col);
+}
+
+bool profile_report_splits(const struct profile_set *set,
+			   struct diag_list *diags)
+{
+	size_t n = set->workload_count;
+	if (n < 2)
+		return true;
+	struct split_sort *by = malloc(n * sizeof *by);
+	size_t *first_run = malloc(n * sizeof *first_run);
+	if (!by || !first_run) {
+		free(by);
+		free(first_run);
+		return false;
+	}
+	for (size_t w = 0; w < n; w++) {
+		by[w] = (struct split_sort){&set->workloads[w], w};
+		first_run[w] = SIZE_MAX;
+	}
+	for (size_t r = set->run_count; r-- > 0;)
+		first_run[set->runs[r].workload] = r;
+	qsort(by, n, sizeof *by, by_strings);
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = i, k = 0; j-- > 0 && k < SPLIT_LOOKBACK; k++) {
+			if (!same_strings(by[i].w, by[j].w))
+				break;
+			int count;
+			int f = split_field(by[i].w, by[j].w, &count);
+			size_t ri = first_run[by[i].index];
+			size_t rj = first_run[by[j].index];
+			if (f < 0 || ri == SIZE_MAX || rj == SIZE_MAX)
+				continue;
+			report_split(set, diags, &set->runs[ri], &set->runs[rj],
+				     f, count, by[i].w, by[j].w);
+			break;
+		}
+	}
+	free(by);
+	free(first_run);
+	return true;
+}
+
 const char *profile_arch_name(enum profile_arch arch)
 {
 	return (unsigned)arch <= ARCH_HYBRID ? schema_arch_names[arch] : "";

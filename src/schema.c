@@ -405,3 +405,29 @@ bool schema_same(enum schema_field f, const struct profile_workload *a,
 	return memcmp((const char *)a + i->offset, (const char *)b + i->offset,
 		      i->size) == 0;
 }
+
+void schema_format(enum schema_field f, const struct profile_workload *w,
+		   char *buf, size_t size)
+{
+	const struct schema_field_info *i = &schema_fields[f];
+	const char *p = (const char *)w + i->offset;
+	switch (i->type) {
+	case SCHEMA_T_STRING:
+		snprintf(buf, size, "%s",
+			 *(const char *const *)p ? *(const char *const *)p
+						 : "");
+		return;
+	case SCHEMA_T_ARCH:
+		snprintf(buf, size, "%s", profile_arch_name(w->architecture));
+		return;
+	case SCHEMA_T_MODALITY:
+		snprintf(buf, size, "%s", profile_modality_name(w->modality));
+		return;
+	case SCHEMA_T_BOOL:
+		snprintf(buf, size, "%s", *(const bool *)p ? "true" : "false");
+		return;
+	case SCHEMA_T_NUMBER:
+		snprintf(buf, size, "%.15g", number_of(f, w));
+		return;
+	}
+}

@@ -156,5 +156,9 @@ void schema_effective(const struct profile_workload *w,
  * interned: compared by pointer; NaN equals NaN). */
 bool schema_same(enum schema_field f, const struct profile_workload *a,
 		 const struct profile_workload *b);
+/* The value of workload field f in w as a profile writes it ("14",
+ * "moe", "Qwen/Qwen3-14B"), cut to fit size. */
+void schema_format(enum schema_field f, const struct profile_workload *w,
+		   char *buf, size_t size);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "defaults.h"
+#include "schema.h"
 
 static bool same_layout(const struct select_layout *a,
 			const struct select_layout *b)
@@ -39,7 +40,8 @@ static double gb_per_gpu(const struct profile_workload *w,
 			 const struct select_knobs *k)
 {
 	const struct profile_shape *s = &w->shape;
-	double bits = s->weight_bits ? s->weight_bits : 16;
+	double bits =
+		s->weight_bits ? s->weight_bits : SCHEMA_WEIGHT_BITS_DEFAULT;
 	double weights = bits / 8 * w->params_b;
 	double context = k->input + k->output;
 	double attention =
