@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "fileid.h"
 #include "profile.h"
+#include "schema.h"
 #include "unit.h"
 
 /* ---- fixture ------------------------------------------------------------ */
@@ -1396,6 +1397,307 @@ static void test_run_size(void)
 		   sizeof(struct profile_run));
 }
 
+
+/* ---- one workload, whatever defaults a document spells out ------------- */
+
+#define RUN_LINE                                                               \
+	"  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, energy: "       \
+	"{total_j: 10}}\n"
+
+/* Two documents whose workloads differ only in a key that one gives at its
+ * default value and the other leaves out are one workload. */
+static void expect_one_workload(const char *given, const char *left_out)
+{
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "energylens: 1\nworkload: {name: w, params_b: 14, shape: "
+		 "{layers: 40}%s}\nruns:\n" RUN_LINE
+		 "---\nenergylens: 1\nworkload: {name: w, params_b: 14, shape: "
+		 "{layers: 40}%s}\nruns:\n" RUN_LINE,
+		 given, left_out);
+	load(text);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 2);
+	ASSERT_INT_EQ(set.workload_count, 1);
+	ASSERT_INT_EQ(set.workloads[0].run_count, 2);
+	ASSERT(profile_report_splits(&set, &diags));
+	ASSERT_INT_EQ(diags.count, 0);
+}
+
+static void test_default_active_params_one_workload(void)
+{
+	expect_one_workload(", active_params_b: 14", "");
+}
+
+static void test_default_active_params_after_one_workload(void)
+{
+	expect_one_workload("", ", active_params_b: 14");
+}
+
+static void test_default_weight_bits_one_workload(void)
+{
+	/* in the shape: the closing brace comes after it */
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "energylens: 1\nworkload: {name: w, shape: {layers: 40, "
+		 "weight_bits: 16}}\nruns:\n" RUN_LINE
+		 "---\nenergylens: 1\nworkload: {name: w, shape: {layers: "
+		 "40}}\nruns:\n" RUN_LINE);
+	load(text);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.workload_count, 1);
+}
+
+static void test_default_attention_layers_one_workload(void)
+{
+	load("energylens: 1\nworkload: {name: w, shape: {layers: 40, "
+	     "attention_layers: 40}}\nruns:\n" RUN_LINE
+	     "---\nenergylens: 1\nworkload: {name: w, shape: {layers: "
+	     "40}}\nruns:\n" RUN_LINE);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.workload_count, 1);
+}
+
+/* A key given in one document and left to a different default in the
+ * other: two workloads, and a warning that names the key and both
+ * places. */
+static void test_split_by_given_key_warns(void)
+{
+	load("energylens: 1\nworkload: {name: w, params_b: 14, "
+	     "active_params_b: 3}\nruns:\n" RUN_LINE);
+	load_bytes("u.yaml",
+		   "energylens: 1\nworkload: {name: w, params_b: 14}\nruns:\n"
+		   "  - {tp: 2, pp: 1, batch_size: 8, output_tokens: 100, "
+		   "energy: {total_j: 10}}\n",
+		   strlen("energylens: 1\nworkload: {name: w, params_b: "
+			  "14}\nruns:\n  - {tp: 2, pp: 1, batch_size: 8, "
+			  "output_tokens: 100, energy: {total_j: 10}}\n"));
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.workload_count, 2);
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT(profile_report_splits(&set, &diags));
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_INT_EQ(diags.warnings, 1);
+	ASSERT_STR_EQ(diags.items[0].file, "u.yaml");
+	ASSERT_WARNING(0, 4, 5,
+		       "workload split in two by active_params_b: not given "
+		       "(default params_b: 14) here, 3 at t.yaml:4:5 (expected "
+		       "the same in every document of one workload: give it in "
+		       "both, or in neither)");
+}
+
+/* Two workloads that differ in a key both give are simply two. */
+static void test_different_workloads_no_split_warning(void)
+{
+	load("energylens: 1\nworkload: {name: w, params_b: 14, "
+	     "active_params_b: 3}\nruns:\n" RUN_LINE
+	     "---\nenergylens: 1\nworkload: {name: w, params_b: 14, "
+	     "active_params_b: 4}\nruns:\n" RUN_LINE
+	     "---\nenergylens: 1\nworkload: {name: w, params_b: 30}\nruns:\n"
+	     RUN_LINE);
+	ASSERT_INT_EQ(set.workload_count, 3);
+	ASSERT(profile_report_splits(&set, &diags));
+	ASSERT_INT_EQ(diags.count, 0);
+}
+
+/* ---- YAML 1.1 against 1.2: leading zeros and tags ---------------------- */
+
+static void test_leading_zero_refused(void)
+{
+	EXPECT_BAD_RUN("  - {tp: 010, pp: 1, batch_size: 8, output_tokens: "
+		       "100, energy: {total_j: 10}}\n",
+		       10,
+		       "tp has a leading zero: YAML 1.1 reads 010 as octal 8, "
+		       "YAML 1.2 as 10; write 10 or 8 (expected a positive "
+		       "integer)");
+}
+
+static void test_leading_zero_not_octal_refused(void)
+{
+	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, batch_size: 8, output_tokens: "
+		       "-019, energy: {total_j: 10}}\n",
+		       50,
+		       "output_tokens has a leading zero: YAML 1.1 reads -019 "
+		       "as a string, YAML 1.2 as -19; write -19 (expected a "
+		       "number > 0)");
+}
+
+static void test_leading_zero_fraction_accepted(void)
+{
+	/* 0.5 and 00.5 mean the same in YAML 1.1 and 1.2; so does 0 */
+	load(HEAD "  - {tp: 1, pp: 1, dp: 1, batch_size: 8, output_tokens: "
+		  "00.5, input_tokens: 0, energy: {total_j: 0.5}}\n");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT_DBL_EQ(set.runs[0].output_tokens, 0.5);
+}
+
+static void test_leading_zero_version_refused(void)
+{
+	load("energylens: 01\nworkload: {name: w}\nruns:\n" GOOD);
+	ASSERT_ONE_ERROR(1, 13,
+			 "unsupported schema version 01 (expected "
+			 "'energylens: 1')");
+	ASSERT_NO_RUNS();
+}
+
+static void test_str_tag_on_number_refused(void)
+{
+	EXPECT_BAD_RUN("  - {tp: !!str 1, pp: 1, batch_size: 8, output_tokens: "
+		       "100, energy: {total_j: 10}}\n",
+		       10,
+		       "tp has the tag !!str (expected no tag, or !!int: a tag "
+		       "must not change what a value is read as)");
+}
+
+static void test_python_tag_on_run_refused(void)
+{
+	load(HEAD GOOD "  - !!python/object:os.system {tp: 1, pp: 1, "
+		       "batch_size: 8, output_tokens: 100, energy: {total_j: "
+		       "10}}\n");
+	ASSERT_ONE_ERROR(6, 5,
+			 "a run has the tag !!python/object:os.system "
+			 "(expected no tag, or !!map: a tag must not change "
+			 "what a value is read as)");
+	ASSERT_ONLY_GOOD_RUN();
+}
+
+static void test_local_tag_refused(void)
+{
+	load("energylens: 1\nworkload: {name: !secret w}\nruns:\n" GOOD);
+	ASSERT_ONE_ERROR(2, 18,
+			 "name has the tag !secret (expected no tag, or !!str: "
+			 "a tag must not change what a value is read as)");
+	ASSERT_NO_RUNS();
+}
+
+static void test_tag_on_key_refused(void)
+{
+	EXPECT_BAD_RUN("  - {!!int 7: 1, tp: 1, pp: 1, batch_size: 8, "
+		       "output_tokens: 100, energy: {total_j: 10}}\n",
+		       6,
+		       "a key has the tag !!int (expected no tag, or !!str: a "
+		       "tag must not change what a value is read as)");
+}
+
+static void test_tag_on_group_refused(void)
+{
+	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
+		       "energy: !!set {total_j: 10}}\n",
+		       63,
+		       "energy has the tag !!set (expected no tag, or !!map: "
+		       "a tag must not change what a value is read as)");
+}
+
+/* The standard tag of the type a key has changes nothing. */
+static void test_standard_tags_accepted(void)
+{
+	load("--- !!map\nenergylens: !!int 1\nworkload: !!map {name: !!str "
+	     "w, model: ! m, input_tokens_assumed: !!bool true, "
+	     "architecture: !!str dense}\nruns: !!seq\n"
+	     "  - !!map {!!str tp: !!int 2, pp: 1, batch_size: 8, "
+	     "output_tokens: !!float 100, energy: !!map {total_j: !!int "
+	     "10}}\n");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(set.runs[0].tp, 2);
+	ASSERT_STR_EQ(set.workloads[0].name, "w");
+	ASSERT_STR_EQ(set.workloads[0].model, "m");
+	ASSERT(set.workloads[0].input_tokens_assumed);
+}
+
+/* An anchored tagged value is refused where it is used, too. */
+static void test_tag_through_alias_refused(void)
+{
+	load(HEAD "  - {tp: &t !!str 1, pp: 1, batch_size: 8, output_tokens: "
+		  "100, energy: {total_j: 10}}\n"
+		  "  - {tp: *t, pp: 1, batch_size: 8, output_tokens: 100, "
+		  "energy: {total_j: 10}}\n");
+	ASSERT_INT_EQ(status, PROFILE_BAD_DATA);
+	ASSERT_INT_EQ(diags.count, 2);
+	ASSERT_ERROR_HAS(0, 5, 10, "tp has the tag !!str");
+	ASSERT_ERROR_HAS(1, 5, 10, "tp has the tag !!str");
+	ASSERT_NO_RUNS();
+}
+
+/* ---- the schema table and its manual page ------------------------------ */
+
+/* Every key of schema.c is documented in energylens-profile(5) as
+ * ".BR key " (type..." under its group, with the table's limits, default
+ * and unit, so neither can change without the other. */
+static void test_every_key_documented(void)
+{
+	const char *top = getenv("top_srcdir");
+	char path[512];
+	snprintf(path, sizeof path, "%s/man/energylens-profile.5",
+		 top && *top ? top : ".");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		SKIP("cannot open %s: %s", path, strerror(errno));
+	static char page[1 << 17];
+	size_t n = fread(page, 1, sizeof page - 1, f);
+	fclose(f);
+	page[n] = '\0';
+	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++) {
+		const struct schema_field_info *i = &schema_fields[k];
+		char type[96], entry[192];
+		if (i->type == SCHEMA_T_NUMBER)
+			snprintf(type, sizeof type, "%s %s",
+				 i->integer ? "integer" : "number",
+				 i->integer ? (i->positive ? ">= 1" : ">= 0")
+					    : (i->positive ? "> 0" : ">= 0"));
+		else
+			snprintf(type, sizeof type, "%s",
+				 i->type == SCHEMA_T_STRING ? "string"
+				 : i->type == SCHEMA_T_BOOL ? "boolean"
+				 : strchr(schema_expectation(
+						  (enum schema_field)k),
+					  ',') /* "dense, moe, ..." */
+					 ? schema_expectation(
+						   (enum schema_field)k)
+					 : "?");
+		snprintf(entry, sizeof entry, ".BR %s%s \" (%s", 
+			 i->key[0] == 'a' || strchr(i->key, '_') ? "\\%" : "",
+			 i->key, type);
+		const char *at = strstr(page, entry);
+		if (!at) /* short keys are written without \% */
+			snprintf(entry, sizeof entry, ".BR %s \" (%s", i->key,
+				 type),
+				at = strstr(page, entry);
+		ASSERT_MSG(at, "%s: no \"%s\" in %s", i->name, entry, path);
+		const char *close = strchr(at, ')');
+		char paren[160];
+		snprintf(paren, sizeof paren, "%.*s", (int)(close - at), at);
+		if (i->def_text) {
+			char def[64];
+			snprintf(def, sizeof def, "default %s", i->def_text);
+			ASSERT_MSG(strstr(paren, def) ||
+					   (i->def_from >= 0 &&
+					    strstr(paren, "default")),
+				   "%s: \"%s\" does not say \"%s\"", i->name,
+				   paren, def);
+		}
+		if (i->required)
+			ASSERT_MSG(strstr(paren, "required"),
+				   "%s: \"%s\" does not say required", i->name,
+				   paren);
+		if (i->unit && i->group != SCHEMA_ENERGY)
+			ASSERT_MSG(strstr(paren, i->unit),
+				   "%s: \"%s\" does not give the unit %s",
+				   i->name, paren, i->unit);
+		/* a nested key is documented under its group */
+		if (i->group != SCHEMA_TOP) {
+			char group[64];
+			snprintf(group, sizeof group, ".BR %s \" (mapping",
+				 schema_group_names[i->group]);
+			const char *g = strstr(page, group);
+			ASSERT_MSG(g && g < at, "%s: not under \"%s\"", i->name,
+				   group);
+		}
+	}
+}
+
 /* ------------------------------------------------------------------------- */
 
 #define RUN(fn) UNIT_RUN_WITH(fn, reset)
@@ -1420,6 +1722,24 @@ int main(void)
 	RUN(test_run_keys_inherited);
 	RUN(test_run_overrides_workload_key);
 	RUN(test_identical_workloads_merged);
+	RUN(test_default_active_params_one_workload);
+	RUN(test_default_active_params_after_one_workload);
+	RUN(test_default_weight_bits_one_workload);
+	RUN(test_default_attention_layers_one_workload);
+	RUN(test_split_by_given_key_warns);
+	RUN(test_different_workloads_no_split_warning);
+	RUN(test_leading_zero_refused);
+	RUN(test_leading_zero_not_octal_refused);
+	RUN(test_leading_zero_fraction_accepted);
+	RUN(test_leading_zero_version_refused);
+	RUN(test_str_tag_on_number_refused);
+	RUN(test_python_tag_on_run_refused);
+	RUN(test_local_tag_refused);
+	RUN(test_tag_on_key_refused);
+	RUN(test_tag_on_group_refused);
+	RUN(test_standard_tags_accepted);
+	RUN(test_tag_through_alias_refused);
+	RUN(test_every_key_documented);
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
 	RUN(test_total_energy_sum_out_of_range);
