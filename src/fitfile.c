@@ -449,6 +449,13 @@ static void read_value(struct reader *R, const yaml_node_t *v,
 		ok = schema_bool(s, (bool *)dst);
 		break;
 	case SCHEMA_T_NUMBER:
+		if (schema_number(s, &x) == SCHEMA_NUM_LEADING_ZERO) {
+			char why[192];
+			schema_leading_zero_text(s, why, sizeof why);
+			error_at(R, v, "%s has a leading zero: %s", i->name,
+				 why);
+			return;
+		}
 		ok = schema_number(s, &x) == SCHEMA_NUM_OK &&
 		     ((i->integer && x == 0) || !schema_number_problem(f, x));
 		if (ok && i->integer)
