@@ -114,8 +114,9 @@ static void write_workload(FILE *out, const struct profile_workload *w)
 	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++) {
 		const struct schema_field_info *i = &schema_fields[f];
 		bool shape = i->group == SCHEMA_SHAPE;
-		bool first_of_shape = shape && f > 0 &&
-				      schema_fields[f - 1].group != SCHEMA_SHAPE;
+		bool first_of_shape =
+			shape && f > 0 &&
+			schema_fields[f - 1].group != SCHEMA_SHAPE;
 		if (shape && !first_of_shape)
 			continue;
 		if (shape) {
@@ -586,16 +587,17 @@ static bool refuse_tags(const char *name, const char *text, size_t len,
 			const char *core = "tag:yaml.org,2002:";
 			bool short_form = strncmp(tag, core, strlen(core)) == 0;
 			unsigned cp;
-			diag_add(diags, DIAG_ERROR, name,
-				 (unsigned)e.start_mark.line + 1,
-				 (unsigned)e.start_mark.column + 1,
-				 "a value has the tag %s%.40s (expected no tags "
-				 "in a fitted-model file)",
-				 short_form ? "!!" : "",
-				 utf8_find_control(tag, strlen(tag), &cp)
-					 ? "(with control characters)"
-				 : short_form ? tag + strlen(core)
-					      : tag);
+			diag_add(
+				diags, DIAG_ERROR, name,
+				(unsigned)e.start_mark.line + 1,
+				(unsigned)e.start_mark.column + 1,
+				"a value has the tag %s%.40s (expected no tags "
+				"in a fitted-model file)",
+				short_form ? "!!" : "",
+				utf8_find_control(tag, strlen(tag), &cp)
+					? "(with control characters)"
+				: short_form ? tag + strlen(core)
+					     : tag);
 			found = true;
 		}
 		done = e.type == YAML_STREAM_END_EVENT;

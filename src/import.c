@@ -420,7 +420,8 @@ static int write_group(struct emitter *e, const struct import_values *v,
 			snprintf(sub, sizeof sub, "%s  ", e->indent);
 			if (notes && notes[k])
 				write_comment(e->out, sub, notes[k]);
-			fprintf(e->out, "%s%s: ", sub, schema_fields[k].name + n + 1);
+			fprintf(e->out, "%s%s: ", sub,
+				schema_fields[k].name + n + 1);
 		} else {
 			fprintf(e->out, "%s%s: ", any ? ", " : "",
 				schema_fields[k].name + n + 1);
@@ -900,7 +901,8 @@ static void set_num(struct import_values *v, enum schema_field key, double x)
 	v->set[key] = true;
 }
 
-static void set_str(struct import_values *v, enum schema_field key, const char *s)
+static void set_str(struct import_values *v, enum schema_field key,
+		    const char *s)
 {
 	free(v->str[key]);
 	v->str[key] = xstrdup(s);
@@ -1021,8 +1023,8 @@ static const char *base_name(const char *path)
 static void shape_params(struct ml_ctx *c, struct import_doc *d,
 			 const struct csv_record *row)
 {
-	static const enum schema_field param_schema_fields[2] = {SCHEMA_PARAMS_B,
-						      SCHEMA_ACTIVE_PARAMS_B};
+	static const enum schema_field param_schema_fields[2] = {
+		SCHEMA_PARAMS_B, SCHEMA_ACTIVE_PARAMS_B};
 	const struct csv_record *s =
 		c->o->shapes ? shape_row(c, ml_text(c, row, ML_MODEL)) : NULL;
 	for (int i = 0; s && i < 2; i++) {

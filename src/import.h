@@ -32,7 +32,8 @@ struct import_doc {
 	char **comments; /* header comment lines, without "# " */
 	size_t ncomments;
 	struct import_values w;
-	char *note[SCHEMA_FIELD_COUNT]; /* comment written above a workload key */
+	char *note[SCHEMA_FIELD_COUNT]; /* comment written above a workload key
+					 */
 	struct import_run *runs;
 	size_t nruns, cap;
 };

@@ -152,17 +152,18 @@ static uint64_t number_bits(double x)
 	return b;
 }
 
-static uint64_t field_bits(enum schema_field f, const struct profile_workload *w)
+static uint64_t field_bits(enum schema_field f,
+			   const struct profile_workload *w)
 {
 	const struct schema_field_info *i = &schema_fields[f];
 	const char *p = (const char *)w + i->offset;
 	switch (i->type) {
 	case SCHEMA_T_STRING:
-		return (uint64_t)(uintptr_t)*(const char *const *)p;
+		return (uint64_t)(uintptr_t) * (const char *const *)p;
 	case SCHEMA_T_ARCH:
-		return (uint64_t)*(const enum profile_arch *)p;
+		return (uint64_t) * (const enum profile_arch *)p;
 	case SCHEMA_T_MODALITY:
-		return (uint64_t)*(const enum profile_modality *)p;
+		return (uint64_t) * (const enum profile_modality *)p;
 	case SCHEMA_T_BOOL:
 		return *(const bool *)p;
 	case SCHEMA_T_NUMBER:
@@ -606,8 +607,8 @@ static int split_field(const struct profile_workload *a,
 }
 
 /* "3 here, not given (default params_b: 14) at a.yaml:7:5" */
-static void report_split(const struct profile_set *set,
-			 struct diag_list *diags, const struct profile_run *here,
+static void report_split(const struct profile_set *set, struct diag_list *diags,
+			 const struct profile_run *here,
 			 const struct profile_run *there, int field, int count,
 			 const struct profile_workload *a,
 			 const struct profile_workload *b)

@@ -49,7 +49,7 @@ struct event {
 	unsigned line, col; /* 1-based */
 	const char *value;  /* scalars: NUL-terminated */
 	size_t length;
-	bool plain; /* scalar written without quotes or block indicator */
+	bool plain;	 /* scalar written without quotes or block indicator */
 	const char *tag; /* an explicit tag, as libyaml resolved it; NULL */
 };
 
@@ -311,8 +311,8 @@ static bool anchor_append(struct loader *L, struct anchor *a,
 		a->cap = cap;
 	}
 	struct recorded *r = &a->events[a->count];
-	*r = (struct recorded){ev->kind, ev->line, ev->col,
-			       NULL,	 0,	   ev->plain, NULL};
+	*r = (struct recorded){ev->kind, ev->line,  ev->col, NULL,
+			       0,	 ev->plain, NULL};
 	if (ev->tag && !(r->tag = strdup(ev->tag))) {
 		L->out_of_memory = L->fatal = true;
 		return false;
@@ -439,8 +439,8 @@ static bool from_replay(struct loader *L, struct event *ev)
 		return false;
 	}
 	const struct recorded *r = &a->events[L->replay_pos++];
-	*ev = (struct event){r->kind,  r->line,	  r->col,
-			     r->value, r->length, r->plain, r->tag};
+	*ev = (struct event){r->kind,	r->line,  r->col, r->value,
+			     r->length, r->plain, r->tag};
 	return true;
 }
 
@@ -599,10 +599,10 @@ struct record {
 
 _Static_assert(SCHEMA_FIELD_COUNT + SCHEMA_GROUP_COUNT <= 64,
 	       "record.set has one bit per field and group");
-#define BIT(i)	       ((uint64_t)1 << (i))
-#define GROUP_BIT(g)   BIT(SCHEMA_FIELD_COUNT + (g))
-#define WORKLOAD_BITS  (BIT(SCHEMA_FIRST_RUN_FIELD) - 1)
-#define INFO(f)	       (&schema_fields[f])
+#define BIT(i)	      ((uint64_t)1 << (i))
+#define GROUP_BIT(g)  BIT(SCHEMA_FIELD_COUNT + (g))
+#define WORKLOAD_BITS (BIT(SCHEMA_FIRST_RUN_FIELD) - 1)
+#define INFO(f)	      (&schema_fields[f])
 
 static void *field_in(struct record *rec, enum schema_field f)
 {
@@ -615,7 +615,14 @@ static void *field_in(struct record *rec, enum schema_field f)
  * asks to build one), and readers differ in which they honour; a profile
  * means the same to every reader only without them. So a tag is refused
  * unless it is the standard one of the type the key already has. */
-enum tag_want { WANT_STR, WANT_INT, WANT_NUMBER, WANT_BOOL, WANT_MAP, WANT_SEQ };
+enum tag_want {
+	WANT_STR,
+	WANT_INT,
+	WANT_NUMBER,
+	WANT_BOOL,
+	WANT_MAP,
+	WANT_SEQ
+};
 
 #define CORE_TAG "tag:yaml.org,2002:"
 
@@ -653,10 +660,12 @@ static bool tag_allowed(const struct event *ev, enum tag_want want)
 
 static const char *want_tag(enum tag_want want)
 {
-	static const char *const names[] = {
-		[WANT_STR] = "!!str",	      [WANT_INT] = "!!int",
-		[WANT_NUMBER] = "!!int or !!float", [WANT_BOOL] = "!!bool",
-		[WANT_MAP] = "!!map",	      [WANT_SEQ] = "!!seq"};
+	static const char *const names[] = {[WANT_STR] = "!!str",
+					    [WANT_INT] = "!!int",
+					    [WANT_NUMBER] = "!!int or !!float",
+					    [WANT_BOOL] = "!!bool",
+					    [WANT_MAP] = "!!map",
+					    [WANT_SEQ] = "!!seq"};
 	return names[want];
 }
 
@@ -883,7 +892,8 @@ static int next_key(struct loader *L, struct event *key, char *copy, bool *bad)
 			return -1;
 		if (key->kind == EV_MAP_END)
 			return 0;
-		if (key->kind == EV_SCALAR && !check_tag(L, key, "a key", WANT_STR)) {
+		if (key->kind == EV_SCALAR &&
+		    !check_tag(L, key, "a key", WANT_STR)) {
 			*bad = true;
 			if (!skip_value(L))
 				return -1;
@@ -922,7 +932,7 @@ static bool parse_record(struct loader *L, struct record *rec,
 	while ((more = next_key(L, &key, copy, &rec->bad)) == 1) {
 		int f = schema_find_in(group, copy);
 		int g = f < 0 && group == SCHEMA_TOP ? schema_find_group(copy)
-						      : -1;
+						     : -1;
 		bool dup = duplicate(L, &seen, &key);
 		if (f < 0 && g < 0 && !dup) {
 			char buf[64];
@@ -1043,10 +1053,9 @@ static bool complete_energy(struct loader *L, struct record *m)
 	bool total = m->set & BIT(SCHEMA_ENERGY_TOTAL_J);
 	bool parts = (m->set & BIT(SCHEMA_ENERGY_PREFILL_J)) &&
 		     (m->set & BIT(SCHEMA_ENERGY_DECODE_J));
-	uint64_t energy_bits = GROUP_BIT(SCHEMA_ENERGY) |
-			       BIT(SCHEMA_ENERGY_TOTAL_J) |
-			       BIT(SCHEMA_ENERGY_PREFILL_J) |
-			       BIT(SCHEMA_ENERGY_DECODE_J);
+	uint64_t energy_bits =
+		GROUP_BIT(SCHEMA_ENERGY) | BIT(SCHEMA_ENERGY_TOTAL_J) |
+		BIT(SCHEMA_ENERGY_PREFILL_J) | BIT(SCHEMA_ENERGY_DECODE_J);
 	if (!total && !parts && reported_invalid(m, energy_bits))
 		return false;
 	if (!total && !parts) {
@@ -1190,7 +1199,8 @@ static bool parse_version(struct loader *L, struct document *doc)
 	if (!pull(L, &ev))
 		return false;
 	double v = 0;
-	if (ev.kind == EV_SCALAR && !check_tag(L, &ev, "energylens", WANT_INT)) {
+	if (ev.kind == EV_SCALAR &&
+	    !check_tag(L, &ev, "energylens", WANT_INT)) {
 		doc->version = -1;
 		return true;
 	}

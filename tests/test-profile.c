@@ -1397,7 +1397,6 @@ static void test_run_size(void)
 		   sizeof(struct profile_run));
 }
 
-
 /* ---- one workload, whatever defaults a document spells out ------------- */
 
 #define RUN_LINE                                                               \
@@ -1493,8 +1492,8 @@ static void test_different_workloads_no_split_warning(void)
 	     "active_params_b: 3}\nruns:\n" RUN_LINE
 	     "---\nenergylens: 1\nworkload: {name: w, params_b: 14, "
 	     "active_params_b: 4}\nruns:\n" RUN_LINE
-	     "---\nenergylens: 1\nworkload: {name: w, params_b: 30}\nruns:\n"
-	     RUN_LINE);
+	     "---\nenergylens: 1\nworkload: {name: w, params_b: "
+	     "30}\nruns:\n" RUN_LINE);
 	ASSERT_INT_EQ(set.workload_count, 3);
 	ASSERT(profile_report_splits(&set, &diags));
 	ASSERT_INT_EQ(diags.count, 0);
@@ -1657,7 +1656,7 @@ static void test_every_key_documented(void)
 					 ? schema_expectation(
 						   (enum schema_field)k)
 					 : "?");
-		snprintf(entry, sizeof entry, ".BR %s%s \" (%s", 
+		snprintf(entry, sizeof entry, ".BR %s%s \" (%s",
 			 i->key[0] == 'a' || strchr(i->key, '_') ? "\\%" : "",
 			 i->key, type);
 		const char *at = strstr(page, entry);
