@@ -991,7 +991,9 @@ static void ml_architecture(struct ml_ctx *c, struct import_doc *d,
 	const char *arch = a ? schema_arch_names[a] : NULL;
 	if (!arch && strcmp(f->text, "vlm") == 0 &&
 	    d->w.set[SCHEMA_SHAPE_EXPERTS]) {
-		arch = d->w.num[SCHEMA_SHAPE_EXPERTS] > 0 ? "moe" : "dense";
+		arch = schema_arch_names[d->w.num[SCHEMA_SHAPE_EXPERTS] > 0
+						 ? ARCH_MOE
+						 : ARCH_DENSE];
 		doc_note(d, SCHEMA_ARCHITECTURE,
 			 xstrdup("architecture: the source says only 'vlm'; "
 				 "dense or moe from the expert count in the "
@@ -1005,9 +1007,10 @@ static void ml_architecture(struct ml_ctx *c, struct import_doc *d,
 			 "dense, moe, hybrid_ssm or ssm, optionally +vlm)",
 			 f->text);
 	set_str(&d->w, SCHEMA_MODALITY,
-		!vlm			? "text"
-		: strstr(task, "video") ? "video"
-					: "image");
+		schema_modality_names[!vlm ? MODALITY_TEXT
+				      : strstr(task, "video")
+					      ? MODALITY_VIDEO
+					      : MODALITY_IMAGE]);
 }
 
 /* A file named without its directory, so that generated output does not

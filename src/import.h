@@ -64,11 +64,6 @@ struct import_assign {
 	const char *value; /* --set */
 };
 
-/* Key by schema name ("energy.total_j"), or -1. */
-int import_key_find(const char *name);
-const char *import_key_name(enum schema_field key);
-bool import_key_is_run(enum schema_field key);
-
 /* Checks a text value for a key. Returns NULL when it is acceptable (and
  * stores it), else what was expected, e.g. "a positive integer". */
 const char *import_value_parse(struct import_values *v, enum schema_field key,
