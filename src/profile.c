@@ -124,6 +124,11 @@ const char *profile_intern(struct profile_set *set, const char *s, size_t len)
 static bool same_workload(const struct profile_workload *a,
 			  const struct profile_workload *b)
 {
+	/* strings have no default: compared first, as most workloads
+	 * differ there */
+	if (a->name != b->name || a->model != b->model ||
+	    a->hardware != b->hardware || a->engine != b->engine)
+		return false;
 	struct profile_workload ea, eb;
 	schema_effective(a, &ea);
 	schema_effective(b, &eb);

@@ -383,7 +383,11 @@ void schema_effective(const struct profile_workload *w,
 	*out = *w;
 	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++) {
 		const struct schema_field_info *i = &schema_fields[f];
-		if (i->type != SCHEMA_T_NUMBER || schema_given(f, w))
+		/* most defaults are "not given" itself (NaN, 0): nothing to
+		 * fill in, and this runs for every workload added */
+		bool none = i->def_from < 0 &&
+			    (i->integer ? i->def == 0 : isnan(i->def));
+		if (i->type != SCHEMA_T_NUMBER || none || schema_given(f, w))
 			continue;
 		/* from the field as given, so that the order of the table
 		 * does not matter */
