@@ -359,8 +359,7 @@ int cmd_check(int argc, char **argv)
 	struct diag_list diags;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
-	int status =
-		workspace_load_paths(&set, &diags, argc - optind, argv + optind);
+	int status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
 	/* one workload split in two by a key given in one document only */
 	if (status != EXIT_SOFTWARE && !profile_report_splits(&set, &diags)) {
 		fprintf(stderr, "energylens: out of memory\n");
