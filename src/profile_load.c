@@ -777,9 +777,28 @@ static bool parse_word(struct loader *L, enum schema_field f,
 	return false;
 }
 
+/* Plain words that YAML 1.1 reads as booleans (true and false: YAML 1.2
+ * too): this loader keeps them as text, another reader would not. */
+static bool bool_word(const char *s)
+{
+	static const char *const words[] = {
+		"y",  "Y",  "yes",  "Yes",  "YES",  "n",     "N",     "no",
+		"No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+		"on", "On", "ON",   "off",  "Off",  "OFF"};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcmp(s, words[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool parse_string(struct loader *L, enum schema_field f,
 			 const struct event *ev, void *dst)
 {
+	if (ev->plain && !ev->tag && bool_word(ev->value))
+		warning_at(L, ev->line, ev->col,
+			   "%s %s is a boolean to YAML 1.1 readers (expected "
+			   "\"%s\" in quotes, text to every reader)",
+			   INFO(f)->name, ev->value, ev->value);
 	unsigned cp;
 	if (utf8_find_control(ev->value, ev->length, &cp)) {
 		/* "\e[2J" is a valid YAML string, and a terminal command

@@ -47,6 +47,19 @@ else
 	fail schema-standard-tag-accepted "$(cat "$tmpdir/out" "$tmpdir/err")"
 fi
 
+# name: no is text here, false to PyYAML: loaded as text, with a warning.
+printf 'energylens: 1\nworkload: {name: no}\nruns:\n%s\n' \
+	'  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, energy: {total_j: 10}}' >"$tmpdir/no.yaml"
+"$EL" check "$tmpdir/no.yaml" >"$tmpdir/out" 2>"$tmpdir/err"
+status=$?
+if [ "$status" -eq 0 ] &&
+	[ "$(cat "$tmpdir/err")" = "$tmpdir/no.yaml:2:18: warning: name no is a boolean to YAML 1.1 readers (expected \"no\" in quotes, text to every reader)" ] &&
+	grep -q '^no  ' "$tmpdir/out"; then
+	pass schema-bool-word-warns
+else
+	fail schema-bool-word-warns "status $status: $(cat "$tmpdir/err" "$tmpdir/out")"
+fi
+
 # One workload split in two: active_params_b 3 in one file, left to its
 # default (params_b, 14) in the other. Both load, and check says why they
 # are two, where.

@@ -1620,6 +1620,22 @@ static void test_tag_through_alias_refused(void)
 	ASSERT_NO_RUNS();
 }
 
+/* name: no is text here and false to a YAML 1.1 reader: loaded as text,
+ * with a warning; quoted or tagged, it is text to every reader. */
+static void test_bool_word_as_string_warns(void)
+{
+	load("energylens: 1\nworkload: {name: no, model: \"on\", hardware: "
+	     "!!str yes}\nruns:\n" GOOD);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_WARNING(0, 2, 18,
+		       "name no is a boolean to YAML 1.1 readers (expected "
+		       "\"no\" in quotes, text to every reader)");
+	ASSERT_STR_EQ(set.workloads[0].name, "no");
+	ASSERT_STR_EQ(set.workloads[0].model, "on");
+	ASSERT_STR_EQ(set.workloads[0].hardware, "yes");
+}
+
 /* ---- the schema table and its manual page ------------------------------ */
 
 /* Every key of schema.c is documented in energylens-profile(5) as
@@ -1738,6 +1754,7 @@ int main(void)
 	RUN(test_tag_on_group_refused);
 	RUN(test_standard_tags_accepted);
 	RUN(test_tag_through_alias_refused);
+	RUN(test_bool_word_as_string_warns);
 	RUN(test_every_key_documented);
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
