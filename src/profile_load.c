@@ -7,6 +7,7 @@
  * continue) ends a file early. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "defaults.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -1085,13 +1086,13 @@ static bool complete_energy(struct loader *L, struct record *m)
 		return false;
 	}
 	double sum = r->energy_prefill_j + r->energy_decode_j;
-	/* Each part is finite, their sum need not be: an infinite total
-	 * would poison every fit it entered. */
-	if (!total && isinf(sum)) {
+	/* Each part is within the limit of a measurement, their sum need
+	 * not be: a total past it would poison every fit it entered. */
+	if (!total && sum > LIMIT_MEASURED_MAX) {
 		error_at(L, m->line, m->col,
 			 "energy.prefill_j + energy.decode_j is out of range "
-			 "(expected a sum below %g)",
-			 DBL_MAX);
+			 "(expected a sum of at most %g)",
+			 LIMIT_MEASURED_MAX);
 		return false;
 	}
 	if (!total)

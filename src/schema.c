@@ -1,6 +1,8 @@
 /* The table of schema v1 (see schema.h) and what follows from it alone. */
 #include "schema.h"
 
+#include "defaults.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -25,6 +27,13 @@
 #define SHAPE	.group = SCHEMA_SHAPE
 #define ENERGY	.group = SCHEMA_ENERGY, .unit = "joules"
 #define LATENCY .group = SCHEMA_LATENCY
+/* The limits shared with the explorer's knobs (defaults.h). */
+#define GPUS	 .max = LIMIT_GPUS, .expected = LIMIT_GPUS_TEXT
+#define TOKENS                                                                 \
+	.max = LIMIT_TOKENS, .expected = "a number of tokens from 0 to 1048576"
+#define MEASURED                                                               \
+	.max = LIMIT_MEASURED_MAX, .min_nonzero = LIMIT_MEASURED_MIN,          \
+	.expected = "a number from 0 to 1e12, not below 1e-9 unless 0"
 
 const struct schema_field_info schema_fields[SCHEMA_FIELD_COUNT] = {
 	[SCHEMA_NAME] = {"name", "name", .type = SCHEMA_T_STRING, ZERO,
@@ -81,40 +90,46 @@ const struct schema_field_info schema_fields[SCHEMA_FIELD_COUNT] = {
 					 .def_text = "false", ZERO,
 					 WL(input_tokens_assumed)},
 	[SCHEMA_TP] = {"tp", "tp", COUNT, .required = true,
-		       .what = "tensor-parallel degree", NO_DEF, RUN(tp)},
+		       .what = "tensor-parallel degree", NO_DEF, GPUS, RUN(tp)},
 	[SCHEMA_PP] = {"pp", "pp", COUNT, .required = true,
-		       .what = "pipeline-parallel degree", NO_DEF, RUN(pp)},
+		       .what = "pipeline-parallel degree", NO_DEF, GPUS,
+		       RUN(pp)},
 	[SCHEMA_DP] = {"dp", "dp", COUNT, .def_text = "1", .def = 1,
-		       .def_from = -1, RUN(dp)},
+		       .def_from = -1, GPUS, RUN(dp)},
 	[SCHEMA_BATCH_SIZE] = {"batch_size", "batch_size", COUNT,
 			       .required = true, .what = "concurrent requests",
-			       NO_DEF, RUN(batch_size)},
+			       NO_DEF, .max = LIMIT_BATCH,
+			       .expected = LIMIT_BATCH_TEXT, RUN(batch_size)},
 	[SCHEMA_INPUT_TOKENS] = {"input_tokens", "input_tokens", NUM, NO_DEF,
-				 RUN(input_tokens)},
+				 TOKENS, RUN(input_tokens)},
 	[SCHEMA_VISION_TOKENS] = {"vision_tokens", "vision_tokens", NUM,
 				  .def_text = "0", .def = 0, .def_from = -1,
-				  RUN(vision_tokens)},
+				  TOKENS, RUN(vision_tokens)},
 	[SCHEMA_OUTPUT_TOKENS] = {"output_tokens", "output_tokens", POSNUM,
 				  .required = true,
 				  .what = "output tokens per request", NO_DEF,
+				  .max = LIMIT_TOKENS,
+				  .expected = "a number of tokens > 0, at most "
+					      "1048576",
 				  RUN(output_tokens)},
 	[SCHEMA_ENERGY_TOTAL_J] = {"energy.total_j", "total_j", ENERGY, NUM,
-				   NO_DEF, RUN(energy_total_j)},
+				   NO_DEF, MEASURED, RUN(energy_total_j)},
 	[SCHEMA_ENERGY_PREFILL_J] = {"energy.prefill_j", "prefill_j", ENERGY,
-				     NUM, NO_DEF, RUN(energy_prefill_j)},
+				     NUM, NO_DEF, MEASURED,
+				     RUN(energy_prefill_j)},
 	[SCHEMA_ENERGY_DECODE_J] = {"energy.decode_j", "decode_j", ENERGY, NUM,
-				    NO_DEF, RUN(energy_decode_j)},
+				    NO_DEF, MEASURED, RUN(energy_decode_j)},
 	[SCHEMA_LATENCY_E2E_S] = {"latency.e2e_s", "e2e_s", LATENCY, NUM,
-				  .unit = "seconds", NO_DEF,
+				  .unit = "seconds", NO_DEF, MEASURED,
 				  RUN(latency_e2e_s)},
 	[SCHEMA_LATENCY_TTFT_S] = {"latency.ttft_s", "ttft_s", LATENCY, NUM,
-				   .unit = "seconds", NO_DEF,
+				   .unit = "seconds", NO_DEF, MEASURED,
 				   RUN(latency_ttft_s)},
 	[SCHEMA_LATENCY_TPOT_MS] = {"latency.tpot_ms", "tpot_ms", LATENCY, NUM,
-				    .unit = "milliseconds", NO_DEF,
+				    .unit = "milliseconds", NO_DEF, MEASURED,
 				    RUN(latency_tpot_ms)},
 	[SCHEMA_POWER_W] = {"power_w", "power_w", NUM, .unit = "watts", NO_DEF,
-			    RUN(power_w)},
+			    MEASURED, RUN(power_w)},
 };
 
 const char *const schema_group_names[SCHEMA_GROUP_COUNT] = {
@@ -207,6 +222,8 @@ const char *schema_expectation(enum schema_field f)
 	case SCHEMA_T_NUMBER:
 		break;
 	}
+	if (i->expected)
+		return i->expected;
 	if (i->integer)
 		return i->positive ? "a positive integer" : "an integer >= 0";
 	return i->positive ? "a number > 0" : "a number >= 0";
@@ -223,6 +240,10 @@ const char *schema_number_problem(enum schema_field f, double v)
 		return "is fractional";
 	if (i->integer && v > SCHEMA_INT_MAX)
 		return "is too large";
+	if (i->max > 0 && v > i->max)
+		return "is too large";
+	if (v > 0 && v < i->min_nonzero)
+		return "is too small";
 	return NULL;
 }
 

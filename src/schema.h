@@ -94,6 +94,12 @@ struct schema_field_info {
 	 * else def (NaN, 0 or UNSET: nothing). */
 	double def;
 	int def_from;
+	/* A limit beyond the type's (0: none but SCHEMA_INT_MAX for an
+	 * integer), shared with the knob of the same condition, and what a
+	 * value must then be, in the knob's words. */
+	double max;
+	const char *expected;
+	double min_nonzero; /* a value that is not 0 is at least this */
 	size_t offset; /* in struct profile_run or profile_workload */
 	size_t size;
 };

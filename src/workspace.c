@@ -15,38 +15,36 @@
 /* ---- the knob table ----------------------------------------------------- */
 
 /* The one place the knobs' limits live: options, keys, the snapshot and
- * the messages all read it. 65 536 requests and a million tokens are past
- * any server today, and small enough that every product the model forms
- * stays finite. */
+ * the messages all read it; the profile keys of the same conditions share
+ * the limits and their words (defaults.h). */
 static const struct workspace_knob_info knob_table[WS_KNOB_COUNT] = {
 	[WS_BATCH] = {.option = "batch",
 		      .label = "batch",
 		      .min = 1,
-		      .max = 65536,
+		      .max = LIMIT_BATCH,
 		      .whole = true,
 		      .pow2 = true,
-		      .expected = "an integer from 1 to 65536"},
+		      .expected = LIMIT_BATCH_TEXT},
 	[WS_INPUT] = {.option = "input",
 		      .label = "input",
 		      .min = 1,
-		      .max = 1048576,
+		      .max = LIMIT_TOKENS,
 		      .pow2 = true,
-		      .expected = "a number of tokens from 1 to 1048576"},
+		      .expected = LIMIT_TOKENS_TEXT},
 	[WS_OUTPUT] = {.option = "output",
 		       .label = "output",
 		       .min = 1,
-		       .max = 1048576,
+		       .max = LIMIT_TOKENS,
 		       .pow2 = true,
-		       .expected = "a number of tokens from 1 to 1048576"},
+		       .expected = LIMIT_TOKENS_TEXT},
 	[WS_GPUS] = {.option = "gpus",
 		     .label = "GPUs",
 		     .min = 1,
-		     .max = SELECT_MAX_GPUS,
+		     .max = LIMIT_GPUS,
 		     .whole = true,
 		     .pow2 = true,
 		     .zero = "measured",
-		     .expected = "0 (the measured layouts) or an integer from "
-				 "1 to 1024"},
+		     .expected = "0 (the measured layouts) or " LIMIT_GPUS_TEXT},
 	[WS_ETA] = {.option = "eta",
 		    .label = "eta",
 		    .min = 0,

@@ -22,7 +22,7 @@ schema_profile() { # FILE RUN-LINE
 schema_profile "$tmpdir/octal.yaml" \
 	'  - {tp: 010, pp: 1, batch_size: 8, output_tokens: 100, energy: {total_j: 10}}'
 status_case schema-leading-zero-refused 65 \
-	"octal.yaml:5:10: tp has a leading zero: YAML 1.1 reads 010 as octal 8, YAML 1.2 as 10; write 10 or 8 (expected a positive integer)" \
+	"octal.yaml:5:10: tp has a leading zero: YAML 1.1 reads 010 as octal 8, YAML 1.2 as 10; write 10 or 8 (expected an integer from 1 to 1024)" \
 	-- "$EL" check "$tmpdir/octal.yaml"
 
 schema_profile "$tmpdir/str-tag.yaml" \

@@ -404,16 +404,17 @@ static void test_total_energy_disagreeing_warns(void)
 }
 
 /* Found by fuzzing (tests/fuzz/corpus/profile/regress-energy-sum-*): two
- * finite parts whose sum is infinite gave a run of infinite energy. */
+ * finite parts whose sum is infinite gave a run of infinite energy; now
+ * every measurement and the sum are held to at most 1e12. */
 static void test_total_energy_sum_out_of_range(void)
 {
 	load(HEAD GOOD "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
-		       "energy: {prefill_j: 1.7e308, decode_j: 1.7e308}}\n");
+		       "energy: {prefill_j: 9e11, decode_j: 9e11}}\n");
 	ASSERT_INT_EQ(status, PROFILE_BAD_DATA);
 	ASSERT_INT_EQ(diags.count, 1);
 	ASSERT_ERROR(0, 6, 5,
 		     "energy.prefill_j + energy.decode_j is out of range "
-		     "(expected a sum below 1.79769e+308)");
+		     "(expected a sum of at most 1e+12)");
 	ASSERT_INT_EQ(set.run_count, 1);
 	ASSERT_INT_EQ(set.runs[0].line, GOOD_LINE);
 }
@@ -776,7 +777,7 @@ static void test_missing_tp(void)
 	EXPECT_BAD_RUN("  - {pp: 1, batch_size: 8, output_tokens: 100, energy: "
 		       "{total_j: 10}}\n",
 		       5,
-		       "run has no tp (expected a positive integer: "
+		       "run has no tp (expected an integer from 1 to 1024: "
 		       "tensor-parallel degree, in the run or under "
 		       "workload:)");
 }
@@ -786,18 +787,19 @@ static void test_missing_pp(void)
 	EXPECT_BAD_RUN("  - {tp: 1, batch_size: 8, output_tokens: 100, energy: "
 		       "{total_j: 10}}\n",
 		       5,
-		       "run has no pp (expected a positive integer: "
+		       "run has no pp (expected an integer from 1 to 1024: "
 		       "pipeline-parallel degree, in the run or under "
 		       "workload:)");
 }
 
 static void test_missing_batch_size(void)
 {
-	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, output_tokens: 100, energy: "
-		       "{total_j: 10}}\n",
-		       5,
-		       "run has no batch_size (expected a positive integer: "
-		       "concurrent requests, in the run or under workload:)");
+	EXPECT_BAD_RUN(
+		"  - {tp: 1, pp: 1, output_tokens: 100, energy: "
+		"{total_j: 10}}\n",
+		5,
+		"run has no batch_size (expected an integer from 1 to 65536: "
+		"concurrent requests, in the run or under workload:)");
 }
 
 static void test_missing_output_tokens(void)
@@ -805,7 +807,8 @@ static void test_missing_output_tokens(void)
 	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, batch_size: 8, energy: "
 		       "{total_j: 10}}\n",
 		       5,
-		       "run has no output_tokens (expected a number > 0: "
+		       "run has no output_tokens (expected a number of tokens "
+		       "> 0, at most 1048576: "
 		       "output tokens per request, in the run or under "
 		       "workload:)");
 }
@@ -833,14 +836,14 @@ static void test_missing_energy(void)
 static void test_mapping_for_number(void)
 {
 	EXPECT_BAD_RUN("  - {tp: {value: 2}, " REST "}\n", 10,
-		       "tp is a mapping (expected a positive integer)");
+		       "tp is a mapping (expected an integer from 1 to 1024)");
 }
 
 static void test_quoted_number(void)
 {
 	EXPECT_BAD_RUN("  - {tp: \"2\", " REST "}\n", 10,
-		       "tp is not a number: \"2\" (expected a positive "
-		       "integer)");
+		       "tp is not a number: \"2\" (expected an integer from "
+		       "1 to 1024)");
 }
 
 static void test_sequence_for_mapping(void)
@@ -853,8 +856,8 @@ static void test_sequence_for_mapping(void)
 static void test_non_numeric_string(void)
 {
 	EXPECT_BAD_RUN("  - {tp: two, " REST "}\n", 10,
-		       "tp is not a number: two (expected a positive "
-		       "integer)");
+		       "tp is not a number: two (expected an integer from "
+		       "1 to 1024)");
 }
 
 static void test_bad_architecture(void)
@@ -897,7 +900,7 @@ static void test_non_scalar_key(void)
 static void test_null_value(void)
 {
 	EXPECT_BAD_RUN("  - {tp: ~, " REST "}\n", 10,
-		       "tp has no value (expected a positive integer)");
+		       "tp has no value (expected an integer from 1 to 1024)");
 }
 
 /* ---- bad runs: duplicate keys ------------------------------------------- */
@@ -949,42 +952,43 @@ static void test_nan(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN(".nan"), ENERGY_COL,
 		       "energy.total_j is not a finite number: .nan (expected "
-		       "a number >= 0)");
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_infinity(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN(".inf"), ENERGY_COL,
 		       "energy.total_j is not a finite number: .inf (expected "
-		       "a number >= 0)");
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_negative_infinity(void)
 {
-	EXPECT_BAD_RUN(ENERGY_RUN("-.Inf"), ENERGY_COL,
-		       "energy.total_j is not a finite number: -.Inf "
-		       "(expected a number >= 0)");
+	EXPECT_BAD_RUN(
+		ENERGY_RUN("-.Inf"), ENERGY_COL,
+		"energy.total_j is not a finite number: -.Inf "
+		"(expected a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_negative_measurement(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN("-0.5"), ENERGY_COL,
-		       "energy.total_j is negative: -0.5 (expected a number "
-		       ">= 0)");
+		       "energy.total_j is negative: -0.5 (expected "
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_overflow(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN("1e999"), ENERGY_COL,
-		       "energy.total_j is out of range: 1e999 (expected a "
-		       "number >= 0)");
+		       "energy.total_j is out of range: 1e999 (expected "
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_hex_float_refused(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN("0x1p4"), ENERGY_COL,
-		       "energy.total_j is not a number: 0x1p4 (expected a "
-		       "number >= 0)");
+		       "energy.total_j is not a number: 0x1p4 (expected "
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 /* The four counts of a run, each given the same bad value first on a run
@@ -1012,9 +1016,8 @@ static void expect_bad_counts(const char *value, const char *what)
 	for (size_t i = 0; i < 4; i++) {
 		char msg[128];
 		snprintf(msg, sizeof msg,
-			 "%s %s: %s (expected a positive "
-			 "integer)",
-			 keys[i], what, value);
+			 "%s %s: %s (expected an integer from 1 to %s)",
+			 keys[i], what, value, i == 3 ? "65536" : "1024");
 		unsigned col = 6 + (unsigned)strlen(keys[i]) + 2;
 		ASSERT_ERROR(i, 6 + (unsigned)i, col, msg);
 	}
@@ -1295,16 +1298,16 @@ static void test_columns_count_characters(void)
 	/* Two-byte characters before the error count as one column each. */
 	load(HEAD "  - {name: \"\xc3\xa9\xc3\xa9\", tp: x, " REST "}\n");
 	ASSERT_ONE_ERROR(5, 22,
-			 "tp is not a number: x (expected a positive "
-			 "integer)");
+			 "tp is not a number: x (expected an integer from "
+			 "1 to 1024)");
 }
 
 static void test_control_characters_escaped(void)
 {
 	load(HEAD GOOD "  - {tp: \"\\e[31m\", " REST "}\n");
 	ASSERT_ONE_ERROR(6, 10,
-			 "tp is not a number: \"\\x1b[31m\" (expected a "
-			 "positive integer)");
+			 "tp is not a number: \"\\x1b[31m\" (expected an "
+			 "integer from 1 to 1024)");
 }
 
 /* A quoted YAML string may hold any character through escapes; printed by
@@ -1351,9 +1354,10 @@ static void test_name_with_spaces(void)
 	diag_print(&diags.items[0], out);
 	fclose(out);
 	char want[512];
-	snprintf(want, sizeof want,
-		 "%s:6:10: tp is zero: 0 (expected a positive integer)\n",
-		 path);
+	snprintf(
+		want, sizeof want,
+		"%s:6:10: tp is zero: 0 (expected an integer from 1 to 1024)\n",
+		path);
 	bool same = text && strcmp(text, want) == 0;
 	char got[512];
 	snprintf(got, sizeof got, "%s", text ? text : "(null)");
@@ -1376,10 +1380,11 @@ static void test_echo_in_line_order(void)
 	diags.echo = NULL;
 	fclose(out);
 	static const char want[] =
-		"t.yaml:3:5: run has no tp (expected a positive integer: "
+		"t.yaml:3:5: run has no tp (expected an integer from 1 to "
+		"1024: "
 		"tensor-parallel degree, in the run or under workload:)\n"
-		"t.yaml:4:71: energy.total_j is negative: -1 (expected a "
-		"number >= 0)\n";
+		"t.yaml:4:71: energy.total_j is negative: -1 (expected "
+		"a number from 0 to 1e12, not below 1e-9 unless 0)\n";
 	bool same = text && strcmp(text, want) == 0;
 	char got[512];
 	snprintf(got, sizeof got, "%s", text ? text : "(null)");
@@ -1503,12 +1508,13 @@ static void test_different_workloads_no_split_warning(void)
 
 static void test_leading_zero_refused(void)
 {
-	EXPECT_BAD_RUN("  - {tp: 010, pp: 1, batch_size: 8, output_tokens: "
-		       "100, energy: {total_j: 10}}\n",
-		       10,
-		       "tp has a leading zero: YAML 1.1 reads 010 as octal 8, "
-		       "YAML 1.2 as 10; write 10 or 8 (expected a positive "
-		       "integer)");
+	EXPECT_BAD_RUN(
+		"  - {tp: 010, pp: 1, batch_size: 8, output_tokens: "
+		"100, energy: {total_j: 10}}\n",
+		10,
+		"tp has a leading zero: YAML 1.1 reads 010 as octal 8, "
+		"YAML 1.2 as 10; write 10 or 8 (expected an integer from "
+		"1 to 1024)");
 }
 
 static void test_leading_zero_not_octal_refused(void)
@@ -1518,7 +1524,7 @@ static void test_leading_zero_not_octal_refused(void)
 		       50,
 		       "output_tokens has a leading zero: YAML 1.1 reads -019 "
 		       "as a string, YAML 1.2 as -19; write -19 (expected a "
-		       "number > 0)");
+		       "number of tokens > 0, at most 1048576)");
 }
 
 static void test_leading_zero_fraction_accepted(void)
@@ -1639,8 +1645,9 @@ static void test_bool_word_as_string_warns(void)
 /* ---- the schema table and its manual page ------------------------------ */
 
 /* Every key of schema.c is documented in energylens-profile(5) as
- * ".BR key " (type..." under its group, with the table's limits, default
- * and unit, so neither can change without the other. */
+ * ".BR key " (type..." under its group, with the table's limits ("integer
+ * from 1 to 1024" where the key shares a knob's), default and unit, so
+ * neither can change without the other. */
 static void test_every_key_documented(void)
 {
 	const char *top = getenv("top_srcdir");
@@ -1657,7 +1664,20 @@ static void test_every_key_documented(void)
 	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++) {
 		const struct schema_field_info *i = &schema_fields[k];
 		char type[96], entry[192];
-		if (i->type == SCHEMA_T_NUMBER)
+		char max[32] = "";
+		if (i->max >= 1e9)
+			snprintf(max, sizeof max, "1e%d",
+				 (int)lround(log10(i->max)));
+		else if (i->max > 0)
+			snprintf(max, sizeof max, "%.0f", i->max);
+		if (i->type == SCHEMA_T_NUMBER && max[0])
+			snprintf(type, sizeof type, "%s %s%s",
+				 i->integer ? "integer" : "number",
+				 i->integer	? "from 1 to "
+				 : i->positive ? "> 0, at most "
+					       : "from 0 to ",
+				 max);
+		else if (i->type == SCHEMA_T_NUMBER)
 			snprintf(type, sizeof type, "%s %s",
 				 i->integer ? "integer" : "number",
 				 i->integer ? (i->positive ? ">= 1" : ">= 0")
