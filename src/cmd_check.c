@@ -12,6 +12,7 @@
 #include "exitcode.h"
 #include "json.h"
 #include "profile.h"
+#include "text.h"
 
 int cmd_flush_stdout(const char *verb)
 {
@@ -209,8 +210,10 @@ static const char *hardware_label(const struct profile_set *set,
 	const struct profile_workload *a = &set->workloads[w];
 	if (!with_engine || !with_engine[w])
 		return or_dash(a->hardware);
-	snprintf(buf, size, "%s, %.32s", or_dash(a->hardware),
-		 or_dash(a->engine));
+	char engine[160]; /* cut at 32 characters, never inside one */
+	const char *e = or_dash(a->engine);
+	snprintf(buf, size, "%s, %s", or_dash(a->hardware),
+		 text_show(engine, sizeof engine, e, strlen(e), 32));
 	return buf;
 }
 
@@ -227,20 +230,20 @@ static void print_text(FILE *out, const struct profile_set *set,
 	bool *with_engine = engines_to_show(set);
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
-		wn = max_int(wn, (int)strlen(or_dash(wl->name)));
-		wm = max_int(wm, (int)strlen(or_dash(wl->model)));
-		wh = max_int(wh, (int)strlen(hardware_label(set, with_engine, w,
-							    hw, sizeof hw)));
+		wn = max_int(wn, text_width(or_dash(wl->name)));
+		wm = max_int(wm, text_width(or_dash(wl->model)));
+		wh = max_int(wh, text_width(hardware_label(set, with_engine, w,
+							   hw, sizeof hw)));
 	}
 	if (set->workload_count)
 		fprintf(out, "%-*s  %-*s  %-*s  %5s  %s\n", wn, "WORKLOAD", wm,
 			"MODEL", wh, "HARDWARE", "RUNS", "VARIES");
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
-		fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn, or_dash(wl->name),
-			wm, or_dash(wl->model), wh,
-			hardware_label(set, with_engine, w, hw, sizeof hw),
-			wl->run_count);
+		text_fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn,
+			     or_dash(wl->name), wm, or_dash(wl->model), wh,
+			     hardware_label(set, with_engine, w, hw, sizeof hw),
+			     wl->run_count);
 		bool any = false;
 		for (int d = 0; d < DIMS; d++) {
 			size_t n = values_of(set, s, w, (enum dim)d);
@@ -338,6 +341,7 @@ int cmd_check(int argc, char **argv)
 	bool json = false;
 	int c;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'j') {
 			json = true;
@@ -345,6 +349,7 @@ int cmd_check(int argc, char **argv)
 			check_usage(stdout);
 			return EXIT_OK;
 		} else {
+			text_option_error(argv, "h", options);
 			fputs("Try 'energylens check --help'.\n", stderr);
 			return EXIT_USAGE;
 		}

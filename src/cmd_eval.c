@@ -13,6 +13,7 @@
 #include "exitcode.h"
 #include "json.h"
 #include "profile.h"
+#include "text.h"
 
 #define MAX_BASELINES 16
 
@@ -63,9 +64,9 @@ static void eval_usage(FILE *out)
 
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr,
-		"energylens eval: %s%s\nTry 'energylens eval --help'.\n", what,
-		arg);
+	text_fprintf(stderr,
+		     "energylens eval: %s%s\nTry 'energylens eval --help'.\n",
+		     what, arg);
 	return EXIT_USAGE;
 }
 
@@ -121,6 +122,7 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 	int opt, status;
 	double v;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case TRAIN:
@@ -184,6 +186,7 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 			eval_usage(stdout);
 			return EXIT_OK;
 		default:
+			text_option_error(argv, "h", options);
 			fputs("Try 'energylens eval --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -242,8 +245,8 @@ static void print_by_workload(const struct profile_set *set,
 		pct(p, sizeof p, eval_pairwise(t));
 		pct(t1, sizeof t1, eval_top1(t));
 		pct(m, sizeof m, eval_mape(t));
-		printf("%-58.58s %9zu %10s %7s %7s\n", label, t->scenarios, p,
-		       t1, m);
+		text_printf("%-58.58s %9zu %10s %7s %7s\n", label, t->scenarios,
+			    p, t1, m);
 	}
 	char p[16], t1[16], m[16];
 	pct(p, sizeof p, eval_pairwise(&me->config));
@@ -307,7 +310,8 @@ static void print_group_legend(const struct dataset *ds,
 				(r->pairs[i].source == g ||
 				 r->pairs[i].target == g);
 		if (used)
-			printf("  g%-4zu %s\n", g + 1, ds->groups[g].label);
+			text_printf("  g%-4zu %s\n", g + 1,
+				    ds->groups[g].label);
 	}
 	putchar('\n');
 }
@@ -342,8 +346,8 @@ static void print_pairs(const struct dataset *ds, const struct eval_report *r)
 		pct(rg, sizeof rg, eval_regret(&p->config));
 		pct(m, sizeof m, eval_mape(&p->config));
 		pct(lt, sizeof lt, eval_top1(&p->layout));
-		printf("%-44.44s %6s %9zu %7s %9s %7s %6s   %13s\n", label, sc,
-		       p->config.scenarios, t1, pw, rg, m, lt);
+		text_printf("%-44.44s %6s %9zu %7s %9s %7s %6s   %13s\n", label,
+			    sc, p->config.scenarios, t1, pw, rg, m, lt);
 		unscored |= !p->scales;
 	}
 	if (unscored)
@@ -500,7 +504,7 @@ static int run_one(struct eval_cli *c, const struct profile_set *set,
 	struct eval_report r;
 	int status = eval_run(set, ds, &c->eval, &r);
 	if (status == EVAL_UNUSABLE) {
-		fprintf(stderr, "energylens eval: %s\n", r.message);
+		text_fprintf(stderr, "energylens eval: %s\n", r.message);
 		return EXIT_DATAERR;
 	}
 	if (status != 0) {

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "outfile.h"
 #include "profile.h"
+#include "text.h"
 
 static void fit_usage(FILE *out)
 {
@@ -56,8 +57,9 @@ struct fit_options {
 
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "energylens fit: %s%s\nTry 'energylens fit --help'.\n",
-		what, arg);
+	text_fprintf(stderr,
+		     "energylens fit: %s%s\nTry 'energylens fit --help'.\n",
+		     what, arg);
 	return EXIT_USAGE;
 }
 
@@ -76,6 +78,7 @@ static int parse_options(int argc, char **argv, struct fit_options *o)
 	memset(o, 0, sizeof *o);
 	int c;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -108,6 +111,7 @@ static int parse_options(int argc, char **argv, struct fit_options *o)
 			fit_usage(stdout);
 			return EXIT_OK;
 		default:
+			text_option_error(argv, "o:h", options);
 			fputs("Try 'energylens fit --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -223,9 +227,9 @@ static void print_worst(FILE *out, const struct model *m,
 	for (size_t k = 0; k < g->nworkloads && k < SHOWN; k++) {
 		const struct profile_workload *w =
 			&set->workloads[e[k].workload];
-		fprintf(out, "%s %s/%s %.1f%%", k ? "," : "",
-			w->name ? w->name : "-", w->model ? w->model : "-",
-			100 * mean_error(&e[k]));
+		text_fprintf(out, "%s %s/%s %.1f%%", k ? "," : "",
+			     w->name ? w->name : "-", w->model ? w->model : "-",
+			     100 * mean_error(&e[k]));
 	}
 	fputc('\n', out);
 	free(e);
@@ -236,8 +240,8 @@ static void print_group_text(FILE *out, const struct model *const models[2],
 			     const struct dataset_group *g,
 			     const struct fit_group *f)
 {
-	fprintf(out, "%s (%zu workload%s)\n", g->label, g->nworkloads,
-		g->nworkloads == 1 ? "" : "s");
+	text_fprintf(out, "%s (%zu workload%s)\n", g->label, g->nworkloads,
+		     g->nworkloads == 1 ? "" : "s");
 	if (f->energy_status != FIT_OK) {
 		fprintf(out, "  %s: not fitted: %s\n", models[0]->name,
 			f->energy.message);
@@ -408,14 +412,14 @@ static int save_problem(const char *path, const struct model *m,
 {
 	struct outfile out;
 	if (outfile_open(&out, path) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
+			     strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	export_problem(out.fp, m, ds, fits);
 	if (outfile_commit(&out) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
+			     strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	return EXIT_OK;
@@ -429,14 +433,14 @@ static int save(const char *path, const struct model *const models[2],
 {
 	struct outfile out;
 	if (outfile_open(&out, path) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
+			     strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	fitfile_write(out.fp, models, set, ds, fits);
 	if (outfile_commit(&out) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
+			     strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	return EXIT_OK;
@@ -459,8 +463,9 @@ static int report(const struct fit_options *o, struct model *const models[2],
 			print_group_text(stdout, m, set, &ds->groups[g],
 					 &fits[g]);
 		if (fits[g].energy_status != FIT_OK) {
-			fprintf(stderr, "energylens fit: %s: %s\n",
-				ds->groups[g].label, fits[g].energy.message);
+			text_fprintf(stderr, "energylens fit: %s: %s\n",
+				     ds->groups[g].label,
+				     fits[g].energy.message);
 			status = EXIT_DATAERR;
 		}
 	}
@@ -476,10 +481,10 @@ static int report(const struct fit_options *o, struct model *const models[2],
 			      set, ds, fits);
 		status = st != EXIT_OK ? st : status;
 	} else if (o->output) {
-		fprintf(stderr,
-			"energylens fit: %s not written: no group "
-			"was fitted\n",
-			o->output);
+		text_fprintf(stderr,
+			     "energylens fit: %s not written: no group "
+			     "was fitted\n",
+			     o->output);
 	}
 	if (o->export_problem && status != EXIT_CANTCREAT) {
 		int st = save_problem(o->export_problem, models[0], ds, fits);

@@ -14,6 +14,7 @@
 #include "import.h"
 #include "outfile.h"
 #include "slurp.h"
+#include "text.h"
 
 static const char usage_head[] =
 	"Usage: energylens import mlenergy FILE.csv [--shapes FILE]\n"
@@ -82,7 +83,7 @@ static int usage_error(const char *fmt, ...)
 	va_list ap;
 	fputs("energylens import: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'energylens import --help'.\n", stderr);
 	return EXIT_USAGE;
@@ -248,8 +249,8 @@ static int load_csv(struct loaded *l, const char *path, struct diag_list *diags)
 	 * /dev/zero): refused before memory runs out. */
 	l->buf = slurp_path(path, (size_t)1 << 30, &len);
 	if (!l->buf) {
-		fprintf(stderr, "energylens import: %s: %s\n", name,
-			strerror(errno));
+		text_fprintf(stderr, "energylens import: %s: %s\n", name,
+			     strerror(errno));
 		return EXIT_NOINPUT;
 	}
 	int rc = csv_read(&l->table, l->buf, len, name, diags);
@@ -277,14 +278,14 @@ static int write_output(const struct import_set *set, const char *path)
 {
 	struct outfile out;
 	if (outfile_open(&out, path) != 0) {
-		fprintf(stderr, "energylens import: %s: %s\n", path,
-			strerror(errno));
+		text_fprintf(stderr, "energylens import: %s: %s\n", path,
+			     strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	import_write(set, out.fp);
 	if (outfile_commit(&out) != 0) {
-		fprintf(stderr, "energylens import: %s: %s\n",
-			path ? path : "standard output", strerror(errno));
+		text_fprintf(stderr, "energylens import: %s: %s\n",
+			     path ? path : "standard output", strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	return EXIT_OK;

@@ -13,6 +13,7 @@
 #include "fitfile.h"
 #include "json.h"
 #include "profile.h"
+#include "text.h"
 #include "workspace.h"
 
 struct predict_options {
@@ -46,7 +47,8 @@ static void predict_usage(FILE *out)
 
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr,
+	text_fprintf(
+		stderr,
 		"energylens predict: %s%s\nTry 'energylens predict --help'.\n",
 		what, arg);
 	return EXIT_USAGE;
@@ -90,6 +92,7 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 	double v[VISION - TP + 1] = {NAN, NAN, 1, NAN, NAN, NAN, 0};
 	int c;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c >= BATCH && c <= OUTPUT) {
 			/* the knobs' limits, as rank and the explorer */
@@ -131,6 +134,7 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 			predict_usage(stdout);
 			return EXIT_OK;
 		} else {
+			text_option_error(argv, "h", options);
 			fputs("Try 'energylens predict --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -178,8 +182,8 @@ struct prediction {
 
 static void print_text(const struct prediction *p, const struct profile_run *r)
 {
-	printf("%s (%s) on %s, fit of %s\n", or_dash(p->w->model),
-	       or_dash(p->w->name), or_dash(p->w->hardware), p->group);
+	text_printf("%s (%s) on %s, fit of %s\n", or_dash(p->w->model),
+		    or_dash(p->w->name), or_dash(p->w->hardware), p->group);
 	printf("tp %u, pp %u, dp %u, batch %u, input %g, output %g tokens\n\n",
 	       r->tp, r->pp, r->dp, r->batch_size, r->input_tokens,
 	       r->output_tokens);
@@ -193,10 +197,11 @@ static void print_text(const struct prediction *p, const struct profile_run *r)
 	printf("%-26s %-8s %-8s %12s %7s\n", "term", "phase", "kind",
 	       "energy (J)", "share");
 	for (size_t t = 0; t < m->nterms; t++)
-		printf("%-26s %-8s %-8s %12.4g %6.1f%%\n", m->terms[t].name,
-		       model_phase_name(m->terms[t].phase),
-		       model_kind_name(m->terms[t].kind), p->terms[t],
-		       100 * p->terms[t] / p->energy);
+		text_printf("%-26s %-8s %-8s %12.4g %6.1f%%\n",
+			    m->terms[t].name,
+			    model_phase_name(m->terms[t].phase),
+			    model_kind_name(m->terms[t].kind), p->terms[t],
+			    100 * p->terms[t] / p->energy);
 	printf("%-44s %12.4g %6.1f%%\n", "total", p->energy, 100.0);
 }
 

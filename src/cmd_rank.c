@@ -14,6 +14,7 @@
 #include "exitcode.h"
 #include "json.h"
 #include "select.h"
+#include "text.h"
 #include "utf8.h"
 #include "workspace.h"
 
@@ -86,8 +87,9 @@ static void divergence_usage(FILE *out)
 
 static int usage_error(const char *verb, const char *what, const char *arg)
 {
-	fprintf(stderr, "energylens %s: %s%s\nTry 'energylens %s --help'.\n",
-		verb, what, arg, verb);
+	text_fprintf(stderr,
+		     "energylens %s: %s%s\nTry 'energylens %s --help'.\n", verb,
+		     what, arg, verb);
 	return EXIT_USAGE;
 }
 
@@ -222,6 +224,7 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 	o->knobs.eta = NAN;
 	int c, status;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
 			(map ? divergence_usage : rank_usage)(stdout);
@@ -235,6 +238,8 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 					"energylens %s: option not for this "
 					"verb\n",
 					o->verb);
+			else
+				text_option_error(argv, "h", options);
 			fprintf(stderr, "Try 'energylens %s --help'.\n",
 				o->verb);
 			return EXIT_USAGE;
@@ -348,7 +353,7 @@ static void print_rank_text(const struct rank_options *o,
 	const char *star = utf8 ? "\u2605" : "*", *bolt = utf8 ? "\u26a1" : "!";
 	const char *no_bolt = utf8 ? "  " : " ";
 	bool latency = r->latency_best >= 0;
-	printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
+	text_printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
 	       or_dash(w->name), or_dash(w->hardware), f->fit.group);
 	printf("batch %u, input %g, output %g tokens; %zu candidate%s (%s)\n\n",
 	       o->knobs.at.batch, o->knobs.at.input, o->knobs.at.output, r->n,
@@ -486,7 +491,7 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 {
 	const struct profile_workload *w = &f->ws.set.workloads[f->w];
 	const struct workspace_grid *g = &o->grid;
-	printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
+	text_printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
 	       or_dash(w->name), or_dash(w->hardware), f->fit.group);
 	printf("energy-optimal layout by batch (rows) and input tokens "
 	       "(columns), output %g;\n* where the latency-optimal layout "

@@ -16,6 +16,7 @@
 #include "exitcode.h"
 #include "json.h"
 #include "slurp.h"
+#include "text.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
@@ -101,8 +102,8 @@ static void snapshot_usage(FILE *out)
 static int usage_error(const struct tui_options *o, const char *what,
 		       const char *arg)
 {
-	fprintf(stderr, "%s: %s%s\nTry '%s --help'.\n", o->verb, what, arg,
-		o->verb);
+	text_fprintf(stderr, "%s: %s%s\nTry '%s --help'.\n", o->verb, what, arg,
+		     o->verb);
 	return EXIT_USAGE;
 }
 
@@ -272,13 +273,14 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 	int c;
 	const char *sized = NULL; /* a size: the terminal gives it */
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
 			(o->snapshot ? snapshot_usage : tui_usage)(stdout);
 			return -1;
 		}
 		if (c == '?') {
-			/* getopt has said what is wrong */
+			text_option_error(argv, "h", options);
 			fprintf(stderr, "Try '%s --help'.\n", o->verb);
 			return EXIT_USAGE;
 		}
@@ -411,8 +413,8 @@ static int press_keys(struct app *a, const char *path)
 	const char *name = slurp_name(path);
 	char *text = slurp_path(path, (size_t)1 << 24, &len);
 	if (!text) {
-		fprintf(stderr, "energylens snapshot: %s: %s\n", name,
-			errno ? strerror(errno) : "cannot be read");
+		text_fprintf(stderr, "energylens snapshot: %s: %s\n", name,
+			     errno ? strerror(errno) : "cannot be read");
 		return EXIT_NOINPUT;
 	}
 	enum { MAX_KEYS = 65536 };
@@ -423,8 +425,8 @@ static int press_keys(struct app *a, const char *path)
 		       : -1;
 	free(text);
 	if (n < 0) {
-		fprintf(stderr, "%s\n",
-			steps ? err : "energylens: out of memory");
+		text_fprintf(stderr, "%s\n",
+			     steps ? err : "energylens: out of memory");
 		free(steps);
 		return steps ? EXIT_DATAERR : EXIT_SOFTWARE;
 	}

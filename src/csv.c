@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "utf8.h"
 
 struct reader {
@@ -211,6 +212,12 @@ int csv_read(struct csv_table *table, const char *buf, size_t len,
 	     const char *file, struct diag_list *diags)
 {
 	memset(table, 0, sizeof *table);
+	const char *encoding = text_encoding_problem(buf, len);
+	if (encoding) { /* a spreadsheet's "Unicode text" export */
+		diag_add(diags, DIAG_ERROR, file, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		return 1;
+	}
 	/* Unescaping never lengthens a field, and each field's delimiter
 	 * makes room for its NUL, except the last one's: hence + 2. */
 	table->text = malloc(len + 2);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 void diag_init(struct diag_list *list, FILE *echo)
 {
 	memset(list, 0, sizeof *list);
@@ -75,17 +77,12 @@ void diag_add(struct diag_list *list, enum diag_severity severity,
 
 /* Messages quote file names and what was read (a CSV cell, a key): a
  * control character in them would be obeyed by the terminal (ESC starts a
- * command) or split the file:line:col line, so it is written escaped. */
+ * command) or split the file:line:col line, a byte that is not UTF-8
+ * garbles it, and a bidirectional control reorders it, so all of them are
+ * written escaped (text.h). */
 static void put_escaped(const char *s, FILE *out)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7F)
-			fprintf(out, "\\x%02x", *p);
-		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-			fprintf(out, "\\u%04x", *++p); /* a C1 control */
-		else
-			putc(*p, out);
-	}
+	text_put(out, s);
 }
 
 static void print_to(const struct diag *d, FILE *out)

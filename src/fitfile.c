@@ -13,24 +13,17 @@
 #include "profile_internal.h"
 #include "schema.h"
 #include "slurp.h"
+#include "text.h"
 #include "utf8.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
 /* Every string is written double-quoted, so no value can be mistaken for
- * YAML syntax. */
+ * YAML syntax, and with U+2028/U+2029 and the like escaped, so that it
+ * reads back unchanged (text.h). */
 static void quoted(FILE *out, const char *s)
 {
-	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\x%02x", *p);
-		else
-			putc(*p, out);
-	}
-	putc('"', out);
+	text_yaml_quoted(out, s);
 }
 
 static void literal_block(FILE *out, const char *key, const char *text)
@@ -613,6 +606,12 @@ struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
 	if (refuse_tags(name, text, len, diags))
 		return NULL;
 	struct reader R = {.path = name, .diags = diags};
+	const char *encoding = text_encoding_problem(text, len);
+	if (encoding) { /* libyaml would read it; the format is UTF-8 */
+		diag_add(diags, DIAG_ERROR, name, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		return NULL;
+	}
 	R.ff = calloc(1, sizeof *R.ff);
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);

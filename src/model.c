@@ -13,6 +13,7 @@
 
 #include "model_builtin.h"
 #include "schema.h"
+#include "text.h"
 #include "utf8.h"
 
 const char *const model_input_names[MODEL_NINPUTS] = {
@@ -499,6 +500,12 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 			  struct diag_list *diags)
 {
 	struct parse P = {.name = name, .diags = diags};
+	const char *encoding = text_encoding_problem(text, len);
+	if (encoding) { /* libyaml would read it; the format is UTF-8 */
+		diag_add(diags, DIAG_ERROR, name, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		return NULL;
+	}
 	if (!(P.m = calloc(1, sizeof *P.m)) ||
 	    !(P.m->source = malloc(len + 1))) {
 		free(P.m);

@@ -9,6 +9,7 @@
 #include "profile_internal.h"
 #include "defaults.h"
 #include "schema.h"
+#include "text.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -136,29 +137,11 @@ static void warning_at(struct loader *L, unsigned line, unsigned col,
 	va_end(ap);
 }
 
-/* Quotes a scalar for a message: at most 40 characters, control bytes shown
- * as escapes, so a hostile value cannot garble the terminal. */
+/* Quotes a scalar for a message: at most 40 characters (never cut inside
+ * one), escaped (text.h), so a hostile value cannot garble the terminal. */
 static const char *show(const char *s, size_t len, char *buf, size_t size)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < len && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= 40) {
-			o += (size_t)snprintf(buf + o, size - o, "...");
-			break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-		else if (c == 0xc2 && i + 1 < len &&
-			 utf8_is_control((unsigned char)s[i + 1]))
-			/* a C1 control, a terminal command too */
-			o += (size_t)snprintf(buf + o, size - o, "\\u%04x",
-					      (unsigned char)s[++i]);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
+	return text_show(buf, size, s, len, 40);
 }
 
 /* A scalar as written: quoted ones keep their quotes, so "12" is not
@@ -180,7 +163,10 @@ static void locate_offset(const struct loader *L, size_t offset, unsigned *line,
 {
 	unsigned l = 1, c = 1;
 	for (size_t i = 0; i < offset && i < L->len; i++) {
-		if (L->data[i] == '\n') {
+		/* a CR alone ends a line too, as libyaml reads it */
+		if (L->data[i] == '\n' ||
+		    (L->data[i] == '\r' &&
+		     (i + 1 == L->len || L->data[i + 1] != '\n'))) {
 			l++;
 			c = 1;
 		} else if ((L->data[i] & 0xc0) != 0x80) {
@@ -811,6 +797,17 @@ static bool parse_string(struct loader *L, enum schema_field f,
 			 INFO(f)->name, cp, show_scalar(ev, buf, sizeof buf));
 		return false;
 	}
+	size_t at;
+	if (text_find_invisible(ev->value, ev->length, &cp, &at)) {
+		/* kept as written (it is the name), but shown escaped
+		 * everywhere: say so once, here */
+		char buf[64];
+		warning_at(L, ev->line, ev->col,
+			   "%s has the invisible character U+%04X, %s: %s (it "
+			   "is shown escaped)",
+			   INFO(f)->name, cp, text_invisible_kind(cp),
+			   show_scalar(ev, buf, sizeof buf));
+	}
 	const char *s = profile_intern(L->set, ev->value, ev->length);
 	if (!s)
 		L->out_of_memory = L->fatal = true;
@@ -1397,7 +1394,8 @@ static void parse_stream(struct loader *L)
  * cut short ("25" of "2529.1") yet still read as a number. */
 static void check_last_line(struct loader *L)
 {
-	if (L->len == 0 || L->data[L->len - 1] == '\n')
+	if (L->len == 0 || L->data[L->len - 1] == '\n' ||
+	    L->data[L->len - 1] == '\r') /* Mac OS 9 line breaks */
 		return;
 	unsigned line, col;
 	locate_offset(L, L->len, &line, &col);
@@ -1452,8 +1450,15 @@ enum profile_status profile_load_buffer(struct profile_set *set,
 	FILE *echo = diags->echo;
 	size_t first = diags->count;
 	diags->echo = NULL;
-	parse_stream(L);
-	check_last_line(L);
+	/* libyaml would read UTF-16 (and take its NULs for line ends), but
+	 * the format is UTF-8 (energylens-profile(5)) */
+	const char *encoding = text_encoding_problem(data, len);
+	if (encoding) {
+		error_at(L, 1, 1, "%s; save the file as UTF-8", encoding);
+	} else {
+		parse_stream(L);
+		check_last_line(L);
+	}
 	diags->echo = echo;
 	sort_from(diags, first);
 	for (size_t i = first; echo && i < diags->count; i++)

@@ -11,6 +11,7 @@
 
 #include "exitcode.h"
 #include "slurp.h"
+#include "text.h"
 
 /* ---- the knob table ----------------------------------------------------- */
 
@@ -91,19 +92,11 @@ bool workspace_knob_parse(enum workspace_knob k, const char *text,
 	return true;
 }
 
-/* The text as it may be shown: control characters and bytes that are not
- * printable ASCII as \xHH, so a message cannot drive the terminal. */
+/* The text as it may be shown: escaped as every message shows text from
+ * outside (text.h), so a message cannot drive the terminal. */
 static void shown(const char *s, char *buf, size_t size)
 {
-	size_t n = 0;
-	for (; *s && n + 5 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c < 0x7f)
-			buf[n++] = (char)c;
-		else
-			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
-	}
-	buf[n] = '\0';
+	text_show(buf, size, s, strlen(s), 0);
 }
 
 void workspace_knob_error(enum workspace_knob k, const char *text,
@@ -238,7 +231,8 @@ int workspace_models(const char *const paths[2], struct model *models[2])
 			break;
 		}
 		if (models[m->target]) {
-			fprintf(stderr,
+			text_fprintf(
+				stderr,
 				"energylens: %s: a second %s model (expected "
 				"one energy and one latency model)\n",
 				paths[i], model_target_name(m->target));
@@ -590,9 +584,9 @@ static void list_matches(const struct workspace *ws,
 			more++;
 			continue;
 		}
-		fprintf(err, "  %s:%s  on %s  (%s)\n", or_dash(W->name),
-			or_dash(W->model), or_dash(W->hardware),
-			or_dash(W->engine));
+		text_fprintf(err, "  %s:%s  on %s  (%s)\n", or_dash(W->name),
+			     or_dash(W->model), or_dash(W->hardware),
+			     or_dash(W->engine));
 		shown++;
 	}
 	if (more)
@@ -620,13 +614,13 @@ long workspace_find(const struct workspace *ws, const struct workspace_query *q,
 		shown(q->workload, s, sizeof s);
 		snprintf(what, sizeof what, " '%s'", s);
 	}
-	fprintf(err,
-		"%s: %s%s (expected --workload NAME, MODEL or NAME:MODEL, "
-		"with --hardware and --engine, to pick one of):\n",
-		verb,
-		count[level] ? "several workloads match"
-			     : "no workload matches",
-		what);
+	text_fprintf(err,
+		     "%s: %s%s (expected --workload NAME, MODEL or NAME:MODEL, "
+		     "with --hardware and --engine, to pick one of):\n",
+		     verb,
+		     count[level] ? "several workloads match"
+				  : "no workload matches",
+		     what);
 	list_matches(ws, q, count[level] ? level : MATCH_NONE, err);
 	return -1;
 }
@@ -672,11 +666,12 @@ int workspace_open(struct workspace *ws, const struct workspace_source *src,
 	if (workspace_fitted(ws, (size_t)w, &f))
 		return EXIT_OK;
 	if (ws->file) {
-		fprintf(stderr, "%s: %s: %s\n", who, slurp_name(src->fitted),
-			f.error);
+		text_fprintf(stderr, "%s: %s: %s\n", who,
+			     slurp_name(src->fitted), f.error);
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "%s: %s: %s\n", who, f.group ? f.group : "-", f.error);
+	text_fprintf(stderr, "%s: %s: %s\n", who, f.group ? f.group : "-",
+		     f.error);
 	return EXIT_DATAERR;
 }
 
