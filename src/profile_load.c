@@ -710,6 +710,14 @@ static bool parse_numeric(struct loader *L, enum schema_field f,
 			 why, schema_expectation(f));
 		return false;
 	}
+	if (st == SCHEMA_NUM_TINY) {
+		error_at(L, ev->line, ev->col,
+			 "%s is out of range (too small to hold): %s (expected "
+			 "0 or a magnitude of at least %g)",
+			 info->name, show_scalar(ev, buf, sizeof buf),
+			 DBL_TRUE_MIN);
+		return false;
+	}
 	if (st == SCHEMA_NUM_NONFINITE || st == SCHEMA_NUM_RANGE) {
 		error_at(L, ev->line, ev->col, "%s is %s: %s (expected %s)",
 			 info->name,

@@ -301,6 +301,8 @@ enum schema_number_status schema_number(const char *s, double *out)
 	double v = strtod(s, NULL);
 	if (errno == ERANGE && isinf(v))
 		return SCHEMA_NUM_RANGE;
+	if (errno == ERANGE && v == 0)
+		return SCHEMA_NUM_TINY;
 	*out = v;
 	return SCHEMA_NUM_OK;
 }

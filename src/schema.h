@@ -136,6 +136,10 @@ enum schema_number_status {
 	SCHEMA_NUM_NONFINITE,
 	SCHEMA_NUM_RANGE,
 	SCHEMA_NUM_LEADING_ZERO, /* 010: octal in YAML 1.1, 10 in 1.2 */
+	/* digits that are not zero but round to it (1e-400); a subnormal
+	 * (1e-320) is kept, as the expression parser keeps it: it is what
+	 * the digits say, if less precisely */
+	SCHEMA_NUM_TINY,
 };
 /* A plain YAML scalar as a decimal number: no hex, no "nan" or ".inf", and
  * no integer with a leading zero, which YAML 1.1 and 1.2 read differently.

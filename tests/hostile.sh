@@ -96,3 +96,196 @@ else
 	fail schema-fitted-tag-refused "fit -o failed"
 	fail schema-fitted-leading-zero-refused "fit -o failed"
 fi
+
+# --- text and encodings (robust-text) -----------------------------------------
+# Text from outside (file names, arguments, names in profiles) is shown
+# through one escape (src/text.c): controls and bytes that are not UTF-8 as
+# \xHH, C1 and invisible characters as \uHHHH; JSON stays UTF-8; fitted
+# files keep every name; UTF-16 is refused; columns count display width.
+td=$tmpdir/text
+mkdir -p "$td"
+esc=$(printf '\033')
+ff=$(printf '\377')
+rlo=$(printf '\342\200\256')
+good=$top_srcdir/tests/data/check/good/chat.yaml
+sweep=$top_srcdir/sample-profiles/synthetic/sweep.yaml
+
+# text_utf8 FILE: whether FILE is UTF-8 throughout (iconv refuses a byte
+# that is not).
+text_utf8() {
+	iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1
+}
+
+# A file name that is not UTF-8: copied raw into JSON (which then no JSON
+# parser reads) and into messages.
+cp "$good" "$td/ok$ff.yaml"
+printf 'energylens: 1\nworkload: [\n' >"$td/bad$ff.yaml"
+"$EL" check --json "$td/ok$ff.yaml" "$td/bad$ff.yaml" >"$td/out" 2>"$td/err"
+st=$?
+if [ -z "$PY" ]; then
+	skip text-json-file-name-not-utf8 "no python3"
+elif [ "$st" -eq 65 ] && "$PY" -c '
+import json, sys
+j = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+assert any(e["file"].endswith("bad\ufffd.yaml") for e in j["errors"]), j["errors"]
+' "$td/out" 2>"$td/pyerr"; then
+	pass text-json-file-name-not-utf8
+else
+	fail text-json-file-name-not-utf8 "exit $st: $(head -c 300 "$td/pyerr")"
+fi
+if text_utf8 "$td/err" && grep -q 'bad\\xff\.yaml:2:' "$td/err"; then
+	pass text-stderr-file-name-not-utf8
+else
+	fail text-stderr-file-name-not-utf8 "$(head -c 300 "$td/err" | od -c | head -n 5)"
+fi
+
+# A quoted value in a message was cut at 40 bytes, inside a character.
+e50=$(printf '%050d' 0 | sed 's/0/\xc3\xa9/g')
+printf 'energylens: 1\nworkload:\n  name: w\nruns:\n  - {tp: a%s, pp: 1, batch_size: 8, output_tokens: 9, energy: {total_j: 1}}\n' \
+	"$e50" >"$td/cut.yaml"
+"$EL" check "$td/cut.yaml" >/dev/null 2>"$td/err"
+st=$?
+if [ "$st" -eq 65 ] && text_utf8 "$td/err" && grep -q 'tp is not a number: a.*\.\.\.' "$td/err"; then
+	pass text-value-cut-at-character
+else
+	fail text-value-cut-at-character "exit $st: $(od -c "$td/err" | head -n 4)"
+fi
+
+# U+2028 in a name was written raw into a fitted file's double-quoted
+# string, which YAML folds: predict --fitted named another workload.
+sed 's/^  name: synthetic-sweep$/  name: "sweep\\u2028x"/' "$sweep" >"$td/ls.yaml"
+if "$EL" fit "$td/ls.yaml" -o "$td/ls.fit" >/dev/null 2>&1 &&
+	! grep -q "$(printf '\342\200\250')" "$td/ls.fit" &&
+	"$EL" predict --fitted "$td/ls.fit" --tp 1 --pp 1 --batch 8 --input 100 \
+		--output 100 --json >"$td/out" 2>"$td/err" &&
+	grep -q '"name": "sweep\\u2028x"' "$td/out"; then
+	pass text-fitted-u2028-round-trip
+else
+	fail text-fitted-u2028-round-trip "$(head -c 300 "$td/out" "$td/err")"
+fi
+
+# Control characters in arguments were echoed raw: an escape sequence in a
+# file name (or an option) drove the terminal.
+text_argv_case() {
+	name=$1
+	shift
+	(cd "$td" && "$EL" "$@") >/dev/null 2>"$td/err"
+	st=$?
+	if [ "$st" -ne 0 ] && ! grep -q "$esc" "$td/err" &&
+		grep -q '\\x1b' "$td/err"; then
+		pass "$name"
+	else
+		fail "$name" "exit $st: $(od -c "$td/err" | head -n 4)"
+	fi
+}
+csv=$top_srcdir/tests/data/import/mlenergy-small.csv
+text_argv_case text-argv-import-path import mlenergy "x$esc[31m.csv"
+text_argv_case text-argv-shapes import mlenergy --shapes "s$esc]0;t.csv" "$csv"
+text_argv_case text-argv-keys snapshot --keys "k$esc[2J.keys" "$good"
+runs=$top_srcdir/tests/data/import/runs.csv
+text_argv_case text-argv-output fit "$sweep" -o "$td/no/dir/o$esc[31m.yaml"
+text_argv_case text-argv-set import csv --set "name=a${esc}b" \
+	--map hardware=gpu,model=model,tp=tp,pp=pp,batch_size=batch,output_tokens=out_tok,energy.total_j=joules \
+	"$runs"
+text_argv_case text-argv-map import csv --map "tp$esc=a" "$csv"
+text_argv_case text-argv-option check "--json$esc[31m" "$good"
+text_argv_case text-argv-short-option check "-$esc" "$good"
+text_argv_case text-argv-number rank "$good" --batch "8$esc" --input 1 --output 1
+text_argv_case text-argv-baseline eval --baselines "x$esc" "$good"
+text_argv_case text-argv-verb "$esc[31mcheck"
+
+# A right-to-left override (or a zero-width space) in a name reordered the
+# table, or made two names look the same: a warning with the place, and
+# the name shown escaped in every output.
+sed "s/^  name: synthetic-sweep\$/  name: \"sweep${rlo}x\"/" "$sweep" >"$td/rlo.yaml"
+problems=
+"$EL" check "$td/rlo.yaml" >"$td/out" 2>"$td/err"
+grep -q "^$td/rlo.yaml:12:9: warning: name has the invisible character U+202E" "$td/err" ||
+	problems="$problems no warning: $(head -c 200 "$td/err");"
+for cmd in "check" "rank --batch 8 --input 100 --output 100" \
+	"predict --tp 1 --pp 1 --batch 8 --input 100 --output 100" \
+	"fit" "snapshot --width 120" "snapshot --view fit --width 120"; do
+	# shellcheck disable=SC2086
+	"$EL" $cmd "$td/rlo.yaml" >"$td/out" 2>"$td/err"
+	if grep -q "$rlo" "$td/out" "$td/err"; then
+		problems="$problems $cmd: raw U+202E;"
+	elif [ "$cmd" != fit ] && ! grep -q 'sweep\\u202ex' "$td/out"; then
+		problems="$problems $cmd: name not shown escaped;"
+	fi
+done
+"$EL" check --json "$td/rlo.yaml" >"$td/out" 2>/dev/null
+grep -q '"sweep\\u202ex"' "$td/out" || problems="$problems JSON: $(head -c 200 "$td/out");"
+if [ -z "$problems" ]; then pass text-invisible-in-names; else fail text-invisible-in-names "$problems"; fi
+
+# UTF-16 (a Windows editor's "Unicode") was read although the format is
+# UTF-8, with a false "no line break" warning; the same for a fitted file
+# and a CSV.
+problems=
+iconv -f UTF-8 -t UTF-16 "$good" >"$td/u16.yaml"
+iconv -f UTF-8 -t UTF-16LE "$good" >"$td/u16le.yaml"
+iconv -f UTF-8 -t UTF-16 "$td/ls.fit" >"$td/u16.fit" 2>/dev/null
+iconv -f UTF-8 -t UTF-16 "$csv" >"$td/u16.csv"
+for f in u16.yaml u16le.yaml; do
+	"$EL" check "$td/$f" >/dev/null 2>"$td/err"
+	st=$?
+	{ [ "$st" -eq 65 ] && grep -q "^$td/$f:1:1: UTF-16 text; save the file as UTF-8\$" "$td/err" &&
+		! grep -q 'line break' "$td/err"; } ||
+		problems="$problems $f: exit $st, $(head -c 200 "$td/err");"
+done
+"$EL" predict --fitted "$td/u16.fit" --tp 1 --pp 1 --batch 8 --input 100 \
+	--output 100 >/dev/null 2>"$td/err"
+st=$?
+{ [ "$st" -eq 65 ] && grep -q "u16.fit:1:1: UTF-16 text; save the file as UTF-8" "$td/err"; } ||
+	problems="$problems fitted: exit $st, $(head -c 200 "$td/err");"
+"$EL" import mlenergy "$td/u16.csv" >/dev/null 2>"$td/err"
+st=$?
+{ [ "$st" -eq 65 ] && grep -q "u16.csv:1:1: UTF-16 text; save the file as UTF-8" "$td/err"; } ||
+	problems="$problems csv: exit $st, $(head -c 200 "$td/err");"
+if [ -z "$problems" ]; then pass text-utf16-refused; else fail text-utf16-refused "$problems"; fi
+
+# Line breaks of classic Mac OS (CR alone): a false "no line break".
+tr '\n' '\r' <"$good" >"$td/cr.yaml"
+"$EL" check "$td/cr.yaml" >/dev/null 2>"$td/err"
+st=$?
+if [ "$st" -eq 0 ] && ! [ -s "$td/err" ]; then
+	pass text-cr-only-line-breaks
+else
+	fail text-cr-only-line-breaks "exit $st: $(head -c 200 "$td/err")"
+fi
+
+# CJK names take two columns a character: check padded by bytes, and the
+# columns after a CJK name did not line up.
+if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
+	sed 's/^  name: chat$/  name: 聊天/' "$good" >"$td/cjk.yaml"
+	sed 's/^  name: chat$/  name: abcd/' "$good" >"$td/abcd.yaml"
+	LC_ALL=C.UTF-8 "$EL" check "$td/cjk.yaml" "$td/abcd.yaml" >"$td/out" 2>&1
+	a=$(grep '^聊天 ' "$td/out" | sed 's/^聊天//')
+	b=$(grep '^abcd ' "$td/out" | sed 's/^abcd//')
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then
+		pass text-cjk-columns
+	else
+		fail text-cjk-columns "$(cat "$td/out")"
+	fi
+else
+	skip text-cjk-columns "no C.UTF-8 locale"
+fi
+
+# Subnormal numbers: --output 1e-320 was "expected a number >= 0" (it is
+# one); a subnormal is a number, which the option's limits judge. In a
+# profile, digits that round to zero are out of range, not zero.
+"$EL" predict "$sweep" --tp 1 --pp 1 --batch 8 --input 100 --output 1e-320 \
+	>/dev/null 2>"$td/err"
+st=$?
+if { [ "$st" -eq 0 ] || [ "$st" -eq 1 ]; } && ! grep -q 'expected a number >= 0' "$td/err"; then
+	pass text-subnormal-option
+else
+	fail text-subnormal-option "exit $st: $(head -c 200 "$td/err")"
+fi
+sed 's/total_j: 40.5/total_j: 1e-400/' "$good" >"$td/tiny.yaml"
+"$EL" check "$td/tiny.yaml" >/dev/null 2>"$td/err"
+st=$?
+if [ "$st" -eq 65 ] && grep -q 'total_j is out of range (too small to hold): 1e-400' "$td/err"; then
+	pass text-number-too-small
+else
+	fail text-number-too-small "exit $st: $(head -c 200 "$td/err")"
+fi
