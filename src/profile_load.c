@@ -713,9 +713,9 @@ static bool parse_numeric(struct loader *L, enum schema_field f,
 	if (st == SCHEMA_NUM_TINY) {
 		error_at(L, ev->line, ev->col,
 			 "%s is out of range (too small to hold): %s (expected "
-			 "0 or a magnitude of at least %g)",
+			 "%s)",
 			 info->name, show_scalar(ev, buf, sizeof buf),
-			 DBL_TRUE_MIN);
+			 schema_expectation(f));
 		return false;
 	}
 	if (st == SCHEMA_NUM_NONFINITE || st == SCHEMA_NUM_RANGE) {
