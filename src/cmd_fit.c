@@ -131,7 +131,8 @@ static void print_params(FILE *out, const struct model *m,
 	for (size_t j = 0; j < m->nparams; j++) {
 		const struct model_param *p = &m->params[j];
 		if (!r->informed[j]) {
-			fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n",
+			text_fprintf(
+				out, "  %-10s %11.4g  %-11s  %-26s %s\n",
 				p->name, r->value[j], "held", p->unit,
 				"(held at default: the runs cannot inform it)");
 			continue;
@@ -140,8 +141,8 @@ static void print_params(FILE *out, const struct model *m,
 		snprintf(se, sizeof se,
 			 isfinite(r->stderr_[j]) ? "+- %.2g" : "-",
 			 r->stderr_[j]);
-		fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n", p->name,
-			r->value[j], se, p->unit, p->meaning);
+		text_fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n", p->name,
+			     r->value[j], se, p->unit, p->meaning);
 	}
 }
 
@@ -243,8 +244,8 @@ static void print_group_text(FILE *out, const struct model *const models[2],
 	text_fprintf(out, "%s (%zu workload%s)\n", g->label, g->nworkloads,
 		     g->nworkloads == 1 ? "" : "s");
 	if (f->energy_status != FIT_OK) {
-		fprintf(out, "  %s: not fitted: %s\n", models[0]->name,
-			f->energy.message);
+		text_fprintf(out, "  %s: not fitted: %s\n", models[0]->name,
+			     f->energy.message);
 	} else {
 		print_goodness(out, models[0], &f->energy);
 		print_worst(out, models[0], set, g, f);
@@ -253,15 +254,16 @@ static void print_group_text(FILE *out, const struct model *const models[2],
 			"share of energy");
 		for (size_t t = 0; t < models[0]->nterms; t++) {
 			const struct model_term *T = &models[0]->terms[t];
-			fprintf(out, "  %-26s %-8s %-8s %5.1f%%\n", T->name,
-				model_phase_name(T->phase),
-				model_kind_name(T->kind), 100 * f->share[t]);
+			text_fprintf(out, "  %-26s %-8s %-8s %5.1f%%\n",
+				     T->name, model_phase_name(T->phase),
+				     model_kind_name(T->kind),
+				     100 * f->share[t]);
 		}
 	}
 	if (f->latency_status != FIT_OK)
-		fprintf(out, "  %s: not fitted: %s\n", models[1]->name,
-			g->latency.n ? f->latency.message
-				     : "no run has a measured latency");
+		text_fprintf(out, "  %s: not fitted: %s\n", models[1]->name,
+			     g->latency.n ? f->latency.message
+					  : "no run has a measured latency");
 	else
 		print_goodness(out, models[1], &f->latency);
 	fputc('\n', out);
