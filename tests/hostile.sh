@@ -193,6 +193,8 @@ text_argv_case text-argv-short-option check "-$esc" "$good"
 text_argv_case text-argv-number rank "$good" --batch "8$esc" --input 1 --output 1
 text_argv_case text-argv-baseline eval --baselines "x$esc" "$good"
 text_argv_case text-argv-verb "$esc[31mcheck"
+text_argv_case text-argv-theme snapshot --theme "x$esc[31m" "$good"
+text_argv_case text-argv-workload snapshot --workload "x$esc[31m" "$good"
 
 # A right-to-left override (or a zero-width space) in a name reordered the
 # table, or made two names look the same: a warning with the place, and

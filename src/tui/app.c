@@ -14,6 +14,7 @@
 
 #include "exitcode.h"
 #include "fileid.h"
+#include "text.h"
 
 /* ---- what the views read ------------------------------------------------ */
 
@@ -363,12 +364,12 @@ static int load_themes(struct app *a, FILE *err)
 	}
 	long t = theme_find(a->themes, a->nthemes, a->opt.theme);
 	if (t < 0) {
-		fprintf(err,
-			"energylens: no theme named '%s' (expected one "
-			"of:",
-			a->opt.theme);
+		text_fprintf(err,
+			     "energylens: no theme named '%s' (expected one "
+			     "of:",
+			     a->opt.theme);
 		for (size_t i = 0; i < a->nthemes; i++)
-			fprintf(err, " %s", a->themes[i].name);
+			text_fprintf(err, " %s", a->themes[i].name);
 		fputs(")\n", err);
 		return EXIT_USAGE;
 	}
