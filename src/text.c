@@ -6,6 +6,7 @@
 #include "text.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,31 @@ char *text_show(char *buf, size_t size, const char *s, size_t n, size_t max)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+int text_prefix(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+	for (size_t chars = 0; i < n && chars < max && i < INT_MAX;
+	     i += k, chars++)
+		if (!(k = utf8_len(p + i, n - i)))
+			k = 1; /* a byte that is not UTF-8 counts as one */
+	return (int)i;
+}
+
+void text_drop_partial(char *s)
+{
+	size_t n = strlen(s), start = n;
+	/* back over continuation bytes to the last lead byte */
+	while (start > 0 && n - start < 4 &&
+	       ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0 || (unsigned char)s[start - 1] < 0xC0)
+		return;
+	start--;
+	if (!utf8_len((const unsigned char *)s + start, n - start))
+		s[start] = '\0';
 }
 
 /* Columns of the first n bytes of s, escaped; stops after max columns

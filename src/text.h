@@ -38,6 +38,12 @@ void text_put(FILE *out, const char *s);
  * max characters of s (0: no limit) or where buf is full, never inside a
  * character or an escape; "..." marks a cut. Returns buf. */
 char *text_show(char *buf, size_t size, const char *s, size_t n, size_t max);
+/* The bytes of the first max characters of s (all of s when shorter),
+ * for "%.*s": a cut by characters, never inside one. */
+int text_prefix(const char *s, size_t max);
+/* Cuts off the end of s a character that a cut at a byte count (an
+ * snprintf that ran out of room) left incomplete. */
+void text_drop_partial(char *s);
 /* The columns s takes on a terminal once escaped: wcwidth under the
  * user's locale (CJK takes two), one per character where it says
  * nothing. */

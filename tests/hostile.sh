@@ -140,7 +140,8 @@ else
 fi
 
 # A quoted value in a message was cut at 40 bytes, inside a character.
-e50=$(printf '%050d' 0 | sed 's/0/\xc3\xa9/g')
+e=$(printf '\303\251') e50=
+for i in 1 2 3 4 5 6 7 8 9 10; do e50=$e50$e$e$e$e$e; done
 printf 'energylens: 1\nworkload:\n  name: w\nruns:\n  - {tp: a%s, pp: 1, batch_size: 8, output_tokens: 9, energy: {total_j: 1}}\n' \
 	"$e50" >"$td/cut.yaml"
 "$EL" check "$td/cut.yaml" >/dev/null 2>"$td/err"
@@ -162,6 +163,19 @@ if "$EL" fit "$td/ls.yaml" -o "$td/ls.fit" >/dev/null 2>&1 &&
 	pass text-fitted-u2028-round-trip
 else
 	fail text-fitted-u2028-round-trip "$(head -c 300 "$td/out" "$td/err")"
+fi
+
+# A group's label (fit --by workload) cut its engine at 40 bytes, inside a
+# character: the fitted file was not UTF-8, and predict --fitted refused it.
+sed "s/^  engine: .*/  engine: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa$e$e\"/" \
+	"$sweep" >"$td/eng.yaml"
+if "$EL" fit --by workload "$td/eng.yaml" -o "$td/eng.fit" >/dev/null 2>"$td/err" &&
+	text_utf8 "$td/eng.fit" &&
+	"$EL" predict --fitted "$td/eng.fit" --tp 1 --pp 1 --batch 8 --input 100 \
+		--output 100 >"$td/out" 2>"$td/err"; then
+	pass text-label-cut-at-character
+else
+	fail text-label-cut-at-character "$(head -c 300 "$td/err")"
 fi
 
 # Control characters in arguments were echoed raw: an escape sequence in a

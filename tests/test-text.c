@@ -112,6 +112,31 @@ static void test_show_escapes(void)
 	ASSERT_STR_EQ(text_show(buf, 1, s, sizeof s - 1, 0), "");
 }
 
+/* Cuts by characters for "%.*s", and the repair of a cut by bytes. */
+static void test_cuts_by_characters(void)
+{
+	ASSERT_INT_EQ(text_prefix("a\xc3\xa9\xe8\x81\x8a"
+				  "b",
+				  3),
+		      6);
+	ASSERT_INT_EQ(text_prefix("ab", 40), 2);
+	ASSERT_INT_EQ(text_prefix("\xff\xfe", 1), 1);
+	char s[][16] = {"ab\xc3", "ab\xe8\x81",	  "ab\xc3\xa9",
+			"ab",	  "\xf0\x9f\x98", ""};
+	text_drop_partial(s[0]);
+	text_drop_partial(s[1]);
+	text_drop_partial(s[2]);
+	text_drop_partial(s[3]);
+	text_drop_partial(s[4]);
+	text_drop_partial(s[5]);
+	ASSERT_STR_EQ(s[0], "ab");
+	ASSERT_STR_EQ(s[1], "ab");
+	ASSERT_STR_EQ(s[2], "ab\xc3\xa9");
+	ASSERT_STR_EQ(s[3], "ab");
+	ASSERT_STR_EQ(s[4], "");
+	ASSERT_STR_EQ(s[5], "");
+}
+
 /* ---- JSON --------------------------------------------------------------- */
 
 static void test_json_string_always_utf8(void)
@@ -373,6 +398,7 @@ int main(void)
 	diag_init(&diags, NULL);
 	UNIT_RUN_WITH(test_quoted_value_cut_at_a_character, cleanup);
 	UNIT_RUN_WITH(test_show_escapes, cleanup);
+	UNIT_RUN_WITH(test_cuts_by_characters, cleanup);
 	UNIT_RUN_WITH(test_json_string_always_utf8, cleanup);
 	UNIT_RUN_WITH(test_yaml_quoted_round_trip, cleanup);
 	UNIT_RUN_WITH(test_encoding_problem, cleanup);
