@@ -212,17 +212,17 @@ int csv_read(struct csv_table *table, const char *buf, size_t len,
 	     const char *file, struct diag_list *diags)
 {
 	memset(table, 0, sizeof *table);
-	const char *encoding = text_encoding_problem(buf, len);
-	if (encoding) { /* a spreadsheet's "Unicode text" export */
-		diag_add(diags, DIAG_ERROR, file, 1, 1,
-			 "%s; save the file as UTF-8", encoding);
-		return 1;
-	}
 	/* Unescaping never lengthens a field, and each field's delimiter
 	 * makes room for its NUL, except the last one's: hence + 2. */
 	table->text = malloc(len + 2);
 	if (!table->text)
 		return -1;
+	const char *encoding = text_encoding_problem(buf, len);
+	if (encoding) { /* a spreadsheet's "Unicode text" export */
+		diag_add(diags, DIAG_ERROR, file, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		return 1; /* an empty table, as for any error */
+	}
 	struct reader r = {buf,	 buf + len, 1,		 1,	0,
 			   file, diags,	    table->text, false, false};
 	/* A byte order mark is an editor's artefact, not data. */
