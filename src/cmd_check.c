@@ -214,6 +214,7 @@ static const char *hardware_label(const struct profile_set *set,
 	const char *e = or_dash(a->engine);
 	snprintf(buf, size, "%s, %s", or_dash(a->hardware),
 		 text_show(engine, sizeof engine, e, strlen(e), 32));
+	text_drop_partial(buf); /* a long hardware name cut by snprintf */
 	return buf;
 }
 

@@ -295,8 +295,8 @@ static void group_name(const struct dataset *ds, size_t g, char *buf,
 		       size_t size)
 {
 	const struct dataset_group *x = &ds->groups[g];
-	snprintf(buf, size, "g%zu %s", g + 1,
-		 x->hardware ? x->hardware : x->label);
+	text_snprintf(buf, size, "g%zu %s", g + 1,
+		      x->hardware ? x->hardware : x->label);
 }
 
 static void print_group_legend(const struct dataset *ds,
@@ -338,7 +338,7 @@ static void print_pairs(const struct dataset *ds, const struct eval_report *r)
 		group_name(ds, p->source, a, sizeof a);
 		group_name(ds, p->target, b, sizeof b);
 		/* each side cut to its own half, so the target always shows */
-		snprintf(label, sizeof label, "%-20.20s -> %.20s", a, b);
+		text_snprintf(label, sizeof label, "%-20.20s -> %.20s", a, b);
 		snprintf(sc, sizeof sc, p->scales ? "%.3g" : "-",
 			 pair_scale(p));
 		pct(t1, sizeof t1, eval_top1(&p->config));

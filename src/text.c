@@ -356,6 +356,31 @@ int text_printf(const char *fmt, ...)
 	return n;
 }
 
+char *text_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	if (size == 0)
+		return buf;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	buf[0] = '\0';
+	if (!mem)
+		return buf;
+	va_list ap;
+	va_start(ap, fmt);
+	format_to(mem, fmt, ap);
+	va_end(ap);
+	if (fclose(mem) == 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(buf, text, n);
+		buf[n] = '\0';
+		if (n < len)
+			text_drop_partial(buf);
+	}
+	free(text);
+	return buf;
+}
+
 /* ---- encodings ---------------------------------------------------------- */
 
 const char *text_encoding_problem(const char *buf, size_t len)

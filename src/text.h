@@ -57,6 +57,10 @@ int text_vfprintf(FILE *out, const char *fmt, va_list ap)
 int text_fprintf(FILE *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* snprintf by text_fprintf's rules (arguments escaped, %s widths in
+ * columns), cut where buf is full never inside a character. Returns buf. */
+char *text_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 struct option;
 /* After getopt_long returned '?' with opterr 0: says why on stderr, as

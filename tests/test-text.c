@@ -135,6 +135,16 @@ static void test_cuts_by_characters(void)
 	ASSERT_STR_EQ(s[3], "ab");
 	ASSERT_STR_EQ(s[4], "");
 	ASSERT_STR_EQ(s[5], "");
+	/* snprintf's cut by bytes, made by characters */
+	char buf[16];
+	ASSERT_STR_EQ(text_snprintf(buf, 6, "%s", "abc\xc3\xa9"),
+		      "abc\xc3\xa9");
+	ASSERT_STR_EQ(text_snprintf(buf, 5, "%s", "abc\xc3\xa9"), "abc");
+	/* precision and width in columns; an escape is never cut */
+	ASSERT_STR_EQ(text_snprintf(buf, sizeof buf, "%-6.5s|", "a\x1bxy"),
+		      "a\\x1b |");
+	ASSERT_STR_EQ(text_snprintf(buf, sizeof buf, "%-3.2s|", "\x1bxy"),
+		      "   |");
 }
 
 /* ---- JSON --------------------------------------------------------------- */
