@@ -111,11 +111,19 @@ char *text_show(char *buf, size_t size, const char *s, size_t n, size_t max)
 	int cols;
 	if (size == 0)
 		return buf;
+	/* whether all of it fits: else each character leaves room for
+	 * the "..." that will follow */
+	size_t whole = 0;
+	for (size_t i = 0; i < n && whole < size; i += len, chars++) {
+		escape_at(p + i, n - i, &len, esc, &cols);
+		whole += esc[0] ? strlen(esc) : len;
+	}
+	size_t reserve = whole < size && (!max || chars <= max) ? 1 : 4;
+	chars = 0;
 	for (size_t i = 0; i < n; i += len, chars++) {
 		escape_at(p + i, n - i, &len, esc, &cols);
 		size_t need = esc[0] ? strlen(esc) : len;
-		/* room for this character and, should more follow, "..." */
-		if ((max && chars == max) || o + need + 4 > size) {
+		if ((max && chars == max) || o + need + reserve > size) {
 			if (o + 4 <= size)
 				memcpy(buf + o, "...", 3), o += 3;
 			break;

@@ -110,6 +110,11 @@ static void test_show_escapes(void)
 	ASSERT_STR_EQ(text_show(buf, 9, s, sizeof s - 1, 0), "a\\x1b...");
 	ASSERT_STR_EQ(text_show(buf, 7, s, sizeof s - 1, 0), "a...");
 	ASSERT_STR_EQ(text_show(buf, 1, s, sizeof s - 1, 0), "");
+	/* what fits whole is not cut */
+	ASSERT_STR_EQ(text_show(buf, 4, "abc", 3, 0), "abc");
+	ASSERT_STR_EQ(text_show(buf, 4, "abcd", 4, 0), "...");
+	ASSERT_STR_EQ(text_show(buf, sizeof buf, "abcd", 4, 4), "abcd");
+	ASSERT_STR_EQ(text_show(buf, sizeof buf, "abcde", 5, 4), "abcd...");
 }
 
 /* Cuts by characters for "%.*s", and the repair of a cut by bytes. */
