@@ -272,6 +272,7 @@ int workspace_load_paths(struct profile_set *set, struct diag_list *diags,
 		if (st == PROFILE_NO_MEMORY)
 			break;
 	}
+	diag_echo_rest(diags);
 	switch (worst) {
 	case PROFILE_OK:
 		return EXIT_OK;
