@@ -322,9 +322,10 @@ static void check_usage(FILE *out)
 	      "the dimensions that vary.\n\n"
 	      "  --json      print {\"workloads\", \"runs\", \"errors\", "
 	      "\"warnings\"} as JSON\n"
-	      "  --all-messages  print every problem; by default at most "
-	      "5 of a kind per\n"
-	      "              file, and a count of the rest\n"
+	      "  --all-messages\n"
+	      "              print every problem (by default at most 5 of a "
+	      "kind per\n"
+	      "              file, and a count of the rest)\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "Exit status: 0 valid, 65 a problem in the data, 66 a path "
 	      "cannot be read.\n",

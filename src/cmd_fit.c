@@ -18,6 +18,7 @@
 #include "json.h"
 #include "outfile.h"
 #include "profile.h"
+#include "progress.h"
 
 static void fit_usage(FILE *out)
 {
@@ -499,8 +500,8 @@ static int claim_outputs(const struct fit_options *o, struct outfile_run *run)
 	const char *paths[3] = {"-", o->output, o->export_problem};
 	const char *names[3] = {"", "-o", "--export-problem"};
 	for (int i = 0; i < 3; i++) {
-		enum outfile_clash c = paths[i] ? outfile_claim(run, paths[i])
-						: OUTFILE_FREE;
+		enum outfile_clash c =
+			paths[i] ? outfile_claim(run, paths[i]) : OUTFILE_FREE;
 		if (c == OUTFILE_FREE)
 			continue;
 		fprintf(stderr, "energylens fit: %s %s: %s\n", names[i],
@@ -564,13 +565,20 @@ int cmd_fit(int argc, char **argv)
 	if (status == EXIT_OK &&
 	    !(fits = calloc(ds.count ? ds.count : 1, sizeof *fits)))
 		status = EXIT_SOFTWARE;
-	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++)
+	struct progress progress;
+	progress_start(&progress, stderr, "energylens fit");
+	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++) {
+		progress_update(&progress, g, ds.count);
 		fit_group(models[0], models[1], &ds.groups[g], &fits[g]);
+	}
+	progress_end(&progress);
 	if (status == EXIT_OK)
 		status = report(&o, &run, models, &set, &ds, fits);
 	else if (status == EXIT_SOFTWARE)
 		fputs("energylens fit: out of memory\n", stderr);
 	outfile_run_free(&run);
+	for (size_t g = 0; fits && g < ds.count; g++)
+		fit_group_free(&fits[g]);
 	free(fits);
 	dataset_free(&ds);
 	diag_free(&diags);

@@ -99,8 +99,8 @@ static bool may_clash(const struct stat *st)
 int outfile_run_read(struct outfile_run *run, const char *path)
 {
 	struct stat st;
-	int found = is_stdout(path) ? fstat(STDIN_FILENO, &st)
-				    : stat(path, &st);
+	int found =
+		is_stdout(path) ? fstat(STDIN_FILENO, &st) : stat(path, &st);
 	if (found != 0 || !S_ISREG(st.st_mode))
 		return 0;
 	return fileid_add(&run->read, &st) < 0 ? -1 : 0;
@@ -124,8 +124,8 @@ static char *resolve(const char *path)
 	if (real || errno == ENOMEM)
 		return real;
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, (size_t)(slash - path) + 1)
-			  : strdup(".");
+	char *dir =
+		slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
 	char *rdir = dir ? realpath(dir, NULL) : NULL;
 	const char *base = slash ? slash + 1 : path;
 	/* a directory that cannot be resolved: the name as given */
@@ -225,11 +225,13 @@ const char *outfile_clash_text(enum outfile_clash clash)
 static bool refused(struct outfile *out, const struct stat *st)
 {
 	const struct outfile_run *run = out->run;
-	enum outfile_clash clash = !run || !S_ISREG(st->st_mode) ? OUTFILE_FREE
-				   : fileid_has(&run->read, st) ? OUTFILE_INPUT
-				   : fileid_has(&run->written, st)
-					   ? OUTFILE_TWICE
-					   : OUTFILE_FREE;
+	if (!run || !S_ISREG(st->st_mode))
+		return false;
+	enum outfile_clash clash = OUTFILE_FREE;
+	if (fileid_has(&run->read, st))
+		clash = OUTFILE_INPUT;
+	else if (fileid_has(&run->written, st))
+		clash = OUTFILE_TWICE;
 	if (!clash)
 		return false;
 	out->why = outfile_clash_text(clash);
@@ -324,8 +326,7 @@ fail:;
 	return -1;
 }
 
-int outfile_open(struct outfile *out, const char *path,
-		 struct outfile_run *run)
+int outfile_open(struct outfile *out, const char *path, struct outfile_run *run)
 {
 	memset(out, 0, sizeof *out);
 	out->run = run;

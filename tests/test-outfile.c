@@ -135,8 +135,7 @@ static void test_inputs_never_replaced(void)
 	struct outfile_run run;
 	outfile_run_init(&run);
 	ASSERT(outfile_run_read(&run, in_dir("in.yaml")) == 0);
-	static const char *const names[] = {"in.yaml", "sym.yaml",
-					    "hard.yaml"};
+	static const char *const names[] = {"in.yaml", "sym.yaml", "hard.yaml"};
 	struct outfile o;
 	for (size_t i = 0; i < 3; i++) {
 		errno = 0;
