@@ -236,7 +236,7 @@ json_case rf-check-json-keeps-all \
 awk 'BEGIN { for (i = 0; i < 20000; i++)
 	printf "---\nenergylens: 1\nworkload: {name: w%d, model: m%d, hardware: H}\nruns:\n  - {tp: 1, pp: 1, batch_size: 8, input_tokens: 128, output_tokens: 128, energy: {total_j: %d}}\n", i, i, 100 + i % 50 }' \
 	>"$rf/many.yaml"
-if grep -q __asan_init "$EL" 2>/dev/null; then
+if grep -qa __asan_init "$EL" 2>/dev/null; then
 	skip rf-fit-memory-per-group "a sanitizer build reserves terabytes"
 elif ! (ulimit -v 300000 && "$EL" check "$rf/many.yaml") >/dev/null 2>&1; then
 	skip rf-fit-memory-per-group "check does not run under ulimit -v 300000"
