@@ -319,13 +319,17 @@ static void print_json(FILE *out, const struct profile_set *set,
 
 static void check_usage(FILE *out)
 {
-	fputs("Usage: energylens check [--json] PATH...\n"
+	fputs("Usage: energylens check [--json] [--all-messages] PATH...\n"
 	      "Load profile files (a directory: every *.yaml and *.yml under "
 	      "it),\nreport every problem as FILE:LINE:COL: MESSAGE on stderr, "
 	      "and print one\nline per workload: model, hardware, runs, and "
 	      "the dimensions that vary.\n\n"
 	      "  --json      print {\"workloads\", \"runs\", \"errors\", "
 	      "\"warnings\"} as JSON\n"
+	      "  --all-messages\n"
+	      "              print every problem (by default at most 5 of a "
+	      "kind per\n"
+	      "              file, and a count of the rest)\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "Exit status: 0 valid, 65 a problem in the data, 66 a path "
 	      "cannot be read.\n",
@@ -336,16 +340,19 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"all-messages", no_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool json = false;
+	bool json = false, all = false;
 	int c;
 	optind = 1;
 	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'j') {
 			json = true;
+		} else if (c == 'a') {
+			all = true;
 		} else if (c == 'h') {
 			check_usage(stdout);
 			return EXIT_OK;
@@ -365,6 +372,8 @@ int cmd_check(int argc, char **argv)
 	struct diag_list diags;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
+	if (all)
+		diags.echo_limit = 0;
 	int status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
 	/* one workload split in two by a key given in one document only */
 	if (status != EXIT_SOFTWARE && !profile_report_splits(&set, &diags)) {

@@ -502,7 +502,12 @@ static int run_one(struct eval_cli *c, const struct profile_set *set,
 		   const struct dataset *ds, bool first)
 {
 	struct eval_report r;
+	struct progress progress;
+	progress_start(&progress, stderr, "energylens eval");
+	c->eval.progress = &progress;
 	int status = eval_run(set, ds, &c->eval, &r);
+	progress_end(&progress);
+	c->eval.progress = NULL;
 	if (status == EVAL_UNUSABLE) {
 		text_fprintf(stderr, "energylens eval: %s\n", r.message);
 		return EXIT_DATAERR;

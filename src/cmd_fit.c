@@ -19,6 +19,7 @@
 #include "outfile.h"
 #include "profile.h"
 #include "text.h"
+#include "progress.h"
 
 static void fit_usage(FILE *out)
 {
@@ -409,13 +410,13 @@ static void export_problem(FILE *out, const struct model *m,
 	free(data);
 }
 
-static int save_problem(const char *path, const struct model *m,
-			const struct dataset *ds, const struct fit_group *fits)
+static int save_problem(const char *path, struct outfile_run *run,
+			const struct model *m, const struct dataset *ds,
+			const struct fit_group *fits)
 {
 	struct outfile out;
-	if (outfile_open(&out, path) != 0) {
-		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
-			     strerror(errno));
+	if (outfile_open(&out, path, run) != 0) {
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path, out.why);
 		return EXIT_CANTCREAT;
 	}
 	export_problem(out.fp, m, ds, fits);
@@ -429,14 +430,14 @@ static int save_problem(const char *path, const struct model *m,
 
 /* ---- the verb ----------------------------------------------------------- */
 
-static int save(const char *path, const struct model *const models[2],
+static int save(const char *path, struct outfile_run *run,
+		const struct model *const models[2],
 		const struct profile_set *set, const struct dataset *ds,
 		const struct fit_group *fits)
 {
 	struct outfile out;
-	if (outfile_open(&out, path) != 0) {
-		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
-			     strerror(errno));
+	if (outfile_open(&out, path, run) != 0) {
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path, out.why);
 		return EXIT_CANTCREAT;
 	}
 	fitfile_write(out.fp, models, set, ds, fits);
@@ -448,9 +449,9 @@ static int save(const char *path, const struct model *const models[2],
 	return EXIT_OK;
 }
 
-static int report(const struct fit_options *o, struct model *const models[2],
-		  const struct profile_set *set, const struct dataset *ds,
-		  const struct fit_group *fits)
+static int report(const struct fit_options *o, struct outfile_run *run,
+		  struct model *const models[2], const struct profile_set *set,
+		  const struct dataset *ds, const struct fit_group *fits)
 {
 	int status = EXIT_OK;
 	if (o->json)
@@ -479,8 +480,9 @@ static int report(const struct fit_options *o, struct model *const models[2],
 	for (size_t g = 0; g < ds->count; g++)
 		any |= fits[g].energy_status == FIT_OK;
 	if (o->output && any) {
-		int st = save(o->output, (const struct model *const *)models,
-			      set, ds, fits);
+		int st = save(o->output, run,
+			      (const struct model *const *)models, set, ds,
+			      fits);
 		status = st != EXIT_OK ? st : status;
 	} else if (o->output) {
 		text_fprintf(stderr,
@@ -489,12 +491,54 @@ static int report(const struct fit_options *o, struct model *const models[2],
 			     o->output);
 	}
 	if (o->export_problem && status != EXIT_CANTCREAT) {
-		int st = save_problem(o->export_problem, models[0], ds, fits);
+		int st = save_problem(o->export_problem, run, models[0], ds,
+				      fits);
 		status = st != EXIT_OK ? st : status;
 	}
 	if (cmd_flush_stdout("fit") != EXIT_OK)
 		status = EXIT_CANTCREAT;
 	return status;
+}
+
+/* The report, -o and --export-problem: never two on standard output, nor
+ * two in one file. Returns -1 to go on, else an exit status. */
+static int claim_outputs(const struct fit_options *o, struct outfile_run *run)
+{
+	const char *paths[3] = {"-", o->output, o->export_problem};
+	const char *names[3] = {"", "-o", "--export-problem"};
+	for (int i = 0; i < 3; i++) {
+		enum outfile_clash c =
+			paths[i] ? outfile_claim(run, paths[i]) : OUTFILE_FREE;
+		if (c == OUTFILE_FREE)
+			continue;
+		fprintf(stderr, "energylens fit: %s %s: %s\n", names[i],
+			paths[i], outfile_clash_text(c));
+		if (c != OUTFILE_STDOUT_TWICE)
+			return c == OUTFILE_NO_MEMORY ? EXIT_SOFTWARE
+						      : EXIT_CANTCREAT;
+		fputs("Try 'energylens fit --help'.\n", stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* After the reading: no output may replace what was read. */
+static int check_outputs(const struct fit_options *o, struct outfile_run *run,
+			 const struct profile_set *set)
+{
+	for (int i = 0; i < 2; i++)
+		if (o->model_path[i] &&
+		    outfile_run_read(run, o->model_path[i]) != 0)
+			return EXIT_SOFTWARE;
+	if (outfile_run_read_set(run, profile_set_read(set)) != 0)
+		return EXIT_SOFTWARE;
+	const char *path;
+	enum outfile_clash c = outfile_run_check(run, &path);
+	if (c == OUTFILE_FREE)
+		return EXIT_OK;
+	fprintf(stderr, "energylens fit: %s: %s\n", path,
+		outfile_clash_text(c));
+	return EXIT_CANTCREAT;
 }
 
 int cmd_fit(int argc, char **argv)
@@ -503,9 +547,17 @@ int cmd_fit(int argc, char **argv)
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;
-	struct model *models[2];
-	if ((status = workspace_models(o.model_path, models)) != EXIT_OK)
+	struct outfile_run run;
+	outfile_run_init(&run);
+	if ((status = claim_outputs(&o, &run)) >= 0) {
+		outfile_run_free(&run);
 		return status;
+	}
+	struct model *models[2];
+	if ((status = workspace_models(o.model_path, models)) != EXIT_OK) {
+		outfile_run_free(&run);
+		return status;
+	}
 	struct profile_set set;
 	struct diag_list diags;
 	struct dataset ds = {NULL, 0, 0, NULL};
@@ -513,17 +565,27 @@ int cmd_fit(int argc, char **argv)
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
 	status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
+	if (status == EXIT_OK)
+		status = check_outputs(&o, &run, &set);
 	if (status == EXIT_OK && dataset_build(&set, o.by, &ds, &diags) != 0)
 		status = EXIT_SOFTWARE;
 	if (status == EXIT_OK &&
 	    !(fits = calloc(ds.count ? ds.count : 1, sizeof *fits)))
 		status = EXIT_SOFTWARE;
-	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++)
+	struct progress progress;
+	progress_start(&progress, stderr, "energylens fit");
+	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++) {
+		progress_update(&progress, g, ds.count);
 		fit_group(models[0], models[1], &ds.groups[g], &fits[g]);
+	}
+	progress_end(&progress);
 	if (status == EXIT_OK)
-		status = report(&o, models, &set, &ds, fits);
+		status = report(&o, &run, models, &set, &ds, fits);
 	else if (status == EXIT_SOFTWARE)
 		fputs("energylens fit: out of memory\n", stderr);
+	outfile_run_free(&run);
+	for (size_t g = 0; fits && g < ds.count; g++)
+		fit_group_free(&fits[g]);
 	free(fits);
 	dataset_free(&ds);
 	diag_free(&diags);

@@ -274,12 +274,12 @@ static void loaded_free(struct loaded *l)
 	free(l->buf);
 }
 
-static int write_output(const struct import_set *set, const char *path)
+static int write_output(const struct import_set *set, const char *path,
+			struct outfile_run *run)
 {
 	struct outfile out;
-	if (outfile_open(&out, path) != 0) {
-		text_fprintf(stderr, "energylens import: %s: %s\n", path,
-			     strerror(errno));
+	if (outfile_open(&out, path, run) != 0) {
+		text_fprintf(stderr, "energylens import: %s: %s\n", path, out.why);
 		return EXIT_CANTCREAT;
 	}
 	import_write(set, out.fp);
@@ -427,20 +427,45 @@ static int run_mapped(struct import_args *a, struct import_set *set,
 	return rc;
 }
 
+/* The CSV files to read, and the output: not one of them, said before
+ * anything is read. */
+static int claim_output(const struct import_args *a, struct outfile_run *run)
+{
+	if (outfile_run_read(run, a->input) != 0 ||
+	    (a->shapes && outfile_run_read(run, a->shapes) != 0)) {
+		fputs("energylens import: out of memory\n", stderr);
+		return EXIT_SOFTWARE;
+	}
+	const char *path = a->output;
+	enum outfile_clash c = outfile_claim(run, path);
+	if (c == OUTFILE_FREE)
+		c = outfile_run_check(run, &path);
+	if (c == OUTFILE_FREE)
+		return EXIT_OK;
+	fprintf(stderr, "energylens import: %s: %s\n", path ? path : "-",
+		outfile_clash_text(c));
+	return c == OUTFILE_NO_MEMORY ? EXIT_SOFTWARE : EXIT_CANTCREAT;
+}
+
 static int run_verb(struct import_args *a)
 {
 	struct import_set set = {NULL, 0, 0};
 	struct diag_list diags;
+	struct outfile_run run;
+	outfile_run_init(&run);
 	diag_init(&diags, stderr);
-	int rc = strcmp(a->verb, "mlenergy") == 0
-			 ? run_mlenergy(a, &set, &diags)
-			 : run_mapped(a, &set, &diags);
+	int rc = claim_output(a, &run);
+	if (rc == EXIT_OK)
+		rc = strcmp(a->verb, "mlenergy") == 0
+			     ? run_mlenergy(a, &set, &diags)
+			     : run_mapped(a, &set, &diags);
 	if (rc == EXIT_OK && diags.errors)
 		rc = EXIT_DATAERR;
 	if (rc == EXIT_OK)
-		rc = write_output(&set, a->output);
+		rc = write_output(&set, a->output, &run);
 	import_free(&set);
 	diag_free(&diags);
+	outfile_run_free(&run);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "model.h"
 #include "profile.h"
+#include "progress.h"
 
 enum eval_protocol {
 	EVAL_RUNS,	/* train on k random runs, score the others */
@@ -77,6 +78,7 @@ struct eval_options {
 	/* hardware transfer: runs of the target group drawn for the scale
 	 * refit; 0 means EVAL_TARGET_RUNS */
 	size_t target;
+	struct progress *progress; /* NULL: none shown */
 };
 
 struct eval_report {

@@ -362,8 +362,10 @@ static struct model *embedded_model(struct reader *R, const yaml_node_t *root,
 static void read_fit(struct reader *R, const yaml_node_t *n,
 		     const struct model *m, struct fit_result *r)
 {
-	memset(r, 0, sizeof *r);
-	r->nparams = m->nparams;
+	if (fit_result_init(r, m->nparams) != 0) {
+		error_at(R, n, "out of memory");
+		return;
+	}
 	r->runs = run_count(R, get(R, n, "runs"));
 	r->r2 = number(R, get(R, n, "r2"), "r2");
 	r->mape = number(R, get(R, n, "mape"), "mape");
@@ -663,6 +665,8 @@ void fitfile_free(struct fitfile *ff)
 	for (size_t g = 0; g < ff->count; g++) {
 		free(ff->groups[g].label);
 		free(ff->groups[g].workloads);
+		fit_result_free(&ff->groups[g].energy);
+		fit_result_free(&ff->groups[g].latency);
 	}
 	free(ff->groups);
 	profile_set_free(&ff->set);

@@ -29,6 +29,7 @@ struct profile_strings {
 	/* Files and directories read, by identity: a file named twice, or
 	 * reached again through a symbolic link, loads its runs once. */
 	struct fileid_set seen;
+	bool stdin_read; /* "-" can be read once */
 };
 
 /* The set's private state, made on first use; NULL when out of memory. */
@@ -543,14 +544,43 @@ static enum profile_status load_visit(void *set, const char *path,
 	return load_file(set, path, diags);
 }
 
+/* Standard input is read once: a second "-" would find it at its end and
+ * load nothing, silently. A file redirected to it is recorded like any
+ * other, so that it is not read twice either, nor replaced by an output. */
+static enum profile_status load_stdin(struct profile_set *set,
+				      struct profile_strings *st,
+				      struct diag_list *diags)
+{
+	const char *name = slurp_name("-");
+	if (st->stdin_read) {
+		diag_add(diags, DIAG_WARNING, name, 0, 0,
+			 "standard input named twice; read once");
+		return PROFILE_OK;
+	}
+	st->stdin_read = true;
+	struct stat sb;
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		int fresh = fileid_add(&st->seen, &sb);
+		if (fresh < 0)
+			return PROFILE_NO_MEMORY;
+		if (fresh == 0) {
+			diag_add(diags, DIAG_WARNING, name, 0, 0,
+				 "file read already (standard input is a "
+				 "file named too); skipped");
+			return PROFILE_OK;
+		}
+	}
+	return load_fd(set, STDIN_FILENO, name, diags);
+}
+
 enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags)
 {
-	if (strcmp(path, "-") == 0)
-		return load_fd(set, STDIN_FILENO, slurp_name(path), diags);
 	struct profile_strings *st = strings_of(set);
 	if (!st)
 		return PROFILE_NO_MEMORY;
+	if (strcmp(path, "-") == 0)
+		return load_stdin(set, st, diags);
 	return profile_walk(path, &st->seen, diags, load_visit, set);
 }
 
@@ -687,6 +717,11 @@ bool profile_report_splits(const struct profile_set *set,
 	free(by);
 	free(first_run);
 	return true;
+}
+
+const struct fileid_set *profile_set_read(const struct profile_set *set)
+{
+	return set->strings ? &set->strings->seen : NULL;
 }
 
 const char *profile_arch_name(enum profile_arch arch)

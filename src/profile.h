@@ -126,6 +126,12 @@ enum profile_status profile_walk(const char *path, struct fileid_set *seen,
 				 struct diag_list *diags,
 				 profile_visit_fn visit, void *ctx);
 
+/* The files and directories read into set by profile_load_path, by
+ * identity (fileid.h), standard input included when it is a file; NULL
+ * when none was. So that no output of the run replaces one of them. */
+struct fileid_set;
+const struct fileid_set *profile_set_read(const struct profile_set *set);
+
 /* Loads YAML held in memory; name is used in messages. */
 enum profile_status profile_load_buffer(struct profile_set *set,
 					const char *name, const char *data,

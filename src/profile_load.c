@@ -1470,7 +1470,7 @@ enum profile_status profile_load_buffer(struct profile_set *set,
 	diags->echo = echo;
 	sort_from(diags, first);
 	for (size_t i = first; echo && i < diags->count; i++)
-		diag_print(&diags->items[i], echo);
+		diag_echo(diags, &diags->items[i]);
 	if (L->raw_live)
 		yaml_event_delete(&L->raw);
 	yaml_parser_delete(&L->parser);

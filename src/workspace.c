@@ -266,6 +266,7 @@ int workspace_load_paths(struct profile_set *set, struct diag_list *diags,
 		if (st == PROFILE_NO_MEMORY)
 			break;
 	}
+	diag_echo_rest(diags);
 	switch (worst) {
 	case PROFILE_OK:
 		return EXIT_OK;
@@ -372,6 +373,10 @@ static bool index_layouts(struct workspace *ws)
 
 static void drop_runs(struct workspace *ws)
 {
+	/* the fits made so far, one per group asked for */
+	for (size_t g = 0; ws->fits && g < ws->ds.count; g++)
+		if (ws->fits[g].done)
+			fit_group_free(&ws->fits[g].fit);
 	free(ws->fits);
 	dataset_free(&ws->ds);
 	profile_set_free(&ws->set);

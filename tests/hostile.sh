@@ -305,3 +305,184 @@ if [ "$st" -eq 65 ] && grep -q 'total_j is out of range (too small to hold): 1e-
 else
 	fail text-number-too-small "exit $st: $(head -c 200 "$td/err")"
 fi
+
+# --- files and resources (robust-files) ---------------------------------------
+# Outputs never replace an input or each other; standard output carries one
+# document; standard input is read once; a fault repeated in every run is
+# said a few times and counted; memory is sized by the model; long steps
+# show progress on a terminal only.
+rf=$tmpdir/rf
+sweep=$top_srcdir/sample-profiles/synthetic/sweep.yaml
+csv=$top_srcdir/tests/data/import/mlenergy-small.csv
+shapes=$top_srcdir/tests/data/import/shapes-small.csv
+
+# Fresh inputs for each case, so that one case's damage is not the next's.
+rf_fixtures() {
+	rm -rf "$rf" && mkdir -p "$rf/dir" || exit 1
+	cp "$sweep" "$rf/in.yaml"
+	ln -s in.yaml "$rf/sym.yaml"
+	ln "$rf/in.yaml" "$rf/hard.yaml"
+	cp "$sweep" "$rf/dir/a.yaml"
+	cp "$csv" "$rf/m.csv"
+	cp "$shapes" "$rf/s.csv"
+	cp "$top_srcdir/src/models/energylens-12.yaml" "$rf/model.yaml"
+}
+
+# rf_refused NAME STATUS PATTERN FILE COMMAND...: COMMAND (run in $rf, on
+# fresh fixtures) exits with STATUS, says PATTERN on stderr, and FILE keeps
+# its bytes.
+rf_refused() {
+	name=$1 want=$2 pattern=$3 keep=$4
+	shift 4
+	rf_fixtures
+	cp "$keep" "$tmpdir/rf-before"
+	(cd "$rf" && "$@") >"$tmpdir/rf-out" 2>"$tmpdir/rf-err"
+	st=$?
+	if [ "$st" -ne "$want" ]; then
+		fail "$name" "status $st (expected $want): $(head -c 300 "$tmpdir/rf-err")"
+	elif ! grep -q -- "$pattern" "$tmpdir/rf-err"; then
+		fail "$name" "stderr lacks '$pattern': $(head -c 300 "$tmpdir/rf-err")"
+	elif ! cmp -s "$keep" "$tmpdir/rf-before"; then
+		fail "$name" "$keep was changed"
+	else
+		pass "$name"
+	fi
+}
+
+is_input="is read by this command"
+
+# class: an output that is a file the run read, by any name
+rf_refused rf-fit-output-is-input 73 "$is_input" "$rf/in.yaml" \
+	"$EL" fit in.yaml -o in.yaml
+rf_refused rf-fit-output-symlink-to-input 73 "$is_input" "$rf/in.yaml" \
+	"$EL" fit in.yaml -o sym.yaml
+rf_refused rf-fit-output-hardlink-to-input 73 "$is_input" "$rf/in.yaml" \
+	"$EL" fit in.yaml -o hard.yaml
+rf_refused rf-fit-output-in-input-dir 73 "$is_input" "$rf/dir/a.yaml" \
+	"$EL" fit dir --export-problem dir/a.yaml
+rf_refused rf-fit-output-is-stdin 73 "$is_input" "$rf/in.yaml" \
+	sh -c '"$0" fit - -o in.yaml <in.yaml' "$EL"
+rf_refused rf-fit-output-is-model 73 "$is_input" "$rf/model.yaml" \
+	"$EL" fit --model model.yaml in.yaml -o model.yaml
+rf_refused rf-import-output-is-input 73 "$is_input" "$rf/m.csv" \
+	"$EL" import mlenergy m.csv --input-tokens gpqa=300 -o m.csv
+rf_refused rf-import-output-is-shapes 73 "$is_input" "$rf/s.csv" \
+	"$EL" import mlenergy m.csv --shapes s.csv --input-tokens gpqa=300 \
+	-o s.csv
+rf_refused rf-import-output-is-stdin 73 "$is_input" "$rf/m.csv" \
+	sh -c '"$0" import mlenergy - --input-tokens gpqa=300 -o m.csv <m.csv' "$EL"
+
+# class: two outputs in one file, said before either is written
+rf_refused rf-fit-two-outputs-one-file 73 "named for two outputs" \
+	"$rf/in.yaml" "$EL" fit in.yaml -o x.json --export-problem ./x.json
+if [ -e "$rf/x.json" ]; then
+	fail rf-fit-two-outputs-nothing-written "x.json was written"
+else
+	pass rf-fit-two-outputs-nothing-written
+fi
+
+# class: two documents on standard output (a usage error)
+for opt in "--json -o -" "-o -" "--export-problem -"; do
+	# shellcheck disable=SC2086
+	rf_refused "rf-fit-stdout-twice ($opt)" 1 "is standard output" \
+		"$rf/in.yaml" "$EL" fit in.yaml $opt
+	if [ -s "$tmpdir/rf-out" ]; then
+		fail "rf-fit-stdout-twice-silent ($opt)" "wrote to standard output"
+	else
+		pass "rf-fit-stdout-twice-silent ($opt)"
+	fi
+done
+rf_refused rf-fit-dev-stdout 1 "is standard output" "$rf/in.yaml" \
+	sh -c '"$0" fit in.yaml -o /dev/stdout >out.txt' "$EL"
+
+# class: a stream named twice is read once, and said so
+rf_fixtures
+(cd "$rf" && "$EL" check - - <in.yaml) >"$tmpdir/rf-out" 2>"$tmpdir/rf-err"
+st=$?
+if [ "$st" -eq 0 ] && grep -q "<stdin>: warning: standard input named twice" "$tmpdir/rf-err" &&
+	grep -q "^1 file, 1 workload, 250 runs; 0 errors, 1 warning" "$tmpdir/rf-out"; then
+	pass rf-check-stdin-twice
+else
+	fail rf-check-stdin-twice "status $st: $(cat "$tmpdir/rf-out" "$tmpdir/rf-err" | head -c 400)"
+fi
+
+# class: one fault in every run: a few of each kind per file, then a count
+{
+	printf 'energylens: 1\nworkload: {name: w, model: m, hardware: H}\nruns:\n'
+	i=1
+	while [ $i -le 300 ]; do
+		echo "  - {tp: 1, pp: 1, batch_size: $i, output_tokens: 8, energy: {total_j: 100, prefill_j: 10, decode_j: $((20 + i % 7))}}"
+		i=$((i + 1))
+	done
+	echo "  - {tp: 1, pp: 1, batch_size: 1, output_tokens: 8, energy: {total_j: 10}, bogus: 1}"
+} >"$rf/noisy.yaml"
+"$EL" check "$rf/noisy.yaml" >"$tmpdir/rf-out" 2>"$tmpdir/rf-err"
+st=$?
+lines=$(grep -c ":[0-9]*:[0-9]*: warning: energy.total_j" "$tmpdir/rf-err")
+if [ "$st" -eq 0 ] && [ "$lines" -eq 5 ] &&
+	grep -q "noisy.yaml: note: 295 more warnings like \"energy.total_j 100 differs" "$tmpdir/rf-err" &&
+	grep -q "bogus" "$tmpdir/rf-err" &&
+	grep -q "0 errors, 301 warnings" "$tmpdir/rf-out"; then
+	pass rf-check-warnings-capped
+else
+	fail rf-check-warnings-capped "status $st, $lines lines: $(head -c 600 "$tmpdir/rf-err")"
+fi
+"$EL" check --all-messages "$rf/noisy.yaml" >/dev/null 2>"$tmpdir/rf-err"
+lines=$(grep -c ":[0-9]*:[0-9]*: warning: energy.total_j" "$tmpdir/rf-err")
+if [ "$lines" -eq 300 ] && ! grep -q "more warnings" "$tmpdir/rf-err"; then
+	pass rf-check-all-messages
+else
+	fail rf-check-all-messages "$lines lines"
+fi
+json_case rf-check-json-keeps-all \
+	'assert len(j["warnings"]) == 301, len(j["warnings"])' -- \
+	"$EL" check --json "$rf/noisy.yaml"
+
+# class: memory that grows with a fixed worst case per item. 20 000
+# single-run workloads under a 300 MB address space: a fit result sized for
+# 32 parameters took 19 KB each (380 MB). Skipped where the limit cannot be
+# set or the build needs more (sanitizers reserve terabytes).
+awk 'BEGIN { for (i = 0; i < 20000; i++)
+	printf "---\nenergylens: 1\nworkload: {name: w%d, model: m%d, hardware: H}\nruns:\n  - {tp: 1, pp: 1, batch_size: 8, input_tokens: 128, output_tokens: 128, energy: {total_j: %d}}\n", i, i, 100 + i % 50 }' \
+	>"$rf/many.yaml"
+if grep -qa __asan_init "$EL" 2>/dev/null; then
+	skip rf-fit-memory-per-group "a sanitizer build reserves terabytes"
+elif ! (ulimit -v 300000 && "$EL" check "$rf/many.yaml") >/dev/null 2>&1; then
+	skip rf-fit-memory-per-group "check does not run under ulimit -v 300000"
+else
+	(ulimit -v 300000 && "$EL" fit "$rf/many.yaml") >/dev/null 2>"$tmpdir/rf-err"
+	st=$?
+	# every group has too few runs to fit: 65, not out of memory (70)
+	if [ "$st" -eq 65 ] && ! grep -q "out of memory" "$tmpdir/rf-err"; then
+		pass rf-fit-memory-per-group
+	else
+		fail rf-fit-memory-per-group "status $st: $(tail -c 300 "$tmpdir/rf-err")"
+	fi
+fi
+
+# class: a long step is silent. On a terminal a progress line appears (at
+# once here: ENERGYLENS_PROGRESS_DELAY=0) and is erased; in a pipe, never.
+if command -v script >/dev/null 2>&1 &&
+	script -qec true /dev/null >/dev/null 2>&1; then
+	for verb in "eval --protocol workloads --seeds 2 --baselines none" "fit"; do
+		name="rf-progress-on-tty (${verb%% *})"
+		ENERGYLENS_PROGRESS_DELAY=0 script -qec \
+			"'$EL' $verb '$sweep' >/dev/null" \
+			/dev/null >"$tmpdir/rf-tty" 2>&1
+		if grep -q "energylens ${verb%% *}: [0-9]*%" "$tmpdir/rf-tty" &&
+			tail -c 8 "$tmpdir/rf-tty" | od -c | grep -q '\\r 033   \[   K'; then
+			pass "$name"
+		else
+			fail "$name" "$(od -c "$tmpdir/rf-tty" | tail -n 6)"
+		fi
+	done
+else
+	skip rf-progress-on-tty "no script(1) to make a terminal"
+fi
+ENERGYLENS_PROGRESS_DELAY=0 "$EL" eval --protocol workloads --seeds 2 \
+	--baselines none "$top_srcdir/sample-profiles" >/dev/null 2>"$tmpdir/rf-err"
+if [ -s "$tmpdir/rf-err" ]; then
+	fail rf-progress-not-in-pipe "$(od -c "$tmpdir/rf-err" | head -n 3)"
+else
+	pass rf-progress-not-in-pipe
+fi

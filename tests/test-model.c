@@ -407,6 +407,7 @@ static void test_fit_recovers_parameters(void)
 	ASSERT(isfinite(r.cond));
 	free(s.inputs);
 	free(s.y);
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -432,6 +433,7 @@ static void test_uninformed_held_at_default(void)
 		ASSERT_NAN(r.stderr_[j]);
 	}
 	ASSERT_INT_EQ(r.informed_count, m->nparams - 3);
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -449,6 +451,7 @@ static void test_too_few_runs(void)
 	free(s.y);
 	ASSERT(st == FIT_TOO_FEW_RUNS);
 	ASSERT_CONTAINS(r.message, "3 runs cannot fit");
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -474,6 +477,7 @@ static void test_equal_energies_give_finite_fit(void)
 	/* The logs of equal energies differ only by rounding, which made
 	 * R2 a huge negative number; it is undefined. */
 	ASSERT_NAN(r.r2);
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -548,6 +552,7 @@ static void test_fitfile_round_trip(void)
 	/* every workload key comes back, this one too */
 	ASSERT(ff->set.workloads[0].input_tokens_assumed);
 	fitfile_free(ff);
+	fit_group_free(&f);
 	dataset_free(&ds);
 	profile_set_free(&set);
 	diag_free(&d);
