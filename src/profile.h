@@ -93,6 +93,11 @@ struct profile_set {
 	char **files;
 	size_t file_count, file_cap;
 	struct profile_strings *strings; /* interned strings (opaque) */
+	/* Refuse a named FIFO or device, as files found in a directory are:
+	 * for a reader that reads the files again (the explorer's --follow),
+	 * which such a file cannot give twice, and whose open of one would
+	 * wait for a writer. Otherwise a named one is read as cat reads it. */
+	bool regular_only;
 };
 
 enum profile_status {
@@ -125,6 +130,10 @@ typedef enum profile_status (*profile_visit_fn)(void *ctx, const char *path,
 enum profile_status profile_walk(const char *path, struct fileid_set *seen,
 				 struct diag_list *diags,
 				 profile_visit_fn visit, void *ctx);
+
+/* Whether a directory's entry of this name is read as a profile (*.yaml,
+ * *.yml). */
+bool profile_is_file_name(const char *name);
 
 /* Loads YAML held in memory; name is used in messages. */
 enum profile_status profile_load_buffer(struct profile_set *set,
