@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <termcap.h> /* tgetent: <term.h> is shadowed by ours */
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -203,10 +204,11 @@ static void blit(const struct term *t, const struct app *a,
 }
 
 /* Why the explorer cannot draw on this terminal, in why; false when it
- * can. Asked of a screen that writes to /dev/null, before curses writes
- * anything to the terminal: on one that cannot move the cursor (TERM=dumb,
- * an editor's shell buffer) curses would draw one line and go on
- * invisibly. */
+ * can. Asked of terminfo, and of a screen that writes to /dev/null, before
+ * curses writes anything to the terminal: on one that cannot move the
+ * cursor (TERM=dumb, an editor's shell buffer) curses would draw one line
+ * and go on invisibly. The type is looked up first, since a newterm that
+ * fails leaks its screen. */
 static bool unfit_terminal(char *why, size_t size)
 {
 	const char *term = getenv("TERM");
@@ -214,16 +216,21 @@ static bool unfit_terminal(char *why, size_t size)
 		snprintf(why, size, "TERM is not set");
 		return true;
 	}
-	FILE *null = fopen("/dev/null", "w");
+	int known = tgetent(NULL, term);
+	FILE *null = known > 0 ? fopen("/dev/null", "w") : NULL;
 	SCREEN *probe = null ? newterm(NULL, null, stdin) : NULL;
 	bool unfit = true;
-	if (!null) {
+	if (known <= 0) {
+		snprintf(why, size,
+			 known < 0 ? "no terminfo database to look TERM=%s up "
+				     "in"
+				   : "the terminal type TERM=%s is not in the "
+				     "terminfo database",
+			 term);
+	} else if (!null) {
 		snprintf(why, size, "/dev/null: %s", strerror(errno));
 	} else if (!probe) {
-		snprintf(why, size,
-			 "the terminal type TERM=%s is not in the terminfo "
-			 "database",
-			 term);
+		snprintf(why, size, "TERM=%s cannot be set up", term);
 	} else {
 		SCREEN *was = set_term(probe);
 		const char *cup = tigetstr("cup");
