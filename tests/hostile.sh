@@ -534,7 +534,7 @@ EOF
 		(cd "$tmpdir/rt-many" && seq -f note%06g.txt 60000 | xargs touch)
 		rt_start many "$top_srcdir" LC_ALL=C "$EL" --follow "$tmpdir/rt-many"
 		if rt_wait_for many "1 file, 4 runs"; then
-			sleep 2 # the first look, after the watches are set
+			sleep 3 # the first look, after the watches are set
 			rt_pid=$(cat "$tmpdir/rt-many.pid")
 			c0=$(awk '{print $14 + $15}' "/proc/$rt_pid/stat")
 			sleep 8
