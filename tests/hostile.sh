@@ -338,7 +338,8 @@ fi
 # A FIFO named on the command line is read as cat reads it: it waits for
 # its writer (the documented choice; <(command) is one too).
 if mkfifo "$tmpdir/rt-named.yaml" 2>/dev/null && [ -n "$rt_to" ]; then
-	(cat "$rt_chat" >"$tmpdir/rt-named.yaml") &
+	# the writer too has a limit: its open waits for a reader
+	$rt_to sh -c 'cat "$1" >"$2"' sh "$rt_chat" "$tmpdir/rt-named.yaml" &
 	$rt_to "$EL" check "$tmpdir/rt-named.yaml" >"$tmpdir/rt-out" 2>"$tmpdir/rt-err"
 	st=$?
 	wait
