@@ -141,6 +141,15 @@ static void test_named_directory_gone_polls(void)
 	ASSERT(watch_changed(w));
 }
 
+/* A path given that is not there yet has no directory to watch: the
+ * caller looks every time, so it is seen when it comes. */
+static void test_missing_path_polls(void)
+{
+	const char *path = path_of("not-yet/a.yaml");
+	w = watch_open(&path, 1);
+	ASSERT(w && watch_changed(w) && watch_changed(w));
+}
+
 #else
 
 /* The caller looks every time: once a second, as before inotify. */
@@ -169,6 +178,7 @@ int main(void)
 	UNIT_RUN_WITH(test_new_directories_watched, clean);
 	UNIT_RUN_WITH(test_named_file_replaced, clean);
 	UNIT_RUN_WITH(test_named_directory_gone_polls, clean);
+	UNIT_RUN_WITH(test_missing_path_polls, clean);
 #else
 	UNIT_RUN_WITH(test_without_inotify_always_looks, clean);
 #endif

@@ -169,10 +169,11 @@ static bool add_dir(struct watch *w, const char *path, int depth, bool top,
 {
 	int wd = inotify_add_watch(w->fd, path, EVENTS | IN_ONLYDIR);
 	if (wd < 0)
-		/* gone already, or not a directory: the walk says so, and a
-		 * new one in its place is seen where its parent is watched
-		 * (a named path's parent is not: it was looked at once) */
-		return errno == ENOENT || errno == ENOTDIR || errno == EACCES;
+		/* A subdirectory gone already, or unreadable: the walk says
+		 * so, and a new one in its place is seen in its parent. A
+		 * directory given has no watched parent: polled instead. */
+		return !top &&
+		       (errno == ENOENT || errno == ENOTDIR || errno == EACCES);
 	struct watched *d = slot(w, wd);
 	if (!d)
 		return false;
