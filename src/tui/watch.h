@@ -19,8 +19,9 @@ struct watch *watch_open(const char *const *paths, int npaths);
 
 /* Whether the files may have changed since the last call: true at the
  * first call (anything may have changed before the watches were set),
- * then only after an event on a profile file or directory under the
- * paths; always true when nothing is watched. Never blocks. */
+ * then only after an event on a profile file or a directory under the
+ * paths, or on any name in the directory of a file given (read whatever
+ * its name); always true when nothing is watched. Never blocks. */
 bool watch_changed(struct watch *w);
 
 void watch_close(struct watch *w);
