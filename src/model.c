@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "model_builtin.h"
 #include "schema.h"
+#include "slurp.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -539,10 +541,14 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 
 struct model *model_load(const char *path, struct diag_list *diags)
 {
-	FILE *f = fopen(path, "rb");
+	/* named by the user: a FIFO is read as cat reads it */
+	int fd = slurp_open(path, SLURP_ANY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	if (!f) {
 		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 strerror(errno));
+			 slurp_strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	/* Model files are small; a bound keeps a wrong path from reading a

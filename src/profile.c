@@ -300,7 +300,7 @@ static enum profile_status unreadable(const char *path, int err,
 				      struct diag_list *diags)
 {
 	diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-		 strerror(err));
+		 slurp_strerror(err));
 	return PROFILE_UNREADABLE;
 }
 
@@ -309,10 +309,16 @@ static enum profile_status unreadable(const char *path, int err,
 static enum profile_status load_fd(struct profile_set *set, int fd,
 				   const char *path, struct diag_list *diags);
 
+/* What the walk saw as a regular file is opened as one only, so a FIFO
+ * put in its place meanwhile cannot block the open; a FIFO or device named
+ * by the user is read as cat reads it, unless the set takes regular files
+ * only. */
 static enum profile_status load_file(struct profile_set *set, const char *path,
+				     const struct stat *st,
 				     struct diag_list *diags)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool any = !S_ISREG(st->st_mode) && !set->regular_only;
+	int fd = slurp_open(path, any ? SLURP_ANY : SLURP_REGULAR);
 	if (fd < 0)
 		return unreadable(path, errno, diags);
 	return load_fd(set, fd, path, diags);
@@ -392,7 +398,7 @@ static enum profile_status load_fd(struct profile_set *set, int fd,
 	return status;
 }
 
-static bool is_profile_name(const char *name)
+bool profile_is_file_name(const char *name)
 {
 	size_t n = strlen(name);
 	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
@@ -509,7 +515,7 @@ static enum profile_status walk_path(struct walk *w, const char *path,
 	 * directory only profile files are, so notes and scripts can live
 	 * beside them. */
 	if (!S_ISDIR(st.st_mode) && !explicit &&
-	    (!S_ISREG(st.st_mode) || !is_profile_name(path)))
+	    (!S_ISREG(st.st_mode) || !profile_is_file_name(path)))
 		return PROFILE_OK;
 	bool skip;
 	enum profile_status status = seen_before(w, path, &st, &skip);
@@ -540,8 +546,7 @@ static enum profile_status load_visit(void *set, const char *path,
 				      const struct stat *st,
 				      struct diag_list *diags)
 {
-	(void)st;
-	return load_file(set, path, diags);
+	return load_file(set, path, st, diags);
 }
 
 /* Standard input is read once: a second "-" would find it at its end and

@@ -93,6 +93,11 @@ struct profile_set {
 	char **files;
 	size_t file_count, file_cap;
 	struct profile_strings *strings; /* interned strings (opaque) */
+	/* Refuse a named FIFO or device, as files found in a directory are:
+	 * for a reader that reads the files again (the explorer's --follow),
+	 * which such a file cannot give twice, and whose open of one would
+	 * wait for a writer. Otherwise a named one is read as cat reads it. */
+	bool regular_only;
 };
 
 enum profile_status {
@@ -131,6 +136,10 @@ enum profile_status profile_walk(const char *path, struct fileid_set *seen,
  * when none was. So that no output of the run replaces one of them. */
 struct fileid_set;
 const struct fileid_set *profile_set_read(const struct profile_set *set);
+
+/* Whether a directory's entry of this name is read as a profile (*.yaml,
+ * *.yml). */
+bool profile_is_file_name(const char *name);
 
 /* Loads YAML held in memory; name is used in messages. */
 enum profile_status profile_load_buffer(struct profile_set *set,

@@ -1,8 +1,59 @@
 #include "slurp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* 0 when what st describes is one kind accepts, else the errno saying why
+ * not. */
+static int refusal(const struct stat *st, enum slurp_kind kind)
+{
+	if (S_ISDIR(st->st_mode))
+		return EISDIR;
+	return kind == SLURP_REGULAR && !S_ISREG(st->st_mode) ? ENXIO : 0;
+}
+
+int slurp_open(const char *path, enum slurp_kind kind)
+{
+	/* Looked at first, so a FIFO is refused without being opened: the
+	 * open would wake a writer waiting on it, to find no reader. */
+	struct stat st;
+	int err = kind == SLURP_REGULAR && stat(path, &st) == 0
+			  ? refusal(&st, kind)
+			  : 0;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	/* Non-blocking, then, since the name may be a FIFO by now: opening
+	 * one for reading waits for a writer, and no signal ends that wait
+	 * in the explorer. */
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+	int fd = open(path, kind == SLURP_REGULAR ? flags | O_NONBLOCK : flags);
+	if (fd < 0)
+		return -1;
+	err = fstat(fd, &st) != 0 ? errno : refusal(&st, kind);
+	if (!err && kind == SLURP_REGULAR) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+			err = errno;
+	}
+	if (err) {
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+const char *slurp_strerror(int err)
+{
+	return err == ENXIO ? "not a regular file (a FIFO, device or socket)"
+			    : strerror(err);
+}
 
 char *slurp_stream(FILE *fp, size_t max, size_t *len)
 {
@@ -48,9 +99,18 @@ const char *slurp_name(const char *path)
 
 char *slurp_path(const char *path, size_t max, size_t *len)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!fp)
-		return NULL;
+	FILE *fp = stdin;
+	if (strcmp(path, "-") != 0) {
+		int fd = slurp_open(path, SLURP_ANY);
+		if (fd < 0)
+			return NULL;
+		if (!(fp = fdopen(fd, "rb"))) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return NULL;
+		}
+	}
 	char *buf = slurp_stream(fp, max, len);
 	if (fp != stdin) {
 		int saved = errno;

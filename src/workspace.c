@@ -397,6 +397,7 @@ int workspace_load(struct workspace *ws, int npaths, char **paths,
 	*replaced = false;
 	struct profile_set set;
 	profile_set_init(&set);
+	set.regular_only = ws->regular_only;
 	int status = workspace_load_paths(&set, diags, npaths, paths);
 	if (status == EXIT_SOFTWARE || status == EXIT_NOINPUT ||
 	    set.run_count == 0 || diags->errors > max_errors) {

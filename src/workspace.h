@@ -103,6 +103,9 @@ struct workspace {
 	/* candidate sets ranked so far: the bench and the tests count them
 	 * to show that a redraw ranks nothing */
 	unsigned long long ranked;
+	/* loads take regular files only (profile_set's regular_only): the
+	 * explorer's --follow reads them again */
+	bool regular_only;
 };
 
 /* The energy and latency models: the built-in ones, or those of up to two

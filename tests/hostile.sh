@@ -486,3 +486,259 @@ if [ -s "$tmpdir/rf-err" ]; then
 else
 	pass rf-progress-not-in-pipe
 fi
+
+# --- explorer (robust-tui) ----------------------------------------------------
+# The explorer on a real terminal (a tmux pane, 100 x 30) and the files it
+# opens: a terminal gone without SIGHUP, terminals that cannot show it,
+# FIFOs where files were expected, a paste of thousands of keys, --follow
+# over a directory of many files. A hang is a failure: every wait has a
+# generous limit (a loaded 2-core machine), and what still runs after it is
+# killed by its pid.
+rt_to=
+command -v timeout >/dev/null 2>&1 && rt_to="timeout 60"
+rt_chat=$top_srcdir/tests/data/check/good/chat.yaml
+
+# A FIFO named like a theme in the user's theme directory: opening it
+# waited for a writer, forever, before the snapshot (or the explorer) drew.
+mkdir -p "$tmpdir/rt-cfg/energylens/themes"
+if ! mkfifo "$tmpdir/rt-cfg/energylens/themes/x.theme" 2>/dev/null; then
+	skip hostile-theme-fifo-snapshot "no mkfifo"
+elif [ -z "$rt_to" ]; then
+	skip hostile-theme-fifo-snapshot "no timeout(1) to end a hang"
+else
+	(cd "$top_srcdir" && XDG_CONFIG_HOME=$tmpdir/rt-cfg $rt_to "$EL" \
+		snapshot sample-profiles/synthetic) >"$tmpdir/rt-out" 2>"$tmpdir/rt-err"
+	st=$?
+	if [ "$st" -eq 0 ] && grep -q "OPTIMA DIVERGE" "$tmpdir/rt-out"; then
+		pass hostile-theme-fifo-snapshot
+	else
+		fail hostile-theme-fifo-snapshot "exit $st (124: it hung): $(head -c 300 "$tmpdir/rt-err")"
+	fi
+fi
+
+# A FIFO named on the command line is read as cat reads it: it waits for
+# its writer (the documented choice; <(command) is one too).
+if mkfifo "$tmpdir/rt-named.yaml" 2>/dev/null && [ -n "$rt_to" ]; then
+	# the writer too has a limit: its open waits for a reader
+	$rt_to sh -c 'cat "$1" >"$2"' sh "$rt_chat" "$tmpdir/rt-named.yaml" &
+	$rt_to "$EL" check "$tmpdir/rt-named.yaml" >"$tmpdir/rt-out" 2>"$tmpdir/rt-err"
+	st=$?
+	wait
+	if [ "$st" -eq 0 ] && grep -q "^1 file, 1 workload, 4 runs" "$tmpdir/rt-out"; then
+		pass hostile-fifo-named-is-read
+	else
+		fail hostile-fifo-named-is-read "exit $st: $(head -c 300 "$tmpdir/rt-err")"
+	fi
+else
+	skip hostile-fifo-named-is-read "no mkfifo or timeout(1)"
+fi
+
+if ! command -v tmux >/dev/null 2>&1; then
+	# CI installs tmux, so there a missing one is a failure.
+	if [ "$CI" = true ]; then
+		fail hostile-tui "tmux is not installed (apt-get install -y tmux)"
+	else
+		skip hostile-tui "tmux is not installed"
+	fi
+else
+	rt_sock=energylens-hostile-$$
+	rt_tm() { tmux -L "$rt_sock" -f /dev/null "$@"; }
+	trap 'rt_tm kill-server 2>/dev/null; tmux -L "$rt_sock-gone" kill-server 2>/dev/null; sleep 0.2; rm -rf "$tmpdir"' EXIT
+
+	# rt_start NAME DIR ENV-AND-ARGS...: the explorer in a pane, started
+	# in DIR; its pid in $tmpdir/rt-NAME.pid, its exit status in
+	# $tmpdir/rt-NAME.exit when it ends.
+	rt_start() {
+		rt_n=$1 rt_dir=$2
+		shift 2
+		rm -f "$tmpdir/rt-$rt_n.exit" "$tmpdir/rt-$rt_n.pid"
+		rt_tm new-session -d -s "$rt_n" -x 100 -y 30 -c "$rt_dir" \
+			"sh -c 'echo \$\$ >$tmpdir/rt-$rt_n.pid; exec env $*'; echo \$? >$tmpdir/rt-$rt_n.exit; sleep 120"
+	}
+	# rt_wait_for NAME PATTERN: until the pane shows PATTERN (30 s at most)
+	rt_wait_for() {
+		i=0
+		while [ $i -lt 300 ]; do
+			rt_tm capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" && return 0
+			sleep 0.1
+			i=$((i + 1))
+		done
+		return 1
+	}
+	# rt_wait_exit NAME: its exit status (30 s at most; empty: still runs)
+	rt_wait_exit() {
+		i=0
+		while [ $i -lt 300 ] && [ ! -s "$tmpdir/rt-$1.exit" ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		cat "$tmpdir/rt-$1.exit" 2>/dev/null
+	}
+	# rt_end NAME: a process that still runs (a hang) is killed
+	rt_end() {
+		rt_pid=$(cat "$tmpdir/rt-$1.pid" 2>/dev/null)
+		[ -n "$rt_pid" ] && kill -KILL "$rt_pid" 2>/dev/null
+	}
+	rt_pane() { rt_tm capture-pane -p -t "$1" 2>/dev/null | grep -v '^$' | tail -n 3 | tr '\n' ' '; }
+
+	# Terminals that cannot show the explorer are refused (exit 1), each
+	# with its reason: TERM=dumb drew one line and ran on invisibly; an
+	# unset or unknown TERM said "is TERM set?" (exit 70).
+	for rt_case in "dumb:TERM=dumb:cannot move the cursor" \
+		"unset:-u TERM:TERM is not set" \
+		"unknown:TERM=no-such-terminal:TERM=no-such-terminal is not"; do
+		rt_name=${rt_case%%:*}
+		rt_rest=${rt_case#*:}
+		rt_env=${rt_rest%%:*}
+		rt_msg=${rt_rest#*:}
+		rt_start "term-$rt_name" "$top_srcdir" "$rt_env" LC_ALL=C "$EL" sample-profiles/synthetic
+		st=$(rt_wait_exit "term-$rt_name")
+		if [ "$st" = 1 ] && rt_wait_for "term-$rt_name" "$rt_msg"; then
+			pass "hostile-tui-term-$rt_name"
+		else
+			fail "hostile-tui-term-$rt_name" "exit '$st' (expected 1): $(rt_pane "term-$rt_name")"
+		fi
+		rt_end "term-$rt_name"
+	done
+
+	# The terminal gone with no SIGHUP: the explorer in a session of its
+	# own (setsid), the terminal emulator (the tmux server) killed. getch
+	# returned ERR at once, forever: 100% CPU until killed. Now it ends as
+	# a hang-up would (129).
+	if command -v setsid >/dev/null 2>&1; then
+		cat >"$tmpdir/rt-gone.sh" <<EOF
+sh -c 'echo \$\$ >"$tmpdir/rt-gone.pid"; exec env LC_ALL=C "$EL" sample-profiles/synthetic'
+echo \$? >"$tmpdir/rt-gone.exit"
+EOF
+		tmux -L "$rt_sock-gone" -f /dev/null new-session -d -s gone -x 100 -y 30 \
+			-c "$top_srcdir" "setsid -w sh $tmpdir/rt-gone.sh"
+		i=0
+		until tmux -L "$rt_sock-gone" capture-pane -p -t gone 2>/dev/null | grep -q "OPTIMA DIVERGE"; do
+			sleep 0.1
+			i=$((i + 1))
+			[ $i -lt 300 ] || break
+		done
+		tmux -L "$rt_sock-gone" kill-server 2>/dev/null
+		st=$(rt_wait_exit gone)
+		if [ "$st" = 129 ]; then
+			pass hostile-tui-terminal-gone
+		else
+			fail hostile-tui-terminal-gone "exit '$st' (expected 129; empty: still running 30 s after its terminal went)"
+		fi
+		rt_end gone
+	else
+		skip hostile-tui-terminal-gone "no setsid(1)"
+	fi
+
+	# A FIFO theme hung the explorer as it hangs the snapshot.
+	if [ -p "$tmpdir/rt-cfg/energylens/themes/x.theme" ]; then
+		rt_start theme "$top_srcdir" XDG_CONFIG_HOME=$tmpdir/rt-cfg LC_ALL=C "$EL" sample-profiles/synthetic
+		if rt_wait_for theme "OPTIMA DIVERGE"; then
+			rt_tm send-keys -t theme q
+			st=$(rt_wait_exit theme)
+		else
+			st=
+		fi
+		if [ "$st" = 0 ]; then
+			pass hostile-tui-theme-fifo
+		else
+			fail hostile-tui-theme-fifo "exit '$st': $(rt_pane theme)"
+		fi
+		rt_end theme
+	fi
+
+	# --follow FILE, and a FIFO renamed into its place: the reload
+	# froze in open() and q was ignored. Now the reload is an error on
+	# the status line, the runs shown stay, and q quits.
+	mkdir "$tmpdir/rt-follow"
+	cp "$rt_chat" "$tmpdir/rt-follow/a.yaml"
+	rt_start follow "$tmpdir/rt-follow" LC_ALL=C "$EL" --follow a.yaml
+	if rt_wait_for follow "1 file, 4 runs"; then
+		mkfifo "$tmpdir/rt-follow/f" && mv "$tmpdir/rt-follow/f" "$tmpdir/rt-follow/a.yaml"
+		if rt_wait_for follow "reload: 1 error"; then
+			rt_tm send-keys -t follow q
+			st=$(rt_wait_exit follow)
+		else
+			st=
+		fi
+		if [ "$st" = 0 ]; then
+			pass hostile-tui-follow-fifo
+		else
+			fail hostile-tui-follow-fifo "exit '$st' (empty: it hung): $(rt_pane follow)"
+		fi
+	else
+		fail hostile-tui-follow-fifo "did not start: $(rt_pane follow)"
+	fi
+	rt_end follow
+
+	# A FIFO named with --follow is refused: it could be read once only.
+	mkfifo "$tmpdir/rt-follow/p.yaml"
+	rt_start named "$tmpdir/rt-follow" LC_ALL=C "$EL" --follow p.yaml
+	st=$(rt_wait_exit named)
+	if [ "$st" = 66 ] && rt_wait_for named "p.yaml: cannot read: not a regular file"; then
+		pass hostile-tui-follow-named-fifo
+	else
+		fail hostile-tui-follow-named-fifo "exit '$st' (expected 66; empty: it hung): $(rt_pane named)"
+	fi
+	rt_end named
+
+	# A paste of 300 000 keys: a redraw for each took 90 s and more at
+	# 100% CPU; keys waiting are now taken before the next redraw.
+	head -c 300000 /dev/zero | tr '\0' x >"$tmpdir/rt-paste"
+	printf '?' >>"$tmpdir/rt-paste"
+	rt_start paste "$top_srcdir" LC_ALL=C "$EL" --no-color sample-profiles/synthetic
+	if rt_wait_for paste "OPTIMA DIVERGE"; then
+		rt_tm load-buffer "$tmpdir/rt-paste"
+		rt_tm paste-buffer -t paste
+		# the help, after the last key: 60 s at most
+		if rt_wait_for paste "every key" || rt_wait_for paste "every key"; then
+			pass hostile-tui-paste
+		else
+			fail hostile-tui-paste "the paste was not through in 60 s: $(rt_pane paste)"
+		fi
+	else
+		fail hostile-tui-paste "did not start: $(rt_pane paste)"
+	fi
+	rt_end paste
+
+	# --follow over 60 000 files (notes beside one profile) stat'ed them
+	# all every second: 22% of a core idle at 100 000. With inotify an
+	# idle explorer looks at none; a new profile, even in a new
+	# directory, is still seen.
+	rt_config=$(dirname "$EL")/config.h
+	if [ ! -r /proc/self/stat ]; then
+		skip hostile-tui-follow-idle "no /proc to read CPU time in"
+	elif ! grep -q "define HAVE_INOTIFY 1" "$rt_config" 2>/dev/null; then
+		skip hostile-tui-follow-idle "built without inotify: --follow polls"
+	else
+		mkdir "$tmpdir/rt-many"
+		cp "$rt_chat" "$tmpdir/rt-many/"
+		(cd "$tmpdir/rt-many" && seq -f note%06g.txt 60000 | xargs touch)
+		rt_start many "$top_srcdir" LC_ALL=C "$EL" --follow "$tmpdir/rt-many"
+		if rt_wait_for many "1 file, 4 runs"; then
+			sleep 3 # the first look, after the watches are set
+			rt_pid=$(cat "$tmpdir/rt-many.pid")
+			c0=$(awk '{print $14 + $15}' "/proc/$rt_pid/stat")
+			sleep 8
+			c1=$(awk '{print $14 + $15}' "/proc/$rt_pid/stat")
+			ticks=$((c1 - c0)) hz=$(getconf CLK_TCK)
+			# a quarter of a second over eight: 3%; polling took 15%+
+			if [ $((ticks * 4)) -lt "$hz" ]; then
+				pass hostile-tui-follow-idle
+			else
+				fail hostile-tui-follow-idle "$ticks ticks of CPU ($hz a second) in 8 s idle"
+			fi
+			mkdir "$tmpdir/rt-many/new"
+			cp "$top_srcdir/tests/data/check/good/summarise.yml" "$tmpdir/rt-many/new/b.yaml"
+			if rt_wait_for many "2 files, 7 runs"; then
+				pass hostile-tui-follow-new-directory
+			else
+				fail hostile-tui-follow-new-directory "$(rt_pane many)"
+			fi
+		else
+			fail hostile-tui-follow-idle "did not start: $(rt_pane many)"
+		fi
+		rt_end many
+	fi
+	rt_tm kill-server 2>/dev/null
+fi

@@ -602,6 +602,32 @@ static bool make_link(const char *target, const char *rel)
 	return symlink(target, path) == 0 && remember(path);
 }
 
+/* A FIFO cannot be read twice, and opening one waits for a writer: a set
+ * that takes regular files only (the explorer's --follow, which froze in
+ * open() on one) refuses one named, at once; in a directory a FIFO is
+ * skipped whatever the set. */
+static void test_fifo_where_regular_only(void)
+{
+	ASSERT(make_dir("fifo"));
+	ASSERT(write_file("fifo/a.yaml", HEAD GOOD));
+	char fifo[256], dir[256];
+	snprintf(fifo, sizeof fifo, "%s", tmp_path("fifo/b.yaml"));
+	ASSERT(mkfifo(fifo, 0600) == 0 && remember(fifo));
+	snprintf(dir, sizeof dir, "%s", tmp_path("fifo"));
+	set.regular_only = true;
+	status = profile_load_path(&set, fifo, &diags);
+	ASSERT_INT_EQ(status, PROFILE_UNREADABLE);
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_STR_EQ(diags.items[0].message,
+		      "cannot read: not a regular file (a FIFO, device or "
+		      "socket)");
+	set.regular_only = false;
+	status = profile_load_path(&set, dir, &diags);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(diags.count, 1);
+}
+
 /* Two links to their own directory made 2^32 paths before the depth bound
  * stopped the walk (a hang), and a file reached through a link loaded its
  * runs twice. Each directory and file is read once, with a warning. */
@@ -1787,6 +1813,7 @@ int main(void)
 	RUN(test_aliases_at_bound);
 	RUN(test_directory_walk);
 	RUN(test_symbolic_link_loops);
+	RUN(test_fifo_where_regular_only);
 	RUN(test_file_named_twice_loads_once);
 	RUN(test_explicit_file_any_extension);
 	RUN(test_missing_path);

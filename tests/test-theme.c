@@ -619,6 +619,32 @@ static void test_user_dir_overrides(void)
 	ASSERT_INT_EQ(theme_find(got, 4, "gamma"), -1);
 }
 
+/* A FIFO named like a theme: opening it waited for a writer, forever, so
+ * the explorer and the snapshot hung at start. It is skipped in a theme
+ * directory, and refused at once when loaded by name. */
+static void test_fifo_theme(void)
+{
+	ASSERT(make_dir("fifo"));
+	const char *fifo = tmp_path("fifo/x.theme");
+	ASSERT(fifo && mkfifo(fifo, 0600) == 0);
+	ASSERT(write_text("fifo/y.theme", "header = red default\n"));
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/fifo", tmp_root);
+	const char *dirs[] = {dir};
+	struct theme *list = NULL;
+	size_t n = theme_list_load(&list, dirs, 1, &diags);
+	bool y = list && n == 2 && strcmp(list[1].name, "y") == 0;
+	free(list);
+	ASSERT_INT_EQ(n, 2);
+	ASSERT(y);
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT(!theme_load(&th, fifo, &diags));
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_STR_EQ(diags.items[0].message,
+		      "cannot read: not a regular file (a FIFO, device or "
+		      "socket)");
+}
+
 static void test_no_dirs(void)
 {
 	struct theme *list = NULL;
@@ -831,6 +857,7 @@ int main(void)
 	RUN(test_load_size_limit);
 	RUN(test_load_reports_position);
 	RUN(test_user_dir_overrides);
+	RUN(test_fifo_theme);
 	RUN(test_no_dirs);
 
 	RUN(test_every_shipped_theme_loads);

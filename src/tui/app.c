@@ -388,6 +388,8 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 	a->focus = FOCUS_KNOBS;
 	diag_init(&a->diags, NULL);
 	int status = workspace_init(&a->ws, o->model_paths);
+	/* --follow reads them again: a FIFO would hang the open */
+	a->ws.regular_only = o->follow;
 	if (status == EXIT_OK)
 		status = load_themes(a, err);
 	if (status != EXIT_OK)

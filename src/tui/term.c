@@ -8,10 +8,12 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <termcap.h> /* tgetent: <term.h> is shadowed by ours */
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "draw.h"
 #include "exitcode.h"
 #include "screen.h"
+#include "watch.h"
 
 /* The one signal a handler may record: read in the main loop. */
 static volatile sig_atomic_t term_signal;
@@ -200,6 +203,52 @@ static void blit(const struct term *t, const struct app *a,
 	attrset(A_NORMAL);
 }
 
+/* Why the explorer cannot draw on this terminal, in why; false when it
+ * can. Asked of terminfo, and of a screen that writes to /dev/null, before
+ * curses writes anything to the terminal: on one that cannot move the
+ * cursor (TERM=dumb, an editor's shell buffer) curses would draw one line
+ * and go on invisibly. The type is looked up first, since a newterm that
+ * fails leaks its screen. */
+static bool unfit_terminal(char *why, size_t size)
+{
+	const char *term = getenv("TERM");
+	if (!term || !*term) {
+		snprintf(why, size, "TERM is not set");
+		return true;
+	}
+	int known = tgetent(NULL, term);
+	FILE *null = known > 0 ? fopen("/dev/null", "w") : NULL;
+	SCREEN *probe = null ? newterm(NULL, null, stdin) : NULL;
+	bool unfit = true;
+	if (known <= 0) {
+		snprintf(why, size,
+			 known < 0 ? "no terminfo database to look TERM=%s up "
+				     "in"
+				   : "the terminal type TERM=%s is not in the "
+				     "terminfo database",
+			 term);
+	} else if (!null) {
+		snprintf(why, size, "/dev/null: %s", strerror(errno));
+	} else if (!probe) {
+		snprintf(why, size, "TERM=%s cannot be set up", term);
+	} else {
+		SCREEN *was = set_term(probe);
+		const char *cup = tigetstr("cup");
+		unfit = !cup || cup == (const char *)-1;
+		if (unfit)
+			snprintf(why, size,
+				 "the terminal TERM=%s cannot move the cursor, "
+				 "which the explorer needs",
+				 term);
+		endwin();
+		set_term(was);
+		delscreen(probe);
+	}
+	if (null)
+		fclose(null);
+	return unfit;
+}
+
 static bool start(struct term *t, struct app *a)
 {
 	tty_saved = tcgetattr(STDIN_FILENO, &tty_modes) == 0;
@@ -253,17 +302,71 @@ static void mouse(struct app *a)
 		app_click(a, ev.y, ev.x);
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Whether the terminal is gone. Its emulator killed with the explorer in
+ * a session of its own (setsid), no SIGHUP comes: input is at its end,
+ * and getch returns ERR at once, forever. */
+static bool terminal_gone(void)
+{
+	struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+	return poll(&p, 1, 0) > 0 &&
+	       (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+static void take_key(struct app *a, int key)
+{
+	if (key == KEY_MOUSE)
+		mouse(a);
+	else if (key == ('L' & 0x1f))
+		clearok(curscr, TRUE);
+	else if (key != KEY_RESIZE)
+		app_key(a, key);
+}
+
+/* A key within a second (for --follow's look), and every key waiting
+ * after it: a paste is thousands at once, and a redraw for each took
+ * minutes. A tenth of a second at most, so the screen moves under a
+ * flood of keys too. */
+static void take_keys(struct app *a)
+{
+	int key = getch();
+	if (key == ERR) {
+		if (terminal_gone())
+			term_signal = SIGHUP; /* ends as a hang-up would */
+		return;
+	}
+	double until = now_ms() + 100;
+	timeout(0);
+	do
+		take_key(a, key);
+	while (!a->quit && !term_signal && now_ms() < until &&
+	       (key = getch()) != ERR);
+	timeout(1000);
+}
+
 static int loop(struct term *t, struct app *a)
 {
 	struct screen s = {0, 0, NULL};
 	time_t last_look = time(NULL);
+	struct watch *watch =
+		a->opt.follow ? watch_open((const char *const *)a->opt.paths,
+					   a->opt.npaths)
+			      : NULL;
 	while (!a->quit && !term_signal) {
 		int h, w;
 		getmaxyx(stdscr, h, w);
 		if (w != s.width || h != s.height) {
 			screen_free(&s);
-			if (!screen_init(&s, w > 0 ? w : 1, h > 0 ? h : 1))
+			if (!screen_init(&s, w > 0 ? w : 1, h > 0 ? h : 1)) {
+				watch_close(watch);
 				return EXIT_SOFTWARE;
+			}
 			app_resize(a, s.width, s.height);
 			clear();
 		}
@@ -271,18 +374,14 @@ static int loop(struct term *t, struct app *a)
 		draw_frame(a, &s);
 		blit(t, a, &s);
 		refresh();
-		int key = getch();
-		if (key == KEY_MOUSE)
-			mouse(a);
-		else if (key == ('L' & 0x1f))
-			clearok(curscr, TRUE);
-		else if (key != ERR && key != KEY_RESIZE)
-			app_key(a, key);
+		take_keys(a);
 		if (a->opt.follow && time(NULL) != last_look) {
 			last_look = time(NULL);
-			app_follow(a);
+			if (watch_changed(watch))
+				app_follow(a);
 		}
 	}
+	watch_close(watch);
 	screen_free(&s);
 	return EXIT_OK;
 }
@@ -295,16 +394,26 @@ int term_run(struct app *a)
 	catch_signals(&t);
 	hold_stderr(&t);
 	int status = EXIT_SOFTWARE;
-	bool started = start(&t, a);
+	char why[160] = "";
+	bool unfit = unfit_terminal(why, sizeof why);
+	bool started = !unfit && start(&t, a);
 	if (started)
 		status = loop(&t, a);
 	stop(&t);
 	release_stderr(&t);
 	restore_signals(&t);
-	if (!started)
-		fputs("energylens: cannot start the terminal interface "
-		      "(is TERM set?)\n",
+	if (unfit) {
+		/* the terminal is the user's to change, as a usage error */
+		fprintf(stderr,
+			"energylens: cannot start the terminal interface: %s; "
+			"'energylens snapshot PATH...' prints the explorer's "
+			"screen as text\n",
+			why);
+		status = EXIT_USAGE;
+	} else if (!started) {
+		fputs("energylens: cannot start the terminal interface\n",
 		      stderr);
+	}
 	for (size_t i = 0; i < app_diags(a)->count; i++)
 		diag_print(&app_diags(a)->items[i], stderr);
 	if (term_signal) {
@@ -318,13 +427,6 @@ int term_run(struct app *a)
 }
 
 /* ---- the benchmark ------------------------------------------------------ */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int by_value(const void *x, const void *y)
 {

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "slurp.h"
 #include "utf8.h"
 
 #define THEME_KINDS (KIND_IDLE + 1)
@@ -604,14 +606,18 @@ static void set_name(struct theme *t, const char *path)
 	t->name[n] = '\0';
 }
 
-/* Reads and parses; the caller names the theme. */
+/* Reads and parses; the caller names the theme. A regular file only: a
+ * FIFO named like a theme would block the open until a writer came. */
 static bool read_theme(struct theme *t, const char *path,
 		       struct diag_list *diags)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = slurp_open(path, SLURP_REGULAR);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	if (!f) {
 		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 strerror(errno));
+			 slurp_strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
 	/* One byte more than allowed, to tell "at the limit" from "over". */
@@ -752,11 +758,12 @@ static bool load_dir(struct list *L, const char *dir, struct diag_list *diags)
 		}
 		snprintf(path, size, "%s/%s", dir, names[i]);
 		struct stat st;
-		/* A directory that happens to be named like a theme is not
-		 * one; anything else unreadable is theme_load's to report. */
-		bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		/* A directory or FIFO that happens to be named like a theme is
+		 * not one; anything else unreadable is theme_load's to
+		 * report. */
+		bool other = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 		struct theme t;
-		if (!is_dir && theme_load(&t, path, diags) && !list_put(L, &t))
+		if (!other && theme_load(&t, path, diags) && !list_put(L, &t))
 			oom = true;
 		free(path);
 	}
