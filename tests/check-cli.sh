@@ -156,27 +156,3 @@ else
 	fail rank-defaulted-key-one-workload "status $status: $(head -c 300 "$tmpdir/def.err")"
 fi
 
-# --- one set of limits: the profile keys share the knobs' ---------------------
-# Degrees of 2^31-1 once printed as t2147483647p2147483647d21474836, an
-# input of 1e308 as "inf J", energies of 1e-300 as "MAPE inf%".
-cat >"$tmpdir/limits.yaml" <<'EOF'
-energylens: 1
-workload: {name: w, model: m, hardware: H}
-runs:
-  - {tp: 2147483647, pp: 2147483647, dp: 2147483647, batch_size: 4, input_tokens: 10, output_tokens: 10, energy: {total_j: 5}}
-  - {tp: 1, pp: 1, batch_size: 4, input_tokens: 1e308, output_tokens: 10, energy: {total_j: 5}}
-  - {tp: 1, pp: 1, batch_size: 4294967295, input_tokens: 10, output_tokens: 10, energy: {total_j: 1e-300}}
-  - {tp: 1, pp: 1, batch_size: 4, input_tokens: 10, output_tokens: 1e300, energy: {total_j: 1e300}}
-EOF
-n=0
-for want in "4:10: tp is too large: 2147483647 (expected an integer from 1 to 1024)" \
-	"4:42: dp is too large: 2147483647 (expected an integer from 1 to 1024)" \
-	"5:49: input_tokens is too large: 1e308 (expected a number of tokens from 0 to 1048576)" \
-	"6:32: batch_size is too large: 4294967295 (expected an integer from 1 to 65536)" \
-	"6:99: energy.total_j is too small: 1e-300" \
-	"7:68: output_tokens is too large: 1e300" \
-	"7:93: energy.total_j is too large: 1e300"; do
-	n=$((n + 1))
-	status_case "check-limit-$n" 65 "limits.yaml:$want" -- \
-		"$EL" check "$tmpdir/limits.yaml"
-done

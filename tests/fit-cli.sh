@@ -120,6 +120,3 @@ PY
 	fi
 fi
 
-# The knobs' limits hold for predict too: no "inf J" from an input of 1e308.
-status_case predict-input-too-large 1 "--input expects a number of tokens from 1 to 1048576, got '1e308'" -- \
-	"$EL" predict "$fixture" --tp 1 --pp 1 --batch 1 --input 1e308 --output 1

@@ -742,3 +742,52 @@ EOF
 	fi
 	rt_tm kill-server 2>/dev/null
 fi
+
+# --- numbers past every limit, predictions that are not numbers (lead) -------
+# One set of limits for the knobs, the options and the profile keys of the
+# same conditions, in the same words; a model's prediction that is not a
+# finite number never ranks and is never printed as a result.
+fixture=tests/data/fit/two-layouts.yaml
+knobs="--batch 16 --input 512 --output 256"
+
+# Degrees of 2^31-1 once printed as t2147483647p2147483647d21474836, an
+# input of 1e308 as "inf J", energies of 1e-300 as "MAPE inf%".
+cat >"$tmpdir/limits.yaml" <<'EOF'
+energylens: 1
+workload: {name: w, model: m, hardware: H}
+runs:
+  - {tp: 2147483647, pp: 2147483647, dp: 2147483647, batch_size: 4, input_tokens: 10, output_tokens: 10, energy: {total_j: 5}}
+  - {tp: 1, pp: 1, batch_size: 4, input_tokens: 1e308, output_tokens: 10, energy: {total_j: 5}}
+  - {tp: 1, pp: 1, batch_size: 4294967295, input_tokens: 10, output_tokens: 10, energy: {total_j: 1e-300}}
+  - {tp: 1, pp: 1, batch_size: 4, input_tokens: 10, output_tokens: 1e300, energy: {total_j: 1e300}}
+EOF
+n=0
+for want in "4:10: tp is too large: 2147483647 (expected an integer from 1 to 1024)" \
+	"4:42: dp is too large: 2147483647 (expected an integer from 1 to 1024)" \
+	"5:49: input_tokens is too large: 1e308 (expected a number of tokens from 0 to 1048576)" \
+	"6:32: batch_size is too large: 4294967295 (expected an integer from 1 to 65536)" \
+	"6:99: energy.total_j is too small: 1e-300" \
+	"7:68: output_tokens is too large: 1e300" \
+	"7:93: energy.total_j is too large: 1e300"; do
+	n=$((n + 1))
+	status_case "check-limit-$n" 65 "limits.yaml:$want" -- \
+		"$EL" check "$tmpdir/limits.yaml"
+done
+
+# The knobs' limits hold for predict too: no "inf J" from an input of 1e308.
+status_case predict-input-too-large 1 "--input expects a number of tokens from 1 to 1048576, got '1e308'" -- \
+	"$EL" predict "$fixture" --tp 1 --pp 1 --batch 1 --input 1e308 --output 1
+
+# The model's second term is sqrt(2 - t): fitted on runs at t 1 and 2, it is
+# NaN at t 4 and 8. Those layouts are left out and said to be, once; the
+# optimum is a finite one; predict refuses to print NaN.
+grep -v 'tp: 4' "$top_srcdir/$fixture" >"$tmpdir/t12.yaml"
+nf=tests/data/fit/not-finite-model.yaml
+status_case rank-not-finite-left-out 0 "4 candidate layouts (t4p1, ...) left out: the model's energy is not finite there" -- \
+	"$EL" rank "$tmpdir/t12.yaml" --model "$nf" --gpus 8 $knobs
+json_case rank-not-finite-json "c=j['candidates']; assert len(c)==16 and all(x['tp']<=2 for x in c), c; \
+assert j['energy_optimal']['tp'] in (1, 2)" \
+	-- "$EL" rank --json "$tmpdir/t12.yaml" --model "$nf" --gpus 8 $knobs
+status_case predict-not-finite 65 "energy is not finite at this configuration" -- \
+	"$EL" predict "$tmpdir/t12.yaml" --model "$nf" --tp 4 --pp 1 $knobs
+

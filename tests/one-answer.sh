@@ -21,6 +21,14 @@ for verb in rank snapshot; do
 		"$EL" $verb --batch 1e9 sample-profiles/synthetic
 done
 
+# The views never call back into a verb (the flow is loader, engine,
+# workspace, views: docs/design.md).
+if grep -l 'cmd_' "$top_srcdir"/src/tui/*.[ch] >"$tmpdir/tui-cmd"; then
+	fail one-answer-views-call-no-verb "$(cat "$tmpdir/tui-cmd")"
+else
+	pass one-answer-views-call-no-verb
+fi
+
 if [ -z "$PY" ]; then
 	skip one-answer-rank-snapshot "no python3"
 	skip one-answer-divergence-map "no python3"

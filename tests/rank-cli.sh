@@ -55,20 +55,6 @@ status_case divergence-no-batch-option 1 "option not for this verb" -- \
 status_case rank-nothing-fits 65 "no candidate layout" -- \
 	"$EL" rank sample-profiles/synthetic $knobs --gpus 1
 
-# --- a prediction that is not finite is never ranked ---------------------------
-# The model's second term is sqrt(2 - t): fitted on runs at t 1 and 2, it is
-# NaN at t 4 and 8. Those layouts are left out and said to be, once; the
-# optimum is a finite one; predict refuses to print NaN.
-grep -v 'tp: 4' "$top_srcdir/$fixture" >"$tmpdir/t12.yaml"
-nf=$d/not-finite-model.yaml
-status_case rank-not-finite-left-out 0 "4 candidate layouts (t4p1, ...) left out: the model's energy is not finite there" -- \
-	"$EL" rank "$tmpdir/t12.yaml" --model "$nf" --gpus 8 $knobs
-json_case rank-not-finite-json "c=j['candidates']; assert len(c)==16 and all(x['tp']<=2 for x in c), c; \
-assert j['energy_optimal']['tp'] in (1, 2)" \
-	-- "$EL" rank --json "$tmpdir/t12.yaml" --model "$nf" --gpus 8 $knobs
-status_case predict-not-finite 65 "energy is not finite at this configuration" -- \
-	"$EL" predict "$tmpdir/t12.yaml" --model "$nf" --tp 4 --pp 1 $knobs
-
 # --- every sample workload gets an answer --------------------------------------
 if [ -z "$PY" ]; then
 	skip rank-every-sample-workload "no python3"
