@@ -14,8 +14,7 @@ esac
 examples="$top_srcdir/tests/examples.sh"
 
 # (a) the examples of the docs, as committed.
-# shellcheck disable=SC2086 # the doc names have no spaces
-sh "$examples" "$top_srcdir/README.md" $(ls "$top_srcdir"/docs/*.md)
+sh "$examples" "$top_srcdir/README.md" "$top_srcdir"/docs/*.md
 
 # (b) the checker. Each case runs it on docs made here from what the
 # program prints now, so nothing below depends on today's numbers.
@@ -89,7 +88,7 @@ doc_cycle() {
 	pass "$name: --update undoes a wrong number"
 	check_doc "$name-again" "$doc" --update
 	if ! cmp -s "$doc" "$doc.good" || grep -q '^UPDATED: ' "$tmpdir/$name-again.log"; then
-		fail "$name: a second --update changes nothing" "$(cat "$tmpdir/$name-again.log" | head -c 600)"
+		fail "$name: a second --update changes nothing" "$(head -c 600 "$tmpdir/$name-again.log")"
 	else
 		pass "$name: a second --update changes nothing"
 	fi
@@ -234,6 +233,6 @@ if ! check_doc status "$tmpdir/docs/status.md" --update &&
 	cmp -s "$tmpdir/docs/status.md" "$tmpdir/docs/status.orig"; then
 	pass "docs checker: a wrong exit status fails and is not rewritten; slow examples skipped"
 else
-	fail "docs checker: a wrong exit status fails and is not rewritten; slow examples skipped" "$(cat "$tmpdir/status.log" | head -c 800)"
+	fail "docs checker: a wrong exit status fails and is not rewritten; slow examples skipped" "$(head -c 800 "$tmpdir/status.log")"
 fi
 exit 0

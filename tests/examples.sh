@@ -592,6 +592,7 @@ for file in "$@"; do
 		failed=1
 		continue
 	fi
+	before=$(cksum <"$file")
 	extract "$file" "$d" "$kind" >"$tmpdir/extract.out"
 	if [ -s "$tmpdir/extract.out" ]; then
 		fail "$name: examples" "$(cat "$tmpdir/extract.out")"
@@ -661,16 +662,19 @@ $(diff -u -L "$name (in the doc)" -L "$name (as printed)" "$file" "$d/$n.doc" | 
 	if [ "$n" -eq 1 ] && [ "$kind" = roff ]; then
 		skip "$name: examples" "no example in it"
 	fi
-	if [ -n "$changed" ]; then
+	if [ -n "$changed" ] && [ "$(cksum <"$file")" != "$before" ]; then
+		fail "$name: update" "the file changed while its examples ran; not rewritten (run again)"
+		failed=1
+	elif [ -n "$changed" ]; then
 		# Written whole: a copy (with the file's mode) filled, then renamed.
-		assemble "$file" "$d" "$changed" >"$d/doc.new" &&
+		if ! { assemble "$file" "$d" "$changed" >"$d/doc.new" &&
 			cp "$file" "$file.examples-tmp" &&
 			cat "$d/doc.new" >"$file.examples-tmp" &&
-			mv "$file.examples-tmp" "$file" || {
+			mv "$file.examples-tmp" "$file"; }; then
 			rm -f "$file.examples-tmp"
 			fail "$name: update" "cannot write $file"
 			failed=1
-		}
+		fi
 	fi
 done
 exit "$failed"
