@@ -11,7 +11,8 @@
 #                temp file and rename), printing an UPDATED line for each.
 #                `make update-docs` runs this with --slow on every doc.
 #   --slow       run the examples marked slow too (see below); without it
-#                they are SKIPped, which is what `make check` does.
+#                they are left out (with a "#" line that counts them), as
+#                in `make check`.
 #   --quiet      no PASS lines, and one SKIP line per reason.
 # Environment: EL (the energylens binary), top_srcdir (where sample-profiles
 # is). tests/docs.sh and tests/man.sh run it from `make check`.
@@ -41,7 +42,8 @@
 #                              up to "-->" is the command.
 #      example slow ...        also slow: run only with --slow (make
 #                              update-docs, make check-docs), not by make
-#                              check, which must stay quick
+#                              check, which must stay quick (say so in
+#                              the doc, too)
 #      example xgboost ...     the output has the XGBoost baseline: run only
 #                              by a build configured --with-xgboost (SKIPped,
 #                              and left as it is by --update, otherwise)
@@ -294,10 +296,13 @@ extract() {
 		heredoc = ""; more = 0
 		block_flags = ""
 		run_block = kind == "roff" ? examples : -1
+		marked = 0
+		block_n = n
 		if (marker != "" && marker_end == line - 1) {
 			if (marker == "norun") run_block = 0
 			else {
 				run_block = 1
+				marked = 1
 				block_flags = marker_flags
 				if (marker_cmd != "") {
 					begin_example(marker_cmd, marker_line)
@@ -313,6 +318,7 @@ extract() {
 		if (heredoc != "") print "error: line " line ": here document not closed before the end of the block"
 		if (more) print "error: line " line ": continued command not closed before the end of the block"
 		if (want_status) print "error: line " line ": \"$ echo $?\" with no status after it"
+		if (marked && n == block_n) print "error: line " line ": an example marker before a block with no \"$ \" command"
 		finish()
 		display = 0; heredoc = ""; more = 0; output_only = 0
 		want_status = 0
@@ -573,6 +579,7 @@ assemble() {
 
 failed=0
 fileno=0
+slow_left=0
 for file in "$@"; do
 	fileno=$((fileno + 1))
 	case $file in
@@ -608,7 +615,7 @@ for file in "$@"; do
 		case " $flags " in
 		*" slow "*)
 			if [ "$slow" -eq 0 ]; then
-				skip "$case_name" "marked slow: run by make update-docs and make check-docs"
+				slow_left=$((slow_left + 1))
 				n=$((n + 1))
 				continue
 			fi
@@ -677,4 +684,8 @@ $(diff -u -L "$name (in the doc)" -L "$name (as printed)" "$file" "$d/$n.doc" | 
 		fi
 	fi
 done
+# Not a SKIP: nothing is missing, they are left out on purpose.
+if [ "$slow_left" -gt 0 ]; then
+	echo "# examples marked slow, not run: $slow_left (make check-docs and make update-docs run them)"
+fi
 exit "$failed"
