@@ -80,7 +80,9 @@
 #
 # How --update rewrites an example whose output drifted: the shown lines
 # are aligned with the printed ones (an edit distance in which a "..."
-# line takes printed lines for free), then
+# line takes printed lines for free, and a shown line pairs with a printed
+# one most readily where they differ only in their numbers, begin with the
+# same word, or share the first half), then
 #  * a line shown in full that differs becomes the printed line;
 #  * a "..." line stays, standing for what it stood for;
 #  * a line ending in "..." stays while the printed line still begins with
