@@ -149,15 +149,16 @@ static int bench_size(const struct model *m, const struct base *b, size_t n,
 {
 	double *inputs = NULL, *y = NULL,
 	       *ms = calloc((size_t)repeats, sizeof *ms);
+	struct fit_result r = {0};
 	int rc = -1;
 	if (!ms || resample(b, n, &inputs, &y) != 0) {
 		fputs("bench-fit: out of memory\n", stderr);
 		goto done;
 	}
 	struct fit_data d = {n, inputs, y};
-	struct fit_result r;
 	for (int k = 0; k < repeats; k++) {
 		double t0 = now_ms();
+		fit_result_free(&r);
 		enum fit_status st = fit_model(m, &d, &r);
 		ms[k] = now_ms() - t0;
 		if (st != FIT_OK) {
@@ -176,6 +177,7 @@ static int bench_size(const struct model *m, const struct base *b, size_t n,
 	fflush(stdout);
 	rc = 0;
 done:
+	fit_result_free(&r);
 	free(inputs);
 	free(y);
 	free(ms);

@@ -1,4 +1,4 @@
-/* The baselines that energylens-12 is scored against (DESIGN "Evaluation").
+/* The baselines that energylens-12 is scored against (docs/design.md, "Evaluation").
  * Two are references, which read a measured quantity of every candidate and
  * so could never be used to choose before measuring; two (three with
  * XGBoost) are predictors, trained on some runs of a group and asked about

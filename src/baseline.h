@@ -1,7 +1,7 @@
 /* Methods that choose configurations, for the evaluation to score beside
  * energylens-12: each is trained on some runs of a fit group and then gives
  * every run of that group a score to minimise (its predicted energy, or for
- * the reference methods a measured quantity). See DESIGN "Evaluation". */
+ * the reference methods a measured quantity). See docs/design.md, "Evaluation". */
 #ifndef ENERGYLENS_BASELINE_H
 #define ENERGYLENS_BASELINE_H
 

@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "workspace.h"
 #include "diag.h"
 #include "exitcode.h"
 #include "json.h"
 #include "profile.h"
+#include "text.h"
 
 int cmd_flush_stdout(const char *verb)
 {
@@ -19,32 +21,6 @@ int cmd_flush_stdout(const char *verb)
 	fprintf(stderr, "energylens %s: cannot write output: %s\n", verb,
 		strerror(errno));
 	return EXIT_CANTCREAT;
-}
-
-int cmd_load_paths(struct profile_set *set, struct diag_list *diags, int count,
-		   char **paths)
-{
-	enum profile_status worst = PROFILE_OK;
-	for (int i = 0; i < count; i++) {
-		enum profile_status st =
-			profile_load_path(set, paths[i], diags);
-		if (st > worst)
-			worst = st;
-		if (st == PROFILE_NO_MEMORY)
-			break;
-	}
-	switch (worst) {
-	case PROFILE_OK:
-		return EXIT_OK;
-	case PROFILE_BAD_DATA:
-		return EXIT_DATAERR;
-	case PROFILE_UNREADABLE:
-		return EXIT_NOINPUT;
-	case PROFILE_NO_MEMORY:
-		fprintf(stderr, "energylens: out of memory\n");
-		return EXIT_SOFTWARE;
-	}
-	return EXIT_SOFTWARE;
 }
 
 /* The dimensions a profiling sweep varies, as check reports them. */
@@ -234,8 +210,11 @@ static const char *hardware_label(const struct profile_set *set,
 	const struct profile_workload *a = &set->workloads[w];
 	if (!with_engine || !with_engine[w])
 		return or_dash(a->hardware);
-	snprintf(buf, size, "%s, %.32s", or_dash(a->hardware),
-		 or_dash(a->engine));
+	char engine[160]; /* cut at 32 characters, never inside one */
+	const char *e = or_dash(a->engine);
+	snprintf(buf, size, "%s, %s", or_dash(a->hardware),
+		 text_show(engine, sizeof engine, e, strlen(e), 32));
+	text_drop_partial(buf); /* a long hardware name cut by snprintf */
 	return buf;
 }
 
@@ -252,20 +231,20 @@ static void print_text(FILE *out, const struct profile_set *set,
 	bool *with_engine = engines_to_show(set);
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
-		wn = max_int(wn, (int)strlen(or_dash(wl->name)));
-		wm = max_int(wm, (int)strlen(or_dash(wl->model)));
-		wh = max_int(wh, (int)strlen(hardware_label(set, with_engine, w,
-							    hw, sizeof hw)));
+		wn = max_int(wn, text_width(or_dash(wl->name)));
+		wm = max_int(wm, text_width(or_dash(wl->model)));
+		wh = max_int(wh, text_width(hardware_label(set, with_engine, w,
+							   hw, sizeof hw)));
 	}
 	if (set->workload_count)
 		fprintf(out, "%-*s  %-*s  %-*s  %5s  %s\n", wn, "WORKLOAD", wm,
 			"MODEL", wh, "HARDWARE", "RUNS", "VARIES");
 	for (size_t w = 0; w < set->workload_count; w++) {
 		const struct profile_workload *wl = &set->workloads[w];
-		fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn, or_dash(wl->name),
-			wm, or_dash(wl->model), wh,
-			hardware_label(set, with_engine, w, hw, sizeof hw),
-			wl->run_count);
+		text_fprintf(out, "%-*s  %-*s  %-*s  %5u ", wn,
+			     or_dash(wl->name), wm, or_dash(wl->model), wh,
+			     hardware_label(set, with_engine, w, hw, sizeof hw),
+			     wl->run_count);
 		bool any = false;
 		for (int d = 0; d < DIMS; d++) {
 			size_t n = values_of(set, s, w, (enum dim)d);
@@ -340,13 +319,17 @@ static void print_json(FILE *out, const struct profile_set *set,
 
 static void check_usage(FILE *out)
 {
-	fputs("Usage: energylens check [--json] PATH...\n"
+	fputs("Usage: energylens check [--json] [--all-messages] PATH...\n"
 	      "Load profile files (a directory: every *.yaml and *.yml under "
 	      "it),\nreport every problem as FILE:LINE:COL: MESSAGE on stderr, "
 	      "and print one\nline per workload: model, hardware, runs, and "
 	      "the dimensions that vary.\n\n"
 	      "  --json      print {\"workloads\", \"runs\", \"errors\", "
 	      "\"warnings\"} as JSON\n"
+	      "  --all-messages\n"
+	      "              print every problem (by default at most 5 of a "
+	      "kind per\n"
+	      "              file, and a count of the rest)\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "Exit status: 0 valid, 65 a problem in the data, 66 a path "
 	      "cannot be read.\n",
@@ -357,19 +340,24 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"all-messages", no_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool json = false;
+	bool json = false, all = false;
 	int c;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'j') {
 			json = true;
+		} else if (c == 'a') {
+			all = true;
 		} else if (c == 'h') {
 			check_usage(stdout);
 			return EXIT_OK;
 		} else {
+			text_option_error(argv, "h", options);
 			fputs("Try 'energylens check --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -384,7 +372,14 @@ int cmd_check(int argc, char **argv)
 	struct diag_list diags;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
-	int status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	if (all)
+		diags.echo_limit = 0;
+	int status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
+	/* one workload split in two by a key given in one document only */
+	if (status != EXIT_SOFTWARE && !profile_report_splits(&set, &diags)) {
+		fprintf(stderr, "energylens: out of memory\n");
+		status = EXIT_SOFTWARE;
+	}
 	struct summary s = {NULL, NULL, NULL};
 	if (status != EXIT_SOFTWARE && !summarise(&set, &s)) {
 		fprintf(stderr, "energylens: out of memory\n");

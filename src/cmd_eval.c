@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_fitted.h"
+#include "workspace.h"
 #include "dataset.h"
 #include "eval.h"
 #include "exitcode.h"
 #include "json.h"
 #include "profile.h"
+#include "text.h"
 
 #define MAX_BASELINES 16
 
@@ -63,9 +64,9 @@ static void eval_usage(FILE *out)
 
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr,
-		"energylens eval: %s%s\nTry 'energylens eval --help'.\n", what,
-		arg);
+	text_fprintf(stderr,
+		     "energylens eval: %s%s\nTry 'energylens eval --help'.\n",
+		     what, arg);
 	return EXIT_USAGE;
 }
 
@@ -121,11 +122,12 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 	int opt, status;
 	double v;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case TRAIN:
 		case SEEDS:
-			if (!cmd_parse_number(optarg, true, &v))
+			if (!workspace_parse_number(optarg, true, &v))
 				return usage_error("expected a positive "
 						   "integer, got ",
 						   optarg);
@@ -138,9 +140,10 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 			}
 			break;
 		case TARGET:
-			/* DESIGN: a scale refit on at most 10 runs; one
-			 * run fits a scale but cannot show it is off. */
-			if (!cmd_parse_number(optarg, true, &v) || v < 2 ||
+			/* docs/design.md, "Evaluation": a scale refit on at
+			 * most 10 runs; one run fits a scale but cannot show
+			 * it is off. */
+			if (!workspace_parse_number(optarg, true, &v) || v < 2 ||
 			    v > EVAL_TARGET_RUNS)
 				return usage_error("--target-runs expects a "
 						   "whole number from 2 to 10, "
@@ -183,6 +186,7 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 			eval_usage(stdout);
 			return EXIT_OK;
 		default:
+			text_option_error(argv, "h", options);
 			fputs("Try 'energylens eval --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -241,8 +245,8 @@ static void print_by_workload(const struct profile_set *set,
 		pct(p, sizeof p, eval_pairwise(t));
 		pct(t1, sizeof t1, eval_top1(t));
 		pct(m, sizeof m, eval_mape(t));
-		printf("%-58.58s %9zu %10s %7s %7s\n", label, t->scenarios, p,
-		       t1, m);
+		text_printf("%-58.58s %9zu %10s %7s %7s\n", label, t->scenarios,
+			    p, t1, m);
 	}
 	char p[16], t1[16], m[16];
 	pct(p, sizeof p, eval_pairwise(&me->config));
@@ -291,8 +295,8 @@ static void group_name(const struct dataset *ds, size_t g, char *buf,
 		       size_t size)
 {
 	const struct dataset_group *x = &ds->groups[g];
-	snprintf(buf, size, "g%zu %s", g + 1,
-		 x->hardware ? x->hardware : x->label);
+	text_snprintf(buf, size, "g%zu %s", g + 1,
+		      x->hardware ? x->hardware : x->label);
 }
 
 static void print_group_legend(const struct dataset *ds,
@@ -306,7 +310,8 @@ static void print_group_legend(const struct dataset *ds,
 				(r->pairs[i].source == g ||
 				 r->pairs[i].target == g);
 		if (used)
-			printf("  g%-4zu %s\n", g + 1, ds->groups[g].label);
+			text_printf("  g%-4zu %s\n", g + 1,
+				    ds->groups[g].label);
 	}
 	putchar('\n');
 }
@@ -333,7 +338,7 @@ static void print_pairs(const struct dataset *ds, const struct eval_report *r)
 		group_name(ds, p->source, a, sizeof a);
 		group_name(ds, p->target, b, sizeof b);
 		/* each side cut to its own half, so the target always shows */
-		snprintf(label, sizeof label, "%-20.20s -> %.20s", a, b);
+		text_snprintf(label, sizeof label, "%-20.20s -> %.20s", a, b);
 		snprintf(sc, sizeof sc, p->scales ? "%.3g" : "-",
 			 pair_scale(p));
 		pct(t1, sizeof t1, eval_top1(&p->config));
@@ -341,8 +346,8 @@ static void print_pairs(const struct dataset *ds, const struct eval_report *r)
 		pct(rg, sizeof rg, eval_regret(&p->config));
 		pct(m, sizeof m, eval_mape(&p->config));
 		pct(lt, sizeof lt, eval_top1(&p->layout));
-		printf("%-44.44s %6s %9zu %7s %9s %7s %6s   %13s\n", label, sc,
-		       p->config.scenarios, t1, pw, rg, m, lt);
+		text_printf("%-44.44s %6s %9zu %7s %9s %7s %6s   %13s\n", label,
+			    sc, p->config.scenarios, t1, pw, rg, m, lt);
 		unscored |= !p->scales;
 	}
 	if (unscored)
@@ -497,9 +502,14 @@ static int run_one(struct eval_cli *c, const struct profile_set *set,
 		   const struct dataset *ds, bool first)
 {
 	struct eval_report r;
+	struct progress progress;
+	progress_start(&progress, stderr, "energylens eval");
+	c->eval.progress = &progress;
 	int status = eval_run(set, ds, &c->eval, &r);
+	progress_end(&progress);
+	c->eval.progress = NULL;
 	if (status == EVAL_UNUSABLE) {
-		fprintf(stderr, "energylens eval: %s\n", r.message);
+		text_fprintf(stderr, "energylens eval: %s\n", r.message);
 		return EXIT_DATAERR;
 	}
 	if (status != 0) {
@@ -528,7 +538,7 @@ int cmd_eval(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	struct model *models[2];
-	if ((status = cmd_models(c.model_path, models)) != EXIT_OK)
+	if ((status = workspace_models(c.model_path, models)) != EXIT_OK)
 		return status;
 	c.eval.model = models[0];
 	struct profile_set set;
@@ -536,7 +546,7 @@ int cmd_eval(int argc, char **argv)
 	struct dataset ds = {NULL, 0, 0, NULL};
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
-	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
 	if (status == EXIT_OK && dataset_build(&set, BY_HARDWARE, &ds, &diags))
 		status = EXIT_SOFTWARE;
 	static const size_t curve[] = {10, 25, 50, 100, 200};

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "workspace.h"
 #include "dataset.h"
 #include "defaults.h"
 #include "exitcode.h"
@@ -17,6 +18,8 @@
 #include "json.h"
 #include "outfile.h"
 #include "profile.h"
+#include "text.h"
+#include "progress.h"
 
 static void fit_usage(FILE *out)
 {
@@ -55,8 +58,9 @@ struct fit_options {
 
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "energylens fit: %s%s\nTry 'energylens fit --help'.\n",
-		what, arg);
+	text_fprintf(stderr,
+		     "energylens fit: %s%s\nTry 'energylens fit --help'.\n",
+		     what, arg);
 	return EXIT_USAGE;
 }
 
@@ -75,6 +79,7 @@ static int parse_options(int argc, char **argv, struct fit_options *o)
 	memset(o, 0, sizeof *o);
 	int c;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -107,6 +112,7 @@ static int parse_options(int argc, char **argv, struct fit_options *o)
 			fit_usage(stdout);
 			return EXIT_OK;
 		default:
+			text_option_error(argv, "o:h", options);
 			fputs("Try 'energylens fit --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -114,44 +120,6 @@ static int parse_options(int argc, char **argv, struct fit_options *o)
 	if (optind == argc)
 		return usage_error("no PATH given", "");
 	return -1;
-}
-
-/* The energy and latency models: built in, or replaced by --model files
- * according to their target. */
-int cmd_models(const char *const paths[2], struct model *models[2])
-{
-	models[0] = models[1] = NULL;
-	struct diag_list diags;
-	diag_init(&diags, stderr);
-	int status = EXIT_OK;
-	for (int i = 0; i < 2 && paths[i]; i++) {
-		struct model *m = model_load(paths[i], &diags);
-		if (!m) {
-			status = access(paths[i], R_OK) != 0 ? EXIT_NOINPUT
-							     : EXIT_DATAERR;
-			break;
-		}
-		if (models[m->target]) {
-			fprintf(stderr,
-				"energylens: %s: a second %s model (expected "
-				"one energy and one latency model)\n",
-				paths[i], model_target_name(m->target));
-			model_free(m);
-			status = EXIT_USAGE;
-			break;
-		}
-		models[m->target] = m;
-	}
-	for (int t = 0; t < 2 && status == EXIT_OK; t++)
-		if (!models[t] && !(models[t] = model_builtin(t)))
-			status = EXIT_SOFTWARE;
-	if (status != EXIT_OK) {
-		model_free(models[0]);
-		model_free(models[1]);
-		models[0] = models[1] = NULL;
-	}
-	diag_free(&diags);
-	return status;
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -164,7 +132,8 @@ static void print_params(FILE *out, const struct model *m,
 	for (size_t j = 0; j < m->nparams; j++) {
 		const struct model_param *p = &m->params[j];
 		if (!r->informed[j]) {
-			fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n",
+			text_fprintf(
+				out, "  %-10s %11.4g  %-11s  %-26s %s\n",
 				p->name, r->value[j], "held", p->unit,
 				"(held at default: the runs cannot inform it)");
 			continue;
@@ -173,8 +142,8 @@ static void print_params(FILE *out, const struct model *m,
 		snprintf(se, sizeof se,
 			 isfinite(r->stderr_[j]) ? "+- %.2g" : "-",
 			 r->stderr_[j]);
-		fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n", p->name,
-			r->value[j], se, p->unit, p->meaning);
+		text_fprintf(out, "  %-10s %11.4g  %-11s  %-26s %s\n", p->name,
+			     r->value[j], se, p->unit, p->meaning);
 	}
 }
 
@@ -260,9 +229,9 @@ static void print_worst(FILE *out, const struct model *m,
 	for (size_t k = 0; k < g->nworkloads && k < SHOWN; k++) {
 		const struct profile_workload *w =
 			&set->workloads[e[k].workload];
-		fprintf(out, "%s %s/%s %.1f%%", k ? "," : "",
-			w->name ? w->name : "-", w->model ? w->model : "-",
-			100 * mean_error(&e[k]));
+		text_fprintf(out, "%s %s/%s %.1f%%", k ? "," : "",
+			     w->name ? w->name : "-", w->model ? w->model : "-",
+			     100 * mean_error(&e[k]));
 	}
 	fputc('\n', out);
 	free(e);
@@ -273,11 +242,11 @@ static void print_group_text(FILE *out, const struct model *const models[2],
 			     const struct dataset_group *g,
 			     const struct fit_group *f)
 {
-	fprintf(out, "%s (%zu workload%s)\n", g->label, g->nworkloads,
-		g->nworkloads == 1 ? "" : "s");
+	text_fprintf(out, "%s (%zu workload%s)\n", g->label, g->nworkloads,
+		     g->nworkloads == 1 ? "" : "s");
 	if (f->energy_status != FIT_OK) {
-		fprintf(out, "  %s: not fitted: %s\n", models[0]->name,
-			f->energy.message);
+		text_fprintf(out, "  %s: not fitted: %s\n", models[0]->name,
+			     f->energy.message);
 	} else {
 		print_goodness(out, models[0], &f->energy);
 		print_worst(out, models[0], set, g, f);
@@ -286,15 +255,16 @@ static void print_group_text(FILE *out, const struct model *const models[2],
 			"share of energy");
 		for (size_t t = 0; t < models[0]->nterms; t++) {
 			const struct model_term *T = &models[0]->terms[t];
-			fprintf(out, "  %-26s %-8s %-8s %5.1f%%\n", T->name,
-				model_phase_name(T->phase),
-				model_kind_name(T->kind), 100 * f->share[t]);
+			text_fprintf(out, "  %-26s %-8s %-8s %5.1f%%\n",
+				     T->name, model_phase_name(T->phase),
+				     model_kind_name(T->kind),
+				     100 * f->share[t]);
 		}
 	}
 	if (f->latency_status != FIT_OK)
-		fprintf(out, "  %s: not fitted: %s\n", models[1]->name,
-			g->latency.n ? f->latency.message
-				     : "no run has a measured latency");
+		text_fprintf(out, "  %s: not fitted: %s\n", models[1]->name,
+			     g->latency.n ? f->latency.message
+					  : "no run has a measured latency");
 	else
 		print_goodness(out, models[1], &f->latency);
 	fputc('\n', out);
@@ -440,19 +410,19 @@ static void export_problem(FILE *out, const struct model *m,
 	free(data);
 }
 
-static int save_problem(const char *path, const struct model *m,
-			const struct dataset *ds, const struct fit_group *fits)
+static int save_problem(const char *path, struct outfile_run *run,
+			const struct model *m, const struct dataset *ds,
+			const struct fit_group *fits)
 {
 	struct outfile out;
-	if (outfile_open(&out, path) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+	if (outfile_open(&out, path, run) != 0) {
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path, out.why);
 		return EXIT_CANTCREAT;
 	}
 	export_problem(out.fp, m, ds, fits);
 	if (outfile_commit(&out) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
+			     strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	return EXIT_OK;
@@ -460,28 +430,28 @@ static int save_problem(const char *path, const struct model *m,
 
 /* ---- the verb ----------------------------------------------------------- */
 
-static int save(const char *path, const struct model *const models[2],
+static int save(const char *path, struct outfile_run *run,
+		const struct model *const models[2],
 		const struct profile_set *set, const struct dataset *ds,
 		const struct fit_group *fits)
 {
 	struct outfile out;
-	if (outfile_open(&out, path) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+	if (outfile_open(&out, path, run) != 0) {
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path, out.why);
 		return EXIT_CANTCREAT;
 	}
 	fitfile_write(out.fp, models, set, ds, fits);
 	if (outfile_commit(&out) != 0) {
-		fprintf(stderr, "energylens fit: %s: %s\n", path,
-			strerror(errno));
+		text_fprintf(stderr, "energylens fit: %s: %s\n", path,
+			     strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	return EXIT_OK;
 }
 
-static int report(const struct fit_options *o, struct model *const models[2],
-		  const struct profile_set *set, const struct dataset *ds,
-		  const struct fit_group *fits)
+static int report(const struct fit_options *o, struct outfile_run *run,
+		  struct model *const models[2], const struct profile_set *set,
+		  const struct dataset *ds, const struct fit_group *fits)
 {
 	int status = EXIT_OK;
 	if (o->json)
@@ -496,8 +466,9 @@ static int report(const struct fit_options *o, struct model *const models[2],
 			print_group_text(stdout, m, set, &ds->groups[g],
 					 &fits[g]);
 		if (fits[g].energy_status != FIT_OK) {
-			fprintf(stderr, "energylens fit: %s: %s\n",
-				ds->groups[g].label, fits[g].energy.message);
+			text_fprintf(stderr, "energylens fit: %s: %s\n",
+				     ds->groups[g].label,
+				     fits[g].energy.message);
 			status = EXIT_DATAERR;
 		}
 	}
@@ -509,22 +480,65 @@ static int report(const struct fit_options *o, struct model *const models[2],
 	for (size_t g = 0; g < ds->count; g++)
 		any |= fits[g].energy_status == FIT_OK;
 	if (o->output && any) {
-		int st = save(o->output, (const struct model *const *)models,
-			      set, ds, fits);
+		int st = save(o->output, run,
+			      (const struct model *const *)models, set, ds,
+			      fits);
 		status = st != EXIT_OK ? st : status;
 	} else if (o->output) {
-		fprintf(stderr,
-			"energylens fit: %s not written: no group "
-			"was fitted\n",
-			o->output);
+		text_fprintf(stderr,
+			     "energylens fit: %s not written: no group "
+			     "was fitted\n",
+			     o->output);
 	}
 	if (o->export_problem && status != EXIT_CANTCREAT) {
-		int st = save_problem(o->export_problem, models[0], ds, fits);
+		int st = save_problem(o->export_problem, run, models[0], ds,
+				      fits);
 		status = st != EXIT_OK ? st : status;
 	}
 	if (cmd_flush_stdout("fit") != EXIT_OK)
 		status = EXIT_CANTCREAT;
 	return status;
+}
+
+/* The report, -o and --export-problem: never two on standard output, nor
+ * two in one file. Returns -1 to go on, else an exit status. */
+static int claim_outputs(const struct fit_options *o, struct outfile_run *run)
+{
+	const char *paths[3] = {"-", o->output, o->export_problem};
+	const char *names[3] = {"", "-o", "--export-problem"};
+	for (int i = 0; i < 3; i++) {
+		enum outfile_clash c =
+			paths[i] ? outfile_claim(run, paths[i]) : OUTFILE_FREE;
+		if (c == OUTFILE_FREE)
+			continue;
+		fprintf(stderr, "energylens fit: %s %s: %s\n", names[i],
+			paths[i], outfile_clash_text(c));
+		if (c != OUTFILE_STDOUT_TWICE)
+			return c == OUTFILE_NO_MEMORY ? EXIT_SOFTWARE
+						      : EXIT_CANTCREAT;
+		fputs("Try 'energylens fit --help'.\n", stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* After the reading: no output may replace what was read. */
+static int check_outputs(const struct fit_options *o, struct outfile_run *run,
+			 const struct profile_set *set)
+{
+	for (int i = 0; i < 2; i++)
+		if (o->model_path[i] &&
+		    outfile_run_read(run, o->model_path[i]) != 0)
+			return EXIT_SOFTWARE;
+	if (outfile_run_read_set(run, profile_set_read(set)) != 0)
+		return EXIT_SOFTWARE;
+	const char *path;
+	enum outfile_clash c = outfile_run_check(run, &path);
+	if (c == OUTFILE_FREE)
+		return EXIT_OK;
+	fprintf(stderr, "energylens fit: %s: %s\n", path,
+		outfile_clash_text(c));
+	return EXIT_CANTCREAT;
 }
 
 int cmd_fit(int argc, char **argv)
@@ -533,27 +547,45 @@ int cmd_fit(int argc, char **argv)
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;
-	struct model *models[2];
-	if ((status = cmd_models(o.model_path, models)) != EXIT_OK)
+	struct outfile_run run;
+	outfile_run_init(&run);
+	if ((status = claim_outputs(&o, &run)) >= 0) {
+		outfile_run_free(&run);
 		return status;
+	}
+	struct model *models[2];
+	if ((status = workspace_models(o.model_path, models)) != EXIT_OK) {
+		outfile_run_free(&run);
+		return status;
+	}
 	struct profile_set set;
 	struct diag_list diags;
 	struct dataset ds = {NULL, 0, 0, NULL};
 	struct fit_group *fits = NULL;
 	profile_set_init(&set);
 	diag_init(&diags, stderr);
-	status = cmd_load_paths(&set, &diags, argc - optind, argv + optind);
+	status = workspace_load_paths(&set, &diags, argc - optind, argv + optind);
+	if (status == EXIT_OK)
+		status = check_outputs(&o, &run, &set);
 	if (status == EXIT_OK && dataset_build(&set, o.by, &ds, &diags) != 0)
 		status = EXIT_SOFTWARE;
 	if (status == EXIT_OK &&
 	    !(fits = calloc(ds.count ? ds.count : 1, sizeof *fits)))
 		status = EXIT_SOFTWARE;
-	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++)
+	struct progress progress;
+	progress_start(&progress, stderr, "energylens fit");
+	for (size_t g = 0; status == EXIT_OK && g < ds.count; g++) {
+		progress_update(&progress, g, ds.count);
 		fit_group(models[0], models[1], &ds.groups[g], &fits[g]);
+	}
+	progress_end(&progress);
 	if (status == EXIT_OK)
-		status = report(&o, models, &set, &ds, fits);
+		status = report(&o, &run, models, &set, &ds, fits);
 	else if (status == EXIT_SOFTWARE)
 		fputs("energylens fit: out of memory\n", stderr);
+	outfile_run_free(&run);
+	for (size_t g = 0; fits && g < ds.count; g++)
+		fit_group_free(&fits[g]);
 	free(fits);
 	dataset_free(&ds);
 	diag_free(&diags);

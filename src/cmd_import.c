@@ -14,8 +14,9 @@
 #include "import.h"
 #include "outfile.h"
 #include "slurp.h"
+#include "text.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"Usage: energylens import mlenergy FILE.csv [--shapes FILE]\n"
 	"                          [--input-tokens TASK=N,...] [-o FILE]\n"
 	"       energylens import csv --map KEY=COLUMN,... [--set "
@@ -41,18 +42,28 @@ static const char usage_text[] =
 	"      --set KEY=VALUE      give schema KEY one value for every run "
 	"(csv)\n"
 	"  -h, --help               show this help\n"
-	"\n"
-	"Keys: name model params_b active_params_b architecture modality\n"
-	"  hardware gpu_memory_gib engine shape.layers shape.hidden_size\n"
-	"  shape.kv_elements shape.weight_bits shape.experts\n"
-	"  shape.experts_per_token shape.sliding_layers shape.sliding_window\n"
-	"  input_tokens_assumed tp pp dp batch_size input_tokens "
-	"vision_tokens\n"
-	"  output_tokens energy.total_j energy.prefill_j energy.decode_j\n"
-	"  latency.e2e_s latency.ttft_s latency.tpot_ms power_w\n"
+	"\n";
+static const char usage_tail[] =
 	"\n"
 	"Exit status: 0 ok, 1 usage, 65 bad data, 66 unreadable input,\n"
 	"73 output not written.\n";
+
+/* The help: every key of the schema (schema.c), so none is left out. */
+static void usage(FILE *out)
+{
+	fputs(usage_head, out);
+	size_t column = fprintf(out, "Keys:");
+	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++) {
+		size_t len = strlen(schema_fields[k].name);
+		if (column + 1 + len > 71) {
+			fputs("\n ", out);
+			column = 1;
+		}
+		column += fprintf(out, " %s", schema_fields[k].name);
+	}
+	fputs("\n", out);
+	fputs(usage_tail, out);
+}
 
 struct import_args {
 	const char *verb;   /* mlenergy or csv */
@@ -72,7 +83,7 @@ static int usage_error(const char *fmt, ...)
 	va_list ap;
 	fputs("energylens import: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'energylens import --help'.\n", stderr);
 	return EXIT_USAGE;
@@ -190,7 +201,7 @@ static int parse_args(struct import_args *a, int argc, char **argv)
 			}
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			usage(stdout);
 			return -1;
 		case ':':
 			return usage_error("option '%s' needs a value",
@@ -238,8 +249,8 @@ static int load_csv(struct loaded *l, const char *path, struct diag_list *diags)
 	 * /dev/zero): refused before memory runs out. */
 	l->buf = slurp_path(path, (size_t)1 << 30, &len);
 	if (!l->buf) {
-		fprintf(stderr, "energylens import: %s: %s\n", name,
-			strerror(errno));
+		text_fprintf(stderr, "energylens import: %s: %s\n", name,
+			     strerror(errno));
 		return EXIT_NOINPUT;
 	}
 	int rc = csv_read(&l->table, l->buf, len, name, diags);
@@ -263,18 +274,18 @@ static void loaded_free(struct loaded *l)
 	free(l->buf);
 }
 
-static int write_output(const struct import_set *set, const char *path)
+static int write_output(const struct import_set *set, const char *path,
+			struct outfile_run *run)
 {
 	struct outfile out;
-	if (outfile_open(&out, path) != 0) {
-		fprintf(stderr, "energylens import: %s: %s\n", path,
-			strerror(errno));
+	if (outfile_open(&out, path, run) != 0) {
+		text_fprintf(stderr, "energylens import: %s: %s\n", path, out.why);
 		return EXIT_CANTCREAT;
 	}
 	import_write(set, out.fp);
 	if (outfile_commit(&out) != 0) {
-		fprintf(stderr, "energylens import: %s: %s\n",
-			path ? path : "standard output", strerror(errno));
+		text_fprintf(stderr, "energylens import: %s: %s\n",
+			     path ? path : "standard output", strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	return EXIT_OK;
@@ -311,12 +322,12 @@ static int parse_assigns(char **items, size_t n, const char *opt,
 				"%s: '%s' is not KEY=%s", opt, items[i],
 				strcmp(opt, "--map") == 0 ? "COLUMN" : "VALUE");
 		*eq = '\0';
-		int key = import_key_find(items[i]);
+		int key = schema_find(items[i]);
 		if (key < 0)
 			return usage_error("%s: unknown key '%s' (see "
 					   "'energylens import --help')",
 					   opt, items[i]);
-		out[i].key = (enum import_key)key;
+		out[i].key = (enum schema_field)key;
 		out[i].column = -1;
 		values[i] = eq + 1;
 	}
@@ -330,19 +341,17 @@ static int check_assigns(const struct import_assign *all, size_t n)
 			if (all[i].key == all[j].key)
 				return usage_error(
 					"key '%s' given twice in --map/--set",
-					import_key_name(all[i].key));
-	bool have[IMPORT_NKEYS] = {false};
+					schema_fields[all[i].key].name);
+	bool have[SCHEMA_FIELD_COUNT] = {false};
 	for (size_t i = 0; i < n; i++)
 		have[all[i].key] = true;
-	static const enum import_key required[] = {
-		IMPORT_TP, IMPORT_PP, IMPORT_BATCH_SIZE, IMPORT_OUTPUT_TOKENS};
-	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
-		if (!have[required[i]])
+	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++)
+		if (schema_fields[k].required && !have[k])
 			return usage_error("required key '%s' is neither "
 					   "mapped nor set",
-					   import_key_name(required[i]));
-	if (!have[IMPORT_ENERGY_TOTAL_J] &&
-	    !(have[IMPORT_ENERGY_PREFILL_J] && have[IMPORT_ENERGY_DECODE_J]))
+					   schema_fields[k].name);
+	if (!have[SCHEMA_ENERGY_TOTAL_J] &&
+	    !(have[SCHEMA_ENERGY_PREFILL_J] && have[SCHEMA_ENERGY_DECODE_J]))
 		return usage_error("energy.total_j, or both energy.prefill_j "
 				   "and energy.decode_j, must be mapped or "
 				   "set");
@@ -356,11 +365,11 @@ static int check_set_values(const struct import_assign *sets, size_t n)
 		memset(&v, 0, sizeof v);
 		const char *want =
 			import_value_parse(&v, sets[i].key, sets[i].value);
-		for (int k = 0; k < IMPORT_NKEYS; k++)
+		for (int k = 0; k < SCHEMA_FIELD_COUNT; k++)
 			free(v.str[k]);
 		if (want)
 			return usage_error("--set %s=%s: expected %s",
-					   import_key_name(sets[i].key),
+					   schema_fields[sets[i].key].name,
 					   sets[i].value, want);
 	}
 	return EXIT_OK;
@@ -375,7 +384,7 @@ static int resolve_columns(struct import_assign *maps, const char **columns,
 		if (maps[i].column < 0)
 			return usage_error("--map %s=%s: no column '%s' in "
 					   "the header of %s",
-					   import_key_name(maps[i].key),
+					   schema_fields[maps[i].key].name,
 					   columns[i], columns[i], file);
 	}
 	return EXIT_OK;
@@ -418,20 +427,45 @@ static int run_mapped(struct import_args *a, struct import_set *set,
 	return rc;
 }
 
+/* The CSV files to read, and the output: not one of them, said before
+ * anything is read. */
+static int claim_output(const struct import_args *a, struct outfile_run *run)
+{
+	if (outfile_run_read(run, a->input) != 0 ||
+	    (a->shapes && outfile_run_read(run, a->shapes) != 0)) {
+		fputs("energylens import: out of memory\n", stderr);
+		return EXIT_SOFTWARE;
+	}
+	const char *path = a->output;
+	enum outfile_clash c = outfile_claim(run, path);
+	if (c == OUTFILE_FREE)
+		c = outfile_run_check(run, &path);
+	if (c == OUTFILE_FREE)
+		return EXIT_OK;
+	fprintf(stderr, "energylens import: %s: %s\n", path ? path : "-",
+		outfile_clash_text(c));
+	return c == OUTFILE_NO_MEMORY ? EXIT_SOFTWARE : EXIT_CANTCREAT;
+}
+
 static int run_verb(struct import_args *a)
 {
 	struct import_set set = {NULL, 0, 0};
 	struct diag_list diags;
+	struct outfile_run run;
+	outfile_run_init(&run);
 	diag_init(&diags, stderr);
-	int rc = strcmp(a->verb, "mlenergy") == 0
-			 ? run_mlenergy(a, &set, &diags)
-			 : run_mapped(a, &set, &diags);
+	int rc = claim_output(a, &run);
+	if (rc == EXIT_OK)
+		rc = strcmp(a->verb, "mlenergy") == 0
+			     ? run_mlenergy(a, &set, &diags)
+			     : run_mapped(a, &set, &diags);
 	if (rc == EXIT_OK && diags.errors)
 		rc = EXIT_DATAERR;
 	if (rc == EXIT_OK)
-		rc = write_output(&set, a->output);
+		rc = write_output(&set, a->output, &run);
 	import_free(&set);
 	diag_free(&diags);
+	outfile_run_free(&run);
 	return rc;
 }
 
@@ -440,7 +474,7 @@ int cmd_import(int argc, char **argv)
 	if (argc < 2)
 		return usage_error("which format? (expected mlenergy or csv)");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage_text, stdout);
+		usage(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "mlenergy") != 0 && strcmp(argv[1], "csv") != 0)

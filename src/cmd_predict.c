@@ -7,18 +7,18 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_fitted.h"
 #include "dataset.h"
 #include "exitcode.h"
 #include "fit.h"
 #include "fitfile.h"
 #include "json.h"
 #include "profile.h"
+#include "text.h"
+#include "workspace.h"
 
 struct predict_options {
-	const char *model_path[2];
-	const char *fitted;
-	struct workload_query query;
+	struct workspace_source src;
+	struct workspace_query query;
 	struct profile_run run; /* the configuration asked for */
 	bool json;
 };
@@ -47,7 +47,8 @@ static void predict_usage(FILE *out)
 
 static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr,
+	text_fprintf(
+		stderr,
 		"energylens predict: %s%s\nTry 'energylens predict --help'.\n",
 		what, arg);
 	return EXIT_USAGE;
@@ -91,23 +92,36 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 	double v[VISION - TP + 1] = {NAN, NAN, 1, NAN, NAN, NAN, 0};
 	int c;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c >= TP && c <= VISION) {
+		if (c >= BATCH && c <= OUTPUT) {
+			/* the knobs' limits, as rank and the explorer */
+			enum workspace_knob k = c == BATCH   ? WS_BATCH
+						: c == INPUT ? WS_INPUT
+							     : WS_OUTPUT;
+			if (!workspace_knob_parse(k, optarg, &v[c - TP])) {
+				char why[200];
+				workspace_knob_error(k, optarg, true, why,
+						     sizeof why);
+				return usage_error(why, "");
+			}
+		} else if (c >= TP && c <= VISION) {
 			bool whole = c <= BATCH;
-			if (!cmd_parse_number(optarg, whole, &v[c - TP]))
+			if (!workspace_parse_number(optarg, whole, &v[c - TP]))
 				return usage_error(
-					whole ? "expected a positive "
-						"integer, got "
+					whole ? "expected an integer from 1 "
+						"to 1048576, got "
 					      : "expected a number "
 						">= 0, got ",
 					optarg);
 		} else if (c == MODEL) {
-			if (o->model_path[1])
+			if (o->src.model_paths[1])
 				return usage_error("at most two --model files",
 						   "");
-			o->model_path[o->model_path[0] ? 1 : 0] = optarg;
+			o->src.model_paths[o->src.model_paths[0] ? 1 : 0] =
+				optarg;
 		} else if (c == FITTED) {
-			o->fitted = optarg;
+			o->src.fitted = optarg;
 		} else if (c == WORKLOAD) {
 			o->query.workload = optarg;
 		} else if (c == HARDWARE) {
@@ -120,6 +134,7 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 			predict_usage(stdout);
 			return EXIT_OK;
 		} else {
+			text_option_error(argv, "h", options);
 			fputs("Try 'energylens predict --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -129,13 +144,14 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 	for (int i = 0; i < 6; i++)
 		if (isnan(v[i]))
 			return usage_error("missing ", names[i]);
-	if (v[OUTPUT - TP] <= 0)
-		return usage_error("--output must be > 0", "");
-	if (!o->fitted == (optind == argc))
-		return usage_error(o->fitted ? "give PATH or --fitted, not both"
-					     : "no PATH or --fitted given",
+	if (!o->src.fitted == (optind == argc))
+		return usage_error(o->src.fitted
+					   ? "give PATH or --fitted, not both"
+					   : "no PATH or --fitted given",
 				   "");
-	if (o->fitted && o->model_path[0])
+	o->src.npaths = argc - optind;
+	o->src.paths = argv + optind;
+	if (o->src.fitted && o->src.model_paths[0])
 		return usage_error("--model cannot change a --fitted file's "
 				   "models",
 				   "");
@@ -166,8 +182,8 @@ struct prediction {
 
 static void print_text(const struct prediction *p, const struct profile_run *r)
 {
-	printf("%s (%s) on %s, fit of %s\n", or_dash(p->w->model),
-	       or_dash(p->w->name), or_dash(p->w->hardware), p->group);
+	text_printf("%s (%s) on %s, fit of %s\n", or_dash(p->w->model),
+		    or_dash(p->w->name), or_dash(p->w->hardware), p->group);
 	printf("tp %u, pp %u, dp %u, batch %u, input %g, output %g tokens\n\n",
 	       r->tp, r->pp, r->dp, r->batch_size, r->input_tokens,
 	       r->output_tokens);
@@ -181,10 +197,11 @@ static void print_text(const struct prediction *p, const struct profile_run *r)
 	printf("%-26s %-8s %-8s %12s %7s\n", "term", "phase", "kind",
 	       "energy (J)", "share");
 	for (size_t t = 0; t < m->nterms; t++)
-		printf("%-26s %-8s %-8s %12.4g %6.1f%%\n", m->terms[t].name,
-		       model_phase_name(m->terms[t].phase),
-		       model_kind_name(m->terms[t].kind), p->terms[t],
-		       100 * p->terms[t] / p->energy);
+		text_printf("%-26s %-8s %-8s %12.4g %6.1f%%\n",
+			    m->terms[t].name,
+			    model_phase_name(m->terms[t].phase),
+			    model_kind_name(m->terms[t].kind), p->terms[t],
+			    100 * p->terms[t] / p->energy);
 	printf("%-44s %12.4g %6.1f%%\n", "total", p->energy, 100.0);
 }
 
@@ -231,6 +248,15 @@ static void compute(struct prediction *p, const struct profile_run *r,
 
 static int finish(const struct predict_options *o, const struct prediction *p)
 {
+	/* Not a number printed as a result: a term outside its domain (a
+	 * square root of a negative, a log of zero) is the model's fault,
+	 * and said so. */
+	if (!isfinite(p->energy) || p->energy < 0) {
+		fprintf(stderr,
+			"energylens predict: the model's energy is not finite "
+			"at this configuration (a term outside its domain?)\n");
+		return EXIT_DATAERR;
+	}
 	if (o->json)
 		print_json(p);
 	else
@@ -246,17 +272,19 @@ int cmd_predict(int argc, char **argv)
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
 		return status;
-	struct fitted f;
-	status = fitted_open(&f, "predict", o.fitted, o.model_path, &o.query,
-			     argc - optind, argv + optind);
-	if (status != EXIT_OK)
-		return status;
-	struct prediction p = {.w = f.w,
-			       .group = f.group,
-			       .models = {f.models[0], f.models[1]},
-			       .latency_missing = f.latency_missing};
-	compute(&p, &o.run, f.energy, f.has_latency ? f.latency : NULL);
-	status = finish(&o, &p);
-	fitted_close(&f);
+	struct workspace ws;
+	size_t w;
+	status = workspace_open(&ws, &o.src, &o.query, "predict", &w);
+	if (status == EXIT_OK) {
+		struct workspace_fitted f;
+		workspace_fitted(&ws, w, &f);
+		struct prediction p = {.w = &ws.set.workloads[w],
+				       .group = f.group,
+				       .models = {ws.models[0], ws.models[1]},
+				       .latency_missing = f.latency_missing};
+		compute(&p, &o.run, f.energy, f.latency);
+		status = finish(&o, &p);
+	}
+	workspace_free(&ws);
 	return status;
 }

@@ -11,32 +11,36 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_fitted.h"
-#include "defaults.h"
 #include "exitcode.h"
 #include "json.h"
 #include "select.h"
+#include "text.h"
+#include "utf8.h"
+#include "workspace.h"
 
 struct rank_options {
 	const char *verb;
-	const char *model_path[2];
-	const char *fitted;
-	struct workload_query query;
-	struct select_knobs knobs;
-	unsigned gpus; /* 0: the measured layouts */
-	double eta;    /* NaN: no blend */
+	struct workspace_source src;
+	struct workspace_query query;
+	struct workspace_knobs knobs;
+	bool given[WS_KNOB_COUNT]; /* else the workload's defaults */
 	bool json;
-	/* divergence */
-	double batches[64], inputs[64];
-	size_t nbatches, ninputs;
-	bool output_given;
+	/* divergence: the default grid unless given */
+	struct workspace_grid grid;
+};
+
+/* What a verb holds open: the workspace and the workload it ranks. */
+struct ranked {
+	struct workspace ws;
+	size_t w;
+	struct workspace_fitted fit;
 };
 
 static void rank_usage(FILE *out)
 {
-	fputs("Usage: energylens rank (PATH... | --fitted FILE) --batch B "
-	      "--input I --output O\n"
-	      "         [--gpus N] [--eta X] [--workload "
+	fputs("Usage: energylens rank (PATH... | --fitted FILE) [--batch B] "
+	      "[--input I]\n"
+	      "         [--output O] [--gpus N] [--eta X] [--workload "
 	      "NAME|MODEL|NAME:MODEL]\n"
 	      "         [--hardware NAME] [--engine NAME] [--model FILE]... "
 	      "[--json]\n"
@@ -44,7 +48,8 @@ static void rank_usage(FILE *out)
 	      "and mark the\nenergy-optimal (*) and latency-optimal (!) ones. "
 	      "Candidates are the layouts\nmeasured for the workload, or with "
 	      "--gpus N every power-of-two tp x pp x dp\non at most N GPUs "
-	      "that fits in GPU memory.\n\n"
+	      "that fits in GPU memory. Knobs not given are the medians of "
+	      "the workload's\nruns (required with --fitted).\n\n"
 	      "  --fitted FILE  a fit saved by 'energylens fit -o' (-: "
 	      "standard "
 	      "input)\n"
@@ -70,8 +75,8 @@ static void divergence_usage(FILE *out)
 	      "  --fitted FILE   a fit saved by 'energylens fit -o' (-: "
 	      "standard input)\n"
 	      "  --batches LIST  batch sizes, comma-separated (default "
-	      "1,2,4,...,512)\n"
-	      "  --inputs LIST   input lengths (default 128,256,...,8192)\n"
+	      "1,2,4,...,2048)\n"
+	      "  --inputs LIST   input lengths (default 64,128,...,32768)\n"
 	      "  --output O      output tokens (default: the median of the "
 	      "workload's runs,\n                  or 256)\n"
 	      "  --json          print {\"output\", \"batches\", \"inputs\", "
@@ -82,14 +87,15 @@ static void divergence_usage(FILE *out)
 
 static int usage_error(const char *verb, const char *what, const char *arg)
 {
-	fprintf(stderr, "energylens %s: %s%s\nTry 'energylens %s --help'.\n",
-		verb, what, arg, verb);
+	text_fprintf(stderr,
+		     "energylens %s: %s%s\nTry 'energylens %s --help'.\n", verb,
+		     what, arg, verb);
 	return EXIT_USAGE;
 }
 
 /* "1,2,4" into values; false on anything else. */
-static bool parse_list(const char *s, bool whole, double *values, size_t max,
-		       size_t *n)
+static bool parse_list(const char *s, enum workspace_knob k, double *values,
+		       size_t max, size_t *n)
 {
 	char buf[1024];
 	if (strlen(s) >= sizeof buf)
@@ -98,7 +104,8 @@ static bool parse_list(const char *s, bool whole, double *values, size_t max,
 	*n = 0;
 	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (*n == max || !cmd_parse_number(tok, whole, &values[*n]))
+		if (*n == max ||
+		    !workspace_knob_parse(k, tok, &values[*n]))
 			return false;
 		(*n)++;
 	}
@@ -123,31 +130,19 @@ enum {
 
 static int take_number(struct rank_options *o, int c, const char *arg)
 {
+	enum workspace_knob k = c == O_BATCH	? WS_BATCH
+				: c == O_INPUT	? WS_INPUT
+				: c == O_OUTPUT ? WS_OUTPUT
+				: c == O_GPUS	? WS_GPUS
+						: WS_ETA;
 	double v;
-	bool whole = c == O_BATCH || c == O_GPUS;
-	if (!cmd_parse_number(arg, whole, &v) || (c == O_OUTPUT && v <= 0) ||
-	    (c == O_ETA && v > 1))
-		return usage_error(
-			o->verb,
-			c == O_ETA	? "--eta expects 0..1, got "
-			: whole		? "expected a positive integer, got "
-			: c == O_OUTPUT ? "--output expects a number > 0, got "
-					: "expected a number >= 0, got ",
-			arg);
-	if (c == O_BATCH)
-		o->knobs.batch = (unsigned)v;
-	else if (c == O_INPUT)
-		o->knobs.input = v;
-	else if (c == O_OUTPUT) {
-		o->knobs.output = v;
-		o->output_given = true;
-	} else if (c == O_GPUS && v > SELECT_MAX_GPUS)
-		return usage_error(o->verb, "--gpus is at most 1024, got ",
-				   arg);
-	else if (c == O_GPUS)
-		o->gpus = (unsigned)v;
-	else
-		o->eta = v;
+	if (!workspace_knob_parse(k, arg, &v)) {
+		char why[200];
+		workspace_knob_error(k, arg, true, why, sizeof why);
+		return usage_error(o->verb, why, "");
+	}
+	workspace_knob_set(&o->knobs, k, v);
+	o->given[k] = true;
 	return -1;
 }
 
@@ -161,13 +156,13 @@ static int take_option(struct rank_options *o, int c, const char *arg)
 	case O_ETA:
 		return take_number(o, c, arg);
 	case O_MODEL:
-		if (o->model_path[1])
+		if (o->src.model_paths[1])
 			return usage_error(o->verb, "at most two --model files",
 					   "");
-		o->model_path[o->model_path[0] ? 1 : 0] = arg;
+		o->src.model_paths[o->src.model_paths[0] ? 1 : 0] = arg;
 		return -1;
 	case O_FITTED:
-		o->fitted = arg;
+		o->src.fitted = arg;
 		return -1;
 	case O_WORKLOAD:
 		o->query.workload = arg;
@@ -182,22 +177,24 @@ static int take_option(struct rank_options *o, int c, const char *arg)
 		o->json = true;
 		return -1;
 	case O_BATCHES:
-		return parse_list(arg, true, o->batches, 64, &o->nbatches)
+		return parse_list(arg, WS_BATCH, o->grid.rows, WS_GRID_MAX,
+				  &o->grid.nrows)
 			       ? -1
-			       : usage_error(
-					 o->verb,
-					 "--batches expects at most 64 "
-					 "positive "
-					 "integers separated by commas, got ",
-					 arg);
+			       : usage_error(o->verb,
+					     "--batches expects at most 64 "
+					     "integers from 1 to 65536 "
+					     "separated by commas, got ",
+					     arg);
 	case O_INPUTS:
-		return parse_list(arg, false, o->inputs, 64, &o->ninputs)
+		return parse_list(arg, WS_INPUT, o->grid.cols, WS_GRID_MAX,
+				  &o->grid.ncols)
 			       ? -1
-			       : usage_error(
-					 o->verb,
-					 "--inputs expects at most 64 numbers "
-					 ">= 0 separated by commas, got ",
-					 arg);
+			       : usage_error(o->verb,
+					     "--inputs expects at most 64 "
+					     "numbers of tokens from 1 to "
+					     "1048576 separated by commas, "
+					     "got ",
+					     arg);
 	}
 	return -1;
 }
@@ -224,10 +221,10 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 	};
 	memset(o, 0, sizeof *o);
 	o->verb = map ? "divergence" : "rank";
-	o->eta = NAN;
-	o->knobs.input = o->knobs.output = NAN;
+	o->knobs.eta = NAN;
 	int c, status;
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
 			(map ? divergence_usage : rank_usage)(stdout);
@@ -241,6 +238,8 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 					"energylens %s: option not for this "
 					"verb\n",
 					o->verb);
+			else
+				text_option_error(argv, "h", options);
 			fprintf(stderr, "Try 'energylens %s --help'.\n",
 				o->verb);
 			return EXIT_USAGE;
@@ -248,23 +247,28 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 		if ((status = take_option(o, c, optarg)) >= 0)
 			return status;
 	}
-	if (!map && (!o->knobs.batch || isnan(o->knobs.input) ||
-		     isnan(o->knobs.output)))
+	if (!map && o->src.fitted &&
+	    (!o->given[WS_BATCH] || !o->given[WS_INPUT] ||
+	     !o->given[WS_OUTPUT]))
 		return usage_error(o->verb,
-				   "--batch, --input and --output are "
-				   "required",
+				   "a --fitted file holds no runs to take "
+				   "default knobs from: give --batch, --input "
+				   "and --output",
 				   "");
-	if (!o->fitted == (optind == argc))
+	if (!o->src.fitted == (optind == argc))
 		return usage_error(o->verb,
-				   o->fitted ? "give PATH or --fitted, not both"
-					     : "no PATH or --fitted given",
+				   o->src.fitted
+					   ? "give PATH or --fitted, not both"
+					   : "no PATH or --fitted given",
 				   "");
-	if (o->fitted && o->model_path[0])
+	if (o->src.fitted && o->src.model_paths[0])
 		return usage_error(o->verb,
 				   "--model cannot change a --fitted file's "
 				   "models",
 				   "");
-	if (o->fitted && !o->gpus)
+	o->src.npaths = argc - optind;
+	o->src.paths = argv + optind;
+	if (o->src.fitted && !o->knobs.gpus)
 		return usage_error(o->verb,
 				   "a --fitted file holds no measured layouts: "
 				   "give --gpus N",
@@ -272,46 +276,32 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 	return -1;
 }
 
-/* The candidates at these knobs: the measured layouts, or all that fit on
- * o->gpus GPUs. */
-static size_t candidates(const struct rank_options *o, const struct fitted *f,
-			 const struct select_knobs *k,
-			 struct select_layout *out)
+/* Opens the workspace and the workload; the knobs not given become the
+ * workload's defaults. */
+static int open_ranked(struct rank_options *o, struct ranked *r)
 {
-	if (o->gpus)
-		return select_gpu_layouts(f->w, o->gpus, k, out,
-					  SELECT_MAX_CANDIDATES);
-	return f->runs ? select_measured_layouts(f->runs, f->workload, out,
-						 SELECT_MAX_CANDIDATES)
-		       : 0;
+	int status =
+		workspace_open(&r->ws, &o->src, &o->query, o->verb, &r->w);
+	if (status != EXIT_OK)
+		return status;
+	workspace_fitted(&r->ws, r->w, &r->fit);
+	struct workspace_knobs d;
+	workspace_default_knobs(&r->ws, r->w, &d);
+	for (int k = WS_BATCH; k <= WS_OUTPUT; k++)
+		if (!o->given[k])
+			workspace_knob_set(&o->knobs, (enum workspace_knob)k,
+					   workspace_knob_get(&d,
+							      (enum workspace_knob)k));
+	return EXIT_OK;
 }
 
-/* Ranks the candidates at knobs k. With no candidate it says so unless
- * quiet (a map shows such a cell as empty), and returns EXIT_DATAERR. */
-static int rank_at(const struct rank_options *o, const struct fitted *f,
-		   const struct select_knobs *k, struct select_result *r,
-		   bool quiet)
+/* A status of the workspace as the verb's exit status, said on stderr. */
+static int say_status(const char *verb, enum workspace_status s)
 {
-	struct select_layout layouts[SELECT_MAX_CANDIDATES];
-	size_t n = candidates(o, f, k, layouts);
-	struct select_models m = {f->models[0], f->models[1], f->energy,
-				  f->has_latency ? f->latency : NULL};
-	if (n == 0 && quiet)
-		return EXIT_DATAERR;
-	if (n == 0) {
-		fprintf(stderr,
-			"energylens %s: no candidate layout (expected "
-			"measured runs, or --gpus N with room for the "
-			"model)\n",
-			o->verb);
-		return EXIT_DATAERR;
-	}
-	if (select_rank(&m, f->w, f->workload, f->runs, layouts, n, k, o->eta,
-			r) != 0) {
-		fputs("energylens: out of memory\n", stderr);
-		return EXIT_SOFTWARE;
-	}
-	return EXIT_OK;
+	if (s == WS_OK)
+		return EXIT_OK;
+	fprintf(stderr, "energylens %s: %s\n", verb, workspace_status_text(s));
+	return s == WS_NO_MEMORY ? EXIT_SOFTWARE : EXIT_DATAERR;
 }
 
 /* ---- rank output -------------------------------------------------------- */
@@ -353,21 +343,23 @@ static void print_sentence(const struct select_result *r)
 }
 
 static void print_rank_text(const struct rank_options *o,
-			    const struct fitted *f,
+			    const struct ranked *f,
 			    const struct select_result *r)
 {
-	bool utf8 = cmd_utf8();
+	const struct profile_workload *w = &f->ws.set.workloads[f->w];
+	bool utf8 = utf8_locale();
 	/* The lightning sign is two columns wide where a terminal draws it,
 	 * so rows without it get two spaces. */
 	const char *star = utf8 ? "\u2605" : "*", *bolt = utf8 ? "\u26a1" : "!";
 	const char *no_bolt = utf8 ? "  " : " ";
 	bool latency = r->latency_best >= 0;
-	printf("%s (%s) on %s, fit of %s\n", or_dash(f->w->model),
-	       or_dash(f->w->name), or_dash(f->w->hardware), f->group);
+	text_printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
+	       or_dash(w->name), or_dash(w->hardware), f->fit.group);
 	printf("batch %u, input %g, output %g tokens; %zu candidate%s (%s)\n\n",
-	       o->knobs.batch, o->knobs.input, o->knobs.output, r->n,
+	       o->knobs.at.batch, o->knobs.at.input, o->knobs.at.output, r->n,
 	       r->n == 1 ? "" : "s",
-	       o->gpus ? "power-of-two layouts that fit" : "measured layouts");
+	       o->knobs.gpus ? "power-of-two layouts that fit"
+			     : "measured layouts");
 	printf("%s     %-10s %12s %8s %12s %8s %13s\n", utf8 ? " " : "",
 	       "layout", "energy (J)", "vs best", "latency (s)", "vs best",
 	       "measured (J)");
@@ -392,10 +384,10 @@ static void print_rank_text(const struct rank_options *o,
 	}
 	if (latency)
 		printf("\n%s energy-optimal   %s latency-optimal%s\n", star,
-		       bolt, isnan(o->eta) ? "" : "   = best blend");
+		       bolt, isnan(o->knobs.eta) ? "" : "   = best blend");
 	else
 		printf("\n%s energy-optimal%s\n", star,
-		       isnan(o->eta) ? ""
+		       isnan(o->knobs.eta) ? ""
 				     : " (no blend: there is no latency fit)");
 	print_sentence(r);
 }
@@ -406,7 +398,8 @@ static void json_layout(FILE *out, const struct select_layout *l)
 		l->dp);
 }
 
-static void print_rank_json(const struct select_result *r)
+static void print_rank_json(const struct rank_options *o,
+			    const struct select_result *r)
 {
 	fputs("{\"candidates\": [", stdout);
 	for (size_t i = 0; i < r->n; i++) {
@@ -439,6 +432,12 @@ static void print_rank_json(const struct select_result *r)
 	json_number(stdout, r->energy_penalty);
 	fputs(", \"latency_penalty\": ", stdout);
 	json_number(stdout, r->latency_penalty);
+	/* the knobs ranked at: the workload's defaults where none were
+	 * given */
+	printf(",\n \"batch\": %u, \"input\": ", o->knobs.at.batch);
+	json_number(stdout, o->knobs.at.input);
+	fputs(", \"output\": ", stdout);
+	json_number(stdout, o->knobs.at.output);
 	fputs("}\n", stdout);
 }
 
@@ -448,128 +447,81 @@ int cmd_rank(int argc, char **argv)
 	int status = parse_options(argc, argv, &o, false);
 	if (status >= 0)
 		return status;
-	struct fitted f;
-	status = fitted_open(&f, o.verb, o.fitted, o.model_path, &o.query,
-			     argc - optind, argv + optind);
-	if (status != EXIT_OK)
-		return status;
+	struct ranked f;
+	status = open_ranked(&o, &f);
 	struct select_result r;
-	status = rank_at(&o, &f, &o.knobs, &r, false);
+	if (status == EXIT_OK)
+		status = say_status(o.verb,
+				    workspace_rank(&f.ws, f.w, &o.knobs, &r));
 	if (status == EXIT_OK) {
+		char left_out[200];
+		workspace_unranked_text(&r, left_out, sizeof left_out);
+		if (left_out[0])
+			fprintf(stderr, "energylens %s: %s\n", o.verb, left_out);
 		if (o.json)
-			print_rank_json(&r);
+			print_rank_json(&o, &r);
 		else
 			print_rank_text(&o, &f, &r);
 		select_result_free(&r);
 		status = cmd_flush_stdout(o.verb);
 	}
-	fitted_close(&f);
+	workspace_free(&f.ws);
 	return status;
 }
 
 /* ---- divergence --------------------------------------------------------- */
 
-static int compare_doubles(const void *a, const void *b)
+/* The default grid, unless --batches or --inputs replaced its axes. */
+static void default_axes(struct rank_options *o)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The median output length of the workload's runs; 256 without runs. */
-static double median_output(const struct fitted *f)
-{
-	const struct profile_set *s = f->runs;
-	size_t n = 0;
-	double *v = s ? malloc((s->run_count + 1) * sizeof *v) : NULL;
-	for (size_t i = 0; v && i < s->run_count; i++)
-		if (s->runs[i].workload == f->workload)
-			v[n++] = s->runs[i].output_tokens;
-	double m = 256;
-	if (n) {
-		qsort(v, n, sizeof *v, compare_doubles);
-		m = round(v[n / 2]);
+	struct workspace_grid d;
+	workspace_default_grid(&d, false);
+	if (o->grid.nrows == 0) {
+		memcpy(o->grid.rows, d.rows, sizeof d.rows);
+		o->grid.nrows = d.nrows;
 	}
-	free(v);
-	return m;
+	if (o->grid.ncols == 0) {
+		memcpy(o->grid.cols, d.cols, sizeof d.cols);
+		o->grid.ncols = d.ncols;
+	}
 }
 
-static void default_axes(struct rank_options *o, const struct fitted *f)
+static void print_map_text(const struct rank_options *o, const struct ranked *f,
+			   const struct workspace_cell *cells)
 {
-	if (o->nbatches == 0)
-		for (double b = 1; b <= 512; b *= 2)
-			o->batches[o->nbatches++] = b;
-	if (o->ninputs == 0)
-		for (double i = 128; i <= 8192; i *= 2)
-			o->inputs[o->ninputs++] = i;
-	if (!o->output_given)
-		o->knobs.output = median_output(f);
-}
-
-struct cell {
-	struct select_layout energy, latency;
-	bool any; /* some layout fits */
-	bool has_latency, diverge;
-};
-
-static int fill_map(struct rank_options *o, const struct fitted *f,
-		    struct cell *cells)
-{
-	for (size_t b = 0; b < o->nbatches; b++)
-		for (size_t i = 0; i < o->ninputs; i++) {
-			struct select_knobs k = {(unsigned)o->batches[b],
-						 o->inputs[i], o->knobs.output};
-			struct select_result r;
-			int status = rank_at(o, f, &k, &r, true);
-			struct cell *c = &cells[b * o->ninputs + i];
-			if (status == EXIT_DATAERR)
-				continue;
-			if (status != EXIT_OK)
-				return status;
-			c->any = true;
-			c->energy = r.c[r.energy_best].layout;
-			c->has_latency = r.latency_best >= 0;
-			if (c->has_latency)
-				c->latency = r.c[r.latency_best].layout;
-			c->diverge = r.diverge;
-			select_result_free(&r);
-		}
-	return EXIT_OK;
-}
-
-static void print_map_text(const struct rank_options *o, const struct fitted *f,
-			   const struct cell *cells)
-{
-	printf("%s (%s) on %s, fit of %s\n", or_dash(f->w->model),
-	       or_dash(f->w->name), or_dash(f->w->hardware), f->group);
+	const struct profile_workload *w = &f->ws.set.workloads[f->w];
+	const struct workspace_grid *g = &o->grid;
+	text_printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
+	       or_dash(w->name), or_dash(w->hardware), f->fit.group);
 	printf("energy-optimal layout by batch (rows) and input tokens "
 	       "(columns), output %g;\n* where the latency-optimal layout "
 	       "differs\n\n",
-	       o->knobs.output);
+	       o->knobs.at.output);
 	/* Cells are as wide as the longest layout name (t16p16d16 and the
 	 * like), at least 8; a non-diverging cell at the end of a row leaves
 	 * no trailing space. */
 	int width = 8;
-	for (size_t k = 0; k < o->nbatches * o->ninputs; k++) {
+	for (size_t k = 0; k < g->nrows * g->ncols; k++) {
 		char name[32];
-		select_layout_name(&cells[k].energy, name, sizeof name);
+		select_layout_name(&cells[k].energy.layout, name, sizeof name);
 		if (cells[k].any && (int)strlen(name) > width)
 			width = (int)strlen(name);
 	}
 	printf("%11s", "batch\\input");
-	for (size_t i = 0; i < o->ninputs; i++)
-		printf(" %*.15g%s", width, o->inputs[i],
-		       i + 1 == o->ninputs ? "" : " ");
+	for (size_t i = 0; i < g->ncols; i++)
+		printf(" %*.15g%s", width, g->cols[i],
+		       i + 1 == g->ncols ? "" : " ");
 	putchar('\n');
 	size_t diverging = 0;
-	for (size_t b = 0; b < o->nbatches; b++) {
-		printf("%11.15g", o->batches[b]);
-		for (size_t i = 0; i < o->ninputs; i++) {
-			const struct cell *c = &cells[b * o->ninputs + i];
+	for (size_t b = 0; b < g->nrows; b++) {
+		printf("%11.15g", g->rows[b]);
+		for (size_t i = 0; i < g->ncols; i++) {
+			const struct workspace_cell *c = &cells[b * g->ncols + i];
 			char name[32] = "-";
 			if (c->any)
-				select_layout_name(&c->energy, name,
+				select_layout_name(&c->energy.layout, name,
 						   sizeof name);
-			bool last = i + 1 == o->ninputs;
+			bool last = i + 1 == g->ncols;
 			printf(" %*s%s", width, name,
 			       c->diverge ? "*"
 			       : last	  ? ""
@@ -580,35 +532,37 @@ static void print_map_text(const struct rank_options *o, const struct fitted *f,
 	}
 	printf("\n%zu of %zu cells diverge; - where no candidate layout "
 	       "fits.\n",
-	       diverging, o->nbatches * o->ninputs);
+	       diverging, g->nrows * g->ncols);
 }
 
 static void print_map_json(const struct rank_options *o,
-			   const struct cell *cells)
+			   const struct workspace_cell *cells)
 {
+	const struct workspace_grid *g = &o->grid;
 	fputs("{\"output\": ", stdout);
-	json_number(stdout, o->knobs.output);
+	json_number(stdout, o->knobs.at.output);
 	fputs(", \"batches\": [", stdout);
-	for (size_t b = 0; b < o->nbatches; b++)
-		printf("%s%.15g", b ? ", " : "", o->batches[b]);
+	for (size_t b = 0; b < g->nrows; b++)
+		printf("%s%.15g", b ? ", " : "", g->rows[b]);
 	fputs("], \"inputs\": [", stdout);
-	for (size_t i = 0; i < o->ninputs; i++)
-		printf("%s%.15g", i ? ", " : "", o->inputs[i]);
+	for (size_t i = 0; i < g->ncols; i++)
+		printf("%s%.15g", i ? ", " : "", g->cols[i]);
 	fputs("],\n \"cells\": [", stdout);
-	for (size_t b = 0; b < o->nbatches; b++) {
+	for (size_t b = 0; b < g->nrows; b++) {
 		fputs(b ? ",\n  [" : "\n  [", stdout);
-		for (size_t i = 0; i < o->ninputs; i++) {
-			const struct cell *c = &cells[b * o->ninputs + i];
+		for (size_t i = 0; i < g->ncols; i++) {
+			const struct workspace_cell *c =
+				&cells[b * g->ncols + i];
 			fputs(i ? ", {\"energy_optimal\": "
 				: "{\"energy_optimal\": ",
 			      stdout);
 			if (c->any)
-				json_layout(stdout, &c->energy);
+				json_layout(stdout, &c->energy.layout);
 			else
 				fputs("null", stdout);
 			fputs(", \"latency_optimal\": ", stdout);
 			if (c->has_latency)
-				json_layout(stdout, &c->latency);
+				json_layout(stdout, &c->latency.layout);
 			else
 				fputs("null", stdout);
 			printf(", \"diverge\": %s}",
@@ -625,14 +579,18 @@ int cmd_divergence(int argc, char **argv)
 	int status = parse_options(argc, argv, &o, true);
 	if (status >= 0)
 		return status;
-	struct fitted f;
-	status = fitted_open(&f, o.verb, o.fitted, o.model_path, &o.query,
-			     argc - optind, argv + optind);
-	if (status != EXIT_OK)
-		return status;
-	default_axes(&o, &f);
-	struct cell *cells = calloc(o.nbatches * o.ninputs, sizeof *cells);
-	status = cells ? fill_map(&o, &f, cells) : EXIT_SOFTWARE;
+	struct ranked f;
+	status = open_ranked(&o, &f);
+	default_axes(&o);
+	struct workspace_cell *cells =
+		calloc(o.grid.nrows * o.grid.ncols, sizeof *cells);
+	if (status == EXIT_OK && !cells)
+		status = say_status(o.verb, WS_NO_MEMORY);
+	if (status == EXIT_OK)
+		status = say_status(o.verb, workspace_fill_grid(&f.ws, f.w,
+								&o.grid,
+								&o.knobs,
+								cells));
 	if (status == EXIT_OK) {
 		if (o.json)
 			print_map_json(&o, cells);
@@ -641,6 +599,6 @@ int cmd_divergence(int argc, char **argv)
 		status = cmd_flush_stdout(o.verb);
 	}
 	free(cells);
-	fitted_close(&f);
+	workspace_free(&f.ws);
 	return status;
 }

@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "cmd_fitted.h"
+#include "utf8.h"
+#include "workspace.h"
 #include "exitcode.h"
+#include "json.h"
 #include "slurp.h"
+#include "text.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
@@ -35,6 +38,7 @@ struct tui_options {
 	int width, height;
 	const char *keys;
 	long bench_keys; /* --bench-keys N: time N knob turns (make bench) */
+	bool json;	 /* snapshot: the state the screen shows, as JSON */
 	char *default_path;
 	char theme_dir[2][4096];
 	const char *theme_dirs[2];
@@ -55,6 +59,7 @@ static void tui_usage(FILE *out)
 	      "(0-1, default 1)\n"
 	      "  --workload Q      start on the workload NAME, MODEL, "
 	      "NAME:MODEL or a substring\n"
+	      "  --hardware NAME --engine NAME  narrow --workload down\n"
 	      "  --model FILE      another energy or latency model "
 	      "(energylens-model(5))\n"
 	      "  --theme NAME      dark, light, high-contrast, solarized, "
@@ -79,8 +84,13 @@ static void snapshot_usage(FILE *out)
 	      "  --width W --height H  the screen's size (default 100 x 30)\n"
 	      "  --keys FILE       press the keys in FILE first ('-': stdin); "
 	      "see energylens(1)\n"
+	      "  --json            print what the screen shows as JSON: the "
+	      "workload, the knobs,\n"
+	      "                    the ranked layouts, and the map's cells "
+	      "with --view map\n"
 	      "  --batch B --input I --output O --gpus N --eta X --workload "
 	      "Q --model FILE\n"
+	      "  --hardware NAME --engine NAME\n"
 	      "  --theme NAME --ascii   as for 'energylens' (--no-color is "
 	      "accepted: a snapshot\n"
 	      "                    has no colour, each kind of bar its own "
@@ -92,8 +102,8 @@ static void snapshot_usage(FILE *out)
 static int usage_error(const struct tui_options *o, const char *what,
 		       const char *arg)
 {
-	fprintf(stderr, "%s: %s%s\nTry '%s --help'.\n", o->verb, what, arg,
-		o->verb);
+	text_fprintf(stderr, "%s: %s%s\nTry '%s --help'.\n", o->verb, what, arg,
+		     o->verb);
 	return EXIT_USAGE;
 }
 
@@ -114,42 +124,52 @@ enum {
 	O_HEIGHT,
 	O_KEYS,
 	O_BENCH_KEYS,
+	O_HARDWARE,
+	O_ENGINE,
+	O_JSON,
 };
 
 static int take_number(struct tui_options *o, int c, const char *arg)
 {
 	double v;
-	if (c == O_GPUS && strcmp(arg, "0") == 0) {
-		o->app.gpus = 0; /* the measured layouts, as the knob says */
+	if (c == O_WIDTH || c == O_HEIGHT) {
+		if (!workspace_parse_number(arg, true, &v) || v > 4096)
+			return usage_error(o, c == O_WIDTH
+						      ? "--width expects an "
+							"integer from 1 to "
+							"4096, got "
+						      : "--height expects an "
+							"integer from 1 to "
+							"4096, got ",
+					   arg);
+		*(c == O_WIDTH ? &o->width : &o->height) = (int)v;
 		return EXIT_OK;
 	}
-	bool whole =
-		c == O_BATCH || c == O_GPUS || c == O_WIDTH || c == O_HEIGHT;
-	if (!cmd_parse_number(arg, whole, &v) || (c == O_ETA && v > 1) ||
-	    ((c == O_INPUT || c == O_OUTPUT) && v < 1) ||
-	    ((c == O_WIDTH || c == O_HEIGHT) && v > 4096))
-		return usage_error(o, "not a valid number: ", arg);
-	switch (c) {
-	case O_BATCH:
+	enum workspace_knob k = c == O_BATCH	? WS_BATCH
+				: c == O_INPUT	? WS_INPUT
+				: c == O_OUTPUT ? WS_OUTPUT
+				: c == O_GPUS	? WS_GPUS
+						: WS_ETA;
+	if (!workspace_knob_parse(k, arg, &v)) {
+		char why[200];
+		workspace_knob_error(k, arg, true, why, sizeof why);
+		return usage_error(o, why, "");
+	}
+	switch (k) {
+	case WS_BATCH:
 		o->app.batch = v;
 		break;
-	case O_INPUT:
+	case WS_INPUT:
 		o->app.input = v;
 		break;
-	case O_OUTPUT:
+	case WS_OUTPUT:
 		o->app.output = v;
 		break;
-	case O_GPUS:
+	case WS_GPUS:
 		o->app.gpus = (unsigned)v;
 		break;
-	case O_ETA:
-		o->app.eta = v;
-		break;
-	case O_WIDTH:
-		o->width = (int)v;
-		break;
 	default:
-		o->height = (int)v;
+		o->app.eta = v;
 		break;
 	}
 	return EXIT_OK;
@@ -173,6 +193,15 @@ static int take_option(struct tui_options *o, int c, const char *arg)
 	switch (c) {
 	case O_WORKLOAD:
 		o->app.workload = arg;
+		return EXIT_OK;
+	case O_HARDWARE:
+		o->app.hardware = arg;
+		return EXIT_OK;
+	case O_ENGINE:
+		o->app.engine = arg;
+		return EXIT_OK;
+	case O_JSON:
+		o->json = true;
 		return EXIT_OK;
 	case O_MODEL:
 		if (o->app.model_paths[1])
@@ -198,7 +227,7 @@ static int take_option(struct tui_options *o, int c, const char *arg)
 		return EXIT_OK;
 	case O_BENCH_KEYS: {
 		double v;
-		if (!cmd_parse_number(arg, true, &v))
+		if (!workspace_parse_number(arg, true, &v))
 			return usage_error(o, "not a valid number: ", arg);
 		o->bench_keys = (long)v;
 		return EXIT_OK;
@@ -235,23 +264,27 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 		{"height", required_argument, NULL, O_HEIGHT},
 		{"keys", required_argument, NULL, O_KEYS},
 		{"bench-keys", required_argument, NULL, O_BENCH_KEYS},
+		{"hardware", required_argument, NULL, O_HARDWARE},
+		{"engine", required_argument, NULL, O_ENGINE},
+		{"json", no_argument, NULL, O_JSON},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 	const char *sized = NULL; /* a size: the terminal gives it */
 	optind = 1;
+	opterr = 0; /* text_option_error says why, escaped */
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
 			(o->snapshot ? snapshot_usage : tui_usage)(stdout);
 			return -1;
 		}
 		if (c == '?') {
-			/* getopt has said what is wrong */
+			text_option_error(argv, "h", options);
 			fprintf(stderr, "Try '%s --help'.\n", o->verb);
 			return EXIT_USAGE;
 		}
-		bool snapshot_only = c == O_VIEW || c == O_KEYS;
+		bool snapshot_only = c == O_VIEW || c == O_KEYS || c == O_JSON;
 		if (c == O_WIDTH || c == O_HEIGHT)
 			sized = c == O_WIDTH ? "width" : "height";
 		if ((snapshot_only && !o->snapshot) ||
@@ -281,7 +314,8 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	 * use each kind's character, exactly as under NO_COLOR. */
 	const char *no_color = getenv("NO_COLOR");
 	o->app.color = !snapshot && !(no_color && *no_color);
-	o->app.utf8 = cmd_utf8();
+	o->app.utf8 = utf8_locale();
+	o->app.verb = verb;
 	int status = parse_options(argc, argv, o);
 	if (status != EXIT_OK)
 		return status;
@@ -379,8 +413,8 @@ static int press_keys(struct app *a, const char *path)
 	const char *name = slurp_name(path);
 	char *text = slurp_path(path, (size_t)1 << 24, &len);
 	if (!text) {
-		fprintf(stderr, "energylens snapshot: %s: %s\n", name,
-			errno ? strerror(errno) : "cannot be read");
+		text_fprintf(stderr, "energylens snapshot: %s: %s\n", name,
+			     errno ? strerror(errno) : "cannot be read");
 		return EXIT_NOINPUT;
 	}
 	enum { MAX_KEYS = 65536 };
@@ -391,8 +425,8 @@ static int press_keys(struct app *a, const char *path)
 		       : -1;
 	free(text);
 	if (n < 0) {
-		fprintf(stderr, "%s\n",
-			steps ? err : "energylens: out of memory");
+		text_fprintf(stderr, "%s\n",
+			     steps ? err : "energylens: out of memory");
 		free(steps);
 		return steps ? EXIT_DATAERR : EXIT_SOFTWARE;
 	}
@@ -404,6 +438,102 @@ static int press_keys(struct app *a, const char *path)
 	}
 	free(steps);
 	return EXIT_OK;
+}
+
+static void json_name(const char *key, const char *value, bool comma)
+{
+	printf("\"%s\": ", key);
+	if (value)
+		json_string(stdout, value);
+	else
+		fputs("null", stdout);
+	fputs(comma ? ", " : "", stdout);
+}
+
+static void json_candidate(const struct select_candidate *c)
+{
+	printf("{\"tp\": %u, \"pp\": %u, \"dp\": %u, \"energy_j\": ",
+	       c->layout.tp, c->layout.pp, c->layout.dp);
+	json_number(stdout, c->energy_j);
+	fputs(", \"latency_s\": ", stdout);
+	json_number(stdout, c->latency_s);
+	fputs(", \"measured_j\": ", stdout);
+	json_number(stdout, c->measured_j);
+	fputc('}', stdout);
+}
+
+/* The map's cells as the screen has them, row by row. */
+static void json_map(const struct app *a)
+{
+	printf(",\n \"map\": {\"across\": \"%s\", \"batches\": [",
+	       a->map_output ? "output" : "input");
+	for (size_t r = 0; r < a->grid.nrows; r++)
+		printf("%s%.15g", r ? ", " : "", a->grid.rows[r]);
+	fputs("], \"lengths\": [", stdout);
+	for (size_t c = 0; c < a->grid.ncols; c++)
+		printf("%s%.15g", c ? ", " : "", a->grid.cols[c]);
+	fputs("], \"cells\": [", stdout);
+	for (size_t r = 0; r < a->grid.nrows; r++) {
+		fputs(r ? ",\n  [" : "\n  [", stdout);
+		for (size_t c = 0; c < a->grid.ncols; c++) {
+			const struct workspace_cell *x =
+				app_cell(a, (int)r, (int)c);
+			fputs(c ? ", " : "", stdout);
+			if (!x || !x->any) {
+				fputs("null", stdout);
+				continue;
+			}
+			fputs("{\"energy_optimal\": ", stdout);
+			json_candidate(&x->energy);
+			fputs(", \"latency_optimal\": ", stdout);
+			if (x->has_latency)
+				json_candidate(&x->latency);
+			else
+				fputs("null", stdout);
+			printf(", \"diverge\": %s}",
+			       x->diverge ? "true" : "false");
+		}
+		fputc(']', stdout);
+	}
+	fputs("]}", stdout);
+}
+
+/* What the screen shows, read from the state the views draw from: the
+ * workload, the knobs, the layouts as ranked, and on the map view its
+ * cells. */
+static void print_state_json(const struct app *a)
+{
+	const struct profile_workload *w = app_workload(a);
+	fputs("{\"workload\": {", stdout);
+	json_name("name", w->name, true);
+	json_name("model", w->model, true);
+	json_name("hardware", w->hardware, true);
+	json_name("engine", w->engine, false);
+	printf("},\n \"batch\": %u, \"input\": ", a->knobs.at.batch);
+	json_number(stdout, a->knobs.at.input);
+	fputs(", \"output\": ", stdout);
+	json_number(stdout, a->knobs.at.output);
+	printf(", \"gpus\": %u, \"eta\": ", a->knobs.gpus);
+	json_number(stdout, a->knobs.eta);
+	fputs(",\n \"candidates\": [", stdout);
+	const struct select_result *r = &a->rank;
+	for (size_t i = 0; i < r->n; i++) {
+		fputs(i ? ",\n  " : "\n  ", stdout);
+		json_candidate(&r->c[i]);
+	}
+	fputs("],\n \"energy_optimal\": ", stdout);
+	if (r->n)
+		json_candidate(&r->c[r->energy_best]);
+	else
+		fputs("null", stdout);
+	fputs(", \"latency_optimal\": ", stdout);
+	if (r->n && r->latency_best >= 0)
+		json_candidate(&r->c[r->latency_best]);
+	else
+		fputs("null", stdout);
+	if (a->view == VIEW_MAP)
+		json_map(a);
+	fputs("}\n", stdout);
 }
 
 int cmd_snapshot(int argc, char **argv)
@@ -426,9 +556,13 @@ int cmd_snapshot(int argc, char **argv)
 	if (o.keys)
 		status = press_keys(&a, o.keys);
 	struct screen s;
-	if (status == EXIT_OK && !screen_init(&s, a.width, a.height))
+	if (status == EXIT_OK && o.json) {
+		print_state_json(&a);
+		status = cmd_flush_stdout("snapshot");
+	} else if (status == EXIT_OK &&
+		   !screen_init(&s, a.width, a.height)) {
 		status = EXIT_SOFTWARE;
-	if (status == EXIT_OK) {
+	} else if (status == EXIT_OK) {
 		draw_frame(&a, &s);
 		screen_write(&s, stdout);
 		screen_free(&s);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "utf8.h"
 
 struct reader {
@@ -216,6 +217,12 @@ int csv_read(struct csv_table *table, const char *buf, size_t len,
 	table->text = malloc(len + 2);
 	if (!table->text)
 		return -1;
+	const char *encoding = text_encoding_problem(buf, len);
+	if (encoding) { /* a spreadsheet's "Unicode text" export */
+		diag_add(diags, DIAG_ERROR, file, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		return 1; /* an empty table, as for any error */
+	}
 	struct reader r = {buf,	 buf + len, 1,		 1,	0,
 			   file, diags,	    table->text, false, false};
 	/* A byte order mark is an editor's artefact, not data. */

@@ -8,6 +8,7 @@
 
 #include "grow.h"
 #include "model.h"
+#include "text.h"
 
 bool dataset_has_metadata(const struct profile_workload *w)
 {
@@ -25,10 +26,14 @@ static char *label_of(const struct profile_workload *w, bool pooled)
 	if (pooled)
 		snprintf(buf, sizeof buf, "%s, %s", or_dash(w->hardware),
 			 or_dash(w->engine));
-	else
-		snprintf(buf, sizeof buf, "%s: %s on %s, %.40s",
+	else /* the engine cut at 40 characters, never inside one */
+		snprintf(buf, sizeof buf, "%s: %s on %s, %.*s",
 			 or_dash(w->name), or_dash(w->model),
-			 or_dash(w->hardware), or_dash(w->engine));
+			 or_dash(w->hardware),
+			 text_prefix(or_dash(w->engine), 40),
+			 or_dash(w->engine));
+	/* a label is written into fitted files, which must stay UTF-8 */
+	text_drop_partial(buf);
 	return strdup(buf);
 }
 

@@ -33,6 +33,22 @@
 #define SELECT_MEASURED_TOLERANCE 0.02
 /* At most this many candidates (power-of-two layouts of 1024 GPUs: 286). */
 #define SELECT_MAX_CANDIDATES 512
-#define SELECT_MAX_GPUS 1024
+#define SELECT_MAX_GPUS LIMIT_GPUS
+
+/* The limits of a run's conditions, one set for the explorer's knobs, the
+ * verbs' options and the profile keys alike (workspace.c's knob table,
+ * schema.c's field table), each with the words every message uses. Past
+ * any server today, and small enough that every product the model forms
+ * stays finite. */
+#define LIMIT_GPUS	  1024
+#define LIMIT_GPUS_TEXT	  "an integer from 1 to 1024"
+#define LIMIT_BATCH	  65536
+#define LIMIT_BATCH_TEXT  "an integer from 1 to 65536"
+#define LIMIT_TOKENS	  1048576
+#define LIMIT_TOKENS_TEXT "a number of tokens from 1 to 1048576"
+/* Measurements: at most 1e12 (a terawatt-second per request) and, when not
+ * zero, at least 1e-9, so that every ratio of two stays finite. */
+#define LIMIT_MEASURED_MAX 1e12
+#define LIMIT_MEASURED_MIN 1e-9
 
 #endif

@@ -16,15 +16,28 @@ struct diag {
 	char *message;
 };
 
+/* How many of one kind of message (the same text but for its numbers and
+ * quoted values, in one file, of one severity) are echoed before the rest
+ * are only counted: a file of 200 000 runs with the same fault would
+ * otherwise print 200 000 lines, as compilers learnt not to. */
+#define DIAG_ECHO_LIMIT 5
+
 struct diag_list {
 	struct diag *items;
 	size_t count, cap;
 	size_t errors, warnings;
 	FILE *echo; /* when set, each diagnostic is printed here as it is added
 		     */
+	/* messages of one kind echoed before the rest are counted; 0: all of
+	 * them (check --all-messages). Every one is kept in items either way.
+	 */
+	size_t echo_limit;
+	struct diag_kinds *kinds; /* what was echoed and held back (opaque) */
 };
 
+/* echo_limit starts at DIAG_ECHO_LIMIT. */
 void diag_init(struct diag_list *list, FILE *echo);
+/* Says what diag_echo_rest would say, when nobody has yet. */
 void diag_free(struct diag_list *list);
 
 /* Printed as "file:line:col: message" (warnings: "file:line:col: warning:
@@ -35,5 +48,12 @@ void diag_add(struct diag_list *list, enum diag_severity severity,
 	      ...) __attribute__((format(printf, 6, 7)));
 
 void diag_print(const struct diag *d, FILE *out);
+
+/* Echoes d to list->echo (when set) unless echo_limit messages of its kind
+ * in its file were echoed already; those are counted instead. */
+void diag_echo(struct diag_list *list, const struct diag *d);
+/* For each kind held back: "FILE: note: N more like \"MESSAGE\" not
+ * shown", and the counts start again. */
+void diag_echo_rest(struct diag_list *list);
 
 #endif

@@ -67,12 +67,14 @@ static void *own_train(const struct model *m, const struct eval_group *e,
 		struct fit_result r;
 		if (fit_model(m, &d, &r) == FIT_OK) {
 			s->m = m;
-			memcpy(s->params, r.value, sizeof s->params);
+			memcpy(s->params, r.value,
+			       r.nparams * sizeof *s->params);
 			result = s;
 			s = NULL;
 		} else {
 			snprintf(err, len, "%s", r.message);
 		}
+		fit_result_free(&r);
 	}
 	free(in);
 	free(y);
@@ -396,13 +398,23 @@ static uint64_t seed_for(unsigned seed, const struct eval_group *e, size_t part)
 	return group_hash(e) + seed * 1000003u + part * 104729u;
 }
 
+/* Progress through the rows of every group, the current group's from
+ * o->progress->base: a workloads protocol over 2 000 workloads trains 20 000
+ * times, for a minute and more. */
+static void tick(const struct eval_options *o, size_t done, size_t total)
+{
+	if (o->progress)
+		progress_update(o->progress, done, total);
+}
+
 static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
-			 const struct eval_group *e, size_t *rows)
+			 const struct eval_group *e, size_t *rows, size_t total)
 {
 	size_t n = e->g->energy.n;
 	if (o->train >= n)
 		return 0;
 	for (unsigned seed = 0; seed < o->seeds; seed++) {
+		tick(o, n * seed / o->seeds, total);
 		for (size_t i = 0; i < n; i++)
 			rows[i] = i;
 		uint64_t state = seed_for(seed, e, 0);
@@ -420,8 +432,10 @@ static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
  * much, and a better form would. */
 static int protocol_in_sample(const struct eval_options *o,
 			      struct eval_report *rep,
-			      const struct eval_group *e, size_t *rows)
+			      const struct eval_group *e, size_t *rows,
+			      size_t total)
 {
+	tick(o, 0, total);
 	size_t n = e->g->energy.n;
 	for (size_t i = 0; i < n; i++)
 		rows[i] = i;
@@ -444,7 +458,8 @@ static bool held_with(const struct eval_options *o, const struct eval_group *e,
  * training runs are k drawn from the rest of the group. */
 static int protocol_held_out(const struct eval_options *o,
 			     struct eval_report *rep,
-			     const struct eval_group *e, size_t *rows)
+			     const struct eval_group *e, size_t *rows,
+			     size_t total)
 {
 	size_t n = e->g->energy.n;
 	size_t *test = rows + n;
@@ -455,6 +470,7 @@ static int protocol_held_out(const struct eval_options *o,
 	for (size_t h = 0; h < n && status == 0; h++) {
 		if (seen[h])
 			continue;
+		tick(o, h, total);
 		size_t nt = 0, np = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (held_with(o, e, i, h)) {
@@ -488,7 +504,8 @@ static int compare_unsigned(const void *a, const void *b)
 /* Batch extrapolation: train on runs at or below the group's median batch
  * size, score the runs above it. */
 static int protocol_batch(const struct eval_options *o, struct eval_report *rep,
-			  const struct eval_group *e, size_t *rows)
+			  const struct eval_group *e, size_t *rows,
+			  size_t total)
 {
 	size_t n = e->g->energy.n;
 	unsigned *b = malloc((n + 1) * sizeof *b);
@@ -511,6 +528,7 @@ static int protocol_batch(const struct eval_options *o, struct eval_report *rep,
 	size_t k = o->train < np ? o->train : np;
 	unsigned seeds = k == np ? 1 : o->seeds;
 	for (unsigned seed = 0; seed < seeds; seed++) {
+		tick(o, n * seed / seeds, total);
 		uint64_t state = seed_for(seed, e, 0);
 		draw(rows, np, k, &state);
 		if (evaluate(o, rep, e, rows, k, test, nt))
@@ -759,6 +777,7 @@ static int protocol_hardware(const struct profile_set *set,
 	size_t *rows = malloc((2 * most + 2) * sizeof *rows);
 	int status = f.state && f.failed && rows ? 0 : -1;
 	for (size_t a = 0; a < ds->count && status == 0; a++) {
+		tick(o, a, ds->count);
 		status = transfer_from(set, ds, a, o, rep, &f, rows,
 				       rows + most + 1);
 		source_fit_clear(rep, &f);
@@ -821,20 +840,26 @@ static int within_groups(const struct profile_set *set,
 			 const struct dataset *ds, const struct eval_options *o,
 			 struct eval_report *out)
 {
+	size_t total = 0;
+	for (size_t g = 0; g < ds->count; g++)
+		total += ds->groups[g].energy.n;
 	for (size_t g = 0; g < ds->count; g++) {
 		const struct eval_group e = {set, &ds->groups[g]};
 		size_t n = e.g->energy.n;
 		size_t *rows = malloc((2 * n + 1) * sizeof *rows);
 		if (!rows)
 			return -1;
-		int status = o->protocol == EVAL_RUNS
-				     ? protocol_runs(o, out, &e, rows)
-			     : o->protocol == EVAL_BATCH
-				     ? protocol_batch(o, out, &e, rows)
-			     : o->protocol == EVAL_IN_SAMPLE
-				     ? protocol_in_sample(o, out, &e, rows)
-				     : protocol_held_out(o, out, &e, rows);
+		int status =
+			o->protocol == EVAL_RUNS
+				? protocol_runs(o, out, &e, rows, total)
+			: o->protocol == EVAL_BATCH
+				? protocol_batch(o, out, &e, rows, total)
+			: o->protocol == EVAL_IN_SAMPLE
+				? protocol_in_sample(o, out, &e, rows, total)
+				: protocol_held_out(o, out, &e, rows, total);
 		free(rows);
+		if (o->progress)
+			o->progress->base += n;
 		if (status != 0)
 			return status;
 	}

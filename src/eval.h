@@ -1,7 +1,7 @@
 /* The evaluation: how often a method, trained on some runs, picks the
  * configuration that measured cheapest among runs it has not seen.
  *
- * Two choices are scored (DESIGN "Evaluation"): the configuration choice,
+ * Two choices are scored (docs/design.md, "Evaluation"): the configuration choice,
  * one scenario per workload, among its (layout, batch) configurations; and
  * the layout choice, one scenario per (workload, batch, input, output),
  * among its layouts. Scores: Top-1 (ties share credit), pairwise accuracy,
@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "model.h"
 #include "profile.h"
+#include "progress.h"
 
 enum eval_protocol {
 	EVAL_RUNS,	/* train on k random runs, score the others */
@@ -27,7 +28,7 @@ enum eval_protocol {
 	EVAL_PROTOCOLS	/* how many there are */
 };
 
-/* Hardware transfer (DESIGN "Evaluation"): the structure unchanged, a scale
+/* Hardware transfer (docs/design.md, "Evaluation"): the structure unchanged, a scale
  * refit on at most this many runs of the new GPU. */
 #define EVAL_TARGET_RUNS 10
 
@@ -77,6 +78,7 @@ struct eval_options {
 	/* hardware transfer: runs of the target group drawn for the scale
 	 * refit; 0 means EVAL_TARGET_RUNS */
 	size_t target;
+	struct progress *progress; /* NULL: none shown */
 };
 
 struct eval_report {

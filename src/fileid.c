@@ -58,3 +58,25 @@ int fileid_add(struct fileid_set *s, const struct stat *st)
 	s->count++;
 	return 1;
 }
+
+int fileid_has(const struct fileid_set *s, const struct stat *st)
+{
+	if (!s->count)
+		return 0;
+	return s->slots[slot_of(s, st->st_dev, st->st_ino)].used;
+}
+
+int fileid_merge(struct fileid_set *s, const struct fileid_set *from)
+{
+	for (size_t i = 0; i < from->cap; i++) {
+		if (!from->slots[i].used)
+			continue;
+		struct stat st;
+		memset(&st, 0, sizeof st);
+		st.st_dev = from->slots[i].dev;
+		st.st_ino = from->slots[i].ino;
+		if (fileid_add(s, &st) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -18,5 +18,9 @@ void fileid_free(struct fileid_set *s);
 /* Records st's file: 1 when it is new, 0 when it was seen before, -1 when
  * out of memory. */
 int fileid_add(struct fileid_set *s, const struct stat *st);
+/* Whether st's file was recorded. */
+int fileid_has(const struct fileid_set *s, const struct stat *st);
+/* Records every file of from in s: 0, or -1 when out of memory. */
+int fileid_merge(struct fileid_set *s, const struct fileid_set *from);
 
 #endif

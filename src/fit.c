@@ -5,6 +5,7 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,49 @@ static double condition_number(const gsl_matrix *J, size_t n, size_t p)
 	return cond;
 }
 
+int fit_result_init(struct fit_result *r, size_t nparams)
+{
+	memset(r, 0, sizeof *r);
+	r->nparams = nparams;
+	r->message = "";
+	/* one block: the doubles first, so that each part is aligned */
+	size_t n = nparams ? nparams : 1;
+	char *block = malloc(n * (2 * sizeof(double) + sizeof(bool)));
+	if (!block)
+		return -1;
+	r->value = (double *)(void *)block;
+	r->stderr_ = r->value + n;
+	r->informed = (bool *)(void *)(r->stderr_ + n);
+	for (size_t j = 0; j < n; j++) {
+		r->value[j] = r->stderr_[j] = NAN;
+		r->informed[j] = false;
+	}
+	return 0;
+}
+
+void fit_result_free(struct fit_result *r)
+{
+	free(r->value); /* the block */
+	free(r->cov);
+	free(r->own_message);
+	memset(r, 0, sizeof *r);
+	r->message = "";
+}
+
+static void set_message(struct fit_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_message(struct fit_result *r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	free(r->own_message);
+	r->own_message = strdup(buf);
+	r->message = r->own_message ? r->own_message : "out of memory";
+}
+
 static void goodness(const struct problem *P, struct fit_result *out)
 {
 	const struct fit_data *d = P->d;
@@ -286,7 +330,12 @@ static void uncertainty(const struct problem *P,
 		gsl_matrix_free(cov);
 		cov = NULL;
 	}
-	memset(out->cov, 0, sizeof out->cov);
+	/* without memory for it, no covariance and no standard errors */
+	out->cov = calloc(np ? np * np : 1, sizeof *out->cov);
+	if (!out->cov) {
+		gsl_matrix_free(cov);
+		cov = NULL;
+	}
 	for (size_t j = 0; j < np; j++)
 		out->stderr_[j] = NAN;
 	for (size_t a = 0; cov && a < p; a++) {
@@ -303,12 +352,14 @@ static void uncertainty(const struct problem *P,
 static enum fit_status setup(const struct model *m, const struct fit_data *d,
 			     struct problem *P, struct fit_result *out)
 {
-	memset(out, 0, sizeof *out);
 	memset(P, 0, sizeof *P);
 	P->m = m;
 	P->d = d;
 	P->weight = m->prior_weight;
-	out->nparams = m->nparams;
+	if (fit_result_init(out, m->nparams) != 0) {
+		out->message = "out of memory";
+		return FIT_NO_MEMORY;
+	}
 	out->runs = d->n;
 	out->informed_count = find_informed(m, d, out->informed);
 	for (size_t j = 0; j < m->nparams; j++) {
@@ -318,15 +369,15 @@ static enum fit_status setup(const struct model *m, const struct fit_data *d,
 			P->global[P->nfree++] = (unsigned)j;
 	}
 	if (d->n < out->informed_count || out->informed_count == 0) {
-		snprintf(out->message, sizeof out->message,
-			 "%zu runs cannot fit %zu informed parameters of %s "
-			 "(expected at least as many runs as parameters)",
-			 d->n, out->informed_count, m->name);
+		set_message(out,
+			    "%zu runs cannot fit %zu informed parameters of %s "
+			    "(expected at least as many runs as parameters)",
+			    d->n, out->informed_count, m->name);
 		return FIT_TOO_FEW_RUNS;
 	}
 	if (prepare(P) != 0) {
 		unprepare(P);
-		snprintf(out->message, sizeof out->message, "out of memory");
+		out->message = "out of memory";
 		return FIT_NO_MEMORY;
 	}
 	return FIT_OK;
@@ -409,10 +460,10 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 	}
 	if (!isfinite(best_cost) ||
 	    gsl_multifit_nlinear_init(best, &fdf, w) != GSL_SUCCESS) {
-		snprintf(out->message, sizeof out->message,
-			 "the solver found no finite solution for %s from "
-			 "any start",
-			 m->name);
+		set_message(out,
+			    "the solver found no finite solution for %s from "
+			    "any start",
+			    m->name);
 		status = FIT_FAILED;
 		goto done;
 	}
@@ -443,10 +494,26 @@ void fit_group(const struct model *energy, const struct model *latency,
 	       const struct dataset_group *g, struct fit_group *out)
 {
 	out->energy_status = fit_rows(energy, &g->energy, &out->energy);
-	out->latency_status = fit_rows(latency, &g->latency, &out->latency);
-	memset(out->share, 0, sizeof out->share);
+	if (g->latency.n) {
+		out->latency_status =
+			fit_rows(latency, &g->latency, &out->latency);
+	} else {
+		/* nothing to hold: most groups of single runs have no
+		 * latency, and each result costs memory */
+		memset(&out->latency, 0, sizeof out->latency);
+		out->latency.nparams = latency->nparams;
+		out->latency.message = "no run has a measured latency";
+		out->latency_status = FIT_TOO_FEW_RUNS;
+	}
+	out->share = NULL;
 	if (out->energy_status != FIT_OK || g->energy.n == 0)
 		return;
+	if (!(out->share = calloc(energy->nterms ? energy->nterms : 1,
+				  sizeof *out->share))) {
+		out->energy_status = FIT_NO_MEMORY;
+		out->energy.message = "out of memory";
+		return;
+	}
 	double terms[MODEL_MAX_TERMS];
 	for (size_t i = 0; i < g->energy.n; i++) {
 		double pred = model_predict(
@@ -455,4 +522,12 @@ void fit_group(const struct model *energy, const struct model *latency,
 		for (size_t t = 0; pred > 0 && t < energy->nterms; t++)
 			out->share[t] += terms[t] / pred / (double)g->energy.n;
 	}
+}
+
+void fit_group_free(struct fit_group *g)
+{
+	fit_result_free(&g->energy);
+	fit_result_free(&g->latency);
+	free(g->share);
+	g->share = NULL;
 }

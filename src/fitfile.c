@@ -11,25 +11,19 @@
 #include "grow.h"
 #include "json.h"
 #include "profile_internal.h"
+#include "schema.h"
 #include "slurp.h"
+#include "text.h"
 #include "utf8.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
 /* Every string is written double-quoted, so no value can be mistaken for
- * YAML syntax. */
+ * YAML syntax, and with U+2028/U+2029 and the like escaped, so that it
+ * reads back unchanged (text.h). */
 static void quoted(FILE *out, const char *s)
 {
-	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\x%02x", *p);
-		else
-			putc(*p, out);
-	}
-	putc('"', out);
+	text_yaml_quoted(out, s);
 }
 
 static void literal_block(FILE *out, const char *key, const char *text)
@@ -78,42 +72,65 @@ static void write_fit(FILE *out, const char *key, const struct model *m,
 	fputs("]\n", out);
 }
 
-static void write_number(FILE *out, const char *key, double v)
+/* A workload's value of workload key f, as a profile would write it. */
+static void write_value(FILE *out, const struct profile_workload *w,
+			enum schema_field f)
 {
-	if (!isnan(v))
-		fprintf(out, "        %s: %.17g\n", key, v);
+	const void *p = schema_place(f, (struct profile_workload *)w, NULL);
+	switch (schema_fields[f].type) {
+	case SCHEMA_T_STRING:
+		quoted(out, *(const char *const *)p);
+		break;
+	case SCHEMA_T_ARCH:
+		fputs(profile_arch_name(w->architecture), out);
+		break;
+	case SCHEMA_T_MODALITY:
+		fputs(profile_modality_name(w->modality), out);
+		break;
+	case SCHEMA_T_BOOL:
+		fputs(*(const bool *)p ? "true" : "false", out);
+		break;
+	case SCHEMA_T_NUMBER:
+		if (schema_fields[f].integer)
+			fprintf(out, "%u", *(const uint32_t *)p);
+		else
+			fprintf(out, "%.17g", *(const double *)p);
+		break;
+	}
 }
 
+/* Every workload key of the schema that w gives, in the table's order;
+ * the shape as one flow mapping with all its keys (0: not given). */
 static void write_workload(FILE *out, const struct profile_workload *w)
 {
-	fputs("      - name: ", out);
-	quoted(out, w->name ? w->name : "");
-	static const char *const keys[] = {"model", "hardware", "engine"};
-	const char *values[] = {w->model, w->hardware, w->engine};
-	for (int i = 0; i < 3; i++)
-		if (values[i]) {
-			fprintf(out, "\n        %s: ", keys[i]);
-			quoted(out, values[i]);
+	const char *lead = "      - ";
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++) {
+		const struct schema_field_info *i = &schema_fields[f];
+		bool shape = i->group == SCHEMA_SHAPE;
+		bool first_of_shape =
+			shape && f > 0 &&
+			schema_fields[f - 1].group != SCHEMA_SHAPE;
+		if (shape && !first_of_shape)
+			continue;
+		if (shape) {
+			fprintf(out, "%sshape: {", lead);
+			for (int k = f; k < SCHEMA_FIRST_RUN_FIELD &&
+					schema_fields[k].group == SCHEMA_SHAPE;
+			     k++) {
+				fprintf(out, "%s%s: ", k > f ? ", " : "",
+					schema_fields[k].key);
+				write_value(out, w, (enum schema_field)k);
+			}
+			fputs("}\n", out);
+		} else if (schema_given((enum schema_field)f, w)) {
+			fprintf(out, "%s%s: ", lead, i->key);
+			write_value(out, w, (enum schema_field)f);
+			fputc('\n', out);
+		} else {
+			continue;
 		}
-	fputc('\n', out);
-	write_number(out, "params_b", w->params_b);
-	write_number(out, "active_params_b", w->active_params_b);
-	write_number(out, "gpu_memory_gib", w->gpu_memory_gib);
-	if (w->architecture)
-		fprintf(out, "        architecture: %s\n",
-			profile_arch_name(w->architecture));
-	if (w->modality)
-		fprintf(out, "        modality: %s\n",
-			profile_modality_name(w->modality));
-	const struct profile_shape *s = &w->shape;
-	fprintf(out,
-		"        shape: {layers: %u, hidden_size: %u, kv_elements: %u, "
-		"weight_bits: %u, experts: %u, experts_per_token: %u, "
-		"sliding_layers: %u, sliding_window: %u, attention_layers: "
-		"%u}\n",
-		s->layers, s->hidden_size, s->kv_elements, s->weight_bits,
-		s->experts, s->experts_per_token, s->sliding_layers,
-		s->sliding_window, s->attention_layers);
+		lead = "        ";
+	}
 }
 
 void fitfile_write(FILE *out, const struct model *const models[2],
@@ -267,6 +284,13 @@ static yaml_node_t *get(struct reader *R, const yaml_node_t *map,
 static double number(struct reader *R, const yaml_node_t *n, const char *what)
 {
 	const char *s = scalar(n);
+	double unused;
+	if (s && schema_number(s, &unused) == SCHEMA_NUM_LEADING_ZERO) {
+		char why[192];
+		schema_leading_zero_text(s, why, sizeof why);
+		error_at(R, n, "%s has a leading zero: %s", what, why);
+		return NAN;
+	}
 	char *end = NULL;
 	errno = 0;
 	double v = s ? strtod(s, &end) : NAN;
@@ -338,8 +362,10 @@ static struct model *embedded_model(struct reader *R, const yaml_node_t *root,
 static void read_fit(struct reader *R, const yaml_node_t *n,
 		     const struct model *m, struct fit_result *r)
 {
-	memset(r, 0, sizeof *r);
-	r->nparams = m->nparams;
+	if (fit_result_init(r, m->nparams) != 0) {
+		error_at(R, n, "out of memory");
+		return;
+	}
 	r->runs = run_count(R, get(R, n, "runs"));
 	r->r2 = number(R, get(R, n, "r2"), "r2");
 	r->mape = number(R, get(R, n, "mape"), "mape");
@@ -386,53 +412,74 @@ static const char *printable(struct reader *R, const yaml_node_t *n,
 	return s;
 }
 
+/* Reads workload key f from its node v into w, by the rules of a profile
+ * (schema.c); a 0 in the shape means "not given", as fitfile_write puts
+ * it. */
+static void read_value(struct reader *R, const yaml_node_t *v,
+		       enum schema_field f, struct profile_workload *w)
+{
+	const struct schema_field_info *i = &schema_fields[f];
+	void *dst = schema_place(f, w, NULL);
+	const char *s = printable(R, v, i->name);
+	if (!s) {
+		if (!scalar(v) && i->type != SCHEMA_T_STRING)
+			error_at(R, v, "%s is not a scalar (expected %s)",
+				 i->name, schema_expectation(f));
+		return;
+	}
+	double x = 0;
+	bool ok = true;
+	switch (i->type) {
+	case SCHEMA_T_STRING:
+		if (!(*(const char **)dst =
+			      profile_intern(&R->ff->set, s, strlen(s))))
+			error_at(R, v, "out of memory");
+		return;
+	case SCHEMA_T_ARCH:
+		ok = (w->architecture = schema_arch(s)) != ARCH_UNSET;
+		break;
+	case SCHEMA_T_MODALITY:
+		ok = (w->modality = schema_modality(s)) != MODALITY_UNSET;
+		break;
+	case SCHEMA_T_BOOL:
+		ok = schema_bool(s, (bool *)dst);
+		break;
+	case SCHEMA_T_NUMBER:
+		if (schema_number(s, &x) == SCHEMA_NUM_LEADING_ZERO) {
+			char why[192];
+			schema_leading_zero_text(s, why, sizeof why);
+			error_at(R, v, "%s has a leading zero: %s", i->name,
+				 why);
+			return;
+		}
+		ok = schema_number(s, &x) == SCHEMA_NUM_OK &&
+		     ((i->integer && x == 0) || !schema_number_problem(f, x));
+		if (ok && i->integer)
+			*(uint32_t *)dst = (uint32_t)x;
+		else if (ok)
+			*(double *)dst = x;
+		break;
+	}
+	if (!ok)
+		error_at(R, v, "%s is not valid: %.40s (expected %s)", i->name,
+			 s, schema_expectation(f));
+}
+
 static void read_workload(struct reader *R, const yaml_node_t *n,
 			  struct fitfile_group *g)
 {
-	struct profile_workload w = {0};
+	struct profile_workload w;
 	struct profile_set *set = &R->ff->set;
-	static const char *const keys[] = {"name", "model", "hardware",
-					   "engine"};
-	const char **dst[] = {&w.name, &w.model, &w.hardware, &w.engine};
-	for (int i = 0; i < 4; i++) {
-		const char *s = printable(R, get(R, n, keys[i]), keys[i]);
-		*dst[i] = s ? profile_intern(set, s, strlen(s)) : NULL;
-	}
-	w.params_b = w.active_params_b = w.gpu_memory_gib = NAN;
-	if (get(R, n, "params_b"))
-		w.params_b = number(R, get(R, n, "params_b"), "params_b");
-	if (get(R, n, "active_params_b"))
-		w.active_params_b = number(R, get(R, n, "active_params_b"),
-					   "active_params_b");
-	if (get(R, n, "gpu_memory_gib"))
-		w.gpu_memory_gib = number(R, get(R, n, "gpu_memory_gib"),
-					  "gpu_memory_gib");
-	static const char *const arch[] = {"", "dense", "moe", "ssm", "hybrid"};
-	static const char *const mod[] = {"", "text", "image", "video",
-					  "audio"};
-	const char *a = scalar(get(R, n, "architecture"));
-	const char *m = scalar(get(R, n, "modality"));
-	for (int i = 1; i < 5; i++) {
-		if (a && strcmp(a, arch[i]) == 0)
-			w.architecture = (enum profile_arch)i;
-		if (m && strcmp(m, mod[i]) == 0)
-			w.modality = (enum profile_modality)i;
-	}
-	yaml_node_t *s = get(R, n, "shape");
-	static const char *const sk[] = {
-		"layers",	  "hidden_size",    "kv_elements",
-		"weight_bits",	  "experts",	    "experts_per_token",
-		"sliding_layers", "sliding_window", "attention_layers"};
-	uint32_t *sv[] = {&w.shape.layers,	    &w.shape.hidden_size,
-			  &w.shape.kv_elements,	    &w.shape.weight_bits,
-			  &w.shape.experts,	    &w.shape.experts_per_token,
-			  &w.shape.sliding_layers,  &w.shape.sliding_window,
-			  &w.shape.attention_layers};
-	for (int i = 0; s && i < 9; i++) {
-		if (!get(R, s, sk[i]))
-			continue; /* optional, as in a profile */
-		double v = number(R, get(R, s, sk[i]), sk[i]);
-		*sv[i] = v >= 0 && v < 4294967296.0 ? (uint32_t)v : 0;
+	schema_init(&w, NULL);
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++) {
+		const struct schema_field_info *i = &schema_fields[f];
+		const yaml_node_t *in =
+			i->group == SCHEMA_TOP
+				? n
+				: get(R, n, schema_group_names[i->group]);
+		const yaml_node_t *v = get(R, in, i->key);
+		if (v) /* optional, as in a profile */
+			read_value(R, v, (enum schema_field)f, &w);
 	}
 	long index = profile_add_workload(set, &w);
 	if (index < 0 ||
@@ -501,10 +548,72 @@ static void read_root(struct reader *R, yaml_node_t *root)
 		read_group(R, node(R, *it));
 }
 
+static const char *event_tag(const yaml_event_t *e)
+{
+	switch (e->type) {
+	case YAML_SCALAR_EVENT:
+		return (const char *)e->data.scalar.tag;
+	case YAML_SEQUENCE_START_EVENT:
+		return (const char *)e->data.sequence_start.tag;
+	case YAML_MAPPING_START_EVENT:
+		return (const char *)e->data.mapping_start.tag;
+	default:
+		return NULL;
+	}
+}
+
+/* energylens fit never writes a tag, and the document loader below would
+ * take !!str 1 for the text "1" without a word: a file with any tag has
+ * been edited into something this reader cannot promise to read as its
+ * writer meant, so it is refused (syntax errors are left to the loader).
+ * Returns whether one was found and reported. */
+static bool refuse_tags(const char *name, const char *text, size_t len,
+			struct diag_list *diags)
+{
+	yaml_parser_t parser;
+	yaml_event_t e;
+	if (!yaml_parser_initialize(&parser))
+		return false;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	bool found = false, done = false;
+	while (!found && !done && yaml_parser_parse(&parser, &e)) {
+		const char *tag = event_tag(&e);
+		if (tag) {
+			const char *core = "tag:yaml.org,2002:";
+			bool short_form = strncmp(tag, core, strlen(core)) == 0;
+			unsigned cp;
+			diag_add(
+				diags, DIAG_ERROR, name,
+				(unsigned)e.start_mark.line + 1,
+				(unsigned)e.start_mark.column + 1,
+				"a value has the tag %s%.40s (expected no tags "
+				"in a fitted-model file)",
+				short_form ? "!!" : "",
+				utf8_find_control(tag, strlen(tag), &cp)
+					? "(with control characters)"
+				: short_form ? tag + strlen(core)
+					     : tag);
+			found = true;
+		}
+		done = e.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&parser);
+	return found;
+}
+
 struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
 			      struct diag_list *diags)
 {
+	if (refuse_tags(name, text, len, diags))
+		return NULL;
 	struct reader R = {.path = name, .diags = diags};
+	const char *encoding = text_encoding_problem(text, len);
+	if (encoding) { /* libyaml would read it; the format is UTF-8 */
+		diag_add(diags, DIAG_ERROR, name, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		return NULL;
+	}
 	R.ff = calloc(1, sizeof *R.ff);
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
@@ -556,6 +665,8 @@ void fitfile_free(struct fitfile *ff)
 	for (size_t g = 0; g < ff->count; g++) {
 		free(ff->groups[g].label);
 		free(ff->groups[g].workloads);
+		fit_result_free(&ff->groups[g].energy);
+		fit_result_free(&ff->groups[g].latency);
 	}
 	free(ff->groups);
 	profile_set_free(&ff->set);

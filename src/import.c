@@ -11,58 +11,6 @@
 #include "exitcode.h"
 #include "utf8.h"
 
-/* The same constraints as the loader's (profile_load.c), so that nothing
- * the importer writes is refused by check. */
-enum kind {
-	K_STR,
-	K_ARCH,
-	K_MODALITY,
-	K_BOOL,
-	K_POSINT, /* integer >= 1 */
-	K_COUNT,  /* integer >= 0 */
-	K_NUM,	  /* number >= 0 */
-	K_POSNUM, /* number > 0 */
-};
-
-static const struct {
-	const char *name;
-	enum kind kind;
-} keys[IMPORT_NKEYS] = {
-	[IMPORT_NAME] = {"name", K_STR},
-	[IMPORT_MODEL] = {"model", K_STR},
-	[IMPORT_PARAMS_B] = {"params_b", K_POSNUM},
-	[IMPORT_ACTIVE_PARAMS_B] = {"active_params_b", K_POSNUM},
-	[IMPORT_ARCHITECTURE] = {"architecture", K_ARCH},
-	[IMPORT_MODALITY] = {"modality", K_MODALITY},
-	[IMPORT_HARDWARE] = {"hardware", K_STR},
-	[IMPORT_GPU_MEMORY_GIB] = {"gpu_memory_gib", K_POSNUM},
-	[IMPORT_ENGINE] = {"engine", K_STR},
-	[IMPORT_SHAPE_LAYERS] = {"shape.layers", K_COUNT},
-	[IMPORT_SHAPE_HIDDEN_SIZE] = {"shape.hidden_size", K_COUNT},
-	[IMPORT_SHAPE_KV_ELEMENTS] = {"shape.kv_elements", K_COUNT},
-	[IMPORT_SHAPE_WEIGHT_BITS] = {"shape.weight_bits", K_POSINT},
-	[IMPORT_SHAPE_EXPERTS] = {"shape.experts", K_COUNT},
-	[IMPORT_SHAPE_EXPERTS_PER_TOKEN] = {"shape.experts_per_token", K_COUNT},
-	[IMPORT_SHAPE_SLIDING_LAYERS] = {"shape.sliding_layers", K_COUNT},
-	[IMPORT_SHAPE_SLIDING_WINDOW] = {"shape.sliding_window", K_COUNT},
-	[IMPORT_SHAPE_ATTENTION_LAYERS] = {"shape.attention_layers", K_COUNT},
-	[IMPORT_INPUT_TOKENS_ASSUMED] = {"input_tokens_assumed", K_BOOL},
-	[IMPORT_TP] = {"tp", K_POSINT},
-	[IMPORT_PP] = {"pp", K_POSINT},
-	[IMPORT_DP] = {"dp", K_POSINT},
-	[IMPORT_BATCH_SIZE] = {"batch_size", K_POSINT},
-	[IMPORT_INPUT_TOKENS] = {"input_tokens", K_NUM},
-	[IMPORT_VISION_TOKENS] = {"vision_tokens", K_NUM},
-	[IMPORT_OUTPUT_TOKENS] = {"output_tokens", K_POSNUM},
-	[IMPORT_ENERGY_TOTAL_J] = {"energy.total_j", K_NUM},
-	[IMPORT_ENERGY_PREFILL_J] = {"energy.prefill_j", K_NUM},
-	[IMPORT_ENERGY_DECODE_J] = {"energy.decode_j", K_NUM},
-	[IMPORT_LATENCY_E2E_S] = {"latency.e2e_s", K_NUM},
-	[IMPORT_LATENCY_TTFT_S] = {"latency.ttft_s", K_NUM},
-	[IMPORT_LATENCY_TPOT_MS] = {"latency.tpot_ms", K_NUM},
-	[IMPORT_POWER_W] = {"power_w", K_NUM},
-};
-
 /* ---- memory ---------------------------------------------------------- */
 
 /* Import tables are small; running out of memory here is not a condition
@@ -99,24 +47,6 @@ static char *xprintf(const char *fmt, ...)
 }
 
 /* ---- keys and values --------------------------------------------------- */
-
-int import_key_find(const char *name)
-{
-	for (int k = 0; k < IMPORT_NKEYS; k++)
-		if (strcmp(keys[k].name, name) == 0)
-			return k;
-	return -1;
-}
-
-const char *import_key_name(enum import_key key)
-{
-	return keys[key].name;
-}
-
-bool import_key_is_run(enum import_key key)
-{
-	return key >= IMPORT_FIRST_RUN_KEY;
-}
 
 /* Plain decimal only: strtod would also take "nan", "inf" and hex, none of
  * which is a measurement. Surrounding blanks are forgiven. */
@@ -155,14 +85,6 @@ static bool parse_decimal(const char *s, double *out)
 	return true;
 }
 
-static bool in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
 static bool valid_utf8(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -172,26 +94,22 @@ static bool valid_utf8(const char *s)
 	return true;
 }
 
-static const char *parse_string(struct import_values *v, enum import_key key,
+static const char *parse_string(struct import_values *v, enum schema_field key,
 				const char *text)
 {
-	static const char *const archs[] = {"dense", "moe", "ssm", "hybrid",
-					    NULL};
-	static const char *const modalities[] = {"text", "image", "video",
-						 "audio", NULL};
-	static const char *const bools[] = {"true", "false", NULL};
-	switch (keys[key].kind) {
-	case K_ARCH:
-		if (!in_list(text, archs))
-			return "dense, moe, ssm or hybrid";
+	bool flag;
+	switch (schema_fields[key].type) {
+	case SCHEMA_T_ARCH:
+		if (!schema_arch(text))
+			return schema_expectation(key);
 		break;
-	case K_MODALITY:
-		if (!in_list(text, modalities))
-			return "text, image, video or audio";
+	case SCHEMA_T_MODALITY:
+		if (!schema_modality(text))
+			return schema_expectation(key);
 		break;
-	case K_BOOL:
-		if (!in_list(text, bools))
-			return "true or false";
+	case SCHEMA_T_BOOL:
+		if (!schema_bool(text, &flag))
+			return schema_expectation(key);
 		break;
 	default:
 		if (*text == '\0')
@@ -211,25 +129,14 @@ static const char *parse_string(struct import_values *v, enum import_key key,
 	return NULL;
 }
 
-const char *import_value_parse(struct import_values *v, enum import_key key,
+const char *import_value_parse(struct import_values *v, enum schema_field key,
 			       const char *text)
 {
-	enum kind kind = keys[key].kind;
-	if (kind == K_STR || kind == K_ARCH || kind == K_MODALITY ||
-	    kind == K_BOOL)
+	if (schema_fields[key].type != SCHEMA_T_NUMBER)
 		return parse_string(v, key, text);
-	const char *want = kind == K_POSINT   ? "a positive integer"
-			   : kind == K_COUNT  ? "a non-negative integer"
-			   : kind == K_POSNUM ? "a positive number"
-					      : "a non-negative number";
-	bool integer = kind == K_POSINT || kind == K_COUNT;
 	double x;
-	if (!parse_decimal(text, &x) || x < 0)
-		return want;
-	if (integer && (x != floor(x) || x > 2147483647.0))
-		return want;
-	if ((kind == K_POSINT || kind == K_POSNUM) && x == 0)
-		return want;
+	if (!parse_decimal(text, &x) || schema_number_problem(key, x))
+		return schema_expectation(key);
 	v->num[key] = x;
 	v->set[key] = true;
 	return NULL;
@@ -237,7 +144,7 @@ const char *import_value_parse(struct import_values *v, enum import_key key,
 
 static void values_free(struct import_values *v)
 {
-	for (int k = 0; k < IMPORT_NKEYS; k++)
+	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++)
 		free(v->str[k]);
 	memset(v, 0, sizeof *v);
 }
@@ -259,7 +166,7 @@ static bool doc_has_comment(const struct import_doc *d, const char *line)
 	return false;
 }
 
-static void doc_note(struct import_doc *d, enum import_key key, char *note)
+static void doc_note(struct import_doc *d, enum schema_field key, char *note)
 {
 	free(d->note[key]);
 	d->note[key] = note;
@@ -316,7 +223,7 @@ static void doc_free(struct import_doc *d)
 		free(d->comments[i]);
 	free(d->comments);
 	values_free(&d->w);
-	for (int k = 0; k < IMPORT_NKEYS; k++)
+	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++)
 		free(d->note[k]);
 	for (size_t i = 0; i < d->nruns; i++) {
 		values_free(&d->runs[i].v);
@@ -347,7 +254,7 @@ static bool cell_empty(const struct csv_field *f)
 
 /* Stores a cell under key; an empty cell stores nothing. Returns false
  * after reporting a cell that does not fit the key. */
-static bool take_cell(struct import_values *v, enum import_key key,
+static bool take_cell(struct import_values *v, enum schema_field key,
 		      const struct csv_field *f, const char *file,
 		      struct diag_list *diags)
 {
@@ -358,7 +265,7 @@ static bool take_cell(struct import_values *v, enum import_key key,
 		return true;
 	diag_add(diags, DIAG_ERROR, file, f->line, f->col,
 		 "'%s' is not valid for %s (expected %s)", f->text,
-		 keys[key].name, want);
+		 schema_fields[key].name, want);
 	return false;
 }
 
@@ -438,9 +345,9 @@ static void write_string(FILE *out, const char *s)
 }
 
 static void write_value(FILE *out, const struct import_values *v,
-			enum import_key key)
+			enum schema_field key)
 {
-	if (keys[key].kind == K_BOOL) {
+	if (schema_fields[key].type == SCHEMA_T_BOOL) {
 		fputs(v->str[key], out);
 		return;
 	}
@@ -473,10 +380,10 @@ static void write_comment(FILE *out, const char *indent, const char *text)
 }
 
 /* "energy.total_j" → group "energy" (length 6), member "total_j". */
-static size_t group_len(enum import_key key)
+static size_t group_len(enum schema_field key)
 {
-	const char *dot = strchr(keys[key].name, '.');
-	return dot ? (size_t)(dot - keys[key].name) : 0;
+	const char *dot = strchr(schema_fields[key].name, '.');
+	return dot ? (size_t)(dot - schema_fields[key].name) : 0;
 }
 
 struct emitter {
@@ -496,15 +403,15 @@ static void line_start(struct emitter *e)
 static int write_group(struct emitter *e, const struct import_values *v,
 		       char *const *notes, int first)
 {
-	size_t n = group_len((enum import_key)first);
-	const char *name = keys[first].name;
+	size_t n = group_len((enum schema_field)first);
+	const char *name = schema_fields[first].name;
 	bool block = strncmp(name, "shape", n) == 0;
 	int k = first;
 	line_start(e);
 	fprintf(e->out, "%.*s:%s", (int)n, name, block ? "\n" : " {");
 	bool any = false;
-	for (; k < IMPORT_NKEYS && group_len((enum import_key)k) == n &&
-	       strncmp(keys[k].name, name, n) == 0;
+	for (; k < SCHEMA_FIELD_COUNT && group_len((enum schema_field)k) == n &&
+	       strncmp(schema_fields[k].name, name, n) == 0;
 	     k++) {
 		if (!v->set[k])
 			continue;
@@ -513,12 +420,13 @@ static int write_group(struct emitter *e, const struct import_values *v,
 			snprintf(sub, sizeof sub, "%s  ", e->indent);
 			if (notes && notes[k])
 				write_comment(e->out, sub, notes[k]);
-			fprintf(e->out, "%s%s: ", sub, keys[k].name + n + 1);
+			fprintf(e->out, "%s%s: ", sub,
+				schema_fields[k].name + n + 1);
 		} else {
 			fprintf(e->out, "%s%s: ", any ? ", " : "",
-				keys[k].name + n + 1);
+				schema_fields[k].name + n + 1);
 		}
-		write_value(e->out, v, (enum import_key)k);
+		write_value(e->out, v, (enum schema_field)k);
 		if (block)
 			fputc('\n', e->out);
 		any = true;
@@ -530,10 +438,10 @@ static int write_group(struct emitter *e, const struct import_values *v,
 
 static bool group_any(const struct import_values *v, int first)
 {
-	size_t n = group_len((enum import_key)first);
+	size_t n = group_len((enum schema_field)first);
 	for (int k = first;
-	     k < IMPORT_NKEYS && group_len((enum import_key)k) == n &&
-	     strncmp(keys[k].name, keys[first].name, n) == 0;
+	     k < SCHEMA_FIELD_COUNT && group_len((enum schema_field)k) == n &&
+	     strncmp(schema_fields[k].name, schema_fields[first].name, n) == 0;
 	     k++)
 		if (v->set[k])
 			return true;
@@ -541,12 +449,12 @@ static bool group_any(const struct import_values *v, int first)
 }
 
 static void write_key(struct emitter *e, const struct import_values *v,
-		      char *const *notes, enum import_key k)
+		      char *const *notes, enum schema_field k)
 {
 	if (notes && notes[k])
 		write_comment(e->out, e->indent, notes[k]);
 	line_start(e);
-	fprintf(e->out, "%s: ", keys[k].name);
+	fprintf(e->out, "%s: ", schema_fields[k].name);
 	write_value(e->out, v, k);
 	fputc('\n', e->out);
 }
@@ -555,10 +463,10 @@ static void write_key(struct emitter *e, const struct import_values *v,
 static void write_values(struct emitter *e, const struct import_values *v,
 			 char *const *notes)
 {
-	bool assumed_after = v->set[IMPORT_INPUT_TOKENS];
+	bool assumed_after = v->set[SCHEMA_INPUT_TOKENS];
 	int k = 0;
-	while (k < IMPORT_NKEYS) {
-		if (group_len((enum import_key)k)) {
+	while (k < SCHEMA_FIELD_COUNT) {
+		if (group_len((enum schema_field)k)) {
 			if (group_any(v, k)) {
 				k = write_group(e, v, notes, k);
 				continue;
@@ -567,18 +475,18 @@ static void write_values(struct emitter *e, const struct import_values *v,
 			continue;
 		}
 		if (v->set[k] &&
-		    !(k == IMPORT_INPUT_TOKENS_ASSUMED && assumed_after))
-			write_key(e, v, notes, (enum import_key)k);
-		if (k == IMPORT_INPUT_TOKENS && assumed_after &&
-		    v->set[IMPORT_INPUT_TOKENS_ASSUMED])
-			write_key(e, v, notes, IMPORT_INPUT_TOKENS_ASSUMED);
+		    !(k == SCHEMA_INPUT_TOKENS_ASSUMED && assumed_after))
+			write_key(e, v, notes, (enum schema_field)k);
+		if (k == SCHEMA_INPUT_TOKENS && assumed_after &&
+		    v->set[SCHEMA_INPUT_TOKENS_ASSUMED])
+			write_key(e, v, notes, SCHEMA_INPUT_TOKENS_ASSUMED);
 		k++;
 	}
 }
 
 static bool values_empty(const struct import_values *v)
 {
-	for (int k = 0; k < IMPORT_NKEYS; k++)
+	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++)
 		if (v->set[k])
 			return false;
 	return true;
@@ -617,7 +525,7 @@ int import_write(const struct import_set *set, FILE *out)
  */
 
 static bool has(const struct import_values *run, const struct import_values *w,
-		enum import_key key)
+		enum schema_field key)
 {
 	return run->set[key] || w->set[key];
 }
@@ -626,17 +534,17 @@ static bool has(const struct import_values *run, const struct import_values *w,
 static int missing_required(const struct import_values *run,
 			    const struct import_values *w)
 {
-	static const enum import_key required[] = {
-		IMPORT_TP, IMPORT_PP, IMPORT_BATCH_SIZE, IMPORT_OUTPUT_TOKENS};
+	static const enum schema_field required[] = {
+		SCHEMA_TP, SCHEMA_PP, SCHEMA_BATCH_SIZE, SCHEMA_OUTPUT_TOKENS};
 	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
 		if (!has(run, w, required[i]))
 			return (int)required[i];
-	if (has(run, w, IMPORT_ENERGY_TOTAL_J))
+	if (has(run, w, SCHEMA_ENERGY_TOTAL_J))
 		return -1;
-	if (!has(run, w, IMPORT_ENERGY_PREFILL_J))
-		return IMPORT_ENERGY_PREFILL_J;
-	if (!has(run, w, IMPORT_ENERGY_DECODE_J))
-		return IMPORT_ENERGY_DECODE_J;
+	if (!has(run, w, SCHEMA_ENERGY_PREFILL_J))
+		return SCHEMA_ENERGY_PREFILL_J;
+	if (!has(run, w, SCHEMA_ENERGY_DECODE_J))
+		return SCHEMA_ENERGY_DECODE_J;
 	return -1;
 }
 
@@ -650,11 +558,11 @@ static char *group_of(const struct csv_record *row,
 {
 	size_t n = 1;
 	for (size_t i = 0; i < nmaps; i++)
-		if (!import_key_is_run(maps[i].key))
+		if (!schema_fields[maps[i].key].run)
 			n += cell(row, maps[i].column)->len + 1;
 	char *g = xrealloc(NULL, n), *p = g;
 	for (size_t i = 0; i < nmaps; i++) {
-		if (import_key_is_run(maps[i].key))
+		if (schema_fields[maps[i].key].run)
 			continue;
 		const struct csv_field *f = cell(row, maps[i].column);
 		memcpy(p, f->text, f->len);
@@ -686,7 +594,7 @@ static struct import_doc *mapped_doc(struct mapped_ctx *c,
 	for (size_t i = 0; i < c->nsets; i++)
 		import_value_parse(&d->w, c->sets[i].key, c->sets[i].value);
 	for (size_t i = 0; i < c->nmaps; i++)
-		if (!import_key_is_run(c->maps[i].key))
+		if (!schema_fields[c->maps[i].key].run)
 			take_cell(&d->w, c->maps[i].key,
 				  cell(row, c->maps[i].column), c->file,
 				  c->diags);
@@ -709,7 +617,7 @@ static void mapped_row(struct mapped_ctx *c, const struct csv_record *row)
 	struct import_run run;
 	memset(&run, 0, sizeof run);
 	for (size_t i = 0; i < c->nmaps; i++)
-		if (import_key_is_run(c->maps[i].key))
+		if (schema_fields[c->maps[i].key].run)
 			take_cell(&run.v, c->maps[i].key,
 				  cell(row, c->maps[i].column), c->file,
 				  c->diags);
@@ -720,7 +628,7 @@ static void mapped_row(struct mapped_ctx *c, const struct csv_record *row)
 			 f ? f->col : 1,
 			 "empty %s; row skipped (expected a value for every "
 			 "required key)",
-			 keys[missing].name);
+			 schema_fields[missing].name);
 	}
 	if (c->diags->errors != errors || missing >= 0) {
 		values_free(&run.v);
@@ -987,13 +895,14 @@ static const struct csv_record *shape_row(const struct ml_ctx *c,
 	return NULL;
 }
 
-static void set_num(struct import_values *v, enum import_key key, double x)
+static void set_num(struct import_values *v, enum schema_field key, double x)
 {
 	v->num[key] = x;
 	v->set[key] = true;
 }
 
-static void set_str(struct import_values *v, enum import_key key, const char *s)
+static void set_str(struct import_values *v, enum schema_field key,
+		    const char *s)
 {
 	free(v->str[key]);
 	v->str[key] = xstrdup(s);
@@ -1016,7 +925,7 @@ static void ml_shape(struct ml_ctx *c, struct import_doc *d,
 	const char *precision = ml_text(c, row, ML_PRECISION);
 	double bits = weight_bits(precision);
 	if (bits > 0)
-		set_num(&d->w, IMPORT_SHAPE_WEIGHT_BITS, bits);
+		set_num(&d->w, SCHEMA_SHAPE_WEIGHT_BITS, bits);
 	else if (*precision)
 		diag_add(c->diags, DIAG_WARNING, c->o->file, row->line,
 			 ml_cell(c, row, ML_PRECISION)->col,
@@ -1034,15 +943,15 @@ static void ml_shape(struct ml_ctx *c, struct import_doc *d,
 	}
 	static const struct {
 		enum shape_col col;
-		enum import_key key;
+		enum schema_field key;
 	} map[] = {
-		{SH_LAYERS, IMPORT_SHAPE_LAYERS},
-		{SH_HIDDEN, IMPORT_SHAPE_HIDDEN_SIZE},
-		{SH_KV, IMPORT_SHAPE_KV_ELEMENTS},
-		{SH_EXPERTS, IMPORT_SHAPE_EXPERTS},
-		{SH_PER_TOKEN, IMPORT_SHAPE_EXPERTS_PER_TOKEN},
-		{SH_SLIDING, IMPORT_SHAPE_SLIDING_LAYERS},
-		{SH_WINDOW, IMPORT_SHAPE_SLIDING_WINDOW},
+		{SH_LAYERS, SCHEMA_SHAPE_LAYERS},
+		{SH_HIDDEN, SCHEMA_SHAPE_HIDDEN_SIZE},
+		{SH_KV, SCHEMA_SHAPE_KV_ELEMENTS},
+		{SH_EXPERTS, SCHEMA_SHAPE_EXPERTS},
+		{SH_PER_TOKEN, SCHEMA_SHAPE_EXPERTS_PER_TOKEN},
+		{SH_SLIDING, SCHEMA_SHAPE_SLIDING_LAYERS},
+		{SH_WINDOW, SCHEMA_SHAPE_SLIDING_WINDOW},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		set_num(&d->w, map[i].key, shape_num(c, s, map[i].col));
@@ -1051,9 +960,9 @@ static void ml_shape(struct ml_ctx *c, struct import_doc *d,
 	double sliding = shape_num(c, s, SH_SLIDING);
 	/* Hybrid SSM models: most layers keep no KV cache. */
 	if (global + sliding < layers)
-		set_num(&d->w, IMPORT_SHAPE_ATTENTION_LAYERS, global + sliding);
+		set_num(&d->w, SCHEMA_SHAPE_ATTENTION_LAYERS, global + sliding);
 	if (global + sliding < layers)
-		doc_note(d, IMPORT_SHAPE_LAYERS,
+		doc_note(d, SCHEMA_SHAPE_LAYERS,
 			 xprintf("only %g of these %g layers are attention "
 				 "layers with a KV cache (%g global, %g "
 				 "sliding-window); the rest are not",
@@ -1072,37 +981,36 @@ static void ml_architecture(struct ml_ctx *c, struct import_doc *d,
 	size_t n = plus ? (size_t)(plus - f->text) : f->len;
 	bool vlm = strcmp(f->text, "vlm") == 0 ||
 		   (plus && strcmp(plus, "+vlm") == 0);
-	static const struct {
-		const char *from, *to;
-	} map[] = {{"dense", "dense"},
-		   {"moe", "moe"},
-		   {"ssm", "ssm"},
-		   {"hybrid", "hybrid"},
-		   {"hybrid_ssm", "hybrid"}};
-	const char *arch = NULL;
-	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-		if (strlen(map[i].from) == n &&
-		    strncmp(f->text, map[i].from, n) == 0)
-			arch = map[i].to;
+	/* the schema's names, and the source's one for a hybrid */
+	char word[16] = "";
+	if (n < sizeof word)
+		memcpy(word, f->text, n), word[n] = '\0';
+	enum profile_arch a = strcmp(word, "hybrid_ssm") == 0
+				      ? ARCH_HYBRID
+				      : schema_arch(word);
+	const char *arch = a ? schema_arch_names[a] : NULL;
 	if (!arch && strcmp(f->text, "vlm") == 0 &&
-	    d->w.set[IMPORT_SHAPE_EXPERTS]) {
-		arch = d->w.num[IMPORT_SHAPE_EXPERTS] > 0 ? "moe" : "dense";
-		doc_note(d, IMPORT_ARCHITECTURE,
+	    d->w.set[SCHEMA_SHAPE_EXPERTS]) {
+		arch = schema_arch_names[d->w.num[SCHEMA_SHAPE_EXPERTS] > 0
+						 ? ARCH_MOE
+						 : ARCH_DENSE];
+		doc_note(d, SCHEMA_ARCHITECTURE,
 			 xstrdup("architecture: the source says only 'vlm'; "
 				 "dense or moe from the expert count in the "
 				 "shapes table"));
 	}
 	if (arch)
-		set_str(&d->w, IMPORT_ARCHITECTURE, arch);
+		set_str(&d->w, SCHEMA_ARCHITECTURE, arch);
 	else if (*f->text && strcmp(f->text, "vlm") != 0)
 		diag_add(c->diags, DIAG_WARNING, c->o->file, row->line, f->col,
 			 "architecture '%s' not known; omitted (expected "
 			 "dense, moe, hybrid_ssm or ssm, optionally +vlm)",
 			 f->text);
-	set_str(&d->w, IMPORT_MODALITY,
-		!vlm			? "text"
-		: strstr(task, "video") ? "video"
-					: "image");
+	set_str(&d->w, SCHEMA_MODALITY,
+		schema_modality_names[!vlm ? MODALITY_TEXT
+				      : strstr(task, "video")
+					      ? MODALITY_VIDEO
+					      : MODALITY_IMAGE]);
 }
 
 /* A file named without its directory, so that generated output does not
@@ -1118,18 +1026,18 @@ static const char *base_name(const char *path)
 static void shape_params(struct ml_ctx *c, struct import_doc *d,
 			 const struct csv_record *row)
 {
-	static const enum import_key param_keys[2] = {IMPORT_PARAMS_B,
-						      IMPORT_ACTIVE_PARAMS_B};
+	static const enum schema_field param_schema_fields[2] = {
+		SCHEMA_PARAMS_B, SCHEMA_ACTIVE_PARAMS_B};
 	const struct csv_record *s =
 		c->o->shapes ? shape_row(c, ml_text(c, row, ML_MODEL)) : NULL;
 	for (int i = 0; s && i < 2; i++) {
 		const struct csv_field *f = cell(s, c->shape_params_col[i]);
 		double x;
-		if (d->w.set[param_keys[i]] || cell_empty(f) ||
+		if (d->w.set[param_schema_fields[i]] || cell_empty(f) ||
 		    !parse_decimal(f->text, &x) || !(x > 0))
 			continue;
-		set_num(&d->w, param_keys[i], x);
-		doc_note(d, param_keys[i],
+		set_num(&d->w, param_schema_fields[i], x);
+		doc_note(d, param_schema_fields[i],
 			 xprintf("not stated by the source: from %s",
 				 base_name(c->o->shapes_file)));
 	}
@@ -1139,16 +1047,16 @@ static void ml_params(struct ml_ctx *c, struct import_doc *d,
 		      const struct csv_record *row)
 {
 	const char *file = c->o->file;
-	take_cell(&d->w, IMPORT_PARAMS_B, ml_cell(c, row, ML_PARAMS), file,
+	take_cell(&d->w, SCHEMA_PARAMS_B, ml_cell(c, row, ML_PARAMS), file,
 		  c->diags);
-	take_cell(&d->w, IMPORT_ACTIVE_PARAMS_B, ml_cell(c, row, ML_ACTIVE),
+	take_cell(&d->w, SCHEMA_ACTIVE_PARAMS_B, ml_cell(c, row, ML_ACTIVE),
 		  file, c->diags);
 	shape_params(c, d, row);
 	const char *why;
 	double active = known_active_params(ml_text(c, row, ML_MODEL), &why);
-	if (!d->w.set[IMPORT_ACTIVE_PARAMS_B] && active > 0) {
-		set_num(&d->w, IMPORT_ACTIVE_PARAMS_B, active);
-		doc_note(d, IMPORT_ACTIVE_PARAMS_B, xstrdup(why));
+	if (!d->w.set[SCHEMA_ACTIVE_PARAMS_B] && active > 0) {
+		set_num(&d->w, SCHEMA_ACTIVE_PARAMS_B, active);
+		doc_note(d, SCHEMA_ACTIVE_PARAMS_B, xstrdup(why));
 	}
 }
 
@@ -1185,7 +1093,7 @@ static void ml_name(struct ml_ctx *c, struct import_doc *d,
 	struct import_values v;
 	memset(&v, 0, sizeof v);
 	const char *want =
-		*task ? import_value_parse(&v, IMPORT_NAME, task) : NULL;
+		*task ? import_value_parse(&v, SCHEMA_NAME, task) : NULL;
 	values_free(&v);
 	if (want) {
 		diag_add(c->diags, DIAG_ERROR, c->o->file, f->line, f->col,
@@ -1195,7 +1103,7 @@ static void ml_name(struct ml_ctx *c, struct import_doc *d,
 	}
 	const char *end = strchr(task, ';');
 	if (!end) {
-		set_str(&d->w, IMPORT_NAME, task);
+		set_str(&d->w, SCHEMA_NAME, task);
 		return;
 	}
 	const char *start = task;
@@ -1205,9 +1113,9 @@ static void ml_name(struct ml_ctx *c, struct import_doc *d,
 	for (char *p = name; *p; p++)
 		if (*p == ' ')
 			*p = '-';
-	set_str(&d->w, IMPORT_NAME, name);
+	set_str(&d->w, SCHEMA_NAME, name);
 	free(name);
-	doc_note(d, IMPORT_NAME,
+	doc_note(d, SCHEMA_NAME,
 		 xprintf("task as the source writes it: %s", task));
 }
 
@@ -1231,17 +1139,17 @@ static struct import_doc *ml_doc(struct ml_ctx *c, const struct csv_record *row)
 	ml_comments(c, d, row);
 	const char *file = c->o->file;
 	ml_name(c, d, ml_cell(c, row, ML_TASK));
-	take_cell(&d->w, IMPORT_MODEL, ml_cell(c, row, ML_MODEL), file,
+	take_cell(&d->w, SCHEMA_MODEL, ml_cell(c, row, ML_MODEL), file,
 		  c->diags);
 	ml_params(c, d, row);
 	ml_shape(c, d, row);
 	ml_architecture(c, d, row);
-	take_cell(&d->w, IMPORT_HARDWARE, ml_cell(c, row, ML_GPU), file,
+	take_cell(&d->w, SCHEMA_HARDWARE, ml_cell(c, row, ML_GPU), file,
 		  c->diags);
 	double mem = gpu_memory_gib(ml_text(c, row, ML_GPU));
 	if (mem > 0)
-		set_num(&d->w, IMPORT_GPU_MEMORY_GIB, mem);
-	take_cell(&d->w, IMPORT_ENGINE, ml_cell(c, row, ML_FRAMEWORK), file,
+		set_num(&d->w, SCHEMA_GPU_MEMORY_GIB, mem);
+	take_cell(&d->w, SCHEMA_ENGINE, ml_cell(c, row, ML_FRAMEWORK), file,
 		  c->diags);
 	return d;
 }
@@ -1268,29 +1176,29 @@ static void ml_run_values(struct ml_ctx *c, struct import_run *run,
 {
 	static const struct {
 		enum ml_col col;
-		enum import_key key;
+		enum schema_field key;
 	} map[] = {
-		{ML_TP, IMPORT_TP},
-		{ML_PP, IMPORT_PP},
-		{ML_DP, IMPORT_DP},
-		{ML_INPUT, IMPORT_INPUT_TOKENS},
-		{ML_OUTPUT, IMPORT_OUTPUT_TOKENS},
-		{ML_ENERGY, IMPORT_ENERGY_TOTAL_J},
-		{ML_PREFILL, IMPORT_ENERGY_PREFILL_J},
-		{ML_DECODE, IMPORT_ENERGY_DECODE_J},
-		{ML_E2E, IMPORT_LATENCY_E2E_S},
-		{ML_POWER, IMPORT_POWER_W},
+		{ML_TP, SCHEMA_TP},
+		{ML_PP, SCHEMA_PP},
+		{ML_DP, SCHEMA_DP},
+		{ML_INPUT, SCHEMA_INPUT_TOKENS},
+		{ML_OUTPUT, SCHEMA_OUTPUT_TOKENS},
+		{ML_ENERGY, SCHEMA_ENERGY_TOTAL_J},
+		{ML_PREFILL, SCHEMA_ENERGY_PREFILL_J},
+		{ML_DECODE, SCHEMA_ENERGY_DECODE_J},
+		{ML_E2E, SCHEMA_LATENCY_E2E_S},
+		{ML_POWER, SCHEMA_POWER_W},
 	};
 	const char *file = c->o->file;
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		take_cell(&run->v, map[i].key, ml_cell(c, row, map[i].col),
 			  file, c->diags);
-	take_cell(&run->v, IMPORT_BATCH_SIZE, ml_batch_cell(c, row), file,
+	take_cell(&run->v, SCHEMA_BATCH_SIZE, ml_batch_cell(c, row), file,
 		  c->diags);
 	/* v2 publishes the mean time per output token; v3 only inter-token
 	 * latency percentiles, of which the median is the closest. */
 	const struct csv_field *tpot = ml_cell(c, row, ML_TPOT);
-	take_cell(&run->v, IMPORT_LATENCY_TPOT_MS,
+	take_cell(&run->v, SCHEMA_LATENCY_TPOT_MS,
 		  cell_empty(tpot) ? ml_cell(c, row, ML_ITL) : tpot, file,
 		  c->diags);
 }
@@ -1324,7 +1232,7 @@ static void ml_row(struct ml_ctx *c, const struct csv_record *row)
 		diag_add(c->diags, DIAG_WARNING, c->o->file, row->line, 1,
 			 "no value for %s; row skipped (expected every "
 			 "required run key)",
-			 keys[missing].name);
+			 schema_fields[missing].name);
 	if (c->diags->errors != errors || missing >= 0) {
 		values_free(&run.v);
 		return;
@@ -1364,10 +1272,10 @@ static void ml_input_tokens(struct ml_ctx *c, struct import_doc *d)
 {
 	bool needed = false;
 	for (size_t i = 0; i < d->nruns; i++)
-		needed |= !d->runs[i].v.set[IMPORT_INPUT_TOKENS];
-	if (!needed || !d->w.str[IMPORT_NAME])
+		needed |= !d->runs[i].v.set[SCHEMA_INPUT_TOKENS];
+	if (!needed || !d->w.str[SCHEMA_NAME])
 		return;
-	const char *task = d->w.str[IMPORT_NAME];
+	const char *task = d->w.str[SCHEMA_NAME];
 	double tokens = 0;
 	const char *from = "--input-tokens";
 	for (size_t i = 0; i < c->o->ntokens; i++)
@@ -1385,9 +1293,9 @@ static void ml_input_tokens(struct ml_ctx *c, struct import_doc *d)
 			 task, task);
 		return;
 	}
-	set_num(&d->w, IMPORT_INPUT_TOKENS, tokens);
-	set_str(&d->w, IMPORT_INPUT_TOKENS_ASSUMED, "true");
-	doc_note(d, IMPORT_INPUT_TOKENS,
+	set_num(&d->w, SCHEMA_INPUT_TOKENS, tokens);
+	set_str(&d->w, SCHEMA_INPUT_TOKENS_ASSUMED, "true");
+	doc_note(d, SCHEMA_INPUT_TOKENS,
 		 xprintf("ASSUMED input length: the source does not publish "
 			 "it (%s)",
 			 from));
@@ -1405,7 +1313,7 @@ static void check_shapes(struct ml_ctx *c)
 			struct import_values v;
 			memset(&v, 0, sizeof v);
 			if (cell_empty(f) ||
-			    !import_value_parse(&v, IMPORT_SHAPE_LAYERS,
+			    !import_value_parse(&v, SCHEMA_SHAPE_LAYERS,
 						f->text))
 				continue;
 			diag_add(c->diags, DIAG_ERROR, c->o->shapes_file,

@@ -11,53 +11,14 @@
 
 #include "csv.h"
 #include "diag.h"
+#include "schema.h"
 
-/* Schema keys an importer can fill, in the order they are written. Dotted
- * names are nested (shape.layers, energy.total_j). */
-enum import_key {
-	IMPORT_NAME,
-	IMPORT_MODEL,
-	IMPORT_PARAMS_B,
-	IMPORT_ACTIVE_PARAMS_B,
-	IMPORT_ARCHITECTURE,
-	IMPORT_MODALITY,
-	IMPORT_HARDWARE,
-	IMPORT_GPU_MEMORY_GIB,
-	IMPORT_ENGINE,
-	IMPORT_SHAPE_LAYERS,
-	IMPORT_SHAPE_HIDDEN_SIZE,
-	IMPORT_SHAPE_KV_ELEMENTS,
-	IMPORT_SHAPE_WEIGHT_BITS,
-	IMPORT_SHAPE_EXPERTS,
-	IMPORT_SHAPE_EXPERTS_PER_TOKEN,
-	IMPORT_SHAPE_SLIDING_LAYERS,
-	IMPORT_SHAPE_SLIDING_WINDOW,
-	IMPORT_SHAPE_ATTENTION_LAYERS,
-	IMPORT_INPUT_TOKENS_ASSUMED,
-	/* Run keys from here on; they may also be given once per workload. */
-	IMPORT_TP,
-	IMPORT_PP,
-	IMPORT_DP,
-	IMPORT_BATCH_SIZE,
-	IMPORT_INPUT_TOKENS,
-	IMPORT_VISION_TOKENS,
-	IMPORT_OUTPUT_TOKENS,
-	IMPORT_ENERGY_TOTAL_J,
-	IMPORT_ENERGY_PREFILL_J,
-	IMPORT_ENERGY_DECODE_J,
-	IMPORT_LATENCY_E2E_S,
-	IMPORT_LATENCY_TTFT_S,
-	IMPORT_LATENCY_TPOT_MS,
-	IMPORT_POWER_W,
-	IMPORT_NKEYS
-};
-
-#define IMPORT_FIRST_RUN_KEY IMPORT_TP
-
+/* Values by schema key (enum schema_field, schema.h): every key of the
+ * schema can be imported, and is written in the table's order. */
 struct import_values {
-	bool set[IMPORT_NKEYS];
-	double num[IMPORT_NKEYS];
-	char *str[IMPORT_NKEYS]; /* string and enumeration keys */
+	bool set[SCHEMA_FIELD_COUNT];
+	double num[SCHEMA_FIELD_COUNT];
+	char *str[SCHEMA_FIELD_COUNT]; /* string and enumeration keys */
 };
 
 struct import_run {
@@ -71,7 +32,8 @@ struct import_doc {
 	char **comments; /* header comment lines, without "# " */
 	size_t ncomments;
 	struct import_values w;
-	char *note[IMPORT_NKEYS]; /* comment written above a workload key */
+	char *note[SCHEMA_FIELD_COUNT]; /* comment written above a workload key
+					 */
 	struct import_run *runs;
 	size_t nruns, cap;
 };
@@ -97,19 +59,14 @@ struct import_mlenergy_opts {
 
 /* One --map entry (column index into the CSV) or --set entry. */
 struct import_assign {
-	enum import_key key;
+	enum schema_field key;
 	int column;	   /* --map */
 	const char *value; /* --set */
 };
 
-/* Key by schema name ("energy.total_j"), or -1. */
-int import_key_find(const char *name);
-const char *import_key_name(enum import_key key);
-bool import_key_is_run(enum import_key key);
-
 /* Checks a text value for a key. Returns NULL when it is acceptable (and
  * stores it), else what was expected, e.g. "a positive integer". */
-const char *import_value_parse(struct import_values *v, enum import_key key,
+const char *import_value_parse(struct import_values *v, enum schema_field key,
 			       const char *text);
 
 /* Each returns 0, or -1 when errors were added to diags (or memory ran out;

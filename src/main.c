@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "cmd_tui.h"
 #include "exitcode.h"
+#include "text.h"
 
 struct verb {
 	const char *name;
@@ -92,10 +93,10 @@ static int run(int argc, char **argv)
 	}
 	if (first[0] != '-' && access(first, F_OK) != 0 &&
 	    !strpbrk(first, "/.")) {
-		fprintf(stderr,
-			"energylens: '%s' is neither a verb nor a file\n"
-			"Try 'energylens --help'.\n",
-			first);
+		text_fprintf(stderr,
+			     "energylens: '%s' is neither a verb nor a file\n"
+			     "Try 'energylens --help'.\n",
+			     first);
 		return EXIT_USAGE;
 	}
 	/* Options and paths without a verb: the explorer. */

@@ -12,6 +12,8 @@
 #include <yaml.h>
 
 #include "model_builtin.h"
+#include "schema.h"
+#include "text.h"
 #include "utf8.h"
 
 const char *const model_input_names[MODEL_NINPUTS] = {
@@ -97,7 +99,8 @@ void model_inputs(const struct profile_workload *w, const struct profile_run *r,
 	double Na = !isnan(w->active_params_b) ? w->active_params_b : N;
 	in[IN_NP] = N;
 	in[IN_NA] = Na;
-	in[IN_BITS] = w->shape.weight_bits ? w->shape.weight_bits : 16;
+	in[IN_BITS] = w->shape.weight_bits ? w->shape.weight_bits
+					   : SCHEMA_WEIGHT_BITS_DEFAULT;
 	in[IN_L] = w->shape.layers ? w->shape.layers : 1;
 	in[IN_H] = w->shape.hidden_size ? w->shape.hidden_size : 1;
 	in[IN_LH] = w->shape.layers && w->shape.hidden_size
@@ -497,6 +500,12 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 			  struct diag_list *diags)
 {
 	struct parse P = {.name = name, .diags = diags};
+	const char *encoding = text_encoding_problem(text, len);
+	if (encoding) { /* libyaml would read it; the format is UTF-8 */
+		diag_add(diags, DIAG_ERROR, name, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		return NULL;
+	}
 	if (!(P.m = calloc(1, sizeof *P.m)) ||
 	    !(P.m->source = malloc(len + 1))) {
 		free(P.m);

@@ -59,6 +59,186 @@ static int is_stdout(const char *path)
 	return !path || strcmp(path, "-") == 0;
 }
 
+/* ---- what a run reads and writes ---------------------------------------- */
+
+/* An output named by the user: where it resolves to (symbolic links
+ * followed, "-" for standard output), and its file when it exists. */
+struct outfile_claim {
+	char *where;
+	char *named; /* as the user named it */
+	bool exists;
+	struct stat st;
+};
+
+void outfile_run_init(struct outfile_run *run)
+{
+	memset(run, 0, sizeof *run);
+	fileid_init(&run->read);
+	fileid_init(&run->written);
+}
+
+void outfile_run_free(struct outfile_run *run)
+{
+	fileid_free(&run->read);
+	fileid_free(&run->written);
+	for (size_t i = 0; i < run->nclaims; i++) {
+		free(run->claims[i].where);
+		free(run->claims[i].named);
+	}
+	free(run->claims);
+	memset(run, 0, sizeof *run);
+}
+
+/* Only regular files can be lost by being replaced; a device or a pipe is
+ * written in place (/dev/null may well be read and written by one run). */
+static bool may_clash(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode);
+}
+
+int outfile_run_read(struct outfile_run *run, const char *path)
+{
+	struct stat st;
+	int found =
+		is_stdout(path) ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+	if (found != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return fileid_add(&run->read, &st) < 0 ? -1 : 0;
+}
+
+int outfile_run_read_set(struct outfile_run *run, const struct fileid_set *set)
+{
+	return set ? fileid_merge(&run->read, set) : 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* path with its directory resolved (and itself, when it exists), so that
+ * "out.yaml" and "./out.yaml" are one output before either is made. */
+static char *resolve(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real || errno == ENOMEM)
+		return real;
+	const char *slash = strrchr(path, '/');
+	char *dir =
+		slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+	char *rdir = dir ? realpath(dir, NULL) : NULL;
+	const char *base = slash ? slash + 1 : path;
+	/* a directory that cannot be resolved: the name as given */
+	size_t n = (rdir ? strlen(rdir) : 0) + strlen(base) + 2;
+	char *full = rdir ? malloc(n) : strdup(path);
+	if (rdir && full)
+		snprintf(full, n, "%s/%s", rdir, base);
+	free(dir);
+	free(rdir);
+	return full;
+}
+
+static enum outfile_clash clash_with(const struct outfile_claim *a,
+				     const struct outfile_claim *b)
+{
+	bool same = strcmp(a->where, b->where) == 0 ||
+		    (a->exists && b->exists && same_file(&a->st, &b->st));
+	if (!same)
+		return OUTFILE_FREE;
+	return strcmp(a->where, "-") == 0 || strcmp(b->where, "-") == 0
+		       ? OUTFILE_STDOUT_TWICE
+		       : OUTFILE_TWICE;
+}
+
+enum outfile_clash outfile_claim(struct outfile_run *run, const char *path)
+{
+	struct outfile_claim c = {NULL, strdup(path ? path : "-"), false, {0}};
+	if (is_stdout(path)) {
+		c.where = strdup("-");
+		c.exists = fstat(STDOUT_FILENO, &c.st) == 0;
+	} else {
+		c.where = resolve(path);
+		c.exists = stat(path, &c.st) == 0;
+	}
+	if (!c.where || !c.named) {
+		free(c.where);
+		free(c.named);
+		return OUTFILE_NO_MEMORY;
+	}
+	c.exists = c.exists && may_clash(&c.st);
+	enum outfile_clash clash = OUTFILE_FREE;
+	for (size_t i = 0; i < run->nclaims && !clash; i++)
+		clash = clash_with(&c, &run->claims[i]);
+	struct outfile_claim *grown =
+		clash ? NULL
+		      : realloc(run->claims,
+				(run->nclaims + 1) * sizeof *run->claims);
+	if (!clash && !grown)
+		clash = OUTFILE_NO_MEMORY;
+	if (clash) {
+		free(c.where);
+		free(c.named);
+		return clash;
+	}
+	run->claims = grown;
+	run->claims[run->nclaims++] = c;
+	return OUTFILE_FREE;
+}
+
+enum outfile_clash outfile_run_check(const struct outfile_run *run,
+				     const char **path)
+{
+	for (size_t i = 0; i < run->nclaims; i++) {
+		const struct outfile_claim *c = &run->claims[i];
+		/* standard output was opened by the shell before the run
+		 * read anything: nothing more is lost by writing it */
+		if (c->exists && strcmp(c->where, "-") != 0 &&
+		    fileid_has(&run->read, &c->st)) {
+			*path = c->named;
+			return OUTFILE_INPUT;
+		}
+	}
+	return OUTFILE_FREE;
+}
+
+const char *outfile_clash_text(enum outfile_clash clash)
+{
+	switch (clash) {
+	case OUTFILE_FREE:
+		break;
+	case OUTFILE_INPUT:
+		return "is read by this command, so it is not replaced (name "
+		       "another file for the output)";
+	case OUTFILE_TWICE:
+		return "is named for two outputs (name a file for each)";
+	case OUTFILE_STDOUT_TWICE:
+		return "is standard output, which another output has already "
+		       "(two documents cannot share it: name a file)";
+	case OUTFILE_NO_MEMORY:
+		return "out of memory";
+	}
+	return "";
+}
+
+/* The last word before a file is replaced: not one this run read or
+ * wrote, however it is named (a symbolic or hard link to it). */
+static bool refused(struct outfile *out, const struct stat *st)
+{
+	const struct outfile_run *run = out->run;
+	if (!run || !S_ISREG(st->st_mode))
+		return false;
+	enum outfile_clash clash = OUTFILE_FREE;
+	if (fileid_has(&run->read, st))
+		clash = OUTFILE_INPUT;
+	else if (fileid_has(&run->written, st))
+		clash = OUTFILE_TWICE;
+	if (!clash)
+		return false;
+	out->why = outfile_clash_text(clash);
+	errno = EEXIST;
+	return true;
+}
+
 /* The temporary file must live in the destination's directory: rename() is
  * only atomic within one file system. */
 static char *temp_name(const char *path)
@@ -101,13 +281,8 @@ static int open_in_place(struct outfile *out, const char *path)
 	return 0;
 }
 
-int outfile_open(struct outfile *out, const char *path)
+static int open_file(struct outfile *out, const char *path)
 {
-	memset(out, 0, sizeof *out);
-	if (is_stdout(path)) {
-		out->fp = stdout;
-		return 0;
-	}
 	if (*path == '\0' || path[strlen(path) - 1] == '/') {
 		errno = EISDIR;
 		return -1;
@@ -118,6 +293,8 @@ int outfile_open(struct outfile *out, const char *path)
 		errno = EISDIR;
 		return -1;
 	}
+	if (exists && refused(out, &st))
+		return -1;
 	if (exists && !S_ISREG(st.st_mode))
 		return open_in_place(out, path);
 	/* Through a symbolic link, the file it names is replaced, not the
@@ -143,7 +320,26 @@ fail:;
 	int saved = errno;
 	free(out->path);
 	free(out->tmp);
+	out->path = out->tmp = NULL;
+	out->fp = NULL;
+	errno = saved;
+	return -1;
+}
+
+int outfile_open(struct outfile *out, const char *path, struct outfile_run *run)
+{
 	memset(out, 0, sizeof *out);
+	out->run = run;
+	if (is_stdout(path)) {
+		out->fp = stdout;
+		return 0;
+	}
+	if (open_file(out, path) == 0)
+		return 0;
+	int saved = errno;
+	const char *why = out->why ? out->why : strerror(saved);
+	memset(out, 0, sizeof *out);
+	out->why = why;
 	errno = saved;
 	return -1;
 }
@@ -214,6 +410,10 @@ int outfile_commit(struct outfile *out)
 	}
 	unguard();
 	sync_dir(out->path);
+	/* a later output of the run must not replace this one */
+	struct stat st;
+	if (out->run && stat(out->path, &st) == 0)
+		fileid_add(&out->run->written, &st);
 	release(out);
 	return 0;
 }

@@ -2,6 +2,7 @@
  * files and directories. Parsing one file is in profile_load.c. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "schema.h"
 #include "fileid.h"
 #include "slurp.h"
 
@@ -28,6 +29,7 @@ struct profile_strings {
 	/* Files and directories read, by identity: a file named twice, or
 	 * reached again through a symbolic link, loads its runs once. */
 	struct fileid_set seen;
+	bool stdin_read; /* "-" can be read once */
 };
 
 /* The set's private state, made on first use; NULL when out of memory. */
@@ -115,28 +117,30 @@ const char *profile_intern(struct profile_set *set, const char *s, size_t len)
 	return copy;
 }
 
-static bool same_number(double a, double b)
-{
-	return (isnan(a) && isnan(b)) || a == b;
-}
-
-/* Strings are interned, so pointer equality is string equality. */
+/* Two workloads are one when every key has the same effective value, its
+ * default applied where it is not given: a document that writes
+ * active_params_b equal to params_b describes the same workload as one
+ * that leaves it out. Strings are interned, so pointer equality is string
+ * equality. */
 static bool same_workload(const struct profile_workload *a,
 			  const struct profile_workload *b)
 {
-	return a->name == b->name && a->model == b->model &&
-	       a->hardware == b->hardware && a->engine == b->engine &&
-	       same_number(a->params_b, b->params_b) &&
-	       same_number(a->active_params_b, b->active_params_b) &&
-	       same_number(a->gpu_memory_gib, b->gpu_memory_gib) &&
-	       a->architecture == b->architecture &&
-	       a->modality == b->modality &&
-	       a->input_tokens_assumed == b->input_tokens_assumed &&
-	       memcmp(&a->shape, &b->shape, sizeof a->shape) == 0;
+	/* strings have no default: compared first, as most workloads
+	 * differ there */
+	if (a->name != b->name || a->model != b->model ||
+	    a->hardware != b->hardware || a->engine != b->engine)
+		return false;
+	struct profile_workload ea, eb;
+	schema_effective(a, &ea);
+	schema_effective(b, &eb);
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++)
+		if (!schema_same((enum schema_field)f, &ea, &eb))
+			return false;
+	return true;
 }
 
 /* Equal workloads must hash alike: strings by pointer (interned), every
- * NaN as one value and -0 as 0, as same_number compares them. */
+ * NaN as one value and -0 as 0, as schema_same compares them. */
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -154,21 +158,34 @@ static uint64_t number_bits(double x)
 	return b;
 }
 
+static uint64_t field_bits(enum schema_field f,
+			   const struct profile_workload *w)
+{
+	const struct schema_field_info *i = &schema_fields[f];
+	const char *p = (const char *)w + i->offset;
+	switch (i->type) {
+	case SCHEMA_T_STRING:
+		return (uint64_t)(uintptr_t) * (const char *const *)p;
+	case SCHEMA_T_ARCH:
+		return (uint64_t) * (const enum profile_arch *)p;
+	case SCHEMA_T_MODALITY:
+		return (uint64_t) * (const enum profile_modality *)p;
+	case SCHEMA_T_BOOL:
+		return *(const bool *)p;
+	case SCHEMA_T_NUMBER:
+		break;
+	}
+	return i->integer ? *(const uint32_t *)p
+			  : number_bits(*(const double *)p);
+}
+
 static uint64_t hash_workload(const struct profile_workload *w)
 {
+	struct profile_workload e;
+	schema_effective(w, &e);
 	uint64_t h = 1469598103934665603ULL;
-	h = mix(h, (uint64_t)(uintptr_t)w->name);
-	h = mix(h, (uint64_t)(uintptr_t)w->model);
-	h = mix(h, (uint64_t)(uintptr_t)w->hardware);
-	h = mix(h, (uint64_t)(uintptr_t)w->engine);
-	h = mix(h, number_bits(w->params_b));
-	h = mix(h, number_bits(w->active_params_b));
-	h = mix(h, number_bits(w->gpu_memory_gib));
-	h = mix(h, (uint64_t)w->architecture << 8 | (uint64_t)w->modality << 1 |
-			   w->input_tokens_assumed);
-	const uint32_t *s = &w->shape.layers;
-	for (size_t i = 0; i < sizeof w->shape / sizeof *s; i++)
-		h = mix(h, s[i]);
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++)
+		h = mix(h, field_bits((enum schema_field)f, &e));
 	return h;
 }
 
@@ -527,29 +544,194 @@ static enum profile_status load_visit(void *set, const char *path,
 	return load_file(set, path, diags);
 }
 
+/* Standard input is read once: a second "-" would find it at its end and
+ * load nothing, silently. A file redirected to it is recorded like any
+ * other, so that it is not read twice either, nor replaced by an output. */
+static enum profile_status load_stdin(struct profile_set *set,
+				      struct profile_strings *st,
+				      struct diag_list *diags)
+{
+	const char *name = slurp_name("-");
+	if (st->stdin_read) {
+		diag_add(diags, DIAG_WARNING, name, 0, 0,
+			 "standard input named twice; read once");
+		return PROFILE_OK;
+	}
+	st->stdin_read = true;
+	struct stat sb;
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		int fresh = fileid_add(&st->seen, &sb);
+		if (fresh < 0)
+			return PROFILE_NO_MEMORY;
+		if (fresh == 0) {
+			diag_add(diags, DIAG_WARNING, name, 0, 0,
+				 "file read already (standard input is a "
+				 "file named too); skipped");
+			return PROFILE_OK;
+		}
+	}
+	return load_fd(set, STDIN_FILENO, name, diags);
+}
+
 enum profile_status profile_load_path(struct profile_set *set, const char *path,
 				      struct diag_list *diags)
 {
-	if (strcmp(path, "-") == 0)
-		return load_fd(set, STDIN_FILENO, slurp_name(path), diags);
 	struct profile_strings *st = strings_of(set);
 	if (!st)
 		return PROFILE_NO_MEMORY;
+	if (strcmp(path, "-") == 0)
+		return load_stdin(set, st, diags);
 	return profile_walk(path, &st->seen, diags, load_visit, set);
+}
+
+/* ---- workloads split in two ----------------------------------------- */
+
+/* A split pair is found by sorting on the strings, not by comparing every
+ * pair: a set may hold a hundred thousand workloads. Within a run of
+ * workloads with the same strings, each is compared with at most this many
+ * before it. */
+#define SPLIT_LOOKBACK 64
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
+}
+
+struct split_sort {
+	const struct profile_workload *w;
+	size_t index;
+};
+
+static int by_strings(const void *x, const void *y)
+{
+	const struct split_sort *a = x, *b = y;
+	int c = cmp_ptr(a->w->name, b->w->name);
+	c = c ? c : cmp_ptr(a->w->model, b->w->model);
+	c = c ? c : cmp_ptr(a->w->hardware, b->w->hardware);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+static bool same_strings(const struct profile_workload *a,
+			 const struct profile_workload *b)
+{
+	return a->name == b->name && a->model == b->model &&
+	       a->hardware == b->hardware;
+}
+
+/* The first field that splits a and b, or -1 when they differ in a key
+ * both give (two workloads) or in none. *count: how many split them. */
+static int split_field(const struct profile_workload *a,
+		       const struct profile_workload *b, int *count)
+{
+	struct profile_workload ea, eb;
+	schema_effective(a, &ea);
+	schema_effective(b, &eb);
+	int first = -1;
+	*count = 0;
+	for (int f = 0; f < SCHEMA_FIRST_RUN_FIELD; f++) {
+		if (schema_same((enum schema_field)f, &ea, &eb))
+			continue;
+		if (schema_given((enum schema_field)f, a) ==
+		    schema_given((enum schema_field)f, b))
+			return -1;
+		if (first < 0)
+			first = f;
+		++*count;
+	}
+	return first;
+}
+
+/* "3 here, not given (default params_b: 14) at a.yaml:7:5" */
+static void report_split(const struct profile_set *set, struct diag_list *diags,
+			 const struct profile_run *here,
+			 const struct profile_run *there, int field, int count,
+			 const struct profile_workload *a,
+			 const struct profile_workload *b)
+{
+	enum schema_field f = (enum schema_field)field;
+	const struct schema_field_info *i = &schema_fields[f];
+	const struct profile_workload *given = schema_given(f, a) ? a : b;
+	const struct profile_workload *other = given == a ? b : a;
+	struct profile_workload eff;
+	schema_effective(other, &eff);
+	char value[48], def[48], left[128];
+	schema_format(f, given, value, sizeof value);
+	schema_format(f, &eff, def, sizeof def);
+	if (i->def_text && schema_given(f, &eff))
+		snprintf(left, sizeof left, "not given (default %s%s%s)",
+			 i->def_from >= 0 ? i->def_text : def,
+			 i->def_from >= 0 ? ": " : "",
+			 i->def_from >= 0 ? def : "");
+	else
+		snprintf(left, sizeof left, "not given");
+	bool given_here = given == a;
+	char more[48] = "";
+	if (count > 1)
+		snprintf(more, sizeof more, " and %d more key%s", count - 1,
+			 count > 2 ? "s" : "");
+	diag_add(diags, DIAG_WARNING, set->files[here->file], here->line,
+		 here->col,
+		 "workload split in two by %s%s: %s here, %s at %s:%u:%u "
+		 "(expected the same in every document of one workload: give "
+		 "it in both, or in neither)",
+		 i->name, more, given_here ? value : left,
+		 given_here ? left : value, set->files[there->file],
+		 there->line, there->col);
+}
+
+bool profile_report_splits(const struct profile_set *set,
+			   struct diag_list *diags)
+{
+	size_t n = set->workload_count;
+	if (n < 2)
+		return true;
+	struct split_sort *by = malloc(n * sizeof *by);
+	size_t *first_run = malloc(n * sizeof *first_run);
+	if (!by || !first_run) {
+		free(by);
+		free(first_run);
+		return false;
+	}
+	for (size_t w = 0; w < n; w++) {
+		by[w] = (struct split_sort){&set->workloads[w], w};
+		first_run[w] = SIZE_MAX;
+	}
+	for (size_t r = set->run_count; r-- > 0;)
+		first_run[set->runs[r].workload] = r;
+	qsort(by, n, sizeof *by, by_strings);
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = i, k = 0; j-- > 0 && k < SPLIT_LOOKBACK; k++) {
+			if (!same_strings(by[i].w, by[j].w))
+				break;
+			int count;
+			int f = split_field(by[i].w, by[j].w, &count);
+			size_t ri = first_run[by[i].index];
+			size_t rj = first_run[by[j].index];
+			if (f < 0 || ri == SIZE_MAX || rj == SIZE_MAX)
+				continue;
+			report_split(set, diags, &set->runs[ri], &set->runs[rj],
+				     f, count, by[i].w, by[j].w);
+			break;
+		}
+	}
+	free(by);
+	free(first_run);
+	return true;
+}
+
+const struct fileid_set *profile_set_read(const struct profile_set *set)
+{
+	return set->strings ? &set->strings->seen : NULL;
 }
 
 const char *profile_arch_name(enum profile_arch arch)
 {
-	static const char *const names[] = {"", "dense", "moe", "ssm",
-					    "hybrid"};
-	return (unsigned)arch < sizeof names / sizeof *names ? names[arch] : "";
+	return (unsigned)arch <= ARCH_HYBRID ? schema_arch_names[arch] : "";
 }
 
 const char *profile_modality_name(enum profile_modality modality)
 {
-	static const char *const names[] = {"", "text", "image", "video",
-					    "audio"};
-	return (unsigned)modality < sizeof names / sizeof *names
-		       ? names[modality]
+	return (unsigned)modality <= MODALITY_AUDIO
+		       ? schema_modality_names[modality]
 		       : "";
 }

@@ -126,10 +126,24 @@ enum profile_status profile_walk(const char *path, struct fileid_set *seen,
 				 struct diag_list *diags,
 				 profile_visit_fn visit, void *ctx);
 
+/* The files and directories read into set by profile_load_path, by
+ * identity (fileid.h), standard input included when it is a file; NULL
+ * when none was. So that no output of the run replaces one of them. */
+struct fileid_set;
+const struct fileid_set *profile_set_read(const struct profile_set *set);
+
 /* Loads YAML held in memory; name is used in messages. */
 enum profile_status profile_load_buffer(struct profile_set *set,
 					const char *name, const char *data,
 					size_t len, struct diag_list *diags);
+
+/* Warns, at the first run of each, about workloads that another one with
+ * the same name, model and hardware differs from only in keys that one of
+ * them gives and the other leaves out (active_params_b: 3 in one document,
+ * left to its default in another): most likely one workload split in two
+ * by an oversight. Returns false when out of memory. */
+bool profile_report_splits(const struct profile_set *set,
+			   struct diag_list *diags);
 
 const char *profile_arch_name(enum profile_arch arch);
 const char *profile_modality_name(enum profile_modality modality);

@@ -7,6 +7,9 @@
  * continue) ends a file early. */
 #include "profile.h"
 #include "profile_internal.h"
+#include "defaults.h"
+#include "schema.h"
+#include "text.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -48,7 +51,8 @@ struct event {
 	unsigned line, col; /* 1-based */
 	const char *value;  /* scalars: NUL-terminated */
 	size_t length;
-	bool plain; /* scalar written without quotes or block indicator */
+	bool plain;	 /* scalar written without quotes or block indicator */
+	const char *tag; /* an explicit tag, as libyaml resolved it; NULL */
 };
 
 struct recorded {
@@ -57,6 +61,7 @@ struct recorded {
 	char *value;
 	size_t length;
 	bool plain;
+	char *tag;
 };
 
 struct anchor {
@@ -132,29 +137,11 @@ static void warning_at(struct loader *L, unsigned line, unsigned col,
 	va_end(ap);
 }
 
-/* Quotes a scalar for a message: at most 40 characters, control bytes shown
- * as escapes, so a hostile value cannot garble the terminal. */
+/* Quotes a scalar for a message: at most 40 characters (never cut inside
+ * one), escaped (text.h), so a hostile value cannot garble the terminal. */
 static const char *show(const char *s, size_t len, char *buf, size_t size)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < len && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= 40) {
-			o += (size_t)snprintf(buf + o, size - o, "...");
-			break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-		else if (c == 0xc2 && i + 1 < len &&
-			 utf8_is_control((unsigned char)s[i + 1]))
-			/* a C1 control, a terminal command too */
-			o += (size_t)snprintf(buf + o, size - o, "\\u%04x",
-					      (unsigned char)s[++i]);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
+	return text_show(buf, size, s, len, 40);
 }
 
 /* A scalar as written: quoted ones keep their quotes, so "12" is not
@@ -176,7 +163,10 @@ static void locate_offset(const struct loader *L, size_t offset, unsigned *line,
 {
 	unsigned l = 1, c = 1;
 	for (size_t i = 0; i < offset && i < L->len; i++) {
-		if (L->data[i] == '\n') {
+		/* a CR alone ends a line too, as libyaml reads it */
+		if (L->data[i] == '\n' ||
+		    (L->data[i] == '\r' &&
+		     (i + 1 == L->len || L->data[i + 1] != '\n'))) {
 			l++;
 			c = 1;
 		} else if ((L->data[i] & 0xc0) != 0x80) {
@@ -279,8 +269,10 @@ static void fatal_at(struct loader *L, unsigned line, unsigned col,
 
 static void free_anchor(struct anchor *a)
 {
-	for (size_t i = 0; i < a->count; i++)
+	for (size_t i = 0; i < a->count; i++) {
 		free(a->events[i].value);
+		free(a->events[i].tag);
+	}
 	free(a->events);
 	free(a->name);
 	memset(a, 0, sizeof *a);
@@ -306,7 +298,12 @@ static bool anchor_append(struct loader *L, struct anchor *a,
 		a->cap = cap;
 	}
 	struct recorded *r = &a->events[a->count];
-	*r = (struct recorded){ev->kind, ev->line, ev->col, NULL, 0, ev->plain};
+	*r = (struct recorded){ev->kind, ev->line,  ev->col, NULL,
+			       0,	 ev->plain, NULL};
+	if (ev->tag && !(r->tag = strdup(ev->tag))) {
+		L->out_of_memory = L->fatal = true;
+		return false;
+	}
 	if (ev->kind == EV_SCALAR) {
 		if (!(r->value = malloc(ev->length + 1))) {
 			L->out_of_memory = L->fatal = true;
@@ -429,8 +426,8 @@ static bool from_replay(struct loader *L, struct event *ev)
 		return false;
 	}
 	const struct recorded *r = &a->events[L->replay_pos++];
-	*ev = (struct event){r->kind,  r->line,	  r->col,
-			     r->value, r->length, r->plain};
+	*ev = (struct event){r->kind,	r->line,  r->col, r->value,
+			     r->length, r->plain, r->tag};
 	return true;
 }
 
@@ -445,6 +442,7 @@ static bool convert(const yaml_event_t *raw, struct event *ev,
 	ev->value = NULL;
 	ev->length = 0;
 	ev->plain = false;
+	ev->tag = NULL;
 	switch (raw->type) {
 	case YAML_STREAM_END_EVENT:
 		ev->kind = EV_STREAM_END;
@@ -458,6 +456,7 @@ static bool convert(const yaml_event_t *raw, struct event *ev,
 	case YAML_MAPPING_START_EVENT:
 		ev->kind = EV_MAP_START;
 		*anchor = (const char *)raw->data.mapping_start.anchor;
+		ev->tag = (const char *)raw->data.mapping_start.tag;
 		return true;
 	case YAML_MAPPING_END_EVENT:
 		ev->kind = EV_MAP_END;
@@ -465,6 +464,7 @@ static bool convert(const yaml_event_t *raw, struct event *ev,
 	case YAML_SEQUENCE_START_EVENT:
 		ev->kind = EV_SEQ_START;
 		*anchor = (const char *)raw->data.sequence_start.anchor;
+		ev->tag = (const char *)raw->data.sequence_start.tag;
 		return true;
 	case YAML_SEQUENCE_END_EVENT:
 		ev->kind = EV_SEQ_END;
@@ -475,6 +475,7 @@ static bool convert(const yaml_event_t *raw, struct event *ev,
 		ev->length = raw->data.scalar.length;
 		ev->plain = raw->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		*anchor = (const char *)raw->data.scalar.anchor;
+		ev->tag = (const char *)raw->data.scalar.tag;
 		return true;
 	default:
 		return false;
@@ -569,354 +570,289 @@ static bool is_null(const struct event *ev)
 		  strcmp(ev->value, "NULL") == 0)));
 }
 
-/* ---- fields of schema v1 ------------------------------------------------ */
-
-enum field_type {
-	T_GROUP, /* a nested mapping: shape, energy, latency */
-	T_STR,
-	T_NUM,	  /* finite, >= 0 */
-	T_POSNUM, /* finite, > 0 */
-	T_COUNT,  /* integer >= 1 */
-	T_UINT,	  /* integer >= 0 */
-	T_BOOL,
-	T_ARCH,
-	T_MODALITY,
-};
-
-enum field_group { G_TOP, G_SHAPE, G_ENERGY, G_LATENCY };
+/* ---- fields of schema v1 (schema.c) ------------------------------------- */
 
 /* What a run or the workload: section says, before the two are merged.
  * Every key of the schema may appear at either level. */
 struct record {
 	struct profile_run run;
 	struct profile_workload wl;
-	uint64_t set;	  /* one bit per field, by index in fields[] */
+	uint64_t set;	  /* one bit per field (enum schema_field), then
+			     one per group (GROUP_BIT) */
 	uint64_t present; /* keys written, valid or not */
 	unsigned line, col;
 	bool bad; /* an error was reported inside */
 };
 
-struct field {
-	const char *key;
-	const char *name; /* as shown in messages */
-	enum field_group group;
-	enum field_group opens; /* T_GROUP: the group it opens */
-	enum field_type type;
-	size_t offset;
-	size_t size;
-};
+_Static_assert(SCHEMA_FIELD_COUNT + SCHEMA_GROUP_COUNT <= 64,
+	       "record.set has one bit per field and group");
+#define BIT(i)	      ((uint64_t)1 << (i))
+#define GROUP_BIT(g)  BIT(SCHEMA_FIELD_COUNT + (g))
+#define WORKLOAD_BITS (BIT(SCHEMA_FIRST_RUN_FIELD) - 1)
+#define INFO(f)	      (&schema_fields[f])
 
-#define RUN(m)                                                                 \
-	offsetof(struct record, run.m), sizeof(((struct record *)0)->run.m)
-#define WL(m) offsetof(struct record, wl.m), sizeof(((struct record *)0)->wl.m)
-
-static const struct field fields[] = {
-	{"name", "name", G_TOP, G_TOP, T_STR, WL(name)},
-	{"model", "model", G_TOP, G_TOP, T_STR, WL(model)},
-	{"params_b", "params_b", G_TOP, G_TOP, T_POSNUM, WL(params_b)},
-	{"active_params_b", "active_params_b", G_TOP, G_TOP, T_POSNUM,
-	 WL(active_params_b)},
-	{"architecture", "architecture", G_TOP, G_TOP, T_ARCH,
-	 WL(architecture)},
-	{"modality", "modality", G_TOP, G_TOP, T_MODALITY, WL(modality)},
-	{"hardware", "hardware", G_TOP, G_TOP, T_STR, WL(hardware)},
-	{"gpu_memory_gib", "gpu_memory_gib", G_TOP, G_TOP, T_POSNUM,
-	 WL(gpu_memory_gib)},
-	{"engine", "engine", G_TOP, G_TOP, T_STR, WL(engine)},
-	{"input_tokens_assumed", "input_tokens_assumed", G_TOP, G_TOP, T_BOOL,
-	 WL(input_tokens_assumed)},
-	{"shape", "shape", G_TOP, G_SHAPE, T_GROUP, 0, 0},
-	{"layers", "shape.layers", G_SHAPE, G_TOP, T_UINT, WL(shape.layers)},
-	{"hidden_size", "shape.hidden_size", G_SHAPE, G_TOP, T_UINT,
-	 WL(shape.hidden_size)},
-	{"kv_elements", "shape.kv_elements", G_SHAPE, G_TOP, T_UINT,
-	 WL(shape.kv_elements)},
-	{"weight_bits", "shape.weight_bits", G_SHAPE, G_TOP, T_COUNT,
-	 WL(shape.weight_bits)},
-	{"experts", "shape.experts", G_SHAPE, G_TOP, T_UINT, WL(shape.experts)},
-	{"experts_per_token", "shape.experts_per_token", G_SHAPE, G_TOP, T_UINT,
-	 WL(shape.experts_per_token)},
-	{"sliding_layers", "shape.sliding_layers", G_SHAPE, G_TOP, T_UINT,
-	 WL(shape.sliding_layers)},
-	{"sliding_window", "shape.sliding_window", G_SHAPE, G_TOP, T_UINT,
-	 WL(shape.sliding_window)},
-	{"tp", "tp", G_TOP, G_TOP, T_COUNT, RUN(tp)},
-	{"pp", "pp", G_TOP, G_TOP, T_COUNT, RUN(pp)},
-	{"dp", "dp", G_TOP, G_TOP, T_COUNT, RUN(dp)},
-	{"batch_size", "batch_size", G_TOP, G_TOP, T_COUNT, RUN(batch_size)},
-	{"input_tokens", "input_tokens", G_TOP, G_TOP, T_NUM,
-	 RUN(input_tokens)},
-	{"vision_tokens", "vision_tokens", G_TOP, G_TOP, T_NUM,
-	 RUN(vision_tokens)},
-	{"output_tokens", "output_tokens", G_TOP, G_TOP, T_POSNUM,
-	 RUN(output_tokens)},
-	{"energy", "energy", G_TOP, G_ENERGY, T_GROUP, 0, 0},
-	{"total_j", "energy.total_j", G_ENERGY, G_TOP, T_NUM,
-	 RUN(energy_total_j)},
-	{"prefill_j", "energy.prefill_j", G_ENERGY, G_TOP, T_NUM,
-	 RUN(energy_prefill_j)},
-	{"decode_j", "energy.decode_j", G_ENERGY, G_TOP, T_NUM,
-	 RUN(energy_decode_j)},
-	{"latency", "latency", G_TOP, G_LATENCY, T_GROUP, 0, 0},
-	{"e2e_s", "latency.e2e_s", G_LATENCY, G_TOP, T_NUM, RUN(latency_e2e_s)},
-	{"ttft_s", "latency.ttft_s", G_LATENCY, G_TOP, T_NUM,
-	 RUN(latency_ttft_s)},
-	{"tpot_ms", "latency.tpot_ms", G_LATENCY, G_TOP, T_NUM,
-	 RUN(latency_tpot_ms)},
-	{"power_w", "power_w", G_TOP, G_TOP, T_NUM, RUN(power_w)},
-	/* Added after the run keys so the indices below stay put; it is a
-	 * workload key all the same (see WORKLOAD_BITS). */
-	{"attention_layers", "shape.attention_layers", G_SHAPE, G_TOP, T_UINT,
-	 WL(shape.attention_layers)},
-};
-
-#define FIELD_COUNT (sizeof fields / sizeof *fields)
-_Static_assert(FIELD_COUNT <= 64, "record.set has one bit per field");
-
-enum {
-	F_TP = 19,
-	F_PP,
-	F_DP,
-	F_BATCH,
-	F_INPUT,
-	F_VISION,
-	F_OUTPUT,
-	F_ENERGY,
-	F_TOTAL,
-	F_PREFILL,
-	F_DECODE,
-	F_FIRST_RUN_FIELD = F_TP,
-};
-#define BIT(i)		   ((uint64_t)1 << (i))
-#define F_ATTENTION_LAYERS (FIELD_COUNT - 1)
-#define WORKLOAD_BITS	   ((BIT(F_FIRST_RUN_FIELD) - 1) | BIT(F_ATTENTION_LAYERS))
-
-static const char *expectation(enum field_type type)
+static void *field_in(struct record *rec, enum schema_field f)
 {
-	switch (type) {
-	case T_GROUP:
-		return "a mapping";
-	case T_STR:
-		return "a string";
-	case T_NUM:
-		return "a number >= 0";
-	case T_POSNUM:
-		return "a number > 0";
-	case T_COUNT:
-		return "a positive integer";
-	case T_UINT:
-		return "an integer >= 0";
-	case T_BOOL:
-		return "true or false";
-	case T_ARCH:
-		return "dense, moe, ssm or hybrid";
-	case T_MODALITY:
-		return "text, image, video or audio";
-	}
-	return "";
+	return schema_place(f, &rec->wl, &rec->run);
 }
 
-static const struct field *find_field(enum field_group group, const char *key)
+/* ---- tags --------------------------------------------------------------- */
+
+/* A tag changes what a value is read as (!!str 1 is text, !!python/object
+ * asks to build one), and readers differ in which they honour; a profile
+ * means the same to every reader only without them. So a tag is refused
+ * unless it is the standard one of the type the key already has. */
+enum tag_want {
+	WANT_STR,
+	WANT_INT,
+	WANT_NUMBER,
+	WANT_BOOL,
+	WANT_MAP,
+	WANT_SEQ
+};
+
+#define CORE_TAG "tag:yaml.org,2002:"
+
+static bool tag_is(const char *tag, const char *name)
 {
-	for (size_t i = 0; i < FIELD_COUNT; i++)
-		if (fields[i].group == group && fields[i].key[0] == key[0] &&
-		    strcmp(fields[i].key, key) == 0)
-			return &fields[i];
-	return NULL;
+	return strncmp(tag, CORE_TAG, strlen(CORE_TAG)) == 0 &&
+	       strcmp(tag + strlen(CORE_TAG), name) == 0;
+}
+
+static bool tag_allowed(const struct event *ev, enum tag_want want)
+{
+	const char *t = ev->tag;
+	if (!t)
+		return true;
+	/* "!" is the non-specific tag: a scalar is text, a collection what
+	 * it looks like */
+	if (strcmp(t, "!") == 0)
+		return want == WANT_STR || want == WANT_MAP || want == WANT_SEQ;
+	switch (want) {
+	case WANT_STR:
+		return tag_is(t, "str");
+	case WANT_INT:
+		return tag_is(t, "int");
+	case WANT_NUMBER:
+		return tag_is(t, "int") || tag_is(t, "float");
+	case WANT_BOOL:
+		return tag_is(t, "bool");
+	case WANT_MAP:
+		return tag_is(t, "map");
+	case WANT_SEQ:
+		return tag_is(t, "seq");
+	}
+	return false;
+}
+
+static const char *want_tag(enum tag_want want)
+{
+	static const char *const names[] = {[WANT_STR] = "!!str",
+					    [WANT_INT] = "!!int",
+					    [WANT_NUMBER] = "!!int or !!float",
+					    [WANT_BOOL] = "!!bool",
+					    [WANT_MAP] = "!!map",
+					    [WANT_SEQ] = "!!seq"};
+	return names[want];
+}
+
+/* Reports a tag that is not allowed on what (a key's name, "a key", "the
+ * document"); returns whether the node may be read. */
+static bool check_tag(struct loader *L, const struct event *ev,
+		      const char *what, enum tag_want want)
+{
+	if (tag_allowed(ev, want))
+		return true;
+	const char *t = ev->tag;
+	bool core = strncmp(t, CORE_TAG, strlen(CORE_TAG)) == 0;
+	if (core)
+		t += strlen(CORE_TAG);
+	char buf[64];
+	error_at(L, ev->line, ev->col,
+		 "%s has the tag %s%s (expected no tag, or %s: a tag must "
+		 "not change what a value is read as)",
+		 what, core ? "!!" : "", show(t, strlen(t), buf, sizeof buf),
+		 want_tag(want));
+	return false;
+}
+
+static enum tag_want tag_for(enum schema_field f)
+{
+	switch (INFO(f)->type) {
+	case SCHEMA_T_STRING:
+	case SCHEMA_T_ARCH:
+	case SCHEMA_T_MODALITY:
+		return WANT_STR;
+	case SCHEMA_T_BOOL:
+		return WANT_BOOL;
+	case SCHEMA_T_NUMBER:
+		break;
+	}
+	return INFO(f)->integer ? WANT_INT : WANT_NUMBER;
 }
 
 /* ---- scalar values ------------------------------------------------------ */
 
-enum number_status { NUM_OK, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE };
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool names_non_finite(const char *s)
-{
-	if (*s == '+' || *s == '-')
-		s++;
-	if (*s == '.')
-		s++;
-	if ((*s | 0x20) != 'i' && (*s | 0x20) != 'n')
-		return false; /* a digit, the common case */
-	return strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0 ||
-	       strcasecmp(s, "nan") == 0;
-}
-
-/* Decimal numbers only: strtod would also take hex floats, "nan" and
- * "infinity", which a measurement file has no business holding. */
-static enum number_status parse_number(const char *s, double *out)
-{
-	const char *p = s;
-	if (names_non_finite(s))
-		return NUM_NONFINITE;
-	if (*p == '+' || *p == '-')
-		p++;
-	size_t digits = 0;
-	while (is_digit(*p))
-		p++, digits++;
-	if (*p == '.')
-		for (p++; is_digit(*p); p++)
-			digits++;
-	if (digits == 0)
-		return NUM_SYNTAX;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!is_digit(*p))
-			return NUM_SYNTAX;
-		while (is_digit(*p))
-			p++;
-	}
-	if (*p != '\0')
-		return NUM_SYNTAX;
-	errno = 0;
-	double v = strtod(s, NULL);
-	if (errno == ERANGE && isinf(v))
-		return NUM_RANGE;
-	*out = v;
-	return NUM_OK;
-}
-
-/* Checks a number against its field's type; reports and returns false. */
-static bool check_number(struct loader *L, const struct field *f,
-			 const struct event *ev, double v)
-{
-	const char *what = NULL;
-	if (v < 0)
-		what = "is negative";
-	else if (v == 0 && (f->type == T_POSNUM || f->type == T_COUNT))
-		what = "is zero";
-	else if ((f->type == T_COUNT || f->type == T_UINT) && v != floor(v))
-		what = "is fractional";
-	else if ((f->type == T_COUNT || f->type == T_UINT) && v > 2147483647.0)
-		what = "is too large";
-	if (!what)
-		return true;
-	char buf[64];
-	error_at(L, ev->line, ev->col, "%s %s: %s (expected %s)", f->name, what,
-		 show_scalar(ev, buf, sizeof buf), expectation(f->type));
-	return false;
-}
-
-static bool parse_numeric(struct loader *L, const struct field *f,
+static bool parse_numeric(struct loader *L, enum schema_field f,
 			  const struct event *ev, void *dst)
 {
+	const struct schema_field_info *info = INFO(f);
 	char buf[64];
 	double v = 0;
-	enum number_status st =
-		ev->plain ? parse_number(ev->value, &v) : NUM_SYNTAX;
-	if (st == NUM_NONFINITE || st == NUM_RANGE) {
-		error_at(L, ev->line, ev->col, "%s is %s: %s (expected %s)",
-			 f->name,
-			 st == NUM_RANGE ? "out of range"
-					 : "not a finite number",
-			 show_scalar(ev, buf, sizeof buf),
-			 expectation(f->type));
-		return false;
-	}
-	if (st == NUM_SYNTAX) {
+	enum schema_number_status st =
+		ev->plain ? schema_number(ev->value, &v) : SCHEMA_NUM_SYNTAX;
+	const char *what = NULL;
+	if (st == SCHEMA_NUM_LEADING_ZERO) {
+		char why[192];
+		schema_leading_zero_text(ev->value, why, sizeof why);
 		error_at(L, ev->line, ev->col,
-			 "%s is not a number: %s (expected %s)", f->name,
-			 show_scalar(ev, buf, sizeof buf),
-			 expectation(f->type));
+			 "%s has a leading zero: %s (expected %s)", info->name,
+			 why, schema_expectation(f));
 		return false;
 	}
-	if (!check_number(L, f, ev, v))
+	if (st == SCHEMA_NUM_TINY) {
+		error_at(L, ev->line, ev->col,
+			 "%s is out of range (too small to hold): %s (expected "
+			 "%s)",
+			 info->name, show_scalar(ev, buf, sizeof buf),
+			 schema_expectation(f));
 		return false;
-	if (f->type == T_COUNT || f->type == T_UINT)
+	}
+	if (st == SCHEMA_NUM_NONFINITE || st == SCHEMA_NUM_RANGE) {
+		error_at(L, ev->line, ev->col, "%s is %s: %s (expected %s)",
+			 info->name,
+			 st == SCHEMA_NUM_RANGE ? "out of range"
+						: "not a finite number",
+			 show_scalar(ev, buf, sizeof buf),
+			 schema_expectation(f));
+		return false;
+	}
+	if (st == SCHEMA_NUM_SYNTAX) {
+		error_at(L, ev->line, ev->col,
+			 "%s is not a number: %s (expected %s)", info->name,
+			 show_scalar(ev, buf, sizeof buf),
+			 schema_expectation(f));
+		return false;
+	}
+	if ((what = schema_number_problem(f, v))) {
+		error_at(L, ev->line, ev->col, "%s %s: %s (expected %s)",
+			 info->name, what, show_scalar(ev, buf, sizeof buf),
+			 schema_expectation(f));
+		return false;
+	}
+	if (info->integer)
 		*(uint32_t *)dst = (uint32_t)v;
 	else
 		*(double *)dst = v;
 	return true;
 }
 
-static int word_index(const char *value, const char *const *words, int count)
-{
-	for (int i = 0; i < count; i++)
-		if (strcmp(value, words[i]) == 0)
-			return i;
-	return -1;
-}
-
-static bool parse_word(struct loader *L, const struct field *f,
+static bool parse_word(struct loader *L, enum schema_field f,
 		       const struct event *ev, void *dst)
 {
-	static const char *const bools[] = {"false", "False", "FALSE",
-					    "true",  "True",  "TRUE"};
-	static const char *const archs[] = {"dense", "moe", "ssm", "hybrid"};
-	static const char *const modalities[] = {"text", "image", "video",
-						 "audio"};
-	int i;
-	if (f->type == T_BOOL) {
-		i = ev->plain ? word_index(ev->value, bools, 6) : -1;
-		if (i >= 0)
-			*(bool *)dst = i >= 3;
-	} else if (f->type == T_ARCH) {
-		i = word_index(ev->value, archs, 4);
-		if (i >= 0)
-			*(enum profile_arch *)dst = (enum profile_arch)(i + 1);
+	bool ok = false;
+	if (INFO(f)->type == SCHEMA_T_BOOL) {
+		/* quoted, "true" is text */
+		ok = ev->plain && schema_bool(ev->value, (bool *)dst);
+	} else if (INFO(f)->type == SCHEMA_T_ARCH) {
+		enum profile_arch a = schema_arch(ev->value);
+		if ((ok = a != ARCH_UNSET))
+			*(enum profile_arch *)dst = a;
 	} else {
-		i = word_index(ev->value, modalities, 4);
-		if (i >= 0)
-			*(enum profile_modality *)dst =
-				(enum profile_modality)(i + 1);
+		enum profile_modality m = schema_modality(ev->value);
+		if ((ok = m != MODALITY_UNSET))
+			*(enum profile_modality *)dst = m;
 	}
-	if (i >= 0)
+	if (ok)
 		return true;
 	char buf[64];
 	error_at(L, ev->line, ev->col, "%s is not valid: %s (expected %s)",
-		 f->name, show_scalar(ev, buf, sizeof buf),
-		 expectation(f->type));
+		 INFO(f)->name, show_scalar(ev, buf, sizeof buf),
+		 schema_expectation(f));
 	return false;
+}
+
+/* Plain words that YAML 1.1 reads as booleans (true and false: YAML 1.2
+ * too): this loader keeps them as text, another reader would not. */
+static bool bool_word(const char *s)
+{
+	static const char *const words[] = {
+		"y",  "Y",  "yes",  "Yes",  "YES",  "n",     "N",     "no",
+		"No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+		"on", "On", "ON",   "off",  "Off",  "OFF"};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcmp(s, words[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool parse_string(struct loader *L, enum schema_field f,
+			 const struct event *ev, void *dst)
+{
+	if (ev->plain && !ev->tag && bool_word(ev->value))
+		warning_at(L, ev->line, ev->col,
+			   "%s %s is a boolean to YAML 1.1 readers (expected "
+			   "\"%s\" in quotes, text to every reader)",
+			   INFO(f)->name, ev->value, ev->value);
+	unsigned cp;
+	if (utf8_find_control(ev->value, ev->length, &cp)) {
+		/* "\e[2J" is a valid YAML string, and a terminal command
+		 * once check or rank prints it. */
+		char buf[64];
+		error_at(L, ev->line, ev->col,
+			 "%s has the control character U+%04X: %s "
+			 "(expected printable text)",
+			 INFO(f)->name, cp, show_scalar(ev, buf, sizeof buf));
+		return false;
+	}
+	size_t at;
+	if (text_find_invisible(ev->value, ev->length, &cp, &at)) {
+		/* kept as written (it is the name), but shown escaped
+		 * everywhere: say so once, here */
+		char buf[64];
+		warning_at(L, ev->line, ev->col,
+			   "%s has the invisible character U+%04X, %s: %s (it "
+			   "is shown escaped)",
+			   INFO(f)->name, cp, text_invisible_kind(cp),
+			   show_scalar(ev, buf, sizeof buf));
+	}
+	const char *s = profile_intern(L->set, ev->value, ev->length);
+	if (!s)
+		L->out_of_memory = L->fatal = true;
+	*(const char **)dst = s;
+	return s != NULL;
 }
 
 /* Reads the value of field f (its first event is ev) into rec. */
 static bool parse_value(struct loader *L, struct record *rec,
-			const struct field *f, const struct event *ev)
+			enum schema_field f, const struct event *ev)
 {
-	void *dst = (char *)rec + f->offset;
-	if (ev->kind != EV_SCALAR || f->type == T_GROUP) {
-		error_at(L, ev->line, ev->col, "%s is %s (expected %s)",
-			 f->name, node_kind(ev), expectation(f->type));
+	const char *name = INFO(f)->name;
+	if (ev->kind != EV_SCALAR) {
+		error_at(L, ev->line, ev->col, "%s is %s (expected %s)", name,
+			 node_kind(ev), schema_expectation(f));
 		skip_node(L, ev);
 		return false;
 	}
+	if (!check_tag(L, ev, name, tag_for(f)))
+		return false;
 	if (is_null(ev)) {
 		error_at(L, ev->line, ev->col, "%s has no value (expected %s)",
-			 f->name, expectation(f->type));
+			 name, schema_expectation(f));
 		return false;
 	}
-	switch (f->type) {
-	case T_STR: {
-		unsigned cp;
-		if (utf8_find_control(ev->value, ev->length, &cp)) {
-			/* "\e[2J" is a valid YAML string, and a terminal
-			 * command once check or rank prints it. */
-			char buf[64];
-			error_at(L, ev->line, ev->col,
-				 "%s has the control character U+%04X: %s "
-				 "(expected printable text)",
-				 f->name, cp, show_scalar(ev, buf, sizeof buf));
-			return false;
-		}
-		const char *s = profile_intern(L->set, ev->value, ev->length);
-		if (!s)
-			L->out_of_memory = L->fatal = true;
-		*(const char **)dst = s;
-		return s != NULL;
-	}
-	case T_BOOL:
-	case T_ARCH:
-	case T_MODALITY:
+	void *dst = field_in(rec, f);
+	switch (INFO(f)->type) {
+	case SCHEMA_T_STRING:
+		return parse_string(L, f, ev, dst);
+	case SCHEMA_T_BOOL:
+	case SCHEMA_T_ARCH:
+	case SCHEMA_T_MODALITY:
 		return parse_word(L, f, ev, dst);
-	default:
-		return parse_numeric(L, f, ev, dst);
+	case SCHEMA_T_NUMBER:
+		break;
 	}
+	return parse_numeric(L, f, ev, dst);
 }
 
 /* ---- mappings ----------------------------------------------------------- */
@@ -964,6 +900,12 @@ static bool duplicate(struct loader *L, struct seen *seen,
 	return false;
 }
 
+static bool skip_value(struct loader *L)
+{
+	struct event value;
+	return pull(L, &value) && skip_node(L, &value);
+}
+
 /* Pulls the next key of a mapping into key (a copy, since the value pull
  * invalidates the event). Returns 1 for a key, 0 at the end of the
  * mapping, -1 when the file cannot be read further. Non-scalar keys are
@@ -975,6 +917,13 @@ static int next_key(struct loader *L, struct event *key, char *copy, bool *bad)
 			return -1;
 		if (key->kind == EV_MAP_END)
 			return 0;
+		if (key->kind == EV_SCALAR &&
+		    !check_tag(L, key, "a key", WANT_STR)) {
+			*bad = true;
+			if (!skip_value(L))
+				return -1;
+			continue;
+		}
 		if (key->kind == EV_SCALAR) {
 			key->length = copy_key(copy, key->value);
 			key->value = copy;
@@ -991,16 +940,14 @@ static int next_key(struct loader *L, struct event *key, char *copy, bool *bad)
 	}
 }
 
-static bool skip_value(struct loader *L)
-{
-	struct event value;
-	return pull(L, &value) && skip_node(L, &value);
-}
+/* Reads a group's value (shape:, energy:, latency:) into rec. */
+static bool parse_group(struct loader *L, struct record *rec,
+			enum schema_group g, const struct event *value);
 
 /* Parses the mapping whose start was just pulled into rec: the workload:
  * section, a run, or a nested group of either. */
 static bool parse_record(struct loader *L, struct record *rec,
-			 enum field_group group, const char *where)
+			 enum schema_group group, const char *where)
 {
 	struct seen seen;
 	seen.count = 0; /* not = {0}: that would clear 8 KiB per mapping */
@@ -1008,36 +955,58 @@ static bool parse_record(struct loader *L, struct record *rec,
 	char copy[MAX_KEY];
 	int more;
 	while ((more = next_key(L, &key, copy, &rec->bad)) == 1) {
-		const struct field *f = find_field(group, copy);
+		int f = schema_find_in(group, copy);
+		int g = f < 0 && group == SCHEMA_TOP ? schema_find_group(copy)
+						     : -1;
 		bool dup = duplicate(L, &seen, &key);
-		if (!f && !dup) {
+		if (f < 0 && g < 0 && !dup) {
 			char buf[64];
 			warning_at(L, key.line, key.col,
 				   "unknown key '%s' in %s (ignored)",
 				   show(key.value, key.length, buf, sizeof buf),
 				   where);
 		}
-		if (!f || dup) {
+		if ((f < 0 && g < 0) || dup) {
 			rec->bad |= dup;
 			if (!skip_value(L))
 				return false;
 			continue;
 		}
-		rec->present |= BIT(f - fields);
+		uint64_t bit = f >= 0 ? BIT(f) : GROUP_BIT(g);
+		rec->present |= bit;
 		if (!pull(L, &value))
 			return false;
-		if (f->type == T_GROUP && value.kind == EV_MAP_START) {
-			if (!parse_record(L, rec, f->opens, f->name))
-				return false;
-		} else if (!parse_value(L, rec, f, &value)) {
+		bool ok = f >= 0 ? parse_value(L, rec, (enum schema_field)f,
+					       &value)
+				 : parse_group(L, rec, (enum schema_group)g,
+					       &value);
+		if (L->fatal)
+			return false;
+		if (!ok) {
 			rec->bad = true;
-			if (L->fatal)
-				return false;
 			continue;
 		}
-		rec->set |= BIT(f - fields);
+		rec->set |= bit;
 	}
 	return more == 0;
+}
+
+static bool parse_group(struct loader *L, struct record *rec,
+			enum schema_group g, const struct event *value)
+{
+	const char *name = schema_group_names[g];
+	if (value->kind != EV_MAP_START) {
+		error_at(L, value->line, value->col,
+			 "%s is %s (expected a mapping)", name,
+			 node_kind(value));
+		skip_node(L, value);
+		return false;
+	}
+	if (!check_tag(L, value, name, WANT_MAP)) {
+		skip_node(L, value);
+		return false;
+	}
+	return parse_record(L, rec, g, name);
 }
 
 /* ---- documents ---------------------------------------------------------- */
@@ -1059,14 +1028,7 @@ struct document {
 static void record_init(struct record *rec, const struct event *at)
 {
 	memset(rec, 0, sizeof *rec);
-	rec->run.input_tokens = rec->run.vision_tokens = NAN;
-	rec->run.output_tokens = NAN;
-	rec->run.energy_total_j = rec->run.energy_prefill_j = NAN;
-	rec->run.energy_decode_j = NAN;
-	rec->run.latency_e2e_s = rec->run.latency_ttft_s = NAN;
-	rec->run.latency_tpot_ms = rec->run.power_w = NAN;
-	rec->wl.params_b = rec->wl.active_params_b = NAN;
-	rec->wl.gpu_memory_gib = NAN;
+	schema_init(&rec->wl, &rec->run);
 	rec->line = at->line;
 	rec->col = at->col;
 }
@@ -1074,12 +1036,12 @@ static void record_init(struct record *rec, const struct event *at)
 /* Copies into dst every field that src sets. */
 static void overlay(struct record *dst, const struct record *src)
 {
-	for (size_t i = 0; i < FIELD_COUNT; i++) {
-		if (!(src->set & BIT(i)) || fields[i].type == T_GROUP)
-			continue;
-		memcpy((char *)dst + fields[i].offset,
-		       (const char *)src + fields[i].offset, fields[i].size);
-	}
+	for (int f = 0; f < SCHEMA_FIELD_COUNT; f++)
+		if (src->set & BIT(f))
+			memcpy(field_in(dst, (enum schema_field)f),
+			       field_in((struct record *)src,
+					(enum schema_field)f),
+			       INFO(f)->size);
 	dst->set |= src->set;
 	dst->present |= src->present;
 }
@@ -1091,27 +1053,34 @@ static bool reported_invalid(const struct record *rec, uint64_t bits)
 	return (rec->present & ~rec->set & bits) != 0;
 }
 
-static bool require(struct loader *L, const struct record *rec, int field,
-		    const char *meaning)
+/* Reports each required key the merged run lacks. */
+static bool require(struct loader *L, const struct record *rec)
 {
-	if (rec->set & BIT(field))
-		return true;
-	if (reported_invalid(rec, BIT(field)))
-		return false;
-	error_at(L, rec->line, rec->col,
-		 "run has no %s (expected %s: %s, in the run or under "
-		 "workload:)",
-		 fields[field].name, expectation(fields[field].type), meaning);
-	return false;
+	bool ok = true;
+	for (int f = 0; f < SCHEMA_FIELD_COUNT; f++) {
+		if (!INFO(f)->required || (rec->set & BIT(f)))
+			continue;
+		ok = false;
+		if (!reported_invalid(rec, BIT(f)))
+			error_at(L, rec->line, rec->col,
+				 "run has no %s (expected %s: %s, in the run "
+				 "or under workload:)",
+				 INFO(f)->name,
+				 schema_expectation((enum schema_field)f),
+				 INFO(f)->what);
+	}
+	return ok;
 }
 
 static bool complete_energy(struct loader *L, struct record *m)
 {
 	struct profile_run *r = &m->run;
-	bool total = m->set & BIT(F_TOTAL);
-	bool parts = (m->set & BIT(F_PREFILL)) && (m->set & BIT(F_DECODE));
+	bool total = m->set & BIT(SCHEMA_ENERGY_TOTAL_J);
+	bool parts = (m->set & BIT(SCHEMA_ENERGY_PREFILL_J)) &&
+		     (m->set & BIT(SCHEMA_ENERGY_DECODE_J));
 	uint64_t energy_bits =
-		BIT(F_ENERGY) | BIT(F_TOTAL) | BIT(F_PREFILL) | BIT(F_DECODE);
+		GROUP_BIT(SCHEMA_ENERGY) | BIT(SCHEMA_ENERGY_TOTAL_J) |
+		BIT(SCHEMA_ENERGY_PREFILL_J) | BIT(SCHEMA_ENERGY_DECODE_J);
 	if (!total && !parts && reported_invalid(m, energy_bits))
 		return false;
 	if (!total && !parts) {
@@ -1122,13 +1091,13 @@ static bool complete_energy(struct loader *L, struct record *m)
 		return false;
 	}
 	double sum = r->energy_prefill_j + r->energy_decode_j;
-	/* Each part is finite, their sum need not be: an infinite total
-	 * would poison every fit it entered. */
-	if (!total && isinf(sum)) {
+	/* Each part is within the limit of a measurement, their sum need
+	 * not be: a total past it would poison every fit it entered. */
+	if (!total && sum > LIMIT_MEASURED_MAX) {
 		error_at(L, m->line, m->col,
 			 "energy.prefill_j + energy.decode_j is out of range "
-			 "(expected a sum below %g)",
-			 DBL_MAX);
+			 "(expected a sum of at most %g)",
+			 LIMIT_MEASURED_MAX);
 		return false;
 	}
 	if (!total)
@@ -1141,6 +1110,23 @@ static bool complete_energy(struct loader *L, struct record *m)
 			"= %g by more than 1%% (expected their sum)",
 			r->energy_total_j, sum);
 	return true;
+}
+
+/* dp 1, vision_tokens 0: the run keys with a default. Workload keys keep
+ * "not given", which the model and the workload's identity read as their
+ * defaults (schema_effective). */
+static void fill_run_defaults(struct record *m)
+{
+	for (int f = SCHEMA_FIRST_RUN_FIELD; f < SCHEMA_FIELD_COUNT; f++) {
+		const struct schema_field_info *i = INFO(f);
+		if ((m->set & BIT(f)) || isnan(i->def) || i->def_from >= 0)
+			continue;
+		void *dst = field_in(m, (enum schema_field)f);
+		if (i->integer)
+			*(uint32_t *)dst = (uint32_t)i->def;
+		else
+			*(double *)dst = i->def;
+	}
 }
 
 static long workload_of(struct loader *L, struct document *doc,
@@ -1164,17 +1150,11 @@ static void resolve_run(struct loader *L, struct document *doc,
 	record_init(&m, &(struct event){.line = run->line, .col = run->col});
 	overlay(&m, &doc->workload);
 	overlay(&m, run);
-	bool ok = require(L, &m, F_TP, "tensor-parallel degree");
-	ok &= require(L, &m, F_PP, "pipeline-parallel degree");
-	ok &= require(L, &m, F_BATCH, "concurrent requests");
-	ok &= require(L, &m, F_OUTPUT, "output tokens per request");
+	bool ok = require(L, &m);
 	ok &= complete_energy(L, &m);
 	if (!ok || run->bad || doc->workload.bad)
 		return;
-	if (!(m.set & BIT(F_DP)))
-		m.run.dp = 1;
-	if (!(m.set & BIT(F_VISION)))
-		m.run.vision_tokens = 0;
+	fill_run_defaults(&m);
 	long w = workload_of(L, doc, &m, run);
 	if (w < 0)
 		return;
@@ -1220,9 +1200,14 @@ static bool parse_runs(struct loader *L, struct document *doc)
 			continue;
 		}
 		doc->runs++;
+		if (!check_tag(L, &ev, "a run", WANT_MAP)) {
+			if (!skip_node(L, &ev))
+				return false;
+			continue;
+		}
 		struct record run;
 		record_init(&run, &ev);
-		if (!parse_record(L, &run, G_TOP, "run"))
+		if (!parse_record(L, &run, SCHEMA_TOP, "run"))
 			return false;
 		/* A workload: section that comes after the runs still applies
 		 * to them, so runs read before it wait for it. */
@@ -1239,9 +1224,14 @@ static bool parse_version(struct loader *L, struct document *doc)
 	if (!pull(L, &ev))
 		return false;
 	double v = 0;
+	if (ev.kind == EV_SCALAR &&
+	    !check_tag(L, &ev, "energylens", WANT_INT)) {
+		doc->version = -1;
+		return true;
+	}
 	if (ev.kind == EV_SCALAR && ev.plain &&
-	    parse_number(ev.value, &v) == NUM_OK && v == floor(v) && v >= 1 &&
-	    v <= 1000) {
+	    schema_number(ev.value, &v) == SCHEMA_NUM_OK && v == floor(v) &&
+	    v >= 1 && v <= 1000) {
 		doc->version = (int)v;
 		if (v == PROFILE_SCHEMA_VERSION)
 			return true;
@@ -1272,13 +1262,18 @@ static bool parse_section(struct loader *L, struct document *doc,
 		doc->runs_invalid = !workload;
 		return skip_node(L, &ev);
 	}
+	if (!check_tag(L, &ev, key, workload ? WANT_MAP : WANT_SEQ)) {
+		doc->bad = true;
+		doc->runs_invalid = !workload;
+		return skip_node(L, &ev);
+	}
 	if (!workload) {
 		doc->runs_line = ev.line;
 		doc->runs_col = ev.col;
 		return parse_runs(L, doc);
 	}
 	record_init(&doc->workload, &ev);
-	if (!parse_record(L, &doc->workload, G_TOP, "workload"))
+	if (!parse_record(L, &doc->workload, SCHEMA_TOP, "workload"))
 		return false;
 	doc->workload_seen = true;
 	return true;
@@ -1376,6 +1371,8 @@ static void parse_document(struct loader *L, bool first)
 			 "'energylens', 'workload' and 'runs')",
 			 node_kind(&ev));
 		skip_node(L, &ev);
+	} else if (!check_tag(L, &ev, "the document", WANT_MAP)) {
+		skip_node(L, &ev);
 	} else if (parse_top(L, &doc) && doc.version >= 0) {
 		if (first)
 			L->file_version = doc.version;
@@ -1405,7 +1402,8 @@ static void parse_stream(struct loader *L)
  * cut short ("25" of "2529.1") yet still read as a number. */
 static void check_last_line(struct loader *L)
 {
-	if (L->len == 0 || L->data[L->len - 1] == '\n')
+	if (L->len == 0 || L->data[L->len - 1] == '\n' ||
+	    L->data[L->len - 1] == '\r') /* Mac OS 9 line breaks */
 		return;
 	unsigned line, col;
 	locate_offset(L, L->len, &line, &col);
@@ -1460,12 +1458,19 @@ enum profile_status profile_load_buffer(struct profile_set *set,
 	FILE *echo = diags->echo;
 	size_t first = diags->count;
 	diags->echo = NULL;
-	parse_stream(L);
-	check_last_line(L);
+	/* libyaml would read UTF-16 (and take its NULs for line ends), but
+	 * the format is UTF-8 (energylens-profile(5)) */
+	const char *encoding = text_encoding_problem(data, len);
+	if (encoding) {
+		error_at(L, 1, 1, "%s; save the file as UTF-8", encoding);
+	} else {
+		parse_stream(L);
+		check_last_line(L);
+	}
 	diags->echo = echo;
 	sort_from(diags, first);
 	for (size_t i = first; echo && i < diags->count; i++)
-		diag_print(&diags->items[i], echo);
+		diag_echo(diags, &diags->items[i]);
 	if (L->raw_live)
 		yaml_event_delete(&L->raw);
 	yaml_parser_delete(&L->parser);

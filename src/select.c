@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "defaults.h"
+#include "schema.h"
 
 static bool same_layout(const struct select_layout *a,
 			const struct select_layout *b)
@@ -39,7 +40,8 @@ static double gb_per_gpu(const struct profile_workload *w,
 			 const struct select_knobs *k)
 {
 	const struct profile_shape *s = &w->shape;
-	double bits = s->weight_bits ? s->weight_bits : 16;
+	double bits =
+		s->weight_bits ? s->weight_bits : SCHEMA_WEIGHT_BITS_DEFAULT;
 	double weights = bits / 8 * w->params_b;
 	double context = k->input + k->output;
 	double attention =
@@ -77,10 +79,10 @@ size_t select_gpu_layouts(const struct profile_workload *w, unsigned gpus,
 	return n;
 }
 
-static double predict(const struct model *m, const double *params,
+double select_predict(const struct model *m, const double *params,
 		      const struct profile_workload *w,
 		      const struct select_layout *l,
-		      const struct select_knobs *k)
+		      const struct select_knobs *k, double *terms)
 {
 	struct profile_run r;
 	memset(&r, 0, sizeof r);
@@ -92,7 +94,7 @@ static double predict(const struct model *m, const double *params,
 	r.output_tokens = k->output;
 	double in[MODEL_NINPUTS];
 	model_inputs(w, &r, in);
-	return model_predict(m, in, params, NULL);
+	return model_predict(m, in, params, terms);
 }
 
 static bool near(double a, double b)
@@ -212,17 +214,31 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 	memset(out, 0, sizeof *out);
 	if (n == 0 || !(out->c = calloc(n, sizeof *out->c)))
 		return -1;
-	out->n = n;
+	/* A prediction that is not a finite energy (a model term such as
+	 * sqrt(2 - t) at t = 8) ranks nothing: it is left out and counted,
+	 * never named the optimum. A latency that is not finite is no
+	 * latency. */
+	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct select_candidate *c = &out->c[i];
+		struct select_candidate *c = &out->c[kept];
 		c->layout = layouts[i];
-		c->energy_j =
-			predict(m->energy, m->energy_params, w, &layouts[i], k);
+		c->energy_j = select_predict(m->energy, m->energy_params, w,
+					     &layouts[i], k, NULL);
 		c->latency_s = m->latency_params
-				       ? predict(m->latency, m->latency_params,
-						 w, &layouts[i], k)
+				       ? select_predict(m->latency,
+							m->latency_params, w,
+							&layouts[i], k, NULL)
 				       : NAN;
+		if (!isfinite(c->latency_s) || c->latency_s < 0)
+			c->latency_s = NAN;
+		if (isfinite(c->energy_j) && c->energy_j >= 0)
+			kept++;
+		else if (out->unranked++ == 0)
+			out->first_unranked = layouts[i];
 	}
+	out->n = n = kept;
+	if (n == 0)
+		return 0;
 	if (!fill_measured(out, runs, workload, k)) {
 		select_result_free(out);
 		return -1;

@@ -44,6 +44,9 @@ struct select_result {
 	bool diverge;		/* the two optima differ */
 	double energy_penalty;	/* E(latency-optimal) / E* - 1 */
 	double latency_penalty; /* T(energy-optimal) / T* - 1 */
+	/* candidates left out: the model's energy is not finite there */
+	size_t unranked;
+	struct select_layout first_unranked;
 };
 
 /* The distinct layouts of a workload's measured runs, in order of first
@@ -57,11 +60,19 @@ size_t select_gpu_layouts(const struct profile_workload *w, unsigned gpus,
 			  const struct select_knobs *k,
 			  struct select_layout *out, size_t max);
 
+/* One layout's prediction at the knobs, term by term into terms (NULL:
+ * the sum only). */
+double select_predict(const struct model *m, const double *params,
+		      const struct profile_workload *w,
+		      const struct select_layout *l,
+		      const struct select_knobs *k, double *terms);
+
 /* Predicts every layout and finds the optima; eta in [0, 1] also picks the
  * best blend eta * E/E* + (1 - eta) * T/T* (NaN: no blend). runs may be
  * NULL; otherwise measured runs of the workload at the same layout and
- * knobs (batch equal, tokens within 2%) fill measured_j. Returns 0, or -1
- * when out of memory or n is 0. */
+ * knobs (batch equal, tokens within 2%) fill measured_j. A layout whose
+ * predicted energy is not finite is left out (counted in unranked), so
+ * out->n may be 0. Returns 0, or -1 when out of memory or n is 0. */
 int select_rank(const struct select_models *m, const struct profile_workload *w,
 		size_t workload, const struct profile_set *runs,
 		const struct select_layout *layouts, size_t n,

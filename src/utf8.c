@@ -1,5 +1,8 @@
 #include "utf8.h"
 
+#include <langinfo.h>
+#include <string.h>
+
 size_t utf8_len(const unsigned char *p, size_t avail)
 {
 	if (avail == 0)
@@ -60,4 +63,11 @@ bool utf8_find_control(const char *s, size_t n, unsigned *cp)
 		}
 	}
 	return false;
+}
+
+bool utf8_locale(void)
+{
+	const char *codeset = nl_langinfo(CODESET);
+	return codeset &&
+	       (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
 }

@@ -18,4 +18,8 @@ bool utf8_is_control(unsigned cp);
  * there is none. Bytes that are not UTF-8 are skipped. */
 bool utf8_find_control(const char *s, size_t n, unsigned *cp);
 
+/* Whether the locale's character set is UTF-8, so marks like a star may
+ * be drawn; ASCII otherwise. */
+bool utf8_locale(void);
+
 #endif

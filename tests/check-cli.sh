@@ -112,7 +112,7 @@ printf 'energylens: 1\nruns: [{tp: 1, pp: 1, batch_size: 1, output_tokens: "5", 
 	"$EL" check - >"$tmpdir/stdin.out" 2>"$tmpdir/stdin.err"
 status=$?
 if [ "$status" -eq 65 ] &&
-	[ "$(cat "$tmpdir/stdin.err")" = '<stdin>:2:53: output_tokens is not a number: "5" (expected a number > 0)' ]; then
+	[ "$(cat "$tmpdir/stdin.err")" = '<stdin>:2:53: output_tokens is not a number: "5" (expected a number of tokens > 0, at most 1048576)' ]; then
 	pass check-stdin
 else
 	fail check-stdin "status $status, stderr: $(cat "$tmpdir/stdin.err")"
@@ -130,3 +130,53 @@ if [ -w /dev/full ]; then
 else
 	skip check-stdout-full "no /dev/full"
 fi
+
+# A workload is one whatever defaults its documents spell out: the sweep,
+# which gives active_params_b equal to params_b (its default), and the same
+# sweep without it are one workload of 500 runs, which rank --workload
+# picks (it used to be two identical lines that nothing could select; in
+# the C locale the best is marked with *).
+sweep=$top_srcdir/sample-profiles/synthetic/sweep.yaml
+grep -v '^  active_params_b:' "$sweep" >"$tmpdir/sweep-defaulted.yaml"
+"$EL" check "$sweep" "$tmpdir/sweep-defaulted.yaml" >"$tmpdir/def.out" 2>"$tmpdir/def.err"
+status=$?
+if [ "$status" -eq 0 ] && [ ! -s "$tmpdir/def.err" ] &&
+	tail -n 1 "$tmpdir/def.out" | grep -q '^2 files, 1 workload, 500 runs; 0 errors, 0 warnings$' &&
+	grep -q '^synthetic-sweep .*  500  ' "$tmpdir/def.out"; then
+	pass check-defaulted-key-one-workload
+else
+	fail check-defaulted-key-one-workload "status $status: $(cat "$tmpdir/def.out" "$tmpdir/def.err")"
+fi
+"$EL" rank --workload synthetic-sweep --batch 64 --input 1024 --output 256 \
+	"$sweep" "$tmpdir/sweep-defaulted.yaml" >"$tmpdir/def.out" 2>"$tmpdir/def.err"
+status=$?
+if [ "$status" -eq 0 ] && grep -q '^\*  *t[0-9]*p[0-9]* .* best ' "$tmpdir/def.out"; then
+	pass rank-defaulted-key-one-workload
+else
+	fail rank-defaulted-key-one-workload "status $status: $(head -c 300 "$tmpdir/def.err")"
+fi
+
+# --- one set of limits: the profile keys share the knobs' ---------------------
+# Degrees of 2^31-1 once printed as t2147483647p2147483647d21474836, an
+# input of 1e308 as "inf J", energies of 1e-300 as "MAPE inf%".
+cat >"$tmpdir/limits.yaml" <<'EOF'
+energylens: 1
+workload: {name: w, model: m, hardware: H}
+runs:
+  - {tp: 2147483647, pp: 2147483647, dp: 2147483647, batch_size: 4, input_tokens: 10, output_tokens: 10, energy: {total_j: 5}}
+  - {tp: 1, pp: 1, batch_size: 4, input_tokens: 1e308, output_tokens: 10, energy: {total_j: 5}}
+  - {tp: 1, pp: 1, batch_size: 4294967295, input_tokens: 10, output_tokens: 10, energy: {total_j: 1e-300}}
+  - {tp: 1, pp: 1, batch_size: 4, input_tokens: 10, output_tokens: 1e300, energy: {total_j: 1e300}}
+EOF
+n=0
+for want in "4:10: tp is too large: 2147483647 (expected an integer from 1 to 1024)" \
+	"4:42: dp is too large: 2147483647 (expected an integer from 1 to 1024)" \
+	"5:49: input_tokens is too large: 1e308 (expected a number of tokens from 0 to 1048576)" \
+	"6:32: batch_size is too large: 4294967295 (expected an integer from 1 to 65536)" \
+	"6:99: energy.total_j is too small: 1e-300" \
+	"7:68: output_tokens is too large: 1e300" \
+	"7:93: energy.total_j is too large: 1e300"; do
+	n=$((n + 1))
+	status_case "check-limit-$n" 65 "limits.yaml:$want" -- \
+		"$EL" check "$tmpdir/limits.yaml"
+done

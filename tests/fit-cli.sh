@@ -64,7 +64,7 @@ fi
 # --- errors ------------------------------------------------------------------
 status_case predict-missing-option 1 "missing --tp" -- \
 	"$EL" predict "$fixture" --pp 1 --batch 1 --input 1 --output 1
-status_case predict-fractional-batch 1 "expected a positive integer, got 1.5" -- \
+status_case predict-fractional-batch 1 "--batch expects an integer from 1 to 65536, got '1.5'" -- \
 	"$EL" predict "$fixture" --tp 1 --pp 1 --batch 1.5 --input 1 --output 1
 status_case predict-no-such-workload 1 "no workload matches" -- \
 	"$EL" predict "$fixture" --workload nothing --tp 1 --pp 1 --batch 1 --input 1 --output 1
@@ -119,3 +119,7 @@ PY
 		fail fit-real-data-mape "$(cat "$tmpdir/mape")"
 	fi
 fi
+
+# The knobs' limits hold for predict too: no "inf J" from an input of 1e308.
+status_case predict-input-too-large 1 "--input expects a number of tokens from 1 to 1048576, got '1e308'" -- \
+	"$EL" predict "$fixture" --tp 1 --pp 1 --batch 1 --input 1e308 --output 1

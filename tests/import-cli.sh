@@ -108,11 +108,14 @@ else
 fi
 
 # --- round trip: what import writes, check accepts without a warning -------------
+# (but the one about an invisible character in a name, which is the data's:
+# check says it of any file holding one)
 roundtrip() {
 	name=$1 file=$2
 	"$EL" check "$file" >"$tmpdir/check.out" 2>"$tmpdir/check.err"
 	status=$?
-	if [ "$status" -eq 0 ] && ! grep -q 'warning' "$tmpdir/check.err"; then
+	if [ "$status" -eq 0 ] &&
+		! grep -v 'has the invisible character' "$tmpdir/check.err" | grep -q 'warning'; then
 		pass "$name"
 	else
 		fail "$name" "check exit $status: $(head -c 400 "$tmpdir/check.err")"

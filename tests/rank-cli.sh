@@ -42,13 +42,32 @@ assert all(c['diverge']==(c['energy_optimal']!=c['latency_optimal']) for r in j[
 	-- "$EL" divergence --json "$fixture" --batches 1,8,64 --inputs 512,4096
 
 # --- errors -------------------------------------------------------------------
-status_case rank-missing-knobs 1 "are required" -- "$EL" rank "$fixture" --batch 4
-status_case rank-bad-eta 1 "--eta expects 0..1, got 1.5" -- \
+# Knobs not given are the medians of the workload's runs (batch 1, 4, 16
+# and 64 on three layouts: 16; input 512 and output 256 throughout).
+json_case rank-default-knobs "assert (j['batch'], j['input'], j['output'])==(16, 512, 256), j" \
+	-- "$EL" rank --json "$fixture"
+json_case rank-default-knobs-some-given "assert (j['batch'], j['input'], j['output'])==(4, 512, 256), j" \
+	-- "$EL" rank --json "$fixture" --batch 4
+status_case rank-bad-eta 1 "--eta expects a number from 0 to 1, got '1.5'" -- \
 	"$EL" rank "$fixture" $knobs --eta 1.5
 status_case divergence-no-batch-option 1 "option not for this verb" -- \
 	"$EL" divergence "$fixture" --batch 4
 status_case rank-nothing-fits 65 "no candidate layout" -- \
 	"$EL" rank sample-profiles/synthetic $knobs --gpus 1
+
+# --- a prediction that is not finite is never ranked ---------------------------
+# The model's second term is sqrt(2 - t): fitted on runs at t 1 and 2, it is
+# NaN at t 4 and 8. Those layouts are left out and said to be, once; the
+# optimum is a finite one; predict refuses to print NaN.
+grep -v 'tp: 4' "$top_srcdir/$fixture" >"$tmpdir/t12.yaml"
+nf=$d/not-finite-model.yaml
+status_case rank-not-finite-left-out 0 "4 candidate layouts (t4p1, ...) left out: the model's energy is not finite there" -- \
+	"$EL" rank "$tmpdir/t12.yaml" --model "$nf" --gpus 8 $knobs
+json_case rank-not-finite-json "c=j['candidates']; assert len(c)==16 and all(x['tp']<=2 for x in c), c; \
+assert j['energy_optimal']['tp'] in (1, 2)" \
+	-- "$EL" rank --json "$tmpdir/t12.yaml" --model "$nf" --gpus 8 $knobs
+status_case predict-not-finite 65 "energy is not finite at this configuration" -- \
+	"$EL" predict "$tmpdir/t12.yaml" --model "$nf" --tp 4 --pp 1 $knobs
 
 # --- every sample workload gets an answer --------------------------------------
 if [ -z "$PY" ]; then

@@ -128,7 +128,7 @@ static void run_eval(enum eval_protocol protocol, size_t train,
 	dataset_build(set, BY_HARDWARE, ds, &d);
 	diag_free(&d);
 	static const struct baseline_kind *const none[] = {NULL};
-	struct eval_options o = {protocol, train, 3, m, none, 0};
+	struct eval_options o = {protocol, train, 3, m, none, 0, NULL};
 	ASSERT(eval_run(set, ds, &o, r) == 0);
 }
 
@@ -255,7 +255,7 @@ static void test_generated_hardware_protocol(void)
 	ASSERT_INT_EQ(ds.count, 2);
 	static const struct baseline_kind *const none[] = {NULL};
 	/* every source run, 10 target runs, 3 seeds */
-	struct eval_options o = {EVAL_HARDWARE, 0, 3, m, none, 0};
+	struct eval_options o = {EVAL_HARDWARE, 0, 3, m, none, 0, NULL};
 	struct eval_report r;
 	ASSERT(eval_run(&set, &ds, &o, &r) == 0);
 	ASSERT_INT_EQ(r.npairs, 2);
@@ -308,7 +308,7 @@ static void test_hardware_unusable(void)
 	run_eval(EVAL_RUNS, 40, &r, &set, &ds, m);
 	eval_report_free(&r);
 	static const struct baseline_kind *const none[] = {NULL};
-	struct eval_options o = {EVAL_HARDWARE, 0, 3, m, none, 0};
+	struct eval_options o = {EVAL_HARDWARE, 0, 3, m, none, 0, NULL};
 	ASSERT_INT_EQ(eval_run(&set, &ds, &o, &r), EVAL_UNUSABLE);
 	ASSERT(strstr(r.message, "at least two fit groups") != NULL);
 	ASSERT(r.methods == NULL && r.pairs == NULL);

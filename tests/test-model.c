@@ -407,6 +407,7 @@ static void test_fit_recovers_parameters(void)
 	ASSERT(isfinite(r.cond));
 	free(s.inputs);
 	free(s.y);
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -432,6 +433,7 @@ static void test_uninformed_held_at_default(void)
 		ASSERT_NAN(r.stderr_[j]);
 	}
 	ASSERT_INT_EQ(r.informed_count, m->nparams - 3);
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -449,6 +451,7 @@ static void test_too_few_runs(void)
 	free(s.y);
 	ASSERT(st == FIT_TOO_FEW_RUNS);
 	ASSERT_CONTAINS(r.message, "3 runs cannot fit");
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -474,6 +477,7 @@ static void test_equal_energies_give_finite_fit(void)
 	/* The logs of equal energies differ only by rounding, which made
 	 * R2 a huge negative number; it is undefined. */
 	ASSERT_NAN(r.r2);
+	fit_result_free(&r);
 	model_free(m);
 }
 
@@ -510,8 +514,8 @@ static void test_fitfile_round_trip(void)
 	diag_init(&d, NULL);
 	const char *yaml =
 		"energylens: 1\nworkload: {name: \"w \\\"q\\\"\", model: m, "
-		"hardware: H, params_b: 8, shape: {layers: 32, hidden_size: "
-		"4096, kv_elements: 1024}}\nruns:\n";
+		"hardware: H, params_b: 8, input_tokens_assumed: true, shape: "
+		"{layers: 32, hidden_size: 4096, kv_elements: 1024}}\nruns:\n";
 	char buf[16384];
 	size_t len = (size_t)snprintf(buf, sizeof buf, "%s", yaml);
 	for (int i = 0; i < 40; i++)
@@ -545,7 +549,10 @@ static void test_fitfile_round_trip(void)
 	ASSERT_STR_EQ(ff->set.workloads[0].name, "w \"q\"");
 	ASSERT_DBL_EQ(ff->set.workloads[0].params_b, 8);
 	ASSERT_INT_EQ(ff->set.workloads[0].shape.kv_elements, 1024);
+	/* every workload key comes back, this one too */
+	ASSERT(ff->set.workloads[0].input_tokens_assumed);
 	fitfile_free(ff);
+	fit_group_free(&f);
 	dataset_free(&ds);
 	profile_set_free(&set);
 	diag_free(&d);
@@ -603,6 +610,47 @@ static void test_fitfile_refuses_impossible_values(void)
 		ASSERT_CONTAINS(d.items[0].message, bad[i][1]);
 		ASSERT_INT_EQ(d.items[0].line, 21);
 	}
+	/* workload keys are read by the profile's rules (schema.c), and
+	 * neither tags nor leading zeros are read differently by YAML 1.1
+	 * and 1.2 readers */
+	static const char *const bad_workload[][3] = {
+		{"workloads: [{name: w, architecture: transformer}]",
+		 "architecture is not valid: transformer (expected dense, moe, "
+		 "ssm or hybrid)",
+		 "20"},
+		{"workloads: [{name: w, shape: {layers: -3}}]",
+		 "shape.layers is not valid: -3 (expected an integer >= 0)",
+		 "20"},
+		{"workloads: [{name: w, params_b: 010}]",
+		 "params_b has a leading zero: YAML 1.1 reads 010 as octal 8",
+		 "20"},
+		{"workloads: [{name: !!str w}]",
+		 "a value has the tag !!str (expected no tags in a "
+		 "fitted-model file)",
+		 "20"},
+		{"workloads: [{name: w, model: !!python/object:os.system m}]",
+		 "a value has the tag !!python/object:os.system", "20"},
+		{"workloads: [{name: w}]\n    energy: {runs: 03, r2: 1, mape: "
+		 "0, informed: [c], params: {c: 2}}\n#",
+		 "runs has a leading zero: YAML 1.1 reads 03 as octal 3", "21"},
+	};
+	for (size_t i = 0; i < sizeof bad_workload / sizeof *bad_workload;
+	     i++) {
+		char *w = strstr(text, "workloads: [");
+		ASSERT(w);
+		snprintf(w, sizeof text - (size_t)(w - text),
+			 "%s\n    energy: {r2: 1, mape: 0, informed: [c], "
+			 "runs: 3, params: {c: 2}}\n",
+			 bad_workload[i][0]);
+		diag_free(&d);
+		diag_init(&d, NULL);
+		ff = fitfile_parse("f.fit", text, strlen(text), &d);
+		ASSERT_MSG(!ff, "'%s' was accepted", bad_workload[i][0]);
+		ASSERT_INT_EQ(d.errors, 1);
+		ASSERT_CONTAINS(d.items[0].message, bad_workload[i][1]);
+		ASSERT_INT_EQ(d.items[0].line, atoi(bad_workload[i][2]));
+	}
+	snprintf(text, sizeof text, "%s%s}\n", head, "runs: 3, params: {c: 2}");
 	/* names and labels are printed by predict and rank */
 	char *at = strstr(text, "label: g\n");
 	ASSERT(at);

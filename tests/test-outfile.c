@@ -57,7 +57,7 @@ static void clean(void)
 static void test_whole_file(void)
 {
 	struct outfile o;
-	ASSERT(outfile_open(&o, in_dir("out.yaml")) == 0);
+	ASSERT(outfile_open(&o, in_dir("out.yaml"), NULL) == 0);
 	ASSERT_STR_EQ(entries(), strrchr(o.tmp, '/') + 1);
 	fputs("hello\n", o.fp);
 	ASSERT(outfile_commit(&o) == 0);
@@ -70,7 +70,7 @@ static void test_whole_file(void)
 static void test_device_written_in_place(void)
 {
 	struct outfile o;
-	ASSERT(outfile_open(&o, "/dev/full") == 0);
+	ASSERT(outfile_open(&o, "/dev/full", NULL) == 0);
 	ASSERT(o.tmp == NULL);
 	fputs("hello\n", o.fp);
 	errno = 0;
@@ -78,7 +78,7 @@ static void test_device_written_in_place(void)
 	ASSERT_INT_EQ(errno, ENOSPC);
 	struct stat st;
 	ASSERT(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode));
-	ASSERT(outfile_open(&o, "/dev/null") == 0);
+	ASSERT(outfile_open(&o, "/dev/null", NULL) == 0);
 	fputs("hello\n", o.fp);
 	ASSERT(outfile_commit(&o) == 0);
 	ASSERT(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
@@ -91,7 +91,7 @@ static void test_link_target_replaced(void)
 	ASSERT(f && fputs("old\n", f) >= 0 && fclose(f) == 0);
 	ASSERT(symlink("real.yaml", in_dir("link.yaml")) == 0);
 	struct outfile o;
-	ASSERT(outfile_open(&o, in_dir("link.yaml")) == 0);
+	ASSERT(outfile_open(&o, in_dir("link.yaml"), NULL) == 0);
 	fputs("new\n", o.fp);
 	ASSERT(outfile_commit(&o) == 0);
 	struct stat st;
@@ -101,6 +101,81 @@ static void test_link_target_replaced(void)
 	ASSERT(f && fgets(buf, sizeof buf, f));
 	fclose(f);
 	ASSERT_STR_EQ(buf, "new\n");
+}
+
+static void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(in_dir(name), "w");
+	ASSERT(f && fputs(text, f) >= 0 && fclose(f) == 0);
+}
+
+static const char *read_back(const char *name)
+{
+	static char buf[64];
+	buf[0] = '\0';
+	FILE *f = fopen(in_dir(name), "r");
+	if (f) {
+		if (!fgets(buf, sizeof buf, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+/* fit in.yaml -o in.yaml replaced the profile with the fit: a file the run
+ * read is never an output, by its name or any link to it, nor is an output
+ * written twice. */
+static void test_inputs_never_replaced(void)
+{
+	write_file("in.yaml", "data\n");
+	ASSERT(symlink("in.yaml", in_dir("sym.yaml")) == 0);
+	char in[512];
+	snprintf(in, sizeof in, "%s", in_dir("in.yaml"));
+	ASSERT(link(in, in_dir("hard.yaml")) == 0);
+	struct outfile_run run;
+	outfile_run_init(&run);
+	ASSERT(outfile_run_read(&run, in_dir("in.yaml")) == 0);
+	static const char *const names[] = {"in.yaml", "sym.yaml", "hard.yaml"};
+	struct outfile o;
+	for (size_t i = 0; i < 3; i++) {
+		errno = 0;
+		ASSERT(outfile_open(&o, in_dir(names[i]), &run) == -1);
+		ASSERT_INT_EQ(errno, EEXIST);
+		ASSERT_STR_EQ(o.why, outfile_clash_text(OUTFILE_INPUT));
+	}
+	ASSERT_STR_EQ(read_back("in.yaml"), "data\n");
+	/* an output once written is not replaced by the next */
+	ASSERT(outfile_open(&o, in_dir("out.yaml"), &run) == 0);
+	fputs("first\n", o.fp);
+	ASSERT(outfile_commit(&o) == 0);
+	ASSERT(outfile_open(&o, in_dir("out.yaml"), &run) == -1);
+	ASSERT_STR_EQ(o.why, outfile_clash_text(OUTFILE_TWICE));
+	ASSERT_STR_EQ(read_back("out.yaml"), "first\n");
+	outfile_run_free(&run);
+}
+
+/* Claims, before the work: two outputs in one file or on standard output,
+ * and an output that names an input, said before anything is written. */
+static void test_claims(void)
+{
+	write_file("in.yaml", "data\n");
+	char cwd[512];
+	ASSERT(getcwd(cwd, sizeof cwd) != NULL);
+	ASSERT(chdir(dir) == 0);
+	struct outfile_run run;
+	outfile_run_init(&run);
+	ASSERT_INT_EQ(outfile_claim(&run, "-"), OUTFILE_FREE);
+	ASSERT_INT_EQ(outfile_claim(&run, NULL), OUTFILE_STDOUT_TWICE);
+	ASSERT_INT_EQ(outfile_claim(&run, "new.yaml"), OUTFILE_FREE);
+	ASSERT_INT_EQ(outfile_claim(&run, "./new.yaml"), OUTFILE_TWICE);
+	ASSERT_INT_EQ(outfile_claim(&run, "in.yaml"), OUTFILE_FREE);
+	const char *which = NULL;
+	ASSERT_INT_EQ(outfile_run_check(&run, &which), OUTFILE_FREE);
+	ASSERT(outfile_run_read(&run, "in.yaml") == 0);
+	ASSERT_INT_EQ(outfile_run_check(&run, &which), OUTFILE_INPUT);
+	ASSERT(which && strstr(which, "in.yaml") != NULL);
+	outfile_run_free(&run);
+	ASSERT(chdir(cwd) == 0);
 }
 
 /* A Ctrl-C while an output is written: the process dies of the signal, as
@@ -114,7 +189,7 @@ static void test_signal_removes_temporary(void)
 	if (ignoring == 0) {
 		signal(SIGTERM, SIG_IGN);
 		struct outfile o;
-		if (outfile_open(&o, in_dir("out.yaml")) != 0)
+		if (outfile_open(&o, in_dir("out.yaml"), NULL) != 0)
 			_exit(2);
 		fputs("whole\n", o.fp);
 		raise(SIGTERM);
@@ -136,7 +211,7 @@ static void test_signal_removes_temporary(void)
 			 * and an ignored signal stays ignored */
 			signal(sigs[i], SIG_DFL);
 			struct outfile o;
-			if (outfile_open(&o, in_dir("out.yaml")) != 0)
+			if (outfile_open(&o, in_dir("out.yaml"), NULL) != 0)
 				_exit(2);
 			fputs("half", o.fp);
 			fflush(o.fp);
@@ -198,6 +273,8 @@ int main(void)
 	}
 	UNIT_RUN_WITH(test_whole_file, clean);
 	UNIT_RUN_WITH(test_device_written_in_place, clean);
+	UNIT_RUN_WITH(test_inputs_never_replaced, clean);
+	UNIT_RUN_WITH(test_claims, clean);
 	UNIT_RUN_WITH(test_link_target_replaced, clean);
 	UNIT_RUN_WITH(test_signal_removes_temporary, clean);
 	UNIT_RUN(test_slurp_sizes_and_limit);

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "fileid.h"
 #include "profile.h"
+#include "schema.h"
 #include "unit.h"
 
 /* ---- fixture ------------------------------------------------------------ */
@@ -403,16 +404,17 @@ static void test_total_energy_disagreeing_warns(void)
 }
 
 /* Found by fuzzing (tests/fuzz/corpus/profile/regress-energy-sum-*): two
- * finite parts whose sum is infinite gave a run of infinite energy. */
+ * finite parts whose sum is infinite gave a run of infinite energy; now
+ * every measurement and the sum are held to at most 1e12. */
 static void test_total_energy_sum_out_of_range(void)
 {
 	load(HEAD GOOD "  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
-		       "energy: {prefill_j: 1.7e308, decode_j: 1.7e308}}\n");
+		       "energy: {prefill_j: 9e11, decode_j: 9e11}}\n");
 	ASSERT_INT_EQ(status, PROFILE_BAD_DATA);
 	ASSERT_INT_EQ(diags.count, 1);
 	ASSERT_ERROR(0, 6, 5,
 		     "energy.prefill_j + energy.decode_j is out of range "
-		     "(expected a sum below 1.79769e+308)");
+		     "(expected a sum of at most 1e+12)");
 	ASSERT_INT_EQ(set.run_count, 1);
 	ASSERT_INT_EQ(set.runs[0].line, GOOD_LINE);
 }
@@ -775,7 +777,7 @@ static void test_missing_tp(void)
 	EXPECT_BAD_RUN("  - {pp: 1, batch_size: 8, output_tokens: 100, energy: "
 		       "{total_j: 10}}\n",
 		       5,
-		       "run has no tp (expected a positive integer: "
+		       "run has no tp (expected an integer from 1 to 1024: "
 		       "tensor-parallel degree, in the run or under "
 		       "workload:)");
 }
@@ -785,18 +787,19 @@ static void test_missing_pp(void)
 	EXPECT_BAD_RUN("  - {tp: 1, batch_size: 8, output_tokens: 100, energy: "
 		       "{total_j: 10}}\n",
 		       5,
-		       "run has no pp (expected a positive integer: "
+		       "run has no pp (expected an integer from 1 to 1024: "
 		       "pipeline-parallel degree, in the run or under "
 		       "workload:)");
 }
 
 static void test_missing_batch_size(void)
 {
-	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, output_tokens: 100, energy: "
-		       "{total_j: 10}}\n",
-		       5,
-		       "run has no batch_size (expected a positive integer: "
-		       "concurrent requests, in the run or under workload:)");
+	EXPECT_BAD_RUN(
+		"  - {tp: 1, pp: 1, output_tokens: 100, energy: "
+		"{total_j: 10}}\n",
+		5,
+		"run has no batch_size (expected an integer from 1 to 65536: "
+		"concurrent requests, in the run or under workload:)");
 }
 
 static void test_missing_output_tokens(void)
@@ -804,7 +807,8 @@ static void test_missing_output_tokens(void)
 	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, batch_size: 8, energy: "
 		       "{total_j: 10}}\n",
 		       5,
-		       "run has no output_tokens (expected a number > 0: "
+		       "run has no output_tokens (expected a number of tokens "
+		       "> 0, at most 1048576: "
 		       "output tokens per request, in the run or under "
 		       "workload:)");
 }
@@ -832,14 +836,14 @@ static void test_missing_energy(void)
 static void test_mapping_for_number(void)
 {
 	EXPECT_BAD_RUN("  - {tp: {value: 2}, " REST "}\n", 10,
-		       "tp is a mapping (expected a positive integer)");
+		       "tp is a mapping (expected an integer from 1 to 1024)");
 }
 
 static void test_quoted_number(void)
 {
 	EXPECT_BAD_RUN("  - {tp: \"2\", " REST "}\n", 10,
-		       "tp is not a number: \"2\" (expected a positive "
-		       "integer)");
+		       "tp is not a number: \"2\" (expected an integer from "
+		       "1 to 1024)");
 }
 
 static void test_sequence_for_mapping(void)
@@ -852,8 +856,8 @@ static void test_sequence_for_mapping(void)
 static void test_non_numeric_string(void)
 {
 	EXPECT_BAD_RUN("  - {tp: two, " REST "}\n", 10,
-		       "tp is not a number: two (expected a positive "
-		       "integer)");
+		       "tp is not a number: two (expected an integer from "
+		       "1 to 1024)");
 }
 
 static void test_bad_architecture(void)
@@ -896,7 +900,7 @@ static void test_non_scalar_key(void)
 static void test_null_value(void)
 {
 	EXPECT_BAD_RUN("  - {tp: ~, " REST "}\n", 10,
-		       "tp has no value (expected a positive integer)");
+		       "tp has no value (expected an integer from 1 to 1024)");
 }
 
 /* ---- bad runs: duplicate keys ------------------------------------------- */
@@ -948,42 +952,43 @@ static void test_nan(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN(".nan"), ENERGY_COL,
 		       "energy.total_j is not a finite number: .nan (expected "
-		       "a number >= 0)");
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_infinity(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN(".inf"), ENERGY_COL,
 		       "energy.total_j is not a finite number: .inf (expected "
-		       "a number >= 0)");
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_negative_infinity(void)
 {
-	EXPECT_BAD_RUN(ENERGY_RUN("-.Inf"), ENERGY_COL,
-		       "energy.total_j is not a finite number: -.Inf "
-		       "(expected a number >= 0)");
+	EXPECT_BAD_RUN(
+		ENERGY_RUN("-.Inf"), ENERGY_COL,
+		"energy.total_j is not a finite number: -.Inf "
+		"(expected a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_negative_measurement(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN("-0.5"), ENERGY_COL,
-		       "energy.total_j is negative: -0.5 (expected a number "
-		       ">= 0)");
+		       "energy.total_j is negative: -0.5 (expected "
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_overflow(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN("1e999"), ENERGY_COL,
-		       "energy.total_j is out of range: 1e999 (expected a "
-		       "number >= 0)");
+		       "energy.total_j is out of range: 1e999 (expected "
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 static void test_hex_float_refused(void)
 {
 	EXPECT_BAD_RUN(ENERGY_RUN("0x1p4"), ENERGY_COL,
-		       "energy.total_j is not a number: 0x1p4 (expected a "
-		       "number >= 0)");
+		       "energy.total_j is not a number: 0x1p4 (expected "
+		       "a number from 0 to 1e12, not below 1e-9 unless 0)");
 }
 
 /* The four counts of a run, each given the same bad value first on a run
@@ -1011,9 +1016,8 @@ static void expect_bad_counts(const char *value, const char *what)
 	for (size_t i = 0; i < 4; i++) {
 		char msg[128];
 		snprintf(msg, sizeof msg,
-			 "%s %s: %s (expected a positive "
-			 "integer)",
-			 keys[i], what, value);
+			 "%s %s: %s (expected an integer from 1 to %s)",
+			 keys[i], what, value, i == 3 ? "65536" : "1024");
 		unsigned col = 6 + (unsigned)strlen(keys[i]) + 2;
 		ASSERT_ERROR(i, 6 + (unsigned)i, col, msg);
 	}
@@ -1294,16 +1298,16 @@ static void test_columns_count_characters(void)
 	/* Two-byte characters before the error count as one column each. */
 	load(HEAD "  - {name: \"\xc3\xa9\xc3\xa9\", tp: x, " REST "}\n");
 	ASSERT_ONE_ERROR(5, 22,
-			 "tp is not a number: x (expected a positive "
-			 "integer)");
+			 "tp is not a number: x (expected an integer from "
+			 "1 to 1024)");
 }
 
 static void test_control_characters_escaped(void)
 {
 	load(HEAD GOOD "  - {tp: \"\\e[31m\", " REST "}\n");
 	ASSERT_ONE_ERROR(6, 10,
-			 "tp is not a number: \"\\x1b[31m\" (expected a "
-			 "positive integer)");
+			 "tp is not a number: \"\\x1b[31m\" (expected an "
+			 "integer from 1 to 1024)");
 }
 
 /* A quoted YAML string may hold any character through escapes; printed by
@@ -1350,9 +1354,10 @@ static void test_name_with_spaces(void)
 	diag_print(&diags.items[0], out);
 	fclose(out);
 	char want[512];
-	snprintf(want, sizeof want,
-		 "%s:6:10: tp is zero: 0 (expected a positive integer)\n",
-		 path);
+	snprintf(
+		want, sizeof want,
+		"%s:6:10: tp is zero: 0 (expected an integer from 1 to 1024)\n",
+		path);
 	bool same = text && strcmp(text, want) == 0;
 	char got[512];
 	snprintf(got, sizeof got, "%s", text ? text : "(null)");
@@ -1375,10 +1380,11 @@ static void test_echo_in_line_order(void)
 	diags.echo = NULL;
 	fclose(out);
 	static const char want[] =
-		"t.yaml:3:5: run has no tp (expected a positive integer: "
+		"t.yaml:3:5: run has no tp (expected an integer from 1 to "
+		"1024: "
 		"tensor-parallel degree, in the run or under workload:)\n"
-		"t.yaml:4:71: energy.total_j is negative: -1 (expected a "
-		"number >= 0)\n";
+		"t.yaml:4:71: energy.total_j is negative: -1 (expected "
+		"a number from 0 to 1e12, not below 1e-9 unless 0)\n";
 	bool same = text && strcmp(text, want) == 0;
 	char got[512];
 	snprintf(got, sizeof got, "%s", text ? text : "(null)");
@@ -1394,6 +1400,337 @@ static void test_run_size(void)
 	ASSERT_MSG(sizeof(struct profile_run) <= 112,
 		   "sizeof(struct profile_run) is %zu, expected at most 112",
 		   sizeof(struct profile_run));
+}
+
+/* ---- one workload, whatever defaults a document spells out ------------- */
+
+#define RUN_LINE                                                               \
+	"  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, energy: "       \
+	"{total_j: 10}}\n"
+
+/* Two documents whose workloads differ only in a key that one gives at its
+ * default value and the other leaves out are one workload. */
+static void expect_one_workload(const char *given, const char *left_out)
+{
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "energylens: 1\nworkload: {name: w, params_b: 14, shape: "
+		 "{layers: 40}%s}\nruns:\n" RUN_LINE
+		 "---\nenergylens: 1\nworkload: {name: w, params_b: 14, shape: "
+		 "{layers: 40}%s}\nruns:\n" RUN_LINE,
+		 given, left_out);
+	load(text);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.run_count, 2);
+	ASSERT_INT_EQ(set.workload_count, 1);
+	ASSERT_INT_EQ(set.workloads[0].run_count, 2);
+	ASSERT(profile_report_splits(&set, &diags));
+	ASSERT_INT_EQ(diags.count, 0);
+}
+
+static void test_default_active_params_one_workload(void)
+{
+	expect_one_workload(", active_params_b: 14", "");
+}
+
+static void test_default_active_params_after_one_workload(void)
+{
+	expect_one_workload("", ", active_params_b: 14");
+}
+
+static void test_default_weight_bits_one_workload(void)
+{
+	/* in the shape: the closing brace comes after it */
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "energylens: 1\nworkload: {name: w, shape: {layers: 40, "
+		 "weight_bits: 16}}\nruns:\n" RUN_LINE
+		 "---\nenergylens: 1\nworkload: {name: w, shape: {layers: "
+		 "40}}\nruns:\n" RUN_LINE);
+	load(text);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.workload_count, 1);
+}
+
+static void test_default_attention_layers_one_workload(void)
+{
+	load("energylens: 1\nworkload: {name: w, shape: {layers: 40, "
+	     "attention_layers: 40}}\nruns:\n" RUN_LINE
+	     "---\nenergylens: 1\nworkload: {name: w, shape: {layers: "
+	     "40}}\nruns:\n" RUN_LINE);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.workload_count, 1);
+}
+
+/* A key given in one document and left to a different default in the
+ * other: two workloads, and a warning that names the key and both
+ * places. */
+static void test_split_by_given_key_warns(void)
+{
+	load("energylens: 1\nworkload: {name: w, params_b: 14, "
+	     "active_params_b: 3}\nruns:\n" RUN_LINE);
+	load_bytes("u.yaml",
+		   "energylens: 1\nworkload: {name: w, params_b: 14}\nruns:\n"
+		   "  - {tp: 2, pp: 1, batch_size: 8, output_tokens: 100, "
+		   "energy: {total_j: 10}}\n",
+		   strlen("energylens: 1\nworkload: {name: w, params_b: "
+			  "14}\nruns:\n  - {tp: 2, pp: 1, batch_size: 8, "
+			  "output_tokens: 100, energy: {total_j: 10}}\n"));
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(set.workload_count, 2);
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT(profile_report_splits(&set, &diags));
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_INT_EQ(diags.warnings, 1);
+	ASSERT_STR_EQ(diags.items[0].file, "u.yaml");
+	ASSERT_WARNING(0, 4, 5,
+		       "workload split in two by active_params_b: not given "
+		       "(default params_b: 14) here, 3 at t.yaml:4:5 (expected "
+		       "the same in every document of one workload: give it in "
+		       "both, or in neither)");
+}
+
+/* Two workloads that differ in a key both give are simply two. */
+static void test_different_workloads_no_split_warning(void)
+{
+	load("energylens: 1\nworkload: {name: w, params_b: 14, "
+	     "active_params_b: 3}\nruns:\n" RUN_LINE
+	     "---\nenergylens: 1\nworkload: {name: w, params_b: 14, "
+	     "active_params_b: 4}\nruns:\n" RUN_LINE
+	     "---\nenergylens: 1\nworkload: {name: w, params_b: "
+	     "30}\nruns:\n" RUN_LINE);
+	ASSERT_INT_EQ(set.workload_count, 3);
+	ASSERT(profile_report_splits(&set, &diags));
+	ASSERT_INT_EQ(diags.count, 0);
+}
+
+/* ---- YAML 1.1 against 1.2: leading zeros and tags ---------------------- */
+
+static void test_leading_zero_refused(void)
+{
+	EXPECT_BAD_RUN(
+		"  - {tp: 010, pp: 1, batch_size: 8, output_tokens: "
+		"100, energy: {total_j: 10}}\n",
+		10,
+		"tp has a leading zero: YAML 1.1 reads 010 as octal 8, "
+		"YAML 1.2 as 10; write 10 or 8 (expected an integer from "
+		"1 to 1024)");
+}
+
+static void test_leading_zero_not_octal_refused(void)
+{
+	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, batch_size: 8, output_tokens: "
+		       "-019, energy: {total_j: 10}}\n",
+		       50,
+		       "output_tokens has a leading zero: YAML 1.1 reads -019 "
+		       "as a string, YAML 1.2 as -19; write -19 (expected a "
+		       "number of tokens > 0, at most 1048576)");
+}
+
+static void test_leading_zero_fraction_accepted(void)
+{
+	/* 0.5 and 00.5 mean the same in YAML 1.1 and 1.2; so does 0 */
+	load(HEAD "  - {tp: 1, pp: 1, dp: 1, batch_size: 8, output_tokens: "
+		  "00.5, input_tokens: 0, energy: {total_j: 0.5}}\n");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT_DBL_EQ(set.runs[0].output_tokens, 0.5);
+}
+
+static void test_leading_zero_version_refused(void)
+{
+	load("energylens: 01\nworkload: {name: w}\nruns:\n" GOOD);
+	ASSERT_ONE_ERROR(1, 13,
+			 "unsupported schema version 01 (expected "
+			 "'energylens: 1')");
+	ASSERT_NO_RUNS();
+}
+
+static void test_str_tag_on_number_refused(void)
+{
+	EXPECT_BAD_RUN("  - {tp: !!str 1, pp: 1, batch_size: 8, output_tokens: "
+		       "100, energy: {total_j: 10}}\n",
+		       10,
+		       "tp has the tag !!str (expected no tag, or !!int: a tag "
+		       "must not change what a value is read as)");
+}
+
+static void test_python_tag_on_run_refused(void)
+{
+	load(HEAD GOOD "  - !!python/object:os.system {tp: 1, pp: 1, "
+		       "batch_size: 8, output_tokens: 100, energy: {total_j: "
+		       "10}}\n");
+	ASSERT_ONE_ERROR(6, 5,
+			 "a run has the tag !!python/object:os.system "
+			 "(expected no tag, or !!map: a tag must not change "
+			 "what a value is read as)");
+	ASSERT_ONLY_GOOD_RUN();
+}
+
+static void test_local_tag_refused(void)
+{
+	load("energylens: 1\nworkload: {name: !secret w}\nruns:\n" GOOD);
+	ASSERT_ONE_ERROR(2, 18,
+			 "name has the tag !secret (expected no tag, or !!str: "
+			 "a tag must not change what a value is read as)");
+	ASSERT_NO_RUNS();
+}
+
+static void test_tag_on_key_refused(void)
+{
+	EXPECT_BAD_RUN("  - {!!int 7: 1, tp: 1, pp: 1, batch_size: 8, "
+		       "output_tokens: 100, energy: {total_j: 10}}\n",
+		       6,
+		       "a key has the tag !!int (expected no tag, or !!str: a "
+		       "tag must not change what a value is read as)");
+}
+
+static void test_tag_on_group_refused(void)
+{
+	EXPECT_BAD_RUN("  - {tp: 1, pp: 1, batch_size: 8, output_tokens: 100, "
+		       "energy: !!set {total_j: 10}}\n",
+		       63,
+		       "energy has the tag !!set (expected no tag, or !!map: "
+		       "a tag must not change what a value is read as)");
+}
+
+/* The standard tag of the type a key has changes nothing. */
+static void test_standard_tags_accepted(void)
+{
+	load("--- !!map\nenergylens: !!int 1\nworkload: !!map {name: !!str "
+	     "w, model: ! m, input_tokens_assumed: !!bool true, "
+	     "architecture: !!str dense}\nruns: !!seq\n"
+	     "  - !!map {!!str tp: !!int 2, pp: 1, batch_size: 8, "
+	     "output_tokens: !!float 100, energy: !!map {total_j: !!int "
+	     "10}}\n");
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(diags.count, 0);
+	ASSERT_INT_EQ(set.run_count, 1);
+	ASSERT_INT_EQ(set.runs[0].tp, 2);
+	ASSERT_STR_EQ(set.workloads[0].name, "w");
+	ASSERT_STR_EQ(set.workloads[0].model, "m");
+	ASSERT(set.workloads[0].input_tokens_assumed);
+}
+
+/* An anchored tagged value is refused where it is used, too. */
+static void test_tag_through_alias_refused(void)
+{
+	load(HEAD "  - {tp: &t !!str 1, pp: 1, batch_size: 8, output_tokens: "
+		  "100, energy: {total_j: 10}}\n"
+		  "  - {tp: *t, pp: 1, batch_size: 8, output_tokens: 100, "
+		  "energy: {total_j: 10}}\n");
+	ASSERT_INT_EQ(status, PROFILE_BAD_DATA);
+	ASSERT_INT_EQ(diags.count, 2);
+	ASSERT_ERROR_HAS(0, 5, 10, "tp has the tag !!str");
+	ASSERT_ERROR_HAS(1, 5, 10, "tp has the tag !!str");
+	ASSERT_NO_RUNS();
+}
+
+/* name: no is text here and false to a YAML 1.1 reader: loaded as text,
+ * with a warning; quoted or tagged, it is text to every reader. */
+static void test_bool_word_as_string_warns(void)
+{
+	load("energylens: 1\nworkload: {name: no, model: \"on\", hardware: "
+	     "!!str yes}\nruns:\n" GOOD);
+	ASSERT_INT_EQ(status, PROFILE_OK);
+	ASSERT_INT_EQ(diags.count, 1);
+	ASSERT_WARNING(0, 2, 18,
+		       "name no is a boolean to YAML 1.1 readers (expected "
+		       "\"no\" in quotes, text to every reader)");
+	ASSERT_STR_EQ(set.workloads[0].name, "no");
+	ASSERT_STR_EQ(set.workloads[0].model, "on");
+	ASSERT_STR_EQ(set.workloads[0].hardware, "yes");
+}
+
+/* ---- the schema table and its manual page ------------------------------ */
+
+/* Every key of schema.c is documented in energylens-profile(5) as
+ * ".BR key " (type..." under its group, with the table's limits ("integer
+ * from 1 to 1024" where the key shares a knob's), default and unit, so
+ * neither can change without the other. */
+static void test_every_key_documented(void)
+{
+	const char *top = getenv("top_srcdir");
+	char path[512];
+	snprintf(path, sizeof path, "%s/man/energylens-profile.5",
+		 top && *top ? top : ".");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		SKIP("cannot open %s: %s", path, strerror(errno));
+	static char page[1 << 17];
+	size_t n = fread(page, 1, sizeof page - 1, f);
+	fclose(f);
+	page[n] = '\0';
+	for (int k = 0; k < SCHEMA_FIELD_COUNT; k++) {
+		const struct schema_field_info *i = &schema_fields[k];
+		char type[96], entry[192];
+		char max[32] = "";
+		if (i->max >= 1e9)
+			snprintf(max, sizeof max, "1e%d",
+				 (int)lround(log10(i->max)));
+		else if (i->max > 0)
+			snprintf(max, sizeof max, "%.0f", i->max);
+		if (i->type == SCHEMA_T_NUMBER && max[0])
+			snprintf(type, sizeof type, "%s %s%s",
+				 i->integer ? "integer" : "number",
+				 i->integer	? "from 1 to "
+				 : i->positive ? "> 0, at most "
+					       : "from 0 to ",
+				 max);
+		else if (i->type == SCHEMA_T_NUMBER)
+			snprintf(type, sizeof type, "%s %s",
+				 i->integer ? "integer" : "number",
+				 i->integer ? (i->positive ? ">= 1" : ">= 0")
+					    : (i->positive ? "> 0" : ">= 0"));
+		else
+			snprintf(type, sizeof type, "%s",
+				 i->type == SCHEMA_T_STRING ? "string"
+				 : i->type == SCHEMA_T_BOOL ? "boolean"
+				 : strchr(schema_expectation(
+						  (enum schema_field)k),
+					  ',') /* "dense, moe, ..." */
+					 ? schema_expectation(
+						   (enum schema_field)k)
+					 : "?");
+		snprintf(entry, sizeof entry, ".BR %s%s \" (%s",
+			 i->key[0] == 'a' || strchr(i->key, '_') ? "\\%" : "",
+			 i->key, type);
+		const char *at = strstr(page, entry);
+		if (!at) /* short keys are written without \% */
+			snprintf(entry, sizeof entry, ".BR %s \" (%s", i->key,
+				 type),
+				at = strstr(page, entry);
+		ASSERT_MSG(at, "%s: no \"%s\" in %s", i->name, entry, path);
+		const char *close = strchr(at, ')');
+		char paren[160];
+		snprintf(paren, sizeof paren, "%.*s", (int)(close - at), at);
+		if (i->def_text) {
+			char def[64];
+			snprintf(def, sizeof def, "default %s", i->def_text);
+			ASSERT_MSG(strstr(paren, def) ||
+					   (i->def_from >= 0 &&
+					    strstr(paren, "default")),
+				   "%s: \"%s\" does not say \"%s\"", i->name,
+				   paren, def);
+		}
+		if (i->required)
+			ASSERT_MSG(strstr(paren, "required"),
+				   "%s: \"%s\" does not say required", i->name,
+				   paren);
+		if (i->unit && i->group != SCHEMA_ENERGY)
+			ASSERT_MSG(strstr(paren, i->unit),
+				   "%s: \"%s\" does not give the unit %s",
+				   i->name, paren, i->unit);
+		/* a nested key is documented under its group */
+		if (i->group != SCHEMA_TOP) {
+			char group[64];
+			snprintf(group, sizeof group, ".BR %s \" (mapping",
+				 schema_group_names[i->group]);
+			const char *g = strstr(page, group);
+			ASSERT_MSG(g && g < at, "%s: not under \"%s\"", i->name,
+				   group);
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1420,6 +1757,25 @@ int main(void)
 	RUN(test_run_keys_inherited);
 	RUN(test_run_overrides_workload_key);
 	RUN(test_identical_workloads_merged);
+	RUN(test_default_active_params_one_workload);
+	RUN(test_default_active_params_after_one_workload);
+	RUN(test_default_weight_bits_one_workload);
+	RUN(test_default_attention_layers_one_workload);
+	RUN(test_split_by_given_key_warns);
+	RUN(test_different_workloads_no_split_warning);
+	RUN(test_leading_zero_refused);
+	RUN(test_leading_zero_not_octal_refused);
+	RUN(test_leading_zero_fraction_accepted);
+	RUN(test_leading_zero_version_refused);
+	RUN(test_str_tag_on_number_refused);
+	RUN(test_python_tag_on_run_refused);
+	RUN(test_local_tag_refused);
+	RUN(test_tag_on_key_refused);
+	RUN(test_tag_on_group_refused);
+	RUN(test_standard_tags_accepted);
+	RUN(test_tag_through_alias_refused);
+	RUN(test_bool_word_as_string_warns);
+	RUN(test_every_key_documented);
 	RUN(test_total_energy_from_parts);
 	RUN(test_total_energy_disagreeing_warns);
 	RUN(test_total_energy_sum_out_of_range);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tui/app.h"
+#include "tui/app_internal.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
@@ -171,7 +172,9 @@ static struct app app;
 static bool app_ready;
 
 /* path must outlive the app: --follow walks it again. */
-static bool open_app(char *path, bool follow)
+/* Opens the explorer on one path; with knobs, at batch 64, input 1024,
+ * output 256, else at the workload's defaults. */
+static bool open_app_at(char *path, bool follow, bool knobs)
 {
 	static char *paths[1];
 	paths[0] = path;
@@ -180,9 +183,12 @@ static bool open_app(char *path, bool follow)
 	o.paths = paths;
 	o.npaths = 1;
 	o.eta = NAN;
-	o.batch = 64;
-	o.input = 1024;
-	o.output = 256;
+	o.verb = "test";
+	if (knobs) {
+		o.batch = 64;
+		o.input = 1024;
+		o.output = 256;
+	}
 	o.follow = follow;
 	FILE *devnull = fopen("/dev/null", "w");
 	int status = devnull ? app_open(&app, &o, devnull) : -1;
@@ -190,6 +196,11 @@ static bool open_app(char *path, bool follow)
 		fclose(devnull);
 	app_ready = status == 0;
 	return app_ready;
+}
+
+static bool open_app(char *path, bool follow)
+{
+	return open_app_at(path, follow, true);
 }
 
 static bool open_samples(void)
@@ -280,27 +291,27 @@ static void test_knob_recomputes(void)
 	double before[16];
 	for (size_t i = 0; i < app.rank.n; i++)
 		before[i] = app.rank.c[i].energy_j;
-	ASSERT_INT_EQ(app.knob, KNOB_BATCH);
+	ASSERT_INT_EQ(app.knob, WS_BATCH);
 	app_key(&app, '+');
-	ASSERT_INT_EQ(app.knobs.batch, 128);
+	ASSERT_INT_EQ(app.knobs.at.batch, 128);
 	for (size_t i = 0; i < app.rank.n; i++)
 		ASSERT_MSG(app.rank.c[i].energy_j != before[i],
 			   "candidate %zu kept its energy", i);
 	app_key(&app, '-');
 	app_key(&app, '-');
-	ASSERT_INT_EQ(app.knobs.batch, 32);
+	ASSERT_INT_EQ(app.knobs.at.batch, 32);
 	/* typed values, and a bad one refused with a message */
 	app_key(&app, '=');
 	app_key(&app, '6');
 	app_key(&app, '3');
 	app_key(&app, '\n');
-	ASSERT_INT_EQ(app.knobs.batch, 63);
+	ASSERT_INT_EQ(app.knobs.at.batch, 63);
 	app_key(&app, '+');
-	ASSERT_INT_EQ(app.knobs.batch, 64);
+	ASSERT_INT_EQ(app.knobs.at.batch, 64);
 	app_key(&app, '=');
 	app_key(&app, 'x');
 	app_key(&app, '\n');
-	ASSERT_INT_EQ(app.knobs.batch, 64);
+	ASSERT_INT_EQ(app.knobs.at.batch, 64);
 	ASSERT(app.message_is_error);
 }
 
@@ -311,17 +322,17 @@ static void test_map_sets_knobs(void)
 	app_resize(&app, 100, 30);
 	app_key(&app, 'm');
 	ASSERT_INT_EQ(app.view, VIEW_MAP);
-	ASSERT_INT_EQ(app.map_rows[app.map_row], 64);
+	ASSERT_INT_EQ(app.grid.rows[app.map_row], 64);
 	app_key(&app, 'j');
-	ASSERT_INT_EQ(app.knobs.batch, 128);
+	ASSERT_INT_EQ(app.knobs.at.batch, 128);
 	app_key(&app, 'l');
-	ASSERT(app.knobs.input == 2048);
+	ASSERT(app.knobs.at.input == 2048);
 	app_key(&app, 'o');
 	app_key(&app, 'l');
-	ASSERT(app.knobs.output == 512);
+	ASSERT(app.knobs.at.output == 512);
 	app_key(&app, '\n');
 	ASSERT_INT_EQ(app.view, VIEW_MAIN);
-	ASSERT_INT_EQ(app.knobs.batch, 128);
+	ASSERT_INT_EQ(app.knobs.at.batch, 128);
 }
 
 /* Knobs between the map's cells: Enter applies the cursor's cell, and a
@@ -330,19 +341,19 @@ static void test_map_enter_applies_cell(void)
 {
 	ASSERT(open_samples());
 	app_resize(&app, 100, 30);
-	app.knobs.batch = 48;
+	app.knobs.at.batch = 48;
 	app_key(&app, 'm');
 	app_key(&app, '\n');
 	ASSERT_INT_EQ(app.view, VIEW_MAIN);
-	ASSERT_INT_EQ(app.knobs.batch, 64);
+	ASSERT_INT_EQ(app.knobs.at.batch, 64);
 	app_key(&app, 'm');
 	app_key(&app, '=');
 	app_key(&app, '3');
 	app_key(&app, '0');
 	app_key(&app, '0');
 	app_key(&app, '\n');
-	ASSERT_INT_EQ(app.knobs.batch, 300);
-	ASSERT_INT_EQ(app.map_rows[app.map_row], 256);
+	ASSERT_INT_EQ(app.knobs.at.batch, 300);
+	ASSERT_INT_EQ(app.grid.rows[app.map_row], 256);
 }
 
 /* Help reads like a pager: q closes it instead of quitting. */
@@ -371,20 +382,86 @@ static void test_mouse(void)
 	ASSERT_INT_EQ(app.focus, FOCUS_TABLE);
 	ASSERT_INT_EQ(app.cursor, 2);
 	double bars = 0;
-	for (size_t i = 0; i < app.models[0]->nterms; i++)
+	for (size_t i = 0; i < app.ws.models[0]->nterms; i++)
 		bars += app.terms[i];
 	ASSERT(fabs(bars - app.rank.c[2].energy_j) <=
 	       1e-9 * app.rank.c[2].energy_j);
 	struct layout_rect out =
-		app_knob_slot(&l.pane[PANE_KNOBS], KNOB_OUTPUT);
+		app_knob_slot(&l.pane[PANE_KNOBS], WS_OUTPUT);
 	app_wheel(&app, out.y, out.x + 2, 1);
-	ASSERT_INT_EQ(app.knob, KNOB_OUTPUT);
-	ASSERT(app.knobs.output == 512);
+	ASSERT_INT_EQ(app.knob, WS_OUTPUT);
+	ASSERT(app.knobs.at.output == 512);
 	app_wheel(&app, out.y, out.x + 2, -1);
-	ASSERT(app.knobs.output == 256);
+	ASSERT(app.knobs.at.output == 256);
 	const struct layout_rect *w = &l.pane[PANE_WORKLOADS];
 	app_click(&app, w->y, w->x + 2); /* the title: focus only */
 	ASSERT_INT_EQ(app.focus, FOCUS_WORKLOADS);
+}
+
+/* A redraw reads what the last change computed: the map's cells are
+ * ranked once when the map opens, and a key that changes nothing ranks
+ * nothing. */
+static void test_redraw_ranks_nothing(void)
+{
+	ASSERT(open_samples());
+	app_resize(&app, 100, 30);
+	struct screen s;
+	ASSERT(screen_init(&s, 100, 30));
+	app_key(&app, 'm');
+	ASSERT(app.cells_valid);
+	unsigned long long ranked = app.ws.ranked;
+	for (int i = 0; i < 3; i++)
+		draw_frame(&app, &s);
+	app_key(&app, 'L' & 0x1f);
+	draw_frame(&app, &s);
+	ASSERT_MSG(app.ws.ranked == ranked, "%llu rankings in redraws",
+		   app.ws.ranked - ranked);
+	/* turning the batch moves the cursor's row: the main ranking is
+	 * redone, the cells (one per batch already) are not */
+	app_key(&app, '+');
+	ASSERT_MSG(app.ws.ranked == ranked + 1, "%llu rankings for one turn",
+		   app.ws.ranked - ranked);
+	/* at the limit a turn changes nothing and ranks nothing */
+	app_key(&app, '\x1b');
+	app.knobs.at.batch = 65536;
+	app_recompute(&app);
+	ranked = app.ws.ranked;
+	app_key(&app, '+');
+	ASSERT_INT_EQ(app.knobs.at.batch, 65536);
+	ASSERT(app.ws.ranked == ranked);
+	screen_free(&s);
+}
+
+/* Switching workload starts it at its own knobs (its runs' medians), and
+ * 'd' returns there. */
+static void test_workload_knobs(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/mlenergy-v3/H100",
+		 top ? top : ".");
+	ASSERT(open_app_at(path, false, false));
+	ASSERT(app.ws.set.workload_count > 2);
+	for (size_t w = 0; w < 3; w++) {
+		app.focus = FOCUS_WORKLOADS;
+		while (app.workload != w)
+			app_key(&app, app.workload < w ? 'j' : 'k');
+		struct workspace_knobs d;
+		workspace_default_knobs(&app.ws, w, &d);
+		ASSERT_MSG(app.knobs.at.batch == d.at.batch &&
+				   app.knobs.at.input == d.at.input &&
+				   app.knobs.at.output == d.at.output,
+			   "workload %zu at %u/%g/%g, its defaults %u/%g/%g", w,
+			   app.knobs.at.batch, app.knobs.at.input,
+			   app.knobs.at.output, d.at.batch, d.at.input,
+			   d.at.output);
+		app.focus = FOCUS_KNOBS;
+		app.knob = WS_OUTPUT;
+		app_key(&app, '+');
+		ASSERT(app.knobs.at.output != d.at.output);
+		app_key(&app, 'd');
+		ASSERT(app.knobs.at.output == d.at.output);
+	}
 }
 
 int main(void)
@@ -401,5 +478,7 @@ int main(void)
 	UNIT_RUN_WITH(test_help_keys, close_app);
 	UNIT_RUN_WITH(test_mouse, close_app);
 	UNIT_RUN_WITH(test_follow_ignores_other_files, close_app);
+	UNIT_RUN_WITH(test_redraw_ranks_nothing, close_app);
+	UNIT_RUN_WITH(test_workload_knobs, close_app);
 	return unit_status();
 }

@@ -97,7 +97,7 @@ status_case tui-missing-keys 66 "no-such.keys" -- \
 	"$EL" snapshot --keys $k/no-such.keys sample-profiles/synthetic
 status_case tui-bad-view 1 "unknown view" -- \
 	"$EL" snapshot --view nope sample-profiles/synthetic
-status_case tui-bad-size 1 "not a valid number" -- \
+status_case tui-bad-size 1 "--width expects an integer from 1 to 4096, got 0" -- \
 	"$EL" snapshot --width 0 sample-profiles/synthetic
 status_case tui-missing-path 66 "no-such-dir" -- \
 	"$EL" snapshot no-such-dir

@@ -12,32 +12,21 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "dataset.h"
-#include "fit.h"
 #include "keys.h"
 #include "layout.h"
-#include "model.h"
-#include "profile.h"
-#include "defaults.h"
-#include "select.h"
 #include "theme.h"
+#include "workspace.h"
 
 enum app_focus { FOCUS_WORKLOADS, FOCUS_KNOBS, FOCUS_TABLE, FOCUS_COUNT };
-enum app_knob {
-	KNOB_BATCH,
-	KNOB_INPUT,
-	KNOB_OUTPUT,
-	KNOB_GPUS,
-	KNOB_ETA,
-	KNOB_COUNT
-};
 
 struct app_options {
+	const char *verb; /* in messages: "energylens", "energylens snapshot" */
 	char **paths;
 	int npaths;
 	bool default_paths; /* paths are the installed sample profiles */
 	const char *model_paths[2];
 	const char *workload; /* NAME, MODEL or NAME:MODEL; NULL: the richest */
+	const char *hardware, *engine; /* narrow --workload down */
 	const char *theme;    /* NULL: dark, or monochrome without colour */
 	const char *const *theme_dirs;
 	size_t ntheme_dirs;
@@ -50,53 +39,54 @@ struct app_options {
 	enum layout_view view;
 };
 
-/* The fit of one dataset group, made when a workload of it is first
- * shown. */
-struct app_fit {
-	bool done;
-	struct fit_group fit;
+
+/* The key of what the map's cells were filled for: a change of anything
+ * else (the batch knob, the cursor) leaves them as they are. */
+struct app_map_key {
+	size_t workload;
+	unsigned gpus;
+	double fixed; /* the length that is not across */
+	bool output_axis;
+	unsigned long long generation;
 };
-
-/* The knobs' ranges, for keys and options alike. */
-#define APP_MAX_BATCH  65536
-#define APP_MAX_TOKENS 1048576
-#define APP_MAX_GPUS   SELECT_MAX_GPUS
-
-#define APP_MAP_ROWS 12
-#define APP_MAP_COLS 10
 
 struct app {
 	struct app_options opt;
-	struct model *models[2];
-	struct profile_set set;
-	struct dataset ds;
-	struct app_fit *fits; /* one per ds group */
-	size_t files_shown;   /* profile files loaded */
+	struct workspace ws; /* everything the views ask */
+	/* bumped on every load: what was computed for the last one is
+	 * stale */
+	unsigned long long generation;
 	struct theme *themes;
 	size_t nthemes, theme;
 
 	int width, height;
 	enum layout_view view, back; /* back: where Esc returns */
 	enum app_focus focus;
-	enum app_knob knob;
+	enum workspace_knob knob;
 	size_t workload, list_top;
 	long group; /* ds group of the workload; -1 when none */
-	/* the workload's measured layouts, found once per workload */
-	struct select_layout measured[SELECT_MAX_CANDIDATES];
-	size_t nmeasured;
 
-	struct select_knobs knobs;
-	unsigned gpus; /* 0: the measured layouts */
-	double eta;
+	struct workspace_knobs knobs;
+	struct workspace_fitted fitted; /* the workload's fit */
+	bool has_fit;
 	struct select_result rank; /* cheapest first; n == 0 when none */
 	struct select_layout cursor_layout;
 	size_t cursor, table_top;
 	double terms[MODEL_MAX_TERMS]; /* of the cursor's candidate */
 
-	/* map: rows are batch sizes, columns input (or output) lengths */
+	/* map: rows are batch sizes, columns input (or output) lengths,
+	 * each cell ranked once per change of what it depends on */
 	bool map_output;
-	double map_rows[APP_MAP_ROWS], map_cols[APP_MAP_COLS];
-	int map_nrows, map_ncols, map_row, map_col, map_top, map_left;
+	struct workspace_grid grid;
+	struct workspace_cell cells[WS_DEFAULT_ROWS * WS_DEFAULT_COLS];
+	bool cells_valid;
+	struct app_map_key cells_key;
+	int map_row, map_col, map_top, map_left;
+	/* fit view: every run of the group predicted, once per fit */
+	struct workspace_errors errors;
+	bool errors_valid;
+	unsigned long long errors_generation;
+	size_t errors_group;
 	int scroll[VIEW_COUNT]; /* first line shown: fit residuals, help */
 
 	/* a value or a search being typed in the status line */
@@ -132,17 +122,16 @@ bool app_follow(struct app *a);
 const struct profile_workload *app_workload(const struct app *a);
 const struct fit_group *app_fit(const struct app *a); /* NULL: none */
 const struct theme *app_theme(const struct app *a);
-const char *app_knob_name(enum app_knob k);
-void app_knob_value(const struct app *a, enum app_knob k, char *buf,
+const char *app_knob_name(enum workspace_knob k);
+void app_knob_value(const struct app *a, enum workspace_knob k, char *buf,
 		    size_t size);
 void app_layout(const struct app *a, struct layout *l);
-/* Ranks the workload's candidates at other knobs (a map cell); returns
- * false when there is no candidate or no fit. */
-bool app_rank_at(const struct app *a, const struct select_knobs *k,
-		 struct select_result *r);
+/* The map cell at row, col (of the grid), filled by the last recompute;
+ * NULL when the map was not filled. */
+const struct workspace_cell *app_cell(const struct app *a, int row, int col);
 /* Where knob k is drawn in the knobs pane. */
 struct layout_rect app_knob_slot(const struct layout_rect *pane,
-				 enum app_knob k);
+				 enum workspace_knob k);
 
 /* Lines of help after one per key binding: the title, the bar legend,
  * the marks, the theme (draw_help.c draws them). */

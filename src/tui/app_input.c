@@ -7,121 +7,43 @@
 
 #include "app.h"
 #include "app_internal.h"
-#include "cmd_fitted.h"
 
 /* ---- knobs -------------------------------------------------------------- */
 
-/* The next power of two above v (dir > 0) or below it (dir < 0), within
- * [lo, hi]: 63 turns up to 64 and down to 32. */
-static double step_pow2(double v, int dir, double lo, double hi)
+static void turn(struct app *a, enum workspace_knob k, int dir)
 {
-	double p = 1;
-	if (dir > 0)
-		while (p <= v)
-			p *= 2;
-	else
-		while (p * 2 < v)
-			p *= 2;
-	if (dir < 0 && p >= v)
-		p = v;
-	return p < lo ? lo : p > hi ? hi : p;
-}
-
-#define MAX_BATCH  65536
-#define MAX_TOKENS 1048576
-#define MAX_GPUS   1024
-
-static void turn(struct app *a, enum app_knob k, int dir)
-{
-	switch (k) {
-	case KNOB_BATCH:
-		a->knobs.batch =
-			(unsigned)step_pow2(a->knobs.batch, dir, 1, MAX_BATCH);
-		break;
-	case KNOB_INPUT:
-		a->knobs.input = step_pow2(a->knobs.input, dir, 1, MAX_TOKENS);
-		break;
-	case KNOB_OUTPUT:
-		a->knobs.output =
-			step_pow2(a->knobs.output, dir, 1, MAX_TOKENS);
-		break;
-	case KNOB_GPUS:
-		/* below one GPU is "the measured layouts" */
-		if (dir < 0 && a->gpus <= 1)
-			a->gpus = 0;
-		else if (dir > 0 && a->gpus == 0)
-			a->gpus = 1;
-		else
-			a->gpus =
-				(unsigned)step_pow2(a->gpus, dir, 1, MAX_GPUS);
-		break;
-	default:
-		a->eta = round(a->eta * 10 + dir) / 10;
-		a->eta = a->eta < 0 ? 0 : a->eta > 1 ? 1 : a->eta;
-		break;
-	}
-	app_recompute(a);
+	struct workspace_knobs before = a->knobs;
+	workspace_knob_turn(&a->knobs, k, dir);
+	/* at a limit the key changes nothing, and nothing is recomputed */
+	if (!workspace_knobs_same(&before, &a->knobs))
+		app_recompute(a);
 }
 
 /* A typed value for knob k; false (with a message) when it is not one. */
-static bool set_knob(struct app *a, enum app_knob k, const char *text)
+static bool set_knob(struct app *a, enum workspace_knob k, const char *text)
 {
 	double v;
-	bool ok;
-	if (k == KNOB_GPUS &&
-	    (strcmp(text, "m") == 0 || strcmp(text, "measured") == 0 ||
-	     strcmp(text, "0") == 0)) {
-		a->gpus = 0;
-		return true;
+	if (k == WS_GPUS &&
+	    (strcmp(text, "m") == 0 || strcmp(text, "measured") == 0))
+		text = "0";
+	if (!workspace_knob_parse(k, text, &v)) {
+		char why[200];
+		workspace_knob_error(k, text, false, why, sizeof why);
+		app_message(a, true, "%s", why);
+		return false;
 	}
-	switch (k) {
-	case KNOB_BATCH:
-		ok = cmd_parse_number(text, true, &v) && v <= MAX_BATCH;
-		if (ok)
-			a->knobs.batch = (unsigned)v;
-		break;
-	case KNOB_INPUT:
-	case KNOB_OUTPUT:
-		ok = cmd_parse_number(text, false, &v) && v >= 1 &&
-		     v <= MAX_TOKENS;
-		if (ok && k == KNOB_INPUT)
-			a->knobs.input = v;
-		else if (ok)
-			a->knobs.output = v;
-		break;
-	case KNOB_GPUS:
-		ok = cmd_parse_number(text, true, &v) && v <= MAX_GPUS;
-		if (ok)
-			a->gpus = (unsigned)v;
-		break;
-	default:
-		ok = cmd_parse_number(text, false, &v) && v <= 1;
-		if (ok)
-			a->eta = v + 0.0; /* -0 reads as 0 */
-		break;
-	}
-	if (!ok) {
-		static const char *const expected[KNOB_COUNT] = {
-			"a whole number from 1 to 65536",
-			"a number of tokens from 1 to 1048576",
-			"a number of tokens from 1 to 1048576",
-			("a whole number of GPUs up to 1024, or 0 for the "
-			 "measured layouts"),
-			"a number from 0 to 1"};
-		app_message(a, true, "'%s' is not a %s value (expected %s)",
-			    text, app_knob_name(k), expected[k]);
-	}
-	return ok;
+	workspace_knob_set(&a->knobs, k, v + 0.0); /* -0 reads as 0 */
+	return true;
 }
 
 /* ---- typing in the status line ----------------------------------------- */
 
 static void search(struct app *a, bool from_next)
 {
-	size_t n = a->set.workload_count;
+	size_t n = a->ws.set.workload_count;
 	for (size_t i = from_next ? 1 : 0; i <= n; i++) {
 		size_t w = (a->workload + i) % n;
-		if (app_workload_matches(&a->set.workloads[w], a->search)) {
+		if (workspace_matches(&a->ws.set.workloads[w], a->search)) {
 			app_select_workload(a, w);
 			return;
 		}
@@ -184,7 +106,7 @@ static void move_table(struct app *a, long by)
 
 static void move_workload(struct app *a, long by)
 {
-	size_t w = moved(a->workload, by, a->set.workload_count);
+	size_t w = moved(a->workload, by, a->ws.set.workload_count);
 	if (w != a->workload)
 		app_select_workload(a, w);
 	app_fix_scroll(a);
@@ -192,15 +114,18 @@ static void move_workload(struct app *a, long by)
 
 static void move_map(struct app *a, int rows, int cols)
 {
+	int nr = (int)a->grid.nrows, nc = (int)a->grid.ncols;
 	int r = a->map_row + rows, c = a->map_col + cols;
-	a->map_row = r < 0 ? 0 : r >= a->map_nrows ? a->map_nrows - 1 : r;
-	a->map_col = c < 0 ? 0 : c >= a->map_ncols ? a->map_ncols - 1 : c;
-	a->knobs.batch = (unsigned)a->map_rows[a->map_row];
+	a->map_row = r < 0 ? 0 : r >= nr ? nr - 1 : r;
+	a->map_col = c < 0 ? 0 : c >= nc ? nc - 1 : c;
+	struct workspace_knobs before = a->knobs;
+	a->knobs.at.batch = (unsigned)a->grid.rows[a->map_row];
 	if (a->map_output)
-		a->knobs.output = a->map_cols[a->map_col];
+		a->knobs.at.output = a->grid.cols[a->map_col];
 	else
-		a->knobs.input = a->map_cols[a->map_col];
-	app_recompute(a);
+		a->knobs.at.input = a->grid.cols[a->map_col];
+	if (!workspace_knobs_same(&before, &a->knobs))
+		app_recompute(a);
 	app_fix_scroll(a);
 }
 
@@ -213,7 +138,7 @@ static int scroll_max(const struct app *a)
 	app_layout(a, &l);
 	int total, shown;
 	if (a->view == VIEW_FIT) {
-		total = a->group >= 0 ? (int)a->ds.groups[a->group].nworkloads
+		total = a->group >= 0 ? (int)a->ws.ds.groups[a->group].nworkloads
 				      : 0;
 		shown = l.pane[PANE_RESIDUALS].h - 1;
 	} else {
@@ -271,6 +196,7 @@ static void go_view(struct app *a, enum layout_view v)
 		app_map_to_knobs(a);
 	a->view = v;
 	a->scroll[v] = v == VIEW_HELP ? 0 : a->scroll[v];
+	app_refresh_view(a);
 }
 
 static void start_edit(struct app *a, int kind)
@@ -290,6 +216,7 @@ static void act(struct app *a, enum keys_action action)
 		break;
 	case ACT_BACK:
 		a->view = a->view == VIEW_HELP ? a->back : VIEW_MAIN;
+		app_refresh_view(a);
 		break;
 	case ACT_ENTER:
 		move_map(a, 0, 0); /* the cell's knobs, as the key says */
@@ -318,9 +245,10 @@ static void act(struct app *a, enum keys_action action)
 		if (a->view == VIEW_MAP)
 			move_map(a, 0, action == ACT_LEFT ? -1 : 1);
 		else
-			a->knob = (a->knob +
-				   (action == ACT_LEFT ? KNOB_COUNT - 1 : 1)) %
-				  KNOB_COUNT;
+			a->knob = (a->knob + (action == ACT_LEFT
+							      ? WS_KNOB_COUNT - 1
+							      : 1)) %
+				  WS_KNOB_COUNT;
 		break;
 	case ACT_PAGE_UP:
 	case ACT_PAGE_DOWN:
@@ -339,6 +267,15 @@ static void act(struct app *a, enum keys_action action)
 	case ACT_TYPE:
 		start_edit(a, EDIT_KNOB);
 		break;
+	case ACT_DEFAULT_KNOBS:
+		app_default_knobs(a);
+		app_recompute(a);
+		if (a->view == VIEW_MAP)
+			app_map_to_knobs(a);
+		app_message(a, false,
+			    "knobs at the workload's defaults: the medians of "
+			    "its runs");
+		break;
 	case ACT_SEARCH:
 		start_edit(a, EDIT_SEARCH);
 		break;
@@ -354,6 +291,7 @@ static void act(struct app *a, enum keys_action action)
 		a->map_output = !a->map_output;
 		app_map_axes(a);
 		app_map_to_knobs(a);
+		app_refresh_view(a);
 		break;
 	case ACT_RELOAD:
 		app_reload(a);
@@ -400,10 +338,10 @@ void app_key(struct app *a, int key)
 static void click_knobs(struct app *a, const struct layout_rect *pane, int y,
 			int x, int turns)
 {
-	for (int k = 0; k < KNOB_COUNT; k++) {
-		struct layout_rect s = app_knob_slot(pane, (enum app_knob)k);
+	for (int k = 0; k < WS_KNOB_COUNT; k++) {
+		struct layout_rect s = app_knob_slot(pane, (enum workspace_knob)k);
 		if (y == s.y && x >= s.x && x < s.x + s.w) {
-			a->knob = (enum app_knob)k;
+			a->knob = (enum workspace_knob)k;
 			if (turns)
 				turn(a, a->knob, turns > 0 ? 1 : -1);
 		}
@@ -418,7 +356,7 @@ static void click_map(struct app *a, const struct layout_rect *pane, int y,
 		return;
 	row += a->map_top;
 	col = col / APP_MAP_CELL_W + a->map_left;
-	if (row < a->map_nrows && col < a->map_ncols)
+	if (row < (int)a->grid.nrows && col < (int)a->grid.ncols)
 		move_map(a, row - a->map_row, col - a->map_col);
 }
 

@@ -5,10 +5,12 @@
 #include "app.h"
 
 void app_recompute(struct app *a);
+/* What the view on screen needs, when it changed (a view switch). */
+void app_refresh_view(struct app *a);
+void app_default_knobs(struct app *a);
 void app_cursor_terms(struct app *a);
 void app_fix_scroll(struct app *a);
 void app_select_workload(struct app *a, size_t w);
-bool app_workload_matches(const struct profile_workload *w, const char *text);
 void app_map_axes(struct app *a);
 void app_map_to_knobs(struct app *a);
 void app_reload(struct app *a);

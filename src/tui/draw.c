@@ -171,18 +171,18 @@ static void header(const struct app *a, struct screen *s,
 	if (r->h < 2)
 		return;
 	char files[64];
-	snprintf(files, sizeof files, "%zu file%s", a->set.file_count,
-		 a->set.file_count == 1 ? "" : "s");
+	snprintf(files, sizeof files, "%zu file%s", a->ws.set.file_count,
+		 a->ws.set.file_count == 1 ? "" : "s");
 	screen_printf(
 		s, r->y + 1, 0, r->w, EL_HEADER,
 		" %s%s (%s, %zu runs, %zu workload%s)%s  %s%s%s  fit "
 		"group: %s",
 		a->opt.npaths ? a->opt.paths[0] : "-",
-		a->opt.npaths > 1 ? " ..." : "", files, a->set.run_count,
-		a->set.workload_count, a->set.workload_count == 1 ? "" : "s",
+		a->opt.npaths > 1 ? " ..." : "", files, a->ws.set.run_count,
+		a->ws.set.workload_count, a->ws.set.workload_count == 1 ? "" : "s",
 		a->opt.follow ? " [following]" : "", w->model ? w->model : "-",
 		w->engine ? ", " : "", w->engine ? w->engine : "",
-		a->group >= 0 ? a->ds.groups[a->group].label : "-");
+		a->group >= 0 ? a->ws.ds.groups[a->group].label : "-");
 }
 
 static void status(const struct app *a, struct screen *s,

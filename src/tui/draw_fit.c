@@ -11,7 +11,7 @@
 static void params(const struct app *a, struct screen *s,
 		   const struct layout_rect *r, const struct fit_group *f)
 {
-	const struct model *m = a->models[0];
+	const struct model *m = a->ws.models[0];
 	const struct fit_result *e = &f->energy;
 	char title[200], r2[16];
 	draw_r2(r2, sizeof r2, e->r2);
@@ -46,7 +46,7 @@ static void params(const struct app *a, struct screen *s,
 		if (f->latency_status == FIT_OK)
 			screen_printf(s, y, r->x + 1, r->w - 1, EL_DIM,
 				      "latency: %s, %zu runs, MAPE %.1f%%",
-				      a->models[1]->name, l->runs,
+				      a->ws.models[1]->name, l->runs,
 				      100 * l->mape);
 		else
 			screen_printf(s, y, r->x + 1, r->w - 1, EL_WARN,
@@ -108,24 +108,22 @@ static void plot_cell(const struct app *a, struct screen *s,
 }
 
 static void parity(const struct app *a, struct screen *s,
-		   const struct layout_rect *r, const struct fit_group *f)
+		   const struct layout_rect *r)
 {
 	draw_title(s, r, false, " Predicted (up) vs measured (across), J");
-	const struct dataset_rows *rows = &a->ds.groups[a->group].energy;
+	const struct dataset_rows *rows = &a->ws.ds.groups[a->group].energy;
+	const double *pred = a->errors.pred;
 	struct plot p = {r->x + 8, r->y + 1, r->w - 9, r->h - 3, 0,
 			 0,	   NULL,     NULL,     NULL};
-	if (p.w < 4 || p.h < 3 || rows->n == 0)
+	if (p.w < 4 || p.h < 3 || rows->n == 0 || !a->errors_valid ||
+	    a->errors.npred != rows->n)
 		return;
-	double *pred = malloc(rows->n * sizeof *pred);
 	p.dots = calloc((size_t)(p.w * p.h), 1);
 	p.count = calloc((size_t)(p.w * p.h), sizeof *p.count);
 	p.mine = calloc((size_t)(p.w * p.h), sizeof *p.mine);
-	if (pred && p.dots && p.count && p.mine) {
+	if (p.dots && p.count && p.mine) {
 		p.lo = INFINITY, p.hi = -INFINITY;
 		for (size_t i = 0; i < rows->n; i++) {
-			pred[i] = model_predict(
-				a->models[0], rows->inputs + i * MODEL_NINPUTS,
-				f->energy.value, NULL);
 			double v[2] = {rows->y[i], pred[i]};
 			for (int k = 0; k < 2; k++)
 				if (v[k] > 0 && isfinite(v[k])) {
@@ -137,7 +135,7 @@ static void parity(const struct app *a, struct screen *s,
 			p.hi = p.lo + 1;
 		for (size_t i = 0; i < rows->n; i++)
 			plot_point(&p, rows->y[i], pred[i],
-				   a->set.runs[rows->run[i]].workload ==
+				   a->ws.set.runs[rows->run[i]].workload ==
 					   a->workload);
 		for (int cy = 0; cy < p.h; cy++)
 			for (int cx = 0; cx < p.w; cx++)
@@ -153,7 +151,6 @@ static void parity(const struct app *a, struct screen *s,
 		screen_text(s, p.y + p.h + 1, r->x + 1, r->w - 1, EL_DIM,
 			    "highlighted: the selected workload's runs");
 	}
-	free(pred);
 	free(p.dots);
 	free(p.count);
 	free(p.mine);
@@ -161,61 +158,29 @@ static void parity(const struct app *a, struct screen *s,
 
 /* ---- residuals by workload ---------------------------------------------- */
 
-struct served {
-	size_t workload, runs;
-	double mape, bias; /* bias: mean log(pred / measured) */
-};
-
-static int by_mape(const void *x, const void *y)
-{
-	const struct served *a = x, *b = y;
-	return (a->mape < b->mape) - (a->mape > b->mape);
-}
-
 static void residuals(const struct app *a, struct screen *s,
-		      const struct layout_rect *r, const struct fit_group *f)
+		      const struct layout_rect *r)
 {
-	const struct dataset_group *g = &a->ds.groups[a->group];
-	struct served *v = calloc(g->nworkloads + 1, sizeof *v);
-	if (!v)
+	if (!a->errors_valid)
 		return;
-	for (size_t k = 0; k < g->nworkloads; k++)
-		v[k].workload = g->workloads[k];
-	for (size_t i = 0; i < g->energy.n; i++) {
-		double pred = model_predict(
-			a->models[0], g->energy.inputs + i * MODEL_NINPUTS,
-			f->energy.value, NULL);
-		double y = g->energy.y[i];
-		size_t w = a->set.runs[g->energy.run[i]].workload;
-		for (size_t k = 0; k < g->nworkloads; k++)
-			if (v[k].workload == w) {
-				v[k].runs++;
-				v[k].mape += fabs(pred - y) / y;
-				v[k].bias += log(pred / y);
-			}
-	}
-	for (size_t k = 0; k < g->nworkloads; k++)
-		if (v[k].runs) {
-			v[k].mape /= (double)v[k].runs;
-			v[k].bias /= (double)v[k].runs;
-		}
-	qsort(v, g->nworkloads, sizeof *v, by_mape);
+	const struct workspace_served *v = a->errors.served;
+	size_t nw = a->errors.nserved;
 	char title[160];
 	snprintf(title, sizeof title,
 		 " Error by workload, worst first (%zu workloads; bias: "
 		 "predicted over measured, -50%% .. +50%%)",
-		 g->nworkloads);
+		 nw);
 	draw_title(s, r, false, title);
 	int first = a->scroll[VIEW_FIT];
-	if (first > (int)g->nworkloads - 1)
-		first = g->nworkloads ? (int)g->nworkloads - 1 : 0;
+	if (first > (int)nw - 1)
+		first = nw ? (int)nw - 1 : 0;
 	int bar_w = r->w - 52;
 	for (int row = 1; row < r->h; row++) {
 		size_t k = (size_t)first + (size_t)(row - 1);
-		if (k >= g->nworkloads)
+		if (k >= nw)
 			break;
 		const struct profile_workload *W =
-			&a->set.workloads[v[k].workload];
+			&a->ws.set.workloads[v[k].workload];
 		int y = r->y + row;
 		int el = v[k].workload == a->workload ? EL_CURSOR : EL_DEFAULT;
 		int el_mape = v[k].mape > 0.2 ? EL_WARN : el;
@@ -238,7 +203,6 @@ static void residuals(const struct app *a, struct screen *s,
 			draw_bar(a, s, y, mid - (int)lround(len),
 				 (double)lround(len), KIND_MEMORY);
 	}
-	free(v);
 }
 
 void draw_fit(const struct app *a, struct screen *s, const struct layout *l)
@@ -253,6 +217,6 @@ void draw_fit(const struct app *a, struct screen *s, const struct layout *l)
 		return;
 	}
 	params(a, s, &l->pane[PANE_PARAMS], f);
-	parity(a, s, &l->pane[PANE_PARITY], f);
-	residuals(a, s, &l->pane[PANE_RESIDUALS], f);
+	parity(a, s, &l->pane[PANE_PARITY]);
+	residuals(a, s, &l->pane[PANE_RESIDUALS]);
 }

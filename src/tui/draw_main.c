@@ -11,13 +11,13 @@ static void workloads(const struct app *a, struct screen *s,
 {
 	char title[64];
 	snprintf(title, sizeof title, " Workloads %zu/%zu", a->workload + 1,
-		 a->set.workload_count);
+		 a->ws.set.workload_count);
 	draw_title(s, r, a->focus == FOCUS_WORKLOADS, title);
 	for (int row = 1; row < r->h; row++) {
 		size_t w = a->list_top + (size_t)(row - 1);
-		if (w >= a->set.workload_count)
+		if (w >= a->ws.set.workload_count)
 			break;
-		const struct profile_workload *W = &a->set.workloads[w];
+		const struct profile_workload *W = &a->ws.set.workloads[w];
 		char hw[32];
 		draw_hardware_short(W->hardware, hw, sizeof hw);
 		if (screen_width_of(hw) > r->w / 3)
@@ -47,17 +47,17 @@ void draw_knobs(const struct app *a, struct screen *s,
 		const struct layout_rect *r)
 {
 	bool focused = a->view == VIEW_MAIN && a->focus == FOCUS_KNOBS;
-	for (int k = 0; k < KNOB_COUNT; k++) {
-		struct layout_rect slot = app_knob_slot(r, (enum app_knob)k);
+	for (int k = 0; k < WS_KNOB_COUNT; k++) {
+		struct layout_rect slot = app_knob_slot(r, (enum workspace_knob)k);
 		char value[32];
-		app_knob_value(a, (enum app_knob)k, value, sizeof value);
-		bool sel = a->knob == (enum app_knob)k;
+		app_knob_value(a, (enum workspace_knob)k, value, sizeof value);
+		bool sel = a->knob == (enum workspace_knob)k;
 		int el = sel ? EL_KNOB_SELECTED : EL_KNOB;
 		int x = slot.x;
 		x += screen_text(s, slot.y, x, slot.w, sel ? el : EL_DIM,
 				 sel ? (focused ? ">" : "[") : " ");
 		x += screen_printf(s, slot.y, x, slot.x + slot.w - x, el,
-				   "%s %s", app_knob_name((enum app_knob)k),
+				   "%s %s", app_knob_name((enum workspace_knob)k),
 				   value);
 		screen_text(s, slot.y, x, slot.x + slot.w - x, el,
 			    sel ? (focused ? "<" : "]") : " ");
@@ -75,7 +75,7 @@ static const char *phase_tag(enum model_phase p)
  * model order. */
 static size_t shown_terms(const struct app *a, int rows, bool *shown)
 {
-	size_t n = a->models[0]->nterms;
+	size_t n = a->ws.models[0]->nterms;
 	for (size_t t = 0; t < n; t++)
 		shown[t] = true;
 	size_t count = n;
@@ -96,7 +96,7 @@ static void term_row(const struct app *a, struct screen *s, int y,
 		     const struct layout_rect *r, size_t t, int name_w,
 		     int bar_w, double total, bool kinds)
 {
-	const struct model_term *term = &a->models[0]->terms[t];
+	const struct model_term *term = &a->ws.models[0]->terms[t];
 	int x = r->x;
 	screen_text(s, y, x, 4, EL_DIM, phase_tag(term->phase));
 	x += 4;
@@ -121,13 +121,13 @@ static void total_row(const struct app *a, struct screen *s, int y, int x,
 		      int bar_w, double total)
 {
 	double before = 0;
-	for (size_t t = 0; t < a->models[0]->nterms && total > 0; t++) {
+	for (size_t t = 0; t < a->ws.models[0]->nterms && total > 0; t++) {
 		double after = before + a->terms[t];
 		long from = lround(bar_w * before / total);
 		long to = lround(bar_w * after / total);
 		if (to > from)
 			draw_bar(a, s, y, x + (int)from, (double)(to - from),
-				 a->models[0]->terms[t].kind);
+				 a->ws.models[0]->terms[t].kind);
 		before = after;
 	}
 }
@@ -147,7 +147,7 @@ static void bars(const struct app *a, struct screen *s,
 	draw_title(s, r, false, title);
 	if (!a->rank.n)
 		return;
-	const struct model *m = a->models[0];
+	const struct model *m = a->ws.models[0];
 	double total = 0;
 	int name_w = 0;
 	for (size_t t = 0; t < m->nterms; t++) {
@@ -198,7 +198,7 @@ static void table_row(const struct app *a, struct screen *s, int y,
 	if (R->latency_best == (long)i)
 		screen_text(s, y, r->x + 1, 2, cur ? el : EL_LATENCY_BEST,
 			    draw_glyph(a, "⚡", "!"));
-	if (R->blend_best == (long)i && a->eta < 1 && a->eta > 0)
+	if (R->blend_best == (long)i && a->knobs.eta < 1 && a->knobs.eta > 0)
 		screen_text(s, y, r->x + 3, 1, el, draw_glyph(a, "◆", "~"));
 	char name[32], ej[32], ed[32], ts[32], td[32], mj[32];
 	select_layout_name(&c->layout, name, sizeof name);
@@ -221,7 +221,7 @@ static void table(const struct app *a, struct screen *s,
 		 "     %-8s %10s %8s %10s %8s %10s   %zu candidates (%s)",
 		 "layout", "energy", "vs best", "latency", "vs best",
 		 "measured", a->rank.n,
-		 a->gpus ? "power-of-two layouts that fit"
+		 a->knobs.gpus ? "power-of-two layouts that fit"
 			 : "measured layouts");
 	draw_title(s, r, a->focus == FOCUS_TABLE, title);
 	if (!a->rank.n) {

@@ -17,37 +17,35 @@ static void axis_label(char *buf, size_t size, double v)
 
 static struct select_knobs cell_knobs(const struct app *a, int row, int col)
 {
-	struct select_knobs k = a->knobs;
-	k.batch = (unsigned)a->map_rows[row];
+	struct select_knobs k = a->knobs.at;
+	k.batch = (unsigned)a->grid.rows[row];
 	if (a->map_output)
-		k.output = a->map_cols[col];
+		k.output = a->grid.cols[col];
 	else
-		k.input = a->map_cols[col];
+		k.input = a->grid.cols[col];
 	return k;
 }
 
 static void cell(const struct app *a, struct screen *s, int y, int x, int row,
 		 int col)
 {
-	struct select_knobs k = cell_knobs(a, row, col);
-	struct select_result r;
+	const struct workspace_cell *c = app_cell(a, row, col);
 	bool cur = row == a->map_row && col == a->map_col;
-	if (!app_rank_at(a, &k, &r)) {
+	if (!c || !c->any) {
 		screen_text(s, y, x, APP_MAP_CELL_W, cur ? EL_CURSOR : EL_DIM,
 			    "  -");
 		return;
 	}
 	char name[32];
-	select_layout_name(&r.c[r.energy_best].layout, name, sizeof name);
-	int el = cur ? EL_CURSOR : r.diverge ? EL_MAP_DIVERGE : EL_MAP_SAME;
+	select_layout_name(&c->energy.layout, name, sizeof name);
+	int el = cur ? EL_CURSOR : c->diverge ? EL_MAP_DIVERGE : EL_MAP_SAME;
 	screen_fill(s, y, x, APP_MAP_CELL_W - 1, el, " ");
 	/* the cursor's mark shows in a snapshot too, where colour cannot */
 	screen_text(s, y, x, 1, el, cur ? ">" : " ");
 	int w = screen_printf(s, y, x + 1, APP_MAP_CELL_W - 2, el, "%s", name);
-	if (r.diverge)
+	if (c->diverge)
 		screen_text(s, y, x + 1 + w, APP_MAP_CELL_W - 2 - w, el,
 			    draw_glyph(a, "⚡", "!"));
-	select_result_free(&r);
 }
 
 static void grid(const struct app *a, struct screen *s,
@@ -56,7 +54,7 @@ static void grid(const struct app *a, struct screen *s,
 	char title[200];
 	char o[32];
 	axis_label(o, sizeof o,
-		   a->map_output ? a->knobs.input : a->knobs.output);
+		   a->map_output ? a->knobs.at.input : a->knobs.at.output);
 	snprintf(title, sizeof title,
 		 " Energy-optimal layout: batch (down) x %s tokens (across), "
 		 "%s %s; %s marks where the fastest layout differs",
@@ -68,23 +66,24 @@ static void grid(const struct app *a, struct screen *s,
 	int y = r->y + 1;
 	screen_text(s, y, r->x, APP_MAP_LABEL_W, EL_TITLE,
 		    a->map_output ? " B\\out" : " B\\in");
-	for (int c = 0; c < cols && a->map_left + c < a->map_ncols; c++) {
+	int nrows = (int)a->grid.nrows, ncols = (int)a->grid.ncols;
+	for (int c = 0; c < cols && a->map_left + c < ncols; c++) {
 		char label[16];
-		axis_label(label, sizeof label, a->map_cols[a->map_left + c]);
+		axis_label(label, sizeof label, a->grid.cols[a->map_left + c]);
 		int col = a->map_left + c;
 		screen_printf(s, y, r->x + APP_MAP_LABEL_W + c * APP_MAP_CELL_W,
 			      APP_MAP_CELL_W,
 			      col == a->map_col ? EL_TITLE_FOCUS : EL_TITLE,
 			      " %s", label);
 	}
-	for (int i = 0; i < rows && a->map_top + i < a->map_nrows; i++) {
+	for (int i = 0; i < rows && a->map_top + i < nrows; i++) {
 		int row = a->map_top + i;
 		char label[16];
-		axis_label(label, sizeof label, a->map_rows[row]);
+		axis_label(label, sizeof label, a->grid.rows[row]);
 		screen_printf(s, y + 1 + i, r->x, APP_MAP_LABEL_W,
 			      row == a->map_row ? EL_TITLE_FOCUS : EL_TITLE,
 			      "%6s ", label);
-		for (int c = 0; c < cols && a->map_left + c < a->map_ncols; c++)
+		for (int c = 0; c < cols && a->map_left + c < ncols; c++)
 			cell(a, s, y + 1 + i,
 			     r->x + APP_MAP_LABEL_W + c * APP_MAP_CELL_W, row,
 			     a->map_left + c);
@@ -97,41 +96,40 @@ static void detail(const struct app *a, struct screen *s,
 {
 	draw_title(s, r, false, " The cursor's cell");
 	struct select_knobs k = cell_knobs(a, a->map_row, a->map_col);
-	struct select_result R;
+	const struct workspace_cell *C = app_cell(a, a->map_row, a->map_col);
 	char lines[6][160];
 	int n = 0;
 	snprintf(lines[n++], sizeof *lines, "batch %u, input %.0f, output %.0f",
 		 k.batch, k.input, k.output);
-	if (!app_rank_at(a, &k, &R)) {
+	if (!C || !C->any) {
 		snprintf(lines[n++], sizeof *lines, "no candidate layout");
 	} else {
 		char e[32], t[32], ej[32], ts[32];
-		const struct select_candidate *E = &R.c[R.energy_best];
+		const struct select_candidate *E = &C->energy;
 		select_layout_name(&E->layout, e, sizeof e);
 		draw_joules(ej, sizeof ej, E->energy_j);
 		draw_seconds(ts, sizeof ts, E->latency_s);
 		snprintf(lines[n++], sizeof *lines,
 			 "%s energy-optimal %s: %s, %s",
 			 draw_glyph(a, "★", "*"), e, ej, ts);
-		if (R.latency_best >= 0) {
-			const struct select_candidate *T = &R.c[R.latency_best];
+		if (C->has_latency) {
+			const struct select_candidate *T = &C->latency;
 			select_layout_name(&T->layout, t, sizeof t);
 			draw_joules(ej, sizeof ej, T->energy_j);
 			draw_seconds(ts, sizeof ts, T->latency_s);
 			snprintf(lines[n++], sizeof *lines,
 				 "%s latency-optimal %s: %s, %s",
 				 draw_glyph(a, "⚡", "!"), t, ej, ts);
-			if (R.diverge)
+			if (C->diverge)
 				snprintf(lines[n++], sizeof *lines,
 					 "fastest: %+.1f%% energy; cheapest: "
 					 "%+.1f%% latency",
-					 100 * R.energy_penalty,
-					 100 * R.latency_penalty);
+					 100 * C->energy_penalty,
+					 100 * C->latency_penalty);
 			else
 				snprintf(lines[n++], sizeof *lines,
 					 "the two agree");
 		}
-		select_result_free(&R);
 	}
 	bool side = r->h > 6;
 	for (int i = 0; i < n; i++) {

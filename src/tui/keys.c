@@ -28,6 +28,8 @@ const struct keys_binding keys_bindings[] = {
 	{"- + [ ]", "turn the selected knob down / up", ACT_TURN_DOWN,
 	 MAIN | MAP},
 	{"=", "type the selected knob's value", ACT_TYPE, MAIN | MAP},
+	{"d", "knobs back to the workload's defaults (its runs' medians)",
+	 ACT_DEFAULT_KNOBS, MAIN | MAP},
 	{"PgUp PgDn Home End", "page / jump in the pane", ACT_PAGE_UP,
 	 MAIN | MAP | FIT | HELP},
 	{"/ n", "search workloads / next match", ACT_SEARCH, MAIN},
@@ -89,6 +91,8 @@ static enum keys_action common(int key)
 		return ACT_TURN_UP;
 	case '=':
 		return ACT_TYPE;
+	case 'd':
+		return ACT_DEFAULT_KNOBS;
 	case '\t':
 		return ACT_NEXT_PANE;
 	case KEY_BTAB:

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "text.h"
 #include "utf8.h"
 
 bool screen_init(struct screen *s, int width, int height)
@@ -77,11 +78,28 @@ static int next_char(const char *text, int *len)
 	return columns(utf8_code_point(p, (size_t)*len));
 }
 
+/* The escape an invisible character (a bidirectional control, a
+ * zero-width character: text.h) is drawn as, so that a name holding one
+ * does not look like another or show reversed; its length, or 0 for any
+ * other character. */
+static int escape_of(const char *text, int len, char *esc, size_t size)
+{
+	unsigned cp = len > 1 ? utf8_code_point((const unsigned char *)text,
+						(size_t)len)
+			      : 0;
+	if (!text_is_invisible(cp))
+		return 0;
+	return snprintf(esc, size, cp > 0xFFFF ? "\\U%08x" : "\\u%04x", cp);
+}
+
 int screen_width_of(const char *text)
 {
 	int width = 0, len;
+	char esc[12];
 	for (const char *p = text; *p; p += len) {
 		int w = next_char(p, &len);
+		if (!w)
+			w = escape_of(p, len, esc, sizeof esc);
 		width += w ? w : 1;
 	}
 	return width;
@@ -103,10 +121,14 @@ int screen_text(struct screen *s, int y, int x, int maxw, int element,
 	int at = x, len;
 	for (const char *p = text; *p && at < limit; p += len) {
 		int w = next_char(p, &len);
-		if (w == 0) {
+		char esc[12];
+		int n = w ? 0 : escape_of(p, len, esc, sizeof esc);
+		for (int i = 0; i < n && at < limit; i++)
+			set(cell(s, y, at++), esc + i, 1, element);
+		if (w == 0 && n == 0)
 			set(cell(s, y, at++), "?", 1, element);
+		if (w == 0)
 			continue;
-		}
 		if (at + w > limit)
 			break;
 		set(cell(s, y, at++), p, len, element);

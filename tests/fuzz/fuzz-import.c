@@ -70,25 +70,25 @@ static int import_mapped_by_header(struct import_set *set,
 				   const struct csv_table *t, bool with_sets,
 				   struct diag_list *diags)
 {
-	struct import_assign maps[IMPORT_NKEYS];
-	bool taken[IMPORT_NKEYS] = {false};
+	struct import_assign maps[SCHEMA_FIELD_COUNT];
+	bool taken[SCHEMA_FIELD_COUNT] = {false};
 	size_t n = 0;
 	const struct csv_record *h = &t->records[0];
-	for (size_t i = 0; i < h->count && n < IMPORT_NKEYS; i++) {
-		int k = import_key_find(h->fields[i].text);
+	for (size_t i = 0; i < h->count && n < SCHEMA_FIELD_COUNT; i++) {
+		int k = schema_find(h->fields[i].text);
 		if (k < 0 || taken[k])
 			continue;
 		taken[k] = true;
-		maps[n++] = (struct import_assign){(enum import_key)k, (int)i,
+		maps[n++] = (struct import_assign){(enum schema_field)k, (int)i,
 						   NULL};
 	}
 	struct import_assign sets[2];
 	size_t nsets = 0;
-	if (with_sets && !taken[IMPORT_HARDWARE])
+	if (with_sets && !taken[SCHEMA_HARDWARE])
 		sets[nsets++] =
-			(struct import_assign){IMPORT_HARDWARE, -1, "H100"};
-	if (with_sets && !taken[IMPORT_TP])
-		sets[nsets++] = (struct import_assign){IMPORT_TP, -1, "1"};
+			(struct import_assign){SCHEMA_HARDWARE, -1, "H100"};
+	if (with_sets && !taken[SCHEMA_TP])
+		sets[nsets++] = (struct import_assign){SCHEMA_TP, -1, "1"};
 	return import_mapped(set, t, data_name, maps, n, sets, nsets, diags);
 }
 

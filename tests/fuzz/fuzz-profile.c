@@ -106,6 +106,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    &diags);
 	check_set(&set);
 	FUZZ_CHECK(set.run_count == 2 * runs);
+	/* check's search for workloads split in two: every warning it gives
+	 * has a position too */
+	size_t before = diags.count;
+	if (profile_report_splits(&set, &diags))
+		for (size_t i = before; i < diags.count; i++)
+			FUZZ_CHECK(diags.items[i].severity == DIAG_WARNING &&
+				   diags.items[i].line >= 1);
 	profile_set_free(&set);
 	diag_free(&diags);
 	return 0;

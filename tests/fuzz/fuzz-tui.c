@@ -88,7 +88,7 @@ static int key_of(uint8_t b)
 
 static void check_app(const struct app *a)
 {
-	FUZZ_CHECK(a->workload < a->set.workload_count);
+	FUZZ_CHECK(a->workload < a->ws.set.workload_count);
 	FUZZ_CHECK(a->rank.n == 0 || a->cursor < a->rank.n);
 	FUZZ_CHECK(a->view >= 0 && a->view < VIEW_COUNT);
 	FUZZ_CHECK(strlen(a->edit) < sizeof a->edit);
