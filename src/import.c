@@ -1355,3 +1355,62 @@ int import_mlenergy(struct import_set *set, const struct csv_table *csv,
 			 "no rows with energy (expected at least one run)");
 	return diags->errors == errors ? 0 : -1;
 }
+
+/* ---- shared with the JSON importers (import_json.c) ------------------- */
+
+struct import_doc *import_set_doc(struct import_set *set, char *group,
+				  unsigned line, bool *added)
+{
+	return set_doc(set, group, line, added);
+}
+
+void import_doc_comment(struct import_doc *d, char *line)
+{
+	doc_comment(d, line);
+}
+
+void import_doc_note(struct import_doc *d, enum schema_field key, char *note)
+{
+	doc_note(d, key, note);
+}
+
+void import_doc_add_run(struct import_doc *d, const struct import_run *run)
+{
+	doc_add_run(d, run);
+}
+
+void import_values_free(struct import_values *v)
+{
+	values_free(v);
+}
+
+int import_missing_required(const struct import_values *run,
+			    const struct import_values *w)
+{
+	return missing_required(run, w);
+}
+
+double import_gpu_memory_gib(const char *gpu)
+{
+	return gpu_memory_gib(gpu);
+}
+
+double import_weight_bits(const char *precision)
+{
+	return weight_bits(precision);
+}
+
+double import_default_input_tokens(const char *task)
+{
+	return default_input_tokens(task);
+}
+
+void *import_xrealloc(void *p, size_t n)
+{
+	return xrealloc(p, n);
+}
+
+char *import_xstrdup(const char *s)
+{
+	return xstrdup(s);
+}
