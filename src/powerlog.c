@@ -578,25 +578,33 @@ static void gpu_segments(struct powerlog_gpu *g, const struct samples *in,
 static void build(struct powerlog_set *s, const struct samples *in,
 		  unsigned file, const char *name, struct diag_list *diags)
 {
+	/* The GPUs in the order the log first names them, and what kinds of
+	 * reading each has: one pass, however long the log. */
+	struct seen {
+		long gpu;
+		bool counter, window;
+	} *seen = NULL;
+	size_t nseen = 0;
 	for (size_t i = 0; i < in->count; i++) {
-		long gpu = in->v[i].gpu;
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = in->v[j].gpu == gpu;
-		if (seen)
-			continue;
-		bool counter = false, window = false;
-		for (size_t j = i; j < in->count; j++)
-			if (in->v[j].gpu == gpu) {
-				counter |= in->v[j].kind == S_COUNTER;
-				window |= in->v[j].kind == S_WINDOW;
-			}
-		gpu_segments(gpu_slot(s, gpu), in, gpu,
-			     window    ? S_WINDOW
-			     : counter ? S_COUNTER
-				       : S_POWER,
-			     file, name, diags);
+		const struct sample *x = &in->v[i];
+		size_t k = 0;
+		while (k < nseen && seen[k].gpu != x->gpu)
+			k++;
+		if (k == nseen) {
+			seen = import_xrealloc(seen,
+					       (nseen + 1) * sizeof *seen);
+			seen[nseen++] = (struct seen){x->gpu, false, false};
+		}
+		seen[k].counter |= x->kind == S_COUNTER;
+		seen[k].window |= x->kind == S_WINDOW;
 	}
+	for (size_t k = 0; k < nseen; k++)
+		gpu_segments(gpu_slot(s, seen[k].gpu), in, seen[k].gpu,
+			     seen[k].window    ? S_WINDOW
+			     : seen[k].counter ? S_COUNTER
+					       : S_POWER,
+			     file, name, diags);
+	free(seen);
 }
 
 void powerlog_init(struct powerlog_set *s)
