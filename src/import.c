@@ -687,6 +687,7 @@ enum ml_col {
 	ML_TP,
 	ML_PP,
 	ML_DP,
+	ML_EP,
 	ML_MAX_NUM_SEQS,
 	ML_MAX_CONCURRENT,
 	ML_STATIC_BATCH,
@@ -720,6 +721,7 @@ static const char *const ml_names[ML_NCOLS] = {
 	"tp",
 	"pp",
 	"dp",
+	"ep",
 	"max_num_seqs",
 	"max_concurrent_seqs",
 	"static_batch_size",
@@ -1195,6 +1197,11 @@ static void ml_run_values(struct ml_ctx *c, struct import_run *run,
 			  file, c->diags);
 	take_cell(&run->v, SCHEMA_BATCH_SIZE, ml_batch_cell(c, row), file,
 		  c->diags);
+	/* Expert parallelism is written where there is some: ep 1, the
+	 * default, on every dense run would say nothing. */
+	const struct csv_field *ep = ml_cell(c, row, ML_EP);
+	if (!cell_empty(ep) && strcmp(ep->text, "1") != 0)
+		take_cell(&run->v, SCHEMA_EP, ep, file, c->diags);
 	/* v2 publishes the mean time per output token; v3 only inter-token
 	 * latency percentiles, of which the median is the closest. */
 	const struct csv_field *tpot = ml_cell(c, row, ML_TPOT);
