@@ -219,3 +219,16 @@ if [ "$st" -eq 65 ] && [ ! -e "$tmpdir/never.yaml" ]; then
 else
 	fail ij-nothing-half-written "status $st, $(ls "$tmpdir")"
 fi
+
+# ---- ep: a run key the loader reads, and import mlenergy carries -------------
+printf 'energylens: 1\nworkload: {model: m, hardware: h}\nruns:\n  - {tp: 2, pp: 1, ep: 2, batch_size: 4, output_tokens: 10, energy: {total_j: 5}}\n  - {tp: 2, pp: 1, ep: 0, batch_size: 4, output_tokens: 10, energy: {total_j: 5}}\n' >"$tmpdir/ep.yaml"
+out_case ij-ep-loader 65 "" "ep.yaml:5:24: ep is zero: 0 (expected a positive integer)" -- \
+	"$EL" check "$tmpdir/ep.yaml"
+awk -F, -v OFS=, 'NR == 2 { $18 = 4 } { print }' "$top_srcdir/tests/data/import/mlenergy-small.csv" >"$tmpdir/ep.csv"
+out_case ij-ep-mlenergy-csv 0 "^    ep: 4$" "" -- \
+	"$EL" import mlenergy "$tmpdir/ep.csv" --input-tokens gpqa=300
+if [ "$(grep -c '^    ep:' "$tmpdir/out")" -eq 1 ]; then
+	pass ij-ep-mlenergy-csv-only-where-not-1
+else
+	fail ij-ep-mlenergy-csv-only-where-not-1 "$(grep -c '^    ep:' "$tmpdir/out") ep lines"
+fi
