@@ -710,7 +710,8 @@ int powerlog_finish(struct powerlog_set *s, struct diag_list *diags)
 	size_t errors = diags->errors;
 	for (size_t i = 0; i < s->count; i++) {
 		struct powerlog_gpu *g = &s->gpus[i];
-		qsort(g->segs, g->count, sizeof *g->segs, by_start);
+		if (g->count > 1) /* a GPU may have none: qsort(NULL, ...) */
+			qsort(g->segs, g->count, sizeof *g->segs, by_start);
 		for (size_t k = 1; k < g->count; k++) {
 			const struct powerlog_seg *a = &g->segs[k - 1],
 						  *b = &g->segs[k];

@@ -140,7 +140,7 @@ sed 's/, "benchmark_start_time_unix": [0-9.]*, "benchmark_end_time_unix": [0-9.]
 out_case ij-window-option 0 "total_j" "" -- \
 	"$EL" import vllm "$tmpdir/nowin.json" --power "$sw/p00000.csv" --tz UTC --set "$wl" \
 	--window "2023-11-14 22:13:20.050,1700000030.55"
-if [ "$(grep total_j "$tmpdir/out")" = "$(grep total_j "$tmpdir/a.yaml")" ]; then
+if grep -q total_j "$tmpdir/a.yaml" && [ "$(grep total_j "$tmpdir/out")" = "$(grep total_j "$tmpdir/a.yaml")" ]; then
 	pass ij-window-option-same-energy
 else
 	fail ij-window-option-same-energy "$(grep total_j "$tmpdir/out") vs $(grep total_j "$tmpdir/a.yaml")"
