@@ -248,7 +248,9 @@ static int rec_num(struct rec *r, const char *key, double *out)
 		const char *s = json_string_value(v);
 		char *end;
 		double x = strtod(s, &end);
-		if (*s && !*end && isfinite(x) && !isspace((unsigned char)*s)) {
+		/* decimal only: strtod would take "nan", "inf" and hex */
+		if (*s && !*end && isfinite(x) &&
+		    s[strspn(s, "0123456789+-.eE")] == '\0') {
 			*out = x;
 			return 1;
 		}
@@ -805,10 +807,13 @@ static void vllm_record(struct rec *r, const struct import_json_opts *o)
 		return;
 	}
 	vllm_metadata(r);
-	take_str(r, "model_id", SCHEMA_MODEL);
+	/* --metadata model=... or engine=... says more than the defaults */
+	if (!r->w.set[SCHEMA_MODEL])
+		take_str(r, "model_id", SCHEMA_MODEL);
 	const char *backend = rec_str(r, "backend");
 	/* "openai", "openai-chat": the API, not the server behind it */
-	if (backend && *backend && strncmp(backend, "openai", 6) != 0)
+	if (backend && *backend && strncmp(backend, "openai", 6) != 0 &&
+	    !r->w.set[SCHEMA_ENGINE])
 		put_text(r, SCHEMA_ENGINE, backend, "backend",
 			 jmember(r->d, r->off, "backend"));
 	vllm_batch(r, o);

@@ -335,6 +335,13 @@ static void read_zeus(const struct csv_table *t, const char *name,
 	int cs = csv_column(t, "start_time"),
 	    ce = csv_column(t, "elapsed_time");
 	const struct csv_record *h = &t->records[0];
+	if (cs < 0 || ce < 0) {
+		diag_add(diags, DIAG_ERROR, name, 1, 1,
+			 "no %s column in the header (expected ZeusMonitor's "
+			 "start_time,window_name,elapsed_time,gpu0_energy,...)",
+			 cs < 0 ? "start_time" : "elapsed_time");
+		return;
+	}
 	for (size_t r = 1; r < t->count; r++) {
 		const struct csv_record *row = &t->records[r];
 		if (row->count != h->count)
@@ -414,9 +421,9 @@ static void dcgm_line(const char *name, const char *s, size_t len,
 		*now = t;
 		return;
 	}
-	size_t n = strcspn(s, "{ \t");
-	if (n > len)
-		n = len;
+	size_t n = 0; /* the name: up to '{' or a blank, within the line */
+	while (n < len && s[n] != '{' && s[n] != ' ' && s[n] != '\t')
+		n++;
 	enum sample_kind kind;
 	if (n == sizeof power - 1 && memcmp(s, power, n) == 0)
 		kind = S_POWER;

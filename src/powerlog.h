@@ -59,7 +59,8 @@ void powerlog_free(struct powerlog_set *s);
 
 /* Reads one log held in buf (len bytes, NUL after them), its format told
  * by its first line; name is used in messages. Returns 0, or -1 when
- * errors were added to diags (nothing of that log is then kept). */
+ * errors were added to diags (the set may then hold part of the log: an
+ * import with errors writes nothing). */
 int powerlog_read(struct powerlog_set *s, const char *name, const char *buf,
 		  size_t len, const struct powerlog_zone *z,
 		  struct diag_list *diags);

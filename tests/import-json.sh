@@ -232,3 +232,17 @@ if [ "$(grep -c '^    ep:' "$tmpdir/out")" -eq 1 ]; then
 else
 	fail ij-ep-mlenergy-csv-only-where-not-1 "$(grep -c '^    ep:' "$tmpdir/out") ep lines"
 fi
+
+# ---- more bad input, and --metadata over the defaults ------------------------------
+printf 'start_time,window_name\n1,a\n' >"$tmpdir/zeus-short.csv"
+out_case ij-zeus-no-column 65 "" "zeus-short.csv:1:1: no elapsed_time column in the header" -- \
+	"$EL" import vllm "$sw/r00000.json" --power "$tmpdir/zeus-short.csv"
+sed 's/"tensor_parallel_size": "1"/"tensor_parallel_size": "0x1"/' "$sw/r00000.json" >"$tmpdir/hex.json"
+out_case ij-metadata-hex 65 "" "hex.json:1:[0-9]*: tensor_parallel_size '0x1' is not valid for tp" -- \
+	"$EL" import vllm "$tmpdir/hex.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
+sed 's/"pipeline_parallel_size": "1"/"pipeline_parallel_size": "1", "model": "dense-8b-v2", "engine": "vllm-0.9"/' \
+	"$sw/r00000.json" >"$tmpdir/meta.json"
+out_case ij-metadata-model 0 "^  model: dense-8b-v2$" "" -- \
+	"$EL" import vllm "$tmpdir/meta.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
+grep -q "^  engine: vllm-0.9$" "$tmpdir/out" && pass ij-metadata-engine ||
+	fail ij-metadata-engine "$(grep engine "$tmpdir/out")"
