@@ -246,3 +246,9 @@ out_case ij-metadata-model 0 "^  model: dense-8b-v2$" "" -- \
 	"$EL" import vllm "$tmpdir/meta.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
 grep -q "^  engine: vllm-0.9$" "$tmpdir/out" && pass ij-metadata-engine ||
 	fail ij-metadata-engine "$(grep engine "$tmpdir/out")"
+
+# The Argonne gh-pages table has power (mW) and latency but no energy per
+# request: import csv says what it still needs.
+out_case ij-argonne-says-what-to-add 1 "" "energy.total_j, or both energy.prefill_j and energy.decode_j, must be mapped or set" -- \
+	"$EL" import csv --map "tp=Num of Hardware,batch_size=Batch Size,output_tokens=Input Output Length,latency.e2e_s=Latency,hardware=Hardware,model=Model" \
+	--set pp=1 $d/argonne-gh-pages__Power__All_results.csv
