@@ -64,8 +64,8 @@ struct profile_workload {
  *
  * Memory: 4 x uint32 + 5 x uint32 (+ 4 bytes of padding) + 10 doubles =
  * 120 bytes on LP64, and the runs array grows by doubling, so one loaded
- * run costs 120 bytes, at most 240 bytes right after a growth step. Nothing else is kept per run (no
- * copy of the text, no per-run strings). */
+ * run costs 120 bytes, at most 240 bytes right after a growth step. Nothing
+ * else is kept per run (no copy of the text, no per-run strings). */
 struct profile_run {
 	uint32_t workload; /* index into profile_set.workloads */
 	uint32_t file;	   /* index into profile_set.files */

@@ -252,3 +252,5 @@ grep -q "^  engine: vllm-0.9$" "$tmpdir/out" && pass ij-metadata-engine ||
 out_case ij-argonne-says-what-to-add 1 "" "energy.total_j, or both energy.prefill_j and energy.decode_j, must be mapped or set" -- \
 	"$EL" import csv --map "tp=Num of Hardware,batch_size=Batch Size,output_tokens=Input Output Length,latency.e2e_s=Latency,hardware=Hardware,model=Model" \
 	--set pp=1 $d/argonne-gh-pages__Power__All_results.csv
+out_case ij-help 0 "energylens import vllm RESULT.json... --power LOG" "" -- "$EL" import vllm --help
+out_case ij-import-help-names-them 0 "vllm, mlenergy-json, inferencex" "" -- "$EL" import --help

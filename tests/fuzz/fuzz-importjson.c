@@ -64,9 +64,10 @@ static void integrate(const struct powerlog_set *s)
 			powerlog_energy(g, windows[w][0], windows[w][1], &e);
 			FUZZ_CHECK(!isnan(e.joules) && e.joules >= 0);
 			FUZZ_CHECK(e.covered_s >= 0 &&
-				   e.covered_s <= windows[w][1] -
-							  windows[w][0] + 1e-6 *
-							  (fabs(windows[w][1]) + 1));
+				   e.covered_s <=
+					   windows[w][1] - windows[w][0] +
+						   1e-6 * (fabs(windows[w][1]) +
+							   1));
 		}
 	}
 }
