@@ -254,3 +254,27 @@ out_case ij-argonne-says-what-to-add 1 "" "energy.total_j, or both energy.prefil
 	--set pp=1 $d/argonne-gh-pages__Power__All_results.csv
 out_case ij-help 0 "energylens import vllm RESULT.json... --power LOG" "" -- "$EL" import vllm --help
 out_case ij-import-help-names-them 0 "vllm, mlenergy-json, inferencex" "" -- "$EL" import --help
+
+# --save-detailed: per-request arrays make a result file megabytes; texts
+# hold quotes, braces and escapes that the position finder must skip.
+awk 'BEGIN {
+	printf ", \"ttfts\": ["
+	for (i = 0; i < 50000; i++) printf "%s%.6f", i ? ", " : "", 0.02 + i / 1e7
+	printf "], \"generated_texts\": ["
+	for (i = 0; i < 20000; i++) printf "%s\"a \\\"quoted\\\" {brace} ] \\\\ \\u00e9 %d\"", i ? ", " : "", i
+	printf "], \"errors\": [\"\"], \"itls\": [[0.01, 0.02], []]}"
+}' >"$tmpdir/detail.tail"
+{ sed 's/}$//' "$sw/r00000.json"; cat "$tmpdir/detail.tail"; } >"$tmpdir/detailed.json"
+out_case ij-detailed 0 "total_j" "" -- \
+	"$EL" import vllm "$tmpdir/detailed.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
+if [ "$(wc -c <"$tmpdir/detailed.json")" -gt 1000000 ] &&
+	[ "$(grep total_j "$tmpdir/out")" = "$(grep total_j "$tmpdir/a.yaml")" ]; then
+	pass ij-detailed-same-energy
+else
+	fail ij-detailed-same-energy "$(wc -c <"$tmpdir/detailed.json") bytes; $(grep total_j "$tmpdir/out")"
+fi
+# An error after the arrays is still placed: the key's line and column.
+sed 's/}$/, "ep": "two"}/' "$tmpdir/detailed.json" >"$tmpdir/detailed-bad.json"
+col=$(awk '{ print index($0, "\"ep\": ") + 6 }' "$tmpdir/detailed-bad.json")
+out_case ij-detailed-position 65 "" "detailed-bad.json:1:$col: ep 'two' is not valid for ep (expected a positive integer)" -- \
+	"$EL" import vllm "$tmpdir/detailed-bad.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
