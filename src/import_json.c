@@ -1002,6 +1002,17 @@ static int ml_v3(struct import_set *set, const struct jdoc *d,
 	json_t *cfgs = json_object_get(d->root, "configurations");
 	size_t coff = jmember(d, d->root_off, "configurations");
 	const char *task = json_string_value(json_object_get(d->root, "task"));
+	/* per-model files are named ORG__MODEL__TASK.json */
+	char named[128];
+	const char *sep = strstr(base_name(d->name), "__");
+	if (!task && sep && (sep = strrchr(sep, '_')) &&
+	    snprintf(named, sizeof named, "%s", sep + 1) < (int)sizeof named) {
+		char *dot = strrchr(named, '.');
+		if (dot && strcmp(dot, ".json") == 0)
+			*dot = '\0';
+		if (*named)
+			task = named;
+	}
 	unsigned line, col;
 	if (!json_is_array(cfgs) || json_array_size(cfgs) == 0) {
 		jpos(d, coff, &line, &col);

@@ -278,3 +278,10 @@ sed 's/}$/, "ep": "two"}/' "$tmpdir/detailed.json" >"$tmpdir/detailed-bad.json"
 col=$(awk '{ print index($0, "\"ep\": ") + 6 }' "$tmpdir/detailed-bad.json")
 out_case ij-detailed-position 65 "" "detailed-bad.json:1:$col: ep 'two' is not valid for ep (expected a positive integer)" -- \
 	"$EL" import vllm "$tmpdir/detailed-bad.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
+
+# A v3 per-model file: the model said once at the top, the task in the name.
+pm=$tmpdir/Qwen__Qwen3-14B__gpqa.json
+printf '{"model_id": "Qwen/Qwen3-14B", "gpu_model": "H100", "configurations": [\n  {"num_gpus": 1, "tensor_parallel": 1, "data_parallel": 1, "expert_parallel": 1, "max_num_seqs": 64, "avg_output_len": 900.5, "energy_per_request_joules": 310.2, "avg_power_watts": 600, "median_itl_ms": 20.5, "output_length_histogram": [[0, 3], [100, 7]]}\n]}\n' >"$pm"
+out_case ij-mlenergy-per-model 0 "^  name: gpqa$" "" -- "$EL" import mlenergy-json "$pm"
+grep -q "^  model: Qwen/Qwen3-14B$" "$tmpdir/out" && grep -q "^    input_tokens: 300$" "$tmpdir/out" &&
+	pass ij-mlenergy-per-model-keys || fail ij-mlenergy-per-model-keys "$(head -c 600 "$tmpdir/out")"
