@@ -602,6 +602,11 @@ static bool vllm_window(struct rec *r, const struct import_json_opts *o,
 	int rb = rec_num(r, "benchmark_end_time_unix", b);
 	if (ra < 0 || rb < 0)
 		return false;
+	if (ra == 1 && rb == 1 && !isnan(o->window[0]))
+		rec_diag(r, DIAG_WARNING, off,
+			 "--window ignored: the file has its own benchmark "
+			 "window (expected --window only for results without "
+			 "one)");
 	if (ra == 0 || rb == 0) {
 		*a = o->window[0];
 		*b = o->window[1];

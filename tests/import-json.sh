@@ -285,3 +285,5 @@ printf '{"model_id": "Qwen/Qwen3-14B", "gpu_model": "H100", "configurations": [\
 out_case ij-mlenergy-per-model 0 "^  name: gpqa$" "" -- "$EL" import mlenergy-json "$pm"
 grep -q "^  model: Qwen/Qwen3-14B$" "$tmpdir/out" && grep -q "^    input_tokens: 300$" "$tmpdir/out" &&
 	pass ij-mlenergy-per-model-keys || fail ij-mlenergy-per-model-keys "$(head -c 600 "$tmpdir/out")"
+out_case ij-window-ignored 0 "total_j" "r00000.json:1:[0-9]*: warning: --window ignored: the file has its own benchmark window" -- \
+	"$EL" import vllm "$sw/r00000.json" --power "$sw/p00000.csv" --tz UTC --set "$wl" --window 1,2
