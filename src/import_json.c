@@ -142,6 +142,10 @@ static const char *null_nans(struct jdoc *d)
 			i = jstring_end(s, i, d->len) - 1;
 			continue;
 		}
+		/* most bytes are neither: one look each */
+		if (s[i] != ' ' || i + 1 >= d->len ||
+		    (s[i + 1] != 'N' && s[i + 1] != 'I' && s[i + 1] != '-'))
+			continue;
 		for (int w = 0; w < 3; w++) {
 			size_t n = strlen(words[w]);
 			if (i + n > d->len || memcmp(s + i, words[w], n) != 0)

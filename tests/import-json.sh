@@ -287,3 +287,10 @@ grep -q "^  model: Qwen/Qwen3-14B$" "$tmpdir/out" && grep -q "^    input_tokens:
 	pass ij-mlenergy-per-model-keys || fail ij-mlenergy-per-model-keys "$(head -c 600 "$tmpdir/out")"
 out_case ij-window-ignored 0 "total_j" "r00000.json:1:[0-9]*: warning: --window ignored: the file has its own benchmark window" -- \
 	"$EL" import vllm "$sw/r00000.json" --power "$sw/p00000.csv" --tz UTC --set "$wl" --window 1,2
+# Python's json writes NaN and Infinity: read as not given.
+sed 's/"mean_tpot_ms": [0-9.]*/"mean_tpot_ms": Infinity/; s/"mean_ttft_ms": [0-9.]*/"mean_ttft_ms": -Infinity/' \
+	"$sw/r00000.json" >"$tmpdir/inf.json"
+out_case ij-infinity 0 "latency: {e2e_s: " "" -- \
+	"$EL" import vllm "$tmpdir/inf.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
+grep -q "tpot_ms\|ttft_s" "$tmpdir/out" && fail ij-infinity-not-given "$(grep latency "$tmpdir/out")" ||
+	pass ij-infinity-not-given
