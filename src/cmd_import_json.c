@@ -17,6 +17,7 @@
 #include "outfile.h"
 #include "powerlog.h"
 #include "slurp.h"
+#include "text.h"
 
 static const char usage_text[] =
 	"Usage: energylens import vllm RESULT.json... --power LOG [--power "
@@ -79,9 +80,9 @@ static int usage_error(const char *fmt, ...)
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "energylens import: ");
+	fputs("energylens import: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'energylens import --help'.\n", stderr);
 	return EXIT_USAGE;
@@ -286,8 +287,8 @@ static char *read_input(const char *path, size_t *len, int *rc)
 	 * one (import vllm /dev/zero). */
 	char *buf = slurp_path(path, (size_t)1 << 30, len);
 	if (!buf) {
-		fprintf(stderr, "energylens import: %s: %s\n", slurp_name(path),
-			strerror(errno));
+		text_fprintf(stderr, "energylens import: %s: %s\n",
+			     slurp_name(path), strerror(errno));
 		*rc = EXIT_NOINPUT;
 	}
 	return buf;
@@ -348,21 +349,45 @@ static int import_files(const struct json_args *a, const struct json_opts *o,
 	return diags->errors ? EXIT_DATAERR : EXIT_OK;
 }
 
-static int write_output(const struct import_set *set, const char *path)
+static int write_output(const struct import_set *set, const char *path,
+			struct outfile_run *run)
 {
 	struct outfile out;
-	if (outfile_open(&out, path) != 0) {
-		fprintf(stderr, "energylens import: %s: %s\n", path,
-			strerror(errno));
+	if (outfile_open(&out, path, run) != 0) {
+		text_fprintf(stderr, "energylens import: %s: %s\n", path,
+			     out.why);
 		return EXIT_CANTCREAT;
 	}
 	import_write(set, out.fp);
 	if (outfile_commit(&out) != 0) {
-		fprintf(stderr, "energylens import: %s: %s\n",
-			path ? path : "standard output", strerror(errno));
+		text_fprintf(stderr, "energylens import: %s: %s\n",
+			     path ? path : "standard output", strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	return EXIT_OK;
+}
+
+/* The result files and power logs to read, and the output: not one of
+ * them, said before anything is read (cmd_import.c does the same). */
+static int claim_output(const struct json_args *a, struct outfile_run *run)
+{
+	for (size_t i = 0; i < a->nfiles + a->npower; i++)
+		if (outfile_run_read(run, i < a->nfiles
+						  ? a->files[i]
+						  : a->power[i - a->nfiles]) !=
+		    0) {
+			fputs("energylens import: out of memory\n", stderr);
+			return EXIT_SOFTWARE;
+		}
+	const char *path = a->output;
+	enum outfile_clash c = outfile_claim(run, path);
+	if (c == OUTFILE_FREE)
+		c = outfile_run_check(run, &path);
+	if (c == OUTFILE_FREE)
+		return EXIT_OK;
+	text_fprintf(stderr, "energylens import: %s: %s\n", path ? path : "-",
+		     outfile_clash_text(c));
+	return c == OUTFILE_NO_MEMORY ? EXIT_SOFTWARE : EXIT_CANTCREAT;
 }
 
 bool cmd_import_json_verb(const char *verb)
@@ -384,15 +409,20 @@ int cmd_import_json(int argc, char **argv)
 	struct import_set set = {NULL, 0, 0};
 	struct diag_list diags;
 	diag_init(&diags, stderr);
+	struct outfile_run run;
+	outfile_run_init(&run);
 	int rc = parse_args(&a, argc - 1, argv + 1);
 	if (rc == EXIT_OK)
 		rc = parse_options(&a, &o);
+	if (rc == EXIT_OK)
+		rc = claim_output(&a, &run);
 	if (rc == EXIT_OK)
 		rc = read_power(&a, &o, &power, &diags);
 	if (rc == EXIT_OK)
 		rc = import_files(&a, &o, &power, &set, &diags);
 	if (rc == EXIT_OK)
-		rc = write_output(&set, a.output);
+		rc = write_output(&set, a.output, &run);
+	outfile_run_free(&run);
 	import_free(&set);
 	diag_free(&diags);
 	powerlog_free(&power);

@@ -178,7 +178,7 @@ printf '{\n  "hw": "h100",\n  "conc": 4,\n  "tp": "eight",\n  "osl": 100\n}\n' >
 out_case ij-value-position 65 "" "ix.json:4:9: tp is not a number (expected one)" -- \
 	"$EL" import inferencex "$tmpdir/ix.json"
 printf '{\n  "hw": "h100",\n  "conc": 0,\n  "tp": 8,\n  "osl": 100, "joules_per_output_token": 2\n}\n' >"$tmpdir/ix0.json"
-out_case ij-value-invalid 65 "" "ix0.json:3:11: conc '0' is not valid for batch_size (expected a positive integer)" -- \
+out_case ij-value-invalid 65 "" "ix0.json:3:11: conc '0' is not valid for batch_size (expected an integer from 1 to 65536)" -- \
 	"$EL" import inferencex "$tmpdir/ix0.json"
 printf '{"hw": "h100", "hw": "a100"}' >"$tmpdir/dup.json"
 out_case ij-duplicate-key 65 "" "dup.json:1:.*duplicate object key" -- \
@@ -222,7 +222,7 @@ fi
 
 # ---- ep: a run key the loader reads, and import mlenergy carries -------------
 printf 'energylens: 1\nworkload: {model: m, hardware: h}\nruns:\n  - {tp: 2, pp: 1, ep: 2, batch_size: 4, output_tokens: 10, energy: {total_j: 5}}\n  - {tp: 2, pp: 1, ep: 0, batch_size: 4, output_tokens: 10, energy: {total_j: 5}}\n' >"$tmpdir/ep.yaml"
-out_case ij-ep-loader 65 "" "ep.yaml:5:24: ep is zero: 0 (expected a positive integer)" -- \
+out_case ij-ep-loader 65 "" "ep.yaml:5:24: ep is zero: 0 (expected an integer from 1 to 1024)" -- \
 	"$EL" check "$tmpdir/ep.yaml"
 awk -F, -v OFS=, 'NR == 2 { $18 = 4 } { print }' "$top_srcdir/tests/data/import/mlenergy-small.csv" >"$tmpdir/ep.csv"
 out_case ij-ep-mlenergy-csv 0 "^    ep: 4$" "" -- \
@@ -275,8 +275,8 @@ else
 fi
 # An error after the arrays is still placed: the key's line and column.
 sed 's/}$/, "ep": "two"}/' "$tmpdir/detailed.json" >"$tmpdir/detailed-bad.json"
-col=$(awk '{ print index($0, "\"ep\": ") + 6 }' "$tmpdir/detailed-bad.json")
-out_case ij-detailed-position 65 "" "detailed-bad.json:1:$col: ep 'two' is not valid for ep (expected a positive integer)" -- \
+col=$(awk 'NR == 2 { print index($0, "\"ep\": ") + 6 }' "$tmpdir/detailed-bad.json")
+out_case ij-detailed-position 65 "" "detailed-bad.json:2:$col: ep 'two' is not valid for ep (expected an integer from 1 to 1024)" -- \
 	"$EL" import vllm "$tmpdir/detailed-bad.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
 
 # A v3 per-model file: the model said once at the top, the task in the name.
@@ -294,3 +294,12 @@ out_case ij-infinity 0 "latency: {e2e_s: " "" -- \
 	"$EL" import vllm "$tmpdir/inf.json" --power "$sw/p00000.csv" --tz UTC --set "$wl"
 grep -q "tpot_ms\|ttft_s" "$tmpdir/out" && fail ij-infinity-not-given "$(grep latency "$tmpdir/out")" ||
 	pass ij-infinity-not-given
+
+# -o never replaces an input: a result file or a power log.
+cp "$sw/r00000.json" "$tmpdir/keep.json"
+out_case ij-o-input-refused 73 "" "keep.json: " -- \
+	"$EL" import vllm "$tmpdir/keep.json" --power "$sw/p00000.csv" --tz UTC --set "$wl" -o "$tmpdir/keep.json"
+cmp -s "$sw/r00000.json" "$tmpdir/keep.json" && pass ij-o-input-untouched || fail ij-o-input-untouched "the input changed"
+cp "$sw/p00000.csv" "$tmpdir/keep.csv"
+out_case ij-o-power-log-refused 73 "" "keep.csv: " -- \
+	"$EL" import vllm "$sw/r00000.json" --power "$tmpdir/keep.csv" --tz UTC --set "$wl" -o "$tmpdir/keep.csv"
