@@ -134,3 +134,21 @@ m=$("$py3" "$src/bench/measure.py" 3 "$build/energylens" eval --train 50 --seeds
 	"$src/sample-profiles")
 echo "  $m (target: <= 10 s on 2 cores)"
 
+
+# Import: `energylens import vllm` on BENCH_IMPORT (10 000) SYNTHETIC vLLM
+# results of 10-16 s runs with one nvidia-smi log per run at 1 sample per
+# second (tests/gen-vllm.sh); the files are read from the page cache after
+# the first repeat. The arguments (some 300 KB) go through xargs, which
+# must not split them (-x).
+n_import=${BENCH_IMPORT:-10000}
+echo
+echo "import: energylens import vllm, $n_import results + $n_import power logs (median of 3)"
+rm -rf "$out/vllm"
+echo "gen-vllm $n_import ..." >&2
+sh "$src/tests/gen-vllm.sh" "$out/vllm" "$n_import" 10 1
+(cd "$out/vllm" && { ls r*.json; for f in p*.csv; do printf -- '--power\n%s\n' "$f"; done; }) \
+	>"$out/vllm-args.txt"
+m=$(cd "$out/vllm" && xargs -d '\n' -s 1900000 -x "$py3" "$src/bench/measure.py" 3 \
+	"$build/energylens" import vllm --tz UTC \
+	--set hardware=H100,params_b=8,architecture=dense <"$out/vllm-args.txt")
+echo "  $m (target: < 10 s)"

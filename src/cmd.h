@@ -3,8 +3,14 @@
 #ifndef ENERGYLENS_CMD_H
 #define ENERGYLENS_CMD_H
 
+#include <stdbool.h>
+
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+/* import vllm, mlenergy-json and inferencex (cmd_import_json.c); argv[1]
+ * is the format. */
+bool cmd_import_json_verb(const char *verb);
+int cmd_import_json(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_rank(int argc, char **argv);

@@ -30,6 +30,8 @@ static const char usage_head[] =
 	"            (source, task, model, GPU, engine)\n"
 	"  csv       any CSV with a header row; rows with the same mapped\n"
 	"            workload keys form one document\n"
+	"  vllm, mlenergy-json, inferencex\n"
+	"            JSON results: see 'energylens import vllm --help'\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE        write FILE whole or not at all (default:\n"
@@ -472,14 +474,17 @@ static int run_verb(struct import_args *a)
 int cmd_import(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("which format? (expected mlenergy or csv)");
+		return usage_error("which format? (expected mlenergy, csv, "
+				   "vllm, mlenergy-json or inferencex)");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_OK;
 	}
+	if (cmd_import_json_verb(argv[1]))
+		return cmd_import_json(argc, argv);
 	if (strcmp(argv[1], "mlenergy") != 0 && strcmp(argv[1], "csv") != 0)
-		return usage_error("unknown format '%s' (expected mlenergy or "
-				   "csv)",
+		return usage_error("unknown format '%s' (expected mlenergy, "
+				   "csv, vllm, mlenergy-json or inferencex)",
 				   argv[1]);
 	struct import_args a;
 	memset(&a, 0, sizeof a);

@@ -687,6 +687,7 @@ enum ml_col {
 	ML_TP,
 	ML_PP,
 	ML_DP,
+	ML_EP,
 	ML_MAX_NUM_SEQS,
 	ML_MAX_CONCURRENT,
 	ML_STATIC_BATCH,
@@ -720,6 +721,7 @@ static const char *const ml_names[ML_NCOLS] = {
 	"tp",
 	"pp",
 	"dp",
+	"ep",
 	"max_num_seqs",
 	"max_concurrent_seqs",
 	"static_batch_size",
@@ -1195,6 +1197,11 @@ static void ml_run_values(struct ml_ctx *c, struct import_run *run,
 			  file, c->diags);
 	take_cell(&run->v, SCHEMA_BATCH_SIZE, ml_batch_cell(c, row), file,
 		  c->diags);
+	/* Expert parallelism is written where there is some: ep 1, the
+	 * default, on every dense run would say nothing. */
+	const struct csv_field *ep = ml_cell(c, row, ML_EP);
+	if (!cell_empty(ep) && strcmp(ep->text, "1") != 0)
+		take_cell(&run->v, SCHEMA_EP, ep, file, c->diags);
 	/* v2 publishes the mean time per output token; v3 only inter-token
 	 * latency percentiles, of which the median is the closest. */
 	const struct csv_field *tpot = ml_cell(c, row, ML_TPOT);
@@ -1354,4 +1361,63 @@ int import_mlenergy(struct import_set *set, const struct csv_table *csv,
 		diag_add(diags, DIAG_ERROR, opts->file, 0, 0,
 			 "no rows with energy (expected at least one run)");
 	return diags->errors == errors ? 0 : -1;
+}
+
+/* ---- shared with the JSON importers (import_json.c) ------------------- */
+
+struct import_doc *import_set_doc(struct import_set *set, char *group,
+				  unsigned line, bool *added)
+{
+	return set_doc(set, group, line, added);
+}
+
+void import_doc_comment(struct import_doc *d, char *line)
+{
+	doc_comment(d, line);
+}
+
+void import_doc_note(struct import_doc *d, enum schema_field key, char *note)
+{
+	doc_note(d, key, note);
+}
+
+void import_doc_add_run(struct import_doc *d, const struct import_run *run)
+{
+	doc_add_run(d, run);
+}
+
+void import_values_free(struct import_values *v)
+{
+	values_free(v);
+}
+
+int import_missing_required(const struct import_values *run,
+			    const struct import_values *w)
+{
+	return missing_required(run, w);
+}
+
+double import_gpu_memory_gib(const char *gpu)
+{
+	return gpu_memory_gib(gpu);
+}
+
+double import_weight_bits(const char *precision)
+{
+	return weight_bits(precision);
+}
+
+double import_default_input_tokens(const char *task)
+{
+	return default_input_tokens(task);
+}
+
+void *import_xrealloc(void *p, size_t n)
+{
+	return xrealloc(p, n);
+}
+
+char *import_xstrdup(const char *s)
+{
+	return xstrdup(s);
 }

@@ -86,4 +86,24 @@ void import_free(struct import_set *set);
 /* Shortest of %.15g and %.17g that reads back as the same double. */
 void import_format_number(char buf[32], double x);
 
+/* Shared with the JSON importers (import_json.c). import_set_doc: the
+ * document of a group key (which it frees), *added when new; the doc_
+ * functions take over the strings they are given; import_missing_required:
+ * the first required key neither run nor workload has, or -1. The guesses
+ * from labels return 0 when the label says nothing. Out of memory exits
+ * (EXIT_SOFTWARE) after saying so. */
+struct import_doc *import_set_doc(struct import_set *set, char *group,
+				  unsigned line, bool *added);
+void import_doc_comment(struct import_doc *d, char *line);
+void import_doc_note(struct import_doc *d, enum schema_field key, char *note);
+void import_doc_add_run(struct import_doc *d, const struct import_run *run);
+void import_values_free(struct import_values *v);
+int import_missing_required(const struct import_values *run,
+			    const struct import_values *w);
+double import_gpu_memory_gib(const char *gpu);
+double import_weight_bits(const char *precision);
+double import_default_input_tokens(const char *task);
+void *import_xrealloc(void *p, size_t n);
+char *import_xstrdup(const char *s);
+
 #endif

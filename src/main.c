@@ -21,7 +21,8 @@ struct verb {
 
 static const struct verb verbs[] = {
 	{"check", cmd_check, "load and validate profiles, summarise workloads"},
-	{"import", cmd_import, "convert CSV measurements to profile YAML"},
+	{"import", cmd_import,
+	 "convert benchmark results (CSV, JSON) to profile YAML"},
 	{"fit", cmd_fit, "fit the energy and latency models to runs"},
 	{"predict", cmd_predict, "predict one configuration, term by term"},
 	{"rank", cmd_rank,

@@ -62,16 +62,17 @@ struct profile_workload {
 
 /* One profiling run. Measurements absent from the file are NaN.
  *
- * Memory: 4 x uint32 + 4 x uint32 + 10 doubles = 112 bytes on LP64, and the
- * runs array grows by doubling, so one loaded run costs 112 bytes, at most
- * 224 bytes right after a growth step. Nothing else is kept per run (no
- * copy of the text, no per-run strings). */
+ * Memory: 4 x uint32 + 5 x uint32 (+ 4 bytes of padding) + 10 doubles =
+ * 120 bytes on LP64, and the runs array grows by doubling, so one loaded
+ * run costs 120 bytes, at most 240 bytes right after a growth step. Nothing
+ * else is kept per run (no copy of the text, no per-run strings). */
 struct profile_run {
 	uint32_t workload; /* index into profile_set.workloads */
 	uint32_t file;	   /* index into profile_set.files */
 	uint32_t line;	   /* where the run's mapping starts, 1-based */
 	uint32_t col;
 	uint32_t tp, pp, dp;
+	uint32_t ep; /* expert-parallel degree; carried, not modelled */
 	uint32_t batch_size;
 	double input_tokens;
 	double vision_tokens;

@@ -96,6 +96,8 @@ const struct schema_field_info schema_fields[SCHEMA_FIELD_COUNT] = {
 		       RUN(pp)},
 	[SCHEMA_DP] = {"dp", "dp", COUNT, .def_text = "1", .def = 1,
 		       .def_from = -1, GPUS, RUN(dp)},
+	[SCHEMA_EP] = {"ep", "ep", COUNT, .def_text = "1", .def = 1,
+		       .def_from = -1, GPUS, RUN(ep)},
 	[SCHEMA_BATCH_SIZE] = {"batch_size", "batch_size", COUNT,
 			       .required = true, .what = "concurrent requests",
 			       NO_DEF, .max = LIMIT_BATCH,

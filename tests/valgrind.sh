@@ -43,6 +43,18 @@ vg valgrind-check-json 65 "$EL" check --json $d/check
 vg valgrind-import 0 "$EL" import mlenergy $d/import/mlenergy-small.csv \
 	--shapes $d/import/shapes-small.csv --input-tokens gpqa=300 \
 	-o "$tmpdir/imported.yaml"
+sh "$top_srcdir/tests/gen-vllm.sh" "$tmpdir/vllm" 3 5 2
+vg valgrind-import-vllm 0 "$EL" import vllm "$tmpdir/vllm/r00000.json" \
+	"$tmpdir/vllm/r00001.json" "$tmpdir/vllm/r00002.json" \
+	--power "$tmpdir/vllm/p00000.csv" --power "$tmpdir/vllm/p00001.csv" \
+	--power "$tmpdir/vllm/p00002.csv" --tz UTC --set hardware=H100 \
+	-o "$tmpdir/vllm.yaml"
+vg valgrind-import-mlenergy-json 0 "$EL" import mlenergy-json \
+	$d/import-json/mlenergy-v3-task__sourcegraph-fim.json \
+	"$d/import-json/mlenergy-v2-run__bs128+tp8+pp2.json"
+vg valgrind-import-json-bad 65 "$EL" import inferencex \
+	$d/import-json/inferencex-agg__kimik2.5_tp8_conc4.json \
+	$d/import-json/mlenergy-v3__index.json
 vg valgrind-import-bad 65 "$EL" import csv \
 	--map tp=tp,pp=pp,batch_size=batch,output_tokens=out_tok,energy.total_j=joules \
 	$d/import/runs-badnum.csv
