@@ -38,6 +38,7 @@ enum workspace_knob {
 struct workspace_knob_info {
 	const char *option;   /* "batch": --batch */
 	const char *label;    /* in the explorer's knob pane */
+	const char *meaning;  /* with its unit, for the help */
 	double min, max;      /* inclusive */
 	bool whole;	      /* an integer */
 	bool pow2;	      /* - and + halve and double; else by step */

@@ -14,6 +14,16 @@ static const char *const kind_meaning[] = {
 	"idle: per-step overhead and static power while the host works",
 };
 
+/* A knob as the knob table has it: what it is, what it takes, how it
+ * steps (the same limits and words as the options' messages). */
+static void knob_line(int k, char *line, size_t size)
+{
+	const struct workspace_knob_info *K = workspace_knob(k);
+	snprintf(line, size, "  %-7s %s; %s%s", K->label, K->meaning,
+		 K->expected,
+		 K->pow2 ? ", halved and doubled" : ", in steps of 0.1");
+}
+
 /* Line i of the help text; returns false past the end. */
 static bool help_line(const struct app *a, struct screen *s, int y, int x,
 		      int w, int i)
@@ -72,18 +82,22 @@ static bool help_line(const struct app *a, struct screen *s, int y, int x,
 			 a->opt.utf8 ? "UTF-8" : "ASCII");
 		break;
 	case 5:
-		snprintf(line, sizeof line,
-			 "Knobs: batch, input and output tokens step by "
-			 "powers of two; GPUs 'measured' ranks the layouts "
-			 "seen in the runs.");
-		break;
+		return true;
 	case 6:
+		screen_text(s, y, x, w, EL_TITLE,
+			    "Knobs: - + step them, = types a value, d returns "
+			    "to the workload's own");
+		return true;
+	case 7 + WS_KNOB_COUNT:
 		snprintf(line, sizeof line,
 			 "See energylens(1) for everything, "
 			 "energylens-model(5) for the terms.");
 		break;
 	default:
-		return false;
+		if (i < 7 || i > 7 + WS_KNOB_COUNT)
+			return false;
+		knob_line(i - 7, line, sizeof line);
+		break;
 	}
 	screen_text(s, y, x, w, EL_DEFAULT, line);
 	return true;
