@@ -105,15 +105,27 @@ static int parse_options(int argc, char **argv, struct predict_options *o)
 						     sizeof why);
 				return usage_error(why, "");
 			}
-		} else if (c >= TP && c <= VISION) {
-			bool whole = c <= BATCH;
-			if (!workspace_parse_number(optarg, whole, &v[c - TP]))
-				return usage_error(
-					whole ? "expected an integer from 1 "
-						"to 1048576, got "
-					      : "expected a number "
-						">= 0, got ",
-					optarg);
+		} else if (c >= TP && c <= DP) {
+			/* the degrees' limits, as in profiles */
+			if (!workspace_parse_number(optarg, true, &v[c - TP]) ||
+			    v[c - TP] > LIMIT_GPUS)
+				return usage_error(c == TP   ? "--tp expects "
+							       LIMIT_GPUS_TEXT
+							       ", got "
+						   : c == PP ? "--pp expects "
+							       LIMIT_GPUS_TEXT
+							       ", got "
+							     : "--dp expects "
+							       LIMIT_GPUS_TEXT
+							       ", got ",
+						   optarg);
+		} else if (c == VISION) {
+			if (!workspace_parse_number(optarg, false, &v[c - TP]) ||
+			    v[c - TP] > LIMIT_TOKENS)
+				return usage_error("--vision expects a number "
+						   "of tokens from 0 to "
+						   "1048576, got ",
+						   optarg);
 		} else if (c == MODEL) {
 			if (o->src.model_paths[1])
 				return usage_error("at most two --model files",

@@ -199,6 +199,14 @@ static int take_option(struct rank_options *o, int c, const char *arg)
 	return -1;
 }
 
+static const char *option_name(const struct option *options, int c)
+{
+	for (; options->name; options++)
+		if (options->val == c)
+			return options->name;
+	return "?";
+}
+
 static int parse_options(int argc, char **argv, struct rank_options *o,
 			 bool map)
 {
@@ -236,8 +244,8 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 			if (c != '?')
 				fprintf(stderr,
 					"energylens %s: option not for this "
-					"verb\n",
-					o->verb);
+					"verb: --%s\n",
+					o->verb, option_name(options, c));
 			else
 				text_option_error(argv, "h", options);
 			fprintf(stderr, "Try 'energylens %s --help'.\n",
@@ -438,6 +446,8 @@ static void print_rank_json(const struct rank_options *o,
 	json_number(stdout, o->knobs.at.input);
 	fputs(", \"output\": ", stdout);
 	json_number(stdout, o->knobs.at.output);
+	printf(", \"gpus\": %u, \"eta\": ", o->knobs.gpus);
+	json_number(stdout, o->knobs.eta);
 	fputs("}\n", stdout);
 }
 

@@ -56,7 +56,7 @@ static void tui_usage(FILE *out)
 	      "  --gpus N          rank every layout on up to N GPUs (default: "
 	      "measured ones)\n"
 	      "  --eta X           blend weight of energy against latency "
-	      "(0-1, default 1)\n"
+	      "(0-1, default off: no blend)\n"
 	      "  --workload Q      start on the workload NAME, MODEL, "
 	      "NAME:MODEL or a substring\n"
 	      "  --hardware NAME --engine NAME  narrow --workload down\n"

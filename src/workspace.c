@@ -343,22 +343,25 @@ static int by_first(const void *x, const void *y)
 	return (a->first > b->first) - (a->first < b->first);
 }
 
-static bool index_layouts(struct workspace *ws)
+/* Into *layouts and *lstart (the caller frees both, also on failure). */
+static bool index_layouts(const struct profile_set *set, const size_t *order,
+			  const size_t *start, struct select_layout **layouts,
+			  size_t **lstart)
 {
-	size_t nw = ws->set.workload_count, nr = ws->set.run_count;
+	size_t nw = set->workload_count, nr = set->run_count;
 	struct seen_layout *v = malloc((nr ? nr : 1) * sizeof *v);
-	ws->layouts = malloc((nr ? nr : 1) * sizeof *ws->layouts);
-	ws->lstart = calloc(nw + 2, sizeof *ws->lstart);
-	if (!v || !ws->layouts || !ws->lstart) {
+	*layouts = malloc((nr ? nr : 1) * sizeof **layouts);
+	*lstart = calloc(nw + 2, sizeof **lstart);
+	if (!v || !*layouts || !*lstart) {
 		free(v);
 		return false;
 	}
 	size_t out = 0;
 	for (size_t w = 0; w < nw; w++) {
-		size_t from = ws->start[w], n = ws->start[w + 1] - from;
+		size_t from = start[w], n = start[w + 1] - from;
 		for (size_t i = 0; i < n; i++) {
 			const struct profile_run *r =
-				&ws->set.runs[ws->order[from + i]];
+				&set->runs[order[from + i]];
 			v[i] = (struct seen_layout){{r->tp, r->pp, r->dp}, i};
 		}
 		qsort(v, n, sizeof *v, by_layout);
@@ -368,11 +371,11 @@ static bool index_layouts(struct workspace *ws)
 					     sizeof v[i].l) != 0)
 				v[k++] = v[i];
 		qsort(v, k, sizeof *v, by_first);
-		ws->lstart[w] = out;
+		(*lstart)[w] = out;
 		for (size_t i = 0; i < k; i++)
-			ws->layouts[out++] = v[i].l;
+			(*layouts)[out++] = v[i].l;
 	}
-	ws->lstart[nw] = out;
+	(*lstart)[nw] = out;
 	free(v);
 	return true;
 }
@@ -414,12 +417,18 @@ int workspace_load(struct workspace *ws, int npaths, char **paths,
 	}
 	struct dataset ds = {NULL, 0, 0, NULL};
 	struct workspace_fit *fits = NULL;
-	size_t *order = NULL, *start = NULL;
+	size_t *order = NULL, *start = NULL, *lstart = NULL;
+	struct select_layout *layouts = NULL;
+	/* everything of the new set is made before the old one goes, so a
+	 * failure leaves the workspace as it was */
 	if (dataset_build(&set, BY_HARDWARE, &ds, diags) != 0 ||
 	    !(fits = calloc(ds.count + 1, sizeof *fits)) ||
-	    !index_runs(&set, &order, &start)) {
+	    !index_runs(&set, &order, &start) ||
+	    !index_layouts(&set, order, start, &layouts, &lstart)) {
 		free(order);
 		free(start);
+		free(layouts);
+		free(lstart);
 		free(fits);
 		dataset_free(&ds);
 		profile_set_free(&set);
@@ -432,10 +441,8 @@ int workspace_load(struct workspace *ws, int npaths, char **paths,
 	ws->fits = fits;
 	ws->order = order;
 	ws->start = start;
-	if (!index_layouts(ws)) {
-		fputs("energylens: out of memory\n", stderr);
-		return EXIT_SOFTWARE;
-	}
+	ws->layouts = layouts;
+	ws->lstart = lstart;
 	*replaced = true;
 	return status;
 }
@@ -462,7 +469,8 @@ int workspace_load_fitted(struct workspace *ws, const char *path)
 	ws->set = ff->set;
 	profile_set_init(&ff->set);
 	if (!index_runs(&ws->set, &ws->order, &ws->start) ||
-	    !index_layouts(ws)) {
+	    !index_layouts(&ws->set, ws->order, ws->start, &ws->layouts,
+			   &ws->lstart)) {
 		fputs("energylens: out of memory\n", stderr);
 		return EXIT_SOFTWARE;
 	}
@@ -931,7 +939,10 @@ enum workspace_status workspace_fill_grid(struct workspace *ws, size_t w,
 static int by_mape(const void *x, const void *y)
 {
 	const struct workspace_served *a = x, *b = y;
-	if (a->mape != b->mape)
+	/* a workload whose error is not a number is the worst */
+	if (isnan(a->mape) != isnan(b->mape))
+		return isnan(a->mape) ? -1 : 1;
+	if (a->mape != b->mape && !isnan(a->mape))
 		return (a->mape < b->mape) - (a->mape > b->mape);
 	return (a->workload > b->workload) - (a->workload < b->workload);
 }

@@ -384,7 +384,9 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 	a->group = -1;
 	a->width = 80;
 	a->height = 24;
-	a->view = a->back = o->view;
+	a->view = o->view;
+	/* Esc from help started with --view help goes to the main view */
+	a->back = o->view == VIEW_HELP ? VIEW_MAIN : o->view;
 	a->focus = FOCUS_KNOBS;
 	diag_init(&a->diags, NULL);
 	int status = workspace_init(&a->ws, o->model_paths);
@@ -412,10 +414,14 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 				    .hardware = o->hardware,
 				    .engine = o->engine};
 	long w = workspace_find(&a->ws, &q, true, a->opt.verb, err);
-	if (w < 0)
+	if (w < 0) {
+		/* what was refused may be why: say it, as the verbs do */
+		for (size_t i = 0; i < a->diags.count; i++)
+			diag_print(&a->diags.items[i], err);
 		return EXIT_USAGE;
+	}
 	a->knobs.gpus = o->gpus;
-	a->knobs.eta = isnan(o->eta) ? 1.0 : o->eta;
+	a->knobs.eta = o->eta; /* NaN: no blend, as rank */
 	app_map_axes(a);
 	app_select_workload(a, (size_t)w);
 	if (a->diags.errors)
@@ -423,7 +429,8 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 			 "%zu error%s in the profiles: those runs are left "
 			 "out (listed on exit)",
 			 a->diags.errors, a->diags.errors == 1 ? "" : "s");
-	a->message_is_error = a->diags.errors > 0;
+	if (a->diags.errors)
+		a->message_is_error = true;
 	if (!a->message[0] && o->default_paths)
 		app_message(a, false,
 			    "showing the sample profiles in %s; give a PATH "
@@ -488,7 +495,11 @@ void app_reload(struct app *a)
 		diag_free(&a->diags);
 		a->diags = diags;
 		long same = workspace_same(&a->ws, &old);
-		app_reload_workload(a, same < 0 ? 0 : (size_t)same);
+		/* the workload shown is gone: the first, at its own knobs */
+		if (same < 0)
+			app_select_workload(a, 0);
+		else
+			app_reload_workload(a, (size_t)same);
 		app_message(a, diags.errors > 0,
 			    "reloaded: %zu runs of %zu workloads, refitted%s",
 			    a->ws.set.run_count, a->ws.set.workload_count,

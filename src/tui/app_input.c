@@ -267,15 +267,18 @@ static void act(struct app *a, enum keys_action action)
 	case ACT_TYPE:
 		start_edit(a, EDIT_KNOB);
 		break;
-	case ACT_DEFAULT_KNOBS:
+	case ACT_DEFAULT_KNOBS: {
+		struct workspace_knobs before = a->knobs;
 		app_default_knobs(a);
-		app_recompute(a);
+		if (!workspace_knobs_same(&before, &a->knobs))
+			app_recompute(a);
 		if (a->view == VIEW_MAP)
 			app_map_to_knobs(a);
 		app_message(a, false,
 			    "knobs at the workload's defaults: the medians of "
 			    "its runs");
 		break;
+	}
 	case ACT_SEARCH:
 		start_edit(a, EDIT_SEARCH);
 		break;
