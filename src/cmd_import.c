@@ -438,15 +438,7 @@ static int claim_output(const struct import_args *a, struct outfile_run *run)
 		fputs("energylens import: out of memory\n", stderr);
 		return EXIT_SOFTWARE;
 	}
-	const char *path = a->output;
-	enum outfile_clash c = outfile_claim(run, path);
-	if (c == OUTFILE_FREE)
-		c = outfile_run_check(run, &path);
-	if (c == OUTFILE_FREE)
-		return EXIT_OK;
-	fprintf(stderr, "energylens import: %s: %s\n", path ? path : "-",
-		outfile_clash_text(c));
-	return c == OUTFILE_NO_MEMORY ? EXIT_SOFTWARE : EXIT_CANTCREAT;
+	return outfile_claim_output(run, a->output, "energylens import");
 }
 
 static int run_verb(struct import_args *a)

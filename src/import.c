@@ -31,9 +31,7 @@ static char *xstrdup(const char *s)
 	return memcpy(xrealloc(NULL, n), s, n);
 }
 
-static char *xprintf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static char *xprintf(const char *fmt, ...)
+char *import_xprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -50,7 +48,7 @@ static char *xprintf(const char *fmt, ...)
 
 /* Plain decimal only: strtod would also take "nan", "inf" and hex, none of
  * which is a measurement. Surrounding blanks are forgiven. */
-static bool parse_decimal(const char *s, double *out)
+bool import_decimal(const char *s, double *out)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
@@ -135,7 +133,7 @@ const char *import_value_parse(struct import_values *v, enum schema_field key,
 	if (schema_fields[key].type != SCHEMA_T_NUMBER)
 		return parse_string(v, key, text);
 	double x;
-	if (!parse_decimal(text, &x) || schema_number_problem(key, x))
+	if (!import_decimal(text, &x) || schema_number_problem(key, x))
 		return schema_expectation(key);
 	v->num[key] = x;
 	v->set[key] = true;
@@ -589,7 +587,7 @@ static struct import_doc *mapped_doc(struct mapped_ctx *c,
 				       row->line, &added);
 	if (!added)
 		return d;
-	doc_comment(d, xprintf("Imported by energylens import csv from %s",
+	doc_comment(d, import_xprintf("Imported by energylens import csv from %s",
 			       c->file));
 	for (size_t i = 0; i < c->nsets; i++)
 		import_value_parse(&d->w, c->sets[i].key, c->sets[i].value);
@@ -917,7 +915,7 @@ static double shape_num(const struct ml_ctx *c, const struct csv_record *s,
 	const struct csv_field *f = cell(s, c->shape_col[col]);
 	double x = 0;
 	if (!cell_empty(f))
-		parse_decimal(f->text, &x);
+		import_decimal(f->text, &x);
 	return x;
 }
 
@@ -965,7 +963,7 @@ static void ml_shape(struct ml_ctx *c, struct import_doc *d,
 		set_num(&d->w, SCHEMA_SHAPE_ATTENTION_LAYERS, global + sliding);
 	if (global + sliding < layers)
 		doc_note(d, SCHEMA_SHAPE_LAYERS,
-			 xprintf("only %g of these %g layers are attention "
+			 import_xprintf("only %g of these %g layers are attention "
 				 "layers with a KV cache (%g global, %g "
 				 "sliding-window); the rest are not",
 				 global + sliding, layers, global, sliding));
@@ -1036,11 +1034,11 @@ static void shape_params(struct ml_ctx *c, struct import_doc *d,
 		const struct csv_field *f = cell(s, c->shape_params_col[i]);
 		double x;
 		if (d->w.set[param_schema_fields[i]] || cell_empty(f) ||
-		    !parse_decimal(f->text, &x) || !(x > 0))
+		    !import_decimal(f->text, &x) || !(x > 0))
 			continue;
 		set_num(&d->w, param_schema_fields[i], x);
 		doc_note(d, param_schema_fields[i],
-			 xprintf("not stated by the source: from %s",
+			 import_xprintf("not stated by the source: from %s",
 				 base_name(c->o->shapes_file)));
 	}
 }
@@ -1066,13 +1064,13 @@ static void ml_comments(struct ml_ctx *c, struct import_doc *d,
 			const struct csv_record *row)
 {
 	doc_comment(d,
-		    xprintf("Source: %s, %s @ %s", ml_text(c, row, ML_SOURCE),
+		    import_xprintf("Source: %s, %s @ %s", ml_text(c, row, ML_SOURCE),
 			    ml_text(c, row, ML_REPO),
 			    ml_text(c, row, ML_COMMIT)));
-	doc_comment(d, xprintf("Licence: %s",
+	doc_comment(d, import_xprintf("Licence: %s",
 			       licence_of(ml_text(c, row, ML_SOURCE))));
 	if (*ml_text(c, row, ML_DERIVED))
-		doc_comment(d, xprintf("How energy.total_j was obtained: %s",
+		doc_comment(d, import_xprintf("How energy.total_j was obtained: %s",
 				       ml_text(c, row, ML_DERIVED)));
 	doc_comment(d, xstrdup("Converted by energylens import mlenergy: "
 			       "batch_size = max_concurrent_seqs (else "
@@ -1111,14 +1109,14 @@ static void ml_name(struct ml_ctx *c, struct import_doc *d,
 	const char *start = task;
 	if (strncmp(start, "synthetic ", 10) == 0)
 		start += 10;
-	char *name = xprintf("%.*s", (int)(end - start), start);
+	char *name = import_xprintf("%.*s", (int)(end - start), start);
 	for (char *p = name; *p; p++)
 		if (*p == ' ')
 			*p = '-';
 	set_str(&d->w, SCHEMA_NAME, name);
 	free(name);
 	doc_note(d, SCHEMA_NAME,
-		 xprintf("task as the source writes it: %s", task));
+		 import_xprintf("task as the source writes it: %s", task));
 }
 
 static struct import_doc *ml_doc(struct ml_ctx *c, const struct csv_record *row)
@@ -1212,7 +1210,7 @@ static void ml_run_values(struct ml_ctx *c, struct import_run *run,
 
 static void ml_source_file(struct import_doc *d, const char *path)
 {
-	char *line = xprintf("  %s", path);
+	char *line = import_xprintf("  %s", path);
 	if (*path && !doc_has_comment(d, line))
 		doc_comment(d, line);
 	else
@@ -1246,7 +1244,7 @@ static void ml_row(struct ml_ctx *c, const struct csv_record *row)
 	}
 	const char *rep = ml_text(c, row, ML_REPLICATE);
 	if (*rep && strcmp(rep, "1") != 0)
-		run.note = xprintf("replicate %s of this configuration", rep);
+		run.note = import_xprintf("replicate %s of this configuration", rep);
 	ml_source_file(d, ml_text(c, row, ML_FILE));
 	doc_add_run(d, &run);
 }
@@ -1303,7 +1301,7 @@ static void ml_input_tokens(struct ml_ctx *c, struct import_doc *d)
 	set_num(&d->w, SCHEMA_INPUT_TOKENS, tokens);
 	set_str(&d->w, SCHEMA_INPUT_TOKENS_ASSUMED, "true");
 	doc_note(d, SCHEMA_INPUT_TOKENS,
-		 xprintf("ASSUMED input length: the source does not publish "
+		 import_xprintf("ASSUMED input length: the source does not publish "
 			 "it (%s)",
 			 from));
 }

@@ -104,6 +104,12 @@ double import_gpu_memory_gib(const char *gpu);
 double import_weight_bits(const char *precision);
 double import_default_input_tokens(const char *task);
 void *import_xrealloc(void *p, size_t n);
+/* A string printed into memory of its own (the caller frees it). */
+char *import_xprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* A plain decimal (no "nan", "inf" or hex: none is a measurement), blanks
+ * around it forgiven; false on anything else or a value past double. */
+bool import_decimal(const char *s, double *out);
 char *import_xstrdup(const char *s);
 
 #endif

@@ -371,20 +371,6 @@ static void apply_sets(struct rec *r, const struct import_json_opts *o)
 	}
 }
 
-static char *xprintf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static char *xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = import_xrealloc(NULL, (size_t)(n > 0 ? n : 0) + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 /* The workload's values joined: runs with the same ones share a document. */
 static char *group_key(const char *verb, const struct import_values *w)
@@ -749,7 +735,7 @@ static char *vllm_note(struct rec *r)
 		import_format_number(rate, json_number_value(v));
 	const char *date = json_string_value(json_object_get(r->obj, "date"));
 	json_t *np = json_object_get(r->obj, "num_prompts");
-	return xprintf("%s: date %s, request_rate %s, %lld prompts", r->d->name,
+	return import_xprintf("%s: date %s, request_rate %s, %lld prompts", r->d->name,
 		       date ? date : "?", rate,
 		       json_is_integer(np) ? (long long)json_integer_value(np)
 					   : -1LL);
@@ -1001,7 +987,7 @@ static void ml_v3_record(struct rec *r, struct import_set *set,
 	if (json_is_number(json_object_get(r->obj, "tensor_parallel")) &&
 	    (tp = json_number_value(json_object_get(
 		     r->obj, "tensor_parallel"))) != r->run.num[SCHEMA_TP])
-		note = xprintf("the toolkit's tensor_parallel says %g", tp);
+		note = import_xprintf("the toolkit's tensor_parallel says %g", tp);
 	rec_commit(r, set, "mlenergy-json", comments, note);
 }
 
@@ -1102,7 +1088,7 @@ static int ml_v2(struct import_set *set, const struct jdoc *d,
 			 "no TP and no bs<B>+tp<T>+pp<P> in the file name "
 			 "(expected the leaderboard's file name, or --set "
 			 "tp=N,pp=N,batch_size=N)");
-	rec_commit(&r, set, "mlenergy-json", comments, xprintf("%s", d->name));
+	rec_commit(&r, set, "mlenergy-json", comments, import_xprintf("%s", d->name));
 	rec_free(&r);
 	return 0;
 }
@@ -1225,7 +1211,7 @@ static void ix_record(struct rec *r, struct import_set *set,
 	const char *spec =
 		json_string_value(json_object_get(r->obj, "spec_decoding"));
 	rec_commit(r, set, "inferencex", comments,
-		   xprintf("%s: dp_attention %s, spec_decoding %s", r->d->name,
+		   import_xprintf("%s: dp_attention %s, spec_decoding %s", r->d->name,
 			   dpa, spec ? spec : "none"));
 }
 

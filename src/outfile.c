@@ -5,6 +5,9 @@
 
 #include "outfile.h"
 
+#include "exitcode.h"
+#include "text.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -435,4 +438,17 @@ void outfile_abort(struct outfile *out)
 		unguard();
 	}
 	release(out);
+}
+
+int outfile_claim_output(struct outfile_run *run, const char *path,
+			 const char *who)
+{
+	enum outfile_clash c = outfile_claim(run, path);
+	if (c == OUTFILE_FREE)
+		c = outfile_run_check(run, &path);
+	if (c == OUTFILE_FREE)
+		return EXIT_OK;
+	text_fprintf(stderr, "%s: %s: %s\n", who, path ? path : "-",
+		     outfile_clash_text(c));
+	return c == OUTFILE_NO_MEMORY ? EXIT_SOFTWARE : EXIT_CANTCREAT;
 }

@@ -45,6 +45,10 @@ enum outfile_clash outfile_run_check(const struct outfile_run *run,
 				     const char **path);
 /* Why a clash is refused, for "PATH: ..." */
 const char *outfile_clash_text(enum outfile_clash clash);
+/* An importer's output, claimed once every input is recorded: EXIT_OK, or
+ * the exit status after saying on stderr "WHO: PATH: why". */
+int outfile_claim_output(struct outfile_run *run, const char *path,
+			 const char *who);
 
 struct outfile {
 	FILE *fp;   /* write here */

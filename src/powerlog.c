@@ -12,6 +12,7 @@
 #include "csv.h"
 #include "exitcode.h"
 #include "import.h"
+#include "import.h"
 
 /* One reading as a log gives it, before it becomes a segment. */
 enum sample_kind {
@@ -201,34 +202,7 @@ static bool parse_number(const char *s, size_t len, double *out)
 	char buf[64];
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	const char *p = buf;
-	if (*p == '+' || *p == '-')
-		p++;
-	size_t digits = strspn(p, "0123456789");
-	p += digits;
-	if (*p == '.') {
-		size_t frac = strspn(p + 1, "0123456789");
-		digits += frac;
-		p += 1 + frac;
-	}
-	if (digits == 0)
-		return false;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		size_t n = strspn(p, "0123456789");
-		if (n == 0)
-			return false;
-		p += n;
-	}
-	if (*p)
-		return false;
-	double x = strtod(buf, NULL);
-	if (!isfinite(x))
-		return false;
-	*out = x;
-	return true;
+	return import_decimal(buf, out);
 }
 
 static bool parse_index(const char *s, size_t len, long *out)
