@@ -446,11 +446,19 @@ void schema_format(enum schema_field f, const struct profile_workload *w,
 			 *(const char *const *)p ? *(const char *const *)p
 						 : "");
 		return;
+	/* the names from this file's tables: the run set asks the schema,
+	 * not the other way round */
 	case SCHEMA_T_ARCH:
-		snprintf(buf, size, "%s", profile_arch_name(w->architecture));
+		snprintf(buf, size, "%s",
+			 (unsigned)w->architecture <= ARCH_HYBRID
+				 ? schema_arch_names[w->architecture]
+				 : "");
 		return;
 	case SCHEMA_T_MODALITY:
-		snprintf(buf, size, "%s", profile_modality_name(w->modality));
+		snprintf(buf, size, "%s",
+			 (unsigned)w->modality <= MODALITY_AUDIO
+				 ? schema_modality_names[w->modality]
+				 : "");
 		return;
 	case SCHEMA_T_BOOL:
 		snprintf(buf, size, "%s", *(const bool *)p ? "true" : "false");
