@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_json.h"
 #include "exitcode.h"
 #include "json.h"
 #include "select.h"
@@ -400,40 +401,24 @@ static void print_rank_text(const struct rank_options *o,
 	print_sentence(r);
 }
 
-static void json_layout(FILE *out, const struct select_layout *l)
-{
-	fprintf(out, "{\"tp\": %u, \"pp\": %u, \"dp\": %u}", l->tp, l->pp,
-		l->dp);
-}
-
 static void print_rank_json(const struct rank_options *o,
 			    const struct select_result *r)
 {
 	fputs("{\"candidates\": [", stdout);
 	for (size_t i = 0; i < r->n; i++) {
-		const struct select_candidate *c = &r->c[i];
-		fprintf(stdout,
-			"%s\n  {\"tp\": %u, \"pp\": %u, \"dp\": %u, "
-			"\"energy_j\": ",
-			i ? "," : "", c->layout.tp, c->layout.pp, c->layout.dp);
-		json_number(stdout, c->energy_j);
-		fputs(", \"latency_s\": ", stdout);
-		json_number(stdout, c->latency_s);
-		fputs(", \"measured_j\": ", stdout);
-		json_number(stdout, c->measured_j);
-		fprintf(stdout, ", \"pareto\": %s}",
-			c->pareto ? "true" : "false");
+		fputs(i ? ",\n  " : "\n  ", stdout);
+		cmd_json_candidate(stdout, &r->c[i]);
 	}
 	fputs("],\n \"energy_optimal\": ", stdout);
-	json_layout(stdout, &r->c[r->energy_best].layout);
+	cmd_json_layout(stdout, &r->c[r->energy_best].layout);
 	fputs(", \"latency_optimal\": ", stdout);
 	if (r->latency_best >= 0)
-		json_layout(stdout, &r->c[r->latency_best].layout);
+		cmd_json_layout(stdout, &r->c[r->latency_best].layout);
 	else
 		fputs("null", stdout);
 	if (r->blend_best >= 0) {
 		fputs(", \"blend_optimal\": ", stdout);
-		json_layout(stdout, &r->c[r->blend_best].layout);
+		cmd_json_layout(stdout, &r->c[r->blend_best].layout);
 	}
 	fprintf(stdout, ",\n \"diverge\": %s, \"energy_penalty\": ",
 		r->diverge ? "true" : "false");
@@ -557,30 +542,9 @@ static void print_map_json(const struct rank_options *o,
 	fputs("], \"inputs\": [", stdout);
 	for (size_t i = 0; i < g->ncols; i++)
 		printf("%s%.15g", i ? ", " : "", g->cols[i]);
-	fputs("],\n \"cells\": [", stdout);
-	for (size_t b = 0; b < g->nrows; b++) {
-		fputs(b ? ",\n  [" : "\n  [", stdout);
-		for (size_t i = 0; i < g->ncols; i++) {
-			const struct workspace_cell *c =
-				&cells[b * g->ncols + i];
-			fputs(i ? ", {\"energy_optimal\": "
-				: "{\"energy_optimal\": ",
-			      stdout);
-			if (c->any)
-				json_layout(stdout, &c->energy.layout);
-			else
-				fputs("null", stdout);
-			fputs(", \"latency_optimal\": ", stdout);
-			if (c->has_latency)
-				json_layout(stdout, &c->latency.layout);
-			else
-				fputs("null", stdout);
-			printf(", \"diverge\": %s}",
-			       c->diverge ? "true" : "false");
-		}
-		fputc(']', stdout);
-	}
-	fputs("]}\n", stdout);
+	fputs("],\n \"cells\": ", stdout);
+	cmd_json_cells(stdout, g, cells, false);
+	fputs("}\n", stdout);
 }
 
 int cmd_divergence(int argc, char **argv)

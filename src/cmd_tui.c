@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_json.h"
 #include "utf8.h"
 #include "workspace.h"
 #include "exitcode.h"
@@ -450,18 +451,6 @@ static void json_name(const char *key, const char *value, bool comma)
 	fputs(comma ? ", " : "", stdout);
 }
 
-static void json_candidate(const struct select_candidate *c)
-{
-	printf("{\"tp\": %u, \"pp\": %u, \"dp\": %u, \"energy_j\": ",
-	       c->layout.tp, c->layout.pp, c->layout.dp);
-	json_number(stdout, c->energy_j);
-	fputs(", \"latency_s\": ", stdout);
-	json_number(stdout, c->latency_s);
-	fputs(", \"measured_j\": ", stdout);
-	json_number(stdout, c->measured_j);
-	fputc('}', stdout);
-}
-
 /* The map's cells as the screen has them, row by row. */
 static void json_map(const struct app *a)
 {
@@ -472,30 +461,10 @@ static void json_map(const struct app *a)
 	fputs("], \"lengths\": [", stdout);
 	for (size_t c = 0; c < a->grid.ncols; c++)
 		printf("%s%.15g", c ? ", " : "", a->grid.cols[c]);
-	fputs("], \"cells\": [", stdout);
-	for (size_t r = 0; r < a->grid.nrows; r++) {
-		fputs(r ? ",\n  [" : "\n  [", stdout);
-		for (size_t c = 0; c < a->grid.ncols; c++) {
-			const struct workspace_cell *x =
-				app_cell(a, (int)r, (int)c);
-			fputs(c ? ", " : "", stdout);
-			if (!x || !x->any) {
-				fputs("null", stdout);
-				continue;
-			}
-			fputs("{\"energy_optimal\": ", stdout);
-			json_candidate(&x->energy);
-			fputs(", \"latency_optimal\": ", stdout);
-			if (x->has_latency)
-				json_candidate(&x->latency);
-			else
-				fputs("null", stdout);
-			printf(", \"diverge\": %s}",
-			       x->diverge ? "true" : "false");
-		}
-		fputc(']', stdout);
-	}
-	fputs("]}", stdout);
+	fputs("], \"cells\": ", stdout);
+	/* the cells lie row by row from the first; NULL when not filled */
+	cmd_json_cells(stdout, &a->grid, app_cell(a, 0, 0), true);
+	fputc('}', stdout);
 }
 
 /* What the screen shows, read from the state the views draw from: the
@@ -519,16 +488,16 @@ static void print_state_json(const struct app *a)
 	const struct select_result *r = &a->rank;
 	for (size_t i = 0; i < r->n; i++) {
 		fputs(i ? ",\n  " : "\n  ", stdout);
-		json_candidate(&r->c[i]);
+		cmd_json_candidate(stdout, &r->c[i]);
 	}
 	fputs("],\n \"energy_optimal\": ", stdout);
 	if (r->n)
-		json_candidate(&r->c[r->energy_best]);
+		cmd_json_candidate(stdout, &r->c[r->energy_best]);
 	else
 		fputs("null", stdout);
 	fputs(", \"latency_optimal\": ", stdout);
 	if (r->n && r->latency_best >= 0)
-		json_candidate(&r->c[r->latency_best]);
+		cmd_json_candidate(stdout, &r->c[r->latency_best]);
 	else
 		fputs("null", stdout);
 	if (a->view == VIEW_MAP)
