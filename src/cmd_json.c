@@ -21,6 +21,16 @@ void cmd_json_candidate(FILE *out, const struct select_candidate *c)
 	fprintf(out, ", \"pareto\": %s}", c->pareto ? "true" : "false");
 }
 
+void cmd_json_knobs(FILE *out, const struct workspace_knobs *k)
+{
+	fprintf(out, "\"batch\": %u, \"input\": ", k->at.batch);
+	json_number(out, k->at.input);
+	fputs(", \"output\": ", out);
+	json_number(out, k->at.output);
+	fprintf(out, ", \"gpus\": %u, \"eta\": ", k->gpus);
+	json_number(out, k->eta);
+}
+
 static void optimum(FILE *out, const struct select_candidate *c, bool whole)
 {
 	if (!c)

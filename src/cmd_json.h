@@ -15,6 +15,9 @@ void cmd_json_layout(FILE *out, const struct select_layout *l);
 /* The layout with its estimate: energy_j, latency_s, measured_j and
  * pareto. */
 void cmd_json_candidate(FILE *out, const struct select_candidate *c);
+/* The knobs as members: "batch": B, "input": I, "output": O, "gpus": G,
+ * "eta": E (null: no blend). */
+void cmd_json_knobs(FILE *out, const struct workspace_knobs *k);
 /* The grid's cells row by row, each {"energy_optimal", "latency_optimal",
  * "diverge"}: with whole, the two optima as candidates, else their
  * layouts; null where no layout is a candidate. cells NULL: none was

@@ -427,12 +427,8 @@ static void print_rank_json(const struct rank_options *o,
 	json_number(stdout, r->latency_penalty);
 	/* the knobs ranked at: the workload's defaults where none were
 	 * given */
-	printf(",\n \"batch\": %u, \"input\": ", o->knobs.at.batch);
-	json_number(stdout, o->knobs.at.input);
-	fputs(", \"output\": ", stdout);
-	json_number(stdout, o->knobs.at.output);
-	printf(", \"gpus\": %u, \"eta\": ", o->knobs.gpus);
-	json_number(stdout, o->knobs.eta);
+	fputs(",\n ", stdout);
+	cmd_json_knobs(stdout, &o->knobs);
 	fputs("}\n", stdout);
 }
 

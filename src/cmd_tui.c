@@ -478,12 +478,8 @@ static void print_state_json(const struct app *a)
 	json_name("model", w->model, true);
 	json_name("hardware", w->hardware, true);
 	json_name("engine", w->engine, false);
-	printf("},\n \"batch\": %u, \"input\": ", a->knobs.at.batch);
-	json_number(stdout, a->knobs.at.input);
-	fputs(", \"output\": ", stdout);
-	json_number(stdout, a->knobs.at.output);
-	printf(", \"gpus\": %u, \"eta\": ", a->knobs.gpus);
-	json_number(stdout, a->knobs.eta);
+	fputs("},\n ", stdout);
+	cmd_json_knobs(stdout, &a->knobs);
 	fputs(",\n \"candidates\": [", stdout);
 	const struct select_result *r = &a->rank;
 	for (size_t i = 0; i < r->n; i++) {
