@@ -1,5 +1,9 @@
 /* energylens [PATH...]: the terminal explorer (src/tui/); energylens
  * snapshot: its screen as text, for scripts and the tests. */
+/* realpath is XSI; the build's flags may already ask for it. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #include "cmd_tui.h"
 
 #include <errno.h>
@@ -24,12 +28,45 @@
 #include "tui/screen.h"
 #include "tui/term.h"
 
-/* Where the sample profiles and the themes are installed; the
- * environment may point elsewhere (a build tree, a test). */
+/* Whether this program is the one make built in BUILDDIR, not yet
+ * installed: its own file (/proc/self/exe, where there is one) lies in
+ * the build directory. A copy or an installed binary lies elsewhere. */
+static bool run_uninstalled(void)
+{
+#if defined(SRCDIR) && defined(BUILDDIR)
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	char *dir = realpath(exe[0] ? exe : "/", NULL);
+	char *build = realpath(BUILDDIR, NULL);
+	bool same = dir && build && strcmp(dir, build) == 0;
+	free(dir);
+	free(build);
+	return same;
+#else
+	return false;
+#endif
+}
+
+/* Where the sample profiles and the themes are: ENERGYLENS_DATADIR when
+ * set (a test, another tree), the source tree when run from the build
+ * tree, else where they are installed. */
 static const char *data_dir(void)
 {
 	const char *d = getenv("ENERGYLENS_DATADIR");
-	return d && *d ? d : PKGDATADIR;
+	if (d && *d)
+		return d;
+#ifdef SRCDIR
+	if (run_uninstalled())
+		return SRCDIR;
+#endif
+	return PKGDATADIR;
 }
 
 struct tui_options {
@@ -320,8 +357,8 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	int status = parse_options(argc, argv, o);
 	if (status != EXIT_OK)
 		return status;
-	snprintf(o->theme_dir[0], sizeof o->theme_dir[0], "%s/themes",
-		 data_dir());
+	const char *data = data_dir();
+	snprintf(o->theme_dir[0], sizeof o->theme_dir[0], "%s/themes", data);
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
 	if (xdg && *xdg)
@@ -337,10 +374,10 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	o->app.paths = argv + optind;
 	o->app.npaths = argc - optind;
 	if (o->app.npaths == 0) {
-		size_t n = strlen(data_dir()) + sizeof "/sample-profiles";
+		size_t n = strlen(data) + sizeof "/sample-profiles";
 		if (!(o->default_path = malloc(n)))
 			return EXIT_SOFTWARE;
-		snprintf(o->default_path, n, "%s/sample-profiles", data_dir());
+		snprintf(o->default_path, n, "%s/sample-profiles", data);
 		o->app.paths = &o->default_path;
 		o->app.npaths = 1;
 		o->app.default_paths = true;

@@ -162,7 +162,7 @@ golden import-set-not-utf8 1 "$tmpdir/empty" - \
 data=$top_srcdir/../shared/data
 synth=${top_builddir:-$top_srcdir}/tools/synth-sweep
 if [ ! -d "$data/measured" ]; then
-	skip sample-profiles-regenerate "no $data/measured"
+	skip sample-profiles-regenerate "the raw data the samples are made from is not beside this tree (sample-profiles/README.md)"
 elif [ ! -x "$synth" ]; then
 	skip sample-profiles-regenerate "tools/synth-sweep not built"
 else

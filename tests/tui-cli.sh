@@ -126,3 +126,30 @@ if (cd "$top_srcdir" && "$EL" snapshot --width 120) >"$tmpdir/out" 2>&1 &&
 else
 	fail tui-default-samples "$(tail -n 2 "$tmpdir/out")"
 fi
+
+# --- uninstalled: the build tree's binary finds the source tree's data -------
+# Without ENERGYLENS_DATADIR, run from anywhere, the binary make built uses
+# the sample profiles and every theme of the source tree it was configured
+# from; a copy elsewhere (as an installed one) does not.
+src_real=$(cd "$top_srcdir" && pwd -P)
+nthemes=$(ls "$top_srcdir"/themes/*.theme | wc -l)
+(unset ENERGYLENS_DATADIR; cd "$tmpdir" && LC_ALL=C "$EL" snapshot --width 200) \
+	>"$tmpdir/out" 2>&1
+(unset ENERGYLENS_DATADIR; cd "$tmpdir" && LC_ALL=C "$EL" snapshot --view help \
+	--width 120 --height 80 "$src_real/sample-profiles/synthetic") \
+	>"$tmpdir/help" 2>&1
+if grep -qF "showing the sample profiles in $src_real/sample-profiles;" \
+	"$tmpdir/out" && grep -q "Theme: .* of $nthemes;" "$tmpdir/help"; then
+	pass tui-uninstalled-finds-data
+else
+	fail tui-uninstalled-finds-data "$(tail -n 1 "$tmpdir/out"; grep Theme "$tmpdir/help")"
+fi
+mkdir "$tmpdir/bin" && cp "$EL" "$tmpdir/bin/energylens"
+(unset ENERGYLENS_DATADIR; cd "$tmpdir" && LC_ALL=C "$tmpdir/bin/energylens" \
+	snapshot --view help --width 120 --height 80 \
+	"$src_real/sample-profiles/synthetic") >"$tmpdir/help" 2>&1
+if ! grep -q "Theme: .* of $nthemes;" "$tmpdir/help"; then
+	pass tui-installed-ignores-srcdir
+else
+	fail tui-installed-ignores-srcdir "a copy outside the build tree read the source tree's themes"
+fi
