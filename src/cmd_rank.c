@@ -46,11 +46,13 @@ static void rank_usage(FILE *out)
 	      "         [--hardware NAME] [--engine NAME] [--model FILE]... "
 	      "[--json]\n"
 	      "Predict every candidate layout of one workload at these knobs "
-	      "and mark the\nenergy-optimal (*) and latency-optimal (!) ones. "
-	      "Candidates are the layouts\nmeasured for the workload, or with "
-	      "--gpus N every power-of-two tp x pp x dp\non at most N GPUs "
-	      "that fits in GPU memory. Knobs not given are the medians of "
-	      "the workload's\nruns (required with --fitted).\n\n"
+	      "and mark the\nenergy-optimal, the latency-optimal and (with "
+	      "--eta) the best-blend ones as the\nexplorer does (MARKS in "
+	      "energylens(1)). Candidates are the layouts measured for\nthe "
+	      "workload, or with --gpus N every power-of-two tp x pp x dp on "
+	      "at most N GPUs\nthat fits in GPU memory. Knobs not given are "
+	      "the medians of the workload's runs\n(required with "
+	      "--fitted).\n\n"
 	      "  --fitted FILE  a fit saved by 'energylens fit -o' (-: "
 	      "standard "
 	      "input)\n"
@@ -71,8 +73,9 @@ static void divergence_usage(FILE *out)
 	      "[--engine NAME]\n"
 	      "         [--model FILE]... [--json]\n"
 	      "Map, over batch size (rows) and input length (columns), the "
-	      "energy-optimal\nlayout of one workload, marking with * each "
-	      "cell where the latency-optimal\nlayout differs.\n\n"
+	      "energy-optimal\nlayout of one workload, marking with the "
+	      "latency-optimal mark each cell where\nthe latency-optimal "
+	      "layout differs (MARKS in energylens(1)).\n\n"
 	      "  --fitted FILE   a fit saved by 'energylens fit -o' (-: "
 	      "standard input)\n"
 	      "  --batches LIST  batch sizes, comma-separated (default "
@@ -360,7 +363,7 @@ static void print_rank_text(const struct rank_options *o,
 	/* The lightning sign is two columns wide where a terminal draws it,
 	 * so rows without it get two spaces. */
 	const char *star = utf8 ? "\u2605" : "*", *bolt = utf8 ? "\u26a1" : "!";
-	const char *no_bolt = utf8 ? "  " : " ";
+	const char *no_bolt = utf8 ? "  " : " ", *blend = utf8 ? "\u25c6" : "~";
 	bool latency = r->latency_best >= 0;
 	text_printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
 	       or_dash(w->name), or_dash(w->hardware), f->fit.group);
@@ -388,12 +391,14 @@ static void print_rank_text(const struct rank_options *o,
 		printf("%s%s%s  %-10s %12.4g %8s %12s %8s %13s\n",
 		       i == r->energy_best ? star : " ",
 		       (long)i == r->latency_best ? bolt : no_bolt,
-		       (long)i == r->blend_best ? "=" : " ", name, c->energy_j,
+		       (long)i == r->blend_best ? blend : " ", name, c->energy_j,
 		       de, lat, dt, meas);
 	}
 	if (latency)
-		printf("\n%s energy-optimal   %s latency-optimal%s\n", star,
-		       bolt, isnan(o->knobs.eta) ? "" : "   = best blend");
+		printf("\n%s energy-optimal   %s latency-optimal%s%s\n", star,
+		       bolt, isnan(o->knobs.eta) ? "" : "   ",
+		       isnan(o->knobs.eta) ? "" : utf8 ? "\u25c6 best blend"
+						       : "~ best blend");
 	else
 		printf("\n%s energy-optimal%s\n", star,
 		       isnan(o->knobs.eta) ? ""
@@ -484,10 +489,15 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 	const struct workspace_grid *g = &o->grid;
 	text_printf("%s (%s) on %s, fit of %s\n", or_dash(w->model),
 	       or_dash(w->name), or_dash(w->hardware), f->fit.group);
+	/* the explorer's marks: the lightning sign is two columns wide
+	 * where a terminal draws it, so the cells without it get two
+	 * spaces */
+	bool utf8 = utf8_locale();
+	const char *bolt = utf8 ? "\u26a1" : "!", *no_bolt = utf8 ? "  " : " ";
 	printf("energy-optimal layout by batch (rows) and input tokens "
-	       "(columns), output %g;\n* where the latency-optimal layout "
+	       "(columns), output %g;\n%s where the latency-optimal layout "
 	       "differs\n\n",
-	       o->knobs.at.output);
+	       o->knobs.at.output, bolt);
 	/* Cells are as wide as the longest layout name (t16p16d16 and the
 	 * like), at least 8; a non-diverging cell at the end of a row leaves
 	 * no trailing space. */
@@ -501,7 +511,7 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 	printf("%11s", "batch\\input");
 	for (size_t i = 0; i < g->ncols; i++)
 		printf(" %*.15g%s", width, g->cols[i],
-		       i + 1 == g->ncols ? "" : " ");
+		       i + 1 == g->ncols ? "" : no_bolt);
 	putchar('\n');
 	size_t diverging = 0;
 	for (size_t b = 0; b < g->nrows; b++) {
@@ -514,9 +524,9 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 						   sizeof name);
 			bool last = i + 1 == g->ncols;
 			printf(" %*s%s", width, name,
-			       c->diverge ? "*"
+			       c->diverge ? bolt
 			       : last	  ? ""
-					  : " ");
+					  : no_bolt);
 			diverging += c->diverge;
 		}
 		putchar('\n');

@@ -153,3 +153,43 @@ if ! grep -q "Theme: .* of $nthemes;" "$tmpdir/help"; then
 else
 	fail tui-installed-ignores-srcdir "a copy outside the build tree read the source tree's themes"
 fi
+
+# --- one set of marks: the explorer, rank and divergence alike ---------------
+legend='\* energy-optimal   ! latency-optimal   ~ best blend'
+(cd "$top_srcdir" && LC_ALL=C "$EL" rank --eta 0.5 sample-profiles/synthetic) \
+	>"$tmpdir/rank" 2>&1
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --view help --width 120 \
+	--height 80 sample-profiles/synthetic) >"$tmpdir/help" 2>&1
+if grep -q "^$legend\$" "$tmpdir/rank" && grep -q "^   $legend" "$tmpdir/help" &&
+	grep -q '^..~  t' "$tmpdir/rank"; then
+	pass tui-marks-rank-as-explorer
+else
+	fail tui-marks-rank-as-explorer "$(tail -n 3 "$tmpdir/rank"; grep energy-optimal "$tmpdir/help")"
+fi
+# divergence marks a diverging cell with the latency-optimal mark, as the
+# map does, and never with the energy-optimal one.
+(cd "$top_srcdir" && LC_ALL=C "$EL" divergence --batches 1,64,2048 \
+	--inputs 64,32768 sample-profiles/synthetic) >"$tmpdir/div" 2>&1
+(cd "$top_srcdir" && LC_ALL=C "$EL" divergence --json --batches 1,64,2048 \
+	--inputs 64,32768 sample-profiles/synthetic) >"$tmpdir/div.json" 2>&1
+bangs=$(sed -n '/^batch/,/^$/p' "$tmpdir/div" | grep -o '!' | wc -l)
+diverge=$(grep -o '"diverge": true' "$tmpdir/div.json" | wc -l)
+if [ "$bangs" -gt 0 ] && [ "$bangs" -eq "$diverge" ] &&
+	! sed -n '/^batch/,/^$/p' "$tmpdir/div" | grep -q '\*' &&
+	grep -q '^! where the latency-optimal layout differs' "$tmpdir/div"; then
+	pass tui-marks-divergence-as-map
+else
+	fail tui-marks-divergence-as-map "$bangs marks, $diverge diverging cells: $(head -n 8 "$tmpdir/div")"
+fi
+
+# --- plurals: one of a thing is not "things" ---------------------------------
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 120 --height 30 --gpus 1 \
+	tests/data/fit/two-layouts.yaml) >"$tmpdir/out" 2>&1
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --view fit --width 120 \
+	--height 30 tests/data/fit/two-layouts.yaml) >"$tmpdir/fit" 2>&1
+if grep -q " 1 candidate (" "$tmpdir/out" && grep -q "(1 workload;" "$tmpdir/fit" &&
+	! grep -q "1 candidates\|1 workloads\|[^0-9]1 runs" "$tmpdir/out" "$tmpdir/fit"; then
+	pass tui-plurals
+else
+	fail tui-plurals "$(grep "candidate\|workload" "$tmpdir/out" "$tmpdir/fit" | head -n 4)"
+fi

@@ -501,8 +501,12 @@ void app_reload(struct app *a)
 		else
 			app_reload_workload(a, (size_t)same);
 		app_message(a, diags.errors > 0,
-			    "reloaded: %zu runs of %zu workloads, refitted%s",
-			    a->ws.set.run_count, a->ws.set.workload_count,
+			    "reloaded: %zu run%s of %zu workload%s, "
+			    "refitted%s",
+			    a->ws.set.run_count,
+			    a->ws.set.run_count == 1 ? "" : "s",
+			    a->ws.set.workload_count,
+			    a->ws.set.workload_count == 1 ? "" : "s",
 			    diags.errors
 				    ? " (some runs left out: listed on exit)"
 				    : "");

@@ -134,8 +134,9 @@ struct layout_rect app_knob_slot(const struct layout_rect *pane,
 				 enum workspace_knob k);
 
 /* Lines of help beside one per key binding: the title, the bar legend,
- * the marks, the theme, a line per knob (draw_help.c draws them). */
-#define APP_HELP_EXTRA (16 + WS_KNOB_COUNT)
+ * the marks, the mouse, the theme, a line per knob (draw_help.c draws
+ * them). */
+#define APP_HELP_EXTRA (21 + WS_KNOB_COUNT)
 
 /* Map geometry, shared by the drawing and the mouse: a header row, then a
  * row per batch size; a label column, then cells of equal width. */

@@ -162,7 +162,8 @@ static void header(const struct app *a, struct screen *s,
 		draw_r2(r2, sizeof r2, f->energy.r2);
 		snprintf(fit, sizeof fit, "fit MAPE %.1f%% R%s %s",
 			 100 * f->energy.mape, draw_glyph(a, "²", "2"), r2);
-		snprintf(runs, sizeof runs, " (%zu runs)", f->energy.runs);
+		snprintf(runs, sizeof runs, " (%zu run%s)", f->energy.runs,
+			 f->energy.runs == 1 ? "" : "s");
 	}
 	int x = screen_text(s, r->y, 0, r->w, EL_HEADER, who);
 	x += screen_text(s, r->y, x, r->w - x, el, fit);
@@ -175,10 +176,11 @@ static void header(const struct app *a, struct screen *s,
 		 a->ws.set.file_count == 1 ? "" : "s");
 	screen_printf(
 		s, r->y + 1, 0, r->w, EL_HEADER,
-		" %s%s (%s, %zu runs, %zu workload%s)%s  %s%s%s  fit "
+		" %s%s (%s, %zu run%s, %zu workload%s)%s  %s%s%s  fit "
 		"group: %s",
 		a->opt.npaths ? a->opt.paths[0] : "-",
 		a->opt.npaths > 1 ? " ..." : "", files, a->ws.set.run_count,
+		a->ws.set.run_count == 1 ? "" : "s",
 		a->ws.set.workload_count, a->ws.set.workload_count == 1 ? "" : "s",
 		a->opt.follow ? " [following]" : "", w->model ? w->model : "-",
 		w->engine ? ", " : "", w->engine ? w->engine : "",

@@ -16,9 +16,9 @@ static void params(const struct app *a, struct screen *s,
 	char title[200], r2[16];
 	draw_r2(r2, sizeof r2, e->r2);
 	snprintf(title, sizeof title,
-		 " %s: %zu runs, MAPE %.1f%%, R%s %s (log), %zu of %zu "
+		 " %s: %zu run%s, MAPE %.1f%%, R%s %s (log), %zu of %zu "
 		 "informed",
-		 m->name, e->runs, 100 * e->mape, draw_glyph(a, "²", "2"), r2,
+		 m->name, e->runs, e->runs == 1 ? "" : "s", 100 * e->mape, draw_glyph(a, "²", "2"), r2,
 		 e->informed_count, e->nparams);
 	draw_title(s, r, false, title);
 	int y = r->y + 1;
@@ -45,8 +45,9 @@ static void params(const struct app *a, struct screen *s,
 		const struct fit_result *l = &f->latency;
 		if (f->latency_status == FIT_OK)
 			screen_printf(s, y, r->x + 1, r->w - 1, EL_DIM,
-				      "latency: %s, %zu runs, MAPE %.1f%%",
+				      "latency: %s, %zu run%s, MAPE %.1f%%",
 				      a->ws.models[1]->name, l->runs,
+				      l->runs == 1 ? "" : "s",
 				      100 * l->mape);
 		else
 			screen_printf(s, y, r->x + 1, r->w - 1, EL_WARN,
@@ -167,9 +168,9 @@ static void residuals(const struct app *a, struct screen *s,
 	size_t nw = a->errors.nserved;
 	char title[160];
 	snprintf(title, sizeof title,
-		 " Error by workload, worst first (%zu workloads; bias: "
+		 " Error by workload, worst first (%zu workload%s; bias: "
 		 "predicted over measured, -50%% .. +50%%)",
-		 nw);
+		 nw, nw == 1 ? "" : "s");
 	draw_title(s, r, false, title);
 	int first = a->scroll[VIEW_FIT];
 	if (first > (int)nw - 1)
@@ -188,7 +189,8 @@ static void residuals(const struct app *a, struct screen *s,
 		snprintf(name, sizeof name, "%s %s", W->name ? W->name : "-",
 			 draw_model_short(W->model));
 		screen_printf(s, y, r->x + 1, 32, el, "%-31s", name);
-		screen_printf(s, y, r->x + 33, 8, el, "%4zu run", v[k].runs);
+		screen_printf(s, y, r->x + 33, 9, el, "%4zu run%s", v[k].runs,
+			      v[k].runs == 1 ? "" : "s");
 		screen_printf(s, y, r->x + 42, 9, el_mape, "%6.1f%%",
 			      100 * v[k].mape);
 		if (bar_w < 8)

@@ -24,6 +24,9 @@ static void knob_line(int k, char *line, size_t size)
 		 K->pow2 ? ", halved and doubled" : ", in steps of 0.1");
 }
 
+static bool extra_line(const struct app *a, struct screen *s, int y, int x,
+		       int w, int i);
+
 /* Line i of the help text; returns false past the end. */
 static bool help_line(const struct app *a, struct screen *s, int y, int x,
 		      int w, int i)
@@ -57,23 +60,62 @@ static bool help_line(const struct app *a, struct screen *s, int y, int x,
 		return true;
 	}
 	i -= KIND_IDLE + 1;
+	return extra_line(a, s, y, x, w, i);
+}
+
+/* The lines after the bar legend: marks, mouse, theme, knobs. */
+enum help_extra {
+	HX_GAP1,
+	HX_MARKS_TITLE,
+	HX_MARKS,
+	HX_MARKS_WHERE,
+	HX_GAP2,
+	HX_MOUSE_TITLE,
+	HX_MOUSE_CLICK,
+	HX_MOUSE_WHEEL,
+	HX_GAP3,
+	HX_THEME,
+	HX_GAP4,
+	HX_KNOBS_TITLE,
+	HX_KNOB, /* one per knob */
+	HX_SEE = HX_KNOB + WS_KNOB_COUNT,
+};
+
+static bool extra_line(const struct app *a, struct screen *s, int y, int x,
+		       int w, int i)
+{
 	char line[200];
 	switch (i) {
-	case 0:
-		return true;
-	case 1:
+	case HX_MARKS_TITLE:
 		screen_text(s, y, x, w, EL_TITLE, "Marks");
 		return true;
-	case 2:
+	case HX_MARKS:
 		snprintf(line, sizeof line,
 			 "  %s energy-optimal   %s latency-optimal   %s best "
 			 "blend of the two (eta between 0 and 1)",
 			 draw_glyph(a, "★", "*"), draw_glyph(a, "⚡", "!"),
 			 draw_glyph(a, "◆", "~"));
 		break;
-	case 3:
+	case HX_MARKS_WHERE:
+		snprintf(line, sizeof line,
+			 "  the same in 'rank' and 'divergence'; on the map %s "
+			 "marks a cell whose fastest layout differs",
+			 draw_glyph(a, "⚡", "!"));
+		break;
+	case HX_MOUSE_TITLE:
+		screen_text(s, y, x, w, EL_TITLE, "Mouse");
 		return true;
-	case 4:
+	case HX_MOUSE_CLICK:
+		snprintf(line, sizeof line,
+			 "  click   a workload, a knob, a layout or a map cell: "
+			 "select it (and its pane)");
+		break;
+	case HX_MOUSE_WHEEL:
+		snprintf(line, sizeof line,
+			 "  wheel   on a knob: turn it; on a list, the table or "
+			 "the map: move; fit, help: scroll");
+		break;
+	case HX_THEME:
 		snprintf(line, sizeof line,
 			 "Theme: %s (%zu of %zu; t for the "
 			 "next)   colour: %s   characters: %s",
@@ -81,23 +123,22 @@ static bool help_line(const struct app *a, struct screen *s, int y, int x,
 			 a->opt.color ? "on" : "off",
 			 a->opt.utf8 ? "UTF-8" : "ASCII");
 		break;
-	case 5:
-		return true;
-	case 6:
+	case HX_KNOBS_TITLE:
 		screen_text(s, y, x, w, EL_TITLE,
 			    "Knobs: - + step them, = types a value, d returns "
 			    "to the workload's own");
 		return true;
-	case 7 + WS_KNOB_COUNT:
+	case HX_SEE:
 		snprintf(line, sizeof line,
 			 "See energylens(1) for everything, "
 			 "energylens-model(5) for the terms.");
 		break;
 	default:
-		if (i < 7 || i > 7 + WS_KNOB_COUNT)
-			return false;
-		knob_line(i - 7, line, sizeof line);
-		break;
+		if (i >= HX_KNOB && i < HX_SEE) {
+			knob_line(i - HX_KNOB, line, sizeof line);
+			break;
+		}
+		return i >= 0 && i < HX_SEE; /* a blank line */
 	}
 	screen_text(s, y, x, w, EL_DEFAULT, line);
 	return true;

@@ -218,9 +218,9 @@ static void table(const struct app *a, struct screen *s,
 {
 	char title[160];
 	snprintf(title, sizeof title,
-		 "     %-8s %10s %8s %10s %8s %10s   %zu candidates (%s)",
+		 "     %-8s %10s %8s %10s %8s %10s   %zu candidate%s (%s)",
 		 "layout", "energy", "vs best", "latency", "vs best",
-		 "measured", a->rank.n,
+		 "measured", a->rank.n, a->rank.n == 1 ? "" : "s",
 		 a->knobs.gpus ? "power-of-two layouts that fit"
 			 : "measured layouts");
 	draw_title(s, r, a->focus == FOCUS_TABLE, title);
