@@ -193,3 +193,25 @@ if grep -q " 1 candidate (" "$tmpdir/out" && grep -q "(1 workload;" "$tmpdir/fit
 else
 	fail tui-plurals "$(grep "candidate\|workload" "$tmpdir/out" "$tmpdir/fit" | head -n 4)"
 fi
+
+# --- the fit quality shown is the workload's own, the group's beside it ------
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --view fit --width 120 --height 80 \
+	sample-profiles/mlenergy-v2) >"$tmpdir/fit" 2>&1
+own=$(sed -n '1s/.* fit MAPE \([0-9.]*%\) (group \([0-9.]*%\)).*/\1 \2/p' "$tmpdir/fit")
+# the selected workload's row among the group's, worst first
+row=$(grep '^ chat Mixtral-8x22B-Instruct-v0.1 ' "$tmpdir/fit" |
+	sed 's/.* runs* *\([0-9.]*%\).*/\1/')
+group=$(sed -n 's/.* \([0-9.]*%\) group (190 runs.*/\1/p' "$tmpdir/fit")
+if [ -n "$own" ] && [ "${own% *}" = "$row" ] && [ "${own#* }" = "$group" ] &&
+	[ "$row" != "$group" ]; then
+	pass tui-fit-quality-own-and-group
+else
+	fail tui-fit-quality-own-and-group "header '$own', row '$row', group '$group'"
+fi
+# th_ar's standard error (0.00043) exceeds its value (0.000108) there.
+if grep -q '^ th_ar .* not informed by the data' "$tmpdir/fit" &&
+	! grep -q '^ th_pf .* not informed' "$tmpdir/fit"; then
+	pass tui-fit-not-informed
+else
+	fail tui-fit-not-informed "$(grep '^ th_' "$tmpdir/fit" | head -n 3)"
+fi

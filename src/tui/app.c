@@ -30,6 +30,18 @@ const struct fit_group *app_fit(const struct app *a)
 					: NULL;
 }
 
+const struct workspace_served *app_own_fit(const struct app *a)
+{
+	if (!a->errors_valid || a->group < 0 ||
+	    a->errors_group != (size_t)a->group)
+		return NULL;
+	for (size_t k = 0; k < a->errors.nserved; k++)
+		if (a->errors.served[k].workload == a->workload)
+			return a->errors.served[k].runs ? &a->errors.served[k]
+							: NULL;
+	return NULL;
+}
+
 const struct theme *app_theme(const struct app *a)
 {
 	return &a->themes[a->theme];
@@ -180,10 +192,12 @@ static void fill_map(struct app *a)
 					     &a->knobs, a->cells) == WS_OK;
 }
 
-/* The fit view's predictions and error by workload, once per fit. */
+/* The predictions and error by workload of the group's fit, once per
+ * fit: the fit view draws them, and the header the workload's own error
+ * beside the group's. */
 static void fill_errors(struct app *a)
 {
-	if (a->view != VIEW_FIT || a->group < 0 ||
+	if (a->group < 0 ||
 	    (a->errors_valid && a->errors_generation == a->generation &&
 	     a->errors_group == (size_t)a->group))
 		return;

@@ -122,6 +122,9 @@ bool app_follow(struct app *a);
 const struct profile_workload *app_workload(const struct app *a);
 const struct fit_group *app_fit(const struct app *a); /* NULL: none */
 const struct theme *app_theme(const struct app *a);
+/* How well the group's fit serves the selected workload (its own runs'
+ * error); NULL without a fit or runs of it in the fit. */
+const struct workspace_served *app_own_fit(const struct app *a);
 const char *app_knob_name(enum workspace_knob k);
 void app_knob_value(const struct app *a, enum workspace_knob k, char *buf,
 		    size_t size);

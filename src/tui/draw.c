@@ -146,7 +146,7 @@ static void header(const struct app *a, struct screen *s,
 		screen_fill(s, r->y + y, 0, r->w, EL_HEADER, " ");
 	const struct profile_workload *w = app_workload(a);
 	const struct fit_group *f = app_fit(a);
-	char hw[32], who[400], fit[320], runs[32] = "";
+	char hw[32], who[400], fit[320], runs[64] = "";
 	draw_hardware_short(w->hardware, hw, sizeof hw);
 	snprintf(who, sizeof who, " %s%s %s on %s  ",
 		 r->w >= 100 ? "EnergyLens  " : "", w->name ? w->name : "-",
@@ -157,13 +157,24 @@ static void header(const struct app *a, struct screen *s,
 			 f ? f->energy.message
 			   : "no run of this workload can be fitted");
 	} else {
-		el = f->energy.mape <= 0.15 ? EL_HEADER : EL_WARN;
+		/* the workload's own error first: the group's can hide a
+		 * workload it serves badly */
+		const struct workspace_served *own = app_own_fit(a);
+		double mape = own ? own->mape : f->energy.mape;
+		el = mape <= 0.15 ? EL_HEADER : EL_WARN;
 		char r2[16];
 		draw_r2(r2, sizeof r2, f->energy.r2);
-		snprintf(fit, sizeof fit, "fit MAPE %.1f%% R%s %s",
-			 100 * f->energy.mape, draw_glyph(a, "²", "2"), r2);
-		snprintf(runs, sizeof runs, " (%zu run%s)", f->energy.runs,
-			 f->energy.runs == 1 ? "" : "s");
+		snprintf(fit, sizeof fit, "fit MAPE %.1f%% (group %.1f%%)",
+			 100 * mape, 100 * f->energy.mape);
+		if (own)
+			snprintf(runs, sizeof runs, " %zu of %zu runs, R%s %s",
+				 own->runs, f->energy.runs,
+				 draw_glyph(a, "²", "2"), r2);
+		else
+			snprintf(runs, sizeof runs, " %zu run%s, R%s %s",
+				 f->energy.runs,
+				 f->energy.runs == 1 ? "" : "s",
+				 draw_glyph(a, "²", "2"), r2);
 	}
 	int x = screen_text(s, r->y, 0, r->w, EL_HEADER, who);
 	x += screen_text(s, r->y, x, r->w - x, el, fit);

@@ -8,18 +8,36 @@
 
 #include "draw_internal.h"
 
+/* A fitted parameter the data leave undetermined: its standard error
+ * exceeds its value, so not even its sign is known. */
+static bool uninformed(const struct fit_result *e, size_t p)
+{
+	return e->informed[p] && e->stderr_[p] > fabs(e->value[p]);
+}
+
+/* The title: the workload's own error first, then the group's, since
+ * the group's can hide a workload it serves badly. */
+static void params_title(const struct app *a, const struct fit_result *e,
+			 char *title, size_t size)
+{
+	const struct workspace_served *own = app_own_fit(a);
+	char r2[16], mine[64] = "";
+	draw_r2(r2, sizeof r2, e->r2);
+	if (own)
+		snprintf(mine, sizeof mine, "%.1f%% this workload (%zu run%s), ",
+			 100 * own->mape, own->runs, own->runs == 1 ? "" : "s");
+	snprintf(title, size, " %s MAPE %s%.1f%% group (%zu run%s), R%s %s",
+		 a->ws.models[0]->name, mine, 100 * e->mape, e->runs,
+		 e->runs == 1 ? "" : "s", draw_glyph(a, "²", "2"), r2);
+}
+
 static void params(const struct app *a, struct screen *s,
 		   const struct layout_rect *r, const struct fit_group *f)
 {
 	const struct model *m = a->ws.models[0];
 	const struct fit_result *e = &f->energy;
-	char title[200], r2[16];
-	draw_r2(r2, sizeof r2, e->r2);
-	snprintf(title, sizeof title,
-		 " %s: %zu run%s, MAPE %.1f%%, R%s %s (log), %zu of %zu "
-		 "informed",
-		 m->name, e->runs, e->runs == 1 ? "" : "s", 100 * e->mape, draw_glyph(a, "²", "2"), r2,
-		 e->informed_count, e->nparams);
+	char title[240];
+	params_title(a, e, title, sizeof title);
 	draw_title(s, r, false, title);
 	int y = r->y + 1;
 	for (size_t p = 0; p < m->nparams && y < r->y + r->h - 1; p++, y++) {
@@ -28,7 +46,13 @@ static void params(const struct app *a, struct screen *s,
 		x += screen_printf(s, y, x, 9, EL_DEFAULT, "%-8s", P->name);
 		x += screen_printf(s, y, x, 12, EL_KNOB, "%11.4g ",
 				   e->value[p]);
-		if (e->informed[p]) {
+		if (uninformed(e, p)) {
+			x += screen_printf(s, y, x, 11, EL_DEFAULT, "%s %-8.2g ",
+					   draw_glyph(a, "±", "+-"),
+					   e->stderr_[p]);
+			x += screen_text(s, y, x, r->x + r->w - x, EL_WARN,
+					 "not informed by the data; ");
+		} else if (e->informed[p]) {
 			double rel =
 				100 *
 				(exp(sqrt(e->cov[p * e->nparams + p])) - 1);
