@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "cmd_json.h"
+#include "cmd_rank.h"
 #include "exitcode.h"
 #include "json.h"
 #include "select.h"
@@ -25,7 +26,7 @@ struct rank_options {
 	struct workspace_query query;
 	struct workspace_knobs knobs;
 	bool given[WS_KNOB_COUNT]; /* else the workload's defaults */
-	bool json;
+	bool json, csv;
 	/* divergence: the default grid unless given */
 	struct workspace_grid grid;
 };
@@ -44,7 +45,7 @@ static void rank_usage(FILE *out)
 	      "         [--output O] [--gpus N] [--eta X] [--workload "
 	      "NAME|MODEL|NAME:MODEL]\n"
 	      "         [--hardware NAME] [--engine NAME] [--model FILE]... "
-	      "[--json]\n"
+	      "[--json|--csv]\n"
 	      "Predict every candidate layout of one workload at these knobs "
 	      "and mark the\nenergy-optimal, the latency-optimal and (with "
 	      "--eta) the best-blend ones as the\nexplorer does (MARKS in "
@@ -60,6 +61,8 @@ static void rank_usage(FILE *out)
 	      "[0, 1])\n"
 	      "  --json    print {\"candidates\", \"energy_optimal\", "
 	      "\"latency_optimal\", \"diverge\"}\n"
+	      "  --csv     print a row per candidate: layout, degrees, "
+	      "estimates, marks, knobs\n"
 	      "  -h, --help  show this help and exit\n",
 	      out);
 }
@@ -128,6 +131,7 @@ enum {
 	O_HARDWARE,
 	O_ENGINE,
 	O_JSON,
+	O_CSV,
 	O_BATCHES,
 	O_INPUTS,
 };
@@ -180,6 +184,9 @@ static int take_option(struct rank_options *o, int c, const char *arg)
 	case O_JSON:
 		o->json = true;
 		return -1;
+	case O_CSV:
+		o->csv = true;
+		return -1;
 	case O_BATCHES:
 		return parse_list(arg, WS_BATCH, o->grid.rows, WS_GRID_MAX,
 				  &o->grid.nrows)
@@ -226,6 +233,7 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 		{"hardware", required_argument, NULL, O_HARDWARE},
 		{"engine", required_argument, NULL, O_ENGINE},
 		{"json", no_argument, NULL, O_JSON},
+		{"csv", no_argument, NULL, O_CSV},
 		{"batches", required_argument, NULL, O_BATCHES},
 		{"inputs", required_argument, NULL, O_INPUTS},
 		{"help", no_argument, NULL, 'h'},
@@ -244,6 +252,7 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 		}
 		if (c == '?' ||
 		    (map && (c == O_BATCH || c == O_INPUT || c == O_ETA)) ||
+		    (map && c == O_CSV) ||
 		    (!map && (c == O_BATCHES || c == O_INPUTS))) {
 			if (c != '?')
 				fprintf(stderr,
@@ -259,6 +268,9 @@ static int parse_options(int argc, char **argv, struct rank_options *o,
 		if ((status = take_option(o, c, optarg)) >= 0)
 			return status;
 	}
+	if (o->json && o->csv)
+		return usage_error(o->verb, "give --json or --csv, not both",
+				   "");
 	if (!map && o->src.fitted &&
 	    (!o->given[WS_BATCH] || !o->given[WS_INPUT] ||
 	     !o->given[WS_OUTPUT]))
@@ -406,35 +418,75 @@ static void print_rank_text(const struct rank_options *o,
 	print_sentence(r);
 }
 
-static void print_rank_json(const struct rank_options *o,
-			    const struct select_result *r)
+void cmd_rank_json(FILE *out, const struct workspace_knobs *k,
+		   const struct select_result *r)
 {
-	fputs("{\"candidates\": [", stdout);
+	fputs("{\"candidates\": [", out);
 	for (size_t i = 0; i < r->n; i++) {
-		fputs(i ? ",\n  " : "\n  ", stdout);
-		cmd_json_candidate(stdout, &r->c[i]);
+		fputs(i ? ",\n  " : "\n  ", out);
+		cmd_json_candidate(out, &r->c[i]);
 	}
-	fputs("],\n \"energy_optimal\": ", stdout);
-	cmd_json_layout(stdout, &r->c[r->energy_best].layout);
-	fputs(", \"latency_optimal\": ", stdout);
+	fputs("],\n \"energy_optimal\": ", out);
+	cmd_json_layout(out, &r->c[r->energy_best].layout);
+	fputs(", \"latency_optimal\": ", out);
 	if (r->latency_best >= 0)
-		cmd_json_layout(stdout, &r->c[r->latency_best].layout);
+		cmd_json_layout(out, &r->c[r->latency_best].layout);
 	else
-		fputs("null", stdout);
+		fputs("null", out);
 	if (r->blend_best >= 0) {
-		fputs(", \"blend_optimal\": ", stdout);
-		cmd_json_layout(stdout, &r->c[r->blend_best].layout);
+		fputs(", \"blend_optimal\": ", out);
+		cmd_json_layout(out, &r->c[r->blend_best].layout);
 	}
-	fprintf(stdout, ",\n \"diverge\": %s, \"energy_penalty\": ",
+	fprintf(out, ",\n \"diverge\": %s, \"energy_penalty\": ",
 		r->diverge ? "true" : "false");
-	json_number(stdout, r->energy_penalty);
-	fputs(", \"latency_penalty\": ", stdout);
-	json_number(stdout, r->latency_penalty);
+	json_number(out, r->energy_penalty);
+	fputs(", \"latency_penalty\": ", out);
+	json_number(out, r->latency_penalty);
 	/* the knobs ranked at: the workload's defaults where none were
 	 * given */
-	fputs(",\n ", stdout);
-	cmd_json_knobs(stdout, &o->knobs);
-	fputs("}\n", stdout);
+	fputs(",\n ", out);
+	cmd_json_knobs(out, k);
+	fputs("}\n", out);
+}
+
+/* A number as JSON writes it; empty where JSON has null. */
+static void csv_number(FILE *out, double v)
+{
+	if (isfinite(v))
+		fprintf(out, "%.15g", v);
+}
+
+void cmd_rank_csv(FILE *out, const struct workspace_knobs *k,
+		  const struct select_result *r)
+{
+	fputs("layout,tp,pp,dp,gpus,energy_j,latency_s,measured_j,pareto,"
+	      "energy_optimal,latency_optimal,blend_optimal,batch,input,"
+	      "output,eta\n",
+	      out);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct select_candidate *c = &r->c[i];
+		char name[32];
+		select_layout_name(&c->layout, name, sizeof name);
+		fprintf(out, "%s,%u,%u,%u,%u,", name, c->layout.tp,
+			c->layout.pp, c->layout.dp,
+			c->layout.tp * c->layout.pp * c->layout.dp);
+		csv_number(out, c->energy_j);
+		fputc(',', out);
+		csv_number(out, c->latency_s);
+		fputc(',', out);
+		csv_number(out, c->measured_j);
+		fprintf(out, ",%s,%s,%s,%s,%u,", c->pareto ? "true" : "false",
+			i == r->energy_best ? "true" : "false",
+			(long)i == r->latency_best ? "true" : "false",
+			(long)i == r->blend_best ? "true" : "false",
+			k->at.batch);
+		csv_number(out, k->at.input);
+		fputc(',', out);
+		csv_number(out, k->at.output);
+		fputc(',', out);
+		csv_number(out, k->eta);
+		fputc('\n', out);
+	}
 }
 
 int cmd_rank(int argc, char **argv)
@@ -455,7 +507,9 @@ int cmd_rank(int argc, char **argv)
 		if (left_out[0])
 			fprintf(stderr, "energylens %s: %s\n", o.verb, left_out);
 		if (o.json)
-			print_rank_json(&o, &r);
+			cmd_rank_json(stdout, &o.knobs, &r);
+		else if (o.csv)
+			cmd_rank_csv(stdout, &o.knobs, &r);
 		else
 			print_rank_text(&o, &f, &r);
 		select_result_free(&r);

@@ -215,3 +215,53 @@ if grep -q '^ th_ar .* not informed by the data' "$tmpdir/fit" &&
 else
 	fail tui-fit-not-informed "$(grep '^ th_' "$tmpdir/fit" | head -n 3)"
 fi
+
+# --- export: the ranking at the knobs, as rank writes it, written whole ------
+exp=$tmpdir/export
+mkdir "$exp"
+for fmt in json csv; do
+	printf '=64<Enter><Right>=1024<Enter><Right>=256<Enter>e%s/ranking.%s<Enter>' \
+		"$exp" "$fmt" >"$tmpdir/export.keys"
+	(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 120 --height 24 \
+		--keys "$tmpdir/export.keys" sample-profiles/synthetic) >"$tmpdir/out" 2>&1
+	(cd "$top_srcdir" && "$EL" rank --$fmt --batch 64 --input 1024 \
+		--output 256 sample-profiles/synthetic) >"$tmpdir/rank.$fmt" 2>&1
+	if [ -s "$exp/ranking.$fmt" ] && cmp -s "$exp/ranking.$fmt" "$tmpdir/rank.$fmt" &&
+		grep -q "exported 10 candidates to $exp/ranking.$fmt" "$tmpdir/out"; then
+		pass "tui-export-$fmt-as-rank"
+	else
+		fail "tui-export-$fmt-as-rank" "$(tail -n 1 "$tmpdir/out"; diff "$exp/ranking.$fmt" "$tmpdir/rank.$fmt" 2>&1 | head -n 5)"
+	fi
+done
+# nothing but the two files: the temporary one was renamed into place
+if [ "$(ls -A "$exp" | wc -l)" -eq 2 ]; then
+	pass tui-export-no-temporary-left
+else
+	fail tui-export-no-temporary-left "$(ls -A "$exp")"
+fi
+# never over a file the explorer read
+cp "$top_srcdir/sample-profiles/synthetic/sweep.yaml" "$exp/runs.json"
+printf 'e%s/runs.json<Enter>' "$exp" >"$tmpdir/export.keys"
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 160 --height 24 \
+	--keys "$tmpdir/export.keys" "$exp/runs.json") >"$tmpdir/out" 2>&1
+if cmp -s "$exp/runs.json" "$top_srcdir/sample-profiles/synthetic/sweep.yaml" &&
+	grep -q "export: $exp/runs.json: a file the explorer read, not written over" \
+		"$tmpdir/out"; then
+	pass tui-export-not-over-input
+else
+	fail tui-export-not-over-input "$(tail -n 1 "$tmpdir/out")"
+fi
+# a directory that is not there, and a name that says no format
+printf 'e%s/no-such-dir/r.csv<Enter>' "$exp" >"$tmpdir/export.keys"
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 200 --height 24 \
+	--keys "$tmpdir/export.keys" sample-profiles/synthetic) >"$tmpdir/out" 2>&1
+printf 'e%s/ranking.txt<Enter>' "$exp" >"$tmpdir/export.keys"
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 200 --height 24 \
+	--keys "$tmpdir/export.keys" sample-profiles/synthetic) >"$tmpdir/out2" 2>&1
+if grep -q "export: $exp/no-such-dir/r.csv: " "$tmpdir/out" &&
+	grep -q "export: name the file NAME.csv or NAME.json" "$tmpdir/out2" &&
+	[ ! -e "$exp/ranking.txt" ]; then
+	pass tui-export-errors-said
+else
+	fail tui-export-errors-said "$(tail -n 1 "$tmpdir/out" "$tmpdir/out2")"
+fi

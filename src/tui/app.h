@@ -90,9 +90,9 @@ struct app {
 	int scroll[VIEW_COUNT]; /* first line shown: fit residuals, help */
 
 	/* a value or a search being typed in the status line */
-	enum { EDIT_NONE, EDIT_KNOB, EDIT_SEARCH } editing;
-	char edit[64];
-	char search[64];
+	enum { EDIT_NONE, EDIT_KNOB, EDIT_SEARCH, EDIT_EXPORT } editing;
+	char edit[256]; /* a file name, for the export */
+	char search[256];
 
 	char message[256];
 	bool message_is_error;

@@ -58,6 +58,9 @@ static void finish_edit(struct app *a)
 			app_recompute(a);
 		if (a->view == VIEW_MAP)
 			app_map_to_knobs(a);
+	} else if (a->editing == EDIT_EXPORT) {
+		if (a->edit[0])
+			app_export(a, a->edit);
 	} else if (a->edit[0]) {
 		snprintf(a->search, sizeof a->search, "%s", a->edit);
 		search(a, false);
@@ -78,7 +81,7 @@ static void edit_key(struct app *a, int key)
 		else
 			a->editing = EDIT_NONE;
 	} else if (key >= 0x20 && key < 0x7f && len + 1 < sizeof a->edit &&
-		   (a->editing == EDIT_SEARCH || key != ' ')) {
+		   (a->editing != EDIT_KNOB || key != ' ')) {
 		a->edit[len] = (char)key;
 		a->edit[len + 1] = '\0';
 	}
@@ -282,6 +285,9 @@ static void act(struct app *a, enum keys_action action)
 	case ACT_SEARCH:
 		start_edit(a, EDIT_SEARCH);
 		break;
+	case ACT_EXPORT:
+		start_edit(a, EDIT_EXPORT);
+		break;
 	case ACT_SEARCH_NEXT:
 		if (a->search[0])
 			search(a, true);
@@ -323,6 +329,7 @@ void app_key(struct app *a, int key)
 		return;
 	if (a->view != VIEW_MAIN &&
 	    (action == ACT_SEARCH || action == ACT_SEARCH_NEXT ||
+	     action == ACT_EXPORT ||
 	     action == ACT_NEXT_PANE || action == ACT_PREV_PANE))
 		return;
 	if (a->view == VIEW_FIT &&

@@ -14,6 +14,9 @@ void app_select_workload(struct app *a, size_t w);
 void app_map_axes(struct app *a);
 void app_map_to_knobs(struct app *a);
 void app_reload(struct app *a);
+/* Writes the ranking at the knobs to path (NAME.csv or NAME.json) as
+ * 'energylens rank' would, and says so in the status line. */
+void app_export(struct app *a, const char *path);
 void app_message(struct app *a, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

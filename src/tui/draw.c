@@ -206,6 +206,11 @@ static void status(const struct app *a, struct screen *s,
 		screen_printf(s, r->y, 0, r->w, EL_EDIT,
 			      " %s = %s_   (Enter: set, Esc: cancel)",
 			      app_knob_name(a->knob), a->edit);
+	} else if (a->editing == EDIT_EXPORT) {
+		screen_printf(s, r->y, 0, r->w, EL_EDIT,
+			      " export the ranking to (NAME.csv or NAME.json): "
+			      "%s_   (Enter: write, Esc: cancel)",
+			      a->edit);
 	} else if (a->editing == EDIT_SEARCH) {
 		screen_printf(s, r->y, 0, r->w, EL_EDIT,
 			      " search workloads: %s_   (Enter: find, Esc: "

@@ -33,6 +33,9 @@ const struct keys_binding keys_bindings[] = {
 	{"PgUp PgDn Home End", "page / jump in the pane", ACT_PAGE_UP,
 	 MAIN | MAP | FIT | HELP},
 	{"/ n", "search workloads / next match", ACT_SEARCH, MAIN},
+	{"e", "export the ranking to NAME.csv or NAME.json (as rank writes "
+	      "it)",
+	 ACT_EXPORT, MAIN},
 	{"o", "map: input length or output length across", ACT_MAP_AXIS, MAP},
 	{"Enter", "map: use the cell's knobs in the main view", ACT_ENTER, MAP},
 	{"t", "next theme", ACT_THEME, ALL},
@@ -103,6 +106,8 @@ static enum keys_action common(int key)
 		return ACT_SEARCH_NEXT;
 	case 'o':
 		return ACT_MAP_AXIS;
+	case 'e':
+		return ACT_EXPORT;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

@@ -39,6 +39,7 @@ enum keys_action {
 	ACT_ENTER,
 	ACT_RELOAD,
 	ACT_REDRAW,
+	ACT_EXPORT,
 };
 
 /* A key code that stands for a terminal resize in a key script, read as
