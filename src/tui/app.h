@@ -33,6 +33,8 @@ struct app_options {
 	bool color; /* false under NO_COLOR or --no-color, and in snapshots */
 	bool utf8;  /* the locale is UTF-8 and --ascii was not given */
 	bool follow;
+	/* the export writes nothing (the fuzzer types any name) */
+	bool no_write;
 	/* knobs given on the command line; 0 or NaN: from the runs */
 	double batch, input, output, eta;
 	unsigned gpus;

@@ -38,6 +38,8 @@ static bool write_ranking(struct app *a, const char *path, bool json)
 	bool ok = false;
 	if (record_inputs(a, &run) != 0) {
 		app_message(a, true, "export: out of memory");
+	} else if (a->opt.no_write) {
+		ok = true;
 	} else if (outfile_open(&out, path, &run) != 0) {
 		app_message(a, true, "export: %s: %s", path,
 			    errno == EEXIST ? "a file the explorer read, not "
