@@ -23,6 +23,7 @@
 #include "slurp.h"
 #include "text.h"
 #include "tui/app.h"
+#include "tui/config.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
@@ -79,6 +80,7 @@ struct tui_options {
 	bool json;	 /* snapshot: the state the screen shows, as JSON */
 	char *default_path;
 	char theme_dir[2][4096];
+	char config[4096]; /* the config file's path; "" when none */
 	const char *theme_dirs[2];
 };
 
@@ -102,6 +104,15 @@ static void tui_usage(FILE *out)
 	      "(energylens-model(5))\n"
 	      "  --theme NAME      dark, light, high-contrast, solarized, "
 	      "monochrome, or yours\n"
+	      "  --unit U          j-request, j-token, kwh-mtok, tokens-s, "
+	      "watts-gpu, cost-mtok,\n"
+	      "                    co2-mtok (u turns it; remembered in the "
+	      "config file)\n"
+	      "  --price X --currency C  the price of a kWh, for cost-mtok\n"
+	      "  --intensity G     grid intensity in gCO2 per kWh, for "
+	      "co2-mtok\n"
+	      "  --tdp W           the GPUs' TDP, against which watts-gpu is "
+	      "checked\n"
 	      "  --no-color        no colour (also when NO_COLOR is set)\n"
 	      "  --ascii           ASCII characters only\n"
 	      "  --follow          re-read the profiles when they change, "
@@ -129,6 +140,7 @@ static void snapshot_usage(FILE *out)
 	      "  --batch B --input I --output O --gpus N --eta X --workload "
 	      "Q --model FILE\n"
 	      "  --hardware NAME --engine NAME\n"
+	      "  --unit U --price X --currency C --intensity G --tdp W\n"
 	      "  --theme NAME --ascii   as for 'energylens' (--no-color is "
 	      "accepted: a snapshot\n"
 	      "                    has no colour, each kind of bar its own "
@@ -165,6 +177,11 @@ enum {
 	O_HARDWARE,
 	O_ENGINE,
 	O_JSON,
+	O_UNIT,
+	O_PRICE,
+	O_CURRENCY,
+	O_INTENSITY,
+	O_TDP,
 };
 
 static int take_number(struct tui_options *o, int c, const char *arg)
@@ -260,6 +277,20 @@ static int take_option(struct tui_options *o, int c, const char *arg)
 		return EXIT_OK;
 	case O_VIEW:
 		return take_view(o, arg);
+	case O_UNIT:
+	case O_PRICE:
+	case O_CURRENCY:
+	case O_INTENSITY:
+	case O_TDP: {
+		static const char *const keys[] = {"unit", "price", "currency",
+						   "intensity", "tdp"};
+		char why[240], option[16];
+		snprintf(option, sizeof option, "--%s: ", keys[c - O_UNIT]);
+		if (!config_set(&o->app.units, keys[c - O_UNIT], arg, why,
+				sizeof why))
+			return usage_error(o, option, why);
+		return EXIT_OK;
+	}
 	case O_KEYS:
 		o->keys = arg;
 		return EXIT_OK;
@@ -305,6 +336,11 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 		{"hardware", required_argument, NULL, O_HARDWARE},
 		{"engine", required_argument, NULL, O_ENGINE},
 		{"json", no_argument, NULL, O_JSON},
+		{"unit", required_argument, NULL, O_UNIT},
+		{"price", required_argument, NULL, O_PRICE},
+		{"currency", required_argument, NULL, O_CURRENCY},
+		{"intensity", required_argument, NULL, O_INTENSITY},
+		{"tdp", required_argument, NULL, O_TDP},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -354,6 +390,19 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	o->app.color = !snapshot && !(no_color && *no_color);
 	o->app.utf8 = utf8_locale();
 	o->app.verb = verb;
+	/* the config file's settings, which the options override */
+	units_config_default(&o->app.units);
+	if (config_path(o->config, sizeof o->config)) {
+		struct diag_list diags;
+		diag_init(&diags, stderr);
+		bool ok = config_load(&o->app.units, o->config, &diags);
+		diag_free(&diags);
+		if (!ok)
+			return EXIT_DATAERR;
+		/* the explorer remembers the unit there; a snapshot only
+		 * reads it */
+		o->app.config_path = snapshot ? NULL : o->config;
+	}
 	int status = parse_options(argc, argv, o);
 	if (status != EXIT_OK)
 		return status;

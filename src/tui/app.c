@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config.h"
 #include "exitcode.h"
 #include "fileid.h"
 #include "text.h"
@@ -236,7 +237,21 @@ void app_recompute(struct app *a)
 		a->cursor_layout = a->rank.c[a->cursor].layout;
 	}
 	app_cursor_terms(a);
+	app_fill_units(a);
 	app_refresh_view(a);
+}
+
+void app_fill_units(struct app *a)
+{
+	free(a->shown);
+	a->shown = NULL;
+	const struct profile_workload *w = app_workload(a);
+	a->tdp = units_tdp(&a->units, w ? w->hardware : NULL, &a->tdp_source);
+	if (!a->rank.n || !(a->shown = calloc(a->rank.n, sizeof *a->shown)))
+		return;
+	for (size_t i = 0; i < a->rank.n; i++)
+		units_convert(&a->units, a->units.unit, &a->rank.c[i],
+			      &a->knobs.at, a->tdp, &a->shown[i]);
 }
 
 void app_refresh_view(struct app *a)
@@ -272,6 +287,53 @@ void app_select_workload(struct app *a, size_t w)
 	a->map_row = a->map_col = 0;
 	app_recompute(a);
 	app_map_to_knobs(a);
+}
+
+/* What the unit needs that is missing, or where the TDP comes from. */
+static void unit_note(const struct app *a, char *buf, size_t size)
+{
+	const struct units_config *u = &a->units;
+	buf[0] = '\0';
+	if ((u->unit == UNITS_TOKENS_S || u->unit == UNITS_WATTS_GPU) &&
+	    a->rank.n && a->rank.latency_best < 0)
+		snprintf(buf, size, "; it needs a latency fit, and there is "
+				    "none");
+	else if (u->unit == UNITS_WATTS_GPU && isnan(a->tdp))
+		snprintf(buf, size, "; TDP of this GPU unknown: set tdp in "
+				    "the config or --tdp");
+	else if (u->unit == UNITS_WATTS_GPU)
+		snprintf(buf, size, "; TDP %g W from %s", a->tdp,
+			 a->tdp_source);
+	else if (u->unit == UNITS_COST_MTOK && isnan(u->price_kwh))
+		snprintf(buf, size, "; no price: set price in the config or "
+				    "--price");
+	else if (u->unit == UNITS_COST_MTOK)
+		snprintf(buf, size, "; at %g %s per kWh", u->price_kwh,
+			 u->currency);
+	else if (u->unit == UNITS_CO2_MTOK && isnan(u->intensity))
+		snprintf(buf, size, "; no grid intensity: set intensity in the "
+				    "config or --intensity");
+	else if (u->unit == UNITS_CO2_MTOK)
+		snprintf(buf, size, "; at %g gCO2 per kWh", u->intensity);
+}
+
+void app_next_unit(struct app *a)
+{
+	a->units.unit = (enum units_unit)((a->units.unit + 1) % UNITS_COUNT);
+	app_fill_units(a);
+	char note[160], why[300] = "";
+	unit_note(a, note, sizeof note);
+	bool saved = a->opt.config_path && !a->opt.no_write &&
+		     config_save_unit(a->opt.config_path, a->units.unit, why,
+				      sizeof why);
+	if (a->opt.config_path && !a->opt.no_write && !saved)
+		app_message(a, true, "unit: %s, not remembered: %s",
+			    units_label(a->units.unit), why);
+	else
+		app_message(a, false, "unit: %s, %s%s%s",
+			    units_label(a->units.unit),
+			    units_meaning(a->units.unit), note,
+			    saved ? " (remembered)" : "");
 }
 
 /* ---- opening ------------------------------------------------------------ */
@@ -434,6 +496,9 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 			diag_print(&a->diags.items[i], err);
 		return EXIT_USAGE;
 	}
+	a->units = o->units;
+	if (!a->units.currency[0]) /* options not set up (a test) */
+		units_config_default(&a->units);
 	a->knobs.gpus = o->gpus;
 	a->knobs.eta = o->eta; /* NaN: no blend, as rank */
 	app_map_axes(a);
@@ -456,6 +521,7 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 void app_close(struct app *a)
 {
 	select_result_free(&a->rank);
+	free(a->shown);
 	workspace_errors_free(&a->errors);
 	workspace_free(&a->ws);
 	free(a->themes);

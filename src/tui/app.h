@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "layout.h"
 #include "theme.h"
+#include "units.h"
 #include "workspace.h"
 
 enum app_focus { FOCUS_WORKLOADS, FOCUS_KNOBS, FOCUS_TABLE, FOCUS_COUNT };
@@ -35,6 +36,11 @@ struct app_options {
 	bool follow;
 	/* the export writes nothing (the fuzzer types any name) */
 	bool no_write;
+	/* the unit, price, intensity and TDP: the config file's, then the
+	 * options' */
+	struct units_config units;
+	/* where u remembers the unit; NULL: nowhere (a snapshot) */
+	const char *config_path;
 	/* knobs given on the command line; 0 or NaN: from the runs */
 	double batch, input, output, eta;
 	unsigned gpus;
@@ -75,6 +81,11 @@ struct app {
 	struct select_layout cursor_layout;
 	size_t cursor, table_top;
 	double terms[MODEL_MAX_TERMS]; /* of the cursor's candidate */
+	/* the candidates in the unit shown, in rank order; NULL: none */
+	struct units_config units;
+	struct units_value *shown;
+	double tdp; /* of the workload's GPU, W; NaN: not known */
+	const char *tdp_source;
 
 	/* map: rows are batch sizes, columns input (or output) lengths,
 	 * each cell ranked once per change of what it depends on */

@@ -288,6 +288,9 @@ static void act(struct app *a, enum keys_action action)
 	case ACT_EXPORT:
 		start_edit(a, EDIT_EXPORT);
 		break;
+	case ACT_UNIT:
+		app_next_unit(a);
+		break;
 	case ACT_SEARCH_NEXT:
 		if (a->search[0])
 			search(a, true);
@@ -329,7 +332,7 @@ void app_key(struct app *a, int key)
 		return;
 	if (a->view != VIEW_MAIN &&
 	    (action == ACT_SEARCH || action == ACT_SEARCH_NEXT ||
-	     action == ACT_EXPORT ||
+	     action == ACT_EXPORT || action == ACT_UNIT ||
 	     action == ACT_NEXT_PANE || action == ACT_PREV_PANE))
 		return;
 	if (a->view == VIEW_FIT &&

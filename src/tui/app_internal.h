@@ -14,6 +14,10 @@ void app_select_workload(struct app *a, size_t w);
 void app_map_axes(struct app *a);
 void app_map_to_knobs(struct app *a);
 void app_reload(struct app *a);
+/* The candidates in the unit chosen (after a ranking or a unit change). */
+void app_fill_units(struct app *a);
+/* The next unit, remembered in the config file; says so. */
+void app_next_unit(struct app *a);
 /* Writes the ranking at the knobs to path (NAME.csv or NAME.json) as
  * 'energylens rank' would, and says so in the status line. */
 void app_export(struct app *a, const char *path);

@@ -79,6 +79,55 @@ void draw_joules(char *buf, size_t size, double j)
 	scaled(buf, size, j, u, sc, 4, 2);
 }
 
+void draw_unit_heading(const struct app *a, bool beside, char *buf,
+		       size_t size)
+{
+	enum units_unit u = a->units.unit;
+	const char *h = !beside		     ? units_label(u)
+			: u == UNITS_TOKENS_S  ? "per GPU"
+			: u == UNITS_WATTS_GPU ? "of TDP"
+					       : "measured";
+	if (u == UNITS_J_REQUEST && !beside)
+		h = "energy";
+	if (u == UNITS_COST_MTOK && !beside)
+		snprintf(buf, size, "%s/Mtok", a->units.currency);
+	else
+		snprintf(buf, size, "%s", h);
+}
+
+void draw_unit_value(const struct app *a, size_t i, bool beside, char *buf,
+		     size_t size)
+{
+	static const char *const plain[] = {"G", "M", "k"};
+	static const double sc[] = {1e9, 1e6, 1e3, 1};
+	static const char *const joules[] = {"kJ", "J", "mJ"};
+	static const char *const watts[] = {"kW", "W"};
+	enum units_unit u = a->units.unit;
+	double v = !a->shown ? NAN
+		   : beside  ? a->shown[i].beside
+			     : a->shown[i].value;
+	if (u == UNITS_J_REQUEST)
+		draw_joules(buf, size, v);
+	else if (u == UNITS_J_TOKEN)
+		scaled(buf, size, v, joules, (const double[]){1e3, 1, 1e-3}, 3,
+		       1);
+	else if (u == UNITS_WATTS_GPU && !beside)
+		scaled(buf, size, v, watts, sc + 2, 2, 1);
+	else if (u == UNITS_WATTS_GPU && isfinite(v))
+		snprintf(buf, size, "%.0f%%%s", 100 * v, v > 1 ? " >TDP" : "");
+	else if (u == UNITS_WATTS_GPU)
+		snprintf(buf, size, "-");
+	else if (isfinite(v) && fabs(v) >= 999.5) {
+		scaled(buf, size, v, plain, sc, 3, 2); /* "12.3 k" */
+		char *blank = strrchr(buf, ' ');
+		if (blank) /* "12.3k": the column's heading says its unit */
+			memmove(blank, blank + 1, strlen(blank));
+	} else if (isfinite(v))
+		snprintf(buf, size, "%.3g", v);
+	else
+		snprintf(buf, size, "-");
+}
+
 void draw_seconds(char *buf, size_t size, double sec)
 {
 	static const char *const u[] = {"s", "ms", "us"};

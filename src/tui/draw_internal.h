@@ -21,6 +21,12 @@ void draw_bar(const struct app *a, struct screen *s, int y, int x,
 /* "1.23 kJ", "456 J", "7.8 mJ": three significant digits and a unit. */
 void draw_joules(char *buf, size_t size, double j);
 void draw_seconds(char *buf, size_t size, double s);
+/* The table's two columns in the unit chosen: the heading (beside: the
+ * column after latency), and candidate i's value there. */
+void draw_unit_heading(const struct app *a, bool beside, char *buf,
+		       size_t size);
+void draw_unit_value(const struct app *a, size_t i, bool beside, char *buf,
+		     size_t size);
 /* "0.987", or "n/a" when the fit's runs did not vary */
 void draw_r2(char *buf, size_t size, double r2);
 /* "+12.3%", "best", "-" */

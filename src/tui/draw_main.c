@@ -204,11 +204,11 @@ static void table_row(const struct app *a, struct screen *s, int y,
 	select_layout_name(&c->layout, name, sizeof name);
 	if (cur)
 		screen_text(s, y, r->x + 4, 1, el, ">");
-	draw_joules(ej, sizeof ej, c->energy_j);
+	draw_unit_value(a, i, false, ej, sizeof ej);
 	draw_delta(ed, sizeof ed, c->energy_j, e->energy_j);
 	draw_seconds(ts, sizeof ts, c->latency_s);
 	draw_delta(td, sizeof td, c->latency_s, t ? t->latency_s : NAN);
-	draw_joules(mj, sizeof mj, c->measured_j);
+	draw_unit_value(a, i, true, mj, sizeof mj);
 	screen_printf(s, y, r->x + 5, r->w - 5, el,
 		      "%-8s %10s %8s %10s %8s %10s", name, ej, ed, ts, td, mj);
 }
@@ -216,11 +216,13 @@ static void table_row(const struct app *a, struct screen *s, int y,
 static void table(const struct app *a, struct screen *s,
 		  const struct layout_rect *r)
 {
-	char title[160];
+	char title[160], unit[32], beside[32];
+	draw_unit_heading(a, false, unit, sizeof unit);
+	draw_unit_heading(a, true, beside, sizeof beside);
 	snprintf(title, sizeof title,
 		 "     %-8s %10s %8s %10s %8s %10s   %zu candidate%s (%s)",
-		 "layout", "energy", "vs best", "latency", "vs best",
-		 "measured", a->rank.n, a->rank.n == 1 ? "" : "s",
+		 "layout", unit, "vs best", "latency", "vs best", beside,
+		 a->rank.n, a->rank.n == 1 ? "" : "s",
 		 a->knobs.gpus ? "power-of-two layouts that fit"
 			 : "measured layouts");
 	draw_title(s, r, a->focus == FOCUS_TABLE, title);

@@ -38,6 +38,9 @@ const struct keys_binding keys_bindings[] = {
 	 ACT_EXPORT, MAIN},
 	{"o", "map: input length or output length across", ACT_MAP_AXIS, MAP},
 	{"Enter", "map: use the cell's knobs in the main view", ACT_ENTER, MAP},
+	{"u", "next unit: J per request, per token, kWh, tokens/s, W, cost, "
+	      "CO2",
+	 ACT_UNIT, MAIN},
 	{"t", "next theme", ACT_THEME, ALL},
 	{"R", "re-read the profiles and refit", ACT_RELOAD, ALL},
 	{"Ctrl-L", "redraw the screen", ACT_REDRAW, ALL},
@@ -108,6 +111,8 @@ static enum keys_action common(int key)
 		return ACT_MAP_AXIS;
 	case 'e':
 		return ACT_EXPORT;
+	case 'u':
+		return ACT_UNIT;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

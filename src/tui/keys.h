@@ -40,6 +40,7 @@ enum keys_action {
 	ACT_RELOAD,
 	ACT_REDRAW,
 	ACT_EXPORT,
+	ACT_UNIT,
 };
 
 /* A key code that stands for a terminal resize in a key script, read as
