@@ -23,7 +23,7 @@
 #include "slurp.h"
 #include "text.h"
 #include "tui/app.h"
-#include "tui/config.h"
+#include "tui/config_file.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 #include "tui/screen.h"

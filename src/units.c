@@ -134,10 +134,14 @@ static const struct {
 	{{"MI300X"}, 750, "AMD Instinct MI300X data sheet"},
 };
 
+/* Whether word is in hay (any case) at the start of a word: "H200" is
+ * not in "GH200", a Grace Hopper superchip with another power limit. */
 static bool contains_word(const char *hay, const char *word)
 {
 	size_t n = strlen(word);
 	for (const char *p = hay; *p; p++) {
+		if (p > hay && isalnum((unsigned char)p[-1]))
+			continue;
 		size_t i = 0;
 		while (i < n && p[i] &&
 		       tolower((unsigned char)p[i]) ==

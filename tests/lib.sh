@@ -9,6 +9,10 @@ skip() { echo "SKIP: $1: $2"; }
 
 tmpdir=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmpdir"' EXIT
+# The explorer's config file and user themes are the test's own, not the
+# user's: a unit remembered at home must not change a golden screen.
+XDG_CONFIG_HOME=$tmpdir/config
+export XDG_CONFIG_HOME
 
 # golden NAME STATUS EXPECTED_STDOUT [EXPECTED_STDERR] -- COMMAND...
 # Runs COMMAND from top_srcdir and compares its exit status, stdout and

@@ -265,3 +265,69 @@ if grep -q "export: $exp/no-such-dir/r.csv: " "$tmpdir/out" &&
 else
 	fail tui-export-errors-said "$(tail -n 1 "$tmpdir/out" "$tmpdir/out2")"
 fi
+
+# --- units: a key and an option, the config file, every number labelled -----
+q3=lm-arena-chat:Qwen/Qwen3-32B
+screen units-kwh-100x30-ascii C --width 100 --height 30 --keys $k/units.keys \
+	--workload $q3 sample-profiles/mlenergy-v3/H100
+# The option shows the same table as the key (the status line aside).
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 100 --height 30 \
+	--unit kwh-mtok --workload $q3 sample-profiles/mlenergy-v3/H100) |
+	sed '$d' >"$tmpdir/opt"
+sed '$d' "$g/units-kwh-100x30-ascii.txt" >"$tmpdir/key"
+if cmp -s "$tmpdir/opt" "$tmpdir/key" && grep -q 'kWh/Mtok' "$tmpdir/opt"; then
+	pass tui-unit-option-as-key
+else
+	fail tui-unit-option-as-key "$(diff "$tmpdir/key" "$tmpdir/opt" | head -n 6)"
+fi
+# The numbers are rank's energies converted: kWh per million output
+# tokens = J per request / output tokens / 3.6.
+(cd "$top_srcdir" && "$EL" rank --csv --workload $q3 \
+	sample-profiles/mlenergy-v3/H100) >"$tmpdir/rank.csv"
+want=$(awk -F, 'NR == 2 { printf "%.3g", $6 / $15 / 3.6 }' "$tmpdir/rank.csv")
+if grep -q "^ .*>t1p1 *$want " "$tmpdir/opt"; then
+	pass tui-unit-kwh-from-rank
+else
+	fail tui-unit-kwh-from-rank "want $want: $(grep '>t1p1' "$tmpdir/opt")"
+fi
+# Throughput and power per GPU: labelled, with the TDP and its source.
+for u in tokens-s:'tok/s.*per GPU' watts-gpu:'W/GPU.*of TDP' \
+	cost-mtok:'EUR/Mtok' co2-mtok:'gCO2/Mtok'; do
+	(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 120 --height 30 \
+		--unit "${u%%:*}" --price 0.12 --currency EUR --intensity 350 \
+		--workload $q3 sample-profiles/mlenergy-v3/H100) >"$tmpdir/u" 2>&1
+	if grep -q "${u#*:}" "$tmpdir/u" && ! grep -q '>t1p1 *- ' "$tmpdir/u"; then
+		pass "tui-unit-${u%%:*}"
+	else
+		fail "tui-unit-${u%%:*}" "$(grep 'layout\|>t1p1' "$tmpdir/u")"
+	fi
+done
+printf 'uuuu' >"$tmpdir/watts.keys"
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 200 --height 30 \
+	--keys "$tmpdir/watts.keys" sample-profiles/synthetic) >"$tmpdir/u" 2>&1
+if grep -q '% >TDP' "$tmpdir/u" &&
+	grep -q 'unit: W/GPU, .*TDP 700 W from NVIDIA H100 SXM data sheet' "$tmpdir/u"; then
+	pass tui-unit-watts-over-tdp
+else
+	fail tui-unit-watts-over-tdp "$(tail -n 1 "$tmpdir/u")"
+fi
+# The config file chooses the unit and the price; its problems are said
+# as file:line:col and stop the explorer.
+mkdir -p "$XDG_CONFIG_HOME/energylens"
+printf '# mine\nunit = cost-mtok\nprice = 0.2\ncurrency = CHF\n' \
+	>"$XDG_CONFIG_HOME/energylens/config"
+(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 120 --height 30 \
+	--workload $q3 sample-profiles/mlenergy-v3/H100) >"$tmpdir/u" 2>&1
+if grep -q 'CHF/Mtok' "$tmpdir/u"; then
+	pass tui-config-unit-and-price
+else
+	fail tui-config-unit-and-price "$(grep layout "$tmpdir/u")"
+fi
+printf 'unit = cost-mtok\nintensity = lots\n' >"$XDG_CONFIG_HOME/energylens/config"
+status_case tui-config-bad 65 "energylens/config:2:13: 'lots' is not a valid intensity" -- \
+	"$EL" snapshot sample-profiles/synthetic
+rm -f "$XDG_CONFIG_HOME/energylens/config"
+status_case tui-unit-bad-option 1 "--unit: unknown unit 'joules' (expected j-request" -- \
+	"$EL" snapshot --unit joules sample-profiles/synthetic
+status_case tui-price-bad-option 1 "--price: '-2' is not a valid price" -- \
+	"$EL" snapshot --price -2 sample-profiles/synthetic

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
+#include "config_file.h"
 #include "exitcode.h"
 #include "fileid.h"
 #include "text.h"
@@ -289,8 +289,7 @@ void app_select_workload(struct app *a, size_t w)
 	app_map_to_knobs(a);
 }
 
-/* What the unit needs that is missing, or where the TDP comes from. */
-static void unit_note(const struct app *a, char *buf, size_t size)
+void app_unit_note(const struct app *a, char *buf, size_t size)
 {
 	const struct units_config *u = &a->units;
 	buf[0] = '\0';
@@ -322,7 +321,7 @@ void app_next_unit(struct app *a)
 	a->units.unit = (enum units_unit)((a->units.unit + 1) % UNITS_COUNT);
 	app_fill_units(a);
 	char note[160], why[300] = "";
-	unit_note(a, note, sizeof note);
+	app_unit_note(a, note, sizeof note);
 	bool saved = a->opt.config_path && !a->opt.no_write &&
 		     config_save_unit(a->opt.config_path, a->units.unit, why,
 				      sizeof why);

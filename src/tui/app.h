@@ -135,6 +135,9 @@ bool app_follow(struct app *a);
 const struct profile_workload *app_workload(const struct app *a);
 const struct fit_group *app_fit(const struct app *a); /* NULL: none */
 const struct theme *app_theme(const struct app *a);
+/* "; TDP 700 W from ...", "; no price: ...": what the unit shown needs
+ * that is missing, or where its numbers come from; "" when nothing. */
+void app_unit_note(const struct app *a, char *buf, size_t size);
 /* How well the group's fit serves the selected workload (its own runs'
  * error); NULL without a fit or runs of it in the fit. */
 const struct workspace_served *app_own_fit(const struct app *a);
@@ -150,9 +153,9 @@ struct layout_rect app_knob_slot(const struct layout_rect *pane,
 				 enum workspace_knob k);
 
 /* Lines of help beside one per key binding: the title, the bar legend,
- * the marks, the mouse, the theme, a line per knob (draw_help.c draws
- * them). */
-#define APP_HELP_EXTRA (21 + WS_KNOB_COUNT)
+ * the marks, the mouse, the theme, the unit, a line per knob (draw_help.c
+ * draws them). */
+#define APP_HELP_EXTRA (22 + WS_KNOB_COUNT)
 
 /* Map geometry, shared by the drawing and the mouse: a header row, then a
  * row per batch size; a label column, then cells of equal width. */

@@ -275,7 +275,7 @@ static void status(const struct app *a, struct screen *s,
 		case VIEW_MAIN:
 			snprintf(hint, sizeof hint,
 				 " ?:help  Tab:pane  %s:knob  -/+:turn  "
-				 "=:type  m:map  f:fit  t:theme  q:quit",
+				 "=:type  m:map  f:fit  u:unit  q:quit",
 				 draw_glyph(a, "←→", "<>"));
 			break;
 		case VIEW_MAP:

@@ -75,6 +75,7 @@ enum help_extra {
 	HX_MOUSE_WHEEL,
 	HX_GAP3,
 	HX_THEME,
+	HX_UNITS,
 	HX_GAP4,
 	HX_KNOBS_TITLE,
 	HX_KNOB, /* one per knob */
@@ -84,7 +85,7 @@ enum help_extra {
 static bool extra_line(const struct app *a, struct screen *s, int y, int x,
 		       int w, int i)
 {
-	char line[200];
+	char line[400];
 	switch (i) {
 	case HX_MARKS_TITLE:
 		screen_text(s, y, x, w, EL_TITLE, "Marks");
@@ -123,6 +124,14 @@ static bool extra_line(const struct app *a, struct screen *s, int y, int x,
 			 a->opt.color ? "on" : "off",
 			 a->opt.utf8 ? "UTF-8" : "ASCII");
 		break;
+	case HX_UNITS: {
+		char note[160];
+		app_unit_note(a, note, sizeof note);
+		snprintf(line, sizeof line, "Units: %s (%s; u for the next)%s",
+			 units_label(a->units.unit),
+			 units_meaning(a->units.unit), note);
+		break;
+	}
 	case HX_KNOBS_TITLE:
 		screen_text(s, y, x, w, EL_TITLE,
 			    "Knobs: - + step them, = types a value, d returns "

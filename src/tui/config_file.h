@@ -10,8 +10,8 @@
  *   tdp = 700              the GPUs' TDP in W (default: the data sheet's)
  *
  * Problems are "file:line:col: what (expected ...)". */
-#ifndef ENERGYLENS_CONFIG_H
-#define ENERGYLENS_CONFIG_H
+#ifndef ENERGYLENS_CONFIG_FILE_H
+#define ENERGYLENS_CONFIG_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

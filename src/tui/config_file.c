@@ -1,5 +1,5 @@
 /* The explorer's config file; see config.h. */
-#include "config.h"
+#include "config_file.h"
 
 #include <errno.h>
 #include <math.h>
