@@ -2,7 +2,7 @@
 # session (100 x 30), keys are sent, and the pane is read back. Without
 # colour the pane must equal 'energylens snapshot' after the same keys, so
 # the headless tests speak for the terminal too. Also: a knob redraws with
-# the numbers updated, q and SIGTERM give the terminal back, stderr held
+# the numbers updated, the unit key is remembered in the config file, q and SIGTERM give the terminal back, stderr held
 # during the session is shown after it, and --follow sees new runs.
 . "$top_srcdir/tests/lib.sh"
 
@@ -145,6 +145,30 @@ if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
 	fi
 else
 	skip tmux-colour "no C.UTF-8 locale"
+fi
+
+# --- units: u turns them, the config file remembers, the next start uses it ----
+cfg=$tmpdir/units-config
+start units LC_ALL=C XDG_CONFIG_HOME=$cfg "$EL" --no-color sample-profiles/synthetic
+if wait_for units "OPTIMA DIVERGE"; then
+	tm send-keys -t units u u
+	if wait_for units "kWh/Mtok" && wait_for units "unit: kWh/Mtok, .*(remembered)" &&
+		grep -qx 'unit = kwh-mtok' "$cfg/energylens/config"; then
+		pass tmux-unit-key-remembered
+	else
+		fail tmux-unit-key-remembered "$(tm capture-pane -p -t units | tail -n 1); config: $(cat "$cfg/energylens/config" 2>&1)"
+	fi
+	tm send-keys -t units q
+	wait_exit units >/dev/null
+	start units2 LC_ALL=C XDG_CONFIG_HOME=$cfg "$EL" --no-color sample-profiles/synthetic
+	if wait_for units2 "OPTIMA DIVERGE" && wait_for units2 " kWh/Mtok "; then
+		pass tmux-unit-next-start
+	else
+		fail tmux-unit-next-start "$(tm capture-pane -p -t units2 | grep layout)"
+	fi
+	tm send-keys -t units2 q
+else
+	fail tmux-unit-key-remembered "the explorer did not draw"
 fi
 
 # --- bad runs: shown after the session, not over the screen ----------------------
