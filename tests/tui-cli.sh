@@ -148,7 +148,13 @@ mkdir "$tmpdir/bin" && cp "$EL" "$tmpdir/bin/energylens"
 (unset ENERGYLENS_DATADIR; cd "$tmpdir" && LC_ALL=C "$tmpdir/bin/energylens" \
 	snapshot --view help --width 120 --height 80 \
 	"$src_real/sample-profiles/synthetic") >"$tmpdir/help" 2>&1
-if ! grep -q "Theme: .* of $nthemes;" "$tmpdir/help"; then
+(unset ENERGYLENS_DATADIR; cd "$tmpdir" && "$tmpdir/bin/energylens" snapshot) \
+	>"$tmpdir/out" 2>&1
+st=$?
+if ! grep -q "Theme: .* of $nthemes;" "$tmpdir/help" &&
+	# installed, it opens them; else it says how to get some
+	{ [ $st -eq 0 ] || { [ $st -eq 66 ] &&
+		grep -q "sample profiles are not installed: give a PATH" "$tmpdir/out"; }; }; then
 	pass tui-installed-ignores-srcdir
 else
 	fail tui-installed-ignores-srcdir "a copy outside the build tree read the source tree's themes"

@@ -482,6 +482,10 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 		diag_print(&a->diags.items[i], err);
 	if (status == EXIT_DATAERR && a->ws.set.run_count == 0)
 		fputs("energylens: no run to explore\n", err);
+	if (status == EXIT_NOINPUT && o->default_paths)
+		fputs("energylens: the sample profiles are not installed: give "
+		      "a PATH, run 'make install', or set ENERGYLENS_DATADIR\n",
+		      err);
 	if (status != EXIT_OK &&
 	    !(status == EXIT_DATAERR && a->ws.set.run_count))
 		return status;
