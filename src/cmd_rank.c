@@ -403,14 +403,15 @@ static void print_rank_text(const struct rank_options *o,
 		printf("%s%s%s  %-10s %12.4g %8s %12s %8s %13s\n",
 		       i == r->energy_best ? star : " ",
 		       (long)i == r->latency_best ? bolt : no_bolt,
-		       (long)i == r->blend_best ? blend : " ", name, c->energy_j,
-		       de, lat, dt, meas);
+		       (long)i == r->blend_best ? blend : " ", name,
+		       c->energy_j, de, lat, dt, meas);
 	}
 	if (latency)
 		printf("\n%s energy-optimal   %s latency-optimal%s%s\n", star,
 		       bolt, isnan(o->knobs.eta) ? "" : "   ",
-		       isnan(o->knobs.eta) ? "" : utf8 ? "\u25c6 best blend"
-						       : "~ best blend");
+		       isnan(o->knobs.eta) ? ""
+		       : utf8		   ? "\u25c6 best blend"
+					   : "~ best blend");
 	else
 		printf("\n%s energy-optimal%s\n", star,
 		       isnan(o->knobs.eta) ? ""

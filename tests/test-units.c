@@ -20,11 +20,12 @@ static char tmp_root[64];
 
 /* 360 J per request over 2 s for a batch of 8 requests of 100 output
  * tokens each, on t2p1 (2 GPUs), measured at 300 J. */
-static const struct select_candidate cand = {
-	.layout = {2, 1, 1}, .energy_j = 360, .latency_s = 2,
-	.measured_j = 300};
-static const struct select_knobs knobs = {.batch = 8, .input = 512,
-					  .output = 100};
+static const struct select_candidate cand = {.layout = {2, 1, 1},
+					     .energy_j = 360,
+					     .latency_s = 2,
+					     .measured_j = 300};
+static const struct select_knobs knobs = {
+	.batch = 8, .input = 512, .output = 100};
 
 static void test_conversions(void)
 {
@@ -132,7 +133,7 @@ static void test_config_problems(void)
 			   "currency = E U R\ntdp = 0\n";
 	ASSERT(!config_parse(&c, "cfg", text, strlen(text), &d));
 	ASSERT_INT_EQ(d.count, 6);
-	const unsigned want[6][2] = {{1, 8}, {2, 9}, {3, 1},
+	const unsigned want[6][2] = {{1, 8}, {2, 9},  {3, 1},
 				     {4, 1}, {5, 12}, {6, 7}};
 	for (int i = 0; i < 6; i++) {
 		ASSERT_INT_EQ(d.items[i].line, want[i][0]);

@@ -295,23 +295,27 @@ void app_unit_note(const struct app *a, char *buf, size_t size)
 	buf[0] = '\0';
 	if ((u->unit == UNITS_TOKENS_S || u->unit == UNITS_WATTS_GPU) &&
 	    a->rank.n && a->rank.latency_best < 0)
-		snprintf(buf, size, "; it needs a latency fit, and there is "
-				    "none");
+		snprintf(buf, size,
+			 "; it needs a latency fit, and there is "
+			 "none");
 	else if (u->unit == UNITS_WATTS_GPU && isnan(a->tdp))
-		snprintf(buf, size, "; TDP of this GPU unknown: set tdp in "
-				    "the config or --tdp");
+		snprintf(buf, size,
+			 "; TDP of this GPU unknown: set tdp in "
+			 "the config or --tdp");
 	else if (u->unit == UNITS_WATTS_GPU)
 		snprintf(buf, size, "; TDP %g W from %s", a->tdp,
 			 a->tdp_source);
 	else if (u->unit == UNITS_COST_MTOK && isnan(u->price_kwh))
-		snprintf(buf, size, "; no price: set price in the config or "
-				    "--price");
+		snprintf(buf, size,
+			 "; no price: set price in the config or "
+			 "--price");
 	else if (u->unit == UNITS_COST_MTOK)
 		snprintf(buf, size, "; at %g %s per kWh", u->price_kwh,
 			 u->currency);
 	else if (u->unit == UNITS_CO2_MTOK && isnan(u->intensity))
-		snprintf(buf, size, "; no grid intensity: set intensity in the "
-				    "config or --intensity");
+		snprintf(buf, size,
+			 "; no grid intensity: set intensity in the "
+			 "config or --intensity");
 	else if (u->unit == UNITS_CO2_MTOK)
 		snprintf(buf, size, "; at %g gCO2 per kWh", u->intensity);
 }

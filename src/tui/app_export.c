@@ -44,8 +44,8 @@ static bool write_ranking(struct app *a, const char *path, bool json)
 		app_message(a, true, "export: %s: %s", path,
 			    errno == EEXIST ? "a file the explorer read, not "
 					      "written over"
-					    : out.why ? out.why
-						      : strerror(errno));
+			    : out.why	    ? out.why
+					    : strerror(errno));
 	} else {
 		(json ? cmd_rank_json : cmd_rank_csv)(out.fp, &a->knobs,
 						      &a->rank);
@@ -63,13 +63,15 @@ void app_export(struct app *a, const char *path)
 {
 	bool json = ends_with(path, ".json");
 	if (!a->rank.n) {
-		app_message(a, true, "export: no candidate layout to export at "
-				     "these knobs");
+		app_message(a, true,
+			    "export: no candidate layout to export at "
+			    "these knobs");
 		return;
 	}
 	if (!json && !ends_with(path, ".csv")) {
-		app_message(a, true, "export: name the file NAME.csv or "
-				     "NAME.json (the format follows the name)");
+		app_message(a, true,
+			    "export: name the file NAME.csv or "
+			    "NAME.json (the format follows the name)");
 		return;
 	}
 	if (write_ranking(a, path, json))

@@ -37,8 +37,8 @@ static double number(const char *text, double lo, double hi)
 	return v;
 }
 
-bool config_set(struct units_config *c, const char *key,
-		    const char *value, char *why, size_t size)
+bool config_set(struct units_config *c, const char *key, const char *value,
+		char *why, size_t size)
 {
 	if (strcmp(key, "unit") == 0) {
 		int u = units_lookup(value);
@@ -137,11 +137,12 @@ bool config_parse(struct units_config *c, const char *name, const char *text,
 		char why[200];
 		const char *value = trim(eq + 1);
 		if (!config_set(c, trim(s), value, why, sizeof why)) {
-			unsigned vcol = *value && strchr(why, '\'') &&
+			unsigned vcol =
+				*value && strchr(why, '\'') &&
 						strncmp(why, "unknown setting",
 							15) != 0
-						? (unsigned)(value - buf) + 1
-						: col;
+					? (unsigned)(value - buf) + 1
+					: col;
 			diag_add(diags, DIAG_ERROR, name, line + 1, vcol, "%s",
 				 why);
 			ok = false;

@@ -79,11 +79,10 @@ void draw_joules(char *buf, size_t size, double j)
 	scaled(buf, size, j, u, sc, 4, 2);
 }
 
-void draw_unit_heading(const struct app *a, bool beside, char *buf,
-		       size_t size)
+void draw_unit_heading(const struct app *a, bool beside, char *buf, size_t size)
 {
 	enum units_unit u = a->units.unit;
-	const char *h = !beside		     ? units_label(u)
+	const char *h = !beside		       ? units_label(u)
 			: u == UNITS_TOKENS_S  ? "per GPU"
 			: u == UNITS_WATTS_GPU ? "of TDP"
 					       : "measured";
@@ -221,8 +220,7 @@ static void header(const struct app *a, struct screen *s,
 				 draw_glyph(a, "²", "2"), r2);
 		else
 			snprintf(runs, sizeof runs, " %zu run%s, R%s %s",
-				 f->energy.runs,
-				 f->energy.runs == 1 ? "" : "s",
+				 f->energy.runs, f->energy.runs == 1 ? "" : "s",
 				 draw_glyph(a, "²", "2"), r2);
 	}
 	int x = screen_text(s, r->y, 0, r->w, EL_HEADER, who);
@@ -240,8 +238,8 @@ static void header(const struct app *a, struct screen *s,
 		"group: %s",
 		a->opt.npaths ? a->opt.paths[0] : "-",
 		a->opt.npaths > 1 ? " ..." : "", files, a->ws.set.run_count,
-		a->ws.set.run_count == 1 ? "" : "s",
-		a->ws.set.workload_count, a->ws.set.workload_count == 1 ? "" : "s",
+		a->ws.set.run_count == 1 ? "" : "s", a->ws.set.workload_count,
+		a->ws.set.workload_count == 1 ? "" : "s",
 		a->opt.follow ? " [following]" : "", w->model ? w->model : "-",
 		w->engine ? ", " : "", w->engine ? w->engine : "",
 		a->group >= 0 ? a->ws.ds.groups[a->group].label : "-");

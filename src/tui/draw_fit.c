@@ -24,8 +24,9 @@ static void params_title(const struct app *a, const struct fit_result *e,
 	char r2[16], mine[64] = "";
 	draw_r2(r2, sizeof r2, e->r2);
 	if (own)
-		snprintf(mine, sizeof mine, "%.1f%% this workload (%zu run%s), ",
-			 100 * own->mape, own->runs, own->runs == 1 ? "" : "s");
+		snprintf(mine, sizeof mine,
+			 "%.1f%% this workload (%zu run%s), ", 100 * own->mape,
+			 own->runs, own->runs == 1 ? "" : "s");
 	snprintf(title, size, " %s MAPE %s%.1f%% group (%zu run%s), R%s %s",
 		 a->ws.models[0]->name, mine, 100 * e->mape, e->runs,
 		 e->runs == 1 ? "" : "s", draw_glyph(a, "²", "2"), r2);
@@ -47,9 +48,9 @@ static void params(const struct app *a, struct screen *s,
 		x += screen_printf(s, y, x, 12, EL_KNOB, "%11.4g ",
 				   e->value[p]);
 		if (uninformed(e, p)) {
-			x += screen_printf(s, y, x, 11, EL_DEFAULT, "%s %-8.2g ",
-					   draw_glyph(a, "±", "+-"),
-					   e->stderr_[p]);
+			x += screen_printf(
+				s, y, x, 11, EL_DEFAULT, "%s %-8.2g ",
+				draw_glyph(a, "±", "+-"), e->stderr_[p]);
 			x += screen_text(s, y, x, r->x + r->w - x, EL_WARN,
 					 "not informed by the data; ");
 		} else if (e->informed[p]) {
@@ -71,8 +72,7 @@ static void params(const struct app *a, struct screen *s,
 			screen_printf(s, y, r->x + 1, r->w - 1, EL_DIM,
 				      "latency: %s, %zu run%s, MAPE %.1f%%",
 				      a->ws.models[1]->name, l->runs,
-				      l->runs == 1 ? "" : "s",
-				      100 * l->mape);
+				      l->runs == 1 ? "" : "s", 100 * l->mape);
 		else
 			screen_printf(s, y, r->x + 1, r->w - 1, EL_WARN,
 				      "latency: not fitted (%s)", l->message);

@@ -107,14 +107,16 @@ static bool extra_line(const struct app *a, struct screen *s, int y, int x,
 		screen_text(s, y, x, w, EL_TITLE, "Mouse");
 		return true;
 	case HX_MOUSE_CLICK:
-		snprintf(line, sizeof line,
-			 "  click   a workload, a knob, a layout or a map cell: "
-			 "select it (and its pane)");
+		snprintf(
+			line, sizeof line,
+			"  click   a workload, a knob, a layout or a map cell: "
+			"select it (and its pane)");
 		break;
 	case HX_MOUSE_WHEEL:
-		snprintf(line, sizeof line,
-			 "  wheel   on a knob: turn it; on a list, the table or "
-			 "the map: move; fit, help: scroll");
+		snprintf(
+			line, sizeof line,
+			"  wheel   on a knob: turn it; on a list, the table or "
+			"the map: move; fit, help: scroll");
 		break;
 	case HX_THEME:
 		snprintf(line, sizeof line,

@@ -224,7 +224,7 @@ static void table(const struct app *a, struct screen *s,
 		 "layout", unit, "vs best", "latency", "vs best", beside,
 		 a->rank.n, a->rank.n == 1 ? "" : "s",
 		 a->knobs.gpus ? "power-of-two layouts that fit"
-			 : "measured layouts");
+			       : "measured layouts");
 	draw_title(s, r, a->focus == FOCUS_TABLE, title);
 	if (!a->rank.n) {
 		screen_text(s, r->y + 1, r->x + 1, r->w - 1, EL_WARN,

@@ -33,13 +33,15 @@ const struct keys_binding keys_bindings[] = {
 	{"PgUp PgDn Home End", "page / jump in the pane", ACT_PAGE_UP,
 	 MAIN | MAP | FIT | HELP},
 	{"/ n", "search workloads / next match", ACT_SEARCH, MAIN},
-	{"e", "export the ranking to NAME.csv or NAME.json (as rank writes "
-	      "it)",
+	{"e",
+	 "export the ranking to NAME.csv or NAME.json (as rank writes "
+	 "it)",
 	 ACT_EXPORT, MAIN},
 	{"o", "map: input length or output length across", ACT_MAP_AXIS, MAP},
 	{"Enter", "map: use the cell's knobs in the main view", ACT_ENTER, MAP},
-	{"u", "next unit: J per request, per token, kWh, tokens/s, W, cost, "
-	      "CO2",
+	{"u",
+	 "next unit: J per request, per token, kWh, tokens/s, W, cost, "
+	 "CO2",
 	 ACT_UNIT, MAIN},
 	{"t", "next theme", ACT_THEME, ALL},
 	{"R", "re-read the profiles and refit", ACT_RELOAD, ALL},
