@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "cmd_json.h"
+#include "cmd_rank.h"
 #include "utf8.h"
 #include "workspace.h"
 #include "exitcode.h"
@@ -374,6 +375,14 @@ static int parse_options(int argc, char **argv, struct tui_options *o)
 	return EXIT_OK;
 }
 
+/* The explorer's export writes what rank writes, by rank's writers. */
+static void write_ranking(FILE *out, bool json,
+			  const struct workspace_knobs *k,
+			  const struct select_result *r)
+{
+	(json ? cmd_rank_json : cmd_rank_csv)(out, k, r);
+}
+
 /* Defaults first, then the environment, then the options. */
 static int setup(struct tui_options *o, const char *verb, bool snapshot,
 		 int argc, char **argv)
@@ -390,6 +399,7 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	o->app.color = !snapshot && !(no_color && *no_color);
 	o->app.utf8 = utf8_locale();
 	o->app.verb = verb;
+	o->app.write_ranking = write_ranking;
 	/* the config file's settings, which the options override */
 	units_config_default(&o->app.units);
 	if (config_path(o->config, sizeof o->config)) {

@@ -23,7 +23,23 @@ else
 	skip rank-utf8-star "no C.UTF-8 locale"
 fi
 golden divergence-text 0 "$g/divergence-two-layouts.out" "$tmpdir/empty" -- \
-	"$EL" divergence "$fixture" --batches 1,16,64 --inputs 128,4096
+	env LC_ALL=C "$EL" divergence "$fixture" --batches 1,16,64 --inputs 128,4096
+
+# --- CSV: the JSON's candidates, a line each, with the marks and knobs ------
+# shellcheck disable=SC2086
+(cd "$top_srcdir" && "$EL" rank --json --eta 0.5 "$fixture" $knobs) >"$tmpdir/r.json"
+json_case rank-csv-as-json "import csv; r=list(csv.DictReader(open('$tmpdir/r.json.csv'))); \
+J=json.load(open('$tmpdir/r.json')); c=J['candidates']; assert len(r)==len(c); \
+assert all(float(a['energy_j'])==b['energy_j'] and float(a['latency_s'])==b['latency_s'] \
+and float(a['measured_j'])==b['measured_j'] and int(a['tp'])==b['tp'] for a,b in zip(r,c)); \
+lay=lambda x:{k:int(x[k]) for k in ('tp','pp','dp')}; \
+assert [lay(x) for x in r if x['energy_optimal']=='true']==[J['energy_optimal']]; \
+assert [lay(x) for x in r if x['latency_optimal']=='true']==[J['latency_optimal']]; \
+assert [lay(x) for x in r if x['blend_optimal']=='true']==[J['blend_optimal']]; \
+assert all(x['batch']=='16' and x['eta']=='0.5' for x in r)" \
+	-- sh -c '"$0" rank --csv --eta 0.5 "$1" $2 >"$3.csv" && cat "$3"' "$EL" "$fixture" "$knobs" "$tmpdir/r.json"
+status_case rank-csv-not-with-json 1 "give --json or --csv, not both" -- \
+	"$EL" rank --json --csv "$fixture"
 
 # --- JSON ---------------------------------------------------------------------
 # shellcheck disable=SC2086

@@ -326,10 +326,10 @@ void app_next_unit(struct app *a)
 	app_fill_units(a);
 	char note[160], why[300] = "";
 	app_unit_note(a, note, sizeof note);
-	bool saved = a->opt.config_path && !a->opt.no_write &&
+	bool saved = a->opt.config_path &&
 		     config_save_unit(a->opt.config_path, a->units.unit, why,
 				      sizeof why);
-	if (a->opt.config_path && !a->opt.no_write && !saved)
+	if (a->opt.config_path && !saved)
 		app_message(a, true, "unit: %s, not remembered: %s",
 			    units_label(a->units.unit), why);
 	else

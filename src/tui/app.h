@@ -34,8 +34,13 @@ struct app_options {
 	bool color; /* false under NO_COLOR or --no-color, and in snapshots */
 	bool utf8;  /* the locale is UTF-8 and --ascii was not given */
 	bool follow;
-	/* the export writes nothing (the fuzzer types any name) */
-	bool no_write;
+	/* Writes the ranking at the knobs as 'energylens rank --json'
+	 * (json) or '--csv' does: the verbs' writer, handed in by
+	 * cmd_tui.c, since the views call no verb. NULL: the export writes
+	 * nothing (the fuzzer, which types any file name). */
+	void (*write_ranking)(FILE *out, bool json,
+			      const struct workspace_knobs *k,
+			      const struct select_result *r);
 	/* the unit, price, intensity and TDP: the config file's, then the
 	 * options' */
 	struct units_config units;

@@ -1,13 +1,13 @@
 /* The explorer's export: the ranking at the knobs, written to a file the
- * user names by the writer of 'energylens rank --json' or '--csv', so the
- * file holds the bytes rank would print for those knobs. Written whole
- * (src/outfile.c), and never over a file the explorer has read. */
+ * user names by the writer of 'energylens rank --json' or '--csv' (handed
+ * in as app_options.write_ranking), so the file holds the bytes rank would
+ * print for those knobs. Written whole (src/outfile.c), and never over a
+ * file the explorer has read. */
 #include <errno.h>
 #include <string.h>
 
 #include "app.h"
 #include "app_internal.h"
-#include "cmd_rank.h"
 #include "outfile.h"
 
 static bool ends_with(const char *s, const char *suffix)
@@ -30,7 +30,7 @@ static int record_inputs(const struct app *a, struct outfile_run *run)
 
 /* Writes the ranking to path; false (with the message set) when it was
  * not written. */
-static bool write_ranking(struct app *a, const char *path, bool json)
+static bool write_file(struct app *a, const char *path, bool json)
 {
 	struct outfile_run run;
 	outfile_run_init(&run);
@@ -38,8 +38,6 @@ static bool write_ranking(struct app *a, const char *path, bool json)
 	bool ok = false;
 	if (record_inputs(a, &run) != 0) {
 		app_message(a, true, "export: out of memory");
-	} else if (a->opt.no_write) {
-		ok = true;
 	} else if (outfile_open(&out, path, &run) != 0) {
 		app_message(a, true, "export: %s: %s", path,
 			    errno == EEXIST ? "a file the explorer read, not "
@@ -47,8 +45,7 @@ static bool write_ranking(struct app *a, const char *path, bool json)
 			    : out.why	    ? out.why
 					    : strerror(errno));
 	} else {
-		(json ? cmd_rank_json : cmd_rank_csv)(out.fp, &a->knobs,
-						      &a->rank);
+		a->opt.write_ranking(out.fp, json, &a->knobs, &a->rank);
 		int err = outfile_commit(&out) == 0 ? 0 : errno;
 		ok = err == 0;
 		if (!ok)
@@ -68,13 +65,17 @@ void app_export(struct app *a, const char *path)
 			    "these knobs");
 		return;
 	}
+	if (!a->opt.write_ranking) {
+		app_message(a, true, "export: not available here");
+		return;
+	}
 	if (!json && !ends_with(path, ".csv")) {
 		app_message(a, true,
 			    "export: name the file NAME.csv or "
 			    "NAME.json (the format follows the name)");
 		return;
 	}
-	if (write_ranking(a, path, json))
+	if (write_file(a, path, json))
 		app_message(a, false,
 			    "exported %zu candidate%s to %s, as 'energylens "
 			    "rank --%s' writes them",

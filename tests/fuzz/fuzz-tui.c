@@ -116,7 +116,8 @@ static bool open_app(struct app *a, uint8_t start)
 	o.utf8 = start & 1;
 	o.gpus = start & 2 ? 8 : 0;
 	o.view = (enum layout_view)((start >> 2) % VIEW_COUNT);
-	o.no_write = true; /* typed names must not become files */
+	/* no write_ranking: typed names must not become files, and the
+	 * config file is not named */
 	FILE *devnull = fopen("/dev/null", "w");
 	if (!devnull)
 		return false;
