@@ -35,9 +35,9 @@ struct app_options {
 	bool utf8;  /* the locale is UTF-8 and --ascii was not given */
 	bool follow;
 	/* Writes the ranking at the knobs as 'energylens rank --json'
-	 * (json) or '--csv' does: the verbs' writer, handed in by
-	 * cmd_tui.c, since the views call no verb. NULL: the export writes
-	 * nothing (the fuzzer, which types any file name). */
+	 * (json) or '--csv' does: rank's own writer, handed in by the verb
+	 * that opens the explorer, since the views call no verb. NULL: the
+	 * export writes nothing (the fuzzer, which types any file name). */
 	void (*write_ranking)(FILE *out, bool json,
 			      const struct workspace_knobs *k,
 			      const struct select_result *r);
