@@ -56,19 +56,26 @@ static bool run_uninstalled(void)
 #endif
 }
 
-/* Where the sample profiles and the themes are: ENERGYLENS_DATADIR when
- * set (a test, another tree), the source tree when run from the build
- * tree, else where they are installed. */
-static const char *data_dir(void)
+/* Where the sample profiles and the themes are, into buf:
+ * ENERGYLENS_DATADIR when set (a test, another tree), the source tree
+ * when run from the build tree (resolved: a VPATH build records it as
+ * "build/.."), else where they are installed. */
+static void data_dir(char *buf, size_t size)
 {
 	const char *d = getenv("ENERGYLENS_DATADIR");
-	if (d && *d)
-		return d;
+	if (d && *d) {
+		snprintf(buf, size, "%s", d);
+		return;
+	}
 #ifdef SRCDIR
-	if (run_uninstalled())
-		return SRCDIR;
+	if (run_uninstalled()) {
+		char *real = realpath(SRCDIR, NULL);
+		snprintf(buf, size, "%s", real ? real : SRCDIR);
+		free(real);
+		return;
+	}
 #endif
-	return PKGDATADIR;
+	snprintf(buf, size, "%s", PKGDATADIR);
 }
 
 struct tui_options {
@@ -416,7 +423,8 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	int status = parse_options(argc, argv, o);
 	if (status != EXIT_OK)
 		return status;
-	const char *data = data_dir();
+	char data[3968]; /* room for "/themes" in theme_dir */
+	data_dir(data, sizeof data);
 	snprintf(o->theme_dir[0], sizeof o->theme_dir[0], "%s/themes", data);
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
