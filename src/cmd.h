@@ -12,6 +12,7 @@ int cmd_import(int argc, char **argv);
 bool cmd_import_json_verb(const char *verb);
 int cmd_import_json(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_divergence(int argc, char **argv);

@@ -24,6 +24,8 @@ static const struct verb verbs[] = {
 	{"import", cmd_import,
 	 "convert benchmark results (CSV, JSON) to profile YAML"},
 	{"fit", cmd_fit, "fit the energy and latency models to runs"},
+	{"discover", cmd_discover,
+	 "search closed forms of the energy model (symbolic regression)"},
 	{"predict", cmd_predict, "predict one configuration, term by term"},
 	{"rank", cmd_rank,
 	 "rank the layouts of a workload by energy and latency"},

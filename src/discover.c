@@ -1,0 +1,1161 @@
+#include "discover.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "defaults.h"
+#include "eval.h"
+
+/* ---- non-negative least squares ------------------------------------------ */
+
+/* Solves G_PP z = h_P for the passive set P (idx, np entries) by Cholesky.
+ * A ridge of 1e-10 of the largest diagonal keeps columns that the runs
+ * cannot tell apart from stopping the solve; it moves no answer the runs
+ * can see. Returns 0, or -1 when GSL refuses. */
+static int solve_passive(const double *G, const double *h, size_t m,
+			 const size_t *idx, size_t np, double *z)
+{
+	double A[DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS],
+		b[DISCOVER_MAX_PARAMS];
+	double ridge = 0;
+	for (size_t a = 0; a < np; a++)
+		ridge = fmax(ridge, G[idx[a] * m + idx[a]]);
+	ridge = ridge * 1e-10 + 1e-300;
+	for (size_t a = 0; a < np; a++) {
+		for (size_t c = 0; c < np; c++)
+			A[a * np + c] = G[idx[a] * m + idx[c]];
+		A[a * np + a] += ridge;
+		b[a] = h[idx[a]];
+	}
+	gsl_matrix_view Av = gsl_matrix_view_array(A, np, np);
+	gsl_vector_view bv = gsl_vector_view_array(b, np);
+	gsl_vector_view zv = gsl_vector_view_array(z, np);
+	if (gsl_linalg_cholesky_decomp1(&Av.matrix) != GSL_SUCCESS)
+		return -1;
+	return gsl_linalg_cholesky_solve(&Av.matrix, &bv.vector, &zv.vector) ==
+			       GSL_SUCCESS
+		       ? 0
+		       : -1;
+}
+
+int discover_nnls(const double *G, const double *h, size_t m, double *x)
+{
+	if (m == 0 || m > DISCOVER_MAX_PARAMS)
+		return -1;
+	bool passive[DISCOVER_MAX_PARAMS] = {false},
+	     barred[DISCOVER_MAX_PARAMS] = {false};
+	double scale = 0;
+	for (size_t j = 0; j < m; j++) {
+		x[j] = 0;
+		scale = fmax(scale, fabs(h[j]));
+	}
+	double tol = 1e-12 * (scale > 0 ? scale : 1);
+	for (size_t outer = 0; outer < 3 * m; outer++) {
+		/* the most promising coefficient held at zero enters */
+		size_t enter = m;
+		double best = tol;
+		for (size_t j = 0; j < m; j++) {
+			if (passive[j] || barred[j])
+				continue;
+			double w = h[j];
+			for (size_t k = 0; k < m; k++)
+				w -= G[j * m + k] * x[k];
+			if (w > best) {
+				best = w;
+				enter = j;
+			}
+		}
+		if (enter == m)
+			break;
+		passive[enter] = true;
+		for (size_t inner = 0; inner < 3 * m; inner++) {
+			size_t idx[DISCOVER_MAX_PARAMS], np = 0;
+			double z[DISCOVER_MAX_PARAMS];
+			for (size_t j = 0; j < m; j++)
+				if (passive[j])
+					idx[np++] = j;
+			if (solve_passive(G, h, m, idx, np, z) != 0) {
+				passive[enter] = false;
+				barred[enter] = true;
+				break;
+			}
+			double alpha = INFINITY;
+			for (size_t a = 0; a < np; a++)
+				if (z[a] <= 0 && x[idx[a]] - z[a] > 0)
+					alpha = fmin(
+						alpha,
+						x[idx[a]] / (x[idx[a]] - z[a]));
+			if (alpha == INFINITY) {
+				bool ok = true;
+				for (size_t a = 0; a < np; a++)
+					ok &= z[a] > 0;
+				if (ok) {
+					for (size_t a = 0; a < np; a++)
+						x[idx[a]] = z[a];
+					break;
+				}
+				/* rounding: the one that entered cannot
+				 * rise after all; keep it out this time */
+				passive[enter] = false;
+				barred[enter] = true;
+				break;
+			}
+			/* step toward z until a coefficient reaches zero;
+			 * that one (and any other at zero) leaves */
+			for (size_t a = 0; a < np; a++) {
+				size_t j = idx[a];
+				double old = x[j];
+				x[j] = old + alpha * (z[a] - old);
+				if (z[a] <= 0 &&
+				    (old <= 0 || old / (old - z[a]) <=
+							 alpha * (1 + 1e-12))) {
+					x[j] = 0;
+					passive[j] = false;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- the grammar -----------------------------------------------------------
+ */
+
+/* A term's size: what one unit of it moves or computes. */
+struct size_word {
+	const char *expr, *name;
+	enum model_kind kind; /* when no parallel factor says otherwise */
+};
+
+static const struct size_word sizes[] = {
+	{"2 * Na", "compute", KIND_COMPUTE},
+	{"Weff", "weights", KIND_MEMORY},
+	{"KVr", "KV reads", KIND_MEMORY},
+	{"Lh", "activations", KIND_COMPUTE},
+	{"L", "layers", KIND_IDLE},
+	{"Weff / (t * p)", "stage time", KIND_IDLE},
+	{NULL, "constant", KIND_IDLE},
+};
+
+/* A parallel factor, and the kind it gives a term. */
+struct par_word {
+	const char *expr, *name;
+	int kind; /* -1: the size's kind */
+};
+
+static const struct par_word pars[] = {
+	{NULL, NULL, -1},
+	{"(t - 1) / t", "(t-1)/t", KIND_TP},
+	{"log(t) / log(2)", "log2 t", KIND_TP},
+	{"x", "x", KIND_PP},
+	{"(p - 1)", "p-1", KIND_PP},
+	{"min(p, B)", "min(p,B)", KIND_PP},
+};
+
+struct shape {
+	char name[64];
+	char expr[160];
+	enum model_phase phase;
+	enum model_kind kind;
+	bool amortised; /* decode: may be divided by B^gamma */
+	struct expr *e;
+};
+
+/* A column of the search: a shape, and its exponent (-1: none). */
+struct column {
+	size_t shape;
+	int gamma;
+};
+
+static bool input_lookup(void *ctx, const char *name, size_t len,
+			 enum expr_symbol_kind *kind, unsigned *index)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < MODEL_NINPUTS; i++)
+		if (strlen(model_input_names[i]) == len &&
+		    strncmp(model_input_names[i], name, len) == 0) {
+			*kind = EXPR_INPUT;
+			*index = i;
+			return true;
+		}
+	return false;
+}
+
+static void join(char *buf, size_t len, const char *part)
+{
+	if (!part)
+		return;
+	size_t used = strlen(buf);
+	snprintf(buf + used, len - used, "%s%s", used ? " * " : "", part);
+}
+
+/* Adds one shape (compiled) unless its phase or kind is not wanted.
+ * Returns 0, or -1 when out of memory. */
+static int add_shape(struct shape *out, size_t *n,
+		     const struct discover_options *o, enum model_phase phase,
+		     const char *scale, size_t s, bool gpus, size_t p,
+		     const char *name, int kind_of)
+{
+	enum model_kind kind = pars[p].kind >= 0 ? (enum model_kind)pars[p].kind
+						 : sizes[s].kind;
+	if (p == 5 && sizes[s].kind == KIND_MEMORY)
+		kind = KIND_MEMORY; /* micro-batches re-read weights or cache */
+	if (kind_of >= 0)
+		kind = (enum model_kind)kind_of;
+	if (!(o->phases & (1u << phase)) || !(o->kinds & (1u << kind)))
+		return 0;
+	struct shape *sh = &out[*n];
+	memset(sh, 0, sizeof *sh);
+	join(sh->expr, sizeof sh->expr, scale);
+	join(sh->expr, sizeof sh->expr, sizes[s].expr);
+	join(sh->expr, sizeof sh->expr, gpus ? "n" : NULL);
+	join(sh->expr, sizeof sh->expr, pars[p].expr);
+	snprintf(sh->name, sizeof sh->name, "%s %s%s%s%s",
+		 phase == PHASE_PREFILL	 ? "prefill"
+		 : phase == PHASE_DECODE ? "decode"
+					 : "static",
+		 sizes[s].name, gpus ? " on n GPUs" : "",
+		 pars[p].name ? " x " : "", pars[p].name ? pars[p].name : "");
+	if (name)
+		snprintf(sh->name, sizeof sh->name, "%s", name);
+	sh->phase = phase;
+	sh->kind = kind;
+	sh->amortised = phase == PHASE_DECODE;
+	struct expr_error err;
+	if (!(sh->e = expr_compile(sh->expr, input_lookup, NULL, &err)))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+enum { MAX_SHAPES = 2 * 7 * 2 * 6 + 2 };
+
+/* Every shape of the grammar: prefill terms scale with I, decode terms
+ * with O (per step, so they may be amortised over the batch), the vision
+ * encoder with V, and static power with O on n GPUs. */
+static int make_shapes(const struct discover_options *o, struct shape *out,
+		       size_t *n)
+{
+	*n = 0;
+	if (add_shape(out, n, o, PHASE_STATIC, "O", 6, true, 0,
+		      "static power on n GPUs", -1) != 0)
+		return -1;
+	for (int ph = 0; ph < 2; ph++)
+		for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+			for (int g = 0; g < 2; g++)
+				for (size_t p = 0;
+				     p < sizeof pars / sizeof *pars; p++) {
+					if (ph == 1 && s == 6 && g && !p)
+						continue; /* the static term */
+					if (add_shape(out, n, o,
+						      ph ? PHASE_DECODE
+							 : PHASE_PREFILL,
+						      ph ? "O" : "I", s, g, p,
+						      NULL, -1) != 0)
+						return -1;
+				}
+	return add_shape(out, n, o, PHASE_PREFILL, "V", 6, false, 0,
+			 "vision encoder", KIND_COMPUTE);
+}
+
+/* ---- the data as the search sees it ---------------------------------------
+ */
+
+/* Scenarios of one choice in one group: scenario s has candidates
+ * cstart[s]..cstart[s+1], candidate c the rows rows[rstart[c]..
+ * rstart[c+1]] (replicates), measured energy energy[c] (their mean). */
+struct choice {
+	size_t nscen, ncand;
+	size_t *cstart, *rstart, *rows;
+	double *energy;
+};
+
+struct group {
+	size_t n;
+	const double *y;
+	double *a;     /* ncols x n: feature / y / scale, by column */
+	double *scale; /* per column: RMS of feature / y, 0 when all zero */
+	unsigned *fold;
+	struct choice layout, config;
+};
+
+struct memo_slot {
+	uint64_t key;
+	double loss;
+};
+
+struct search {
+	const struct discover_options *o;
+	struct shape shapes[MAX_SHAPES];
+	size_t nshapes;
+	struct column *cols;
+	size_t ncols;
+	struct group *g;
+	size_t ngroups, runs;
+	double *pred; /* scratch: one group's held-out predictions */
+	double *sc_score, *sc_energy;
+	struct memo_slot *memo;
+	size_t memo_cap, memo_used;
+	/* the front: best form per parameter count */
+	struct cand {
+		size_t m;
+		uint16_t col[DISCOVER_MAX_PARAMS];
+	} best[DISCOVER_MAX_PARAMS + 1];
+	double best_loss[DISCOVER_MAX_PARAMS + 1];
+	unsigned long long evals;
+	uint64_t rng;
+	double t0;
+	enum discover_stop stopped;
+	bool stop;
+	size_t improved; /* front improvements, to know when it converged */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* splitmix64, as eval draws: the same on every machine. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static bool near(double a, double b)
+{
+	return a == b || fabs(a - b) <= SELECT_MEASURED_TOLERANCE *
+						fmax(fabs(a), fabs(b));
+}
+
+static bool same_layout(const struct profile_run *a,
+			const struct profile_run *b)
+{
+	return a->tp == b->tp && a->pp == b->pp && a->dp == b->dp;
+}
+
+/* Groups rows into scenarios and candidates as eval does: by layout within
+ * (workload, batch, input, output) for the layout choice, by (layout,
+ * batch) within a workload for the configuration choice. */
+static int build_choice(const struct profile_set *set,
+			const struct dataset_rows *r, bool config,
+			struct choice *c)
+{
+	size_t n = r->n;
+	bool *done = calloc(n + 1, sizeof *done);
+	size_t *cand_of = malloc((n + 1) * sizeof *cand_of);
+	c->cstart = malloc((n + 2) * sizeof *c->cstart);
+	c->rstart = malloc((n + 2) * sizeof *c->rstart);
+	c->rows = malloc((n + 1) * sizeof *c->rows);
+	c->energy = malloc((n + 1) * sizeof *c->energy);
+	size_t *members = malloc((n + 1) * sizeof *members);
+	int status = -1;
+	if (!done || !cand_of || !c->cstart || !c->rstart || !c->rows ||
+	    !c->energy || !members)
+		goto out;
+	c->nscen = c->ncand = 0;
+	size_t nrows = 0;
+	for (size_t a = 0; a < n; a++) {
+		if (done[a])
+			continue;
+		const struct profile_run *ra = &set->runs[r->run[a]];
+		size_t nm = 0;
+		for (size_t b = a; b < n; b++) {
+			const struct profile_run *rb = &set->runs[r->run[b]];
+			if (done[b] || rb->workload != ra->workload)
+				continue;
+			if (!config &&
+			    (rb->batch_size != ra->batch_size ||
+			     !near(rb->input_tokens, ra->input_tokens) ||
+			     !near(rb->output_tokens, ra->output_tokens)))
+				continue;
+			done[b] = true;
+			members[nm++] = b;
+		}
+		/* candidates of this scenario, replicates together */
+		c->cstart[c->nscen] = c->ncand;
+		for (size_t i = 0; i < nm; i++) {
+			const struct profile_run *ri =
+				&set->runs[r->run[members[i]]];
+			size_t k = c->cstart[c->nscen];
+			for (; k < c->ncand; k++) {
+				const struct profile_run *rk =
+					&set->runs
+						 [r->run[c->rows[c->rstart
+									 [k]]]];
+				if (same_layout(ri, rk) &&
+				    (!config ||
+				     ri->batch_size == rk->batch_size))
+					break;
+			}
+			cand_of[i] = k;
+			if (k == c->ncand)
+				c->ncand++;
+		}
+		for (size_t k = c->cstart[c->nscen]; k < c->ncand; k++) {
+			c->rstart[k] = nrows;
+			double sum = 0;
+			size_t cnt = 0;
+			for (size_t i = 0; i < nm; i++)
+				if (cand_of[i] == k) {
+					c->rows[nrows++] = members[i];
+					sum += r->y[members[i]];
+					cnt++;
+				}
+			c->energy[k] = sum / (double)cnt;
+		}
+		c->nscen++;
+	}
+	c->cstart[c->nscen] = c->ncand;
+	c->rstart[c->ncand] = nrows;
+	status = 0;
+out:
+	free(done);
+	free(cand_of);
+	free(members);
+	return status;
+}
+
+static void choice_free(struct choice *c)
+{
+	free(c->cstart);
+	free(c->rstart);
+	free(c->rows);
+	free(c->energy);
+}
+
+/* Held-out scoring of one choice from the held-out predictions. */
+static void tally_choice(struct search *S, const struct choice *c,
+			 const double *pred, struct eval_tally *t)
+{
+	for (size_t s = 0; s < c->nscen; s++) {
+		size_t k0 = c->cstart[s], nk = c->cstart[s + 1] - k0;
+		if (nk < 2)
+			continue;
+		for (size_t k = 0; k < nk; k++) {
+			double sum = 0;
+			size_t r0 = c->rstart[k0 + k],
+			       r1 = c->rstart[k0 + k + 1];
+			for (size_t i = r0; i < r1; i++)
+				sum += pred[c->rows[i]];
+			double v = sum / (double)(r1 - r0);
+			S->sc_score[k] = isfinite(v) ? v : INFINITY;
+			S->sc_energy[k] = c->energy[k0 + k];
+		}
+		eval_score_scenario(S->sc_score, S->sc_energy, nk, t);
+	}
+}
+
+/* The columns' values in one group: feature / y, scaled to unit RMS. */
+static int fill_group(struct search *S, struct group *G,
+		      const struct dataset_rows *r, const double *feat)
+{
+	size_t n = r->n;
+	G->n = n;
+	G->y = r->y;
+	G->a = malloc((S->ncols * n + 1) * sizeof *G->a);
+	G->scale = malloc((S->ncols + 1) * sizeof *G->scale);
+	G->fold = malloc((n + 1) * sizeof *G->fold);
+	if (!G->a || !G->scale || !G->fold)
+		return -1;
+	for (size_t c = 0; c < S->ncols; c++) {
+		const struct column *col = &S->cols[c];
+		double gamma = col->gamma >= 0 ? S->o->gammas[col->gamma] : 0;
+		double ss = 0, *a = G->a + c * n;
+		for (size_t i = 0; i < n; i++) {
+			const double *in = r->inputs + i * MODEL_NINPUTS;
+			double f = feat[col->shape * n + i];
+			if (gamma > 0)
+				f /= pow(in[IN_B], gamma);
+			a[i] = f / r->y[i];
+			ss += a[i] * a[i];
+		}
+		double rms = sqrt(ss / (double)n);
+		G->scale[c] = rms > 0 && isfinite(rms) ? rms : 0;
+		for (size_t i = 0; i < n; i++)
+			a[i] = G->scale[c] > 0 ? a[i] / G->scale[c] : 0;
+	}
+	/* folds: a seeded shuffle, dealt round */
+	size_t *perm = malloc((n + 1) * sizeof *perm);
+	if (!perm)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t j = i + (size_t)(next_random(&S->rng) % (n - i));
+		size_t t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		G->fold[perm[i]] = (unsigned)(i % S->o->folds);
+	free(perm);
+	return 0;
+}
+
+/* Whether a shape's values are usable (finite, not negative) on every run
+ * and not zero on all. */
+static bool shape_values(const struct shape *sh, const struct dataset *ds,
+			 double *feat, const size_t *offset)
+{
+	bool nonzero = false;
+	for (size_t g = 0; g < ds->count; g++) {
+		const struct dataset_rows *r = &ds->groups[g].energy;
+		for (size_t i = 0; i < r->n; i++) {
+			double v = expr_eval(
+				sh->e, r->inputs + i * MODEL_NINPUTS, NULL);
+			if (!isfinite(v) || v < 0)
+				return false;
+			nonzero |= v > 0;
+			feat[offset[g] + i] = v;
+		}
+	}
+	return nonzero;
+}
+
+/* Whether column b's scaled values equal column a's in every group: one is
+ * a multiple of the other, and the search need not try both. */
+static bool same_column(const struct search *S, size_t a, size_t b)
+{
+	for (size_t g = 0; g < S->ngroups; g++) {
+		const struct group *G = &S->g[g];
+		const double *x = G->a + a * G->n, *y = G->a + b * G->n;
+		for (size_t i = 0; i < G->n; i++)
+			if (fabs(x[i] - y[i]) > 1e-9 * (1 + fabs(x[i])))
+				return false;
+	}
+	return true;
+}
+
+/* Drops the columns that repeat an earlier one (up to a factor). */
+static void dedupe(struct search *S)
+{
+	size_t kept = 0;
+	for (size_t c = 0; c < S->ncols; c++) {
+		bool dup = false;
+		for (size_t k = 0; k < kept && !dup; k++)
+			dup = same_column(S, k, c);
+		if (dup)
+			continue;
+		if (kept != c) {
+			S->cols[kept] = S->cols[c];
+			for (size_t g = 0; g < S->ngroups; g++) {
+				struct group *G = &S->g[g];
+				memmove(G->a + kept * G->n, G->a + c * G->n,
+					G->n * sizeof *G->a);
+				G->scale[kept] = G->scale[c];
+			}
+		}
+		kept++;
+	}
+	S->ncols = kept;
+}
+
+static int setup(struct search *S, const struct dataset *ds,
+		 const struct profile_set *set, char *message, size_t len)
+{
+	if (make_shapes(S->o, S->shapes, &S->nshapes) != 0)
+		return -1;
+	size_t *offset = calloc(ds->count + 1, sizeof *offset);
+	if (!offset)
+		return -1;
+	S->runs = 0;
+	for (size_t g = 0; g < ds->count; g++) {
+		offset[g] = S->runs;
+		S->runs += ds->groups[g].energy.n;
+	}
+	if (S->runs < 2) {
+		free(offset);
+		snprintf(message, len,
+			 "%zu runs to search on (expected at least 2 with "
+			 "input_tokens and energy)",
+			 S->runs);
+		return -2;
+	}
+	double *feat = malloc((S->nshapes * S->runs + 1) * sizeof *feat);
+	bool *usable = calloc(S->nshapes + 1, sizeof *usable);
+	S->cols = malloc((S->nshapes * (S->o->ngammas + 1) + 1) *
+			 sizeof *S->cols);
+	S->g = calloc(ds->count + 1, sizeof *S->g);
+	if (!feat || !usable || !S->cols || !S->g) {
+		free(offset);
+		free(feat);
+		free(usable);
+		return -1;
+	}
+	S->ncols = 0;
+	for (size_t s = 0; s < S->nshapes; s++) {
+		if (!(usable[s] = shape_values(&S->shapes[s], ds,
+					       feat + s * S->runs, offset)))
+			continue;
+		S->cols[S->ncols++] = (struct column){s, -1};
+		for (size_t k = 0; S->shapes[s].amortised && k < S->o->ngammas;
+		     k++)
+			S->cols[S->ncols++] = (struct column){s, (int)k};
+	}
+	int status = 0;
+	/* per group: its own slice of the features */
+	double *gfeat = malloc((S->nshapes * S->runs + 1) * sizeof *gfeat);
+	if (!gfeat)
+		status = -1;
+	for (size_t g = 0; status == 0 && g < ds->count; g++) {
+		const struct dataset_rows *r = &ds->groups[g].energy;
+		for (size_t s = 0; s < S->nshapes; s++)
+			memcpy(gfeat + s * r->n, feat + s * S->runs + offset[g],
+			       r->n * sizeof *gfeat);
+		S->ngroups = g + 1;
+		if (fill_group(S, &S->g[g], r, gfeat) != 0 ||
+		    build_choice(set, r, false, &S->g[g].layout) != 0 ||
+		    build_choice(set, r, true, &S->g[g].config) != 0)
+			status = -1;
+	}
+	free(gfeat);
+	free(offset);
+	free(feat);
+	free(usable);
+	if (status != 0)
+		return status;
+	dedupe(S);
+	if (S->ncols == 0) {
+		snprintf(message, len,
+			 "no term of the grammar is other than zero on these "
+			 "runs (expected runs with output tokens)");
+		return -2;
+	}
+	size_t most = 0;
+	for (size_t g = 0; g < S->ngroups; g++)
+		most = S->g[g].n > most ? S->g[g].n : most;
+	S->pred = malloc((most + 1) * sizeof *S->pred);
+	S->sc_score = malloc((most + 1) * sizeof *S->sc_score);
+	S->sc_energy = malloc((most + 1) * sizeof *S->sc_energy);
+	S->memo_cap = 1u << 18;
+	S->memo = calloc(S->memo_cap, sizeof *S->memo);
+	if (!S->pred || !S->sc_score || !S->sc_energy || !S->memo)
+		return -1;
+	return 0;
+}
+
+static void search_free(struct search *S)
+{
+	for (size_t s = 0; s < S->nshapes; s++)
+		expr_free(S->shapes[s].e);
+	for (size_t g = 0; S->g && g < S->ngroups; g++) {
+		free(S->g[g].a);
+		free(S->g[g].scale);
+		free(S->g[g].fold);
+		choice_free(&S->g[g].layout);
+		choice_free(&S->g[g].config);
+	}
+	free(S->g);
+	free(S->cols);
+	free(S->pred);
+	free(S->sc_score);
+	free(S->sc_energy);
+	free(S->memo);
+}
+
+/* ---- scoring a candidate ----------------------------------------------------
+ */
+
+typedef struct cand cand_t;
+
+static size_t params_of(const struct search *S, const cand_t *c)
+{
+	size_t distinct = 0;
+	for (size_t k = 0; k < S->o->ngammas; k++)
+		for (size_t i = 0; i < c->m; i++)
+			if (S->cols[c->col[i]].gamma == (int)k) {
+				distinct++;
+				break;
+			}
+	return c->m + distinct;
+}
+
+/* Fits the candidate's coefficients in each fold of group G (trained on
+ * the other folds) and fills S->pred with the held-out predictions. With
+ * folds 0, fits every run instead and leaves the coefficients in beta. */
+static void fit_group_folds(struct search *S, const struct group *G,
+			    const cand_t *c, bool all, double *beta)
+{
+	enum { MAXF = 16 };
+	size_t m = c->m, K = all ? 1 : S->o->folds;
+	double Gf[MAXF][DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS];
+	double hf[MAXF][DISCOVER_MAX_PARAMS];
+	size_t count[MAXF] = {0};
+	memset(Gf, 0, K * sizeof Gf[0]);
+	memset(hf, 0, K * sizeof hf[0]);
+	for (size_t i = 0; i < G->n; i++)
+		count[all ? 0 : G->fold[i]]++;
+	for (size_t j = 0; j < m; j++) {
+		const double *x = G->a + c->col[j] * G->n;
+		for (size_t i = 0; i < G->n; i++)
+			hf[all ? 0 : G->fold[i]][j] += x[i];
+		for (size_t k = 0; k <= j; k++) {
+			const double *z = G->a + c->col[k] * G->n;
+			for (size_t i = 0; i < G->n; i++)
+				Gf[all ? 0 : G->fold[i]][j * m + k] +=
+					x[i] * z[i];
+		}
+	}
+	double Gt[DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS] = {0};
+	double ht[DISCOVER_MAX_PARAMS] = {0};
+	for (size_t f = 0; f < K; f++)
+		for (size_t j = 0; j < m; j++) {
+			ht[j] += hf[f][j];
+			for (size_t k = 0; k <= j; k++)
+				Gt[j * m + k] += Gf[f][j * m + k];
+		}
+	if (all) {
+		for (size_t j = 0; j < m; j++)
+			for (size_t k = 0; k < j; k++)
+				Gt[k * m + j] = Gt[j * m + k];
+		discover_nnls(Gt, ht, m, beta);
+		return;
+	}
+	double B[MAXF][DISCOVER_MAX_PARAMS];
+	for (size_t f = 0; f < K; f++) {
+		if (!count[f])
+			continue;
+		double Gk[DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS],
+			hk[DISCOVER_MAX_PARAMS];
+		for (size_t j = 0; j < m; j++) {
+			hk[j] = ht[j] - hf[f][j];
+			for (size_t k = 0; k <= j; k++)
+				Gk[j * m + k] = Gk[k * m + j] =
+					Gt[j * m + k] - Gf[f][j * m + k];
+		}
+		discover_nnls(Gk, hk, m, B[f]);
+	}
+	for (size_t i = 0; i < G->n; i++)
+		S->pred[i] = 0;
+	for (size_t j = 0; j < m; j++) {
+		const double *x = G->a + c->col[j] * G->n;
+		for (size_t i = 0; i < G->n; i++)
+			S->pred[i] += B[G->fold[i]][j] * x[i];
+	}
+	for (size_t i = 0; i < G->n; i++)
+		S->pred[i] *= G->y[i]; /* ratio to energy */
+}
+
+static double mean_of(double a, double b, double c, double d)
+{
+	double v[4] = {a, b, c, d}, sum = 0;
+	size_t n = 0;
+	for (int i = 0; i < 4; i++)
+		if (!isnan(v[i])) {
+			sum += v[i];
+			n++;
+		}
+	return n ? sum / (double)n : 1;
+}
+
+static void score(struct search *S, const cand_t *c, struct discover_score *sc)
+{
+	struct eval_tally lay = {0}, cfg = {0};
+	double sum_log = 0, sum_ape = 0;
+	for (size_t g = 0; g < S->ngroups; g++) {
+		const struct group *G = &S->g[g];
+		fit_group_folds(S, G, c, false, NULL);
+		for (size_t i = 0; i < G->n; i++) {
+			double r = S->pred[i] / G->y[i];
+			bool ok = r > 0 && isfinite(r);
+			sum_log += ok ? fmin(fabs(log(r)), DISCOVER_BAD_LOG)
+				      : DISCOVER_BAD_LOG;
+			sum_ape += ok ? fmin(fabs(r - 1), 1e3) : 1;
+		}
+		tally_choice(S, &G->layout, S->pred, &lay);
+		tally_choice(S, &G->config, S->pred, &cfg);
+	}
+	sc->cv_log = sum_log / (double)S->runs;
+	sc->cv_mape = sum_ape / (double)S->runs;
+	sc->top1 = eval_top1(&lay);
+	sc->pairwise = eval_pairwise(&lay);
+	sc->config_top1 = eval_top1(&cfg);
+	sc->config_pairwise = eval_pairwise(&cfg);
+	double choice = mean_of(sc->top1, sc->pairwise, sc->config_top1,
+				sc->config_pairwise);
+	sc->loss = sc->cv_log + (1 - choice);
+}
+
+/* ---- the search -------------------------------------------------------------
+ */
+
+static int by_col(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	return (x > y) - (x < y);
+}
+
+static uint64_t hash_of(const cand_t *c)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < c->m; i++) {
+		h ^= c->col[i] + 1u;
+		h *= 1099511628211ULL;
+		h ^= h >> 29;
+	}
+	return h | 1; /* 0 marks an empty slot */
+}
+
+static void check_stop(struct search *S)
+{
+	if (S->stop)
+		return;
+	/* the first forms are always scored, so a model can be written */
+	if (S->best_loss[0] == INFINITY)
+		return;
+	if (S->o->stop && *S->o->stop) {
+		S->stop = true;
+		S->stopped = DISCOVER_SIGNAL;
+		return;
+	}
+	if (S->evals % 16)
+		return;
+	double t = now() - S->t0;
+	if (t >= S->o->seconds) {
+		S->stop = true;
+		S->stopped = DISCOVER_TIME;
+	}
+	if (S->o->progress)
+		progress_update(S->o->progress, (size_t)(t * 1000),
+				(size_t)(S->o->seconds * 1000) + 1);
+}
+
+/* The loss of a candidate (sorted in place), scored once; the front is
+ * updated. INFINITY for an invalid candidate. */
+static double evaluate(struct search *S, cand_t *c)
+{
+	if (c->m == 0)
+		return INFINITY;
+	qsort(c->col, c->m, sizeof *c->col, by_col);
+	for (size_t i = 1; i < c->m; i++)
+		if (S->cols[c->col[i]].shape == S->cols[c->col[i - 1]].shape)
+			return INFINITY;
+	size_t p = params_of(S, c);
+	if (p > S->o->max_params)
+		return INFINITY;
+	uint64_t key = hash_of(c);
+	size_t slot = (size_t)(key & (S->memo_cap - 1));
+	while (S->memo[slot].key && S->memo[slot].key != key)
+		slot = (slot + 1) & (S->memo_cap - 1);
+	if (S->memo[slot].key == key)
+		return S->memo[slot].loss;
+	struct discover_score sc;
+	score(S, c, &sc);
+	S->evals++;
+	if (S->memo_used * 10 >= S->memo_cap * 7) {
+		memset(S->memo, 0, S->memo_cap * sizeof *S->memo);
+		S->memo_used = 0;
+		slot = (size_t)(key & (S->memo_cap - 1));
+	}
+	S->memo[slot] = (struct memo_slot){key, sc.loss};
+	S->memo_used++;
+	if (sc.loss < S->best_loss[p] - 1e-12) {
+		S->best_loss[p] = sc.loss;
+		S->best[p] = *c;
+		S->improved++;
+	}
+	if (sc.loss < S->best_loss[0])
+		S->best_loss[0] = sc.loss; /* slot 0: anything scored */
+	check_stop(S);
+	return sc.loss;
+}
+
+/* Adds the column that lowers the loss most, while one does. */
+static double grow(struct search *S, cand_t *c, double loss)
+{
+	while (!S->stop && c->m < S->o->max_params) {
+		cand_t best = *c;
+		double best_loss = loss;
+		for (size_t k = 0; k < S->ncols && !S->stop; k++) {
+			cand_t t = *c;
+			t.col[t.m++] = (uint16_t)k;
+			double l = evaluate(S, &t);
+			if (l < best_loss - 1e-12) {
+				best_loss = l;
+				best = t;
+			}
+		}
+		if (best.m == c->m)
+			break;
+		*c = best;
+		loss = best_loss;
+	}
+	return loss;
+}
+
+/* Drops and swaps terms while that lowers the loss (first improvement). */
+static double polish(struct search *S, cand_t *c, double loss)
+{
+	bool again = true;
+	while (again && !S->stop) {
+		again = false;
+		for (size_t i = 0; i < c->m && !again && !S->stop; i++) {
+			cand_t t = *c;
+			t.col[i] = t.col[--t.m];
+			double l = evaluate(S, &t);
+			if (l < loss - 1e-12) {
+				*c = t;
+				loss = l;
+				again = true;
+				break;
+			}
+			for (size_t k = 0; k < S->ncols && !S->stop; k++) {
+				t = *c;
+				t.col[i] = (uint16_t)k;
+				l = evaluate(S, &t);
+				if (l < loss - 1e-12) {
+					*c = t;
+					loss = l;
+					again = true;
+					break;
+				}
+			}
+		}
+	}
+	return loss;
+}
+
+/* A random change of a front member: one to three terms out, one or two
+ * random ones in, then grown and polished. */
+static void kick(struct search *S)
+{
+	size_t have[DISCOVER_MAX_PARAMS + 1], nh = 0;
+	for (size_t p = 1; p <= S->o->max_params; p++)
+		if (S->best_loss[p] < INFINITY)
+			have[nh++] = p;
+	if (!nh)
+		return;
+	cand_t c = S->best[have[next_random(&S->rng) % nh]];
+	size_t out = 1 + next_random(&S->rng) % 3;
+	for (size_t k = 0; k < out && c.m > 0; k++) {
+		size_t i = (size_t)(next_random(&S->rng) % c.m);
+		c.m--;
+		c.col[i] = c.col[c.m];
+	}
+	size_t in = 1 + next_random(&S->rng) % 2;
+	for (size_t k = 0; k < in && c.m < S->o->max_params; k++)
+		c.col[c.m++] = (uint16_t)(next_random(&S->rng) % S->ncols);
+	double loss = evaluate(S, &c);
+	if (loss == INFINITY)
+		return;
+	loss = grow(S, &c, loss);
+	polish(S, &c, loss);
+}
+
+static void search(struct search *S)
+{
+	for (size_t p = 0; p <= DISCOVER_MAX_PARAMS; p++)
+		S->best_loss[p] = INFINITY;
+	cand_t c = {0};
+	double loss = grow(S, &c, INFINITY);
+	polish(S, &c, loss);
+	/* polish every size of the front until none improves, then random
+	 * restarts until these find nothing new either */
+	size_t quiet = 0;
+	while (!S->stop && quiet < DISCOVER_QUIET_ROUNDS) {
+		size_t before = S->improved;
+		for (size_t p = 1; p <= S->o->max_params && !S->stop; p++)
+			if (S->best_loss[p] < INFINITY) {
+				cand_t t = S->best[p];
+				polish(S, &t, S->best_loss[p]);
+			}
+		for (int k = 0; k < 4 && !S->stop; k++)
+			kick(S);
+		quiet = S->improved == before ? quiet + 1 : 0;
+	}
+	if (!S->stop)
+		S->stopped = DISCOVER_CONVERGED;
+}
+
+/* ---- the result
+ * -------------------------------------------------------------- */
+
+static void make_form(struct search *S, const cand_t *c,
+		      struct discover_form *f)
+{
+	memset(f, 0, sizeof *f);
+	f->params = params_of(S, c);
+	f->nterms = c->m;
+	score(S, c, &f->score);
+	double logsum[DISCOVER_MAX_PARAMS] = {0};
+	size_t count[DISCOVER_MAX_PARAMS] = {0};
+	for (size_t g = 0; g < S->ngroups; g++) {
+		double beta[DISCOVER_MAX_PARAMS];
+		fit_group_folds(S, &S->g[g], c, true, beta);
+		for (size_t j = 0; j < c->m; j++) {
+			double s = S->g[g].scale[c->col[j]];
+			if (beta[j] > 0 && s > 0) {
+				logsum[j] += log(beta[j] / s);
+				count[j]++;
+			}
+		}
+	}
+	for (size_t j = 0; j < c->m; j++) {
+		const struct column *col = &S->cols[c->col[j]];
+		const struct shape *sh = &S->shapes[col->shape];
+		struct discover_term *t = &f->terms[j];
+		snprintf(t->name, sizeof t->name, "%s", sh->name);
+		snprintf(t->expr, sizeof t->expr, "%s", sh->expr);
+		t->phase = sh->phase;
+		t->kind = sh->kind;
+		t->gamma = col->gamma >= 0 ? S->o->gammas[col->gamma] : 0;
+		/* a coefficient no group wants is kept tiny, not zero: every
+		 * parameter of a model file is positive */
+		t->coef = count[j] ? exp(logsum[j] / (double)count[j]) : 1e-12;
+	}
+}
+
+/* The front: for each parameter count, the best form, kept when it beats
+ * every smaller one. The chosen form is the smallest within
+ * DISCOVER_TOLERANCE of the best loss. */
+static int make_front(struct search *S, struct discover_result *out)
+{
+	out->front = calloc(S->o->max_params + 1, sizeof *out->front);
+	if (!out->front)
+		return -1;
+	double lowest = INFINITY, best = INFINITY;
+	for (size_t p = 1; p <= S->o->max_params; p++)
+		best = fmin(best, S->best_loss[p]);
+	bool chosen = false;
+	for (size_t p = 1; p <= S->o->max_params; p++) {
+		if (!(S->best_loss[p] < lowest - 1e-12))
+			continue;
+		lowest = S->best_loss[p];
+		struct discover_form *f = &out->front[out->nfront++];
+		make_form(S, &S->best[p], f);
+		if (!chosen && S->best_loss[p] <= best + DISCOVER_TOLERANCE)
+			f->chosen = chosen = true;
+	}
+	return 0;
+}
+
+int discover_run(const struct dataset *ds, const struct profile_set *set,
+		 const struct discover_options *o, struct discover_result *out,
+		 char *message, size_t len)
+{
+	gsl_set_error_handler_off();
+	memset(out, 0, sizeof *out);
+	struct search *S = calloc(1, sizeof *S);
+	if (!S)
+		return -1;
+	S->o = o;
+	S->rng = o->seed * 0x2545f4914f6cdd1dULL + 1;
+	S->t0 = now();
+	int status = setup(S, ds, set, message, len);
+	if (status == 0) {
+		search(S);
+		status = make_front(S, out);
+	}
+	out->runs = S->runs;
+	out->groups = S->ngroups;
+	out->columns = S->ncols;
+	out->candidates = S->evals;
+	out->seconds = now() - S->t0;
+	out->stopped = S->stopped;
+	search_free(S);
+	free(S);
+	return status;
+}
+
+void discover_result_free(struct discover_result *r)
+{
+	free(r->front);
+	memset(r, 0, sizeof *r);
+}
+
+void discover_defaults(struct discover_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->max_params = 12;
+	o->seconds = DISCOVER_SECONDS;
+	o->seed = 1;
+	o->phases = 7;
+	o->kinds = 31;
+	static const double g[] = {0.5, 0.75, 1.0, 1.25};
+	memcpy(o->gammas, g, sizeof g);
+	o->ngammas = 4;
+	o->folds = 5;
+}
+
+const char *discover_stop_name(enum discover_stop s)
+{
+	return s == DISCOVER_CONVERGED ? "converged"
+	       : s == DISCOVER_TIME    ? "time budget spent"
+				       : "interrupted";
+}
+
+/* Exponents get parameters gamma_1, gamma_2, ... by their values' order
+ * of first use. */
+static size_t gamma_slot(const struct discover_form *f, double gamma)
+{
+	size_t slot = 0;
+	for (size_t i = 0; i < f->nterms; i++) {
+		bool first = f->terms[i].gamma > 0;
+		for (size_t k = 0; k < i && first; k++)
+			first = f->terms[k].gamma != f->terms[i].gamma;
+		if (first)
+			slot++;
+		if (f->terms[i].gamma == gamma)
+			return slot;
+	}
+	return slot;
+}
+
+void discover_write_model(FILE *out, const struct discover_form *f,
+			  const struct discover_result *r)
+{
+	fprintf(out,
+		"# Found by energylens discover on %zu runs in %zu groups "
+		"(%llu forms scored).\n"
+		"# Format: energylens-model(5). Held-out: MAPE %.1f%%, layout "
+		"Top-1 %.1f%%, pairwise %.1f%%.\n",
+		r->runs, r->groups, r->candidates, 100 * f->score.cv_mape,
+		100 * f->score.top1, 100 * f->score.pairwise);
+	fprintf(out,
+		"energylens-model: 1\nname: discovered-%zu\n"
+		"target: energy\nunit: J\n"
+		"description: >\n  A form found by energylens discover: %zu "
+		"terms, %zu parameters.\nprior_weight: 0.05\nparameters:\n",
+		f->params, f->nterms, f->params);
+	for (size_t j = 0; j < f->nterms; j++)
+		fprintf(out,
+			"  - {name: th_%zu, default: %.17g, unit: \"J per "
+			"unit\", meaning: \"%s\"}\n",
+			j + 1, f->terms[j].coef, f->terms[j].name);
+	for (size_t j = 0; j < f->nterms; j++) {
+		bool first = f->terms[j].gamma > 0;
+		for (size_t k = 0; k < j && first; k++)
+			first = f->terms[k].gamma != f->terms[j].gamma;
+		if (first)
+			fprintf(out,
+				"  - {name: gamma_%zu, default: %g, unit: "
+				"\"1\", meaning: \"batch amortisation "
+				"exponent\"}\n",
+				gamma_slot(f, f->terms[j].gamma),
+				f->terms[j].gamma);
+	}
+	fputs("terms:\n", out);
+	for (size_t j = 0; j < f->nterms; j++) {
+		const struct discover_term *t = &f->terms[j];
+		char gamma[32] = "";
+		if (t->gamma > 0)
+			snprintf(gamma, sizeof gamma, " / B^gamma_%zu",
+				 gamma_slot(f, t->gamma));
+		fprintf(out,
+			"  - {name: \"%s\", phase: %s, kind: %s, expr: "
+			"\"th_%zu * "
+			"%s%s\"}\n",
+			t->name, model_phase_name(t->phase),
+			model_kind_name(t->kind), j + 1, t->expr, gamma);
+	}
+}
