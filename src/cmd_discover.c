@@ -38,6 +38,9 @@ static void discover_usage(FILE *out)
 	      "  --seconds S        time budget of the search (default 20)\n"
 	      "  --seed N           seed of the folds and restarts (default "
 	      "1)\n"
+	      "  --max-forms N      score at most N forms (a budget that "
+	      "gives the same\n"
+	      "                     result on every machine)\n"
 	      "  --folds K          cross-validation folds (2 to 16; default "
 	      "5)\n"
 	      "  --json             print the front as JSON\n"
@@ -166,6 +169,13 @@ static int parse_one(int c, const char *arg, struct discover_cli *cli)
 					   arg);
 		o->seed = n;
 		return -1;
+	case 'F':
+		if (!parse_count(arg, 1, 1000000000000ul, &n))
+			return usage_error("--max-forms expects a whole number "
+					   "from 1 to 1e12, got ",
+					   arg);
+		o->max_forms = n;
+		return -1;
 	case 'f':
 		if (!parse_count(arg, 2, 16, &n))
 			return usage_error("--folds expects a whole number "
@@ -205,6 +215,7 @@ static int parse_options(int argc, char **argv, struct discover_cli *cli)
 		{"seconds", required_argument, NULL, 's'},
 		{"seed", required_argument, NULL, 'S'},
 		{"folds", required_argument, NULL, 'f'},
+		{"max-forms", required_argument, NULL, 'F'},
 		{"phases", required_argument, NULL, 'P'},
 		{"kinds", required_argument, NULL, 'K'},
 		{"gammas", required_argument, NULL, 'g'},

@@ -13,28 +13,34 @@
 
 /* ---- non-negative least squares ------------------------------------------ */
 
-/* Solves G_PP z = h_P for the passive set P (idx, np entries) by Cholesky.
- * A ridge of 1e-10 of the largest diagonal keeps columns that the runs
- * cannot tell apart from stopping the solve; it moves no answer the runs
- * can see. Returns 0, or -1 when GSL refuses. */
-static int solve_passive(const double *G, const double *h, size_t m,
-			 const size_t *idx, size_t np, double *z)
+/* Room for an NNLS of m coefficients. */
+struct nnls_work {
+	double *A, *b, *z;
+	size_t *idx;
+	bool *passive, *barred;
+};
+
+/* Solves G_PP z = h_P for the passive set P (w->idx, np entries) by
+ * Cholesky. A ridge of 1e-10 of the largest diagonal keeps columns that
+ * the runs cannot tell apart from stopping the solve; it moves no answer
+ * the runs can see. Returns 0, or -1 when GSL refuses. */
+static int solve_passive(const double *G, const double *h, size_t m, size_t np,
+			 struct nnls_work *w)
 {
-	double A[DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS],
-		b[DISCOVER_MAX_PARAMS];
+	const size_t *idx = w->idx;
 	double ridge = 0;
 	for (size_t a = 0; a < np; a++)
 		ridge = fmax(ridge, G[idx[a] * m + idx[a]]);
 	ridge = ridge * 1e-10 + 1e-300;
 	for (size_t a = 0; a < np; a++) {
 		for (size_t c = 0; c < np; c++)
-			A[a * np + c] = G[idx[a] * m + idx[c]];
-		A[a * np + a] += ridge;
-		b[a] = h[idx[a]];
+			w->A[a * np + c] = G[idx[a] * m + idx[c]];
+		w->A[a * np + a] += ridge;
+		w->b[a] = h[idx[a]];
 	}
-	gsl_matrix_view Av = gsl_matrix_view_array(A, np, np);
-	gsl_vector_view bv = gsl_vector_view_array(b, np);
-	gsl_vector_view zv = gsl_vector_view_array(z, np);
+	gsl_matrix_view Av = gsl_matrix_view_array(w->A, np, np);
+	gsl_vector_view bv = gsl_vector_view_array(w->b, np);
+	gsl_vector_view zv = gsl_vector_view_array(w->z, np);
 	if (gsl_linalg_cholesky_decomp1(&Av.matrix) != GSL_SUCCESS)
 		return -1;
 	return gsl_linalg_cholesky_solve(&Av.matrix, &bv.vector, &zv.vector) ==
@@ -43,84 +49,125 @@ static int solve_passive(const double *G, const double *h, size_t m,
 		       : -1;
 }
 
-int discover_nnls(const double *G, const double *h, size_t m, double *x)
+/* The coefficient held at zero whose gradient most wants it to rise, or m
+ * when none does (beyond rounding). */
+static size_t entering(const double *G, const double *h, size_t m,
+		       const double *x, const struct nnls_work *w, double tol)
 {
-	if (m == 0 || m > DISCOVER_MAX_PARAMS)
-		return -1;
-	bool passive[DISCOVER_MAX_PARAMS] = {false},
-	     barred[DISCOVER_MAX_PARAMS] = {false};
+	size_t enter = m;
+	double best = tol;
+	for (size_t j = 0; j < m; j++) {
+		if (w->passive[j] || w->barred[j])
+			continue;
+		double g = h[j];
+		for (size_t k = 0; k < m; k++)
+			g -= G[j * m + k] * x[k];
+		if (g > best) {
+			best = g;
+			enter = j;
+		}
+	}
+	return enter;
+}
+
+/* Lawson and Hanson's inner loop after coefficient enter became passive:
+ * solve on the passive set, and step back toward the feasible region
+ * while some coefficient would go negative. */
+static void nnls_inner(const double *G, const double *h, size_t m, double *x,
+		       struct nnls_work *w, size_t enter)
+{
+	for (size_t inner = 0; inner < 3 * m; inner++) {
+		size_t np = 0;
+		for (size_t j = 0; j < m; j++)
+			if (w->passive[j])
+				w->idx[np++] = j;
+		if (solve_passive(G, h, m, np, w) != 0)
+			break;
+		double alpha = INFINITY, *z = w->z;
+		bool ok = true;
+		for (size_t a = 0; a < np; a++) {
+			ok &= z[a] > 0;
+			size_t j = w->idx[a];
+			if (z[a] <= 0 && x[j] - z[a] > 0)
+				alpha = fmin(alpha, x[j] / (x[j] - z[a]));
+		}
+		if (ok) {
+			for (size_t a = 0; a < np; a++)
+				x[w->idx[a]] = z[a];
+			return;
+		}
+		if (alpha == INFINITY)
+			break; /* rounding: the one that entered cannot rise */
+		/* step toward z until a coefficient reaches zero; that one
+		 * (and any other at zero) leaves */
+		for (size_t a = 0; a < np; a++) {
+			size_t j = w->idx[a];
+			double old = x[j];
+			x[j] = old + alpha * (z[a] - old);
+			if (z[a] <= 0 &&
+			    (old <= 0 ||
+			     old / (old - z[a]) <= alpha * (1 + 1e-12))) {
+				x[j] = 0;
+				w->passive[j] = false;
+			}
+		}
+	}
+	/* the solve failed or went nowhere: keep that one out this time */
+	w->passive[enter] = false;
+	w->barred[enter] = true;
+	x[enter] = 0;
+}
+
+static int nnls(const double *G, const double *h, size_t m, double *x,
+		struct nnls_work *w)
+{
 	double scale = 0;
 	for (size_t j = 0; j < m; j++) {
 		x[j] = 0;
+		w->passive[j] = w->barred[j] = false;
 		scale = fmax(scale, fabs(h[j]));
 	}
 	double tol = 1e-12 * (scale > 0 ? scale : 1);
 	for (size_t outer = 0; outer < 3 * m; outer++) {
-		/* the most promising coefficient held at zero enters */
-		size_t enter = m;
-		double best = tol;
-		for (size_t j = 0; j < m; j++) {
-			if (passive[j] || barred[j])
-				continue;
-			double w = h[j];
-			for (size_t k = 0; k < m; k++)
-				w -= G[j * m + k] * x[k];
-			if (w > best) {
-				best = w;
-				enter = j;
-			}
-		}
+		size_t enter = entering(G, h, m, x, w, tol);
 		if (enter == m)
 			break;
-		passive[enter] = true;
-		for (size_t inner = 0; inner < 3 * m; inner++) {
-			size_t idx[DISCOVER_MAX_PARAMS], np = 0;
-			double z[DISCOVER_MAX_PARAMS];
-			for (size_t j = 0; j < m; j++)
-				if (passive[j])
-					idx[np++] = j;
-			if (solve_passive(G, h, m, idx, np, z) != 0) {
-				passive[enter] = false;
-				barred[enter] = true;
-				break;
-			}
-			double alpha = INFINITY;
-			for (size_t a = 0; a < np; a++)
-				if (z[a] <= 0 && x[idx[a]] - z[a] > 0)
-					alpha = fmin(
-						alpha,
-						x[idx[a]] / (x[idx[a]] - z[a]));
-			if (alpha == INFINITY) {
-				bool ok = true;
-				for (size_t a = 0; a < np; a++)
-					ok &= z[a] > 0;
-				if (ok) {
-					for (size_t a = 0; a < np; a++)
-						x[idx[a]] = z[a];
-					break;
-				}
-				/* rounding: the one that entered cannot
-				 * rise after all; keep it out this time */
-				passive[enter] = false;
-				barred[enter] = true;
-				break;
-			}
-			/* step toward z until a coefficient reaches zero;
-			 * that one (and any other at zero) leaves */
-			for (size_t a = 0; a < np; a++) {
-				size_t j = idx[a];
-				double old = x[j];
-				x[j] = old + alpha * (z[a] - old);
-				if (z[a] <= 0 &&
-				    (old <= 0 || old / (old - z[a]) <=
-							 alpha * (1 + 1e-12))) {
-					x[j] = 0;
-					passive[j] = false;
-				}
-			}
-		}
+		w->passive[enter] = true;
+		nnls_inner(G, h, m, x, w, enter);
 	}
 	return 0;
+}
+
+int discover_nnls(const double *G, const double *h, size_t m, double *x)
+{
+	if (m == 0)
+		return -1;
+	struct nnls_work w = {
+		malloc(m * m * sizeof *w.A),   malloc(m * sizeof *w.b),
+		malloc(m * sizeof *w.z),       malloc(m * sizeof *w.idx),
+		malloc(m * sizeof *w.passive), malloc(m * sizeof *w.barred)};
+	int status = -1;
+	if (w.A && w.b && w.z && w.idx && w.passive && w.barred)
+		status = nnls(G, h, m, x, &w);
+	free(w.A);
+	free(w.b);
+	free(w.z);
+	free(w.idx);
+	free(w.passive);
+	free(w.barred);
+	return status;
+}
+
+/* An NNLS of at most DISCOVER_MAX_PARAMS coefficients, on the stack: the
+ * search's inner loop. */
+static void small_nnls(const double *G, const double *h, size_t m, double *x)
+{
+	enum { M = DISCOVER_MAX_PARAMS };
+	double A[M * M], b[M], z[M];
+	size_t idx[M];
+	bool passive[M], barred[M];
+	struct nnls_work w = {A, b, z, idx, passive, barred};
+	nnls(G, h, m, x, &w);
 }
 
 /* ---- the grammar -----------------------------------------------------------
@@ -358,9 +405,10 @@ static int build_choice(const struct profile_set *set,
 	c->rows = malloc((n + 1) * sizeof *c->rows);
 	c->energy = malloc((n + 1) * sizeof *c->energy);
 	size_t *members = malloc((n + 1) * sizeof *members);
+	size_t *rep = malloc((n + 1) * sizeof *rep); /* a row per candidate */
 	int status = -1;
 	if (!done || !cand_of || !c->cstart || !c->rstart || !c->rows ||
-	    !c->energy || !members)
+	    !c->energy || !members || !rep)
 		goto out;
 	c->nscen = c->ncand = 0;
 	size_t nrows = 0;
@@ -389,9 +437,7 @@ static int build_choice(const struct profile_set *set,
 			size_t k = c->cstart[c->nscen];
 			for (; k < c->ncand; k++) {
 				const struct profile_run *rk =
-					&set->runs
-						 [r->run[c->rows[c->rstart
-									 [k]]]];
+					&set->runs[r->run[rep[k]]];
 				if (same_layout(ri, rk) &&
 				    (!config ||
 				     ri->batch_size == rk->batch_size))
@@ -399,7 +445,7 @@ static int build_choice(const struct profile_set *set,
 			}
 			cand_of[i] = k;
 			if (k == c->ncand)
-				c->ncand++;
+				rep[c->ncand++] = members[i];
 		}
 		for (size_t k = c->cstart[c->nscen]; k < c->ncand; k++) {
 			c->rstart[k] = nrows;
@@ -422,6 +468,7 @@ out:
 	free(done);
 	free(cand_of);
 	free(members);
+	free(rep);
 	return status;
 }
 
@@ -433,9 +480,34 @@ static void choice_free(struct choice *c)
 	free(c->energy);
 }
 
-/* Held-out scoring of one choice from the held-out predictions. */
+/* Top-1 alone, as eval_score_scenario counts it (ties share credit):
+ * the search's inner loop skips the pairs of the configuration choice,
+ * whose scenarios are large. */
+static void top1_only(const double *score, const double *energy, size_t n,
+		      struct eval_tally *t)
+{
+	double smin = INFINITY, emin = INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		smin = fmin(smin, score[i]);
+		emin = fmin(emin, energy[i]);
+	}
+	size_t chosen = 0;
+	double credit = 0, regret = 0;
+	for (size_t i = 0; i < n; i++)
+		if (score[i] == smin) {
+			chosen++;
+			credit += energy[i] <= emin;
+			regret += energy[i] / emin - 1;
+		}
+	t->top1 += credit / (double)chosen;
+	t->regret += regret / (double)chosen;
+	t->scenarios++;
+}
+
+/* Held-out scoring of one choice from the held-out predictions; pairs
+ * false: Top-1 only. */
 static void tally_choice(struct search *S, const struct choice *c,
-			 const double *pred, struct eval_tally *t)
+			 const double *pred, struct eval_tally *t, bool pairs)
 {
 	for (size_t s = 0; s < c->nscen; s++) {
 		size_t k0 = c->cstart[s], nk = c->cstart[s + 1] - k0;
@@ -451,7 +523,10 @@ static void tally_choice(struct search *S, const struct choice *c,
 			S->sc_score[k] = isfinite(v) ? v : INFINITY;
 			S->sc_energy[k] = c->energy[k0 + k];
 		}
-		eval_score_scenario(S->sc_score, S->sc_energy, nk, t);
+		if (pairs)
+			eval_score_scenario(S->sc_score, S->sc_energy, nk, t);
+		else
+			top1_only(S->sc_score, S->sc_energy, nk, t);
 	}
 }
 
@@ -718,7 +793,7 @@ static void fit_group_folds(struct search *S, const struct group *G,
 		for (size_t j = 0; j < m; j++)
 			for (size_t k = 0; k < j; k++)
 				Gt[k * m + j] = Gt[j * m + k];
-		discover_nnls(Gt, ht, m, beta);
+		small_nnls(Gt, ht, m, beta);
 		return;
 	}
 	double B[MAXF][DISCOVER_MAX_PARAMS];
@@ -733,7 +808,7 @@ static void fit_group_folds(struct search *S, const struct group *G,
 				Gk[j * m + k] = Gk[k * m + j] =
 					Gt[j * m + k] - Gf[f][j * m + k];
 		}
-		discover_nnls(Gk, hk, m, B[f]);
+		small_nnls(Gk, hk, m, B[f]);
 	}
 	for (size_t i = 0; i < G->n; i++)
 		S->pred[i] = 0;
@@ -746,11 +821,11 @@ static void fit_group_folds(struct search *S, const struct group *G,
 		S->pred[i] *= G->y[i]; /* ratio to energy */
 }
 
-static double mean_of(double a, double b, double c, double d)
+static double mean_of(double a, double b, double c)
 {
-	double v[4] = {a, b, c, d}, sum = 0;
+	double v[3] = {a, b, c}, sum = 0;
 	size_t n = 0;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		if (!isnan(v[i])) {
 			sum += v[i];
 			n++;
@@ -758,7 +833,12 @@ static double mean_of(double a, double b, double c, double d)
 	return n ? sum / (double)n : 1;
 }
 
-static void score(struct search *S, const cand_t *c, struct discover_score *sc)
+/* The held-out scores of a candidate; the loss the search minimises is
+ * the mean |log error| plus the share of choices missed (layout Top-1 and
+ * pairwise, configuration Top-1). The configuration pairwise score, slow
+ * on large scenarios, only when full. */
+static void score(struct search *S, const cand_t *c, struct discover_score *sc,
+		  bool full)
 {
 	struct eval_tally lay = {0}, cfg = {0};
 	double sum_log = 0, sum_ape = 0;
@@ -772,17 +852,16 @@ static void score(struct search *S, const cand_t *c, struct discover_score *sc)
 				      : DISCOVER_BAD_LOG;
 			sum_ape += ok ? fmin(fabs(r - 1), 1e3) : 1;
 		}
-		tally_choice(S, &G->layout, S->pred, &lay);
-		tally_choice(S, &G->config, S->pred, &cfg);
+		tally_choice(S, &G->layout, S->pred, &lay, true);
+		tally_choice(S, &G->config, S->pred, &cfg, full);
 	}
 	sc->cv_log = sum_log / (double)S->runs;
 	sc->cv_mape = sum_ape / (double)S->runs;
 	sc->top1 = eval_top1(&lay);
 	sc->pairwise = eval_pairwise(&lay);
 	sc->config_top1 = eval_top1(&cfg);
-	sc->config_pairwise = eval_pairwise(&cfg);
-	double choice = mean_of(sc->top1, sc->pairwise, sc->config_top1,
-				sc->config_pairwise);
+	sc->config_pairwise = full ? eval_pairwise(&cfg) : NAN;
+	double choice = mean_of(sc->top1, sc->pairwise, sc->config_top1);
 	sc->loss = sc->cv_log + (1 - choice);
 }
 
@@ -818,6 +897,11 @@ static void check_stop(struct search *S)
 		S->stopped = DISCOVER_SIGNAL;
 		return;
 	}
+	if (S->o->max_forms && S->evals >= S->o->max_forms) {
+		S->stop = true;
+		S->stopped = DISCOVER_FORMS;
+		return;
+	}
 	if (S->evals % 16)
 		return;
 	double t = now() - S->t0;
@@ -850,7 +934,7 @@ static double evaluate(struct search *S, cand_t *c)
 	if (S->memo[slot].key == key)
 		return S->memo[slot].loss;
 	struct discover_score sc;
-	score(S, c, &sc);
+	score(S, c, &sc, false);
 	S->evals++;
 	if (S->memo_used * 10 >= S->memo_cap * 7) {
 		memset(S->memo, 0, S->memo_cap * sizeof *S->memo);
@@ -860,9 +944,15 @@ static double evaluate(struct search *S, cand_t *c)
 	S->memo[slot] = (struct memo_slot){key, sc.loss};
 	S->memo_used++;
 	if (sc.loss < S->best_loss[p] - 1e-12) {
+		/* progress, for convergence, is a front better by more than
+		 * DISCOVER_PROGRESS: a form that beats its own size's best
+		 * and every smaller one by that much */
+		bool front = sc.loss < S->best_loss[p] - DISCOVER_PROGRESS;
+		for (size_t q = 1; q < p && front; q++)
+			front = sc.loss < S->best_loss[q] - DISCOVER_PROGRESS;
+		S->improved += front;
 		S->best_loss[p] = sc.loss;
 		S->best[p] = *c;
-		S->improved++;
 	}
 	if (sc.loss < S->best_loss[0])
 		S->best_loss[0] = sc.loss; /* slot 0: anything scored */
@@ -952,10 +1042,140 @@ static void kick(struct search *S)
 	polish(S, &c, loss);
 }
 
-static void search(struct search *S)
+/* Each group's Gram matrix of every column on every run, and the column
+ * sums (the right-hand side: the target is 1 for every run). */
+static int full_grams(const struct search *S, double **G, double **h)
+{
+	size_t C = S->ncols;
+	for (size_t g = 0; g < S->ngroups; g++) {
+		const struct group *gr = &S->g[g];
+		if (!(G[g] = malloc(C * C * sizeof **G)) ||
+		    !(h[g] = malloc(C * sizeof **h)))
+			return -1;
+		for (size_t j = 0; j < C; j++) {
+			const double *x = gr->a + j * gr->n;
+			double sum = 0;
+			for (size_t i = 0; i < gr->n; i++)
+				sum += x[i];
+			h[g][j] = sum;
+			for (size_t k = 0; k <= j; k++) {
+				const double *z = gr->a + k * gr->n;
+				double dot = 0;
+				for (size_t i = 0; i < gr->n; i++)
+					dot += x[i] * z[i];
+				G[g][j * C + k] = G[g][k * C + j] = dot;
+			}
+		}
+	}
+	return 0;
+}
+
+/* One round of thinning: NNLS on the columns kept, in each group; the
+ * columns no group uses leave, and when none is idle, the one that carries
+ * the least (coefficient squared times its sum of squares, over the
+ * groups). Returns -1 when out of memory. */
+static int thin(const struct search *S, double **G, double **h, size_t *keep,
+		size_t *nk)
+{
+	size_t k = *nk, C = S->ncols;
+	double *Gs = malloc((k * k + 1) * sizeof *Gs);
+	double *hs = malloc((k + 1) * sizeof *hs),
+	       *x = malloc((k + 1) * sizeof *x);
+	double *carry = calloc(k + 1, sizeof *carry);
+	int status = -1;
+	if (!Gs || !hs || !x || !carry)
+		goto out;
+	for (size_t g = 0; g < S->ngroups; g++) {
+		for (size_t a = 0; a < k; a++) {
+			hs[a] = h[g][keep[a]];
+			for (size_t b = 0; b < k; b++)
+				Gs[a * k + b] = G[g][keep[a] * C + keep[b]];
+		}
+		if (discover_nnls(Gs, hs, k, x) != 0)
+			goto out;
+		for (size_t a = 0; a < k; a++)
+			carry[a] += x[a] * x[a] * Gs[a * k + a];
+	}
+	size_t kept = 0, least = 0;
+	for (size_t a = 0; a < k; a++)
+		if (carry[a] > 0)
+			keep[kept++] = keep[a];
+	if (kept == k) {
+		for (size_t a = 1; a < k; a++)
+			if (carry[a] < carry[least])
+				least = a;
+		keep[least] = keep[--kept];
+	}
+	*nk = kept;
+	status = 0;
+out:
+	free(Gs);
+	free(hs);
+	free(x);
+	free(carry);
+	return status;
+}
+
+/* From NNLS on every column at once (whose solutions are sparse) down:
+ * thinned while the form is too large for a candidate, then one term at a
+ * time, the one whose removal costs least on held-out runs, every form on
+ * the way scored. Planted forms come out of the first NNLS whole. */
+static int backward(struct search *S)
+{
+	double **G = calloc(S->ngroups + 1, sizeof *G);
+	double **h = calloc(S->ngroups + 1, sizeof *h);
+	size_t *keep = malloc((S->ncols + 1) * sizeof *keep), nk = S->ncols;
+	int status = -1;
+	if (!G || !h || !keep || full_grams(S, G, h) != 0)
+		goto out;
+	for (size_t j = 0; j < nk; j++)
+		keep[j] = j;
+	cand_t c = {0};
+	while (!S->stop && nk > 0) {
+		if (nk <= S->o->max_params) {
+			c.m = nk;
+			for (size_t j = 0; j < nk; j++)
+				c.col[j] = (uint16_t)keep[j];
+			if (evaluate(S, &c) < INFINITY)
+				break;
+		}
+		if (thin(S, G, h, keep, &nk) != 0)
+			goto out;
+	}
+	while (!S->stop && c.m > 1) {
+		cand_t best = c;
+		double best_loss = INFINITY;
+		for (size_t i = 0; i < c.m && !S->stop; i++) {
+			cand_t t = c;
+			t.col[i] = t.col[--t.m];
+			double l = evaluate(S, &t);
+			if (l < best_loss) {
+				best_loss = l;
+				best = t;
+			}
+		}
+		if (best.m == c.m)
+			break;
+		c = best;
+	}
+	status = 0;
+out:
+	for (size_t g = 0; g < S->ngroups; g++) {
+		free(G ? G[g] : NULL);
+		free(h ? h[g] : NULL);
+	}
+	free(G);
+	free(h);
+	free(keep);
+	return status;
+}
+
+static int search(struct search *S)
 {
 	for (size_t p = 0; p <= DISCOVER_MAX_PARAMS; p++)
 		S->best_loss[p] = INFINITY;
+	if (backward(S) != 0)
+		return -1;
 	cand_t c = {0};
 	double loss = grow(S, &c, INFINITY);
 	polish(S, &c, loss);
@@ -964,8 +1184,10 @@ static void search(struct search *S)
 	size_t quiet = 0;
 	while (!S->stop && quiet < DISCOVER_QUIET_ROUNDS) {
 		size_t before = S->improved;
+		double lowest = INFINITY;
 		for (size_t p = 1; p <= S->o->max_params && !S->stop; p++)
-			if (S->best_loss[p] < INFINITY) {
+			if (S->best_loss[p] < lowest) {
+				lowest = S->best_loss[p];
 				cand_t t = S->best[p];
 				polish(S, &t, S->best_loss[p]);
 			}
@@ -975,6 +1197,7 @@ static void search(struct search *S)
 	}
 	if (!S->stop)
 		S->stopped = DISCOVER_CONVERGED;
+	return 0;
 }
 
 /* ---- the result
@@ -986,7 +1209,7 @@ static void make_form(struct search *S, const cand_t *c,
 	memset(f, 0, sizeof *f);
 	f->params = params_of(S, c);
 	f->nterms = c->m;
-	score(S, c, &f->score);
+	score(S, c, &f->score, true);
 	double logsum[DISCOVER_MAX_PARAMS] = {0};
 	size_t count[DISCOVER_MAX_PARAMS] = {0};
 	for (size_t g = 0; g < S->ngroups; g++) {
@@ -1053,8 +1276,9 @@ int discover_run(const struct dataset *ds, const struct profile_set *set,
 	S->t0 = now();
 	int status = setup(S, ds, set, message, len);
 	if (status == 0) {
-		search(S);
-		status = make_front(S, out);
+		status = search(S);
+		if (status == 0)
+			status = make_front(S, out);
 	}
 	out->runs = S->runs;
 	out->groups = S->ngroups;

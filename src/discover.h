@@ -28,8 +28,9 @@
 #define DISCOVER_MAX_PARAMS 24
 
 struct discover_options {
-	size_t max_params; /* coefficients + distinct exponents */
-	double seconds;	   /* time budget of the search */
+	size_t max_params;	      /* coefficients + distinct exponents */
+	double seconds;		      /* time budget of the search */
+	unsigned long long max_forms; /* forms scored at most; 0: no limit */
 	unsigned long seed;
 	unsigned phases; /* bit (1 << enum model_phase) per phase allowed */
 	unsigned kinds;	 /* bit (1 << enum model_kind) per kind allowed */
@@ -70,7 +71,12 @@ struct discover_form {
 	bool chosen;
 };
 
-enum discover_stop { DISCOVER_CONVERGED, DISCOVER_TIME, DISCOVER_SIGNAL };
+enum discover_stop {
+	DISCOVER_CONVERGED,
+	DISCOVER_TIME,
+	DISCOVER_FORMS, /* max_forms scored: the same result on any machine */
+	DISCOVER_SIGNAL
+};
 
 struct discover_result {
 	struct discover_form *front; /* by parameters, fewest first */
@@ -96,7 +102,7 @@ void discover_write_model(FILE *out, const struct discover_form *f,
 /* Non-negative least squares on the normal equations: minimises
  * 0.5 x'Gx - h'x over x >= 0 for a symmetric positive semi-definite G
  * (m x m, row-major), by Lawson and Hanson's active-set method. Returns
- * 0, or -1 when m is out of range. */
+ * 0, or -1 when m is 0 or out of memory. */
 int discover_nnls(const double *G, const double *h, size_t m, double *x);
 
 const char *discover_stop_name(enum discover_stop s);

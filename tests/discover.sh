@@ -1,0 +1,113 @@
+#!/bin/sh
+# energylens discover: it recovers a form planted in generated runs (no
+# noise) exactly; its model file is one that fit reads; bad options are
+# usage errors; it never writes onto an input.
+. "${top_srcdir:?}/tests/lib.sh"
+
+# Two dense workloads on one GPU (so one fit group), 16- and 8-bit weights
+# (so Weff is not a multiple of Na), every layout of t 1..4, p 1..4, dp 1..2
+# at four batch sizes and two input and output lengths. The energy is the
+# planted form, exactly:
+#   1e-3 * I * 2*Na  +  0.2 * O * Weff / B  +  2e-3 * O * L * n * log2 t / B
+#   + 0.05 * O * Weff * min(p, B) / B  +  2e-4 * O * KVr  +  1e-2 * O * n
+# with Weff = bits/8 * N and KVr = 2 * kv * L * (I + O/2) / 1e6.
+planted() {
+	awk 'function wl(name, N, bits, L, h, kv,   t, p, dp, b, i, o, B, I, O, n, weff, kvr, e, lg) {
+		printf "---\nenergylens: 1\nworkload:\n  name: %s\n  model: planted/%s\n", name, name
+		printf "  params_b: %g\n  active_params_b: %g\n  hardware: H100\n  engine: planted\n", N, N
+		printf "  shape: {layers: %d, hidden_size: %d, kv_elements: %d, weight_bits: %d}\nruns:\n", L, h, kv, bits
+		for (t = 1; t <= 4; t *= 2) for (p = 1; p <= 4; p *= 2) for (dp = 1; dp <= 2; dp++)
+		for (b = 0; b < 4; b++) for (i = 0; i < 2; i++) for (o = 0; o < 2; o++) {
+			B = 4 ^ b; I = i ? 2048 : 256; O = o ? 512 : 128
+			n = t * p * dp; weff = bits / 8 * N
+			kvr = 2 * kv * L * (I + O / 2) / 1e6; lg = log(t) / log(2)
+			e = 1e-3 * I * 2 * N + 0.2 * O * weff / B + 2e-3 * O * L * n * lg / B
+			e += 0.05 * O * weff * (p < B ? p : B) / B + 2e-4 * O * kvr + 1e-2 * O * n
+			printf "  - {tp: %d, pp: %d, dp: %d, batch_size: %d, input_tokens: %d, output_tokens: %d, energy: {total_j: %.17g}}\n", t, p, dp, B, I, O, e
+		}
+	}
+	BEGIN { wl("small", 8, 16, 32, 4096, 1024); wl("large", 70, 8, 80, 8192, 2048) }'
+}
+planted >"$tmpdir/planted.yaml"
+
+# The planted terms, as discover writes them (expression, exponent).
+want="{('I * 2 * Na', 0), ('O * Weff', 1), ('O * L * n * log(t) / log(2)', 1),
+ ('O * Weff * min(p, B)', 1), ('O * KVr', 0), ('O * n', 0)}"
+json_case "discover recovers the planted form" "
+f = [x for x in j['front'] if x['chosen']][0]
+got = {(t['expr'], t['gamma']) for t in f['terms']}
+assert got == $want, got
+assert f['params'] == 7, f['params']
+assert f['cv_mape'] < 1e-6 and f['top1'] == 1 and f['pairwise'] == 1, f
+" -- "$EL" discover --json --max-forms 5000 "$tmpdir/planted.yaml"
+
+# The model file it writes is read by fit unchanged, and fits exactly.
+(cd "$tmpdir" && "$EL" discover --max-forms 5000 -o found.yaml planted.yaml) \
+	>"$tmpdir/out" 2>"$tmpdir/err"
+if [ $? -eq 0 ] && "$EL" fit --model "$tmpdir/found.yaml" "$tmpdir/planted.yaml" \
+	>"$tmpdir/fit" 2>&1 && grep -q 'discovered-7: 576 runs, R2 1.000 (log), MAPE 0.0%' "$tmpdir/fit"; then
+	pass "discover -o: fit --model reads the form found and fits it exactly"
+else
+	fail "discover -o: fit --model reads the form found" "$(cat "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
+fi
+
+# The same seed and form budget, the same result (the time a search took
+# is the one line that differs).
+(cd "$tmpdir" && "$EL" discover --json --max-forms 3000 --seed 7 planted.yaml |
+	sed 's/"seconds": [^,]*,//' >a.json &&
+	"$EL" discover --json --max-forms 3000 --seed 7 planted.yaml |
+	sed 's/"seconds": [^,]*,//' >b.json) 2>/dev/null
+if cmp -s "$tmpdir/a.json" "$tmpdir/b.json" && [ -s "$tmpdir/a.json" ]; then
+	pass "discover: deterministic for a seed"
+else
+	fail "discover: deterministic for a seed" "$(diff "$tmpdir/a.json" "$tmpdir/b.json" | head -n 5)"
+fi
+
+# A tenth of a second still gives a model that fit reads.
+rm -f "$tmpdir/quick.yaml"
+if "$EL" discover --seconds 0.1 -o "$tmpdir/quick.yaml" \
+	"$top_srcdir/sample-profiles/synthetic" >"$tmpdir/out" 2>"$tmpdir/err" &&
+	"$EL" fit --model "$tmpdir/quick.yaml" "$top_srcdir/sample-profiles/synthetic" \
+		>"$tmpdir/fit" 2>&1 && grep -q '^  discovered-[0-9]*: 250 runs' "$tmpdir/fit"; then
+	pass "discover --seconds 0.1 writes a model that fit reads"
+else
+	fail "discover --seconds 0.1" "$(cat "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
+fi
+
+# Options: a bad grammar word, a bad exponent, NaN seconds are usage
+# errors, said before anything is read.
+status_case "discover --kinds network: usage error" 1 \
+	"--kinds expects a list of compute, memory, tp, pp, idle, got network" -- \
+	"$EL" discover --kinds network /nonexistent
+status_case "discover --phases decode,: usage error" 1 \
+	"--phases expects a list of prefill, decode, static, got decode," -- \
+	"$EL" discover --phases decode, /nonexistent
+status_case "discover --gammas 0: usage error" 1 \
+	"--gammas expects a list of up to 8 different numbers in (0, 4], got 0" -- \
+	"$EL" discover --gammas 0 /nonexistent
+status_case "discover --seconds nan: usage error" 1 \
+	"--seconds expects a number of seconds > 0 and at most 1e6, got nan" -- \
+	"$EL" discover --seconds nan /nonexistent
+status_case "discover --seconds -1: usage error" 1 \
+	"--seconds expects" -- "$EL" discover --seconds -1 /nonexistent
+status_case "discover --max-params 0: usage error" 1 \
+	"--max-params expects a whole number from 1 to 24, got 0" -- \
+	"$EL" discover --max-params 0 /nonexistent
+status_case "discover without PATH: usage error" 1 "no PATH given" -- \
+	"$EL" discover
+
+# -o onto the profile it reads is refused, and the profile is untouched.
+cp "$tmpdir/planted.yaml" "$tmpdir/keep.yaml"
+status_case "discover -o onto an input: refused" 73 "planted.yaml" -- \
+	"$EL" discover --seconds 0.1 -o "$tmpdir/planted.yaml" "$tmpdir/planted.yaml"
+if cmp -s "$tmpdir/planted.yaml" "$tmpdir/keep.yaml"; then
+	pass "discover -o onto an input: the input is untouched"
+else
+	fail "discover -o onto an input" "the input changed"
+fi
+
+# Runs without energy to search on: bad data, said.
+printf 'energylens: 1\nworkload: {name: w, hardware: H}\nruns:\n  - {tp: 1, pp: 1, batch_size: 1, output_tokens: 8, energy: {total_j: 1}}\n' \
+	>"$tmpdir/noinput.yaml"
+status_case "discover on runs without input_tokens: bad data" 65 \
+	"runs to search on" -- "$EL" discover "$tmpdir/noinput.yaml"
