@@ -210,6 +210,7 @@ struct shape {
 	enum model_phase phase;
 	enum model_kind kind;
 	bool amortised; /* decode: may be divided by B^gamma */
+	int factors;	/* beside its scale: a size, n, a parallel factor */
 	struct expr *e;
 };
 
@@ -273,6 +274,7 @@ static int add_shape(struct shape *out, size_t *n,
 	sh->phase = phase;
 	sh->kind = kind;
 	sh->amortised = phase == PHASE_DECODE;
+	sh->factors = (sizes[s].expr != NULL) + gpus + (pars[p].expr != NULL);
 	struct expr_error err;
 	if (!(sh->e = expr_compile(sh->expr, input_lookup, NULL, &err)))
 		return -1;
@@ -1070,10 +1072,51 @@ static int full_grams(const struct search *S, double **G, double **h)
 	return 0;
 }
 
+/* What dropping each coefficient of the support (x > 0) of an NNLS
+ * solution would add to the sum of squares, were the others refitted
+ * freely: x_j^2 / (G_PP^-1)_jj, added to cost. Returns -1 when out of
+ * memory; a support GSL cannot invert adds nothing. */
+static int removal_cost(const double *Gs, size_t k, const double *x,
+			double *cost)
+{
+	size_t np = 0, *idx = malloc((k + 1) * sizeof *idx);
+	double *A = malloc((k * k + 1) * sizeof *A);
+	if (!idx || !A) {
+		free(idx);
+		free(A);
+		return -1;
+	}
+	for (size_t a = 0; a < k; a++)
+		if (x[a] > 0)
+			idx[np++] = a;
+	double ridge = 0;
+	for (size_t a = 0; a < np; a++)
+		ridge = fmax(ridge, Gs[idx[a] * k + idx[a]]);
+	for (size_t a = 0; a < np; a++) {
+		for (size_t b = 0; b < np; b++)
+			A[a * np + b] = Gs[idx[a] * k + idx[b]];
+		A[a * np + a] += ridge * 1e-10 + 1e-300;
+	}
+	gsl_matrix_view Av = gsl_matrix_view_array(A, np, np);
+	if (np && gsl_linalg_cholesky_decomp1(&Av.matrix) == GSL_SUCCESS &&
+	    gsl_linalg_cholesky_invert(&Av.matrix) == GSL_SUCCESS)
+		for (size_t a = 0; a < np; a++)
+			cost[idx[a]] += x[idx[a]] * x[idx[a]] / A[a * np + a];
+	free(idx);
+	free(A);
+	return 0;
+}
+
+static int complexity(const struct search *S, size_t col)
+{
+	return S->shapes[S->cols[col].shape].factors +
+	       (S->cols[col].gamma >= 0);
+}
+
 /* One round of thinning: NNLS on the columns kept, in each group; the
- * columns no group uses leave, and when none is idle, the one that carries
- * the least (coefficient squared times its sum of squares, over the
- * groups). Returns -1 when out of memory. */
+ * columns no group uses leave, and when none is idle, the one whose
+ * removal would cost least (summed over the groups). Returns -1 when out
+ * of memory. */
 static int thin(const struct search *S, double **G, double **h, size_t *keep,
 		size_t *nk)
 {
@@ -1081,9 +1124,10 @@ static int thin(const struct search *S, double **G, double **h, size_t *keep,
 	double *Gs = malloc((k * k + 1) * sizeof *Gs);
 	double *hs = malloc((k + 1) * sizeof *hs),
 	       *x = malloc((k + 1) * sizeof *x);
-	double *carry = calloc(k + 1, sizeof *carry);
+	double *cost = calloc(k + 1, sizeof *cost);
+	bool *used = calloc(k + 1, sizeof *used);
 	int status = -1;
-	if (!Gs || !hs || !x || !carry)
+	if (!Gs || !hs || !x || !cost || !used)
 		goto out;
 	for (size_t g = 0; g < S->ngroups; g++) {
 		for (size_t a = 0; a < k; a++) {
@@ -1091,28 +1135,40 @@ static int thin(const struct search *S, double **G, double **h, size_t *keep,
 			for (size_t b = 0; b < k; b++)
 				Gs[a * k + b] = G[g][keep[a] * C + keep[b]];
 		}
-		if (discover_nnls(Gs, hs, k, x) != 0)
+		if (discover_nnls(Gs, hs, k, x) != 0 ||
+		    removal_cost(Gs, k, x, cost) != 0)
 			goto out;
 		for (size_t a = 0; a < k; a++)
-			carry[a] += x[a] * x[a] * Gs[a * k + a];
+			used[a] |= x[a] > 0;
 	}
 	size_t kept = 0, least = 0;
 	for (size_t a = 0; a < k; a++)
-		if (carry[a] > 0)
+		if (used[a]) {
+			cost[kept] = cost[a];
 			keep[kept++] = keep[a];
-	if (kept == k) {
-		for (size_t a = 1; a < k; a++)
-			if (carry[a] < carry[least])
-				least = a;
-		keep[least] = keep[--kept];
+		}
+	/* Removals that cost nothing beyond rounding (the others span the
+	 * column: (t-1)/t + 1/t = 1 makes Weff a sum of three terms) are
+	 * ties, settled for the column with the most factors, so that the
+	 * simplest spelling of a term stays. */
+	double free_cost = 1e-9 * (double)S->runs;
+	for (size_t a = 1; kept == k && a < k; a++) {
+		bool fa = cost[a] <= free_cost, fl = cost[least] <= free_cost;
+		if (fa && fl ? complexity(S, keep[a]) >
+				       complexity(S, keep[least])
+			     : cost[a] < cost[least])
+			least = a;
 	}
+	if (kept == k)
+		keep[least] = keep[--kept];
 	*nk = kept;
 	status = 0;
 out:
 	free(Gs);
 	free(hs);
 	free(x);
-	free(carry);
+	free(cost);
+	free(used);
 	return status;
 }
 
@@ -1130,14 +1186,17 @@ static int backward(struct search *S)
 		goto out;
 	for (size_t j = 0; j < nk; j++)
 		keep[j] = j;
+	/* thinned all the way down (in-sample, cheap), every form small
+	 * enough scored on the way; the largest of them is where the
+	 * held-out elimination below starts */
 	cand_t c = {0};
 	while (!S->stop && nk > 0) {
 		if (nk <= S->o->max_params) {
-			c.m = nk;
+			cand_t t = {.m = nk};
 			for (size_t j = 0; j < nk; j++)
-				c.col[j] = (uint16_t)keep[j];
-			if (evaluate(S, &c) < INFINITY)
-				break;
+				t.col[j] = (uint16_t)keep[j];
+			if (evaluate(S, &t) < INFINITY && c.m == 0)
+				c = t;
 		}
 		if (thin(S, G, h, keep, &nk) != 0)
 			goto out;

@@ -4,9 +4,10 @@
 # usage errors; it never writes onto an input.
 . "${top_srcdir:?}/tests/lib.sh"
 
-# Two dense workloads on one GPU (so one fit group), 16- and 8-bit weights
-# (so Weff is not a multiple of Na), every layout of t 1..4, p 1..4, dp 1..2
-# at four batch sizes and two input and output lengths. The energy is the
+# Six dense workloads on one GPU (so one fit group) of different sizes,
+# shapes and weight bits (so that no size, such as Weff, is a sum of
+# others over the workloads), every layout of t 1..4, p 1..4, dp 1..2 at
+# three batch sizes and two input and output lengths. The energy is the
 # planted form, exactly:
 #   1e-3 * I * 2*Na  +  0.2 * O * Weff / B  +  2e-3 * O * L * n * log2 t / B
 #   + 0.05 * O * Weff * min(p, B) / B  +  2e-4 * O * KVr  +  1e-2 * O * n
@@ -17,8 +18,8 @@ planted() {
 		printf "  params_b: %g\n  active_params_b: %g\n  hardware: H100\n  engine: planted\n", N, N
 		printf "  shape: {layers: %d, hidden_size: %d, kv_elements: %d, weight_bits: %d}\nruns:\n", L, h, kv, bits
 		for (t = 1; t <= 4; t *= 2) for (p = 1; p <= 4; p *= 2) for (dp = 1; dp <= 2; dp++)
-		for (b = 0; b < 4; b++) for (i = 0; i < 2; i++) for (o = 0; o < 2; o++) {
-			B = 4 ^ b; I = i ? 2048 : 256; O = o ? 512 : 128
+		for (b = 0; b < 3; b++) for (i = 0; i < 2; i++) for (o = 0; o < 2; o++) {
+			B = 8 ^ b; I = i ? 2048 : 256; O = o ? 512 : 128
 			n = t * p * dp; weff = bits / 8 * N
 			kvr = 2 * kv * L * (I + O / 2) / 1e6; lg = log(t) / log(2)
 			e = 1e-3 * I * 2 * N + 0.2 * O * weff / B + 2e-3 * O * L * n * lg / B
@@ -26,7 +27,11 @@ planted() {
 			printf "  - {tp: %d, pp: %d, dp: %d, batch_size: %d, input_tokens: %d, output_tokens: %d, energy: {total_j: %.17g}}\n", t, p, dp, B, I, O, e
 		}
 	}
-	BEGIN { wl("small", 8, 16, 32, 4096, 1024); wl("large", 70, 8, 80, 8192, 2048) }'
+	BEGIN {
+		wl("w8", 8, 16, 32, 4096, 1024); wl("w70", 70, 8, 80, 8192, 2048)
+		wl("w14", 14, 16, 40, 5120, 2048); wl("w3", 3, 4, 28, 3072, 512)
+		wl("w32", 32, 16, 64, 5120, 4096); wl("w120", 120, 8, 36, 2880, 1024)
+	}'
 }
 planted >"$tmpdir/planted.yaml"
 
@@ -45,7 +50,7 @@ assert f['cv_mape'] < 1e-6 and f['top1'] == 1 and f['pairwise'] == 1, f
 (cd "$tmpdir" && "$EL" discover --max-forms 5000 -o found.yaml planted.yaml) \
 	>"$tmpdir/out" 2>"$tmpdir/err"
 if [ $? -eq 0 ] && "$EL" fit --model "$tmpdir/found.yaml" "$tmpdir/planted.yaml" \
-	>"$tmpdir/fit" 2>&1 && grep -q 'discovered-7: 576 runs, R2 1.000 (log), MAPE 0.0%' "$tmpdir/fit"; then
+	>"$tmpdir/fit" 2>&1 && grep -q 'discovered-7: 1296 runs, R2 1.000 (log), MAPE 0.0%' "$tmpdir/fit"; then
 	pass "discover -o: fit --model reads the form found and fits it exactly"
 else
 	fail "discover -o: fit --model reads the form found" "$(cat "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
