@@ -411,7 +411,7 @@ static int write_model(const char *path, struct outfile_run *run,
 /* ---- the verb -------------------------------------------------------------
  */
 
-/* Ctrl-C during the search: stop it and keep what was found. */
+/* Ctrl-C (or TERM) during the search: stop it and keep what was found. */
 static volatile sig_atomic_t interrupted;
 
 static void on_interrupt(int sig)
@@ -457,12 +457,19 @@ static int search_and_report(struct discover_cli *cli, struct outfile_run *run,
 			     const struct profile_set *set,
 			     const struct dataset *ds)
 {
-	struct sigaction sa, old;
+	/* INT (Ctrl-C) and TERM stop the search; one the caller ignores
+	 * (a background job of a shell) stays ignored */
+	static const int sigs[2] = {SIGINT, SIGTERM};
+	struct sigaction sa, old[2];
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_interrupt;
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;
-	sigaction(SIGINT, &sa, &old);
+	for (int i = 0; i < 2; i++) {
+		sigaction(sigs[i], NULL, &old[i]);
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
 	struct progress progress;
 	progress_start(&progress, stderr, "energylens discover");
 	cli->o.stop = &interrupted;
@@ -471,7 +478,8 @@ static int search_and_report(struct discover_cli *cli, struct outfile_run *run,
 	char message[256] = "";
 	int st = discover_run(ds, set, &cli->o, &r, message, sizeof message);
 	progress_end(&progress);
-	sigaction(SIGINT, &old, NULL);
+	for (int i = 0; i < 2; i++)
+		sigaction(sigs[i], &old[i], NULL);
 	int status = EXIT_OK;
 	if (st == -2) {
 		text_fprintf(stderr, "energylens discover: %s\n", message);

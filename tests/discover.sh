@@ -79,6 +79,33 @@ else
 	fail "discover --seconds 0.1" "$(cat "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
 fi
 
+# Ctrl-C: the search stops, the front so far is printed and the best form
+# written, and fit reads it. (python sends the signal: a shell's background
+# job would ignore it.)
+if [ -n "$PY" ]; then
+	rm -f "$tmpdir/int.yaml"
+	if "$PY" - "$EL" "$tmpdir" >"$tmpdir/pyerr" 2>&1 <<'PYEOF' &&
+import signal, subprocess, sys, time
+el, d = sys.argv[1], sys.argv[2]
+p = subprocess.Popen([el, "discover", "--seconds", "300", "-o", d + "/int.yaml",
+                      d + "/planted.yaml"], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+time.sleep(3)
+p.send_signal(signal.SIGINT)
+out, err = p.communicate(timeout=120)
+assert p.returncode == 0, (p.returncode, err)
+assert b"interrupted: keeping the best forms found so far" in err, err
+assert b", interrupted" in out, out[:200]
+PYEOF
+		"$EL" fit --model "$tmpdir/int.yaml" "$tmpdir/planted.yaml" >"$tmpdir/fit" 2>&1; then
+		pass "discover: Ctrl-C writes the best form so far"
+	else
+		fail "discover: Ctrl-C" "$(cat "$tmpdir/pyerr" "$tmpdir/fit" | head -n 8)"
+	fi
+else
+	skip "discover: Ctrl-C" "no python3"
+fi
+
 # Options: a bad grammar word, a bad exponent, NaN seconds are usage
 # errors, said before anything is read.
 status_case "discover --kinds network: usage error" 1 \
