@@ -1141,7 +1141,7 @@ static int thin(const struct search *S, double **G, double **h, size_t *keep,
 		for (size_t a = 0; a < k; a++)
 			used[a] |= x[a] > 0;
 	}
-	size_t kept = 0, least = 0;
+	size_t kept = 0;
 	for (size_t a = 0; a < k; a++)
 		if (used[a]) {
 			cost[kept] = cost[a];
@@ -1152,15 +1152,23 @@ static int thin(const struct search *S, double **G, double **h, size_t *keep,
 	 * ties, settled for the column with the most factors, so that the
 	 * simplest spelling of a term stays. */
 	double free_cost = 1e-9 * (double)S->runs;
-	for (size_t a = 1; kept == k && a < k; a++) {
-		bool fa = cost[a] <= free_cost, fl = cost[least] <= free_cost;
-		if (fa && fl ? complexity(S, keep[a]) >
-				       complexity(S, keep[least])
-			     : cost[a] < cost[least])
-			least = a;
+	/* far above the size of a form, an eighth of the columns at a time
+	 * (what many groups cost), then one by one */
+	size_t drop = kept < k ? 0 : k > 4 * S->o->max_params ? k / 8 : 1;
+	for (; drop > 0; drop--) {
+		size_t least = 0;
+		for (size_t a = 1; a < kept; a++) {
+			bool fa = cost[a] <= free_cost,
+			     fl = cost[least] <= free_cost;
+			if (fa && fl ? complexity(S, keep[a]) >
+					       complexity(S, keep[least])
+				     : cost[a] < cost[least])
+				least = a;
+		}
+		kept--;
+		keep[least] = keep[kept];
+		cost[least] = cost[kept];
 	}
-	if (kept == k)
-		keep[least] = keep[--kept];
 	*nk = kept;
 	status = 0;
 out:
@@ -1374,6 +1382,7 @@ const char *discover_stop_name(enum discover_stop s)
 {
 	return s == DISCOVER_CONVERGED ? "converged"
 	       : s == DISCOVER_TIME    ? "time budget spent"
+	       : s == DISCOVER_FORMS   ? "form budget spent"
 				       : "interrupted";
 }
 
