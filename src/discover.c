@@ -704,8 +704,9 @@ static int setup(struct search *S, const struct dataset *ds,
 	dedupe(S);
 	if (S->ncols == 0) {
 		snprintf(message, len,
-			 "no term of the grammar is other than zero on these "
-			 "runs (expected runs with output tokens)");
+			 "no term the grammar allows (its phases and kinds) is "
+			 "other than zero on these runs (expected runs that "
+			 "some term can describe)");
 		return -2;
 	}
 	size_t most = 0;
