@@ -177,7 +177,7 @@ static int parse_one(int c, const char *arg, struct discover_cli *cli)
 		o->max_forms = n;
 		return -1;
 	case 'f':
-		if (!parse_count(arg, 2, 16, &n))
+		if (!parse_count(arg, 2, DISCOVER_MAX_FOLDS, &n))
 			return usage_error("--folds expects a whole number "
 					   "from 2 to 16, got ",
 					   arg);
@@ -269,10 +269,11 @@ static void print_pct(FILE *out, double v)
 static void print_text(FILE *out, const struct discover_result *r)
 {
 	fprintf(out,
-		"%zu runs in %zu group%s, %zu term shapes; %llu forms scored "
+		"%zu runs in %zu group%s, %zu term shapes; %llu form%s scored "
 		"in %.1f s, %s\n",
 		r->runs, r->groups, r->groups == 1 ? "" : "s", r->columns,
-		r->candidates, r->seconds, discover_stop_name(r->stopped));
+		r->candidates, r->candidates == 1 ? "" : "s", r->seconds,
+		discover_stop_name(r->stopped));
 	fputs("front: the best form for each number of parameters that beats "
 	      "every smaller one\n(held-out runs; * the chosen form)\n",
 	      out);

@@ -62,5 +62,8 @@
 #define DISCOVER_QUIET_ROUNDS 5
 #define DISCOVER_PROGRESS 1e-3
 #define DISCOVER_TOLERANCE 0.002
+/* The start from NNLS on every term at once keeps each group's Gram matrix
+ * of every term; past this many bytes it is skipped. */
+#define DISCOVER_GRAM_BYTES (256.0 * 1024 * 1024)
 
 #endif

@@ -764,7 +764,7 @@ static size_t params_of(const struct search *S, const cand_t *c)
 static void fit_group_folds(struct search *S, const struct group *G,
 			    const cand_t *c, bool all, double *beta)
 {
-	enum { MAXF = 16 };
+	enum { MAXF = DISCOVER_MAX_FOLDS };
 	size_t m = c->m, K = all ? 1 : S->o->folds;
 	double Gf[MAXF][DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS];
 	double hf[MAXF][DISCOVER_MAX_PARAMS];
@@ -1187,6 +1187,12 @@ out:
  * the way scored. Planted forms come out of the first NNLS whole. */
 static int backward(struct search *S)
 {
+	/* every group's Gram of every column: skipped where that would take
+	 * more than DISCOVER_GRAM_BYTES (thousands of groups of workloads
+	 * without metadata); the other starts still search */
+	if ((double)S->ngroups * (double)S->ncols * (double)S->ncols * 8 >
+	    DISCOVER_GRAM_BYTES)
+		return 0;
 	double **G = calloc(S->ngroups + 1, sizeof *G);
 	double **h = calloc(S->ngroups + 1, sizeof *h);
 	size_t *keep = malloc((S->ncols + 1) * sizeof *keep), nk = S->ncols;
@@ -1336,6 +1342,16 @@ int discover_run(const struct dataset *ds, const struct profile_set *set,
 {
 	gsl_set_error_handler_off();
 	memset(out, 0, sizeof *out);
+	if (o->max_params < 1 || o->max_params > DISCOVER_MAX_PARAMS ||
+	    o->folds < 2 || o->folds > DISCOVER_MAX_FOLDS ||
+	    o->ngammas > DISCOVER_MAX_GAMMAS || !(o->seconds > 0)) {
+		snprintf(message, len,
+			 "options out of range (expected 1 to %d parameters, "
+			 "2 to %d folds, at most %d exponents, seconds > 0)",
+			 DISCOVER_MAX_PARAMS, DISCOVER_MAX_FOLDS,
+			 DISCOVER_MAX_GAMMAS);
+		return -2;
+	}
 	struct search *S = calloc(1, sizeof *S);
 	if (!S)
 		return -1;

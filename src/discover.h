@@ -26,6 +26,7 @@
 /* At most this many exponents on the grid, and parameters in a form. */
 #define DISCOVER_MAX_GAMMAS 8
 #define DISCOVER_MAX_PARAMS 24
+#define DISCOVER_MAX_FOLDS  16
 
 struct discover_options {
 	size_t max_params;	      /* coefficients + distinct exponents */
