@@ -54,13 +54,14 @@
 /* Discovery (discover.c). The search's time budget in seconds; a held-out
  * log error given to a run predicted zero or worse (a factor of e^3); the
  * rounds of polishing and random restarts that find no front better by
- * DISCOVER_PROGRESS (0.1 point of loss) before the search is done; and how
+ * DISCOVER_PROGRESS (half a point of loss, about the noise of held-out
+ * scores) before the search is done; and how
  * much more loss than the best form the chosen, smaller one may have (0.2
  * points of log error or choice accuracy). */
 #define DISCOVER_SECONDS 20.0
 #define DISCOVER_BAD_LOG 3.0
 #define DISCOVER_QUIET_ROUNDS 5
-#define DISCOVER_PROGRESS 1e-3
+#define DISCOVER_PROGRESS 5e-3
 #define DISCOVER_TOLERANCE 0.002
 /* The start from NNLS on every term at once keeps each group's Gram matrix
  * of every term; past this many bytes it is skipped. */
