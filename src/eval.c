@@ -1063,13 +1063,20 @@ static int within_groups(const struct profile_set *set,
  */
 
 /* Replicates: runs of one configuration of a workload at the same input
- * length (within 2%). The output length is left free: it is the model's
- * own (mean tokens generated), and energy per output token takes it out. */
+ * length (within 2%) and output lengths within EVAL_REPLICATE_OUTPUT of each
+ * other. The output length is the model's own (the mean of the tokens
+ * generated) and varies from run to run (by 13% between two ML.ENERGY runs
+ * of one configuration), which energy per output token takes out; a sweep
+ * of output lengths steps by factors of 2 or more, and those are not
+ * replicates. */
 static bool replicates(const struct profile_run *a, const struct profile_run *b)
 {
 	return a->workload == b->workload && a->tp == b->tp && a->pp == b->pp &&
 	       a->dp == b->dp && a->batch_size == b->batch_size &&
-	       near(a->input_tokens, b->input_tokens);
+	       near(a->input_tokens, b->input_tokens) &&
+	       fabs(a->output_tokens - b->output_tokens) <=
+		       EVAL_REPLICATE_OUTPUT *
+			       fmax(a->output_tokens, b->output_tokens);
 }
 
 static double log_per_token(const struct eval_group *e, size_t i)

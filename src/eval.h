@@ -83,12 +83,15 @@ struct eval_method {
  * times, every candidate's energy the mean times exp(noise * z / sqrt(m)),
  * z standard normal and m the candidate's runs. */
 #define EVAL_CEILING_DRAWS 200
+/* replicates' output lengths differ by at most this share */
+#define EVAL_REPLICATE_OUTPUT 0.2
 struct eval_ceiling {
 	/* The pooled standard deviation of log energy per output token
 	 * among replicates: runs of one workload, layout and batch size at
-	 * the same input length (within 2%); at one length it is the noise of
-	 * the energy per request too, so both choices draw with it. 0 when
-	 * there are none, and then nothing below is tallied. */
+	 * the same input length (within 2%) and output lengths within
+	 * EVAL_REPLICATE_OUTPUT; at one length it is the noise of the energy
+	 * per request too, so both choices draw with it. 0 when there are
+	 * none, and then nothing below is tallied. */
 	double noise;
 	size_t replicated; /* configurations measured more than once */
 	size_t runs;	   /* their runs */

@@ -442,6 +442,44 @@ static void test_noise_ceiling(void)
 	model_free(m);
 }
 
+/* Replicates are runs of one configuration whose output lengths differ by a
+ * generation's variation (here 10%), not by a sweep's step (4 times). */
+static void test_replicates(void)
+{
+	static const char yaml[] =
+		"energylens: 1\nworkload: {name: a, model: x/a, hardware: G}\n"
+		"runs:\n"
+		"  - {tp: 1, pp: 1, batch_size: 8, input_tokens: 100, "
+		"output_tokens: 100, energy: {total_j: 10}}\n"
+		"  - {tp: 1, pp: 1, batch_size: 8, input_tokens: 100, "
+		"output_tokens: 400, energy: {total_j: 40}}\n"
+		"  - {tp: 2, pp: 1, batch_size: 8, input_tokens: 100, "
+		"output_tokens: 100, energy: {total_j: 10}}\n"
+		"  - {tp: 2, pp: 1, batch_size: 8, input_tokens: 100, "
+		"output_tokens: 110, energy: {total_j: 11}}\n";
+	struct model *m = model_builtin(TARGET_ENERGY);
+	struct profile_set set;
+	profile_set_init(&set);
+	struct diag_list d;
+	diag_init(&d, NULL);
+	profile_load_buffer(&set, "x.yaml", yaml, sizeof yaml - 1, &d);
+	diag_free(&d);
+	struct dataset ds;
+	build_dataset(&set, &ds);
+	static const struct baseline_kind *const none[] = {NULL};
+	struct eval_options o = {EVAL_IN_SAMPLE, 0, 1, m, none, 0, NULL, 0};
+	struct eval_report r;
+	ASSERT(eval_run(&set, &ds, &o, &r) == 0);
+	ASSERT_INT_EQ(r.ceiling.replicated, 1);
+	ASSERT_INT_EQ(r.ceiling.runs, 2);
+	/* the same energy per output token: no noise, no ceiling */
+	ASSERT(r.ceiling.noise == 0);
+	eval_report_free(&r);
+	dataset_free(&ds);
+	profile_set_free(&set);
+	model_free(m);
+}
+
 /* Profiles without model shapes are fitted one workload per group: the
  * workloads protocol has nothing to train on, and says so. */
 static void test_empty_report(void)
@@ -616,6 +654,7 @@ int main(void)
 	UNIT_RUN(test_partial_protocol);
 	UNIT_RUN(test_per_token_choice);
 	UNIT_RUN(test_noise_ceiling);
+	UNIT_RUN(test_replicates);
 	UNIT_RUN(test_empty_report);
 	return unit_status();
 }
