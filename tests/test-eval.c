@@ -118,8 +118,8 @@ static void load_replicated(struct profile_set *set, const struct model *m,
 		model_inputs(&set->workloads[r->workload], r, in);
 		r->energy_total_j = factor * model_predict(m, in, params, NULL);
 		/* the second copy of a replicated run follows the first */
-		const struct profile_run *p = r - 1;
-		if (i > first && p->workload == r->workload && p->tp == r->tp &&
+		const struct profile_run *p = i > first ? r - 1 : NULL;
+		if (p && p->workload == r->workload && p->tp == r->tp &&
 		    p->batch_size == r->batch_size &&
 		    p->input_tokens == r->input_tokens)
 			r->energy_total_j *= 1.1;
