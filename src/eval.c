@@ -200,40 +200,78 @@ struct sink {
 
 static uint64_t next_random(uint64_t *state);
 
-/* A standard normal draw (Box-Muller). */
-static double normal(uint64_t *state)
+/* Two independent standard normal draws (Box-Muller). */
+static void normal_pair(uint64_t *state, double *z)
 {
 	double u1 = ((double)(next_random(state) >> 11) + 1) * 0x1p-53;
 	double u2 = (double)(next_random(state) >> 11) * 0x1p-53;
-	return sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
+	double r = sqrt(-2 * log(u1)), a = 6.283185307179586 * u2;
+	z[0] = r * cos(a);
+	z[1] = r * sin(a);
+}
+
+/* The oracle's pairwise accuracy on one scenario, in closed form: a pair of
+ * means m1 < m2 is drawn in that order with probability
+ * Phi(log(m2 / m1) / sqrt(s^2 / n1 + s^2 / n2)); a pair of equal means is a
+ * tie for the oracle, half a point, as in eval_score_scenario. */
+static double ceiling_pairwise(const struct cand *c, size_t n, double noise)
+{
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			double gap = fabs(log(c[i].energy / c[j].energy));
+			double sd = noise * sqrt(1 / (double)c[i].count +
+						 1 / (double)c[j].count);
+			sum += 0.5 * erfc(-gap / (sd * sqrt(2)));
+		}
+	return sum;
 }
 
 /* The noise ceiling of one scenario (eval.h, struct eval_ceiling): the
- * oracle ranks by the candidates' measured means and is scored against
- * draws around them. Uses the scratch's score and energy arrays, which the
- * method's tally is done with. */
+ * oracle picks the candidates of the lowest mean (sharing the credit when
+ * tied) and is scored against draws around the means, in logs, so that
+ * only the regret needs an exp. Uses the scratch's score (log means) and
+ * energy (one draw) arrays, which the method's tally is done with. */
 static void ceiling_scenario(const struct scratch *s, size_t n, bool layout,
 			     struct eval_ceiling *c)
 {
-	double noise = c->noise;
-	struct eval_tally draws = {0};
-	for (size_t i = 0; i < n; i++)
-		s->score[i] = s->c[i].energy;
+	double mmin = INFINITY, top1 = 0, regret = 0;
+	for (size_t i = 0; i < n; i++) {
+		s->score[i] = log(s->c[i].energy);
+		mmin = fmin(mmin, s->c[i].energy);
+	}
 	for (int d = 0; d < EVAL_CEILING_DRAWS; d++) {
-		for (size_t i = 0; i < n; i++)
-			s->energy[i] = s->c[i].energy *
-				       exp(noise * normal(&c->state) /
-					   sqrt((double)s->c[i].count));
-		eval_score_scenario(s->score, s->energy, n, &draws);
+		double xmin = INFINITY, z[2];
+		for (size_t i = 0; i < n; i++) {
+			if (i % 2 == 0)
+				normal_pair(&c->state, z);
+			s->energy[i] = s->score[i] +
+				       c->noise * z[i % 2] /
+					       sqrt((double)s->c[i].count);
+			xmin = fmin(xmin, s->energy[i]);
+		}
+		size_t chosen = 0;
+		double credit = 0, extra = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (s->c[i].energy != mmin)
+				continue;
+			chosen++;
+			if (s->energy[i] <= xmin)
+				credit++;
+			else
+				extra += expm1(s->energy[i] - xmin);
+		}
+		top1 += credit / (double)chosen;
+		regret += extra / (double)chosen;
 	}
 	const double per = EVAL_CEILING_DRAWS;
 	struct eval_tally one = {
-		.top1 = draws.top1 / per,
-		.pairwise = draws.pairwise / per,
-		.regret = draws.regret / per,
+		.top1 = top1 / per,
+		.pairwise = ceiling_pairwise(s->c, n, c->noise),
+		.regret = regret / per,
 		.scenarios = 1,
 		.candidates = n,
-		.pairs = draws.pairs / EVAL_CEILING_DRAWS,
+		.pairs = n * (n - 1) / 2,
 	};
 	add_tally(layout ? &c->layout : &c->config, &one);
 	struct eval_tally *size =
