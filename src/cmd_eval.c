@@ -25,12 +25,16 @@ struct eval_cli {
 	bool train_given, seeds_given, target_given;
 };
 
+/* The protocols' names for usage messages, in the enum's order. */
+#define PROTOCOL_NAMES                                                         \
+	"runs, workloads, models, batch, hardware, in-sample or partial"
+
 static void eval_usage(FILE *out)
 {
 	fputs("Usage: energylens eval [--train K] [--seeds S]\n"
 	      "         [--protocol runs|workloads|models|batch|hardware|"
-	      "in-sample]\n"
-	      "         [--target-runs N]\n"
+	      "in-sample|partial]\n"
+	      "         [--test-fraction F] [--target-runs N]\n"
 	      "         [--baselines LIST|all|none] [--curve] [--model FILE] "
 	      "[--json] PATH...\n"
 	      "Train energylens-12 and the baselines on K runs of each "
@@ -50,7 +54,13 @@ static void eval_usage(FILE *out)
 	      "                 scale on N runs of a group on another GPU, "
 	      "score its\n                 other runs; in-sample: train on "
 	      "every run and score\n                 them all (how well "
-	      "the form chooses with\n                 every run seen)\n"
+	      "the form chooses with\n                 every run seen); "
+	      "partial: train on K runs, score\n"
+	      "                 each workload among all its configurations, "
+	      "measured\n                 (trained on) or not\n"
+	      "  --test-fraction F  runs: test on a share F (0 < F < 1) of "
+	      "each group's\n"
+	      "                 runs drawn first, train on K of the rest\n"
 	      "  --target-runs N  hardware: runs of the target for the scale "
 	      "refit,\n"
 	      "                 2 to 10 (default 10)\n"
@@ -101,7 +111,8 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 		CURVE,
 		MODEL,
 		JSON,
-		TARGET
+		TARGET,
+		FRACTION
 	};
 	static const struct option options[] = {
 		{"train", required_argument, NULL, TRAIN},
@@ -112,6 +123,7 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 		{"model", required_argument, NULL, MODEL},
 		{"json", no_argument, NULL, JSON},
 		{"target-runs", required_argument, NULL, TARGET},
+		{"test-fraction", required_argument, NULL, FRACTION},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -152,17 +164,28 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 			c->eval.target = (size_t)v;
 			c->target_given = true;
 			break;
+		case FRACTION: {
+			char *end;
+			errno = 0;
+			v = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !(v > 0 && v < 1))
+				return usage_error("--test-fraction expects a "
+						   "fraction between 0 and 1, "
+						   "got ",
+						   optarg);
+			c->eval.test_fraction = v;
+			break;
+		}
 		case PROTOCOL: {
 			size_t p = 0;
 			while (p < EVAL_PROTOCOLS &&
 			       strcmp(optarg, eval_protocol_name(p)) != 0)
 				p++;
 			if (p == EVAL_PROTOCOLS)
-				return usage_error("--protocol expects runs, "
-						   "workloads, models, batch, "
-						   "hardware or in-sample, "
-						   "got ",
-						   optarg);
+				return usage_error(
+					"--protocol expects " PROTOCOL_NAMES
+					", got ",
+					optarg);
 			c->eval.protocol = (enum eval_protocol)p;
 			break;
 		}
@@ -196,6 +219,10 @@ static int parse_options(int argc, char **argv, struct eval_cli *c)
 	bool hardware = c->eval.protocol == EVAL_HARDWARE;
 	if (c->target_given && !hardware)
 		return usage_error("--target-runs is for --protocol hardware",
+				   "");
+	/* the others choose their test runs themselves */
+	if (c->eval.test_fraction > 0 && c->eval.protocol != EVAL_RUNS)
+		return usage_error("--test-fraction is for --protocol runs",
 				   "");
 	if (c->eval.protocol == EVAL_IN_SAMPLE) {
 		/* one training on every run: nothing to draw or to vary */
@@ -256,36 +283,117 @@ static void print_by_workload(const struct profile_set *set,
 	       p, t1, m);
 }
 
+/* Candidates per scenario, one decimal; a dash when none was scored. */
+static void per_scenario(char *buf, size_t size, size_t sum,
+			 const struct eval_tally *t)
+{
+	snprintf(buf, size, t->scenarios ? "%.1f" : "-",
+		 (double)sum / (double)(t->scenarios ? t->scenarios : 1));
+}
+
+/* One line of the methods' table: both choices of one method (or of the
+ * noise ceiling, which has no MAPE). */
+static void print_method_line(const char *name, const struct eval_tally *cf,
+			      const struct eval_tally *ly, bool with_mape)
+{
+	char a[16], n1[16], b[16], c[16], d[16], e[16], n2[16], f[16];
+	pct(a, sizeof a, eval_top1(cf));
+	per_scenario(n1, sizeof n1, cf->candidates, cf);
+	pct(b, sizeof b, eval_pairwise(cf));
+	pct(c, sizeof c, eval_regret(cf));
+	pct(d, sizeof d, with_mape ? eval_mape(cf) : NAN);
+	pct(e, sizeof e, eval_top1(ly));
+	per_scenario(n2, sizeof n2, ly->candidates, ly);
+	pct(f, sizeof f, eval_pairwise(ly));
+	printf("%-20s %7s %6s %9s %7s %6s   %9zu %7s %6s %9s", name, a, n1, b,
+	       c, d, ly->scenarios, e, n2, f);
+}
+
+static bool has_ceiling(const struct eval_report *r)
+{
+	return r->ceiling.noise > 0 &&
+	       r->ceiling.config.scenarios + r->ceiling.layout.scenarios > 0;
+}
+
 static void print_methods(const struct eval_report *r)
 {
-	printf("%-20s %25s   %23s\n", "", "configuration choice",
+	printf("%-20s %32s   %28s\n", "", "configuration choice",
 	       "layout choice");
-	printf("%-20s %7s %9s %7s %6s   %9s %7s %9s\n", "method", "Top-1%",
-	       "pairwise%", "regret%", "MAPE%", "scenarios", "Top-1%",
-	       "pairwise%");
+	printf("%-20s %7s %6s %9s %7s %6s   %9s %7s %6s %9s\n", "method",
+	       "Top-1%", "cand.", "pairwise%", "regret%", "MAPE%", "scenarios",
+	       "Top-1%", "cand.", "pairwise%");
 	bool any_reference = false;
 	for (size_t k = 0; k < r->nmethods; k++) {
 		const struct eval_method *me = &r->methods[k];
-		char name[40], a[16], b[16], c[16], d[16], e[16], f[16];
+		char name[40];
 		snprintf(name, sizeof name, "%s%s", me->name,
 			 me->reference ? " (ref)" : "");
 		any_reference |= me->reference;
-		pct(a, sizeof a, eval_top1(&me->config));
-		pct(b, sizeof b, eval_pairwise(&me->config));
-		pct(c, sizeof c, eval_regret(&me->config));
-		pct(d, sizeof d, eval_mape(&me->config));
-		pct(e, sizeof e, eval_top1(&me->layout));
-		pct(f, sizeof f, eval_pairwise(&me->layout));
-		printf("%-20s %7s %9s %7s %6s   %9zu %7s %9s", name, a, b, c, d,
-		       me->layout.scenarios, e, f);
+		print_method_line(name, &me->config, &me->layout, true);
 		if (me->failed)
 			printf("  (%zu trainings failed)", me->failed);
 		putchar('\n');
+	}
+	const struct eval_ceiling *c = &r->ceiling;
+	if (has_ceiling(r)) {
+		print_method_line("noise ceiling", &c->config, &c->layout,
+				  false);
+		putchar('\n');
+		printf("noise ceiling: an oracle of the true means, scored "
+		       "against %d draws of the\nmeasurements with the "
+		       "replicates' noise (%.1f%%, from %zu configurations "
+		       "measured\nmore than once, %zu runs).\n",
+		       EVAL_CEILING_DRAWS, 100 * c->noise, c->replicated,
+		       c->runs);
+	} else {
+		puts("(no noise ceiling: no configuration was measured more "
+		     "than once)");
 	}
 	if (any_reference)
 		puts("(ref): a reference, not a predictor: it reads the "
 		     "measured latency of every\ncandidate, which a "
 		     "predictor does not have.");
+}
+
+/* energylens-12's Top-1 and the ceiling's by the number of candidates. */
+static void print_sizes(const struct eval_report *r)
+{
+	const struct eval_sizes *own = &r->methods[0].by_size;
+	const struct eval_sizes *top = &r->ceiling.by_size;
+	bool ceiling = has_ceiling(r);
+	printf("%-10s   %-28s   %s\n", "candidates", "configuration choice",
+	       "layout choice");
+	printf("%-10s   %9s %7s %9s   %9s %7s %9s\n", "", "scenarios", "Top-1%",
+	       "ceiling%", "scenarios", "Top-1%", "ceiling%");
+	for (size_t i = 0; i < EVAL_SIZES - 1; i++) {
+		if (!own->config[i].scenarios && !own->layout[i].scenarios)
+			continue;
+		char n[16], a[16], b[16], c[16], d[16];
+		snprintf(n, sizeof n, "%zu%s", i + 2,
+			 i + 2 == EVAL_SIZES ? " or more" : "");
+		pct(a, sizeof a, eval_top1(&own->config[i]));
+		pct(b, sizeof b, ceiling ? eval_top1(&top->config[i]) : NAN);
+		pct(c, sizeof c, eval_top1(&own->layout[i]));
+		pct(d, sizeof d, ceiling ? eval_top1(&top->layout[i]) : NAN);
+		printf("%-10s   %9zu %7s %9s   %9zu %7s %9s\n", n,
+		       own->config[i].scenarios, a, b, own->layout[i].scenarios,
+		       c, d);
+	}
+	putchar('\n');
+}
+
+/* The partial protocol's scenarios: how many candidates were measured. */
+static void print_measured(const struct eval_report *r)
+{
+	const struct eval_method *own = &r->methods[0];
+	char a[16], b[16], c[16], d[16];
+	per_scenario(a, sizeof a, own->config.measured, &own->config);
+	per_scenario(b, sizeof b, own->config.candidates, &own->config);
+	per_scenario(c, sizeof c, own->layout.measured, &own->layout);
+	per_scenario(d, sizeof d, own->layout.candidates, &own->layout);
+	printf("measured (among the training runs): %s of %s candidates per "
+	       "configuration\nscenario, %s of %s per layout scenario\n\n",
+	       a, b, c, d);
 }
 
 /* A group's short name in the per-pair lines: gN and its hardware. The
@@ -357,6 +465,28 @@ static void print_pairs(const struct dataset *ds, const struct eval_report *r)
 	putchar('\n');
 }
 
+/* Prints s wrapped at spaces to lines of at most 78 bytes (a word longer
+ * than that stands alone). */
+static void print_wrapped(const char *s)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", s);
+	size_t col = 0;
+	for (char *save = NULL, *w = strtok_r(buf, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save)) {
+		size_t len = strlen(w);
+		if (col && col + 1 + len > 78) {
+			putchar('\n');
+			col = 0;
+		}
+		if (col)
+			putchar(' ');
+		text_printf("%s", w);
+		col += len + (col ? 1 : 0);
+	}
+	putchar('\n');
+}
+
 static void print_text(const struct eval_cli *c, const struct dataset *ds,
 		       const struct profile_set *set,
 		       const struct eval_report *r)
@@ -365,6 +495,15 @@ static void print_text(const struct eval_cli *c, const struct dataset *ds,
 		printf("protocol in-sample, every run trained on and scored, "
 		       "%zu trainings\n\n",
 		       r->trainings);
+	} else if (c->eval.test_fraction > 0) {
+		printf("protocol runs, test fraction %g, %zu training runs "
+		       "from the rest, %u seeds, %zu trainings\n\n",
+		       c->eval.test_fraction, c->eval.train, c->eval.seeds,
+		       r->trainings);
+	} else if (c->eval.protocol == EVAL_PARTIAL) {
+		printf("protocol partial, %zu training runs (measured), every "
+		       "run scored, %u seeds, %zu trainings\n\n",
+		       c->eval.train, c->eval.seeds, r->trainings);
 	} else if (c->eval.protocol != EVAL_HARDWARE) {
 		printf("protocol %s, %zu training runs, %u seeds, %zu "
 		       "trainings\n\n",
@@ -379,18 +518,37 @@ static void print_text(const struct eval_cli *c, const struct dataset *ds,
 		       "trainings\n\n",
 		       k, c->eval.target, c->eval.seeds, r->trainings);
 	}
+	if (r->empty[0]) {
+		/* an empty table would say nothing */
+		char why[sizeof r->empty + 32];
+		snprintf(why, sizeof why, "nothing was scored: %s.", r->empty);
+		print_wrapped(why);
+		return;
+	}
 	print_by_workload(set, &r->methods[0]);
 	if (c->eval.protocol == EVAL_HARDWARE)
 		print_pairs(ds, r);
+	if (c->eval.protocol == EVAL_PARTIAL)
+		print_measured(r);
+	print_sizes(r);
 	print_methods(r);
 }
 
 /* ---- JSON ------------------------------------------------------------------
  */
 
+/* A sum per scenario of a tally, null when none was scored. */
+static void json_per_scenario(size_t sum, const struct eval_tally *t)
+{
+	json_number(stdout,
+		    t->scenarios ? (double)sum / (double)t->scenarios : NAN);
+}
+
 static void json_scores(const struct eval_tally *t, bool with_mape)
 {
-	printf("\"scenarios\": %zu, \"top1\": ", t->scenarios);
+	printf("\"scenarios\": %zu, \"candidates\": ", t->scenarios);
+	json_per_scenario(t->candidates, t);
+	fputs(", \"top1\": ", stdout);
 	json_number(stdout, eval_top1(t));
 	fputs(", \"pairwise\": ", stdout);
 	json_number(stdout, eval_pairwise(t));
@@ -419,6 +577,66 @@ static void json_baselines(const struct eval_report *r, bool layout)
 		       me->reference ? "true" : "false");
 	}
 	fputs("}", stdout);
+}
+
+/* "by_size": Top-1 by the number of candidates, energylens-12's and the
+ * noise ceiling's (null without one). */
+static void json_sizes(const struct eval_report *r, bool layout)
+{
+	const struct eval_tally *own = layout ? r->methods[0].by_size.layout
+					      : r->methods[0].by_size.config;
+	const struct eval_tally *top =
+		layout ? r->ceiling.by_size.layout : r->ceiling.by_size.config;
+	fputs("\"by_size\": [", stdout);
+	bool first = true;
+	for (size_t i = 0; i < EVAL_SIZES - 1; i++) {
+		if (!own[i].scenarios)
+			continue;
+		printf("%s{\"candidates\": %zu, \"scenarios\": %zu, "
+		       "\"top1\": ",
+		       first ? "" : ", ", i + 2, own[i].scenarios);
+		first = false;
+		json_number(stdout, eval_top1(&own[i]));
+		fputs(", \"ceiling\": ", stdout);
+		json_number(stdout, has_ceiling(r) ? eval_top1(&top[i]) : NAN);
+		fputc('}', stdout);
+	}
+	fputs("]", stdout);
+}
+
+/* "noise_ceiling": the oracle's scores of one choice, null without
+ * replicates. */
+static void json_ceiling(const struct eval_report *r, bool layout)
+{
+	fputs("\"noise_ceiling\": ", stdout);
+	if (!has_ceiling(r)) {
+		fputs("null", stdout);
+		return;
+	}
+	const struct eval_ceiling *c = &r->ceiling;
+	fputs("{\"noise\": ", stdout);
+	json_number(stdout, c->noise);
+	printf(", \"replicated\": %zu, \"runs\": %zu, ", c->replicated,
+	       c->runs);
+	json_scores(layout ? &c->layout : &c->config, false);
+	fputc('}', stdout);
+}
+
+/* The model's part of one choice beside its scores: the measured
+ * candidates per scenario (partial), Top-1 by size and the ceiling. */
+static void json_extras(const struct eval_cli *c, const struct eval_report *r,
+			bool layout)
+{
+	const struct eval_method *own = &r->methods[0];
+	const struct eval_tally *t = layout ? &own->layout : &own->config;
+	if (c->eval.protocol == EVAL_PARTIAL) {
+		fputs(", \"measured\": ", stdout);
+		json_per_scenario(t->measured, t);
+	}
+	fputs(", ", stdout);
+	json_sizes(r, layout);
+	fputs(", ", stdout);
+	json_ceiling(r, layout);
 }
 
 /* "pairs": energylens-12 carried from each group to each other one. */
@@ -461,9 +679,20 @@ static void print_json_report(const struct eval_cli *c,
 	else
 		fputs("null", stdout);
 	printf(", \"seeds\": %u, ", c->eval.seeds);
+	if (c->eval.test_fraction > 0) {
+		fputs("\"test_fraction\": ", stdout);
+		json_number(stdout, c->eval.test_fraction);
+		fputs(", ", stdout);
+	}
 	if (c->eval.protocol == EVAL_HARDWARE)
 		printf("\"target_runs\": %zu, ", c->eval.target);
+	if (r->empty[0]) {
+		fputs("\"empty\": ", stdout);
+		json_string(stdout, r->empty);
+		fputs(", ", stdout);
+	}
 	json_scores(&own->config, true);
+	json_extras(c, r, false);
 	fputs(",\n \"by_workload\": [", stdout);
 	bool first = true;
 	for (size_t w = 0; w < set->workload_count; w++) {
@@ -490,6 +719,7 @@ static void print_json_report(const struct eval_cli *c,
 	json_scores(&own->layout, false);
 	fputs(", \"mape\": ", stdout);
 	json_number(stdout, eval_mape(&own->config));
+	json_extras(c, r, true);
 	fputs(", ", stdout);
 	json_baselines(r, true);
 	fputs("}}", stdout);

@@ -10,8 +10,9 @@
 
 const char *eval_protocol_name(enum eval_protocol p)
 {
-	static const char *const names[] = {"runs",  "workloads", "models",
-					    "batch", "hardware",  "in-sample"};
+	static const char *const names[] = {"runs",   "workloads", "models",
+					    "batch",  "hardware",  "in-sample",
+					    "partial"};
 	_Static_assert(sizeof names / sizeof *names == EVAL_PROTOCOLS,
 		       "a name for every protocol");
 	return names[p];
@@ -40,6 +41,11 @@ double eval_regret(const struct eval_tally *t)
 double eval_mape(const struct eval_tally *t)
 {
 	return ratio(t->ape, t->runs);
+}
+
+size_t eval_size_index(size_t n)
+{
+	return (n < EVAL_SIZES ? n : EVAL_SIZES) - 2;
 }
 
 /* ---- methods: energylens's own model, or a baseline ---------------------- */
@@ -82,13 +88,18 @@ static void *own_train(const struct model *m, const struct eval_group *e,
 	return result;
 }
 
-static void *method_train(const struct eval_method *me, const struct model *m,
+/* Trains one method; when it cannot, the reason is kept in me->why (the
+ * last one), for a report with nothing scored. */
+static void *method_train(struct eval_method *me, const struct model *m,
 			  const struct eval_group *e, const size_t *train,
 			  size_t n)
 {
-	char err[256];
-	return me->kind ? me->kind->train(e, train, n, err, sizeof err)
-			: own_train(m, e, train, n, err, sizeof err);
+	char err[sizeof me->why] = "";
+	void *state = me->kind ? me->kind->train(e, train, n, err, sizeof err)
+			       : own_train(m, e, train, n, err, sizeof err);
+	if (!state)
+		memcpy(me->why, err, sizeof me->why);
+	return state;
 }
 
 static double method_score(const struct eval_method *me, const void *state,
@@ -117,6 +128,7 @@ static void method_free(const struct eval_method *me, void *state)
 struct cand {
 	double score, energy;
 	size_t count;
+	bool measured; /* partial: one of its runs was trained on */
 };
 
 struct scratch {
@@ -124,6 +136,8 @@ struct scratch {
 	const struct profile_run **key;
 	bool *done;
 	double *score, *energy; /* one scenario's, for eval_score_scenario */
+	/* partial: whether each test row was trained on; NULL elsewhere */
+	const bool *trained;
 };
 
 void eval_score_scenario(const double *score, const double *energy, size_t n,
@@ -150,6 +164,7 @@ void eval_score_scenario(const double *score, const double *energy, size_t n,
 	t->top1 += credit / (double)chosen;
 	t->regret += regret / (double)chosen;
 	t->scenarios++;
+	t->candidates += n;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++) {
 			double de = energy[i] - energy[j];
@@ -161,14 +176,149 @@ void eval_score_scenario(const double *score, const double *energy, size_t n,
 		}
 }
 
-static void score_scenario(const struct scratch *s, size_t n,
-			   struct eval_tally *t)
+static void add_tally(struct eval_tally *to, const struct eval_tally *t)
 {
+	to->top1 += t->top1;
+	to->pairwise += t->pairwise;
+	to->regret += t->regret;
+	to->scenarios += t->scenarios;
+	to->candidates += t->candidates;
+	to->measured += t->measured;
+	to->pairs += t->pairs;
+	to->ape += t->ape;
+	to->runs += t->runs;
+}
+
+/* Where one method's scores of one test set are added: its own tallies, and
+ * in hardware transfer also its pair's (by_workload, by_size and ceiling
+ * NULL there). The ceiling is tallied with the model's scores only. */
+struct sink {
+	struct eval_tally *config, *layout, *by_workload;
+	struct eval_sizes *by_size;
+	struct eval_ceiling *ceiling;
+};
+
+static uint64_t next_random(uint64_t *state);
+
+/* Two independent standard normal draws (Box-Muller). */
+static void normal_pair(uint64_t *state, double *z)
+{
+	double u1 = ((double)(next_random(state) >> 11) + 1) * 0x1p-53;
+	double u2 = (double)(next_random(state) >> 11) * 0x1p-53;
+	double r = sqrt(-2 * log(u1)), a = 6.283185307179586 * u2;
+	z[0] = r * cos(a);
+	z[1] = r * sin(a);
+}
+
+/* The oracle's pairwise accuracy on one scenario, in closed form: a pair of
+ * means m1 < m2 is drawn in that order with probability
+ * Phi(log(m2 / m1) / sqrt(s^2 / n1 + s^2 / n2)); a pair of equal means is a
+ * tie for the oracle, half a point, as in eval_score_scenario. */
+static double ceiling_pairwise(const struct cand *c, size_t n, double noise)
+{
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			double gap = fabs(log(c[i].energy / c[j].energy));
+			double sd = noise * sqrt(1 / (double)c[i].count +
+						 1 / (double)c[j].count);
+			sum += 0.5 * erfc(-gap / (sd * sqrt(2)));
+		}
+	return sum;
+}
+
+/* The noise ceiling of one scenario (eval.h, struct eval_ceiling): the
+ * oracle picks the candidates of the lowest mean (sharing the credit when
+ * tied) and is scored against draws around the means, in logs, so that
+ * only the regret needs an exp. Uses the scratch's score (log means) and
+ * energy (one draw) arrays, which the method's tally is done with. */
+static void ceiling_scenario(const struct scratch *s, size_t n, bool layout,
+			     struct eval_ceiling *c)
+{
+	double mmin = INFINITY, top1 = 0, regret = 0;
+	for (size_t i = 0; i < n; i++) {
+		s->score[i] = log(s->c[i].energy);
+		mmin = fmin(mmin, s->c[i].energy);
+	}
+	for (int d = 0; d < EVAL_CEILING_DRAWS; d++) {
+		double xmin = INFINITY, z[2];
+		for (size_t i = 0; i < n; i++) {
+			if (i % 2 == 0)
+				normal_pair(&c->state, z);
+			s->energy[i] = s->score[i] +
+				       c->noise * z[i % 2] /
+					       sqrt((double)s->c[i].count);
+			xmin = fmin(xmin, s->energy[i]);
+		}
+		size_t chosen = 0;
+		double credit = 0, extra = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (s->c[i].energy != mmin)
+				continue;
+			chosen++;
+			if (s->energy[i] <= xmin)
+				credit++;
+			else
+				extra += expm1(s->energy[i] - xmin);
+		}
+		top1 += credit / (double)chosen;
+		regret += extra / (double)chosen;
+	}
+	const double per = EVAL_CEILING_DRAWS;
+	struct eval_tally one = {
+		.top1 = top1 / per,
+		.pairwise = ceiling_pairwise(s->c, n, c->noise),
+		.regret = regret / per,
+		.scenarios = 1,
+		.candidates = n,
+		.pairs = n * (n - 1) / 2,
+	};
+	add_tally(layout ? &c->layout : &c->config, &one);
+	struct eval_tally *size =
+		layout ? c->by_size.layout : c->by_size.config;
+	add_tally(&size[eval_size_index(n)], &one);
+}
+
+/* Scores one scenario of a method, of n candidates, into t; true when it
+ * was scored (not when a score is NaN). */
+static bool add_scenario(const struct scratch *s, size_t n, size_t measured,
+			 struct eval_tally *t)
+{
+	size_t before = t->scenarios;
+	eval_score_scenario(s->score, s->energy, n, t);
+	if (t->scenarios == before)
+		return false;
+	t->measured += measured;
+	return true;
+}
+
+/* Scores one scenario (the candidates in s->c) into the sink: the choice's
+ * tally, the workload's (workload NULL: none), the size's and the
+ * ceiling. A scenario needs two candidates, and in the partial protocol
+ * measured and unmeasured ones both. */
+static void score_scenario(const struct scratch *s, size_t n,
+			   const struct sink *k, bool layout,
+			   struct eval_tally *workload)
+{
+	size_t measured = 0;
 	for (size_t i = 0; i < n; i++) {
 		s->score[i] = s->c[i].score;
 		s->energy[i] = s->c[i].energy;
+		measured += s->c[i].measured;
 	}
-	eval_score_scenario(s->score, s->energy, n, t);
+	if (n < 2 || (s->trained && (measured == 0 || measured == n)))
+		return;
+	if (!add_scenario(s, n, measured, layout ? k->layout : k->config))
+		return;
+	if (workload)
+		add_scenario(s, n, measured, workload);
+	if (k->by_size)
+		add_scenario(
+			s, n, measured,
+			&(layout ? k->by_size->layout
+				 : k->by_size->config)[eval_size_index(n)]);
+	if (k->ceiling)
+		ceiling_scenario(s, n, layout, k->ceiling);
 }
 
 static bool near(double a, double b)
@@ -181,7 +331,7 @@ static bool near(double a, double b)
  * configuration choice, batch). */
 static size_t add_to(struct cand *c, size_t n, const struct profile_run **key,
 		     const struct profile_run *r, bool by_batch, double score,
-		     double energy)
+		     double energy, bool measured)
 {
 	size_t k = 0;
 	while (k < n && !(key[k]->tp == r->tp && key[k]->pp == r->pp &&
@@ -190,9 +340,10 @@ static size_t add_to(struct cand *c, size_t n, const struct profile_run **key,
 		k++;
 	if (k == n) {
 		key[k] = r;
-		c[k] = (struct cand){0, 0, 0};
+		c[k] = (struct cand){0, 0, 0, false};
 		n++;
 	}
+	c[k].measured |= measured;
 	c[k].score += (score - c[k].score) / (double)(c[k].count + 1);
 	c[k].energy += (energy - c[k].energy) / (double)(c[k].count + 1);
 	c[k].count++;
@@ -204,15 +355,17 @@ static const struct profile_run *run_of(const struct eval_group *e, size_t i)
 	return &e->set->runs[e->g->energy.run[i]];
 }
 
-/* Where one method's scores of one test set are added: its own tallies, and
- * in hardware transfer also its pair's (by_workload NULL there). */
-struct sink {
-	struct eval_tally *config, *layout, *by_workload;
-};
+static bool trained(const struct scratch *s, size_t a)
+{
+	return s->trained && s->trained[a];
+}
 
-/* Configuration choice: one scenario per workload among its test rows. */
+/* Configuration choice: one scenario per workload among its test rows, by
+ * energy per output token (mean output lengths differ by a few percent
+ * between runs of a workload, and per request that would rank the lengths
+ * as much as the configurations). */
 static void tally_configs(const struct eval_group *e, const size_t *test,
-			  size_t nt, const double *score, struct sink k,
+			  size_t nt, const double *score, const struct sink *k,
 			  struct scratch *s)
 {
 	memset(s->done, 0, nt * sizeof *s->done);
@@ -226,18 +379,19 @@ static void tally_configs(const struct eval_group *e, const size_t *test,
 			if (r->workload != w)
 				continue;
 			s->done[b] = true;
-			n = add_to(s->c, n, s->key, r, true, score[b],
-				   e->g->energy.y[test[b]]);
+			double out = r->output_tokens;
+			n = add_to(s->c, n, s->key, r, true, score[b] / out,
+				   e->g->energy.y[test[b]] / out,
+				   trained(s, b));
 		}
-		score_scenario(s, n, k.config);
-		if (k.by_workload)
-			score_scenario(s, n, &k.by_workload[w]);
+		score_scenario(s, n, k, false,
+			       k->by_workload ? &k->by_workload[w] : NULL);
 	}
 }
 
 /* Layout choice: one scenario per (workload, batch, input, output). */
 static void tally_layouts(const struct eval_group *e, const size_t *test,
-			  size_t nt, const double *score, struct sink k,
+			  size_t nt, const double *score, const struct sink *k,
 			  struct scratch *s)
 {
 	memset(s->done, 0, nt * sizeof *s->done);
@@ -255,27 +409,27 @@ static void tally_layouts(const struct eval_group *e, const size_t *test,
 				continue;
 			s->done[b] = true;
 			n = add_to(s->c, n, s->key, r, false, score[b],
-				   e->g->energy.y[test[b]]);
+				   e->g->energy.y[test[b]], trained(s, b));
 		}
-		score_scenario(s, n, k.layout);
+		score_scenario(s, n, k, true, NULL);
 	}
 }
 
-/* MAPE of the predicted energies (the references predict none), then both
- * choices. */
+/* MAPE of the predicted energies (the references predict none) over the
+ * rows not trained on, then both choices. */
 static void tally(const struct eval_group *e, const size_t *test, size_t nt,
-		  const double *score, bool predicts_energy, struct sink k,
-		  struct scratch *s)
+		  const double *score, bool predicts_energy,
+		  const struct sink *k, struct scratch *s)
 {
 	for (size_t i = 0; predicts_energy && i < nt; i++) {
 		double y = e->g->energy.y[test[i]];
-		if (!isfinite(score[i]))
+		if (!isfinite(score[i]) || trained(s, i))
 			continue;
-		k.config->ape += fabs(score[i] - y) / y;
-		k.config->runs++;
-		if (k.by_workload) {
+		k->config->ape += fabs(score[i] - y) / y;
+		k->config->runs++;
+		if (k->by_workload) {
 			struct eval_tally *w =
-				&k.by_workload[run_of(e, test[i])->workload];
+				&k->by_workload[run_of(e, test[i])->workload];
 			w->ape += fabs(score[i] - y) / y;
 			w->runs++;
 		}
@@ -284,9 +438,14 @@ static void tally(const struct eval_group *e, const size_t *test, size_t nt,
 	tally_layouts(e, test, nt, score, k, s);
 }
 
-static struct sink sink_of(struct eval_method *me)
+/* Method k's sink; the model's (k = 0) tallies the noise ceiling too, where
+ * the data has replicates. */
+static struct sink sink_of(struct eval_report *rep, size_t k)
 {
-	return (struct sink){&me->config, &me->layout, me->by_workload};
+	struct eval_method *me = &rep->methods[k];
+	bool ceiling = k == 0 && rep->ceiling.noise > 0;
+	return (struct sink){&me->config, &me->layout, me->by_workload,
+			     &me->by_size, ceiling ? &rep->ceiling : NULL};
 }
 
 /* Room for one test set of n rows: its scores and the scenario scratch. */
@@ -312,7 +471,7 @@ static int test_space_alloc(struct test_space *t, size_t n)
 				  malloc((n + 1) * sizeof *t->s.key),
 				  malloc((n + 1) * sizeof *t->s.done),
 				  malloc((n + 1) * sizeof *t->s.score),
-				  malloc((n + 1) * sizeof *t->s.energy)}};
+				  malloc((n + 1) * sizeof *t->s.energy), NULL}};
 	if (t->score && t->s.c && t->s.key && t->s.done && t->s.score &&
 	    t->s.energy)
 		return 0;
@@ -330,14 +489,18 @@ static bool training_failed(struct eval_method *me, size_t k)
 	return k == 0;
 }
 
-/* Trains every method on train and scores it on test. */
+/* Trains every method on train and scores it on test; in the partial
+ * protocol trained[i] says whether test[i] is a training row (NULL
+ * elsewhere). */
 static int evaluate(const struct eval_options *o, struct eval_report *rep,
 		    const struct eval_group *e, const size_t *train,
-		    size_t ntrain, const size_t *test, size_t ntest)
+		    size_t ntrain, const size_t *test, size_t ntest,
+		    const bool *trained)
 {
 	struct test_space t;
 	if (test_space_alloc(&t, ntest) != 0)
 		return -1;
+	t.s.trained = trained;
 	rep->trainings++;
 	for (size_t k = 0; k < rep->nmethods; k++) {
 		struct eval_method *me = &rep->methods[k];
@@ -350,7 +513,8 @@ static int evaluate(const struct eval_options *o, struct eval_report *rep,
 		for (size_t i = 0; i < ntest; i++)
 			t.score[i] = method_score(me, state, e, test[i]);
 		method_free(me, state);
-		tally(e, test, ntest, t.score, me->predicts_energy, sink_of(me),
+		struct sink sink = sink_of(rep, k);
+		tally(e, test, ntest, t.score, me->predicts_energy, &sink,
 		      &t.s);
 	}
 	test_space_free(&t);
@@ -407,23 +571,86 @@ static void tick(const struct eval_options *o, size_t done, size_t total)
 		progress_update(o->progress, done, total);
 }
 
+/* The test rows of a group of n with a test fraction: round(F n). */
+static size_t test_rows(const struct eval_options *o, size_t n)
+{
+	return (size_t)llround(o->test_fraction * (double)n);
+}
+
+/* Whether a group of n rows has room for the protocol's training runs
+ * (runs, partial): k of them and at least one other run, or with a test
+ * fraction k beside the test rows. */
+static bool room_to_train(const struct eval_options *o, size_t n)
+{
+	if (o->test_fraction > 0) {
+		size_t nt = test_rows(o, n);
+		return nt > 0 && n - nt >= o->train;
+	}
+	return o->train < n;
+}
+
+/* Held-out runs: k random runs trained on, the others scored; with a test
+ * fraction the test rows are drawn first and the k from the rest, so that
+ * the test sets have one size whatever k. */
 static int protocol_runs(const struct eval_options *o, struct eval_report *rep,
 			 const struct eval_group *e, size_t *rows, size_t total)
 {
 	size_t n = e->g->energy.n;
-	if (o->train >= n)
+	if (!room_to_train(o, n))
 		return 0;
+	size_t nt = o->test_fraction > 0 ? test_rows(o, n) : n - o->train;
 	for (unsigned seed = 0; seed < o->seeds; seed++) {
 		tick(o, n * seed / o->seeds, total);
 		for (size_t i = 0; i < n; i++)
 			rows[i] = i;
 		uint64_t state = seed_for(seed, e, 0);
-		draw(rows, n, o->train, &state);
-		if (evaluate(o, rep, e, rows, o->train, rows + o->train,
-			     n - o->train))
+		int status;
+		if (o->test_fraction > 0) {
+			draw(rows, n, nt, &state);
+			draw(rows + nt, n - nt, o->train, &state);
+			status = evaluate(o, rep, e, rows + nt, o->train, rows,
+					  nt, NULL);
+		} else {
+			draw(rows, n, o->train, &state);
+			status = evaluate(o, rep, e, rows, o->train,
+					  rows + o->train, nt, NULL);
+		}
+		if (status)
 			return -1;
 	}
 	return 0;
+}
+
+/* The operator's case: k random runs trained on (the same draws as in the
+ * runs protocol), and every run of the group scored, so that each
+ * workload's configuration choice is among all its configurations, the
+ * measured ones (trained on) and the others. */
+static int protocol_partial(const struct eval_options *o,
+			    struct eval_report *rep, const struct eval_group *e,
+			    size_t *rows, size_t total)
+{
+	size_t n = e->g->energy.n;
+	if (!room_to_train(o, n))
+		return 0;
+	size_t *all = rows + n;
+	bool *measured = malloc((n + 1) * sizeof *measured);
+	if (!measured)
+		return -1;
+	int status = 0;
+	for (unsigned seed = 0; seed < o->seeds && status == 0; seed++) {
+		tick(o, n * seed / o->seeds, total);
+		for (size_t i = 0; i < n; i++) {
+			rows[i] = all[i] = i;
+			measured[i] = false;
+		}
+		uint64_t state = seed_for(seed, e, 0);
+		draw(rows, n, o->train, &state);
+		for (size_t i = 0; i < o->train; i++)
+			measured[rows[i]] = true;
+		status = evaluate(o, rep, e, rows, o->train, all, n, measured);
+	}
+	free(measured);
+	return status;
 }
 
 /* Every run trained on and scored: how well the form chooses with every
@@ -439,7 +666,7 @@ static int protocol_in_sample(const struct eval_options *o,
 	size_t n = e->g->energy.n;
 	for (size_t i = 0; i < n; i++)
 		rows[i] = i;
-	return evaluate(o, rep, e, rows, n, rows, n);
+	return evaluate(o, rep, e, rows, n, rows, n, NULL);
 }
 
 /* Whether row i belongs to the held-out set of row h: its workload, or
@@ -488,7 +715,7 @@ static int protocol_held_out(const struct eval_options *o,
 		for (unsigned seed = 0; seed < seeds && status == 0; seed++) {
 			uint64_t state = seed_for(seed, e, h + 1);
 			draw(rows, np, k, &state);
-			status = evaluate(o, rep, e, rows, k, test, nt);
+			status = evaluate(o, rep, e, rows, k, test, nt, NULL);
 		}
 	}
 	free(seen);
@@ -531,7 +758,7 @@ static int protocol_batch(const struct eval_options *o, struct eval_report *rep,
 		tick(o, n * seed / seeds, total);
 		uint64_t state = seed_for(seed, e, 0);
 		draw(rows, np, k, &state);
-		if (evaluate(o, rep, e, rows, k, test, nt))
+		if (evaluate(o, rep, e, rows, k, test, nt, NULL))
 			return -1;
 	}
 	return 0;
@@ -575,13 +802,13 @@ static void source_fit_clear(const struct eval_report *rep,
 }
 
 static void source_fit_train(const struct eval_options *o,
-			     const struct eval_report *rep,
+			     struct eval_report *rep,
 			     const struct eval_group *a, const size_t *rows,
 			     size_t n, struct source_fit *f)
 {
 	source_fit_clear(rep, f);
 	for (size_t k = 0; k < rep->nmethods; k++) {
-		const struct eval_method *me = &rep->methods[k];
+		struct eval_method *me = &rep->methods[k];
 		if (me->reference)
 			continue;
 		f->state[k] = method_train(me, o->model, a, rows, n);
@@ -668,11 +895,13 @@ static int transfer(const struct eval_options *o, struct eval_report *rep,
 				break;
 			continue;
 		}
-		tally(b, test, ntest, t.score, me->predicts_energy, sink_of(me),
+		struct sink sink = sink_of(rep, k);
+		tally(b, test, ntest, t.score, me->predicts_energy, &sink,
 		      &t.s);
 		if (k == 0) {
-			struct sink ps = {&pair->config, &pair->layout, NULL};
-			tally(b, test, ntest, t.score, true, ps, &t.s);
+			struct sink ps = {&pair->config, &pair->layout, NULL,
+					  NULL, NULL};
+			tally(b, test, ntest, t.score, true, &ps, &t.s);
 			pair->log_scale += log_scale;
 			pair->scales++;
 		}
@@ -852,6 +1081,8 @@ static int within_groups(const struct profile_set *set,
 		int status =
 			o->protocol == EVAL_RUNS
 				? protocol_runs(o, out, &e, rows, total)
+			: o->protocol == EVAL_PARTIAL
+				? protocol_partial(o, out, &e, rows, total)
 			: o->protocol == EVAL_BATCH
 				? protocol_batch(o, out, &e, rows, total)
 			: o->protocol == EVAL_IN_SAMPLE
@@ -866,16 +1097,181 @@ static int within_groups(const struct profile_set *set,
 	return 0;
 }
 
+/* ---- the noise ceiling and an empty report --------------------------------
+ */
+
+/* Replicates: runs of one configuration of a workload at the same input
+ * length (within 2%) and output lengths within EVAL_REPLICATE_OUTPUT of each
+ * other. The output length is the model's own (the mean of the tokens
+ * generated) and varies from run to run (by 13% between two ML.ENERGY runs
+ * of one configuration), which energy per output token takes out; a sweep
+ * of output lengths steps by factors of 2 or more, and those are not
+ * replicates. */
+static bool replicates(const struct profile_run *a, const struct profile_run *b)
+{
+	return a->workload == b->workload && a->tp == b->tp && a->pp == b->pp &&
+	       a->dp == b->dp && a->batch_size == b->batch_size &&
+	       near(a->input_tokens, b->input_tokens) &&
+	       fabs(a->output_tokens - b->output_tokens) <=
+		       EVAL_REPLICATE_OUTPUT *
+			       fmax(a->output_tokens, b->output_tokens);
+}
+
+static double log_per_token(const struct eval_group *e, size_t i)
+{
+	return log(e->g->energy.y[i] / run_of(e, i)->output_tokens);
+}
+
+/* Adds the squared deviations from their means of the replicate sets of one
+ * group to *ss, and their degrees of freedom to *df. */
+static int replicate_sums(const struct eval_group *e, struct eval_ceiling *c,
+			  double *ss, size_t *df)
+{
+	size_t n = e->g->energy.n;
+	bool *done = calloc(n + 1, sizeof *done);
+	size_t *same = malloc((n + 1) * sizeof *same);
+	if (!done || !same) {
+		free(done);
+		free(same);
+		return -1;
+	}
+	for (size_t a = 0; a < n; a++) {
+		size_t m = 0;
+		double mean = 0;
+		for (size_t b = a; b < n && !done[a]; b++) {
+			if (done[b] || !replicates(run_of(e, a), run_of(e, b)))
+				continue;
+			same[m++] = b;
+			mean += log_per_token(e, b);
+		}
+		for (size_t j = 0; j < m; j++)
+			done[same[j]] = true;
+		if (m < 2)
+			continue;
+		mean /= (double)m;
+		c->replicated++;
+		c->runs += m;
+		*df += m - 1;
+		for (size_t j = 0; j < m; j++)
+			*ss += pow(log_per_token(e, same[j]) - mean, 2);
+	}
+	free(done);
+	free(same);
+	return 0;
+}
+
+/* The replicates' noise over every group (eval.h, struct eval_ceiling). */
+static int replicate_noise(const struct profile_set *set,
+			   const struct dataset *ds, struct eval_ceiling *c)
+{
+	double ss = 0;
+	size_t df = 0;
+	for (size_t g = 0; g < ds->count; g++) {
+		const struct eval_group e = {set, &ds->groups[g]};
+		if (replicate_sums(&e, c, &ss, &df) != 0)
+			return -1;
+	}
+	/* Identical replicates give no noise, and no draws. */
+	c->noise = df > 0 ? sqrt(ss / (double)df) : 0;
+	c->state = 0x656e657267796c65u; /* fixed: the same draws everywhere */
+	return 0;
+}
+
+static size_t largest_group(const struct dataset *ds)
+{
+	size_t most = 0;
+	for (size_t g = 0; g < ds->count; g++)
+		if (ds->groups[g].energy.n > most)
+			most = ds->groups[g].energy.n;
+	return most;
+}
+
+/* Why no training set could be made, by protocol. */
+static void explain_untrained(const struct dataset *ds,
+			      const struct eval_options *o,
+			      struct eval_report *rep)
+{
+	char *m = rep->empty;
+	size_t len = sizeof rep->empty, most = largest_group(ds);
+	switch (o->protocol) {
+	case EVAL_RUNS:
+	case EVAL_PARTIAL:
+		if (o->test_fraction > 0)
+			snprintf(m, len,
+				 "no fit group has %zu runs beside its test "
+				 "runs (the largest has %zu runs); try a "
+				 "smaller --train",
+				 o->train, most);
+		else
+			snprintf(m, len,
+				 "no fit group has more than %zu runs (the "
+				 "largest has %zu); try a smaller --train",
+				 o->train, most);
+		break;
+	case EVAL_WORKLOADS:
+	case EVAL_MODELS:
+		snprintf(m, len,
+			 "every fit group holds a single %s, so none can be "
+			 "held out and trained on others (workloads without "
+			 "a model shape are fitted apart, one group each)",
+			 o->protocol == EVAL_WORKLOADS ? "workload" : "model");
+		break;
+	case EVAL_BATCH:
+		snprintf(m, len,
+			 "no fit group has runs both at or below and above "
+			 "its median batch size");
+		break;
+	case EVAL_HARDWARE:
+		snprintf(m, len,
+			 "no target group has more runs than the %zu drawn "
+			 "for the scale",
+			 o->target ? o->target : (size_t)EVAL_TARGET_RUNS);
+		break;
+	default:
+		snprintf(m, len, "no fit group has a run");
+		break;
+	}
+}
+
+/* Fills rep->empty when the model scored no scenario in either choice. */
+static void explain_empty(const struct dataset *ds,
+			  const struct eval_options *o, struct eval_report *rep)
+{
+	const struct eval_method *own = &rep->methods[0];
+	if (own->config.scenarios || own->layout.scenarios)
+		return;
+	if (rep->trainings == 0)
+		explain_untrained(ds, o, rep);
+	else if (own->failed == rep->trainings)
+		snprintf(rep->empty, sizeof rep->empty,
+			 "%s could not be fitted on any of the %zu training "
+			 "sets: %s",
+			 own->name, rep->trainings,
+			 own->why[0] ? own->why : "no reason given");
+	else if (o->protocol == EVAL_PARTIAL)
+		snprintf(rep->empty, sizeof rep->empty,
+			 "no workload had both configurations among the "
+			 "training runs and others, with two in all");
+	else
+		snprintf(rep->empty, sizeof rep->empty,
+			 "no scenario had two candidates: the runs scored "
+			 "of each workload are of one configuration");
+}
+
 int eval_run(const struct profile_set *set, const struct dataset *ds,
 	     const struct eval_options *o, struct eval_report *out)
 {
 	int status = setup(set, o, out);
+	if (status == 0)
+		status = replicate_noise(set, ds, &out->ceiling);
 	if (status == 0 && o->protocol == EVAL_HARDWARE)
 		status = setup_pairs(ds, out);
 	if (status == 0)
 		status = o->protocol == EVAL_HARDWARE
 				 ? protocol_hardware(set, ds, o, out)
 				 : within_groups(set, ds, o, out);
+	if (status == 0)
+		explain_empty(ds, o, out);
 	if (status != 0) {
 		/* the message outlives the rest of the report */
 		char message[sizeof out->message];

@@ -1,16 +1,20 @@
 /* The evaluation: how often a method, trained on some runs, picks the
  * configuration that measured cheapest among runs it has not seen.
  *
- * Two choices are scored (docs/design.md, "Evaluation"): the configuration choice,
- * one scenario per workload, among its (layout, batch) configurations; and
- * the layout choice, one scenario per (workload, batch, input, output),
- * among its layouts. Scores: Top-1 (ties share credit), pairwise accuracy,
- * energy regret of the choice, and MAPE of the predicted energy. */
+ * Two choices are scored (docs/design.md, "Evaluation"): the configuration
+ * choice, one scenario per workload, among its (layout, batch)
+ * configurations ranked by energy per output token; and the layout choice,
+ * one scenario per (workload, batch, input, output), among its layouts by
+ * energy per request. Scores: Top-1 (ties share credit), pairwise accuracy,
+ * energy regret of the choice, and MAPE of the predicted energy; beside them
+ * the candidates per scenario, Top-1 by scenario size, and the noise
+ * ceiling where the data has replicates. */
 #ifndef ENERGYLENS_EVAL_H
 #define ENERGYLENS_EVAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "baseline.h"
 #include "dataset.h"
@@ -25,7 +29,10 @@ enum eval_protocol {
 	EVAL_BATCH,	/* train on batch <= the group's median, score above */
 	EVAL_HARDWARE,	/* fit on one group, rescale on a few runs of another */
 	EVAL_IN_SAMPLE, /* train on every run, score every run */
-	EVAL_PROTOCOLS	/* how many there are */
+	/* train on k random runs, score each workload among all its
+	 * configurations, the measured (trained on) ones included */
+	EVAL_PARTIAL,
+	EVAL_PROTOCOLS /* how many there are */
 };
 
 /* Hardware transfer (docs/design.md, "Evaluation"): the structure unchanged, a scale
@@ -40,11 +47,22 @@ enum eval_protocol {
 /* Sums, so that seeds and groups add up; means are sum / count. */
 struct eval_tally {
 	double top1, pairwise, regret;
-	size_t scenarios; /* with top1 and regret */
-	size_t pairs;	  /* pairwise is summed per pair */
+	size_t scenarios;  /* with top1 and regret */
+	size_t candidates; /* summed over the scenarios */
+	size_t measured;   /* partial: candidates with a training run */
+	size_t pairs;	   /* pairwise is summed per pair */
 	double ape;
 	size_t runs; /* with ape */
 };
+
+/* Top-1 by scenario size: candidates 2 .. EVAL_SIZES, the last one also
+ * counting every larger scenario. */
+#define EVAL_SIZES 10
+struct eval_sizes {
+	struct eval_tally config[EVAL_SIZES - 1], layout[EVAL_SIZES - 1];
+};
+/* The index into eval_sizes of a scenario of n >= 2 candidates. */
+size_t eval_size_index(size_t n);
 
 struct eval_method {
 	const char *name;
@@ -53,7 +71,33 @@ struct eval_method {
 	const struct baseline_kind *kind; /* NULL: energylens's own model */
 	struct eval_tally config, layout;
 	struct eval_tally *by_workload; /* configuration choice, per workload */
-	size_t failed;			/* trainings that failed */
+	struct eval_sizes by_size;
+	size_t failed; /* trainings that failed */
+	char why[128]; /* why the last one failed */
+};
+
+/* The noise ceiling: the scores an oracle that knows every candidate's true
+ * mean would get, scored like the methods against measurements that carry
+ * the replicates' noise. The measured means stand for the true ones; each
+ * scenario the model (method 0) is scored on is drawn EVAL_CEILING_DRAWS
+ * times, every candidate's energy the mean times exp(noise * z / sqrt(m)),
+ * z standard normal and m the candidate's runs. */
+#define EVAL_CEILING_DRAWS 200
+/* replicates' output lengths differ by at most this share */
+#define EVAL_REPLICATE_OUTPUT 0.2
+struct eval_ceiling {
+	/* The pooled standard deviation of log energy per output token
+	 * among replicates: runs of one workload, layout and batch size at
+	 * the same input length (within 2%) and output lengths within
+	 * EVAL_REPLICATE_OUTPUT; at one length it is the noise of the energy
+	 * per request too, so both choices draw with it. 0 when there are
+	 * none, and then nothing below is tallied. */
+	double noise;
+	size_t replicated; /* configurations measured more than once */
+	size_t runs;	   /* their runs */
+	struct eval_tally config, layout;
+	struct eval_sizes by_size;
+	uint64_t state; /* the draws', the same on every machine */
 };
 
 /* Hardware transfer from one fit group to another: energylens-12's scores
@@ -79,7 +123,18 @@ struct eval_options {
 	 * refit; 0 means EVAL_TARGET_RUNS */
 	size_t target;
 	struct progress *progress; /* NULL: none shown */
+	/* runs: the share of each group's runs drawn first as the test set,
+	 * the k training runs drawn from the rest; 0 means every run not
+	 * trained on is tested. */
+	double test_fraction;
 };
+
+/* In EVAL_PARTIAL the scored rows of a group are all its rows, the training
+ * rows among them: a method that combines its predictions with the
+ * workload's measurements finds them in the training rows it was trained on
+ * (the train call's train[0..ntrain)), and scores those rows like any
+ * other. Only the rows not trained on count towards MAPE, and a scenario is
+ * scored only when it has candidates of both kinds. */
 
 struct eval_report {
 	struct eval_method *methods; /* [0] is the model */
@@ -89,7 +144,11 @@ struct eval_report {
 			     in hardware transfer, pair x seed refits */
 	struct eval_pair *pairs; /* hardware transfer: every ordered pair */
 	size_t npairs;
+	struct eval_ceiling ceiling;
 	char message[256]; /* why, with EVAL_UNUSABLE */
+	/* Why nothing was scored, when the model has no scenario in either
+	 * choice; empty otherwise. */
+	char empty[256];
 };
 
 /* Returns 0, -1 when out of memory, or EVAL_UNUSABLE with a message. */

@@ -132,7 +132,7 @@ status_case eval-hardware-eleven-target-runs 1 "expects a whole number from 2 to
 	"$EL" eval --protocol hardware --target-runs 11 $two
 status_case eval-target-runs-elsewhere 1 "target-runs is for --protocol hardware" -- \
 	"$EL" eval --target-runs 5 $two
-status_case eval-unknown-protocol 1 "expects runs, workloads, models, batch, hardware or in-sample, got gpu" -- \
+status_case eval-unknown-protocol 1 "expects runs, workloads, models, batch, hardware, in-sample or partial, got gpu" -- \
 	"$EL" eval --protocol gpu $data
 status_case eval-unknown-baseline 1 "unknown baseline forest" -- \
 	"$EL" eval --baselines roofline,forest $data
@@ -153,3 +153,89 @@ for name in ('wilkins', 'roofline'):
     assert j['baselines'][name]['scenarios'] == j['scenarios'], name
     assert j['layout']['baselines'][name]['scenarios'] == j['layout']['scenarios'], name" \
 	-- "$EL" eval --json $small $data
+
+# --test-fraction: the test set is drawn first, so the scenarios are smaller
+# than with every untrained run tested; the candidates per scenario and Top-1
+# by scenario size add up to the whole.
+v3=sample-profiles/mlenergy-v3/H100 # has replicates: the noise ceiling
+# shellcheck disable=SC2086
+json_case eval-test-fraction "assert j['test_fraction']==0.3 and j['scenarios']>0; \
+assert 2<=j['candidates']<4.5, j['candidates']; \
+s=j['by_size']; assert sum(x['scenarios'] for x in s)==j['scenarios']; \
+assert abs(sum(x['top1']*x['scenarios'] for x in s)-j['top1']*j['scenarios'])<1e-6; \
+assert [x['candidates'] for x in s]==sorted(x['candidates'] for x in s) and s[0]['candidates']>=2" \
+	-- "$EL" eval --json --test-fraction 0.3 --baselines none $small $v3
+# shellcheck disable=SC2086
+json_case eval-no-test-fraction "assert 'test_fraction' not in j and j['candidates']>5, j['candidates']" \
+	-- "$EL" eval --json --baselines none $small $v3
+for f in 0 1 1.5 -0.2 abc 0.3x nan; do
+	status_case "eval-bad-test-fraction-$f" 1 "test-fraction expects a fraction between 0 and 1, got $f" -- \
+		"$EL" eval --test-fraction "$f" $data
+done
+status_case eval-test-fraction-elsewhere 1 "test-fraction is for --protocol runs" -- \
+	"$EL" eval --protocol workloads --test-fraction 0.3 $data
+if (cd "$top_srcdir" && "$EL" eval --test-fraction 0.3 --baselines none $small $data) \
+	>"$tmpdir/out" 2>"$tmpdir/err" &&
+	head -n 1 "$tmpdir/out" | grep -qx 'protocol runs, test fraction 0.3, 25 training runs from the rest, 2 seeds, 2 trainings' &&
+	grep -q '^candidates   configuration choice' "$tmpdir/out" &&
+	grep -q '^method  *Top-1%  cand\. pairwise%' "$tmpdir/out"; then
+	pass eval-test-fraction-text
+else
+	fail eval-test-fraction-text "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
+fi
+
+# partial: every configuration of a workload is a candidate, some of them
+# measured (trained on); more candidates than the runs protocol leaves.
+# shellcheck disable=SC2086
+json_case eval-partial "assert j['protocol']=='partial' and j['scenarios']>0; \
+assert 0<j['measured']<j['candidates'] and 0<j['layout']['measured']<j['layout']['candidates']; \
+assert j['baselines']['roofline']['scenarios']==j['scenarios']" \
+	-- "$EL" eval --json --protocol partial --baselines roofline $small $v3
+if (cd "$top_srcdir" && "$EL" eval --protocol partial --baselines none $small $v3) \
+	>"$tmpdir/out" 2>"$tmpdir/err" &&
+	head -n 1 "$tmpdir/out" | grep -qx 'protocol partial, 25 training runs (measured), every run scored, 2 seeds, 2 trainings' &&
+	grep -q '^measured (among the training runs): [0-9.]* of [0-9.]* candidates per configuration' "$tmpdir/out"; then
+	pass eval-partial-text
+else
+	fail eval-partial-text "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
+fi
+
+# The noise ceiling: the v3 H100 runs measure three configurations twice;
+# the v2 H100 ones none.
+# shellcheck disable=SC2086
+json_case eval-noise-ceiling "c=j['noise_ceiling']; assert c['replicated']==3 and c['runs']==6; \
+assert 0.05<c['noise']<0.15 and c['scenarios']==j['scenarios'] and 0<c['top1']<1; \
+assert j['layout']['noise_ceiling']['scenarios']==j['layout']['scenarios']; \
+assert all(x['ceiling'] is not None for x in j['by_size'])" \
+	-- "$EL" eval --json --baselines none $small $v3
+# shellcheck disable=SC2086
+json_case eval-no-noise-ceiling "assert j['noise_ceiling'] is None and j['layout']['noise_ceiling'] is None; \
+assert all(x['ceiling'] is None for x in j['by_size'])" \
+	-- "$EL" eval --json --baselines none $small $data
+# shellcheck disable=SC2086
+if (cd "$top_srcdir" && "$EL" eval --baselines none $small $v3) >"$tmpdir/out" 2>"$tmpdir/err" &&
+	grep -q '^noise ceiling  ' "$tmpdir/out" &&
+	grep -q "^noise ceiling: an oracle of the true means" "$tmpdir/out" &&
+	(cd "$top_srcdir" && "$EL" eval --baselines none $small $data) >"$tmpdir/out2" 2>>"$tmpdir/err" &&
+	grep -qx '(no noise ceiling: no configuration was measured more than once)' "$tmpdir/out2"; then
+	pass eval-noise-ceiling-text
+else
+	fail eval-noise-ceiling-text "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
+fi
+
+# Nothing scored: the table is replaced by the reason (exit status 0).
+noshape=tests/data/eval/no-shapes.yaml
+if (cd "$top_srcdir" && "$EL" eval --protocol workloads --baselines none $noshape) \
+	>"$tmpdir/out" 2>"$tmpdir/err" &&
+	sed -n 3p "$tmpdir/out" | grep -q '^nothing was scored: every fit group holds a single workload' &&
+	! grep -q '^overall\|^method' "$tmpdir/out"; then
+	pass eval-empty-workloads
+else
+	fail eval-empty-workloads "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
+fi
+json_case eval-empty-json "assert j['scenarios']==0 and 'single workload' in j['empty']" \
+	-- "$EL" eval --json --protocol workloads --baselines none $noshape
+json_case eval-empty-train "assert 'no fit group has more than 50 runs (the largest has 24)' in j['empty']" \
+	-- "$EL" eval --json --baselines none $noshape
+json_case eval-not-empty "assert 'empty' not in j and j['scenarios']>0" \
+	-- "$EL" eval --json --baselines none --train 20 $noshape
