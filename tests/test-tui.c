@@ -14,6 +14,8 @@
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/screen.h"
+#include "tui/terms.h"
+#include "tui/wlist.h"
 #include "unit.h"
 
 static bool overlap(const struct layout_rect *a, const struct layout_rect *b)
@@ -40,7 +42,7 @@ static void test_layout_every_size(void)
 		for (int w = 1; w <= 250; w++)
 			for (int h = 1; h <= 90; h++) {
 				struct layout l;
-				layout_compute((enum layout_view)v, w, h, 11,
+				layout_compute((enum layout_view)v, w, h, 11, 6,
 					       &l);
 				bool small = w < LAYOUT_MIN_WIDTH ||
 					     h < LAYOUT_MIN_HEIGHT;
@@ -77,20 +79,127 @@ static void test_layout_every_size(void)
 			}
 }
 
-/* The main view gives the table at least a header and rows, and all the
- * terms their bars once the screen is tall enough. */
+/* The main view gives the table a header and at least 8 layouts at
+ * 80 x 24, the bars what is left (the minor terms folded, when that
+ * gives the layouts more rows), and all the terms their bars once the
+ * screen is tall enough. */
 static void test_layout_main_rows(void)
 {
 	struct layout l;
-	layout_compute(VIEW_MAIN, 80, 24, 11, &l);
-	ASSERT(l.pane[PANE_TABLE].h >= 5);
-	ASSERT(l.pane[PANE_BARS].h == 13);
-	layout_compute(VIEW_MAIN, 200, 60, 11, &l);
+	layout_compute(VIEW_MAIN, 80, 24, 11, 11, &l);
+	ASSERT(l.pane[PANE_TABLE].h >= 1 + LAYOUT_MIN_LAYOUTS);
+	ASSERT_INT_EQ(l.pane[PANE_BARS].h, 10);
+	/* five rows folded: two more rows go to the layouts */
+	layout_compute(VIEW_MAIN, 80, 24, 11, 5, &l);
+	ASSERT_INT_EQ(l.pane[PANE_BARS].h, 7);
+	ASSERT_INT_EQ(l.pane[PANE_TABLE].h, 12);
+	/* ...but a screen with room for every term shows every term */
+	layout_compute(VIEW_MAIN, 80, 40, 11, 5, &l);
+	ASSERT_INT_EQ(l.pane[PANE_BARS].h, 13);
+	ASSERT(l.pane[PANE_WORKLOADS].w >= 26);
+	layout_compute(VIEW_MAIN, 200, 60, 11, 11, &l);
 	ASSERT(l.pane[PANE_BARS].h == 13);
 	ASSERT(l.pane[PANE_TABLE].h >= 30);
 	ASSERT(layout_pane_at(&l, l.pane[PANE_TABLE].y, l.pane[PANE_TABLE].x) ==
 	       PANE_TABLE);
 	ASSERT(layout_pane_at(&l, -1, 0) == -1);
+}
+
+/* The Pareto plot: beside the table at 120 x 40 (the table keeps its
+ * columns), not at 80 x 24, and never over another pane (every size is
+ * in test_layout_every_size). */
+static void test_layout_pareto(void)
+{
+	struct layout l;
+	layout_compute(VIEW_MAIN, 120, 40, 11, 5, &l);
+	const struct layout_rect *p = &l.pane[PANE_PARETO],
+				 *t = &l.pane[PANE_TABLE];
+	ASSERT(p->h >= LAYOUT_PARETO_MIN_H && p->w >= LAYOUT_PARETO_MIN_W);
+	ASSERT(t->w >= LAYOUT_TABLE_WIDTH);
+	/* below the table's title, which counts the candidates over it */
+	ASSERT(p->y == t->y + 1 && p->x > t->x + t->w - 1);
+	ASSERT(l.pane[PANE_TABLE].h >= 1 + LAYOUT_MIN_LAYOUTS);
+	ASSERT_INT_EQ(l.pane[PANE_BARS].h, 13);
+	layout_compute(VIEW_MAIN, 80, 24, 11, 5, &l);
+	ASSERT_INT_EQ(l.pane[PANE_PARETO].h, 0);
+	layout_compute(VIEW_MAP, 120, 40, 11, 5, &l);
+	ASSERT_INT_EQ(l.pane[PANE_PARETO].h, 0);
+}
+
+/* Terms at 0 J or under 0.1% fold into one row, only when the rows are
+ * too few for all, and the largest terms keep theirs. */
+static void test_terms_fold(void)
+{
+	/* the synthetic sweep's t2p1 at batch 64, input 1k, output 256 */
+	static const double t[11] = {177,    0.0268, 0,	   84.4, 0.0265, 0.011,
+				     0.0067, 0,	     25.1, 8.11, 0.113};
+	const double *sets[1] = {t};
+	bool shown[11];
+	ASSERT_INT_EQ(terms_folded_rows(sets, 1, 11), 5);
+	ASSERT_INT_EQ(terms_fold(sets, 1, 11, 11, shown), 0);
+	ASSERT_INT_EQ(terms_fold(sets, 1, 11, 8, shown), 7);
+	ASSERT(shown[0] && shown[3] && shown[8] && shown[9]);
+	ASSERT(!shown[1] && !shown[2] && !shown[10]);
+	/* fewer rows still: the smallest of the rest fold too */
+	ASSERT_INT_EQ(terms_fold(sets, 1, 11, 3, shown), 9);
+	ASSERT(shown[0] && shown[3] && !shown[8]);
+	/* comparing, a term minor in one set and not the other stays */
+	double u[11];
+	memcpy(u, t, sizeof u);
+	u[10] = 30; /* static power grows with the faster layout */
+	const double *two[2] = {t, u};
+	ASSERT_INT_EQ(terms_folded_rows(two, 2, 11), 6);
+	ASSERT_INT_EQ(terms_fold(two, 2, 11, 8, shown), 6);
+	ASSERT(shown[10]);
+}
+
+static const struct profile_workload wl_gpqa_h100 = {
+	.name = "gpqa", .model = "Qwen/Qwen3-14B", .hardware = "H100"};
+static const struct profile_workload wl_gpqa_b200 = {
+	.name = "gpqa", .model = "Qwen/Qwen3-14B", .hardware = "B200"};
+static const struct profile_workload wl_chat_h100 = {
+	.name = "chat", .model = "google/gemma-3-27b-it", .hardware = "H100"};
+
+/* A search of several words: every word must match (in any field, in any
+ * case); the list is grouped by hardware and keeps only matches. */
+static void test_wlist(void)
+{
+	ASSERT(wlist_matches(&wl_gpqa_h100, "gpqa h100"));
+	ASSERT(wlist_matches(&wl_gpqa_h100, "  H100   GPQA "));
+	ASSERT(!wlist_matches(&wl_gpqa_b200, "gpqa h100"));
+	ASSERT(!wlist_matches(&wl_chat_h100, "gpqa h100"));
+	ASSERT(wlist_matches(&wl_chat_h100, ""));
+	ASSERT(wlist_matches(&wl_chat_h100, NULL));
+	struct profile_workload ws[3] = {wl_gpqa_h100, wl_gpqa_b200,
+					 wl_chat_h100};
+	struct profile_set set;
+	memset(&set, 0, sizeof set);
+	set.workloads = ws;
+	set.workload_count = 3;
+	struct wlist l;
+	ASSERT(wlist_build(&l, &set, NULL));
+	/* B200 first (by name), then H100 with both of its workloads */
+	ASSERT_INT_EQ(l.n, 5);
+	ASSERT_INT_EQ(l.shown, 3);
+	ASSERT(l.rows[0].workload == -1 && l.rows[0].count == 1 &&
+	       strcmp(l.rows[0].hardware, "B200") == 0);
+	ASSERT(l.rows[1].workload == 1);
+	ASSERT(l.rows[2].workload == -1 && l.rows[2].count == 2);
+	ASSERT(l.rows[3].workload == 0 && l.rows[4].workload == 2);
+	ASSERT_INT_EQ(wlist_step(&l, 1, 1), 0);
+	ASSERT_INT_EQ(wlist_step(&l, 0, 5), 2);
+	ASSERT_INT_EQ(wlist_step(&l, 0, -5), 1);
+	ASSERT_INT_EQ(wlist_ordinal(&l, 2), 3);
+	ASSERT_INT_EQ(wlist_first(&l), 1);
+	wlist_free(&l);
+	ASSERT(wlist_build(&l, &set, "GPQA h100"));
+	ASSERT_INT_EQ(l.n, 2);
+	ASSERT_INT_EQ(l.shown, 1);
+	ASSERT(l.rows[1].workload == 0);
+	ASSERT_INT_EQ(wlist_row_of(&l, 2), -1);
+	/* a workload left out steps onto the list */
+	ASSERT_INT_EQ(wlist_step(&l, 2, 1), 0);
+	wlist_free(&l);
 }
 
 static void test_screen_text(void)
@@ -464,10 +573,308 @@ static void test_workload_knobs(void)
 	}
 }
 
+/* ---- the screens of issue 18 ------------------------------------------- */
+
+/* Row y of the screen as text, or from column x0 for w columns. */
+static void row_text(const struct screen *s, int y, int x0, int w, char *buf,
+		     size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int x = x0; x < x0 + w && x < s->width; x++) {
+		const char *g = s->cells[y * s->width + x].glyph;
+		size_t len = strlen(g);
+		if (n + len + 1 > size)
+			break;
+		memcpy(buf + n, g, len + 1);
+		n += len;
+	}
+}
+
+/* How many rows of a pane hold text (and a second text, when given). */
+static int rows_with(const struct screen *s, const struct layout_rect *r,
+		     const char *text, const char *also)
+{
+	int n = 0;
+	for (int y = r->y; y < r->y + r->h && y < s->height; y++) {
+		char buf[2048];
+		row_text(s, y, r->x, r->w, buf, sizeof buf);
+		n += strstr(buf, text) && (!also || strstr(buf, also));
+	}
+	return n;
+}
+
+static const struct layout_rect whole = {0, 0, 90, 250};
+
+/* At 80 x 24: the workload list with task names under their hardware,
+ * the knobs, the top terms (the minor ones folded) and 8 layouts. */
+static void test_main_80x24(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles", top ? top : ".");
+	ASSERT(open_app(path, false));
+	app_resize(&app, 80, 24);
+	struct screen s;
+	ASSERT(screen_init(&s, 80, 24));
+	draw_frame(&app, &s);
+	struct layout l;
+	app_layout(&app, &l);
+	const struct layout_rect *w = &l.pane[PANE_WORKLOADS];
+	ASSERT(rows_with(&s, w, "-- H100-SXM5-80GB (1)", NULL) == 1);
+	ASSERT(rows_with(&s, w, ">synthe", "dense-70b") == 1);
+	/* every workload row starts with its task's name, cut or not */
+	int named = 0;
+	for (int y = w->y + 1; y < w->y + w->h; y++) {
+		size_t i = app.list_top + (size_t)(y - w->y - 1);
+		long k = i < app.list.n ? app.list.rows[i].workload : -1;
+		if (k < 0)
+			continue;
+		char buf[256];
+		row_text(&s, y, w->x + 1, 4, buf, sizeof buf);
+		const char *name = app.ws.set.workloads[k].name;
+		ASSERT_MSG(strncmp(buf, name, 4) == 0, "row %d: '%s' for %s", y,
+			   buf, name);
+		named++;
+	}
+	ASSERT(named >= 15);
+	ASSERT(rows_with(&s, &l.pane[PANE_KNOBS], "batch 64", NULL) == 1);
+	const struct layout_rect *b = &l.pane[PANE_BARS];
+	ASSERT(rows_with(&s, b, "prefill compute", NULL) == 1);
+	ASSERT(rows_with(&s, b, "weight streaming", NULL) == 1);
+	ASSERT(rows_with(&s, b, "other terms (7)", "0.1%") == 1);
+	ASSERT(rows_with(&s, b, "PP/DP hand-off", NULL) == 0);
+	int layouts = 0;
+	for (size_t i = 0; i < app.rank.n; i++) {
+		char name[32];
+		select_layout_name(&app.rank.c[i].layout, name, sizeof name);
+		layouts += rows_with(&s, &l.pane[PANE_TABLE], name, " J ");
+	}
+	ASSERT_MSG(layouts >= 8, "%d layouts", layouts);
+	screen_free(&s);
+}
+
+/* '&' keeps the workloads matching every word; '/' finds one of several
+ * words among them; '&' and nothing brings all back. */
+static void test_filter_and_search(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/mlenergy-v3",
+		 top ? top : ".");
+	ASSERT(open_app(path, false));
+	app_resize(&app, 80, 24);
+	size_t all = app.list.shown, want = 0;
+	for (size_t w = 0; w < app.ws.set.workload_count; w++)
+		want += wlist_matches(&app.ws.set.workloads[w], "gpqa h100");
+	ASSERT(want > 1 && want < all);
+	const char *keys = "&gpqa h100\n";
+	for (const char *k = keys; *k; k++)
+		app_key(&app, *k);
+	ASSERT_INT_EQ(app.list.shown, want);
+	ASSERT(wlist_matches(app_workload(&app), "gpqa h100"));
+	for (size_t i = 0; i < app.list.n; i++)
+		ASSERT(app.list.rows[i].workload < 0 ||
+		       wlist_matches(
+			       &app.ws.set.workloads[app.list.rows[i].workload],
+			       "gpqa h100"));
+	keys = "/qwen3 8b\n";
+	for (const char *k = keys; *k; k++)
+		app_key(&app, *k);
+	ASSERT(!app.message_is_error);
+	ASSERT(strstr(app_workload(&app)->model, "Qwen3-8B"));
+	ASSERT(strcmp(app_workload(&app)->name, "gpqa") == 0);
+	/* a filter nothing matches leaves the list as it was */
+	keys = "&nothing like it\n";
+	for (const char *k = keys; *k; k++)
+		app_key(&app, *k);
+	ASSERT(app.message_is_error);
+	ASSERT_INT_EQ(app.list.shown, want);
+	app_key(&app, '&');
+	app_key(&app, '\n');
+	ASSERT_INT_EQ(app.list.shown, all);
+}
+
+/* A click on a workload's row selects it; on a hardware's title, none;
+ * Down moves in the list's order, over the titles. */
+static void test_list_click(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/mlenergy-v3",
+		 top ? top : ".");
+	ASSERT(open_app(path, false));
+	app_resize(&app, 80, 24);
+	struct layout l;
+	app_layout(&app, &l);
+	const struct layout_rect *w = &l.pane[PANE_WORKLOADS];
+	ASSERT(app.list.rows[0].workload < 0); /* the first group's title */
+	app.list_top = 0;
+	size_t before = app.workload;
+	app_click(&app, w->y + 1, w->x + 3);
+	ASSERT_INT_EQ(app.focus, FOCUS_WORKLOADS);
+	ASSERT_INT_EQ(app.workload, before);
+	app.list_top = 0;
+	app_click(&app, w->y + 3, w->x + 3);
+	ASSERT_INT_EQ(app.workload, app.list.rows[2].workload);
+	/* from the last of a group, Down goes to the first of the next */
+	size_t g = 1;
+	while (app.list.rows[g].workload >= 0)
+		g++;
+	app.list_top = 0;
+	app_select_workload(&app, (size_t)app.list.rows[g - 1].workload);
+	app_key(&app, 'j');
+	ASSERT_INT_EQ(app.workload, app.list.rows[g + 1].workload);
+	ASSERT(strcmp(app_workload(&app)->hardware,
+		      app.list.rows[g].hardware) == 0);
+}
+
+/* 'c': the bars compare the two optima term by term, from the
+ * workspace's terms of each; the totals are their energies. */
+static void test_compare(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/mlenergy-v3/B200",
+		 top ? top : ".");
+	ASSERT(open_app(path, false));
+	app_resize(&app, 80, 24);
+	app.focus = FOCUS_WORKLOADS;
+	for (size_t i = 0; i < app.ws.set.workload_count && !app.rank.diverge;
+	     i++)
+		app_key(&app, 'j');
+	ASSERT(app.rank.diverge);
+	app_key(&app, 'c');
+	ASSERT(app.compare);
+	const struct select_result *R = &app.rank;
+	double e = 0, t = 0;
+	for (size_t i = 0; i < app.ws.models[0]->nterms; i++) {
+		e += app.best_terms[0][i];
+		t += app.best_terms[1][i];
+	}
+	ASSERT(fabs(e - R->c[R->energy_best].energy_j) <=
+	       1e-9 * R->c[R->energy_best].energy_j);
+	ASSERT(fabs(t - R->c[R->latency_best].energy_j) <=
+	       1e-9 * R->c[R->latency_best].energy_j);
+	struct screen s;
+	ASSERT(screen_init(&s, 80, 24));
+	draw_frame(&app, &s);
+	struct layout l;
+	app_layout(&app, &l);
+	const struct layout_rect *b = &l.pane[PANE_BARS];
+	ASSERT(rows_with(&s, b, "against", NULL) == 1);
+	ASSERT(rows_with(&s, b, "GPU step overhe", " -> ") == 1);
+	ASSERT(rows_with(&s, b, "total", " -> ") == 1);
+	ASSERT(l.pane[PANE_TABLE].h >= 1 + LAYOUT_MIN_LAYOUTS ||
+	       (size_t)l.pane[PANE_TABLE].h > R->n);
+	app_key(&app, 'c');
+	ASSERT(!app.compare);
+	screen_free(&s);
+}
+
+/* The Pareto plot at 120 x 40 marks the optima, the blend and the front
+ * in ASCII (and braille under UTF-8, in the snapshot goldens). */
+static void test_pareto_plot(void)
+{
+	ASSERT(open_samples());
+	app_resize(&app, 120, 40);
+	app.knobs.eta = 0.5;
+	app_recompute(&app);
+	struct screen s;
+	ASSERT(screen_init(&s, 120, 40));
+	draw_frame(&app, &s);
+	struct layout l;
+	app_layout(&app, &l);
+	const struct layout_rect *p = &l.pane[PANE_PARETO];
+	ASSERT(p->h > 0);
+	ASSERT(rows_with(&s, p, "Pareto front o 3/10", NULL) == 1);
+	ASSERT(rows_with(&s, p, "*", NULL) == 1);
+	ASSERT(rows_with(&s, p, "!", NULL) == 1);
+	ASSERT(rows_with(&s, p, "o", NULL) >= 2);
+	ASSERT(app.rank.blend_best >= 0);
+	if ((size_t)app.rank.blend_best != app.rank.energy_best &&
+	    app.rank.blend_best != app.rank.latency_best)
+		ASSERT(rows_with(&s, p, "~", NULL) == 1);
+	/* nothing of it at 80 x 24, where the layouts need the room */
+	app_resize(&app, 80, 24);
+	app_layout(&app, &l);
+	ASSERT_INT_EQ(l.pane[PANE_PARETO].h, 0);
+	screen_free(&s);
+}
+
+/* The map's cell pane is never cut, and the map says how far it
+ * scrolled. */
+static void test_map_side_pane(void)
+{
+	ASSERT(open_samples());
+	static const int sizes[][2] = {{80, 24}, {120, 40}, {100, 30}};
+	app.map_output = true;
+	app_map_axes(&app);
+	app_key(&app, 'm');
+	for (size_t i = 0; i < 3; i++) {
+		int w = sizes[i][0], h = sizes[i][1];
+		app_resize(&app, w, h);
+		struct screen s;
+		ASSERT(screen_init(&s, w, h));
+		draw_frame(&app, &s);
+		struct layout l;
+		app_layout(&app, &l);
+		const struct layout_rect *c = &l.pane[PANE_CELL];
+		ASSERT_MSG(rows_with(&s, c, "+212.0% latency", NULL) == 1,
+			   "cut at %dx%d", w, h);
+		ASSERT(rows_with(&s, c, "cheapest:", NULL) == 1);
+		ASSERT(rows_with(&s, c, "2.48 s", NULL) == 1);
+		char scroll[64];
+		snprintf(scroll, sizeof scroll, "1-%d of 10 output lengths >",
+			 app_map_visible_cols(&l.pane[PANE_MAP]));
+		ASSERT_MSG(rows_with(&s, &l.pane[PANE_MAP], scroll,
+				     "1-12 of 12 batch sizes") == 1,
+			   "no '%s' at %dx%d", scroll, w, h);
+		screen_free(&s);
+	}
+	for (int i = 0; i < 9; i++)
+		app_key(&app, 'l');
+	struct screen s;
+	ASSERT(screen_init(&s, 100, 30));
+	draw_frame(&app, &s);
+	ASSERT(rows_with(&s, &whole, "< 4-10 of 10 output lengths  ", NULL) ==
+	       1);
+	screen_free(&s);
+}
+
+/* No layout fits: the table and the map's cell say why, in numbers. */
+static void test_empty_state(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/sample-profiles/mlenergy-v3/B200",
+		 top ? top : ".");
+	ASSERT(open_app(path, false));
+	app_resize(&app, 100, 30);
+	app.knobs.gpus = 8;
+	app.knobs.at.batch = 65536;
+	app.knobs.at.input = 32768;
+	app.knobs.at.output = 256;
+	app_recompute(&app);
+	ASSERT_INT_EQ(app.rank.n, 0);
+	struct screen s;
+	ASSERT(screen_init(&s, 100, 30));
+	draw_frame(&app, &s);
+	char want[200];
+	snprintf(want, sizeof want,
+		 "no layout of <= 8 GPUs fits 65536 x 33024 tokens in %.0f GiB",
+		 app_workload(&app)->gpu_memory_gib);
+	ASSERT_MSG(rows_with(&s, &whole, want, NULL) == 1, "no '%s'", want);
+	screen_free(&s);
+}
+
 int main(void)
 {
 	UNIT_RUN(test_layout_every_size);
 	UNIT_RUN(test_layout_main_rows);
+	UNIT_RUN(test_layout_pareto);
+	UNIT_RUN(test_terms_fold);
+	UNIT_RUN(test_wlist);
 	UNIT_RUN(test_screen_text);
 	UNIT_RUN(test_screen_wide);
 	UNIT_RUN(test_key_script);
@@ -480,5 +887,12 @@ int main(void)
 	UNIT_RUN_WITH(test_follow_ignores_other_files, close_app);
 	UNIT_RUN_WITH(test_redraw_ranks_nothing, close_app);
 	UNIT_RUN_WITH(test_workload_knobs, close_app);
+	UNIT_RUN_WITH(test_main_80x24, close_app);
+	UNIT_RUN_WITH(test_filter_and_search, close_app);
+	UNIT_RUN_WITH(test_list_click, close_app);
+	UNIT_RUN_WITH(test_compare, close_app);
+	UNIT_RUN_WITH(test_pareto_plot, close_app);
+	UNIT_RUN_WITH(test_map_side_pane, close_app);
+	UNIT_RUN_WITH(test_empty_state, close_app);
 	return unit_status();
 }

@@ -95,9 +95,19 @@ if wait_for plain "OPTIMA DIVERGE"; then
 	tm send-keys -t plain = 6 4 Enter Right = 1 0 2 4 Enter Right = 2 5 6 Enter
 	same_as_snapshot tmux-newcomer plain \
 		"+ =64<Enter> <Right> =1024<Enter> <Right> =256<Enter>"
-	tm send-keys -t plain m
+	# c: the two optima term by term, and c again back to the bars
+	tm send-keys -t plain c
+	same_as_snapshot tmux-compare plain \
+		"+ =64<Enter> <Right> =1024<Enter> <Right> =256<Enter> c"
+	if tm capture-pane -p -t plain | grep -q '^.* \* t2p1 against ! t8p1, term by term' &&
+		tm capture-pane -p -t plain | grep -q 'total .* -> .*'; then
+		pass tmux-compare-shown
+	else
+		fail tmux-compare-shown "$(tm capture-pane -p -t plain | sed -n 3,16p)"
+	fi
+	tm send-keys -t plain c m
 	same_as_snapshot tmux-map plain \
-		"+ =64<Enter> <Right> =1024<Enter> <Right> =256<Enter> m"
+		"+ =64<Enter> <Right> =1024<Enter> <Right> =256<Enter> c c m"
 	tm send-keys -t plain q
 	tm send-keys -t plain q
 	st=$(wait_exit plain)

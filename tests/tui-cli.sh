@@ -71,6 +71,30 @@ screen resize-back C --keys $k/resize-back.keys sample-profiles/synthetic
 screen gpus-100x30-ascii C --width 100 --height 30 --gpus 8 --batch 64 \
 	--input 1024 --output 256 sample-profiles/synthetic
 
+# --- issue 18: workloads told apart, the optima compared, the front, space ---
+# The list by hardware with task names; a filter of two words and a search.
+screen filter-80x24-utf8 utf8 --width 80 --height 24 --keys $k/filter.keys \
+	sample-profiles/mlenergy-v3
+screen filter-120x40-ascii C --width 120 --height 40 --keys $k/filter.keys \
+	sample-profiles/mlenergy-v3
+# c: where the fastest layout's extra energy goes, term by term.
+screen compare-80x24-utf8 utf8 --width 80 --height 24 --batch 64 \
+	--input 1024 --output 256 --keys $k/compare.keys \
+	sample-profiles/mlenergy-v3
+screen compare-120x40-ascii C --width 120 --height 40 --batch 64 \
+	--input 1024 --output 256 --keys $k/compare.keys \
+	sample-profiles/mlenergy-v3
+# The Pareto plot beside the layouts, with the blend marked.
+screen pareto-120x40-utf8 utf8 --width 120 --height 40 --gpus 8 --eta 0.5 \
+	--batch 64 --input 1024 --output 256 sample-profiles/synthetic
+screen pareto-120x40-ascii C --width 120 --height 40 --gpus 8 --eta 0.5 \
+	--batch 64 --input 1024 --output 256 sample-profiles/synthetic
+# The map's side pane whole at 120 columns; no layout fits: why.
+screen map-120x40-ascii C --width 120 --height 40 --keys $k/map.keys \
+	sample-profiles
+screen empty-80x24-ascii C --width 80 --height 24 --gpus 8 --batch 65536 \
+	--input 32768 --output 256 sample-profiles/synthetic
+
 # --- every theme draws -------------------------------------------------------
 n=0
 for t in "$top_srcdir"/themes/*.theme; do

@@ -15,6 +15,7 @@
 #include "config_file.h"
 #include "exitcode.h"
 #include "fileid.h"
+#include "terms.h"
 #include "text.h"
 
 /* ---- what the views read ------------------------------------------------ */
@@ -73,10 +74,29 @@ void app_knob_value(const struct app *a, enum workspace_knob k, char *buf,
 	workspace_knob_format(&a->knobs, k, buf, size);
 }
 
+int app_bar_sets(const struct app *a, const double *sets[2])
+{
+	bool both = a->compare && a->rank.n && a->rank.diverge;
+	sets[0] = both ? a->best_terms[0] : a->terms;
+	sets[1] = a->best_terms[1];
+	return both ? 2 : 1;
+}
+
+/* The main view for the terms on screen: with the minor ones folded on a
+ * short screen. */
+static void main_layout(const struct app *a, enum layout_view view,
+			struct layout *l)
+{
+	const double *sets[2];
+	int nsets = app_bar_sets(a, sets);
+	size_t n = a->ws.models[0]->nterms;
+	layout_compute(view, a->width, a->height, (int)n,
+		       terms_folded_rows(sets, (size_t)nsets, n), l);
+}
+
 void app_layout(const struct app *a, struct layout *l)
 {
-	layout_compute(a->view, a->width, a->height, (int)a->ws.models[0]->nterms,
-		       l);
+	main_layout(a, a->view, l);
 }
 
 /* Knobs sit in equal slots: one row of five on a wide pane, else three
@@ -93,7 +113,9 @@ struct layout_rect app_knob_slot(const struct layout_rect *pane,
 
 int app_map_visible_rows(const struct layout_rect *pane)
 {
-	return pane->h > 2 ? pane->h - 2 : 0; /* a title and a header */
+	/* a title and a header above, a row saying how far it scrolled
+	 * below */
+	return pane->h > 3 ? pane->h - 3 : 0;
 }
 
 int app_map_visible_cols(const struct layout_rect *pane)
@@ -126,6 +148,24 @@ void app_cursor_terms(struct app *a)
 		return;
 	workspace_terms(&a->ws, a->workload, &a->rank.c[a->cursor].layout,
 			&a->knobs.at, a->terms);
+	/* the two optima, for the comparison of their terms */
+	memset(a->best_terms, 0, sizeof a->best_terms);
+	workspace_terms(&a->ws, a->workload,
+			&a->rank.c[a->rank.energy_best].layout, &a->knobs.at,
+			a->best_terms[0]);
+	if (a->rank.latency_best >= 0)
+		workspace_terms(&a->ws, a->workload,
+				&a->rank.c[a->rank.latency_best].layout,
+				&a->knobs.at, a->best_terms[1]);
+}
+
+/* The list's rows for the filter, keeping the workload shown on screen
+ * even when the filter leaves it out (the list then has none selected);
+ * false when out of memory. */
+bool app_build_list(struct app *a)
+{
+	wlist_free(&a->list);
+	return wlist_build(&a->list, &a->ws.set, a->filter);
 }
 
 /* Rows a pane of the main view shows below its title, whatever view is
@@ -133,8 +173,7 @@ void app_cursor_terms(struct app *a)
 static size_t main_rows(const struct app *a, enum layout_pane p)
 {
 	struct layout l;
-	layout_compute(VIEW_MAIN, a->width, a->height,
-		       (int)a->ws.models[0]->nterms, &l);
+	main_layout(a, VIEW_MAIN, &l);
 	return l.pane[p].h > 2 ? (size_t)l.pane[p].h - 1 : 1;
 }
 
@@ -154,13 +193,18 @@ static size_t scrolled(size_t top, size_t cursor, size_t count, size_t rows)
 /* Keeps every cursor on screen after a move or a resize. */
 void app_fix_scroll(struct app *a)
 {
-	a->list_top = scrolled(a->list_top, a->workload,
-			       a->ws.set.workload_count,
-			       main_rows(a, PANE_WORKLOADS));
+	/* the workload's row, and its group's title when it is the first */
+	long row = wlist_row_of(&a->list, a->workload);
+	size_t list_rows = main_rows(a, PANE_WORKLOADS);
+	if (row > 0 && a->list.rows[row - 1].workload < 0)
+		a->list_top = scrolled(a->list_top, (size_t)row - 1, a->list.n,
+				       list_rows);
+	a->list_top = scrolled(a->list_top, row < 0 ? 0 : (size_t)row,
+			       a->list.n, list_rows);
 	a->table_top = scrolled(a->table_top, a->cursor, a->rank.n,
 				main_rows(a, PANE_TABLE));
 	struct layout l;
-	layout_compute(VIEW_MAP, a->width, a->height, 0, &l);
+	layout_compute(VIEW_MAP, a->width, a->height, 0, 0, &l);
 	int vr = app_map_visible_rows(&l.pane[PANE_MAP]);
 	int vc = app_map_visible_cols(&l.pane[PANE_MAP]);
 	a->map_top = (int)scrolled((size_t)a->map_top, (size_t)a->map_row,
@@ -509,6 +553,8 @@ int app_open(struct app *a, const struct app_options *o, FILE *err)
 	a->knobs.gpus = o->gpus;
 	a->knobs.eta = o->eta; /* NaN: no blend, as rank */
 	app_map_axes(a);
+	if (!app_build_list(a))
+		return EXIT_SOFTWARE;
 	app_select_workload(a, (size_t)w);
 	if (a->diags.errors)
 		snprintf(a->message, sizeof a->message,
@@ -531,6 +577,7 @@ void app_close(struct app *a)
 	free(a->shown);
 	workspace_errors_free(&a->errors);
 	workspace_free(&a->ws);
+	wlist_free(&a->list);
 	free(a->themes);
 	diag_free(&a->diags);
 	memset(a, 0, sizeof *a);
@@ -581,10 +628,14 @@ void app_reload(struct app *a)
 	} else {
 		diag_free(&a->diags);
 		a->diags = diags;
+		/* out of memory: an empty list, and the rest works */
+		(void)app_build_list(a);
 		long same = workspace_same(&a->ws, &old);
-		/* the workload shown is gone: the first, at its own knobs */
+		/* the workload shown is gone: the first listed, at its own
+		 * knobs */
+		long first = wlist_first(&a->list);
 		if (same < 0)
-			app_select_workload(a, 0);
+			app_select_workload(a, first < 0 ? 0 : (size_t)first);
 		else
 			app_reload_workload(a, (size_t)same);
 		app_message(a, diags.errors > 0,

@@ -16,6 +16,7 @@
 #include "layout.h"
 #include "theme.h"
 #include "units.h"
+#include "wlist.h"
 #include "workspace.h"
 
 enum app_focus { FOCUS_WORKLOADS, FOCUS_KNOBS, FOCUS_TABLE, FOCUS_COUNT };
@@ -76,7 +77,9 @@ struct app {
 	enum layout_view view, back; /* back: where Esc returns */
 	enum app_focus focus;
 	enum workspace_knob knob;
-	size_t workload, list_top;
+	size_t workload, list_top; /* list_top: a row of list */
+	struct wlist list;	   /* the workloads shown, by hardware */
+	char filter[64];	   /* words every one shown matches */
 	long group; /* ds group of the workload; -1 when none */
 
 	struct workspace_knobs knobs;
@@ -91,6 +94,10 @@ struct app {
 	struct units_value *shown;
 	double tdp; /* of the workload's GPU, W; NaN: not known */
 	const char *tdp_source;
+	/* the bars compare the energy-optimal and the latency-optimal
+	 * layouts term by term, from these (the workspace's terms) */
+	bool compare;
+	double best_terms[2][MODEL_MAX_TERMS]; /* energy-, latency-optimal */
 
 	/* map: rows are batch sizes, columns input (or output) lengths,
 	 * each cell ranked once per change of what it depends on */
@@ -108,7 +115,13 @@ struct app {
 	int scroll[VIEW_COUNT]; /* first line shown: fit residuals, help */
 
 	/* a value or a search being typed in the status line */
-	enum { EDIT_NONE, EDIT_KNOB, EDIT_SEARCH, EDIT_EXPORT } editing;
+	enum {
+		EDIT_NONE,
+		EDIT_KNOB,
+		EDIT_SEARCH,
+		EDIT_EXPORT,
+		EDIT_FILTER
+	} editing;
 	char edit[256]; /* a file name, for the export */
 	char search[256];
 
@@ -150,6 +163,10 @@ const char *app_knob_name(enum workspace_knob k);
 void app_knob_value(const struct app *a, enum workspace_knob k, char *buf,
 		    size_t size);
 void app_layout(const struct app *a, struct layout *l);
+/* The term sets the bars draw: the cursor's candidate's, or (comparing,
+ * where the optima differ) the energy- and the latency-optimal layout's;
+ * returns how many. */
+int app_bar_sets(const struct app *a, const double *sets[2]);
 /* The map cell at row, col (of the grid), filled by the last recompute;
  * NULL when the map was not filled. */
 const struct workspace_cell *app_cell(const struct app *a, int row, int col);

@@ -38,17 +38,50 @@ static bool set_knob(struct app *a, enum workspace_knob k, const char *text)
 
 /* ---- typing in the status line ----------------------------------------- */
 
+/* The next workload of the list (in its order, from the one shown) whose
+ * name, model, hardware or engine hold every word searched for. */
 static void search(struct app *a, bool from_next)
 {
-	size_t n = a->ws.set.workload_count;
-	for (size_t i = from_next ? 1 : 0; i <= n; i++) {
-		size_t w = (a->workload + i) % n;
-		if (workspace_matches(&a->ws.set.workloads[w], a->search)) {
-			app_select_workload(a, w);
+	const struct wlist *l = &a->list;
+	long at = wlist_row_of(l, a->workload);
+	for (size_t i = from_next ? 1 : 0; i <= l->n; i++) {
+		size_t row = ((size_t)(at < 0 ? 0 : at) + i) % l->n;
+		long w = l->rows[row].workload;
+		if (w >= 0 &&
+		    wlist_matches(&a->ws.set.workloads[w], a->search)) {
+			if ((size_t)w != a->workload)
+				app_select_workload(a, (size_t)w);
+			app_fix_scroll(a);
 			return;
 		}
 	}
-	app_message(a, true, "no workload matches '%s'", a->search);
+	app_message(a, true, "no workload%s matches '%s'",
+		    a->filter[0] ? " in the filtered list" : "", a->search);
+}
+
+/* Keeps only the workloads matching every word typed (none: all of
+ * them); the one shown moves to the first match when it does not. */
+static void filter_list(struct app *a, const char *words)
+{
+	char old[sizeof a->filter];
+	snprintf(old, sizeof old, "%s", a->filter);
+	snprintf(a->filter, sizeof a->filter, "%s", words);
+	if (!app_build_list(a) || (!a->list.shown && words[0])) {
+		snprintf(a->filter, sizeof a->filter, "%s", old);
+		app_build_list(a);
+		app_message(a, true,
+			    "no workload matches '%s': the list is as it was",
+			    words);
+		return;
+	}
+	if (wlist_row_of(&a->list, a->workload) < 0)
+		app_select_workload(a, (size_t)wlist_first(&a->list));
+	if (words[0])
+		app_message(a, false,
+			    "%zu workload%s match '%s' (& and Enter: all)",
+			    a->list.shown, a->list.shown == 1 ? "" : "s",
+			    words);
+	app_fix_scroll(a);
 }
 
 static void finish_edit(struct app *a)
@@ -61,6 +94,8 @@ static void finish_edit(struct app *a)
 	} else if (a->editing == EDIT_EXPORT) {
 		if (a->edit[0])
 			app_export(a, a->edit);
+	} else if (a->editing == EDIT_FILTER) {
+		filter_list(a, a->edit);
 	} else if (a->edit[0]) {
 		snprintf(a->search, sizeof a->search, "%s", a->edit);
 		search(a, false);
@@ -107,11 +142,12 @@ static void move_table(struct app *a, long by)
 	app_fix_scroll(a);
 }
 
+/* by workloads on in the list's order (its titles are not stops) */
 static void move_workload(struct app *a, long by)
 {
-	size_t w = moved(a->workload, by, a->ws.set.workload_count);
-	if (w != a->workload)
-		app_select_workload(a, w);
+	long w = wlist_step(&a->list, a->workload, by);
+	if (w >= 0 && (size_t)w != a->workload)
+		app_select_workload(a, (size_t)w);
 	app_fix_scroll(a);
 }
 
@@ -291,6 +327,18 @@ static void act(struct app *a, enum keys_action action)
 	case ACT_UNIT:
 		app_next_unit(a);
 		break;
+	case ACT_FILTER:
+		start_edit(a, EDIT_FILTER);
+		break;
+	case ACT_COMPARE:
+		a->compare = !a->compare;
+		if (a->compare && !(a->rank.n && a->rank.diverge))
+			app_message(a, false,
+				    "the energy- and the latency-optimal "
+				    "layout are one here: the bars compare "
+				    "them where they differ");
+		app_fix_scroll(a); /* the bars may take other rows */
+		break;
 	case ACT_SEARCH_NEXT:
 		if (a->search[0])
 			search(a, true);
@@ -333,6 +381,7 @@ void app_key(struct app *a, int key)
 	if (a->view != VIEW_MAIN &&
 	    (action == ACT_SEARCH || action == ACT_SEARCH_NEXT ||
 	     action == ACT_EXPORT || action == ACT_UNIT ||
+	     action == ACT_FILTER || action == ACT_COMPARE ||
 	     action == ACT_NEXT_PANE || action == ACT_PREV_PANE))
 		return;
 	if (a->view == VIEW_FIT &&
@@ -373,6 +422,14 @@ static void click_map(struct app *a, const struct layout_rect *pane, int y,
 		move_map(a, row - a->map_row, col - a->map_col);
 }
 
+/* The workloads from the one shown to that of a list row. */
+static long row_step(const struct app *a, size_t row)
+{
+	size_t w = (size_t)a->list.rows[row].workload;
+	return (long)wlist_ordinal(&a->list, w) -
+	       (long)wlist_ordinal(&a->list, a->workload);
+}
+
 void app_click(struct app *a, int y, int x)
 {
 	if (a->editing)
@@ -385,10 +442,11 @@ void app_click(struct app *a, int y, int x)
 	const struct layout_rect *r = &l.pane[p];
 	if (p == PANE_WORKLOADS) {
 		a->focus = FOCUS_WORKLOADS;
-		if (y > r->y)
-			move_workload(a, (long)(a->list_top +
-						(size_t)(y - r->y - 1)) -
-						 (long)a->workload);
+		size_t row = a->list_top + (size_t)(y - r->y - 1);
+		/* a workload's row; a group's title selects nothing */
+		if (y > r->y && row < a->list.n &&
+		    a->list.rows[row].workload >= 0)
+			move_workload(a, row_step(a, row));
 	} else if (p == PANE_KNOBS && a->view == VIEW_MAIN) {
 		a->focus = FOCUS_KNOBS;
 		click_knobs(a, r, y, x, 0);

@@ -21,6 +21,7 @@ void app_next_unit(struct app *a);
 /* Writes the ranking at the knobs to path (NAME.csv or NAME.json) as
  * 'energylens rank' would, and says so in the status line. */
 void app_export(struct app *a, const char *path);
+bool app_build_list(struct app *a);
 void app_message(struct app *a, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

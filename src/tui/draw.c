@@ -260,8 +260,13 @@ static void status(const struct app *a, struct screen *s,
 			      a->edit);
 	} else if (a->editing == EDIT_SEARCH) {
 		screen_printf(s, r->y, 0, r->w, EL_EDIT,
-			      " search workloads: %s_   (Enter: find, Esc: "
-			      "cancel)",
+			      " search workloads: %s_   (every word; Enter: "
+			      "find, Esc: cancel)",
+			      a->edit);
+	} else if (a->editing == EDIT_FILTER) {
+		screen_printf(s, r->y, 0, r->w, EL_EDIT,
+			      " list only workloads matching: %s_   (every "
+			      "word; Enter: filter, empty: all, Esc: cancel)",
 			      a->edit);
 	} else if (a->message[0]) {
 		screen_printf(s, r->y, 0, r->w,

@@ -43,6 +43,15 @@ void draw_main(const struct app *a, struct screen *s, const struct layout *l);
 void draw_map(const struct app *a, struct screen *s, const struct layout *l);
 void draw_fit(const struct app *a, struct screen *s, const struct layout *l);
 void draw_help(const struct app *a, struct screen *s, const struct layout *l);
+void draw_pareto(const struct app *a, struct screen *s,
+		 const struct layout_rect *r);
+/* Why no layout is ranked at knobs k: no fit, or none fits in memory
+ * ("no layout of <= 8 GPUs fits 256 x 32k tokens in 80 GiB"). */
+void draw_no_layout(const struct app *a, const struct select_knobs *k,
+		    char *buf, size_t size);
+/* Lines wrapped to width columns at blanks, a continuation indented by
+ * two; returns how many rows they take (at most max). */
+int draw_wrap(char (*rows)[160], int max, char (*lines)[160], int n, int width);
 void draw_knobs(const struct app *a, struct screen *s,
 		const struct layout_rect *r);
 

@@ -5,42 +5,136 @@
 #include <string.h>
 
 #include "draw_internal.h"
+#include "terms.h"
+
+/* The columns of the character starting at s, of len bytes. */
+static int char_width(const char *s, size_t len)
+{
+	char c[8];
+	snprintf(c, sizeof c, "%.*s", (int)(len < 7 ? len : 7), s);
+	return screen_width_of(c);
+}
+
+/* text in at most width columns, cut in the middle where it is too long
+ * ("Qwen3-235B…Instruct"), since both ends tell models apart; one pass
+ * over its characters, as it runs for every row of every frame */
+static void middle(const struct app *a, char *buf, size_t size,
+		   const char *text, int width)
+{
+	snprintf(buf, size, "%s", text);
+	int total = screen_width_of(buf);
+	if (total <= width || width < 1)
+		return;
+	const char *dots = draw_glyph(a, "…", "...");
+	int dots_w = screen_width_of(dots);
+	if (width <= dots_w) {
+		snprintf(buf, size, "%.*s", width, dots);
+		return;
+	}
+	int head = (width - dots_w + 1) / 2, tail = width - dots_w - head;
+	/* whole characters: a UTF-8 sequence's lead byte starts one */
+	size_t len = strlen(text), h = 0, t = len;
+	int w = 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = 1;
+		while (i + n < len &&
+		       ((unsigned char)text[i + n] & 0xc0) == 0x80)
+			n++;
+		int cw = char_width(text + i, n);
+		/* the head ends where it would pass head columns; the tail
+		 * starts where what is left fits in tail */
+		if (w + cw <= head && h == i)
+			h = i + n;
+		if (t == len && total - w <= tail)
+			t = i;
+		w += cw;
+		i += n;
+	}
+	snprintf(buf, size, "%.*s%s%s", (int)h, text, dots, text + t);
+}
+
+/* The widest workload name (model: model) among the rows shown, in
+ * columns. */
+static int longest(const struct app *a, int rows, bool model)
+{
+	int w = 0;
+	for (size_t i = a->list_top;
+	     i < a->list.n && i < a->list_top + (size_t)rows; i++) {
+		long k = a->list.rows[i].workload;
+		if (k < 0)
+			continue;
+		const struct profile_workload *W = &a->ws.set.workloads[k];
+		const char *text = model ? draw_model_short(W->model) : W->name;
+		int n = text ? screen_width_of(text) : 1;
+		w = n > w ? n : w;
+	}
+	return w;
+}
+
+/* A hardware group's title: its hardware in full and how many. */
+static void group_row(const struct app *a, struct screen *s, int y,
+		      const struct layout_rect *r, const struct wlist_row *row)
+{
+	screen_printf(s, y, r->x, r->w, EL_DIM, "%s %s (%zu)",
+		      draw_glyph(a, "──", "--"),
+		      row->hardware ? row->hardware : "hardware not given",
+		      row->count);
+}
+
+/* A workload's row: its task name and its model, both whole when they
+ * fit and else cut in the middle (the hardware is its group's title). */
+static void workload_row(const struct app *a, struct screen *s, int y,
+			 const struct layout_rect *r, size_t w, int name_w)
+{
+	const struct profile_workload *W = &a->ws.set.workloads[w];
+	bool cur = w == a->workload;
+	int el = cur ? EL_CURSOR : EL_DEFAULT;
+	if (cur)
+		screen_fill(s, y, r->x, r->w, el, " ");
+	/* a mark a snapshot shows where colour cannot */
+	int x = r->x + screen_text(s, y, r->x, 1, el, cur ? ">" : " ");
+	char buf[256];
+	middle(a, buf, sizeof buf, W->name ? W->name : "-", name_w);
+	screen_text(s, y, x, name_w, el, buf);
+	x += name_w + 1;
+	middle(a, buf, sizeof buf, draw_model_short(W->model), r->x + r->w - x);
+	screen_text(s, y, x, r->x + r->w - x, el, buf);
+}
 
 static void workloads(const struct app *a, struct screen *s,
 		      const struct layout_rect *r)
 {
-	char title[64];
-	snprintf(title, sizeof title, " Workloads %zu/%zu", a->workload + 1,
-		 a->ws.set.workload_count);
+	char title[128], at[32] = "-";
+	size_t k = wlist_ordinal(&a->list, a->workload);
+	if (k)
+		snprintf(at, sizeof at, "%zu", k);
+	int n = snprintf(title, sizeof title, " Workloads %s/%zu", at,
+			 a->list.shown);
+	if (a->filter[0] && n > 0)
+		snprintf(title + n, sizeof title - (size_t)n, " & %s",
+			 a->filter);
 	draw_title(s, r, a->focus == FOCUS_WORKLOADS, title);
+	/* the name takes what it needs, up to three fifths of the row (it
+	 * tells the tasks apart, the model those of one task), or all that
+	 * the models leave */
+	int name_w = longest(a, r->h - 1, false), most = (r->w - 2) * 3 / 5;
+	int left = r->w - 2 - longest(a, r->h - 1, true);
+	most = left > most ? left : most;
+	name_w = name_w > most ? most : name_w;
 	for (int row = 1; row < r->h; row++) {
-		size_t w = a->list_top + (size_t)(row - 1);
-		if (w >= a->ws.set.workload_count)
+		size_t i = a->list_top + (size_t)(row - 1);
+		if (i >= a->list.n)
 			break;
-		const struct profile_workload *W = &a->ws.set.workloads[w];
-		char hw[32];
-		draw_hardware_short(W->hardware, hw, sizeof hw);
-		if (screen_width_of(hw) > r->w / 3)
-			hw[r->w / 3] =
-				'\0'; /* ASCII: the first word with a digit */
-		int el = w == a->workload ? EL_CURSOR : EL_DEFAULT;
-		int y = r->y + row;
-		if (w == a->workload)
-			screen_fill(s, y, r->x, r->w, el, " ");
-		int hw_w = screen_width_of(hw);
-		int end = r->x + r->w - hw_w - 2; /* a blank before hw */
-		int x = r->x;
-		/* a mark a snapshot shows where colour cannot */
-		x += screen_text(s, y, x, 1, el, w == a->workload ? ">" : " ");
-		if (r->w >= 34 && W->name) {
-			int name_w = (end - x) / 3;
-			screen_text(s, y, x, name_w - 1, el, W->name);
-			x += name_w;
-		}
-		screen_text(s, y, x, end - x, el, draw_model_short(W->model));
-		screen_text(s, y, r->x + r->w - hw_w - 1, hw_w,
-			    w == a->workload ? el : EL_DIM, hw);
+		const struct wlist_row *L = &a->list.rows[i];
+		if (L->workload < 0)
+			group_row(a, s, r->y + row, r, L);
+		else
+			workload_row(a, s, r->y + row, r, (size_t)L->workload,
+				     name_w);
 	}
+	if (!a->list.shown)
+		screen_text(s, r->y + 1, r->x + 1, r->w - 1, EL_WARN,
+			    "no workload");
 }
 
 void draw_knobs(const struct app *a, struct screen *s,
@@ -71,49 +165,95 @@ static const char *phase_tag(enum model_phase p)
 	return p == PHASE_PREFILL ? "pre" : p == PHASE_DECODE ? "dec" : "sta";
 }
 
-/* Which terms get a row when the pane is short: the largest ones, kept in
- * model order. */
-static size_t shown_terms(const struct app *a, int rows, bool *shown)
+/* The rows of the bars: a term's (t < n) or the folded ones' (t == n). */
+struct bar_rows {
+	size_t n, folded;
+	bool shown[MODEL_MAX_TERMS];
+	double other[2]; /* the folded terms' sum, per term set */
+	const double *sets[2];
+	int nsets;
+	int name_w;
+};
+
+static void plan_rows(const struct app *a, int rows, struct bar_rows *b)
 {
-	size_t n = a->ws.models[0]->nterms;
-	for (size_t t = 0; t < n; t++)
-		shown[t] = true;
-	size_t count = n;
-	while (count > 0 && (int)count > rows) {
-		size_t least = n;
-		for (size_t t = 0; t < n; t++)
-			if (shown[t] &&
-			    (least == n ||
-			     fabs(a->terms[t]) < fabs(a->terms[least])))
-				least = t;
-		shown[least] = false;
-		count--;
+	const struct model *m = a->ws.models[0];
+	b->n = m->nterms;
+	b->nsets = app_bar_sets(a, b->sets);
+	b->folded = terms_fold(b->sets, (size_t)b->nsets, b->n, rows, b->shown);
+	b->other[0] = b->other[1] = 0;
+	b->name_w = 0;
+	for (size_t t = 0; t < b->n; t++) {
+		for (int i = 0; i < b->nsets && !b->shown[t]; i++)
+			b->other[i] += b->sets[i][t];
+		int w = screen_width_of(m->terms[t].name);
+		b->name_w = w > b->name_w ? w : b->name_w;
 	}
-	return count;
+}
+
+static double value_of(const struct bar_rows *b, int set, size_t t)
+{
+	return t < b->n ? b->sets[set][t] : b->other[set];
+}
+
+static double total_of(const struct bar_rows *b, int set)
+{
+	double total = 0;
+	for (size_t t = 0; t < b->n; t++)
+		total += b->sets[set][t];
+	return total;
+}
+
+/* A row's phase and name ("other terms (7)" for the folded ones). */
+static void row_name(const struct app *a, struct screen *s, int y, int x,
+		     int name_w, const struct bar_rows *b, size_t t)
+{
+	if (t == b->n) {
+		screen_printf(s, y, x + 4, name_w, EL_DIM, "other terms (%zu)",
+			      b->folded);
+		return;
+	}
+	const struct model_term *term = &a->ws.models[0]->terms[t];
+	screen_text(s, y, x, 4, EL_DIM, phase_tag(term->phase));
+	screen_text(s, y, x + 4, name_w, EL_DEFAULT, term->name);
+}
+
+/* A term's bar; the folded ones' in the dim style, as no one kind. */
+static void row_bar(const struct app *a, struct screen *s, int y, int x,
+		    double length, const struct bar_rows *b, size_t t)
+{
+	if (t < b->n) {
+		draw_bar(a, s, y, x, length, a->ws.models[0]->terms[t].kind);
+		return;
+	}
+	int n = (int)lround(length);
+	if (length > 0)
+		screen_fill(s, y, x, n > 0 ? n : 1, EL_DIM,
+			    draw_glyph(a, "░", ":"));
 }
 
 static void term_row(const struct app *a, struct screen *s, int y,
-		     const struct layout_rect *r, size_t t, int name_w,
-		     int bar_w, double total, bool kinds)
+		     const struct layout_rect *r, const struct bar_rows *b,
+		     size_t t, int bar_w, double total, bool kinds)
 {
-	const struct model_term *term = &a->ws.models[0]->terms[t];
 	int x = r->x;
-	screen_text(s, y, x, 4, EL_DIM, phase_tag(term->phase));
-	x += 4;
-	screen_text(s, y, x, name_w, EL_DEFAULT, term->name);
-	x += name_w + 1;
+	row_name(a, s, y, x, b->name_w, b, t);
+	x += 4 + b->name_w + 1;
 	if (kinds) {
-		screen_text(s, y, x, 8, draw_kind_element(term->kind),
-			    model_kind_name(term->kind));
+		if (t < b->n) {
+			enum model_kind k = a->ws.models[0]->terms[t].kind;
+			screen_text(s, y, x, 8, draw_kind_element(k),
+				    model_kind_name(k));
+		}
 		x += 8;
 	}
-	draw_bar(a, s, y, x, total > 0 ? bar_w * a->terms[t] / total : 0,
-		 term->kind);
+	double v = value_of(b, 0, t);
+	row_bar(a, s, y, x, total > 0 ? bar_w * v / total : 0, b, t);
 	char j[32];
-	draw_joules(j, sizeof j, a->terms[t]);
+	draw_joules(j, sizeof j, v);
 	screen_printf(s, y, x + bar_w + 1, r->x + r->w - (x + bar_w + 1),
 		      EL_DEFAULT, "%9s %5.1f%%", j,
-		      total > 0 ? 100 * a->terms[t] / total : 0.0);
+		      total > 0 ? 100 * v / total : 0.0);
 }
 
 /* The total as one bar stacked from every term, in model order. */
@@ -132,9 +272,98 @@ static void total_row(const struct app *a, struct screen *s, int y, int x,
 	}
 }
 
+/* "+132 J": what the latency-optimal layout adds to a term. */
+static void signed_joules(char *buf, size_t size, double d)
+{
+	size_t plus = d > 0 && size > 1;
+	if (plus)
+		buf[0] = '+';
+	draw_joules(buf + plus, size - plus, d);
+}
+
+/* One row of the comparison: the energy-optimal layout's joules and bar,
+ * the latency-optimal one's, and the difference. */
+static void compare_row(const struct app *a, struct screen *s, int y,
+			const struct layout_rect *r, const struct bar_rows *b,
+			size_t t, int name_w, int bar_w, double scale)
+{
+	int x = r->x, end = r->x + r->w;
+	if (t <= b->n)
+		row_name(a, s, y, x, name_w, b, t);
+	else
+		screen_text(s, y, x + 4, name_w, EL_TITLE, "total");
+	x += 4 + name_w + 1;
+	double v[2];
+	for (int i = 0; i < 2; i++)
+		v[i] = t <= b->n ? value_of(b, i, t) : total_of(b, i);
+	for (int i = 0; i < 2; i++) {
+		char j[32];
+		draw_joules(j, sizeof j, v[i]);
+		x += screen_printf(s, y, x, end - x,
+				   t > b->n ? EL_TITLE : EL_DEFAULT, "%9s ", j);
+		if (t < b->n + 1 && bar_w > 0)
+			row_bar(a, s, y, x,
+				scale > 0 ? bar_w * v[i] / scale : 0, b, t);
+		x += bar_w;
+		if (i == 0)
+			x += screen_text(s, y, x, end - x, EL_DIM,
+					 draw_glyph(a, " → ", " ->"));
+	}
+	char d[32];
+	signed_joules(d, sizeof d, v[1] - v[0]);
+	int el = v[1] - v[0] > 0.005 * fmax(v[0], 1e-300) ? EL_WARN : EL_DIM;
+	screen_printf(s, y, x, end - x, t > b->n ? EL_TITLE : el, " %9s", d);
+}
+
+/* Where the fastest layout's extra energy goes: both optima term by term,
+ * side by side (the bars on one scale). */
+static void compare(const struct app *a, struct screen *s,
+		    const struct layout_rect *r, const struct bar_rows *b)
+{
+	const struct select_result *R = &a->rank;
+	char e[32], t[32], title[160];
+	select_layout_name(&R->c[R->energy_best].layout, e, sizeof e);
+	select_layout_name(&R->c[R->latency_best].layout, t, sizeof t);
+	snprintf(title, sizeof title,
+		 " %s %s against %s %s, term by term: where the fastest "
+		 "layout's energy goes (c: back)",
+		 draw_glyph(a, "★", "*"), e, draw_glyph(a, "⚡", "!"), t);
+	if (screen_width_of(title) > r->w)
+		snprintf(title, sizeof title,
+			 " %s %s against %s %s, term by term (c: back)",
+			 draw_glyph(a, "★", "*"), e, draw_glyph(a, "⚡", "!"),
+			 t);
+	draw_title(s, r, false, title);
+	/* numbers first: the name gives way, then the bars */
+	int fixed = 4 + 1 + 10 + 3 + 10 + 10;
+	int name_w = b->name_w;
+	if (r->w - fixed - name_w < 0)
+		name_w = r->w - fixed > 12 ? r->w - fixed : 12;
+	int bar_w = (r->w - fixed - name_w) / 2;
+	bar_w = bar_w > 40 ? 40 : bar_w < 0 ? 0 : bar_w;
+	double scale = 0;
+	for (size_t i = 0; i <= b->n; i++)
+		if (i < b->n ? b->shown[i] : b->folded > 0)
+			for (int k = 0; k < 2; k++)
+				scale = fmax(scale, value_of(b, k, i));
+	int y = r->y + 1;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->shown[i])
+			compare_row(a, s, y++, r, b, i, name_w, bar_w, scale);
+	if (b->folded)
+		compare_row(a, s, y++, r, b, b->n, name_w, bar_w, scale);
+	compare_row(a, s, y, r, b, b->n + 1, name_w, bar_w, scale);
+}
+
 static void bars(const struct app *a, struct screen *s,
 		 const struct layout_rect *r)
 {
+	struct bar_rows b;
+	plan_rows(a, r->h - 2, &b); /* less the title and the total */
+	if (b.nsets == 2) {
+		compare(a, s, r, &b);
+		return;
+	}
 	char title[128], layout[32] = "-";
 	if (a->rank.n)
 		select_layout_name(&a->rank.c[a->cursor].layout, layout,
@@ -147,30 +376,20 @@ static void bars(const struct app *a, struct screen *s,
 	draw_title(s, r, false, title);
 	if (!a->rank.n)
 		return;
-	const struct model *m = a->ws.models[0];
-	double total = 0;
-	int name_w = 0;
-	for (size_t t = 0; t < m->nterms; t++) {
-		total += a->terms[t];
-		int w = screen_width_of(m->terms[t].name);
-		name_w = w > name_w ? w : name_w;
-	}
+	double total = total_of(&b, 0);
 	bool kinds = r->w >= 90;
-	int bar_w = r->w - 4 - name_w - 1 - (kinds ? 8 : 0) - 17;
+	int bar_w = r->w - 4 - b.name_w - 1 - (kinds ? 8 : 0) - 17;
 	if (bar_w < 4)
 		bar_w = 4;
-	bool shown[MODEL_MAX_TERMS];
-	size_t n = shown_terms(a, r->h - 2, shown);
 	int y = r->y + 1;
-	for (size_t t = 0; t < m->nterms; t++)
-		if (shown[t])
-			term_row(a, s, y++, r, t, name_w, bar_w, total, kinds);
+	for (size_t t = 0; t < b.n; t++)
+		if (b.shown[t])
+			term_row(a, s, y++, r, &b, t, bar_w, total, kinds);
+	if (b.folded)
+		term_row(a, s, y++, r, &b, b.n, bar_w, total, kinds);
 	int x = r->x + 4;
-	screen_text(s, y, x, name_w, EL_TITLE, "total");
-	if (n < m->nterms)
-		screen_printf(s, y, x + 6, name_w - 6, EL_DIM, "(%zu hidden)",
-			      m->nterms - n);
-	x += name_w + 1 + (kinds ? 8 : 0);
+	screen_text(s, y, x, b.name_w, EL_TITLE, "total");
+	x += b.name_w + 1 + (kinds ? 8 : 0);
 	total_row(a, s, y, x, bar_w, total);
 	char j[32];
 	draw_joules(j, sizeof j, total);
@@ -209,30 +428,71 @@ static void table_row(const struct app *a, struct screen *s, int y,
 	draw_seconds(ts, sizeof ts, c->latency_s);
 	draw_delta(td, sizeof td, c->latency_s, t ? t->latency_s : NAN);
 	draw_unit_value(a, i, true, mj, sizeof mj);
-	screen_printf(s, y, r->x + 5, r->w - 5, el,
-		      "%-8s %10s %8s %10s %8s %10s", name, ej, ed, ts, td, mj);
+	/* the measured energy only where the row has room for it */
+	screen_printf(s, y, r->x + 5, r->w - 5, el, "%-8s %10s %8s %10s %8s",
+		      name, ej, ed, ts, td);
+	if (r->w >= LAYOUT_TABLE_WIDTH)
+		screen_printf(s, y, r->x + 53, r->w - 53, el, " %10s", mj);
 }
 
-static void table(const struct app *a, struct screen *s,
-		  const struct layout_rect *r)
+void draw_no_layout(const struct app *a, const struct select_knobs *k,
+		    char *buf, size_t size)
 {
-	char title[160], unit[32], beside[32];
+	const struct profile_workload *w = app_workload(a);
+	const struct fit_group *f = app_fit(a);
+	if (!f || f->energy_status != FIT_OK) {
+		snprintf(buf, size,
+			 "no fit for this workload's group, so nothing to "
+			 "rank%s%s",
+			 f ? ": " : "", f ? f->energy.message : "");
+		return;
+	}
+	if (!a->knobs.gpus || !w || !isfinite(w->gpu_memory_gib)) {
+		snprintf(buf, size,
+			 "no candidate layout at these knobs (turn GPUs down "
+			 "to 'measured', or up)");
+		return;
+	}
+	/* what a layout must hold: the batch's sequences at full context */
+	double tokens = k->input + k->output;
+	char t[32];
+	if (tokens >= 1024 && fmod(tokens, 1024) == 0)
+		snprintf(t, sizeof t, "%.0fk", tokens / 1024);
+	else
+		snprintf(t, sizeof t, "%.0f", tokens);
+	snprintf(buf, size,
+		 "no layout of %s %u GPUs fits %u %s %s tokens in %.0f GiB "
+		 "(turn GPUs up, or batch or lengths down)",
+		 draw_glyph(a, "≤", "<="), a->knobs.gpus, k->batch,
+		 draw_glyph(a, "×", "x"), t, w->gpu_memory_gib);
+}
+
+/* title_w: the table's title may run over the Pareto plot beside it */
+static void table(const struct app *a, struct screen *s,
+		  const struct layout_rect *r, int title_w)
+{
+	char title[160], unit[32], beside[32], measured[40] = "";
 	draw_unit_heading(a, false, unit, sizeof unit);
 	draw_unit_heading(a, true, beside, sizeof beside);
+	/* the measured column only where the rows have room for it */
+	if (r->w >= LAYOUT_TABLE_WIDTH)
+		snprintf(measured, sizeof measured, " %10s", beside);
 	snprintf(title, sizeof title,
-		 "     %-8s %10s %8s %10s %8s %10s   %zu candidate%s (%s)",
-		 "layout", unit, "vs best", "latency", "vs best", beside,
+		 "     %-8s %10s %8s %10s %8s%s   %zu candidate%s (%s)",
+		 "layout", unit, "vs best", "latency", "vs best", measured,
 		 a->rank.n, a->rank.n == 1 ? "" : "s",
 		 a->knobs.gpus ? "power-of-two layouts that fit"
 			       : "measured layouts");
-	draw_title(s, r, a->focus == FOCUS_TABLE, title);
+	struct layout_rect top = {r->y, r->x, 1, title_w};
+	draw_title(s, &top, a->focus == FOCUS_TABLE, title);
 	if (!a->rank.n) {
-		screen_text(s, r->y + 1, r->x + 1, r->w - 1, EL_WARN,
-			    app_fit(a) && app_fit(a)->energy_status == FIT_OK
-				    ? "no candidate layout at these knobs "
-				      "(turn GPUs down to 'measured', or up)"
-				    : "no fit for this workload's group, so "
-				      "nothing to rank");
+		/* why, in words that say what to turn */
+		char why[1][160], rows[6][160];
+		draw_no_layout(a, &a->knobs.at, why[0], sizeof why[0]);
+		int n = draw_wrap(rows, 6, why, 1, r->w - 1);
+		for (int i = 0; i < n && 1 + i < r->h; i++)
+			screen_text(s, r->y + 1 + i, r->x + 1, r->w - 1,
+				    EL_WARN, rows[i]);
 		return;
 	}
 	for (int row = 1; row < r->h; row++) {
@@ -310,6 +570,10 @@ void draw_main(const struct app *a, struct screen *s, const struct layout *l)
 	workloads(a, s, &l->pane[PANE_WORKLOADS]);
 	draw_knobs(a, s, &l->pane[PANE_KNOBS]);
 	bars(a, s, &l->pane[PANE_BARS]);
-	table(a, s, &l->pane[PANE_TABLE]);
+	const struct layout_rect *t = &l->pane[PANE_TABLE],
+				 *p = &l->pane[PANE_PARETO];
+	table(a, s, t, p->h ? p->x + p->w - t->x : t->w);
+	if (l->pane[PANE_PARETO].h)
+		draw_pareto(a, s, &l->pane[PANE_PARETO]);
 	banner(a, s, &l->pane[PANE_BANNER]);
 }

@@ -48,6 +48,28 @@ static void cell(const struct app *a, struct screen *s, int y, int x, int row,
 			    draw_glyph(a, "⚡", "!"));
 }
 
+/* Below the grid: which rows and columns it shows of how many, with an
+ * arrow where more lie beyond the pane (the cursor's keys scroll). */
+static void scroll_row(const struct app *a, struct screen *s,
+		       const struct layout_rect *r, int y, int rows, int cols)
+{
+	int nrows = (int)a->grid.nrows, ncols = (int)a->grid.ncols;
+	int last_row = a->map_top + rows < nrows ? a->map_top + rows : nrows;
+	int last_col = a->map_left + cols < ncols ? a->map_left + cols : ncols;
+	const char *dash = draw_glyph(a, "–", "-");
+	char across[96], down[96];
+	snprintf(across, sizeof across, "%s %d%s%d of %d %s lengths %s",
+		 a->map_left > 0 ? draw_glyph(a, "◀", "<") : " ",
+		 a->map_left + 1, dash, last_col, ncols,
+		 a->map_output ? "output" : "input",
+		 last_col < ncols ? draw_glyph(a, "▶", ">") : " ");
+	snprintf(down, sizeof down, "%s %d%s%d of %d batch sizes %s",
+		 a->map_top > 0 ? draw_glyph(a, "▲", "^") : " ", a->map_top + 1,
+		 dash, last_row, nrows,
+		 last_row < nrows ? draw_glyph(a, "▼", "v") : " ");
+	screen_printf(s, y, r->x, r->w, EL_DIM, " %s   %s", across, down);
+}
+
 static void grid(const struct app *a, struct screen *s,
 		 const struct layout_rect *r)
 {
@@ -56,17 +78,17 @@ static void grid(const struct app *a, struct screen *s,
 	axis_label(o, sizeof o,
 		   a->map_output ? a->knobs.at.input : a->knobs.at.output);
 	snprintf(title, sizeof title,
-		 " Energy-optimal layout: batch (down) x %s tokens (across), "
-		 "%s %s; %s marks where the fastest layout differs",
+		 " Energy-optimal layout by batch x %s, %s %s (%s: the "
+		 "fastest differs)",
 		 a->map_output ? "output" : "input",
 		 a->map_output ? "input" : "output", o,
 		 draw_glyph(a, "⚡", "!"));
 	draw_title(s, r, true, title);
 	int rows = app_map_visible_rows(r), cols = app_map_visible_cols(r);
 	int y = r->y + 1;
+	int nrows = (int)a->grid.nrows, ncols = (int)a->grid.ncols;
 	screen_text(s, y, r->x, APP_MAP_LABEL_W, EL_TITLE,
 		    a->map_output ? " B\\out" : " B\\in");
-	int nrows = (int)a->grid.nrows, ncols = (int)a->grid.ncols;
 	for (int c = 0; c < cols && a->map_left + c < ncols; c++) {
 		char label[16];
 		axis_label(label, sizeof label, a->grid.cols[a->map_left + c]);
@@ -76,6 +98,9 @@ static void grid(const struct app *a, struct screen *s,
 			      col == a->map_col ? EL_TITLE_FOCUS : EL_TITLE,
 			      " %s", label);
 	}
+	/* right below the last row shown */
+	int shown = nrows - a->map_top < rows ? nrows - a->map_top : rows;
+	scroll_row(a, s, r, y + 1 + shown, rows, cols);
 	for (int i = 0; i < rows && a->map_top + i < nrows; i++) {
 		int row = a->map_top + i;
 		char label[16];
@@ -90,7 +115,40 @@ static void grid(const struct app *a, struct screen *s,
 	}
 }
 
-/* What the cursor's cell holds: both optima and what each costs. */
+int draw_wrap(char (*rows)[160], int max, char (*lines)[160], int n, int width)
+{
+	int k = 0;
+	for (int i = 0; i < n && k < max; i++) {
+		const char *p = lines[i];
+		bool first = true;
+		while (*p && k < max) {
+			int room = first ? width : width - 2;
+			char *row = rows[k++];
+			snprintf(row, 160, "%s%.150s", first ? "" : "  ", p);
+			if (screen_width_of(p) <= room)
+				break;
+			/* the last blank that leaves the start within room */
+			size_t cut = 0;
+			for (size_t j = 1; p[j]; j++) {
+				char part[160];
+				snprintf(part, sizeof part, "%.*s", (int)j, p);
+				if (screen_width_of(part) > room)
+					break;
+				if (p[j] == ' ')
+					cut = j;
+			}
+			if (!cut) /* no blank: the screen cuts it */
+				break;
+			row[(first ? 0 : 2) + cut] = '\0';
+			p += cut + 1;
+			first = false;
+		}
+	}
+	return k;
+}
+
+/* What the cursor's cell holds: both optima and what each costs, every
+ * line whole (wrapped where the pane is narrow). */
 static void detail(const struct app *a, struct screen *s,
 		   const struct layout_rect *r)
 {
@@ -102,7 +160,7 @@ static void detail(const struct app *a, struct screen *s,
 	snprintf(lines[n++], sizeof *lines, "batch %u, input %.0f, output %.0f",
 		 k.batch, k.input, k.output);
 	if (!C || !C->any) {
-		snprintf(lines[n++], sizeof *lines, "no candidate layout");
+		draw_no_layout(a, &k, lines[n++], sizeof *lines);
 	} else {
 		char e[32], t[32], ej[32], ts[32];
 		const struct select_candidate *E = &C->energy;
@@ -131,15 +189,15 @@ static void detail(const struct app *a, struct screen *s,
 					 "the two agree");
 		}
 	}
-	bool side = r->h > 6;
-	for (int i = 0; i < n; i++) {
-		if (side && 1 + i < r->h)
+	char rows[12][160];
+	int nrows = draw_wrap(rows, 12, lines, n, r->w - 1);
+	if (nrows <= r->h - 1) {
+		for (int i = 0; i < nrows; i++)
 			screen_text(s, r->y + 1 + i, r->x + 1, r->w - 1,
-				    EL_DEFAULT, lines[i]);
-	}
-	if (side)
+				    EL_DEFAULT, rows[i]);
 		return;
-	/* Below a narrow map: two lines to a row. */
+	}
+	/* Too few rows below a narrow map: two lines to a row. */
 	for (int i = 0; i < n; i += 2) {
 		int y = r->y + 1 + i / 2;
 		if (y >= r->y + r->h)

@@ -32,11 +32,20 @@ const struct keys_binding keys_bindings[] = {
 	 ACT_DEFAULT_KNOBS, MAIN | MAP},
 	{"PgUp PgDn Home End", "page / jump in the pane", ACT_PAGE_UP,
 	 MAIN | MAP | FIT | HELP},
-	{"/ n", "search workloads / next match", ACT_SEARCH, MAIN},
+	{"/ n", "search workloads (every word: /gpqa h100) / next match",
+	 ACT_SEARCH, MAIN},
 	{"e",
 	 "export the ranking to NAME.csv or NAME.json (as rank writes "
 	 "it)",
 	 ACT_EXPORT, MAIN},
+	{"&",
+	 "filter: list only the workloads matching every word (none: "
+	 "all)",
+	 ACT_FILTER, MAIN},
+	{"c",
+	 "bars: the energy-optimal against the latency-optimal layout, "
+	 "term by term",
+	 ACT_COMPARE, MAIN},
 	{"o", "map: input length or output length across", ACT_MAP_AXIS, MAP},
 	{"Enter", "map: use the cell's knobs in the main view", ACT_ENTER, MAP},
 	{"u",
@@ -109,6 +118,10 @@ static enum keys_action common(int key)
 		return ACT_SEARCH;
 	case 'n':
 		return ACT_SEARCH_NEXT;
+	case '&':
+		return ACT_FILTER;
+	case 'c':
+		return ACT_COMPARE;
 	case 'o':
 		return ACT_MAP_AXIS;
 	case 'e':

@@ -19,22 +19,38 @@ static struct layout_rect rect(int y, int x, int h, int w)
 }
 
 /* The workload list on the left; to its right the knobs, then the term
- * bars (as many rows as the model has terms, plus a title and the total,
- * when the screen is tall enough) and the table, which scrolls. */
-static void main_view(struct layout *l, int y0, int h, int width, int nterms)
+ * bars (a title, a row per term and the total; on a short screen the
+ * minor terms folded into one row, so the table keeps a row for at least
+ * LAYOUT_MIN_LAYOUTS layouts) and the table, which scrolls, with the
+ * Pareto plot beside it where the width allows. */
+static void main_view(struct layout *l, int y0, int h, int width, int nterms,
+		      int nshort)
 {
 	int banner = h >= 40 ? 2 : 1;
 	int body = h - banner;
-	int list_w = clamp(width / 4, 20, 44);
+	int list_w = clamp(width / 5, 26, 40);
 	int x = list_w + 1, w = width - x;
 	int knobs = w >= 76 ? 1 : 2;
-	int table_min = 5;
-	int bars = clamp(nterms + 2, 3, body - knobs - table_min);
+	int table_min = 1 + LAYOUT_MIN_LAYOUTS;
+	int want = nterms + 2;
+	if (body - knobs - want < table_min && nshort < nterms)
+		want = nshort + 2;
+	int bars = clamp(want, 3, body - knobs - table_min);
+	int table_y = y0 + knobs + bars, table_h = body - knobs - bars;
 	l->pane[PANE_WORKLOADS] = rect(y0, 0, body, list_w);
 	l->pane[PANE_KNOBS] = rect(y0, x, knobs, w);
 	l->pane[PANE_BARS] = rect(y0 + knobs, x, bars, w);
-	l->pane[PANE_TABLE] =
-		rect(y0 + knobs + bars, x, body - knobs - bars, w);
+	int plot_w = clamp(w - LAYOUT_TABLE_WIDTH - 1, 0, 72);
+	/* the plot starts below the table's title, which runs over it: the
+	 * title counts the candidates */
+	if (plot_w >= LAYOUT_PARETO_MIN_W &&
+	    table_h - 1 >= LAYOUT_PARETO_MIN_H) {
+		l->pane[PANE_TABLE] = rect(table_y, x, table_h, w - plot_w - 1);
+		l->pane[PANE_PARETO] =
+			rect(table_y + 1, width - plot_w, table_h - 1, plot_w);
+	} else {
+		l->pane[PANE_TABLE] = rect(table_y, x, table_h, w);
+	}
 	l->pane[PANE_BANNER] = rect(y0 + body, 0, banner, width);
 }
 
@@ -67,7 +83,7 @@ static void fit_view(struct layout *l, int y0, int h, int width)
 }
 
 void layout_compute(enum layout_view view, int width, int height, int nterms,
-		    struct layout *out)
+		    int nshort, struct layout *out)
 {
 	memset(out, 0, sizeof *out);
 	if (width < LAYOUT_MIN_WIDTH || height < LAYOUT_MIN_HEIGHT) {
@@ -80,7 +96,7 @@ void layout_compute(enum layout_view view, int width, int height, int nterms,
 	int y0 = header, h = height - header - 1;
 	switch (view) {
 	case VIEW_MAIN:
-		main_view(out, y0, h, width, nterms);
+		main_view(out, y0, h, width, nterms, nshort);
 		break;
 	case VIEW_MAP:
 		map_view(out, y0, h, width);

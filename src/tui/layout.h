@@ -17,6 +17,7 @@ enum layout_pane {
 	PANE_BARS,	/* main: term bars and their stacked total */
 	PANE_TABLE,	/* main: the candidate layouts */
 	PANE_BANNER,	/* main: what the two optima cost each other */
+	PANE_PARETO,	/* main, when wide enough: energy against latency */
 	PANE_MAP,	/* map: the grid */
 	PANE_CELL,	/* map: what the cursor's cell holds */
 	PANE_PARAMS,	/* fit: parameters +- standard error */
@@ -38,8 +39,18 @@ struct layout {
 #define LAYOUT_MIN_WIDTH  64
 #define LAYOUT_MIN_HEIGHT 18
 
+/* The main view's table keeps rows for this many layouts when it can. */
+#define LAYOUT_MIN_LAYOUTS 8
+/* The table's columns, and the least the Pareto plot beside it takes. */
+#define LAYOUT_TABLE_WIDTH  64
+#define LAYOUT_PARETO_MIN_W 28
+#define LAYOUT_PARETO_MIN_H 10
+
+/* nterms: the rows the term bars take with every term; nshort: with the
+ * minor ones folded (terms.h), which they take when all would leave the
+ * table fewer than LAYOUT_MIN_LAYOUTS rows. */
 void layout_compute(enum layout_view view, int width, int height, int nterms,
-		    struct layout *out);
+		    int nshort, struct layout *out);
 /* The pane holding a point, or -1. */
 int layout_pane_at(const struct layout *l, int y, int x);
 

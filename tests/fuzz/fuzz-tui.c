@@ -93,6 +93,9 @@ static void check_app(const struct app *a)
 	FUZZ_CHECK(a->view >= 0 && a->view < VIEW_COUNT);
 	FUZZ_CHECK(strlen(a->edit) < sizeof a->edit);
 	FUZZ_CHECK(strlen(a->search) < sizeof a->search);
+	FUZZ_CHECK(strlen(a->filter) < sizeof a->filter);
+	FUZZ_CHECK(a->list.shown <= a->ws.set.workload_count);
+	FUZZ_CHECK(a->list.n == 0 || a->list_top < a->list.n);
 }
 
 static void draw(const struct app *a)
