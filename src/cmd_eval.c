@@ -258,9 +258,9 @@ static void print_by_workload(const struct profile_set *set,
 
 static void print_methods(const struct eval_report *r)
 {
-	printf("%-20s %25s   %23s\n", "", "configuration choice",
+	printf("%-26s %25s   %23s\n", "", "configuration choice",
 	       "layout choice");
-	printf("%-20s %7s %9s %7s %6s   %9s %7s %9s\n", "method", "Top-1%",
+	printf("%-26s %7s %9s %7s %6s   %9s %7s %9s\n", "method", "Top-1%",
 	       "pairwise%", "regret%", "MAPE%", "scenarios", "Top-1%",
 	       "pairwise%");
 	bool any_reference = false;
@@ -276,7 +276,7 @@ static void print_methods(const struct eval_report *r)
 		pct(d, sizeof d, eval_mape(&me->config));
 		pct(e, sizeof e, eval_top1(&me->layout));
 		pct(f, sizeof f, eval_pairwise(&me->layout));
-		printf("%-20s %7s %9s %7s %6s   %9zu %7s %9s", name, a, b, c, d,
+		printf("%-26s %7s %9s %7s %6s   %9zu %7s %9s", name, a, b, c, d,
 		       me->layout.scenarios, e, f);
 		if (me->failed)
 			printf("  (%zu trainings failed)", me->failed);
@@ -286,6 +286,31 @@ static void print_methods(const struct eval_report *r)
 		puts("(ref): a reference, not a predictor: it reads the "
 		     "measured latency of every\ncandidate, which a "
 		     "predictor does not have.");
+}
+
+/* The reliability of the confidence: per tenth of the chance given the
+ * pick, how many picks, their mean confidence and their Top-1. */
+static void print_calibration(const struct eval_method *me)
+{
+	const struct eval_calibration *c = &me->calibration;
+	printf("\ncalibration of %s (configuration choice: the chance given "
+	       "the pick of\nmeasuring the cheapest, against its Top-1)\n",
+	       me->name);
+	printf("%-12s %9s %12s %7s\n", "confidence", "scenarios",
+	       "mean conf%", "Top-1%");
+	for (size_t b = 0; b < EVAL_BINS; b++) {
+		if (!c->n[b])
+			continue;
+		printf("%3zu-%3zu%%     %9zu %12.1f %7.1f\n", b * 10,
+		       b * 10 + 10, c->n[b],
+		       100 * c->confidence[b] / (double)c->n[b],
+		       100 * c->hits[b] / (double)c->n[b]);
+	}
+	double ece = eval_ece(c);
+	if (isnan(ece))
+		puts("expected calibration error: - (no scenario)");
+	else
+		printf("expected calibration error: %.1f%%\n", 100 * ece);
 }
 
 /* A group's short name in the per-pair lines: gN and its hardware. The
@@ -383,6 +408,8 @@ static void print_text(const struct eval_cli *c, const struct dataset *ds,
 	if (c->eval.protocol == EVAL_HARDWARE)
 		print_pairs(ds, r);
 	print_methods(r);
+	if (r->methods[0].confident && c->eval.protocol != EVAL_HARDWARE)
+		print_calibration(&r->methods[0]);
 }
 
 /* ---- JSON ------------------------------------------------------------------
@@ -492,7 +519,21 @@ static void print_json_report(const struct eval_cli *c,
 	json_number(stdout, eval_mape(&own->config));
 	fputs(", ", stdout);
 	json_baselines(r, true);
-	fputs("}}", stdout);
+	fputs("},\n \"calibration\": {\"ece\": ", stdout);
+	json_number(stdout, eval_ece(&own->calibration));
+	fputs(", \"bins\": [", stdout);
+	for (size_t b = 0; b < EVAL_BINS; b++) {
+		const struct eval_calibration *k = &own->calibration;
+		printf("%s{\"from\": %.1f, \"scenarios\": %zu, \"confidence\": ",
+		       b ? ", " : "", b / 10.0, k->n[b]);
+		json_number(stdout, k->n[b] ? k->confidence[b] / (double)k->n[b]
+					    : NAN);
+		fputs(", \"top1\": ", stdout);
+		json_number(stdout,
+			    k->n[b] ? k->hits[b] / (double)k->n[b] : NAN);
+		fputc('}', stdout);
+	}
+	fputs("]}}", stdout);
 }
 
 /* ---- the verb --------------------------------------------------------------

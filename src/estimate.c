@@ -368,11 +368,13 @@ static void moments(struct estimate_group *g, const struct row *r, size_t n)
 			      : 0.01;
 	double floor_var = ESTIMATE_MIN_BETWEEN_SD * ESTIMATE_MIN_BETWEEN_SD;
 	g->model_var = fmax(noise, 1e-6);
-	g->between_var =
+	double between =
 		nw ? fmax(means2 / (double)nw -
 				  g->model_var * noise_share / (double)nw,
 			  floor_var)
 		   : floor_var;
+	for (size_t k = 0; k < K; k++)
+		g->between_var[k] = between;
 }
 
 /* One workload's offsets: Gauss-Newton on the log residuals with a ridge
@@ -383,7 +385,8 @@ static void fit_offsets(const struct estimate_group *g, const struct row *r,
 			double *cov)
 {
 	double off[K] = {0};
-	double nv = g->model_var, pv = g->between_var;
+	double nv = g->model_var;
+	const double *pv = g->between_var;
 	bool solved = false;
 	for (int it = 0; it < 20; it++) {
 		double a[K * K] = {0}, b[K] = {0};
@@ -401,8 +404,8 @@ static void fit_offsets(const struct estimate_group *g, const struct row *r,
 			}
 		}
 		for (size_t k = 0; k < K; k++) {
-			a[k * K + k] += 1 / pv;
-			b[k] -= off[k] / pv;
+			a[k * K + k] += 1 / pv[k];
+			b[k] -= off[k] / pv[k];
 		}
 		double step[K];
 		if (!spd_solve(a, b, step, cov))
@@ -422,13 +425,13 @@ static void fit_offsets(const struct estimate_group *g, const struct row *r,
 		memset(off, 0, sizeof off);
 		memset(cov, 0, K * K * sizeof *cov);
 		for (size_t k = 0; k < K; k++)
-			cov[k * K + k] = pv;
+			cov[k * K + k] = pv[k];
 	}
 	memcpy(w->offset, off, sizeof off);
 	/* the trace of the hat matrix: sum over k of 1 - cov_kk / pv */
 	*dof = 0;
 	for (size_t k = 0; k < K; k++)
-		*dof += 1 - cov[k * K + k] / pv;
+		*dof += 1 - cov[k * K + k] / pv[k];
 	if (!cholesky_plain(cov, K, w->chol))
 		memset(w->chol, 0, sizeof w->chol);
 }
@@ -506,7 +509,7 @@ int estimate_build(struct estimate_group *g, const struct model *m,
 	/* the offsets, then the noise left after them and the offsets'
 	 * spread, again (EM for the two variances, from the moments' start) */
 	for (int em = 0; em < ESTIMATE_EM_ROUNDS; em++) {
-		double ss = 0, used_dof = 0, spread = 0;
+		double ss = 0, used_dof = 0, spread[K] = {0};
 		size_t used = 0;
 		g->nw = 0;
 		for (size_t a = 0; a < n;) {
@@ -526,18 +529,22 @@ int estimate_build(struct estimate_group *g, const struct model *m,
 			used += u;
 			used_dof += dof[g->nw];
 			for (size_t k = 0; k < K; k++)
-				spread += w->offset[k] * w->offset[k] +
-					  post[k * K + k];
+				spread[k] += w->offset[k] * w->offset[k] +
+					     post[k * K + k];
 			g->nw++;
 			a = b;
 		}
 		if ((double)used > used_dof + 1)
 			g->model_var =
 				fmax(ss / ((double)used - used_dof), 1e-6);
-		if (em + 1 < ESTIMATE_EM_ROUNDS && g->nw)
-			g->between_var = fmax(spread / (double)(g->nw * K),
-					      ESTIMATE_MIN_BETWEEN_SD *
-						      ESTIMATE_MIN_BETWEEN_SD);
+		/* each offset's own spread: a kind the group's workloads
+		 * all follow stays near 0, one they depart on is freed */
+		for (size_t k = 0;
+		     em + 1 < ESTIMATE_EM_ROUNDS && k < K && g->nw; k++)
+			g->between_var[k] =
+				fmax(spread[k] / (double)g->nw,
+				     ESTIMATE_MIN_BETWEEN_SD *
+					     ESTIMATE_MIN_BETWEEN_SD);
 	}
 	/* what the offsets leave, each layout's share of it */
 	for (size_t k = 0; k < g->nw; k++)
@@ -634,7 +641,7 @@ static void unknown_workload(const struct estimate_group *g,
 {
 	memset(w, 0, sizeof *w);
 	for (size_t k = 0; k < K; k++)
-		w->chol[k * K + k] = sqrt(g->between_var);
+		w->chol[k * K + k] = sqrt(g->between_var[k]);
 	w->model_var = g->model_var;
 }
 
@@ -709,16 +716,29 @@ static uint64_t next_random(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-/* A standard normal (Box-Muller, one of the pair). */
-static double normal(uint64_t *state)
+struct rng {
+	uint64_t state;
+	double spare; /* Box-Muller's second normal */
+	bool has_spare;
+};
+
+/* A standard normal (Box-Muller, both of the pair used in turn). */
+static double normal(struct rng *g)
 {
-	double u = ((double)(next_random(state) >> 11) + 0.5) * 0x1p-53;
-	double v = (double)(next_random(state) >> 11) * 0x1p-53;
-	return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+	if (g->has_spare) {
+		g->has_spare = false;
+		return g->spare;
+	}
+	double u = ((double)(next_random(&g->state) >> 11) + 0.5) * 0x1p-53;
+	double v = (double)(next_random(&g->state) >> 11) * 0x1p-53;
+	double r = sqrt(-2 * log(u));
+	g->spare = r * sin(2 * M_PI * v);
+	g->has_spare = true;
+	return r * cos(2 * M_PI * v);
 }
 
 /* z drawn and multiplied by the lower factor l (n x n) and sd. */
-static void correlated(const double *l, size_t n, double sd, uint64_t *state,
+static void correlated(const double *l, size_t n, double sd, struct rng *state,
 		       double *out)
 {
 	double z[MODEL_MAX_PARAMS];
@@ -730,6 +750,49 @@ static void correlated(const double *l, size_t n, double sd, uint64_t *state,
 			v += l[i * n + k] * z[k];
 		out[i] = sd * v;
 	}
+}
+
+/* What a draw needs of one candidate, computed once: its kind sums at
+ * the fitted parameters, their log-slopes in each log parameter (so a
+ * drawn parameter vector moves them without evaluating the model again:
+ * 400 evaluations per candidate were most of a redraw), and the
+ * combination's weights. */
+struct drawn {
+	bool ok;
+	double s[K];
+	double slope[K * MODEL_MAX_PARAMS];
+	double lo, mw, sd;
+	double measured_log;
+};
+
+static void prepare(const struct estimate_group *g,
+		    const struct estimate_workload *w,
+		    const struct estimate_in *c, double sd, struct drawn *x)
+{
+	x->ok = kind_sums(g->m, c->in, g->params, x->s);
+	if (!x->ok)
+		return;
+	memset(x->slope, 0, sizeof x->slope);
+	double params[MODEL_MAX_PARAMS];
+	memcpy(params, g->params, g->nparams * sizeof *params);
+	for (size_t j = 0; g->chol && j < g->nparams; j++) {
+		if (g->chol[j * g->nparams + j] == 0)
+			continue; /* held: never drawn */
+		const double h = 1e-4;
+		double s[K];
+		params[j] = g->params[j] * exp(h);
+		if (kind_sums(g->m, c->in, params, s))
+			for (size_t k = 0; k < K; k++)
+				if (x->s[k] > 0 && s[k] > 0)
+					x->slope[k * MODEL_MAX_PARAMS + j] =
+						(log(s[k]) - log(x->s[k])) / h;
+		params[j] = g->params[j];
+	}
+	double lv, var;
+	layout_of(g, w, c->in, &x->lo, &lv);
+	combine(g, w, lv, c->measured, &x->mw, &var);
+	x->sd = sd * sqrt(var);
+	x->measured_log = c->measured ? c->measured_log : 0;
 }
 
 bool estimate_draw(const struct estimate_group *g,
@@ -744,41 +807,45 @@ bool estimate_draw(const struct estimate_group *g,
 	}
 	double sd = sqrt(g->inflate > 0 ? g->inflate : 1);
 	double noise = sqrt(g->meas_var);
-	uint64_t state = seed;
+	struct drawn *x = malloc((n ? n : 1) * sizeof *x);
+	if (!x)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		prepare(g, w, &c[i], sd, &x[i]);
+	struct rng state = {seed, 0, false};
 	for (size_t d = 0; d < ndraws; d++) {
-		double theta[MODEL_MAX_PARAMS], params[MODEL_MAX_PARAMS];
-		double off[K];
-		memcpy(params, g->params, g->nparams * sizeof *params);
-		if (g->chol) {
+		double theta[MODEL_MAX_PARAMS] = {0}, off[K];
+		if (g->chol)
 			correlated(g->chol, g->nparams, sd, &state, theta);
-			for (size_t j = 0; j < g->nparams; j++)
-				params[j] *= exp(theta[j]);
-		}
 		correlated(w->chol, K, sd, &state, off);
 		for (size_t k = 0; k < K; k++)
 			off[k] += w->offset[k];
 		for (size_t i = 0; i < n; i++) {
-			double s[K], mw, var;
 			double *out = &draws[d * n + i];
-			if (!kind_sums(g->m, c[i].in, params, s)) {
+			if (!x[i].ok) {
 				*out = NAN;
 				continue;
 			}
-			double lo, lv;
-			layout_of(g, w, c[i].in, &lo, &lv);
-			combine(g, w, lv, c[i].measured, &mw, &var);
-			double lp = offset_log(s, off) + lo;
-			double le =
-				mw * lp +
-				(1 - mw) *
-					(c[i].measured ? c[i].measured_log : 0);
+			double s[K];
+			for (size_t k = 0; k < K; k++) {
+				double m = 0;
+				for (size_t j = 0; g->chol && j < g->nparams;
+				     j++)
+					m += x[i].slope[k * MODEL_MAX_PARAMS +
+							j] *
+					     theta[j];
+				s[k] = x[i].s[k] * exp(m);
+			}
+			double lp = offset_log(s, off) + x[i].lo;
+			double le = x[i].mw * lp +
+				    (1 - x[i].mw) * x[i].measured_log;
 			/* the candidate's own error, then measuring it
 			 * again */
-			le += sd * sqrt(var) * normal(&state) +
-			      noise * normal(&state);
+			le += x[i].sd * normal(&state) + noise * normal(&state);
 			*out = exp(le);
 		}
 	}
+	free(x);
 	return true;
 }
 
@@ -811,4 +878,170 @@ bool estimate_confidence(const struct estimate_group *g,
 		p[i] = counted ? p[i] / (double)counted : NAN;
 	free(draws);
 	return true;
+}
+
+/* ---- calibration -------------------------------------------------------- */
+
+/* The variance inflations the calibration tries. */
+static const double inflations[] = {0.15, 0.25, 0.4, 0.6, 1.0, 1.5};
+#define NINFLATIONS	  (sizeof inflations / sizeof *inflations)
+#define CALIBRATION_DRAWS 100
+
+/* Rows of a workload in fold b: the chance each inflation gives the pick
+ * of measuring the cheapest, scored against whether it did. */
+static void fold_pick(struct estimate_group *g, const struct estimate_rows *r,
+		      const size_t *a, size_t na, const size_t *rows, size_t n,
+		      struct estimate_in *in, double *draws, double *brier)
+{
+	const struct estimate_workload *w =
+		estimate_workload(g, r->workload[rows[0]]);
+	size_t pick = 0, best = 0;
+	double low = INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		const double *x = r->inputs + rows[i] * MODEL_NINPUTS;
+		in[i] = (struct estimate_in){x, 0, 0};
+		/* fold a's runs at this configuration are its measurements */
+		for (size_t k = 0; k < na; k++)
+			if (r->workload[a[k]] == r->workload[rows[i]] &&
+			    same_config(r->inputs + a[k] * MODEL_NINPUTS, x) &&
+			    r->y[a[k]] > 0) {
+				in[i].measured_log += log(r->y[a[k]]);
+				in[i].measured++;
+			}
+		if (in[i].measured)
+			in[i].measured_log /= (double)in[i].measured;
+		struct estimate_out o;
+		estimate_one(g, w, &in[i], &o);
+		if (o.energy_j < low) {
+			low = o.energy_j;
+			pick = i;
+		}
+		if (r->y[rows[i]] < r->y[rows[best]])
+			best = i;
+	}
+	double hit = r->y[rows[pick]] <= r->y[rows[best]];
+	for (size_t c = 0; c < NINFLATIONS; c++) {
+		g->inflate = inflations[c];
+		estimate_draw(g, w, in, n, CALIBRATION_DRAWS, 7 + c, draws);
+		size_t wins = 0;
+		for (size_t d = 0; d < CALIBRATION_DRAWS; d++) {
+			size_t m = 0;
+			for (size_t i = 1; i < n; i++)
+				if (draws[d * n + i] < draws[d * n + m])
+					m = i;
+			wins += m == pick;
+		}
+		double p = (double)wins / CALIBRATION_DRAWS;
+		brier[c] += (p - hit) * (p - hit);
+	}
+	g->inflate = 1;
+}
+
+/* The estimates of the rows a, into g, with the parameters of the whole
+ * fit (refitting the model per fold cost a verb 2 s, for a fold whose
+ * shared parameters move little); false when memory runs out. */
+static bool fold_fit(const struct estimate_group *whole,
+		     const struct estimate_rows *r, const size_t *a, size_t na,
+		     struct estimate_group *g)
+{
+	double *x = malloc((na + 1) * MODEL_NINPUTS * sizeof *x);
+	double *y = malloc((na + 1) * sizeof *y);
+	size_t *wl = malloc((na + 1) * sizeof *wl);
+	double *cov = NULL;
+	size_t p = whole->nparams;
+	bool ok = x && y && wl;
+	for (size_t i = 0; ok && i < na; i++) {
+		memcpy(x + i * MODEL_NINPUTS, r->inputs + a[i] * MODEL_NINPUTS,
+		       MODEL_NINPUTS * sizeof *x);
+		y[i] = r->y[a[i]];
+		wl[i] = r->workload[a[i]];
+	}
+	if (ok && whole->chol) {
+		/* the covariance again from its factor */
+		cov = calloc(p * p + 1, sizeof *cov);
+		ok = cov != NULL;
+		for (size_t i = 0; ok && i < p; i++)
+			for (size_t j = 0; j < p; j++)
+				for (size_t k = 0; k <= (i < j ? i : j); k++)
+					cov[i * p + j] +=
+						whole->chol[i * p + k] *
+						whole->chol[j * p + k];
+	}
+	if (ok) {
+		struct estimate_rows er = {na, x, y, wl};
+		ok = estimate_build(g, whole->m, whole->params, cov, p, &er) ==
+		     0;
+	}
+	free(cov);
+	free(x);
+	free(y);
+	free(wl);
+	return ok;
+}
+
+/* One fold: fitted on a, its choices in b, into brier; the number of
+ * choices, or -1 when out of memory. */
+static long fold(const struct estimate_group *whole,
+		 const struct estimate_rows *r, const size_t *a, size_t na,
+		 const size_t *b, size_t nb, double *brier)
+{
+	struct estimate_group g;
+	if (!fold_fit(whole, r, a, na, &g))
+		return -1;
+	size_t *rows = malloc((nb + 1) * sizeof *rows);
+	bool *done = calloc(nb + 1, sizeof *done);
+	struct estimate_in *in = malloc((nb + 1) * sizeof *in);
+	double *draws = malloc((nb + 1) * CALIBRATION_DRAWS * sizeof *draws);
+	long picks = rows && done && in && draws ? 0 : -1;
+	for (size_t i = 0; picks >= 0 && i < nb; i++) {
+		if (done[i])
+			continue;
+		size_t n = 0;
+		for (size_t j = i; j < nb; j++)
+			if (!done[j] &&
+			    r->workload[b[j]] == r->workload[b[i]]) {
+				done[j] = true;
+				rows[n++] = b[j];
+			}
+		if (n > 1) {
+			fold_pick(&g, r, a, na, rows, n, in, draws, brier);
+			picks++;
+		}
+	}
+	estimate_free(&g);
+	free(rows);
+	free(done);
+	free(in);
+	free(draws);
+	return picks;
+}
+
+int estimate_calibrate(struct estimate_group *g,
+		       const struct estimate_rows *rows)
+{
+	size_t n = rows->n, half[2] = {0, 0};
+	size_t *idx = malloc((n + 1) * sizeof *idx);
+	if (!idx)
+		return -1;
+	/* alternate rows: both folds see every workload that has two */
+	for (size_t i = 0; i < n; i += 2)
+		idx[half[0]++] = i;
+	for (size_t i = 1; i < n; i += 2)
+		idx[half[0] + half[1]++] = i;
+	double brier[NINFLATIONS] = {0};
+	long p0 = fold(g, rows, idx, half[0], idx + half[0], half[1], brier);
+	long p1 = p0 < 0 ? -1
+			 : fold(g, rows, idx + half[0], half[1], idx, half[0],
+				brier);
+	free(idx);
+	if (p0 < 0 || p1 < 0)
+		return -1;
+	if (p0 + p1 < ESTIMATE_MIN_PICKS)
+		return 0;
+	size_t best = 0;
+	for (size_t c = 1; c < NINFLATIONS; c++)
+		if (brier[c] < brier[best])
+			best = c;
+	g->inflate = inflations[best];
+	return 0;
 }

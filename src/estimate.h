@@ -40,6 +40,8 @@
 #define ESTIMATE_PRIOR_RUNS 4.0
 /* draws of the confidence */
 #define ESTIMATE_DRAWS 400
+/* choices the calibration needs, at least */
+#define ESTIMATE_MIN_PICKS 10
 /* basis "measured": the measurements carry at least this share of the
  * combination's weight */
 #define ESTIMATE_MEASURED_SHARE 0.95
@@ -74,9 +76,9 @@ struct estimate_group {
 	/* lower Cholesky factor of the log parameters' covariance; NULL:
 	 * none (the parameters are taken as known) */
 	double *chol;
-	double model_var;   /* the group's, after the offsets */
-	double between_var; /* of a workload's offset */
-	double meas_var;    /* of one measurement's log */
+	double model_var;		    /* the group's, after the offsets */
+	double between_var[ESTIMATE_KINDS]; /* of a workload's offsets */
+	double meas_var;		    /* of one measurement's log */
 	size_t replicate_sets;
 	struct estimate_workload *w; /* sorted by workload */
 	size_t nw;
@@ -105,6 +107,16 @@ int estimate_build(struct estimate_group *g, const struct model *m,
 		   const double *params, const double *cov, size_t nparams,
 		   const struct estimate_rows *rows);
 void estimate_free(struct estimate_group *g);
+/* Fits g's variance inflation on the rows g was built from (the same
+ * rows, in the same order): two folds of alternate rows, the estimates
+ * of each (with the whole fit's parameters) built on one and scored on
+ * the other's runs
+ * of each workload as one choice; the inflation whose drawn chances of
+ * the picks have the lowest Brier score wins. With fewer than
+ * ESTIMATE_MIN_PICKS choices the inflation stays 1. Returns 0, or -1
+ * when out of memory. */
+int estimate_calibrate(struct estimate_group *g,
+		       const struct estimate_rows *rows);
 /* The workload's offsets, or NULL when it had no run. */
 const struct estimate_workload *
 estimate_workload(const struct estimate_group *g, size_t workload);

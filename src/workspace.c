@@ -794,6 +794,13 @@ static void build_estimate(const struct workspace *ws, const struct model *m,
 	struct estimate_rows er = {rows->n, rows->inputs, rows->y, wl};
 	*est_ok = estimate_build(est, m, fit->value, fit->cov, fit->nparams,
 				 &er) == 0;
+	/* the confidence of energy is calibrated (eval scores it); the
+	 * latency's draws are taken as they come */
+	if (*est_ok && m->target == TARGET_ENERGY &&
+	    estimate_calibrate(est, &er) != 0) {
+		estimate_free(est);
+		*est_ok = false;
+	}
 	free(wl);
 }
 
