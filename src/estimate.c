@@ -9,6 +9,8 @@
 #include "defaults.h"
 
 #define K ESTIMATE_KINDS
+/* runs at a layout for its offset to inform the layouts' spread */
+#define ESTIMATE_LAYOUT_RUNS 3
 /* rounds of EM for the noise and the offsets' spread */
 #define ESTIMATE_EM_ROUNDS 8
 
@@ -219,7 +221,7 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 	g->layout_var = fmax(g->layout_var, noise);
 	for (int em = 0; em < 4 * ESTIMATE_EM_ROUNDS && nl; em++) {
 		double sq = 0, left = 0;
-		size_t runs = 0;
+		size_t runs = 0, told = 0;
 		for (size_t a = 0; a < n;) {
 			size_t b = a, c = 0;
 			double sum = 0, ss = 0;
@@ -234,14 +236,21 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 					   ((double)c + noise / g->layout_var);
 				double v = 1 / ((double)c / noise +
 						1 / g->layout_var);
-				sq += u * u + v;
+				/* a layout measured once is a residual the
+				 * workload's offsets took in: it says
+				 * nothing of how layouts depart */
+				if (c >= ESTIMATE_LAYOUT_RUNS) {
+					sq += u * u + v;
+					told++;
+				}
 				left += ss - 2 * u * sum +
 					(double)c * (u * u + v);
 				runs += c;
 			}
 			a = b;
 		}
-		g->layout_var = fmax(sq / (double)nl, floor_var);
+		g->layout_var = told ? fmax(sq / (double)told, floor_var)
+				     : floor_var;
 		noise = fmax(left / (double)runs, 1e-6);
 	}
 	size_t wi = 0;

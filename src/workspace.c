@@ -1054,6 +1054,35 @@ long workspace_rival(const struct select_result *r, bool latency)
 	return rival;
 }
 
+void workspace_sure_text(const struct select_result *r, bool latency,
+			 char *buf, size_t size)
+{
+	long best = latency ? r->latency_best : (long)r->energy_best;
+	buf[0] = '\0';
+	if (best < 0)
+		return;
+	const struct select_candidate *c = &r->c[best];
+	char name[32];
+	select_layout_name(&c->layout, name, sizeof name);
+	double p = latency ? c->p_fastest : c->p_cheapest;
+	if (isnan(p)) {
+		snprintf(buf, size, "%s", name);
+		return;
+	}
+	/* 99.6% is not "100% sure": the draws are finite */
+	int shown_p = (int)floor(100 * p);
+	shown_p = shown_p > 99 ? 99 : shown_p;
+	long rival = workspace_rival(r, latency);
+	if (rival < 0) {
+		snprintf(buf, size, "%s, %d%% sure", name, shown_p);
+		return;
+	}
+	char other[32];
+	select_layout_name(&r->c[rival].layout, other, sizeof other);
+	snprintf(buf, size, "%s, %d%% sure; %s is within noise", name, shown_p,
+		 other);
+}
+
 enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 				     const struct workspace_knobs *k,
 				     struct select_result *r)

@@ -233,6 +233,11 @@ enum workspace_status workspace_rank(struct workspace *ws, size_t w,
  * least WS_WITHIN_NOISE: "t4p1 is within noise"; else -1. */
 #define WS_WITHIN_NOISE 0.1
 long workspace_rival(const struct select_result *r, bool latency);
+/* How sure the optimum is, in the words every view uses: "t2p1, 71%
+ * sure; t4p1 is within noise", "t2p1, 98% sure", or "t2p1" where the
+ * confidence is unknown (a fitted file). */
+void workspace_sure_text(const struct select_result *r, bool latency,
+			 char *buf, size_t size);
 
 /* The energy of one layout at the knobs, term by term (terms holds
  * MODEL_MAX_TERMS); false without a fit. */
