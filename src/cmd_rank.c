@@ -406,10 +406,10 @@ static void print_rank_text(const struct rank_options *o,
 		snprintf(lat, sizeof lat, isnan(c->latency_s) ? "-" : "%.4g",
 			 c->latency_s);
 		char pc[16], pf[16];
-		snprintf(pc, sizeof pc, isnan(c->p_cheapest) ? "-" : "%.0f%%",
-			 100 * c->p_cheapest);
-		snprintf(pf, sizeof pf, isnan(c->p_fastest) ? "-" : "%.0f%%",
-			 100 * c->p_fastest);
+		snprintf(pc, sizeof pc, isnan(c->p_cheapest) ? "-" : "%d%%",
+			 workspace_percent(c->p_cheapest));
+		snprintf(pf, sizeof pf, isnan(c->p_fastest) ? "-" : "%d%%",
+			 workspace_percent(c->p_fastest));
 		printf("%s%s%s  %-10s %12.4g %-9s %8s %12s %8s %13s %8s %7s\n",
 		       i == r->energy_best ? star : " ",
 		       (long)i == r->latency_best ? bolt : no_bolt,
@@ -590,6 +590,8 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 	 * spaces */
 	bool utf8 = utf8_locale();
 	const char *bolt = utf8 ? "\u26a1" : "!", *no_bolt = utf8 ? "  " : " ";
+	/* within noise: as wide as the lightning sign */
+	const char *noise_mark = utf8 ? "\u2248 " : "?";
 	printf("energy-optimal layout by batch (rows) and input tokens "
 	       "(columns), output %g;\n%s where the latency-optimal layout "
 	       "differs\n\n",
@@ -609,7 +611,7 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 		printf(" %*.15g%s", width, g->cols[i],
 		       i + 1 == g->ncols ? "" : no_bolt);
 	putchar('\n');
-	size_t diverging = 0;
+	size_t diverging = 0, noise = 0;
 	for (size_t b = 0; b < g->nrows; b++) {
 		printf("%11.15g", g->rows[b]);
 		for (size_t i = 0; i < g->ncols; i++) {
@@ -620,16 +622,22 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 						   sizeof name);
 			bool last = i + 1 == g->ncols;
 			printf(" %*s%s", width, name,
-			       c->diverge ? bolt
-			       : last	  ? ""
-					  : no_bolt);
+			       c->within_noise ? noise_mark
+			       : c->diverge    ? bolt
+			       : last	       ? ""
+					       : no_bolt);
 			diverging += c->diverge;
+			noise += c->within_noise;
 		}
 		putchar('\n');
 	}
 	printf("\n%zu of %zu cells diverge; - where no candidate layout "
 	       "fits.\n",
 	       diverging, g->nrows * g->ncols);
+	if (noise)
+		printf("%s where the latency-optimal layout is within noise of "
+		       "the cheapest in energy:\n%zu of the %zu.\n",
+		       utf8 ? "\u2248" : "?", noise, diverging);
 }
 
 static void print_map_json(const struct rank_options *o,

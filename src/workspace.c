@@ -1054,6 +1054,19 @@ long workspace_rival(const struct select_result *r, bool latency)
 	return rival;
 }
 
+int workspace_percent(double p)
+{
+	if (isnan(p))
+		return -1;
+	int v = (int)lround(100 * p);
+	/* 99.6% is not "100% sure", nor 0.3% "no chance" */
+	if (v == 100 && p < 1)
+		return 99;
+	if (v == 0 && p > 0)
+		return 1;
+	return v;
+}
+
 void workspace_sure_text(const struct select_result *r, bool latency,
 			 char *buf, size_t size)
 {
@@ -1069,9 +1082,7 @@ void workspace_sure_text(const struct select_result *r, bool latency,
 		snprintf(buf, size, "%s", name);
 		return;
 	}
-	/* 99.6% is not "100% sure": the draws are finite */
-	int shown_p = (int)floor(100 * p);
-	shown_p = shown_p > 99 ? 99 : shown_p;
+	int shown_p = workspace_percent(p);
 	long rival = workspace_rival(r, latency);
 	if (rival < 0) {
 		snprintf(buf, size, "%s, %d%% sure", name, shown_p);
@@ -1169,8 +1180,7 @@ enum workspace_status workspace_fill_grid(struct workspace *ws, size_t w,
 			c->diverge = r.diverge;
 			c->within_noise =
 				r.diverge &&
-				workspace_rival(&r, false) == r.latency_best &&
-				workspace_rival(&r, true) == (long)r.energy_best;
+				workspace_rival(&r, false) == r.latency_best;
 			c->energy_penalty = r.energy_penalty;
 			c->latency_penalty = r.latency_penalty;
 			select_result_free(&r);

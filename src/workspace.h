@@ -238,6 +238,9 @@ long workspace_rival(const struct select_result *r, bool latency);
  * confidence is unknown (a fitted file). */
 void workspace_sure_text(const struct select_result *r, bool latency,
 			 char *buf, size_t size);
+/* A probability as every view shows it: whole percent, and never 100
+ * unless every draw said so, nor 0 unless none did (-1 for NaN). */
+int workspace_percent(double p);
 
 /* The energy of one layout at the knobs, term by term (terms holds
  * MODEL_MAX_TERMS); false without a fit. */
@@ -263,8 +266,9 @@ struct workspace_cell {
 	bool any;	  /* some layout is a candidate */
 	bool has_latency; /* a latency-optimal layout */
 	bool diverge;
-	/* the two optima differ, but within noise: each one's rival is
-	 * the other (confidence is drawn for every cell) */
+	/* the two optima differ, but the fastest is within noise of the
+	 * cheapest in energy (its likeliest rival: workspace_rival), so
+	 * the trade-off may be none */
 	bool within_noise;
 	struct select_candidate energy, latency; /* the two optima */
 	double energy_penalty, latency_penalty;

@@ -214,8 +214,8 @@ static void table_row(const struct app *a, struct screen *s, int y,
 	 * likely it is the cheapest */
 	static const char basis[] = "pbm";
 	char pc[16];
-	snprintf(pc, sizeof pc, isnan(c->p_cheapest) ? "-" : "%.0f%%",
-		 100 * c->p_cheapest);
+	snprintf(pc, sizeof pc, isnan(c->p_cheapest) ? "-" : "%d%%",
+		 workspace_percent(c->p_cheapest));
 	screen_printf(s, y, r->x + 5, r->w - 5, el,
 		      "%-8s %10s %c %8s %10s %8s %10s%c %5s", name, ej,
 		      basis[c->basis < 3 ? c->basis : 0], ed, ts, td, mj,
