@@ -1133,8 +1133,42 @@ bool workspace_terms(struct workspace *ws, size_t w,
 	struct workspace_fitted f;
 	if (!workspace_fitted(ws, w, &f))
 		return false;
-	select_predict(ws->models[0], f.energy, &ws->set.workloads[w], l, k,
-		       terms);
+	double sum = select_predict(ws->models[0], f.energy,
+				    &ws->set.workloads[w], l, k, terms);
+	long g = group_of(ws, w);
+	if (g < 0 || !ws->fits[g].est_ok[0] || !(sum > 0) || !isfinite(sum))
+		return true;
+	/* The terms of the estimate the table shows: each carries its
+	 * kind's offset, and all of them the rest of the estimate (the
+	 * layout's factor, the measurements) in proportion, so the bars
+	 * add up to the table's energy. */
+	const struct estimate_group *E = &ws->fits[g].est[0];
+	const struct estimate_workload *ew = estimate_workload(E, w);
+	struct select_candidate one = {.layout = *l};
+	struct select_result r = {.c = &one, .n = 1};
+	struct measured m;
+	gather(ws, w, k, &r, &m);
+	struct profile_run run;
+	memset(&run, 0, sizeof run);
+	run.tp = l->tp;
+	run.pp = l->pp;
+	run.dp = l->dp;
+	run.batch_size = k->batch;
+	run.input_tokens = k->input;
+	run.output_tokens = k->output;
+	double in[MODEL_NINPUTS];
+	model_inputs(&ws->set.workloads[w], &run, in);
+	struct estimate_in c = {in, m.ne ? m.log_e / (double)m.ne : 0, m.ne};
+	struct estimate_out o;
+	estimate_one(E, ew, &c, &o);
+	double kinds = 0;
+	for (size_t t = 0; t < ws->models[0]->nterms; t++) {
+		if (ew)
+			terms[t] *= exp(ew->offset[ws->models[0]->terms[t].kind]);
+		kinds += terms[t];
+	}
+	for (size_t t = 0; kinds > 0 && t < ws->models[0]->nterms; t++)
+		terms[t] *= o.energy_j / kinds;
 	return true;
 }
 

@@ -243,7 +243,9 @@ void workspace_sure_text(const struct select_result *r, bool latency,
 int workspace_percent(double p);
 
 /* The energy of one layout at the knobs, term by term (terms holds
- * MODEL_MAX_TERMS); false without a fit. */
+ * MODEL_MAX_TERMS): the fit's terms, each with its kind's offset and all
+ * scaled to the estimate, so they add up to the energy workspace_rank
+ * gives the layout; false without a fit. */
 bool workspace_terms(struct workspace *ws, size_t w,
 		     const struct select_layout *l, const struct select_knobs *k,
 		     double *terms);
