@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "defaults.h"
+#include "expr.h"
 
 #define K ESTIMATE_KINDS
 /* runs at a layout for its offset to inform the layouts' spread */
@@ -166,10 +167,20 @@ static int by_workload(const void *x, const void *y)
 	if (a->workload != b->workload)
 		return (a->workload > b->workload) -
 		       (a->workload < b->workload);
-	for (int k = IN_T; k <= IN_DP; k++)
-		if (a->in[k] != b->in[k])
-			return cmp_double(a->in[k], b->in[k]);
+	/* then batch and lengths: replicates lie side by side */
+	static const int keys[] = {IN_T, IN_P, IN_DP, IN_B, IN_I, IN_O};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (a->in[keys[k]] != b->in[keys[k]])
+			return cmp_double(a->in[keys[k]], b->in[keys[k]]);
 	return 0;
+}
+
+/* The same workload, layout and batch size: the block of sorted rows
+ * where a replicate can be. */
+static bool same_block(const double *a, size_t wa, const double *b, size_t wb)
+{
+	return wa == wb && a[IN_T] == b[IN_T] && a[IN_P] == b[IN_P] &&
+	       a[IN_DP] == b[IN_DP] && a[IN_B] == b[IN_B];
 }
 
 static bool same_layout(const struct row *a, const struct row *b)
@@ -249,8 +260,8 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 			}
 			a = b;
 		}
-		g->layout_var = told ? fmax(sq / (double)told, floor_var)
-				     : floor_var;
+		g->layout_var =
+			told ? fmax(sq / (double)told, floor_var) : floor_var;
 		noise = fmax(left / (double)runs, 1e-6);
 	}
 	size_t wi = 0;
@@ -321,7 +332,9 @@ static void measurement_noise(struct estimate_group *g, const struct row *r,
 			continue;
 		double sum = 0, sq = 0;
 		size_t c = 0;
-		for (size_t j = i; j < n && r[j].workload == r[i].workload; j++)
+		for (size_t j = i; j < n && same_block(r[i].in, r[i].workload,
+						       r[j].in, r[j].workload);
+		     j++)
 			if (!used[j] && r[j].ok &&
 			    same_config(r[i].in, r[j].in)) {
 				used[j] = true;
@@ -725,29 +738,22 @@ static uint64_t next_random(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-struct rng {
-	uint64_t state;
-	double spare; /* Box-Muller's second normal */
-	bool has_spare;
-};
-
-/* A standard normal (Box-Muller, both of the pair used in turn). */
-static double normal(struct rng *g)
+/* A nearly normal deviate, mean 0 and variance 1: the sum of four
+ * uniforms of 16 bits each, centred and scaled (tails cut at 3.46
+ * standard deviations). A knob turn draws some 50 000 of them, and Box
+ * and Muller's logarithm and cosine were most of a redraw. */
+static double normal(uint64_t *state)
 {
-	if (g->has_spare) {
-		g->has_spare = false;
-		return g->spare;
-	}
-	double u = ((double)(next_random(&g->state) >> 11) + 0.5) * 0x1p-53;
-	double v = (double)(next_random(&g->state) >> 11) * 0x1p-53;
-	double r = sqrt(-2 * log(u));
-	g->spare = r * sin(2 * M_PI * v);
-	g->has_spare = true;
-	return r * cos(2 * M_PI * v);
+	uint64_t r = next_random(state);
+	double sum = (double)(r & 0xffff) + (double)((r >> 16) & 0xffff) +
+		     (double)((r >> 32) & 0xffff) + (double)(r >> 48);
+	/* four uniforms on [0, 65536): mean 131070, variance 4 x 65536^2 / 12
+	 */
+	return (sum - 2 * 65535.0) * (1.7320508075688772 / 65536.0);
 }
 
 /* z drawn and multiplied by the lower factor l (n x n) and sd. */
-static void correlated(const double *l, size_t n, double sd, struct rng *state,
+static void correlated(const double *l, size_t n, double sd, uint64_t *state,
 		       double *out)
 {
 	double z[MODEL_MAX_PARAMS];
@@ -761,53 +767,66 @@ static void correlated(const double *l, size_t n, double sd, struct rng *state,
 	}
 }
 
-/* What a draw needs of one candidate, computed once: its kind sums at
- * the fitted parameters, their log-slopes in each log parameter (so a
- * drawn parameter vector moves them without evaluating the model again:
- * 400 evaluations per candidate were most of a redraw), and the
- * combination's weights. */
+/* What a draw needs of one candidate, computed once: its log estimate,
+ * how the estimate moves with each drawn log parameter and offset (to
+ * first order, from the terms' exact gradients), and the spread of what
+ * is its own (its error and measuring it again). A draw is then a few
+ * multiplications per candidate. */
 struct drawn {
 	bool ok;
-	double s[K];
-	double slope[K * MODEL_MAX_PARAMS];
-	double lo, mw, sd;
-	double measured_log;
+	double mean;
+	double by_param[MODEL_MAX_PARAMS];
+	double by_offset[K];
+	double own_sd;
 };
 
 static void prepare(const struct estimate_group *g,
 		    const struct estimate_workload *w,
-		    const struct estimate_in *c, double sd, struct drawn *x)
+		    const struct estimate_in *c, double sd, double noise,
+		    struct drawn *x)
 {
-	x->ok = kind_sums(g->m, c->in, g->params, x->s);
+	const struct model *m = g->m;
+	double s[K] = {0}, ds[K][MODEL_MAX_PARAMS];
+	memset(ds, 0, sizeof ds);
+	for (size_t t = 0; t < m->nterms; t++) {
+		const struct expr *e = m->terms[t].expr;
+		double grad[EXPR_MAX_PARAMS];
+		double v = expr_eval_grad(e, c->in, g->params, grad);
+		size_t k = m->terms[t].kind;
+		s[k] += v;
+		const unsigned *idx = expr_params(e);
+		for (size_t j = 0; j < expr_param_count(e); j++)
+			if (idx[j] < g->nparams)
+				/* d term / d log param */
+				ds[k][idx[j]] += grad[j] * g->params[idx[j]];
+	}
+	double p = 0;
+	for (size_t k = 0; k < K; k++)
+		p += exp(w->offset[k]) * s[k];
+	x->ok = p > 0 && isfinite(p);
 	if (!x->ok)
 		return;
-	memset(x->slope, 0, sizeof x->slope);
-	double params[MODEL_MAX_PARAMS];
-	memcpy(params, g->params, g->nparams * sizeof *params);
-	for (size_t j = 0; g->chol && j < g->nparams; j++) {
-		if (g->chol[j * g->nparams + j] == 0)
-			continue; /* held: never drawn */
-		const double h = 1e-4;
-		double s[K];
-		params[j] = g->params[j] * exp(h);
-		if (kind_sums(g->m, c->in, params, s))
-			for (size_t k = 0; k < K; k++)
-				if (x->s[k] > 0 && s[k] > 0)
-					x->slope[k * MODEL_MAX_PARAMS + j] =
-						(log(s[k]) - log(x->s[k])) / h;
-		params[j] = g->params[j];
+	double lo, lv, mw, var;
+	layout_of(g, w, c->in, &lo, &lv);
+	combine(g, w, lv, c->measured, &mw, &var);
+	x->mean = mw * (log(p) + lo) +
+		  (1 - mw) * (c->measured ? c->measured_log : 0);
+	for (size_t j = 0; j < g->nparams; j++) {
+		double d = 0;
+		for (size_t k = 0; k < K; k++)
+			d += exp(w->offset[k]) * ds[k][j];
+		x->by_param[j] = g->chol ? mw * d / p : 0;
 	}
-	double lv, var;
-	layout_of(g, w, c->in, &x->lo, &lv);
-	combine(g, w, lv, c->measured, &x->mw, &var);
-	x->sd = sd * sqrt(var);
-	x->measured_log = c->measured ? c->measured_log : 0;
+	for (size_t k = 0; k < K; k++)
+		x->by_offset[k] = mw * exp(w->offset[k]) * s[k] / p;
+	x->own_sd = sqrt(sd * sd * var + noise * noise);
 }
 
-bool estimate_draw(const struct estimate_group *g,
-		   const struct estimate_workload *w,
-		   const struct estimate_in *c, size_t n, size_t ndraws,
-		   unsigned long long seed, double *draws)
+/* The draws of the candidates' log energies into out (ndraws x n). */
+static bool draw_logs(const struct estimate_group *g,
+		      const struct estimate_workload *w,
+		      const struct estimate_in *c, size_t n, size_t ndraws,
+		      unsigned long long seed, double *out)
 {
 	struct estimate_workload none;
 	if (!w) {
@@ -820,41 +839,41 @@ bool estimate_draw(const struct estimate_group *g,
 	if (!x)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		prepare(g, w, &c[i], sd, &x[i]);
-	struct rng state = {seed, 0, false};
+		prepare(g, w, &c[i], sd, noise, &x[i]);
+	uint64_t state = seed;
+	size_t np = g->chol ? g->nparams : 0;
 	for (size_t d = 0; d < ndraws; d++) {
-		double theta[MODEL_MAX_PARAMS] = {0}, off[K];
-		if (g->chol)
-			correlated(g->chol, g->nparams, sd, &state, theta);
+		double theta[MODEL_MAX_PARAMS], off[K];
+		if (np)
+			correlated(g->chol, np, sd, &state, theta);
 		correlated(w->chol, K, sd, &state, off);
-		for (size_t k = 0; k < K; k++)
-			off[k] += w->offset[k];
 		for (size_t i = 0; i < n; i++) {
-			double *out = &draws[d * n + i];
+			double *o = &out[d * n + i];
 			if (!x[i].ok) {
-				*out = NAN;
+				*o = NAN;
 				continue;
 			}
-			double s[K];
-			for (size_t k = 0; k < K; k++) {
-				double m = 0;
-				for (size_t j = 0; g->chol && j < g->nparams;
-				     j++)
-					m += x[i].slope[k * MODEL_MAX_PARAMS +
-							j] *
-					     theta[j];
-				s[k] = x[i].s[k] * exp(m);
-			}
-			double lp = offset_log(s, off) + x[i].lo;
-			double le = x[i].mw * lp +
-				    (1 - x[i].mw) * x[i].measured_log;
-			/* the candidate's own error, then measuring it
-			 * again */
-			le += x[i].sd * normal(&state) + noise * normal(&state);
-			*out = exp(le);
+			double v = x[i].mean + x[i].own_sd * normal(&state);
+			for (size_t j = 0; j < np; j++)
+				v += x[i].by_param[j] * theta[j];
+			for (size_t k = 0; k < K; k++)
+				v += x[i].by_offset[k] * off[k];
+			*o = v;
 		}
 	}
 	free(x);
+	return true;
+}
+
+bool estimate_draw(const struct estimate_group *g,
+		   const struct estimate_workload *w,
+		   const struct estimate_in *c, size_t n, size_t ndraws,
+		   unsigned long long seed, double *draws)
+{
+	if (!draw_logs(g, w, c, n, ndraws, seed, draws))
+		return false;
+	for (size_t i = 0; i < n * ndraws; i++)
+		draws[i] = exp(draws[i]);
 	return true;
 }
 
@@ -866,9 +885,10 @@ bool estimate_confidence(const struct estimate_group *g,
 	for (size_t i = 0; i < n; i++)
 		p[i] = NAN;
 	double *draws = malloc((n ? n : 1) * ESTIMATE_DRAWS * sizeof *draws);
-	if (!draws)
+	if (!draws || !draw_logs(g, w, c, n, ESTIMATE_DRAWS, seed, draws)) {
+		free(draws);
 		return false;
-	estimate_draw(g, w, c, n, ESTIMATE_DRAWS, seed, draws);
+	}
 	for (size_t i = 0; i < n; i++)
 		p[i] = 0;
 	size_t counted = 0;
@@ -896,10 +916,90 @@ static const double inflations[] = {0.15, 0.25, 0.4, 0.6, 1.0, 1.5};
 #define NINFLATIONS	  (sizeof inflations / sizeof *inflations)
 #define CALIBRATION_DRAWS 100
 
+/* Fold a's rows sorted by workload, layout and batch, to find a row's
+ * measurements in its block by bisection (a scan of fold a per row was
+ * 25 million comparisons at 10 000 runs). */
+struct keyed {
+	const struct estimate_rows *r;
+	size_t *idx, n;
+};
+
+static int key_cmp(const struct estimate_rows *r, size_t i, const double *x,
+		   size_t w)
+{
+	if (r->workload[i] != w)
+		return (r->workload[i] > w) - (r->workload[i] < w);
+	const double *a = r->inputs + i * MODEL_NINPUTS;
+	static const int keys[] = {IN_T, IN_P, IN_DP, IN_B};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (a[keys[k]] != x[keys[k]])
+			return cmp_double(a[keys[k]], x[keys[k]]);
+	return 0;
+}
+
+/* qsort has no context: the rows ride along with each index */
+struct keyed_item {
+	const struct estimate_rows *r;
+	size_t i;
+};
+
+static int by_key(const void *x, const void *y)
+{
+	const struct keyed_item *a = x, *b = y;
+	return key_cmp(a->r, a->i, a->r->inputs + b->i * MODEL_NINPUTS,
+		       a->r->workload[b->i]);
+}
+
+static bool keyed_make(struct keyed *k, const struct estimate_rows *r,
+		       const size_t *a, size_t na)
+{
+	struct keyed_item *v = malloc((na + 1) * sizeof *v);
+	k->idx = malloc((na + 1) * sizeof *k->idx);
+	k->r = r;
+	k->n = na;
+	if (!v || !k->idx) {
+		free(v);
+		free(k->idx);
+		k->idx = NULL;
+		return false;
+	}
+	for (size_t i = 0; i < na; i++)
+		v[i] = (struct keyed_item){r, a[i]};
+	qsort(v, na, sizeof *v, by_key);
+	for (size_t i = 0; i < na; i++)
+		k->idx[i] = v[i].i;
+	free(v);
+	return true;
+}
+
+/* The mean log of fold a's runs at x's configuration into c. */
+static void keyed_measured(const struct keyed *k, const double *x, size_t w,
+			   struct estimate_in *c)
+{
+	size_t lo = 0, hi = k->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key_cmp(k->r, k->idx[mid], x, w) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < k->n && key_cmp(k->r, k->idx[lo], x, w) == 0; lo++) {
+		size_t i = k->idx[lo];
+		if (same_config(k->r->inputs + i * MODEL_NINPUTS, x) &&
+		    k->r->y[i] > 0) {
+			c->measured_log += log(k->r->y[i]);
+			c->measured++;
+		}
+	}
+	if (c->measured)
+		c->measured_log /= (double)c->measured;
+}
+
 /* Rows of a workload in fold b: the chance each inflation gives the pick
  * of measuring the cheapest, scored against whether it did. */
 static void fold_pick(struct estimate_group *g, const struct estimate_rows *r,
-		      const size_t *a, size_t na, const size_t *rows, size_t n,
+		      const struct keyed *a, const size_t *rows, size_t n,
 		      struct estimate_in *in, double *draws, double *brier)
 {
 	const struct estimate_workload *w =
@@ -910,15 +1010,7 @@ static void fold_pick(struct estimate_group *g, const struct estimate_rows *r,
 		const double *x = r->inputs + rows[i] * MODEL_NINPUTS;
 		in[i] = (struct estimate_in){x, 0, 0};
 		/* fold a's runs at this configuration are its measurements */
-		for (size_t k = 0; k < na; k++)
-			if (r->workload[a[k]] == r->workload[rows[i]] &&
-			    same_config(r->inputs + a[k] * MODEL_NINPUTS, x) &&
-			    r->y[a[k]] > 0) {
-				in[i].measured_log += log(r->y[a[k]]);
-				in[i].measured++;
-			}
-		if (in[i].measured)
-			in[i].measured_log /= (double)in[i].measured;
+		keyed_measured(a, x, r->workload[rows[i]], &in[i]);
 		struct estimate_out o;
 		estimate_one(g, w, &in[i], &o);
 		if (o.energy_j < low) {
@@ -995,8 +1087,13 @@ static long fold(const struct estimate_group *whole,
 		 const size_t *b, size_t nb, double *brier)
 {
 	struct estimate_group g;
-	if (!fold_fit(whole, r, a, na, &g))
+	struct keyed k;
+	if (!keyed_make(&k, r, a, na))
 		return -1;
+	if (!fold_fit(whole, r, a, na, &g)) {
+		free(k.idx);
+		return -1;
+	}
 	size_t *rows = malloc((nb + 1) * sizeof *rows);
 	bool *done = calloc(nb + 1, sizeof *done);
 	struct estimate_in *in = malloc((nb + 1) * sizeof *in);
@@ -1013,11 +1110,12 @@ static long fold(const struct estimate_group *whole,
 				rows[n++] = b[j];
 			}
 		if (n > 1) {
-			fold_pick(&g, r, a, na, rows, n, in, draws, brier);
+			fold_pick(&g, r, &k, rows, n, in, draws, brier);
 			picks++;
 		}
 	}
 	estimate_free(&g);
+	free(k.idx);
 	free(rows);
 	free(done);
 	free(in);
