@@ -197,7 +197,7 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 			   size_t n, double *dof)
 {
 	double within = 0, means2 = 0, share = 0;
-	size_t wdof = 0, nl = 0;
+	size_t wdof = 0, nl = 0, told = 0;
 	for (size_t a = 0; a < n;) {
 		size_t b = a, c = 0;
 		double sum = 0, sq = 0;
@@ -213,6 +213,7 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 			means2 += (sum / (double)c) * (sum / (double)c);
 			share += 1.0 / (double)c;
 			nl++;
+			told += c >= ESTIMATE_LAYOUT_RUNS;
 		}
 		a = b;
 	}
@@ -230,9 +231,9 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 	 * layout's departure from noise, and EM started near 0 stays
 	 * there */
 	g->layout_var = fmax(g->layout_var, noise);
-	for (int em = 0; em < 4 * ESTIMATE_EM_ROUNDS && nl; em++) {
+	for (int em = 0; em < 4 * ESTIMATE_EM_ROUNDS && told; em++) {
 		double sq = 0, left = 0;
-		size_t runs = 0, told = 0;
+		size_t runs = 0, spread_from = 0;
 		for (size_t a = 0; a < n;) {
 			size_t b = a, c = 0;
 			double sum = 0, ss = 0;
@@ -252,7 +253,7 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 				 * nothing of how layouts depart */
 				if (c >= ESTIMATE_LAYOUT_RUNS) {
 					sq += u * u + v;
-					told++;
+					spread_from++;
 				}
 				left += ss - 2 * u * sum +
 					(double)c * (u * u + v);
@@ -260,8 +261,7 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 			}
 			a = b;
 		}
-		g->layout_var =
-			told ? fmax(sq / (double)told, floor_var) : floor_var;
+		g->layout_var = fmax(sq / (double)spread_from, floor_var);
 		noise = fmax(left / (double)runs, 1e-6);
 	}
 	size_t wi = 0;
@@ -275,7 +275,7 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 			}
 		while (wi < g->nw && g->w[wi].workload != r[a].workload)
 			wi++;
-		if (c) {
+		if (c && told) {
 			struct estimate_layout *L = &g->l[g->nl++];
 			double lambda = noise / g->layout_var;
 			*L = (struct estimate_layout){
@@ -297,10 +297,18 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 				 * squares, for the shrinkage after */
 				g->w[wi].model_var += s;
 			}
+		} else if (c && wi < g->nw) {
+			/* no layout measured often enough to tell how
+			 * layouts depart: no layout factors */
+			for (size_t i = a; i < b; i++)
+				if (r[i].ok)
+					g->w[wi].model_var += r[i].e * r[i].e;
 		}
 		a = b;
 	}
-	if (nl)
+	if (!told)
+		g->layout_var = 0;
+	else if (nl)
 		g->model_var = noise;
 	return true;
 }
@@ -638,7 +646,7 @@ static void layout_of(const struct estimate_group *g,
 {
 	*offset = 0;
 	*var = g->layout_var;
-	if (!w || w->runs == 0)
+	if (!w || w->runs == 0 || g->layout_var == 0)
 		return;
 	size_t lo = 0, hi = g->nl;
 	while (lo < hi) {
