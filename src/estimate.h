@@ -39,7 +39,7 @@
  * toward its group's */
 #define ESTIMATE_PRIOR_RUNS 4.0
 /* draws of the confidence */
-#define ESTIMATE_DRAWS 400
+#define ESTIMATE_DRAWS 200
 /* choices the calibration needs, at least */
 #define ESTIMATE_MIN_PICKS 10
 /* basis "measured": the measurements carry at least this share of the
