@@ -431,10 +431,18 @@ static void json_scores(const struct eval_tally *t, bool with_mape)
 
 static void json_baselines(const struct eval_report *r, bool layout)
 {
-	fputs("\"baselines\": {", stdout);
-	for (size_t k = 1; k < r->nmethods; k++) {
+	/* the model alone, then the baselines */
+	const struct eval_method *alone = &r->methods[1];
+	fputs("\"model_only\": {", stdout);
+	json_scores(layout ? &alone->layout : &alone->config, !layout);
+	if (layout) {
+		fputs(", \"mape\": ", stdout);
+		json_number(stdout, eval_mape(&alone->config));
+	}
+	fputs("},\n  \"baselines\": {", stdout);
+	for (size_t k = 2; k < r->nmethods; k++) {
 		const struct eval_method *me = &r->methods[k];
-		fputs(k > 1 ? ", " : "", stdout);
+		fputs(k > 2 ? ", " : "", stdout);
 		json_string(stdout, me->name);
 		fputs(": {", stdout);
 		json_scores(layout ? &me->layout : &me->config, !layout);
