@@ -1214,7 +1214,7 @@ enum workspace_status workspace_fill_grid(struct workspace *ws, size_t w,
 			c->diverge = r.diverge;
 			c->within_noise =
 				r.diverge &&
-				workspace_rival(&r, false) == r.latency_best;
+				r.c[r.latency_best].p_cheapest >= WS_WITHIN_NOISE;
 			c->energy_penalty = r.energy_penalty;
 			c->latency_penalty = r.latency_penalty;
 			select_result_free(&r);

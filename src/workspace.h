@@ -269,8 +269,8 @@ struct workspace_cell {
 	bool has_latency; /* a latency-optimal layout */
 	bool diverge;
 	/* the two optima differ, but the fastest is within noise of the
-	 * cheapest in energy (its likeliest rival: workspace_rival), so
-	 * the trade-off may be none */
+	 * cheapest in energy (its chance of being the cheapest is at least
+	 * WS_WITHIN_NOISE), so the trade-off may be none */
 	bool within_noise;
 	struct select_candidate energy, latency; /* the two optima */
 	double energy_penalty, latency_penalty;

@@ -225,7 +225,7 @@ static void table_row(const struct app *a, struct screen *s, int y,
 static void table(const struct app *a, struct screen *s,
 		  const struct layout_rect *r)
 {
-	char title[160], unit[32], beside[32];
+	char title[224], unit[32], beside[32];
 	draw_unit_heading(a, false, unit, sizeof unit);
 	draw_unit_heading(a, true, beside, sizeof beside);
 	snprintf(title, sizeof title,
