@@ -23,8 +23,10 @@ static struct model *two_terms(void)
 		"  - {name: a, default: 1, unit: u, meaning: m}\n"
 		"  - {name: b, default: 1, unit: u, meaning: m}\n"
 		"terms:\n"
-		"  - {name: mem, phase: decode, kind: memory, expr: \"a * B\"}\n"
-		"  - {name: idle, phase: decode, kind: idle, expr: \"b * t\"}\n";
+		"  - {name: mem, phase: decode, kind: memory, expr: \"a * "
+		"B\"}\n"
+		"  - {name: idle, phase: decode, kind: idle, expr: \"b * "
+		"t\"}\n";
 	diag_free(&diags);
 	diag_init(&diags, NULL);
 	return model_parse("m.yaml", text, strlen(text), &diags);
@@ -174,9 +176,8 @@ static void test_measurement_noise(void)
 	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
 	/* no replicates: the default */
 	ASSERT_INT_EQ(g.replicate_sets, 0);
-	ASSERT_NEAR(g.meas_var, ESTIMATE_MEASUREMENT_SD *
-					ESTIMATE_MEASUREMENT_SD,
-		    1e-12);
+	ASSERT_NEAR(g.meas_var,
+		    ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD, 1e-12);
 	estimate_free(&g);
 	/* two replicates of one configuration 20% apart in log: one
 	 * measurement's variance (0.2)^2 / 2 */
@@ -217,9 +218,8 @@ static void test_combination(void)
 	ASSERT_NEAR(p.energy_j, p.pooled_j, 1e-12);
 	/* between the two, by inverse variance: the log estimate is
 	 * log pred + (1 - weight) * 0.3 */
-	ASSERT_NEAR(log(one.energy_j), log(p.pooled_j) +
-					       (1 - one.model_weight) * 0.3,
-		    1e-9);
+	ASSERT_NEAR(log(one.energy_j),
+		    log(p.pooled_j) + (1 - one.model_weight) * 0.3, 1e-9);
 	ASSERT(one.model_weight > 0 && one.model_weight < 1);
 	ASSERT(four.model_weight < one.model_weight);
 	ASSERT(four.energy_j > one.energy_j);
@@ -250,8 +250,7 @@ static void test_confidence(void)
 	double p[2], q[2];
 	ASSERT(estimate_confidence(&g, w, far, 2, 42, p));
 	ASSERT_NEAR(p[0] + p[1], 1, 1e-12);
-	ASSERT_MSG(p[0] > 0.99, "P(cheapest) of the far cheaper one: %g",
-		   p[0]);
+	ASSERT_MSG(p[0] > 0.99, "P(cheapest) of the far cheaper one: %g", p[0]);
 	/* twins: a coin toss, the same every time it is drawn */
 	struct estimate_in twins[2] = {{a, 0, 0}, {a, 0, 0}};
 	ASSERT(estimate_confidence(&g, w, twins, 2, 42, p));
