@@ -296,8 +296,8 @@ static void print_calibration(const struct eval_method *me)
 	printf("\ncalibration of %s (configuration choice: the chance given "
 	       "the pick of\nmeasuring the cheapest, against its Top-1)\n",
 	       me->name);
-	printf("%-12s %9s %12s %7s\n", "confidence", "scenarios",
-	       "mean conf%", "Top-1%");
+	printf("%-12s %9s %12s %7s\n", "confidence", "scenarios", "mean conf%",
+	       "Top-1%");
 	for (size_t b = 0; b < EVAL_BINS; b++) {
 		if (!c->n[b])
 			continue;
@@ -532,10 +532,11 @@ static void print_json_report(const struct eval_cli *c,
 	fputs(", \"bins\": [", stdout);
 	for (size_t b = 0; b < EVAL_BINS; b++) {
 		const struct eval_calibration *k = &own->calibration;
-		printf("%s{\"from\": %.1f, \"scenarios\": %zu, \"confidence\": ",
+		printf("%s{\"from\": %.1f, \"scenarios\": %zu, "
+		       "\"confidence\": ",
 		       b ? ", " : "", b / 10.0, k->n[b]);
-		json_number(stdout, k->n[b] ? k->confidence[b] / (double)k->n[b]
-					    : NAN);
+		json_number(stdout,
+			    k->n[b] ? k->confidence[b] / (double)k->n[b] : NAN);
 		fputs(", \"top1\": ", stdout);
 		json_number(stdout,
 			    k->n[b] ? k->hits[b] / (double)k->n[b] : NAN);

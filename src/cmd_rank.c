@@ -387,8 +387,7 @@ static void print_rank_text(const struct rank_options *o,
 			     : "measured layouts");
 	printf("%s     %-10s %12s %-9s %8s %12s %8s %13s %8s %7s\n",
 	       utf8 ? " " : "", "layout", "energy (J)", " basis", "vs best",
-	       "latency (s)", "vs best", "measured (J)", "P(cheap)",
-	       "P(fast)");
+	       "latency (s)", "vs best", "measured (J)", "P(cheap)", "P(fast)");
 	const struct select_candidate *eb = &r->c[r->energy_best];
 	double tbest =
 		r->latency_best >= 0 ? r->c[r->latency_best].latency_s : NAN;
@@ -467,13 +466,12 @@ void cmd_rank_json(FILE *out, const struct workspace_knobs *k,
 	for (int t = 0; t < 2; t++) {
 		long best = t ? r->latency_best : (long)r->energy_best;
 		long rival = workspace_rival(r, t == 1);
-		fprintf(out, ", \"%s_confidence\": ",
-			t ? "latency" : "energy");
+		fprintf(out, ", \"%s_confidence\": ", t ? "latency" : "energy");
 		json_number(out, best < 0 ? NAN
-				   : t	    ? r->c[best].p_fastest
-					    : r->c[best].p_cheapest);
-		fprintf(out, ", \"%s_within_noise\": ",
-			t ? "latency" : "energy");
+				 : t	  ? r->c[best].p_fastest
+					  : r->c[best].p_cheapest);
+		fprintf(out,
+			", \"%s_within_noise\": ", t ? "latency" : "energy");
 		if (rival >= 0)
 			cmd_json_layout(out, &r->c[rival].layout);
 		else

@@ -113,7 +113,8 @@ static void *own_train(const struct model *m, bool model_only,
 			s->m = m;
 			memcpy(s->params, r.value,
 			       r.nparams * sizeof *s->params);
-			if (model_only || own_estimate(s, &r, e, train, n, in, y)) {
+			if (model_only ||
+			    own_estimate(s, &r, e, train, n, in, y)) {
 				result = s;
 				s = NULL;
 			} else {
@@ -420,8 +421,7 @@ static bool training_failed(struct eval_method *me, size_t k)
 	return k == 0;
 }
 
-void eval_calibrate(struct eval_calibration *c, double confidence,
-		    double hit)
+void eval_calibrate(struct eval_calibration *c, double confidence, double hit)
 {
 	if (!(confidence >= 0 && confidence <= 1))
 		return;
@@ -456,10 +456,9 @@ static size_t config_candidates(const struct eval_group *e, const size_t *rows,
 	for (size_t i = 0; i < n; i++) {
 		const struct profile_run *r = run_of(e, rows[i]);
 		size_t k = 0;
-		while (k < nc &&
-		       !(key[k]->tp == r->tp && key[k]->pp == r->pp &&
-			 key[k]->dp == r->dp &&
-			 key[k]->batch_size == r->batch_size))
+		while (k < nc && !(key[k]->tp == r->tp && key[k]->pp == r->pp &&
+				   key[k]->dp == r->dp &&
+				   key[k]->batch_size == r->batch_size))
 			k++;
 		if (k == nc)
 			key[nc++] = r;
@@ -499,8 +498,8 @@ static void calibrate_workload(const struct own_state *s,
 			pick = k;
 		emin = fmin(emin, en[k]);
 	}
-	estimate_draw(&s->est, own_workload(s, e, rows[0]), in, n,
-		      EVAL_DRAWS, seed, draws);
+	estimate_draw(&s->est, own_workload(s, e, rows[0]), in, n, EVAL_DRAWS,
+		      seed, draws);
 	size_t wins = 0;
 	for (size_t d = 0; d < EVAL_DRAWS; d++) {
 		memset(sc, 0, nc * sizeof *sc);

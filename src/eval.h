@@ -61,8 +61,7 @@ struct eval_calibration {
  * |mean confidence - Top-1| there, summed; NaN without scenarios. */
 double eval_ece(const struct eval_calibration *c);
 /* Adds one scenario's pick: its confidence and Top-1 credit. */
-void eval_calibrate(struct eval_calibration *c, double confidence,
-		    double hit);
+void eval_calibrate(struct eval_calibration *c, double confidence, double hit);
 
 struct eval_method {
 	const char *name;
@@ -120,7 +119,6 @@ struct eval_report {
 
 /* draws of each pick's confidence in the calibration */
 #define EVAL_DRAWS 200
-
 
 /* Returns 0, -1 when out of memory, or EVAL_UNUSABLE with a message. */
 int eval_run(const struct profile_set *set, const struct dataset *ds,

@@ -29,14 +29,14 @@ struct select_candidate {
 	bool pareto;	   /* no other candidate is better in both */
 	/* Filled by the workspace's estimates (estimate.h); select_rank
 	 * leaves model_j = energy_j, the rest unknown. */
-	double model_j;	      /* the group's fit alone */
-	double predicted_j;   /* with the workload's offsets */
-	double measured_s;    /* mean measured latency; NaN: none */
-	unsigned char basis;  /* enum estimate_basis of energy_j */
+	double model_j;	     /* the group's fit alone */
+	double predicted_j;  /* with the workload's offsets */
+	double measured_s;   /* mean measured latency; NaN: none */
+	unsigned char basis; /* enum estimate_basis of energy_j */
 	unsigned char latency_basis;
-	bool disagrees;	      /* measured order against predicted */
-	double p_cheapest;    /* P(it measures the cheapest); NaN: unknown */
-	double p_fastest;     /* the same for latency */
+	bool disagrees;	   /* measured order against predicted */
+	double p_cheapest; /* P(it measures the cheapest); NaN: unknown */
+	double p_fastest;  /* the same for latency */
 };
 
 struct select_models {

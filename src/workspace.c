@@ -804,8 +804,7 @@ static void build_estimate(const struct workspace *ws, const struct model *m,
 	free(wl);
 }
 
-static void build_estimates(const struct workspace *ws,
-			    struct workspace_fit *F,
+static void build_estimates(const struct workspace *ws, struct workspace_fit *F,
 			    const struct dataset_group *G)
 {
 	build_estimate(ws, ws->models[0], &F->fit.energy,
@@ -1011,13 +1010,15 @@ static bool apply_estimates(struct workspace *ws, size_t w,
 				m[c].nt};
 			struct select_candidate *C = &r->c[c];
 			struct estimate_out o;
-			estimate_one(&F->est[0], estimate_workload(&F->est[0], w),
-				     &ce[c], &o);
+			estimate_one(&F->est[0],
+				     estimate_workload(&F->est[0], w), &ce[c],
+				     &o);
 			C->predicted_j = o.pooled_j;
 			C->energy_j = o.energy_j;
 			C->basis = (unsigned char)o.basis;
-			C->measured_s = m[c].nt ? exp(m[c].log_t / (double)m[c].nt)
-						: NAN;
+			C->measured_s =
+				m[c].nt ? exp(m[c].log_t / (double)m[c].nt)
+					: NAN;
 			if (F->est_ok[1] && !isnan(C->latency_s)) {
 				estimate_one(&F->est[1],
 					     estimate_workload(&F->est[1], w),
@@ -1067,8 +1068,8 @@ int workspace_percent(double p)
 	return v;
 }
 
-void workspace_sure_text(const struct select_result *r, bool latency,
-			 char *buf, size_t size)
+void workspace_sure_text(const struct select_result *r, bool latency, char *buf,
+			 size_t size)
 {
 	long best = latency ? r->latency_best : (long)r->energy_best;
 	buf[0] = '\0';
@@ -1164,7 +1165,8 @@ bool workspace_terms(struct workspace *ws, size_t w,
 	double kinds = 0;
 	for (size_t t = 0; t < ws->models[0]->nterms; t++) {
 		if (ew)
-			terms[t] *= exp(ew->offset[ws->models[0]->terms[t].kind]);
+			terms[t] *=
+				exp(ew->offset[ws->models[0]->terms[t].kind]);
 		kinds += terms[t];
 	}
 	for (size_t t = 0; kinds > 0 && t < ws->models[0]->nterms; t++)
@@ -1213,8 +1215,8 @@ enum workspace_status workspace_fill_grid(struct workspace *ws, size_t w,
 				c->latency = r.c[r.latency_best];
 			c->diverge = r.diverge;
 			c->within_noise =
-				r.diverge &&
-				r.c[r.latency_best].p_cheapest >= WS_WITHIN_NOISE;
+				r.diverge && r.c[r.latency_best].p_cheapest >=
+						     WS_WITHIN_NOISE;
 			c->energy_penalty = r.energy_penalty;
 			c->latency_penalty = r.latency_penalty;
 			select_result_free(&r);

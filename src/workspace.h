@@ -236,8 +236,8 @@ long workspace_rival(const struct select_result *r, bool latency);
 /* How sure the optimum is, in the words every view uses: "t2p1, 71%
  * sure; t4p1 is within noise", "t2p1, 98% sure", or "t2p1" where the
  * confidence is unknown (a fitted file). */
-void workspace_sure_text(const struct select_result *r, bool latency,
-			 char *buf, size_t size);
+void workspace_sure_text(const struct select_result *r, bool latency, char *buf,
+			 size_t size);
 /* A probability as every view shows it: whole percent, and never 100
  * unless every draw said so, nor 0 unless none did (-1 for NaN). */
 int workspace_percent(double p);

@@ -231,8 +231,8 @@ static void table(const struct app *a, struct screen *s,
 	snprintf(title, sizeof title,
 		 "     %-8s %10s   %8s %10s %8s %10s  %5s   %zu candidate%s "
 		 "(%s)",
-		 "layout", unit, "vs best", "latency", "vs best", beside, "P(*)",
-		 a->rank.n, a->rank.n == 1 ? "" : "s",
+		 "layout", unit, "vs best", "latency", "vs best", beside,
+		 "P(*)", a->rank.n, a->rank.n == 1 ? "" : "s",
 		 a->knobs.gpus ? "power-of-two layouts that fit"
 			       : "measured layouts");
 	draw_title(s, r, a->focus == FOCUS_TABLE, title);
@@ -312,7 +312,8 @@ static void banner(const struct app *a, struct screen *s,
 		 100 * R->energy_penalty, T->energy_j - E->energy_j,
 		 100 * R->latency_penalty);
 	snprintf(third, sizeof third, "%s   %s %s   %s %s", second,
-		 draw_glyph(a, "★", "*"), esure, draw_glyph(a, "⚡", "!"), tsure);
+		 draw_glyph(a, "★", "*"), esure, draw_glyph(a, "⚡", "!"),
+		 tsure);
 	if (r->h >= 2) {
 		screen_text(s, r->y, 0, r->w, EL_BANNER, first);
 		screen_text(s, r->y + 1, 0, r->w, EL_BANNER, third);
