@@ -305,7 +305,7 @@ static void print_method_line(const char *name, const struct eval_tally *cf,
 	pct(e, sizeof e, eval_top1(ly));
 	per_scenario(n2, sizeof n2, ly->candidates, ly);
 	pct(f, sizeof f, eval_pairwise(ly));
-	printf("%-20s %7s %6s %9s %7s %6s   %9zu %7s %6s %9s", name, a, n1, b,
+	printf("%-26s %7s %6s %9s %7s %6s   %9zu %7s %6s %9s", name, a, n1, b,
 	       c, d, ly->scenarios, e, n2, f);
 }
 
@@ -317,9 +317,9 @@ static bool has_ceiling(const struct eval_report *r)
 
 static void print_methods(const struct eval_report *r)
 {
-	printf("%-20s %32s   %28s\n", "", "configuration choice",
+	printf("%-26s %32s   %28s\n", "", "configuration choice",
 	       "layout choice");
-	printf("%-20s %7s %6s %9s %7s %6s   %9s %7s %6s %9s\n", "method",
+	printf("%-26s %7s %6s %9s %7s %6s   %9s %7s %6s %9s\n", "method",
 	       "Top-1%", "cand.", "pairwise%", "regret%", "MAPE%", "scenarios",
 	       "Top-1%", "cand.", "pairwise%");
 	bool any_reference = false;
@@ -394,6 +394,31 @@ static void print_measured(const struct eval_report *r)
 	printf("measured (among the training runs): %s of %s candidates per "
 	       "configuration\nscenario, %s of %s per layout scenario\n\n",
 	       a, b, c, d);
+}
+
+/* The reliability of the confidence: per tenth of the chance given the
+ * pick, how many picks, their mean confidence and their Top-1. */
+static void print_calibration(const struct eval_method *me)
+{
+	const struct eval_calibration *c = &me->calibration;
+	printf("\ncalibration of %s (configuration choice: the chance given "
+	       "the pick of\nmeasuring the cheapest, against its Top-1)\n",
+	       me->name);
+	printf("%-12s %9s %12s %7s\n", "confidence", "scenarios", "mean conf%",
+	       "Top-1%");
+	for (size_t b = 0; b < EVAL_BINS; b++) {
+		if (!c->n[b])
+			continue;
+		printf("%3zu-%3zu%%     %9zu %12.1f %7.1f\n", b * 10,
+		       b * 10 + 10, c->n[b],
+		       100 * c->confidence[b] / (double)c->n[b],
+		       100 * c->hits[b] / (double)c->n[b]);
+	}
+	double ece = eval_ece(c);
+	if (isnan(ece))
+		puts("expected calibration error: - (no scenario)");
+	else
+		printf("expected calibration error: %.1f%%\n", 100 * ece);
 }
 
 /* A group's short name in the per-pair lines: gN and its hardware. The
@@ -532,6 +557,8 @@ static void print_text(const struct eval_cli *c, const struct dataset *ds,
 		print_measured(r);
 	print_sizes(r);
 	print_methods(r);
+	if (r->methods[0].confident && c->eval.protocol != EVAL_HARDWARE)
+		print_calibration(&r->methods[0]);
 }
 
 /* ---- JSON ------------------------------------------------------------------
@@ -562,10 +589,18 @@ static void json_scores(const struct eval_tally *t, bool with_mape)
 
 static void json_baselines(const struct eval_report *r, bool layout)
 {
-	fputs("\"baselines\": {", stdout);
-	for (size_t k = 1; k < r->nmethods; k++) {
+	/* the model alone, then the baselines */
+	const struct eval_method *alone = &r->methods[1];
+	fputs("\"model_only\": {", stdout);
+	json_scores(layout ? &alone->layout : &alone->config, !layout);
+	if (layout) {
+		fputs(", \"mape\": ", stdout);
+		json_number(stdout, eval_mape(&alone->config));
+	}
+	fputs("},\n  \"baselines\": {", stdout);
+	for (size_t k = 2; k < r->nmethods; k++) {
 		const struct eval_method *me = &r->methods[k];
-		fputs(k > 1 ? ", " : "", stdout);
+		fputs(k > 2 ? ", " : "", stdout);
 		json_string(stdout, me->name);
 		fputs(": {", stdout);
 		json_scores(layout ? &me->layout : &me->config, !layout);
@@ -722,7 +757,22 @@ static void print_json_report(const struct eval_cli *c,
 	json_extras(c, r, true);
 	fputs(", ", stdout);
 	json_baselines(r, true);
-	fputs("}}", stdout);
+	fputs("},\n \"calibration\": {\"ece\": ", stdout);
+	json_number(stdout, eval_ece(&own->calibration));
+	fputs(", \"bins\": [", stdout);
+	for (size_t b = 0; b < EVAL_BINS; b++) {
+		const struct eval_calibration *k = &own->calibration;
+		printf("%s{\"from\": %.1f, \"scenarios\": %zu, "
+		       "\"confidence\": ",
+		       b ? ", " : "", b / 10.0, k->n[b]);
+		json_number(stdout,
+			    k->n[b] ? k->confidence[b] / (double)k->n[b] : NAN);
+		fputs(", \"top1\": ", stdout);
+		json_number(stdout,
+			    k->n[b] ? k->hits[b] / (double)k->n[b] : NAN);
+		fputc('}', stdout);
+	}
+	fputs("]}}", stdout);
 }
 
 /* ---- the verb --------------------------------------------------------------

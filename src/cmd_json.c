@@ -1,6 +1,7 @@
 /* JSON of layouts for the verbs; see cmd_json.h. */
 #include "cmd_json.h"
 
+#include "estimate.h"
 #include "json.h"
 
 void cmd_json_layout(FILE *out, const struct select_layout *l)
@@ -18,7 +19,22 @@ void cmd_json_candidate(FILE *out, const struct select_candidate *c)
 	json_number(out, c->latency_s);
 	fputs(", \"measured_j\": ", out);
 	json_number(out, c->measured_j);
-	fprintf(out, ", \"pareto\": %s}", c->pareto ? "true" : "false");
+	fprintf(out, ", \"pareto\": %s", c->pareto ? "true" : "false");
+	fputs(", \"model_j\": ", out);
+	json_number(out, c->model_j);
+	fputs(", \"predicted_j\": ", out);
+	json_number(out, c->predicted_j);
+	fputs(", \"measured_s\": ", out);
+	json_number(out, c->measured_s);
+	fprintf(out, ", \"basis\": \"%s\", \"latency_basis\": \"%s\"",
+		estimate_basis_name(c->basis),
+		estimate_basis_name(c->latency_basis));
+	fprintf(out, ", \"disagrees\": %s", c->disagrees ? "true" : "false");
+	fputs(", \"p_cheapest\": ", out);
+	json_number(out, c->p_cheapest);
+	fputs(", \"p_fastest\": ", out);
+	json_number(out, c->p_fastest);
+	fputc('}', out);
 }
 
 void cmd_json_knobs(FILE *out, const struct workspace_knobs *k)
@@ -58,8 +74,9 @@ void cmd_json_cells(FILE *out, const struct workspace_grid *g,
 			fputs(", \"latency_optimal\": ", out);
 			optimum(out, any && x->has_latency ? &x->latency : NULL,
 				whole);
-			fprintf(out, ", \"diverge\": %s}",
-				any && x->diverge ? "true" : "false");
+			fprintf(out, ", \"diverge\": %s, \"within_noise\": %s}",
+				any && x->diverge ? "true" : "false",
+				any && x->within_noise ? "true" : "false");
 		}
 		fputc(']', out);
 	}

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "cmd_json.h"
 #include "cmd_rank.h"
+#include "estimate.h"
 #include "exitcode.h"
 #include "json.h"
 #include "select.h"
@@ -384,9 +385,9 @@ static void print_rank_text(const struct rank_options *o,
 	       r->n == 1 ? "" : "s",
 	       o->knobs.gpus ? "power-of-two layouts that fit"
 			     : "measured layouts");
-	printf("%s     %-10s %12s %8s %12s %8s %13s\n", utf8 ? " " : "",
-	       "layout", "energy (J)", "vs best", "latency (s)", "vs best",
-	       "measured (J)");
+	printf("%s     %-10s %12s %-9s %8s %12s %8s %13s %8s %7s\n",
+	       utf8 ? " " : "", "layout", "energy (J)", " basis", "vs best",
+	       "latency (s)", "vs best", "measured (J)", "P(cheap)", "P(fast)");
 	const struct select_candidate *eb = &r->c[r->energy_best];
 	double tbest =
 		r->latency_best >= 0 ? r->c[r->latency_best].latency_s : NAN;
@@ -396,15 +397,24 @@ static void print_rank_text(const struct rank_options *o,
 		select_layout_name(&c->layout, name, sizeof name);
 		percent(de, sizeof de, c->energy_j, eb->energy_j);
 		percent(dt, sizeof dt, c->latency_s, tbest);
-		snprintf(meas, sizeof meas, isnan(c->measured_j) ? "-" : "%.4g",
+		snprintf(meas, sizeof meas,
+			 isnan(c->measured_j) ? "-"
+			 : c->disagrees	      ? "#%.4g"
+					      : "%.4g",
 			 c->measured_j);
 		snprintf(lat, sizeof lat, isnan(c->latency_s) ? "-" : "%.4g",
 			 c->latency_s);
-		printf("%s%s%s  %-10s %12.4g %8s %12s %8s %13s\n",
+		char pc[16], pf[16];
+		snprintf(pc, sizeof pc, isnan(c->p_cheapest) ? "-" : "%d%%",
+			 workspace_percent(c->p_cheapest));
+		snprintf(pf, sizeof pf, isnan(c->p_fastest) ? "-" : "%d%%",
+			 workspace_percent(c->p_fastest));
+		printf("%s%s%s  %-10s %12.4g %-9s %8s %12s %8s %13s %8s %7s\n",
 		       i == r->energy_best ? star : " ",
 		       (long)i == r->latency_best ? bolt : no_bolt,
 		       (long)i == r->blend_best ? blend : " ", name,
-		       c->energy_j, de, lat, dt, meas);
+		       c->energy_j, estimate_basis_name(c->basis), de, lat, dt,
+		       meas, pc, pf);
 	}
 	if (latency)
 		printf("\n%s energy-optimal   %s latency-optimal%s%s\n", star,
@@ -416,7 +426,22 @@ static void print_rank_text(const struct rank_options *o,
 		printf("\n%s energy-optimal%s\n", star,
 		       isnan(o->knobs.eta) ? ""
 				     : " (no blend: there is no latency fit)");
+	bool disagree = false;
+	for (size_t i = 0; i < r->n; i++)
+		disagree |= r->c[i].disagrees;
+	puts("basis: the energy estimate from the fit (predicted), the "
+	     "measurements\nat these knobs (measured), or both combined");
+	if (disagree)
+		puts("#: measured in the other order than the fit predicts");
 	print_sentence(r);
+	char sure[160];
+	workspace_sure_text(r, false, sure, sizeof sure);
+	printf("%s %s", star, sure);
+	if (latency) {
+		workspace_sure_text(r, true, sure, sizeof sure);
+		printf("   %s %s", bolt, sure);
+	}
+	putchar('\n');
 }
 
 void cmd_rank_json(FILE *out, const struct workspace_knobs *k,
@@ -437,6 +462,20 @@ void cmd_rank_json(FILE *out, const struct workspace_knobs *k,
 	if (r->blend_best >= 0) {
 		fputs(", \"blend_optimal\": ", out);
 		cmd_json_layout(out, &r->c[r->blend_best].layout);
+	}
+	for (int t = 0; t < 2; t++) {
+		long best = t ? r->latency_best : (long)r->energy_best;
+		long rival = workspace_rival(r, t == 1);
+		fprintf(out, ", \"%s_confidence\": ", t ? "latency" : "energy");
+		json_number(out, best < 0 ? NAN
+				 : t	  ? r->c[best].p_fastest
+					  : r->c[best].p_cheapest);
+		fprintf(out,
+			", \"%s_within_noise\": ", t ? "latency" : "energy");
+		if (rival >= 0)
+			cmd_json_layout(out, &r->c[rival].layout);
+		else
+			fputs("null", out);
 	}
 	fprintf(out, ",\n \"diverge\": %s, \"energy_penalty\": ",
 		r->diverge ? "true" : "false");
@@ -549,6 +588,8 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 	 * spaces */
 	bool utf8 = utf8_locale();
 	const char *bolt = utf8 ? "\u26a1" : "!", *no_bolt = utf8 ? "  " : " ";
+	/* within noise: as wide as the lightning sign */
+	const char *noise_mark = utf8 ? "\u2248 " : "?";
 	printf("energy-optimal layout by batch (rows) and input tokens "
 	       "(columns), output %g;\n%s where the latency-optimal layout "
 	       "differs\n\n",
@@ -568,7 +609,7 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 		printf(" %*.15g%s", width, g->cols[i],
 		       i + 1 == g->ncols ? "" : no_bolt);
 	putchar('\n');
-	size_t diverging = 0;
+	size_t diverging = 0, noise = 0;
 	for (size_t b = 0; b < g->nrows; b++) {
 		printf("%11.15g", g->rows[b]);
 		for (size_t i = 0; i < g->ncols; i++) {
@@ -579,16 +620,22 @@ static void print_map_text(const struct rank_options *o, const struct ranked *f,
 						   sizeof name);
 			bool last = i + 1 == g->ncols;
 			printf(" %*s%s", width, name,
-			       c->diverge ? bolt
-			       : last	  ? ""
-					  : no_bolt);
+			       c->within_noise ? noise_mark
+			       : c->diverge    ? bolt
+			       : last	       ? ""
+					       : no_bolt);
 			diverging += c->diverge;
+			noise += c->within_noise;
 		}
 		putchar('\n');
 	}
 	printf("\n%zu of %zu cells diverge; - where no candidate layout "
 	       "fits.\n",
 	       diverging, g->nrows * g->ncols);
+	if (noise)
+		printf("%s where the latency-optimal layout is within noise of "
+		       "the cheapest in energy:\n%zu of the %zu.\n",
+		       utf8 ? "\u2248" : "?", noise, diverging);
 }
 
 static void print_map_json(const struct rank_options *o,

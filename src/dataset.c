@@ -110,7 +110,7 @@ static void push(struct dataset_rows *r, const double *in, double y, size_t run)
 
 /* Latency per request: measured end to end, else time per output token
  * times the output length. */
-static double latency_of(const struct profile_run *r)
+double dataset_latency_of(const struct profile_run *r)
 {
 	if (r->latency_e2e_s > 0)
 		return r->latency_e2e_s;
@@ -172,7 +172,7 @@ static int fill_rows(struct dataset *ds, const struct profile_set *set,
 		}
 		model_inputs(&set->workloads[r->workload], r, in);
 		push(&G->energy, in, r->energy_total_j, i);
-		double lat = latency_of(r);
+		double lat = dataset_latency_of(r);
 		if (lat > 0 && isfinite(lat))
 			push(&G->latency, in, lat, i);
 	}

@@ -48,5 +48,8 @@ long dataset_group_of(const struct dataset *ds, size_t w);
 /* Whether a workload has what a pooled fit needs: parameters, layers and
  * hidden size. */
 bool dataset_has_metadata(const struct profile_workload *w);
+/* A run's measured latency per request in seconds (end to end, else
+ * from the time per output token); NaN when it has none. */
+double dataset_latency_of(const struct profile_run *r);
 
 #endif

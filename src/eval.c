@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "defaults.h"
+#include "estimate.h"
 #include "fit.h"
 
 const char *eval_protocol_name(enum eval_protocol p)
@@ -50,17 +51,60 @@ size_t eval_size_index(size_t n)
 
 /* ---- methods: energylens's own model, or a baseline ---------------------- */
 
+/* The model fitted on the training runs and, unless model_only, its
+ * estimates (estimate.h): the training workloads' offsets, and the
+ * training runs as measurements of a test run's configuration. */
 struct own_state {
 	const struct model *m;
 	double params[MODEL_MAX_PARAMS];
+	bool estimated;
+	struct estimate_group est;
+	const struct eval_group *e;
+	size_t *train, ntrain;
 };
 
-static void *own_train(const struct model *m, const struct eval_group *e,
-		       const size_t *train, size_t n, char *err, size_t len)
+static void own_free(struct own_state *s)
+{
+	if (s && s->estimated)
+		estimate_free(&s->est);
+	if (s)
+		free(s->train);
+	free(s);
+}
+
+static const struct profile_run *run_of(const struct eval_group *e, size_t i);
+
+/* The estimates from the training rows; false when out of memory. */
+static bool own_estimate(struct own_state *s, const struct fit_result *r,
+			 const struct eval_group *e, const size_t *train,
+			 size_t n, const double *in, const double *y)
+{
+	size_t *wl = malloc((n + 1) * sizeof *wl);
+	s->train = malloc((n + 1) * sizeof *s->train);
+	if (!wl || !s->train) {
+		free(wl);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		wl[i] = run_of(e, train[i])->workload;
+	memcpy(s->train, train, n * sizeof *train);
+	s->ntrain = n;
+	s->e = e;
+	struct estimate_rows rows = {n, in, y, wl};
+	s->estimated = estimate_build(&s->est, s->m, r->value, r->cov,
+				      r->nparams, &rows) == 0 &&
+		       estimate_calibrate(&s->est, &rows) == 0;
+	free(wl);
+	return s->estimated;
+}
+
+static void *own_train(const struct model *m, bool model_only,
+		       const struct eval_group *e, const size_t *train,
+		       size_t n, char *err, size_t len)
 {
 	double *in = malloc((n + 1) * MODEL_NINPUTS * sizeof *in);
 	double *y = malloc((n + 1) * sizeof *y);
-	struct own_state *s = malloc(sizeof *s);
+	struct own_state *s = calloc(1, sizeof *s);
 	void *result = NULL;
 	if (in && y && s) {
 		for (size_t i = 0; i < n; i++) {
@@ -75,8 +119,13 @@ static void *own_train(const struct model *m, const struct eval_group *e,
 			s->m = m;
 			memcpy(s->params, r.value,
 			       r.nparams * sizeof *s->params);
-			result = s;
-			s = NULL;
+			if (model_only ||
+			    own_estimate(s, &r, e, train, n, in, y)) {
+				result = s;
+				s = NULL;
+			} else {
+				snprintf(err, len, "out of memory");
+			}
 		} else {
 			snprintf(err, len, "%s", r.message);
 		}
@@ -84,7 +133,7 @@ static void *own_train(const struct model *m, const struct eval_group *e,
 	}
 	free(in);
 	free(y);
-	free(s);
+	own_free(s);
 	return result;
 }
 
@@ -96,10 +145,46 @@ static void *method_train(struct eval_method *me, const struct model *m,
 {
 	char err[sizeof me->why] = "";
 	void *state = me->kind ? me->kind->train(e, train, n, err, sizeof err)
-			       : own_train(m, e, train, n, err, sizeof err);
+			       : own_train(m, me->model_only, e, train, n, err,
+					   sizeof err);
 	if (!state)
 		memcpy(me->why, err, sizeof me->why);
 	return state;
+}
+
+static bool near(double a, double b);
+
+/* Training runs measured at row i's configuration (its workload, layout
+ * and batch, lengths within SELECT_MEASURED_TOLERANCE): the mean of their
+ * logs. */
+static struct estimate_in own_in(const struct own_state *s,
+				 const struct eval_group *e, size_t i)
+{
+	struct estimate_in c = {e->g->energy.inputs + i * MODEL_NINPUTS, 0, 0};
+	const struct profile_run *a = run_of(e, i);
+	for (size_t k = 0; s->e == e && k < s->ntrain; k++) {
+		const struct profile_run *b = run_of(e, s->train[k]);
+		if (b->workload != a->workload || b->tp != a->tp ||
+		    b->pp != a->pp || b->dp != a->dp ||
+		    b->batch_size != a->batch_size ||
+		    !near(b->input_tokens, a->input_tokens) ||
+		    !near(b->output_tokens, a->output_tokens))
+			continue;
+		c.measured_log += log(e->g->energy.y[s->train[k]]);
+		c.measured++;
+	}
+	if (c.measured)
+		c.measured_log /= (double)c.measured;
+	return c;
+}
+
+/* The estimates' workload for row i: none for a group the state was not
+ * trained on (hardware transfer), whose workloads it never saw. */
+static const struct estimate_workload *
+own_workload(const struct own_state *s, const struct eval_group *e, size_t i)
+{
+	return s->e == e ? estimate_workload(&s->est, run_of(e, i)->workload)
+			 : NULL;
 }
 
 static double method_score(const struct eval_method *me, const void *state,
@@ -108,8 +193,14 @@ static double method_score(const struct eval_method *me, const void *state,
 	if (me->kind)
 		return me->kind->score(state, e, i);
 	const struct own_state *s = state;
-	return model_predict(s->m, e->g->energy.inputs + i * MODEL_NINPUTS,
-			     s->params, NULL);
+	if (!s->estimated)
+		return model_predict(s->m,
+				     e->g->energy.inputs + i * MODEL_NINPUTS,
+				     s->params, NULL);
+	struct estimate_in c = own_in(s, e, i);
+	struct estimate_out o;
+	estimate_one(&s->est, own_workload(s, e, i), &c, &o);
+	return o.energy_j;
 }
 
 static void method_free(const struct eval_method *me, void *state)
@@ -117,7 +208,7 @@ static void method_free(const struct eval_method *me, void *state)
 	if (me->kind)
 		me->kind->free(state);
 	else
-		free(state);
+		own_free(state);
 }
 
 /* ---- scenarios ------------------------------------------------------------
@@ -489,6 +580,145 @@ static bool training_failed(struct eval_method *me, size_t k)
 	return k == 0;
 }
 
+void eval_calibrate(struct eval_calibration *c, double confidence, double hit)
+{
+	if (!(confidence >= 0 && confidence <= 1))
+		return;
+	size_t b = (size_t)(confidence * EVAL_BINS);
+	b = b < EVAL_BINS ? b : EVAL_BINS - 1;
+	c->confidence[b] += confidence;
+	c->hits[b] += hit;
+	c->n[b]++;
+}
+
+double eval_ece(const struct eval_calibration *c)
+{
+	size_t total = 0;
+	double sum = 0;
+	for (size_t b = 0; b < EVAL_BINS; b++) {
+		total += c->n[b];
+		sum += fabs(c->confidence[b] - c->hits[b]);
+	}
+	/* sum over bins of n_b/N * |conf_b - top1_b|, with conf_b and
+	 * top1_b means over the bin's n_b */
+	return total ? sum / (double)total : NAN;
+}
+
+/* One workload's test rows among test[0..nt): its configuration choice's
+ * candidates (layout, batch), each row's candidate into cand; returns
+ * how many. */
+static size_t config_candidates(const struct eval_group *e, const size_t *rows,
+				size_t n, size_t *cand,
+				const struct profile_run **key)
+{
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct profile_run *r = run_of(e, rows[i]);
+		size_t k = 0;
+		while (k < nc && !(key[k]->tp == r->tp && key[k]->pp == r->pp &&
+				   key[k]->dp == r->dp &&
+				   key[k]->batch_size == r->batch_size))
+			k++;
+		if (k == nc)
+			key[nc++] = r;
+		cand[i] = k;
+	}
+	return nc;
+}
+
+/* The calibration of one workload's configuration choice: the pick (the
+ * lowest mean score per output token, as the Top-1 scores it), the share of draws in which
+ * it measures the cheapest, and whether it was. */
+static void calibrate_workload(const struct own_state *s,
+			       const struct eval_group *e, const size_t *rows,
+			       size_t n, const double *score, size_t *cand,
+			       const struct profile_run **key,
+			       struct estimate_in *in, double *draws,
+			       double *mean, struct eval_calibration *cal,
+			       uint64_t seed)
+{
+	size_t nc = config_candidates(e, rows, n, cand, key);
+	if (nc < 2)
+		return;
+	double *sc = mean, *en = mean + nc, *cnt = mean + 2 * nc;
+	memset(mean, 0, 3 * nc * sizeof *mean);
+	/* per output token, as the configuration choice is scored */
+	for (size_t i = 0; i < n; i++) {
+		double out = run_of(e, rows[i])->output_tokens;
+		sc[cand[i]] += score[i] / out;
+		en[cand[i]] += e->g->energy.y[rows[i]] / out;
+		cnt[cand[i]]++;
+		in[i] = own_in(s, e, rows[i]);
+	}
+	size_t pick = 0;
+	double emin = INFINITY;
+	for (size_t k = 0; k < nc; k++) {
+		sc[k] /= cnt[k];
+		en[k] /= cnt[k];
+		if (sc[k] < sc[pick])
+			pick = k;
+		emin = fmin(emin, en[k]);
+	}
+	estimate_draw(&s->est, own_workload(s, e, rows[0]), in, n, EVAL_DRAWS,
+		      seed, draws);
+	size_t wins = 0;
+	for (size_t d = 0; d < EVAL_DRAWS; d++) {
+		memset(sc, 0, nc * sizeof *sc);
+		for (size_t i = 0; i < n; i++)
+			sc[cand[i]] += draws[d * n + i] /
+				       run_of(e, rows[i])->output_tokens /
+				       cnt[cand[i]];
+		size_t best = 0;
+		for (size_t k = 1; k < nc; k++)
+			if (sc[k] < sc[best])
+				best = k;
+		wins += best == pick;
+	}
+	eval_calibrate(cal, (double)wins / EVAL_DRAWS, en[pick] <= emin);
+}
+
+/* The calibration tally of a confident method over one test set, one
+ * configuration choice per workload. */
+static int calibrate(const struct own_state *s, const struct eval_group *e,
+		     const size_t *test, size_t nt, const double *score,
+		     struct eval_calibration *cal, uint64_t seed)
+{
+	size_t *rows = malloc((nt + 1) * sizeof *rows);
+	size_t *cand = malloc((nt + 1) * sizeof *cand);
+	const struct profile_run **key = malloc((nt + 1) * sizeof *key);
+	struct estimate_in *in = malloc((nt + 1) * sizeof *in);
+	double *draws = malloc((nt + 1) * EVAL_DRAWS * sizeof *draws);
+	double *mean = malloc((3 * nt + 1) * sizeof *mean);
+	double *sc = malloc((nt + 1) * sizeof *sc);
+	bool *done = calloc(nt + 1, sizeof *done);
+	int status = rows && cand && key && in && draws && mean && sc && done
+			     ? 0
+			     : -1;
+	for (size_t a = 0; status == 0 && a < nt; a++) {
+		if (done[a])
+			continue;
+		uint32_t w = run_of(e, test[a])->workload;
+		size_t n = 0;
+		for (size_t b = a; b < nt; b++)
+			if (!done[b] && run_of(e, test[b])->workload == w) {
+				done[b] = true;
+				sc[n] = score[b];
+				rows[n++] = test[b];
+			}
+		calibrate_workload(s, e, rows, n, sc, cand, key, in, draws,
+				   mean, cal, seed ^ ((uint64_t)w << 20));
+	}
+	free(rows);
+	free(cand);
+	free(key);
+	free(in);
+	free(draws);
+	free(mean);
+	free(sc);
+	free(done);
+	return status;
+}
+
 /* Trains every method on train and scores it on test; in the partial
  * protocol trained[i] says whether test[i] is a training row (NULL
  * elsewhere). */
@@ -512,6 +742,14 @@ static int evaluate(const struct eval_options *o, struct eval_report *rep,
 		}
 		for (size_t i = 0; i < ntest; i++)
 			t.score[i] = method_score(me, state, e, test[i]);
+		if (me->confident && !me->kind &&
+		    ((const struct own_state *)state)->estimated &&
+		    calibrate(state, e, test, ntest, t.score, &me->calibration,
+			      rep->trainings) != 0) {
+			method_free(me, state);
+			test_space_free(&t);
+			return -1;
+		}
 		method_free(me, state);
 		struct sink sink = sink_of(rep, k);
 		tally(e, test, ntest, t.score, me->predicts_energy, &sink,
@@ -1045,13 +1283,19 @@ static int setup(const struct profile_set *set, const struct eval_options *o,
 	while (o->baselines && o->baselines[nb])
 		nb++;
 	rep->nworkloads = set->workload_count;
-	if (!(rep->methods = calloc(nb + 1, sizeof *rep->methods)))
+	if (!(rep->methods = calloc(nb + 2, sizeof *rep->methods)))
 		return -1;
-	rep->nmethods = nb + 1;
+	rep->nmethods = nb + 2;
 	rep->methods[0] = (struct eval_method){.name = o->model->name,
-					       .predicts_energy = true};
+					       .predicts_energy = true,
+					       .confident = true};
+	snprintf(rep->model_only_name, sizeof rep->model_only_name,
+		 "%s (model only)", o->model->name);
+	rep->methods[1] = (struct eval_method){.name = rep->model_only_name,
+					       .predicts_energy = true,
+					       .model_only = true};
 	for (size_t k = 0; k < nb; k++)
-		rep->methods[k + 1] = (struct eval_method){
+		rep->methods[k + 2] = (struct eval_method){
 			.name = o->baselines[k]->name,
 			.reference = o->baselines[k]->reference,
 			.predicts_energy = o->baselines[k]->predicts_energy,

@@ -63,9 +63,31 @@ struct eval_sizes {
 };
 /* The index into eval_sizes of a scenario of n >= 2 candidates. */
 size_t eval_size_index(size_t n);
+/* The calibration of a method's confidence (estimate.h): for each
+ * scenario of the configuration choice, the chance it gave its pick of
+ * being the measured cheapest, and whether it was, by tenths of the
+ * chance. */
+#define EVAL_BINS 10
+struct eval_calibration {
+	double confidence[EVAL_BINS]; /* sums */
+	double hits[EVAL_BINS];	      /* Top-1 credit, summed */
+	size_t n[EVAL_BINS];
+};
+
+/* Expected calibration error: the scenarios' share of each bin times
+ * |mean confidence - Top-1| there, summed; NaN without scenarios. */
+double eval_ece(const struct eval_calibration *c);
+/* Adds one scenario's pick: its confidence and Top-1 credit. */
+void eval_calibrate(struct eval_calibration *c, double confidence, double hit);
 
 struct eval_method {
 	const char *name;
+	/* energylens's own model without the estimates (estimate.h): the
+	 * fit's predictions alone */
+	bool model_only;
+	/* it says how sure each pick is: calibration holds the tally */
+	bool confident;
+	struct eval_calibration calibration;
 	bool reference; /* uses measurements of every candidate */
 	bool predicts_energy;
 	const struct baseline_kind *kind; /* NULL: energylens's own model */
@@ -137,7 +159,8 @@ struct eval_options {
  * scored only when it has candidates of both kinds. */
 
 struct eval_report {
-	struct eval_method *methods; /* [0] is the model */
+	/* [0] is the model with its estimates, [1] the model alone */
+	struct eval_method *methods;
 	size_t nmethods;
 	size_t nworkloads;
 	size_t trainings; /* group x seed (x held-out set) fits attempted;
@@ -149,7 +172,11 @@ struct eval_report {
 	/* Why nothing was scored, when the model has no scenario in either
 	 * choice; empty otherwise. */
 	char empty[256];
+	char model_only_name[96];
 };
+
+/* draws of each pick's confidence in the calibration */
+#define EVAL_DRAWS 200
 
 /* Returns 0, -1 when out of memory, or EVAL_UNUSABLE with a message. */
 int eval_run(const struct profile_set *set, const struct dataset *ds,

@@ -231,6 +231,8 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 				       : NAN;
 		if (!isfinite(c->latency_s) || c->latency_s < 0)
 			c->latency_s = NAN;
+		c->model_j = c->predicted_j = c->energy_j;
+		c->measured_s = c->p_cheapest = c->p_fastest = NAN;
 		if (isfinite(c->energy_j) && c->energy_j >= 0)
 			kept++;
 		else if (out->unranked++ == 0)
@@ -243,10 +245,15 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 		select_result_free(out);
 		return -1;
 	}
-	qsort(out->c, n, sizeof *out->c, by_energy);
-	find_optima(out, eta);
-	find_pareto(out);
+	select_finish(out, eta);
 	return 0;
+}
+
+void select_finish(struct select_result *r, double eta)
+{
+	qsort(r->c, r->n, sizeof *r->c, by_energy);
+	find_optima(r, eta);
+	find_pareto(r);
 }
 
 void select_result_free(struct select_result *r)

@@ -27,6 +27,16 @@ struct select_candidate {
 	double latency_s;  /* NaN without a latency fit */
 	double measured_j; /* mean of matching measured runs; NaN: none */
 	bool pareto;	   /* no other candidate is better in both */
+	/* Filled by the workspace's estimates (estimate.h); select_rank
+	 * leaves model_j = energy_j, the rest unknown. */
+	double model_j;	     /* the group's fit alone */
+	double predicted_j;  /* with the workload's offsets */
+	double measured_s;   /* mean measured latency; NaN: none */
+	unsigned char basis; /* enum estimate_basis of energy_j */
+	unsigned char latency_basis;
+	bool disagrees;	   /* measured order against predicted */
+	double p_cheapest; /* P(it measures the cheapest); NaN: unknown */
+	double p_fastest;  /* the same for latency */
 };
 
 struct select_models {
@@ -79,6 +89,9 @@ int select_rank(const struct select_models *m, const struct profile_workload *w,
 		const struct select_knobs *k, double eta,
 		struct select_result *out);
 void select_result_free(struct select_result *r);
+/* Sorts the candidates cheapest first and finds the optima and the
+ * Pareto front again, after their energies or latencies changed. */
+void select_finish(struct select_result *r, double eta);
 
 /* "t2p1", with "d4" appended when dp > 1. */
 void select_layout_name(const struct select_layout *l, char *buf, size_t size);

@@ -384,8 +384,12 @@ static void drop_runs(struct workspace *ws)
 {
 	/* the fits made so far, one per group asked for */
 	for (size_t g = 0; ws->fits && g < ws->ds.count; g++)
-		if (ws->fits[g].done)
+		if (ws->fits[g].done) {
 			fit_group_free(&ws->fits[g].fit);
+			for (int t = 0; t < 2; t++)
+				if (ws->fits[g].est_ok[t])
+					estimate_free(&ws->fits[g].est[t]);
+		}
 	free(ws->fits);
 	dataset_free(&ws->ds);
 	profile_set_free(&ws->set);
@@ -771,6 +775,46 @@ static bool from_file(const struct workspace *ws, size_t w,
 	return false;
 }
 
+/* One target's estimates from the group's rows and fit; est_ok stays
+ * false when the fit failed or memory ran out (the ranking then has the
+ * fit's predictions alone). */
+static void build_estimate(const struct workspace *ws, const struct model *m,
+			   const struct fit_result *fit, bool ok,
+			   const struct dataset_rows *rows,
+			   struct estimate_group *est, bool *est_ok)
+{
+	*est_ok = false;
+	if (!ok || rows->n == 0)
+		return;
+	size_t *wl = malloc(rows->n * sizeof *wl);
+	if (!wl)
+		return;
+	for (size_t i = 0; i < rows->n; i++)
+		wl[i] = ws->set.runs[rows->run[i]].workload;
+	struct estimate_rows er = {rows->n, rows->inputs, rows->y, wl};
+	*est_ok = estimate_build(est, m, fit->value, fit->cov, fit->nparams,
+				 &er) == 0;
+	/* the confidence of energy is calibrated (eval scores it); the
+	 * latency's draws are taken as they come */
+	if (*est_ok && m->target == TARGET_ENERGY &&
+	    estimate_calibrate(est, &er) != 0) {
+		estimate_free(est);
+		*est_ok = false;
+	}
+	free(wl);
+}
+
+static void build_estimates(const struct workspace *ws, struct workspace_fit *F,
+			    const struct dataset_group *G)
+{
+	build_estimate(ws, ws->models[0], &F->fit.energy,
+		       F->fit.energy_status == FIT_OK, &G->energy, &F->est[0],
+		       &F->est_ok[0]);
+	build_estimate(ws, ws->models[1], &F->fit.latency,
+		       F->fit.latency_status == FIT_OK, &G->latency, &F->est[1],
+		       &F->est_ok[1]);
+}
+
 bool workspace_fitted(struct workspace *ws, size_t w,
 		      struct workspace_fitted *out)
 {
@@ -787,6 +831,7 @@ bool workspace_fitted(struct workspace *ws, size_t w,
 	if (!F->done) {
 		fit_group(ws->models[0], ws->models[1], G, &F->fit);
 		F->done = true;
+		build_estimates(ws, F, G);
 	}
 	out->group = G->label;
 	out->fit = &F->fit;
@@ -847,6 +892,209 @@ size_t workspace_candidates(const struct workspace *ws, size_t w,
 	return measured_layouts(ws, w, out, max);
 }
 
+/* What was measured of one candidate at the knobs, on the log scale
+ * for the estimates. */
+struct measured {
+	double log_e, log_t;
+	size_t ne, nt;
+};
+
+static bool near_tokens(double a, double b)
+{
+	return fabs(a - b) <=
+	       SELECT_MEASURED_TOLERANCE * fmax(fabs(a), fabs(b));
+}
+
+/* Each candidate's measurements at the knobs: one pass over w's runs. */
+static void gather(const struct workspace *ws, size_t w,
+		   const struct select_knobs *k, const struct select_result *r,
+		   struct measured *m)
+{
+	memset(m, 0, r->n * sizeof *m);
+	for (size_t i = ws->start[w]; i < ws->start[w + 1]; i++) {
+		const struct profile_run *run = &ws->set.runs[ws->order[i]];
+		if (run->batch_size != k->batch ||
+		    !near_tokens(run->input_tokens, k->input) ||
+		    !near_tokens(run->output_tokens, k->output))
+			continue;
+		for (size_t c = 0; c < r->n; c++) {
+			const struct select_layout *l = &r->c[c].layout;
+			if (run->tp != l->tp || run->pp != l->pp ||
+			    run->dp != l->dp)
+				continue;
+			double lat = dataset_latency_of(run);
+			if (run->energy_total_j > 0) {
+				m[c].log_e += log(run->energy_total_j);
+				m[c].ne++;
+			}
+			if (lat > 0 && isfinite(lat)) {
+				m[c].log_t += log(lat);
+				m[c].nt++;
+			}
+		}
+	}
+}
+
+/* Candidates measured at the knobs whose measured order two by two is
+ * not the order of their predictions (the fit with the offsets). */
+static void flag_disagreements(struct select_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = i + 1; j < r->n; j++) {
+			struct select_candidate *a = &r->c[i], *b = &r->c[j];
+			if (isnan(a->measured_j) || isnan(b->measured_j) ||
+			    a->measured_j == b->measured_j)
+				continue;
+			if ((a->measured_j < b->measured_j) !=
+			    (a->predicted_j < b->predicted_j))
+				a->disagrees = b->disagrees = true;
+		}
+}
+
+/* P(best) of one target into each candidate (p_cheapest or p_fastest),
+ * seeded by the workload and the knobs so a view drawn again says the
+ * same. */
+static void confidence(const struct estimate_group *E, size_t w,
+		       const struct select_knobs *k, struct select_result *r,
+		       const struct estimate_in *in, bool latency)
+{
+	double *p = malloc(r->n * sizeof *p);
+	if (!p)
+		return;
+	unsigned long long seed = ((unsigned long long)w << 32) ^
+				  (unsigned long long)k->batch * 2654435761u ^
+				  (unsigned long long)(k->input * 40503) ^
+				  (unsigned long long)(k->output * 97) ^
+				  (latency ? 0x5bd1e995u : 0);
+	estimate_confidence(E, estimate_workload(E, w), in, r->n, seed, p);
+	for (size_t c = 0; c < r->n; c++)
+		*(latency ? &r->c[c].p_fastest : &r->c[c].p_cheapest) = p[c];
+	free(p);
+}
+
+/* The estimates of r's candidates (estimate.h), then the ranking again. */
+static bool apply_estimates(struct workspace *ws, size_t w,
+			    const struct workspace_knobs *k,
+			    struct select_result *r)
+{
+	long g = group_of(ws, w);
+	if (g < 0 || !ws->fits[g].est_ok[0])
+		return true;
+	const struct workspace_fit *F = &ws->fits[g];
+	size_t n = r->n;
+	double *in = malloc(n * MODEL_NINPUTS * sizeof *in);
+	struct measured *m = malloc(n * sizeof *m);
+	struct estimate_in *ce = malloc(n * sizeof *ce);
+	struct estimate_in *ct = malloc(n * sizeof *ct);
+	bool ok = in && m && ce && ct;
+	if (ok) {
+		gather(ws, w, &k->at, r, m);
+		for (size_t c = 0; c < n; c++) {
+			struct profile_run run;
+			memset(&run, 0, sizeof run);
+			run.tp = r->c[c].layout.tp;
+			run.pp = r->c[c].layout.pp;
+			run.dp = r->c[c].layout.dp;
+			run.batch_size = k->at.batch;
+			run.input_tokens = k->at.input;
+			run.output_tokens = k->at.output;
+			model_inputs(&ws->set.workloads[w], &run,
+				     in + c * MODEL_NINPUTS);
+			ce[c] = (struct estimate_in){
+				in + c * MODEL_NINPUTS,
+				m[c].ne ? m[c].log_e / (double)m[c].ne : 0,
+				m[c].ne};
+			ct[c] = (struct estimate_in){
+				in + c * MODEL_NINPUTS,
+				m[c].nt ? m[c].log_t / (double)m[c].nt : 0,
+				m[c].nt};
+			struct select_candidate *C = &r->c[c];
+			struct estimate_out o;
+			estimate_one(&F->est[0],
+				     estimate_workload(&F->est[0], w), &ce[c],
+				     &o);
+			C->predicted_j = o.pooled_j;
+			C->energy_j = o.energy_j;
+			C->basis = (unsigned char)o.basis;
+			C->measured_s =
+				m[c].nt ? exp(m[c].log_t / (double)m[c].nt)
+					: NAN;
+			if (F->est_ok[1] && !isnan(C->latency_s)) {
+				estimate_one(&F->est[1],
+					     estimate_workload(&F->est[1], w),
+					     &ct[c], &o);
+				C->latency_s = o.energy_j;
+				C->latency_basis = (unsigned char)o.basis;
+			}
+		}
+		confidence(&F->est[0], w, &k->at, r, ce, false);
+		if (F->est_ok[1] && r->latency_best >= 0)
+			confidence(&F->est[1], w, &k->at, r, ct, true);
+		flag_disagreements(r);
+		select_finish(r, k->eta);
+	}
+	free(in);
+	free(m);
+	free(ce);
+	free(ct);
+	return ok;
+}
+
+long workspace_rival(const struct select_result *r, bool latency)
+{
+	long best = latency ? r->latency_best : (long)r->energy_best;
+	long rival = -1;
+	double most = 0;
+	for (size_t c = 0; best >= 0 && c < r->n; c++) {
+		double p = latency ? r->c[c].p_fastest : r->c[c].p_cheapest;
+		if ((long)c != best && p >= WS_WITHIN_NOISE && p > most) {
+			most = p;
+			rival = (long)c;
+		}
+	}
+	return rival;
+}
+
+int workspace_percent(double p)
+{
+	if (isnan(p))
+		return -1;
+	int v = (int)lround(100 * p);
+	/* 99.6% is not "100% sure", nor 0.3% "no chance" */
+	if (v == 100 && p < 1)
+		return 99;
+	if (v == 0 && p > 0)
+		return 1;
+	return v;
+}
+
+void workspace_sure_text(const struct select_result *r, bool latency, char *buf,
+			 size_t size)
+{
+	long best = latency ? r->latency_best : (long)r->energy_best;
+	buf[0] = '\0';
+	if (best < 0)
+		return;
+	const struct select_candidate *c = &r->c[best];
+	char name[32];
+	select_layout_name(&c->layout, name, sizeof name);
+	double p = latency ? c->p_fastest : c->p_cheapest;
+	if (isnan(p)) {
+		snprintf(buf, size, "%s", name);
+		return;
+	}
+	int shown_p = workspace_percent(p);
+	long rival = workspace_rival(r, latency);
+	if (rival < 0) {
+		snprintf(buf, size, "%s, %d%% sure", name, shown_p);
+		return;
+	}
+	char other[32];
+	select_layout_name(&r->c[rival].layout, other, sizeof other);
+	snprintf(buf, size, "%s, %d%% sure; %s is within noise", name, shown_p,
+		 other);
+}
+
 enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 				     const struct workspace_knobs *k,
 				     struct select_result *r)
@@ -871,6 +1119,10 @@ enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 		select_result_free(r);
 		return WS_NOT_FINITE;
 	}
+	if (!ws->file && !apply_estimates(ws, w, k, r)) {
+		select_result_free(r);
+		return WS_NO_MEMORY;
+	}
 	return WS_OK;
 }
 
@@ -882,8 +1134,43 @@ bool workspace_terms(struct workspace *ws, size_t w,
 	struct workspace_fitted f;
 	if (!workspace_fitted(ws, w, &f))
 		return false;
-	select_predict(ws->models[0], f.energy, &ws->set.workloads[w], l, k,
-		       terms);
+	double sum = select_predict(ws->models[0], f.energy,
+				    &ws->set.workloads[w], l, k, terms);
+	long g = group_of(ws, w);
+	if (g < 0 || !ws->fits[g].est_ok[0] || !(sum > 0) || !isfinite(sum))
+		return true;
+	/* The terms of the estimate the table shows: each carries its
+	 * kind's offset, and all of them the rest of the estimate (the
+	 * layout's factor, the measurements) in proportion, so the bars
+	 * add up to the table's energy. */
+	const struct estimate_group *E = &ws->fits[g].est[0];
+	const struct estimate_workload *ew = estimate_workload(E, w);
+	struct select_candidate one = {.layout = *l};
+	struct select_result r = {.c = &one, .n = 1};
+	struct measured m;
+	gather(ws, w, k, &r, &m);
+	struct profile_run run;
+	memset(&run, 0, sizeof run);
+	run.tp = l->tp;
+	run.pp = l->pp;
+	run.dp = l->dp;
+	run.batch_size = k->batch;
+	run.input_tokens = k->input;
+	run.output_tokens = k->output;
+	double in[MODEL_NINPUTS];
+	model_inputs(&ws->set.workloads[w], &run, in);
+	struct estimate_in c = {in, m.ne ? m.log_e / (double)m.ne : 0, m.ne};
+	struct estimate_out o;
+	estimate_one(E, ew, &c, &o);
+	double kinds = 0;
+	for (size_t t = 0; t < ws->models[0]->nterms; t++) {
+		if (ew)
+			terms[t] *=
+				exp(ew->offset[ws->models[0]->terms[t].kind]);
+		kinds += terms[t];
+	}
+	for (size_t t = 0; kinds > 0 && t < ws->models[0]->nterms; t++)
+		terms[t] *= o.energy_j / kinds;
 	return true;
 }
 
@@ -927,6 +1214,9 @@ enum workspace_status workspace_fill_grid(struct workspace *ws, size_t w,
 			if (c->has_latency)
 				c->latency = r.c[r.latency_best];
 			c->diverge = r.diverge;
+			c->within_noise =
+				r.diverge && r.c[r.latency_best].p_cheapest >=
+						     WS_WITHIN_NOISE;
 			c->energy_penalty = r.energy_penalty;
 			c->latency_penalty = r.latency_penalty;
 			select_result_free(&r);

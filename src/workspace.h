@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "defaults.h"
 #include "diag.h"
+#include "estimate.h"
 #include "fit.h"
 #include "fitfile.h"
 #include "model.h"
@@ -86,6 +87,10 @@ bool workspace_parse_number(const char *s, bool whole, double *out);
 struct workspace_fit {
 	bool done;
 	struct fit_group fit;
+	/* the estimates of energy and latency (estimate.h), built with the
+	 * fit; est_ok false where that fit failed */
+	struct estimate_group est[2];
+	bool est_ok[2];
 };
 
 struct workspace {
@@ -212,14 +217,35 @@ void workspace_unranked_text(const struct select_result *r, char *buf,
 size_t workspace_candidates(const struct workspace *ws, size_t w,
 			    const struct workspace_knobs *k,
 			    struct select_layout *out, size_t max);
-/* Ranks the candidates at the knobs (fits first when needed); those whose
- * predicted energy is not finite are left out and counted in
- * r->unranked, and when that is every one the status says so. */
+/* Ranks the candidates at the knobs (fits first when needed) by their
+ * estimates (estimate.h: the workload's offsets, and the measurements at
+ * the knobs), with the basis of each, the candidates whose measured order
+ * disagrees with the predicted one, and P(cheapest) and P(fastest);
+ * those whose predicted energy is not finite are left out and counted in
+ * r->unranked, and when that is every one the status says so. From a
+ * fitted file (no runs) the estimates are the fit's predictions and the
+ * probabilities unknown (NaN). */
 enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 				     const struct workspace_knobs *k,
 				     struct select_result *r);
+/* The candidate other than the optimum (of energy, or with latency of
+ * latency) most likely to be the best instead, when that chance is at
+ * least WS_WITHIN_NOISE: "t4p1 is within noise"; else -1. */
+#define WS_WITHIN_NOISE 0.1
+long workspace_rival(const struct select_result *r, bool latency);
+/* How sure the optimum is, in the words every view uses: "t2p1, 71%
+ * sure; t4p1 is within noise", "t2p1, 98% sure", or "t2p1" where the
+ * confidence is unknown (a fitted file). */
+void workspace_sure_text(const struct select_result *r, bool latency, char *buf,
+			 size_t size);
+/* A probability as every view shows it: whole percent, and never 100
+ * unless every draw said so, nor 0 unless none did (-1 for NaN). */
+int workspace_percent(double p);
+
 /* The energy of one layout at the knobs, term by term (terms holds
- * MODEL_MAX_TERMS); false without a fit. */
+ * MODEL_MAX_TERMS): the fit's terms, each with its kind's offset and all
+ * scaled to the estimate, so they add up to the energy workspace_rank
+ * gives the layout; false without a fit. */
 bool workspace_terms(struct workspace *ws, size_t w,
 		     const struct select_layout *l, const struct select_knobs *k,
 		     double *terms);
@@ -242,6 +268,10 @@ struct workspace_cell {
 	bool any;	  /* some layout is a candidate */
 	bool has_latency; /* a latency-optimal layout */
 	bool diverge;
+	/* the two optima differ, but the fastest is within noise of the
+	 * cheapest in energy (its chance of being the cheapest is at least
+	 * WS_WITHIN_NOISE), so the trade-off may be none */
+	bool within_noise;
 	struct select_candidate energy, latency; /* the two optima */
 	double energy_penalty, latency_penalty;
 };

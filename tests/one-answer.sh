@@ -3,8 +3,9 @@
 # medians of its runs) 'rank --json' and the explorer ('snapshot --json',
 # the state its screen is drawn from) name the same energy-optimal and
 # latency-optimal layouts with the same energies, the text screen marks
-# the same row, and 'divergence --json' and the explorer's map agree cell
-# by cell on the default grid.
+# the same row, with the same estimates' basis and confidence, and
+# 'divergence --json' and the explorer's map agree cell by cell on the
+# default grid (within noise too).
 . "$top_srcdir/tests/lib.sh"
 
 # One lookup and one knob table: the explorer's snapshot refuses what rank
@@ -87,6 +88,13 @@ for i, w in enumerate(workloads if what == "rank" else multi[:6]):
                 close(a["energy_j"], b["energy_j"]) and close(a["latency_s"], b["latency_s"])
                 for a, b in zip(rc, sc)):
             bad.append("%s: candidates differ" % name)
+        # the estimates' basis, the order flags and the confidence too
+        est = ("basis", "latency_basis", "disagrees", "p_cheapest", "p_fastest")
+        if [[c.get(k) for k in est] for c in rc] != [[c.get(k) for k in est] for c in sc]:
+            bad.append("%s: basis or confidence differ" % name)
+        if any(c.get(k) is None for c in rc for k in est[:3]) or not all(
+                c["p_cheapest"] is None or 0 <= c["p_cheapest"] <= 1 for c in rc):
+            bad.append("%s: basis or confidence missing" % name)
         # every tenth workload: the text screen marks the same row '*'
         if i % 10 == 0:
             t = run(["snapshot", "--width", "120", "--height", "60"] + sel,
@@ -109,8 +117,10 @@ for i, w in enumerate(workloads if what == "rank" else multi[:6]):
             for dc, mc in zip(dr, mr):
                 got = (lay(mc["energy_optimal"]) if mc else None,
                        lay(mc["latency_optimal"]) if mc else None,
-                       mc["diverge"] if mc else False)
-                want = (lay(dc["energy_optimal"]), lay(dc["latency_optimal"]), dc["diverge"])
+                       mc["diverge"] if mc else False,
+                       mc["within_noise"] if mc else False)
+                want = (lay(dc["energy_optimal"]), lay(dc["latency_optimal"]), dc["diverge"],
+                        dc["within_noise"])
                 if got != want:
                     bad.append("%s: cell %s vs %s" % (name, want, got))
     checked += 1

@@ -57,6 +57,66 @@ assert j['output']==256 and len(j['cells'])==3 and all(len(r)==2 for r in j['cel
 assert all(c['diverge']==(c['energy_optimal']!=c['latency_optimal']) for r in j['cells'] for c in r)" \
 	-- "$EL" divergence --json "$fixture" --batches 1,8,64 --inputs 512,4096
 
+# --- estimates: basis, order flags, confidence -------------------------------
+# Measured candidates are estimated from both the fit and the
+# measurements (between the two, in log), unmeasured ones predicted; the
+# chances of being the cheapest add up to 1 and the optimum's is the
+# energy_confidence.
+# shellcheck disable=SC2086
+json_case rank-json-estimates "c=j['candidates']; \
+import math; \
+assert all(x['basis'] in ('both','measured') for x in c), [x['basis'] for x in c]; \
+assert all(min(x['predicted_j'],x['measured_j'])-1e-9 <= x['energy_j'] <= max(x['predicted_j'],x['measured_j'])+1e-9 for x in c); \
+assert abs(sum(x['p_cheapest'] for x in c)-1)<1e-9 and abs(sum(x['p_fastest'] for x in c)-1)<1e-9; \
+e=[x for x in c if {k:x[k] for k in ('tp','pp','dp')}==j['energy_optimal']][0]; \
+assert j['energy_confidence']==e['p_cheapest']; \
+assert j['energy_within_noise'] is None or j['energy_within_noise']!=j['energy_optimal']" \
+	-- "$EL" rank --json "$fixture" $knobs
+# With --gpus the layouts never measured are predicted.
+# shellcheck disable=SC2086
+json_case rank-json-predicted "c=j['candidates']; \
+m=[x for x in c if x['measured_j'] is not None]; p=[x for x in c if x['measured_j'] is None]; \
+assert m and p; \
+assert all(x['basis']=='predicted' and x['energy_j']==x['predicted_j'] for x in p); \
+assert all(x['basis']!='predicted' for x in m)" \
+	-- "$EL" rank --json "$fixture" $knobs --gpus 8
+# The issue's example: Qwen3-32B at batch 32 measured t2p1 cheaper than
+# t1p1 where the fit predicts the reverse; both are flagged and the
+# estimates move toward the measurements.
+json_case rank-json-disagrees "c={(x['tp'],x['pp']):x for x in j['candidates']}; \
+a,b=c[(1,1)],c[(2,1)]; \
+assert a['disagrees'] and b['disagrees']; \
+assert a['measured_j']>b['measured_j'] and a['predicted_j']<b['predicted_j']; \
+assert b['energy_j']/a['energy_j'] < b['predicted_j']/a['predicted_j']" \
+	-- "$EL" rank --json sample-profiles/mlenergy-v3/H100 \
+	--workload lm-arena-chat:Qwen/Qwen3-32B --batch 32 --input 500 --output 630
+golden_grep() {
+	name=$1 pattern=$2
+	shift 3
+	if (cd "$top_srcdir" && "$@") 2>&1 | grep -q -- "$pattern"; then
+		pass "$name"
+	else
+		fail "$name" "no '$pattern' in the output"
+	fi
+}
+# shellcheck disable=SC2086
+golden_grep rank-text-sure "^\* t1p1, [0-9]*% sure" -- \
+	env LC_ALL=C "$EL" rank "$fixture" $knobs
+golden_grep rank-text-disagrees "^#: measured in the other order" -- \
+	env LC_ALL=C "$EL" rank sample-profiles/mlenergy-v3/H100 \
+	--workload lm-arena-chat:Qwen/Qwen3-32B --batch 32 --input 500 --output 630
+# A fitted file has no runs: the estimates are the fit's, the chances
+# unknown.
+if (cd "$top_srcdir" && "$EL" fit -o "$tmpdir/two.yaml" "$fixture") >/dev/null 2>&1; then
+	# shellcheck disable=SC2086
+	json_case rank-json-fitted-basis "c=j['candidates']; \
+assert all(x['basis']=='predicted' and x['p_cheapest'] is None for x in c); \
+assert j['energy_confidence'] is None" \
+		-- "$EL" rank --json --fitted "$tmpdir/two.yaml" --gpus 4 $knobs
+else
+	fail rank-json-fitted-basis "fit -o failed"
+fi
+
 # --- errors -------------------------------------------------------------------
 # Knobs not given are the medians of the workload's runs (batch 1, 4, 16
 # and 64 on three layouts: 16; input 512 and output 256 throughout).

@@ -115,7 +115,7 @@ static void test_layout_pareto(void)
 	const struct layout_rect *p = &l.pane[PANE_PARETO],
 				 *t = &l.pane[PANE_TABLE];
 	ASSERT(p->h >= LAYOUT_PARETO_MIN_H && p->w >= LAYOUT_PARETO_MIN_W);
-	ASSERT(t->w >= LAYOUT_TABLE_WIDTH);
+	ASSERT(t->w >= LAYOUT_TABLE_MID);
 	/* below the table's title, which counts the candidates over it */
 	ASSERT(p->y == t->y + 1 && p->x > t->x + t->w - 1);
 	ASSERT(l.pane[PANE_TABLE].h >= 1 + LAYOUT_MIN_LAYOUTS);

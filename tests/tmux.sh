@@ -84,8 +84,10 @@ if wait_for plain "OPTIMA DIVERGE"; then
 	same_as_snapshot tmux-knob-redraws plain "+"
 	tm capture-pane -p -t plain >"$tmpdir/after"
 	# the energy of the optimum, before and after batch 32 -> 64
-	b=$(grep '^ .*\* *>t' "$tmpdir/before" | awk '{print $(NF-6)}')
-	a=$(grep '^ .*\* *>t' "$tmpdir/after" | awk '{print $(NF-6)}')
+	b=$(grep '^ .*\* *>t' "$tmpdir/before" |
+		sed -E 's/.*>t[0-9pd]+ +([0-9.]+ [kmM]?J).*/\1/')
+	a=$(grep '^ .*\* *>t' "$tmpdir/after" |
+		sed -E 's/.*>t[0-9pd]+ +([0-9.]+ [kmM]?J).*/\1/')
 	if [ -n "$b" ] && [ -n "$a" ] && [ "$a" != "$b" ] &&
 		grep -q 'batch 64' "$tmpdir/after"; then
 		pass tmux-knob-numbers-change

@@ -428,11 +428,22 @@ static void table_row(const struct app *a, struct screen *s, int y,
 	draw_seconds(ts, sizeof ts, c->latency_s);
 	draw_delta(td, sizeof td, c->latency_s, t ? t->latency_s : NAN);
 	draw_unit_value(a, i, true, mj, sizeof mj);
-	/* the measured energy only where the row has room for it */
-	screen_printf(s, y, r->x + 5, r->w - 5, el, "%-8s %10s %8s %10s %8s",
-		      name, ej, ed, ts, td);
+	/* the estimate's basis (p predicted, b both, m measured), # on a
+	 * measurement in the other order than the fit predicts, and how
+	 * likely it is the cheapest; the measured column and the chance only
+	 * where the row has room for them (the chance first) */
+	static const char basis[] = "pbm";
+	char pc[16];
+	snprintf(pc, sizeof pc, isnan(c->p_cheapest) ? "-" : "%d%%",
+		 workspace_percent(c->p_cheapest));
+	screen_printf(s, y, r->x + 5, r->w - 5, el,
+		      "%-8s %10s %c %8s %10s %8s", name, ej,
+		      basis[c->basis < 3 ? c->basis : 0], ed, ts, td);
 	if (r->w >= LAYOUT_TABLE_WIDTH)
-		screen_printf(s, y, r->x + 53, r->w - 53, el, " %10s", mj);
+		screen_printf(s, y, r->x + 55, r->w - 55, el, " %10s%c %5s", mj,
+			      c->disagrees ? '#' : ' ', pc);
+	else if (r->w >= LAYOUT_TABLE_MID)
+		screen_printf(s, y, r->x + 55, r->w - 55, el, " %5s", pc);
 }
 
 void draw_no_layout(const struct app *a, const struct select_knobs *k,
@@ -471,14 +482,17 @@ void draw_no_layout(const struct app *a, const struct select_knobs *k,
 static void table(const struct app *a, struct screen *s,
 		  const struct layout_rect *r, int title_w)
 {
-	char title[160], unit[32], beside[32], measured[40] = "";
+	char title[224], unit[32], beside[32], measured[40] = "";
 	draw_unit_heading(a, false, unit, sizeof unit);
 	draw_unit_heading(a, true, beside, sizeof beside);
 	/* the measured column only where the rows have room for it */
 	if (r->w >= LAYOUT_TABLE_WIDTH)
-		snprintf(measured, sizeof measured, " %10s", beside);
+		snprintf(measured, sizeof measured, " %10s  %5s", beside,
+			 "P(*)");
+	else if (r->w >= LAYOUT_TABLE_MID)
+		snprintf(measured, sizeof measured, " %5s", "P(*)");
 	snprintf(title, sizeof title,
-		 "     %-8s %10s %8s %10s %8s%s   %zu candidate%s (%s)",
+		 "     %-8s %10s   %8s %10s %8s%s   %zu candidate%s (%s)",
 		 "layout", unit, "vs best", "latency", "vs best", measured,
 		 a->rank.n, a->rank.n == 1 ? "" : "s",
 		 a->knobs.gpus ? "power-of-two layouts that fit"
@@ -516,11 +530,16 @@ static void banner(const struct app *a, struct screen *s,
 	const struct select_candidate *E = &R->c[R->energy_best];
 	select_layout_name(&E->layout, e, sizeof e);
 	draw_joules(ej, sizeof ej, E->energy_j);
+	/* how sure each optimum is: "t2p1, 71% sure; t4p1 is within
+	 * noise" (workspace.h) */
+	char esure[160], tsure[160];
+	workspace_sure_text(R, false, esure, sizeof esure);
+	workspace_sure_text(R, true, tsure, sizeof tsure);
 	if (R->latency_best < 0) {
 		screen_printf(s, r->y, 0, r->w, EL_WARN,
 			      " %s %s is energy-optimal (%s). No latency fit "
 			      "(%s), so no latency-optimal layout.",
-			      draw_glyph(a, "★", "*"), e, ej,
+			      draw_glyph(a, "★", "*"), esure, ej,
 			      f ? f->latency.message : "-");
 		return;
 	}
@@ -534,6 +553,10 @@ static void banner(const struct app *a, struct screen *s,
 			      "latency-optimal (%s): no trade-off here.",
 			      draw_glyph(a, "★", "*"), draw_glyph(a, "⚡", "!"),
 			      e, ej, ts);
+		if (r->h >= 2)
+			screen_printf(s, r->y + 1, 0, r->w, EL_GOOD,
+				      " %s %s   %s %s", draw_glyph(a, "★", "*"),
+				      esure, draw_glyph(a, "⚡", "!"), tsure);
 		return;
 	}
 	char tj[32], es[32];
@@ -541,7 +564,7 @@ static void banner(const struct app *a, struct screen *s,
 	draw_seconds(es, sizeof es, E->latency_s);
 	for (int y = 0; y < r->h; y++)
 		screen_fill(s, r->y + y, 0, r->w, EL_BANNER, " ");
-	char first[400], second[256];
+	char first[400], second[256], third[700];
 	snprintf(first, sizeof first,
 		 " OPTIMA DIVERGE  %s energy-optimal %s: %s, %s per request.  "
 		 "%s latency-optimal %s: %s, %s.",
@@ -552,17 +575,22 @@ static void banner(const struct app *a, struct screen *s,
 		 "cheapest costs %+.1f%% latency.",
 		 100 * R->energy_penalty, T->energy_j - E->energy_j,
 		 100 * R->latency_penalty);
+	snprintf(third, sizeof third, "%s   %s %s   %s %s", second,
+		 draw_glyph(a, "★", "*"), esure, draw_glyph(a, "⚡", "!"),
+		 tsure);
 	if (r->h >= 2) {
 		screen_text(s, r->y, 0, r->w, EL_BANNER, first);
-		screen_text(s, r->y + 1, 0, r->w, EL_BANNER, second);
+		screen_text(s, r->y + 1, 0, r->w, EL_BANNER, third);
 		return;
 	}
-	/* One row: what each choice costs, since that is the news. */
+	/* One row: what each choice costs, since that is the news, then
+	 * how sure the cheapest is. */
 	screen_printf(s, r->y, 0, r->w, EL_BANNER,
 		      " OPTIMA DIVERGE: %s %s costs %+.1f%% energy, %s %s "
-		      "costs %+.1f%% latency",
+		      "costs %+.1f%% latency; %s %s",
 		      draw_glyph(a, "⚡", "!"), t, 100 * R->energy_penalty,
-		      draw_glyph(a, "★", "*"), e, 100 * R->latency_penalty);
+		      draw_glyph(a, "★", "*"), e, 100 * R->latency_penalty,
+		      draw_glyph(a, "★", "*"), esure);
 }
 
 void draw_main(const struct app *a, struct screen *s, const struct layout *l)

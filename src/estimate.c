@@ -1,0 +1,1162 @@
+/* Estimates and the confidence of a choice; see estimate.h. */
+#include "estimate.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defaults.h"
+#include "expr.h"
+
+#define K ESTIMATE_KINDS
+/* runs at a layout for its offset to inform the layouts' spread */
+#define ESTIMATE_LAYOUT_RUNS 3
+/* rounds of EM for the noise and the offsets' spread */
+#define ESTIMATE_EM_ROUNDS 8
+
+const char *estimate_basis_name(enum estimate_basis b)
+{
+	switch (b) {
+	case BASIS_BOTH:
+		return "both";
+	case BASIS_MEASURED:
+		return "measured";
+	default:
+		return "predicted";
+	}
+}
+
+/* ---- small linear algebra ----------------------------------------------- */
+
+/* Cholesky of a (n x n) into l without help; false when a is not
+ * positive definite on its nonzero rows. */
+static bool cholesky_plain(const double *a, size_t n, double *l)
+{
+	memset(l, 0, n * n * sizeof *l);
+	for (size_t j = 0; j < n; j++) {
+		if (a[j * n + j] == 0)
+			continue; /* a parameter held: no uncertainty */
+		double d = a[j * n + j];
+		for (size_t k = 0; k < j; k++)
+			d -= l[j * n + k] * l[j * n + k];
+		if (!(d > 0) || !isfinite(d))
+			return false;
+		double s = sqrt(d);
+		l[j * n + j] = s;
+		for (size_t i = j + 1; i < n; i++) {
+			if (a[i * n + i] == 0)
+				continue;
+			double v = a[i * n + j];
+			for (size_t k = 0; k < j; k++)
+				v -= l[i * n + k] * l[j * n + k];
+			l[i * n + j] = v / s;
+		}
+	}
+	return true;
+}
+
+bool estimate_cholesky(const double *a, size_t n, double *l)
+{
+	if (n > MODEL_MAX_PARAMS)
+		return false;
+	double b[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
+	memcpy(b, a, n * n * sizeof *b);
+	double scale = 0;
+	for (size_t i = 0; i < n; i++)
+		scale = fmax(scale, fabs(a[i * n + i]));
+	/* a covariance from a nearly singular Jacobian can be a rounding
+	 * away from positive definite: a little more variance on the
+	 * diagonal costs nothing that matters */
+	for (double jitter = 1e-12; jitter < 1e-2; jitter *= 100) {
+		if (cholesky_plain(b, n, l))
+			return true;
+		for (size_t i = 0; i < n; i++)
+			if (a[i * n + i] != 0)
+				b[i * n + i] = a[i * n + i] + jitter * scale;
+	}
+	return false;
+}
+
+/* x = a^-1 b for the symmetric positive definite K x K a, and inv = a^-1
+ * (either may be NULL); false when a is not positive definite. */
+static bool spd_solve(const double *a, const double *b, double *x, double *inv)
+{
+	double l[K * K];
+	if (!cholesky_plain(a, K, l))
+		return false;
+	for (size_t c = 0; c <= K; c++) {
+		/* columns of the identity for the inverse, then b */
+		double rhs[K], y[K];
+		if (c < K) {
+			if (!inv)
+				continue;
+			for (size_t i = 0; i < K; i++)
+				rhs[i] = i == c;
+		} else {
+			if (!x)
+				break;
+			memcpy(rhs, b, sizeof rhs);
+		}
+		for (size_t i = 0; i < K; i++) {
+			double v = rhs[i];
+			for (size_t k = 0; k < i; k++)
+				v -= l[i * K + k] * y[k];
+			y[i] = v / l[i * K + i];
+		}
+		for (size_t i = K; i-- > 0;) {
+			double v = y[i];
+			for (size_t k = i + 1; k < K; k++)
+				v -= l[k * K + i] * y[k];
+			y[i] = v / l[i * K + i];
+		}
+		if (c < K)
+			for (size_t i = 0; i < K; i++)
+				inv[i * K + c] = y[i];
+		else
+			memcpy(x, y, sizeof y);
+	}
+	return true;
+}
+
+/* ---- the prediction, term kind by term kind ----------------------------- */
+
+/* Each kind's share of the prediction at params into s; false when the
+ * prediction is not a finite positive energy. */
+static bool kind_sums(const struct model *m, const double *in,
+		      const double *params, double *s)
+{
+	double terms[MODEL_MAX_TERMS];
+	double total = model_predict(m, in, params, terms);
+	memset(s, 0, K * sizeof *s);
+	if (!(total > 0) || !isfinite(total))
+		return false;
+	for (size_t t = 0; t < m->nterms; t++)
+		s[m->terms[t].kind] += terms[t];
+	return true;
+}
+
+static double offset_log(const double *s, const double *offset)
+{
+	double p = 0;
+	for (size_t k = 0; k < K; k++)
+		p += exp(offset[k]) * s[k];
+	return log(p);
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+struct row {
+	double s[K]; /* kind sums at the fitted parameters */
+	double logy;
+	double e; /* the residual after the workload's offsets */
+	size_t workload;
+	const double *in;
+	bool ok;
+};
+
+static int cmp_double(double a, double b)
+{
+	return (a > b) - (a < b);
+}
+
+/* by workload, then layout */
+static int by_workload(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+	if (a->workload != b->workload)
+		return (a->workload > b->workload) -
+		       (a->workload < b->workload);
+	/* then batch and lengths: replicates lie side by side */
+	static const int keys[] = {IN_T, IN_P, IN_DP, IN_B, IN_I, IN_O};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (a->in[keys[k]] != b->in[keys[k]])
+			return cmp_double(a->in[keys[k]], b->in[keys[k]]);
+	return 0;
+}
+
+/* The same workload, layout and batch size: the block of sorted rows
+ * where a replicate can be. */
+static bool same_block(const double *a, size_t wa, const double *b, size_t wb)
+{
+	return wa == wb && a[IN_T] == b[IN_T] && a[IN_P] == b[IN_P] &&
+	       a[IN_DP] == b[IN_DP] && a[IN_B] == b[IN_B];
+}
+
+static bool same_layout(const struct row *a, const struct row *b)
+{
+	return a->workload == b->workload && a->in[IN_T] == b->in[IN_T] &&
+	       a->in[IN_P] == b->in[IN_P] && a->in[IN_DP] == b->in[IN_DP];
+}
+
+/* The layouts' offsets from the residuals r[].e: the spread of a
+ * layout's mean about 0 beyond the noise (moments), then each mean shrunk
+ * by it; dof (per workload, by g->w's order) gets what they use, and the
+ * group's noise becomes what is left. */
+static bool layout_offsets(struct estimate_group *g, const struct row *r,
+			   size_t n, double *dof)
+{
+	double within = 0, means2 = 0, share = 0;
+	size_t wdof = 0, nl = 0, told = 0;
+	for (size_t a = 0; a < n;) {
+		size_t b = a, c = 0;
+		double sum = 0, sq = 0;
+		for (; b < n && same_layout(&r[a], &r[b]); b++)
+			if (r[b].ok) {
+				sum += r[b].e;
+				sq += r[b].e * r[b].e;
+				c++;
+			}
+		if (c) {
+			within += sq - sum * sum / (double)c;
+			wdof += c - 1;
+			means2 += (sum / (double)c) * (sum / (double)c);
+			share += 1.0 / (double)c;
+			nl++;
+			told += c >= ESTIMATE_LAYOUT_RUNS;
+		}
+		a = b;
+	}
+	double noise = wdof ? fmax(within / (double)wdof, 1e-6) : g->model_var;
+	double floor_var = ESTIMATE_MIN_BETWEEN_SD * ESTIMATE_MIN_BETWEEN_SD;
+	g->layout_var =
+		nl ? fmax(means2 / (double)nl - noise * share / (double)nl,
+			  floor_var)
+		   : floor_var;
+	g->l = calloc(nl + 1, sizeof *g->l);
+	if (!g->l)
+		return false;
+	/* EM for the two variances, from the noise for both: with one or
+	 * two runs at most layouts the moments alone cannot tell a
+	 * layout's departure from noise, and EM started near 0 stays
+	 * there */
+	g->layout_var = fmax(g->layout_var, noise);
+	for (int em = 0; em < 4 * ESTIMATE_EM_ROUNDS && told; em++) {
+		double sq = 0, left = 0;
+		size_t runs = 0, spread_from = 0;
+		for (size_t a = 0; a < n;) {
+			size_t b = a, c = 0;
+			double sum = 0, ss = 0;
+			for (; b < n && same_layout(&r[a], &r[b]); b++)
+				if (r[b].ok) {
+					sum += r[b].e;
+					ss += r[b].e * r[b].e;
+					c++;
+				}
+			if (c) {
+				double u = sum /
+					   ((double)c + noise / g->layout_var);
+				double v = 1 / ((double)c / noise +
+						1 / g->layout_var);
+				/* a layout measured once is a residual the
+				 * workload's offsets took in: it says
+				 * nothing of how layouts depart */
+				if (c >= ESTIMATE_LAYOUT_RUNS) {
+					sq += u * u + v;
+					spread_from++;
+				}
+				left += ss - 2 * u * sum +
+					(double)c * (u * u + v);
+				runs += c;
+			}
+			a = b;
+		}
+		g->layout_var = fmax(sq / (double)spread_from, floor_var);
+		noise = fmax(left / (double)runs, 1e-6);
+	}
+	size_t wi = 0;
+	for (size_t a = 0; a < n;) {
+		size_t b = a, c = 0;
+		double sum = 0;
+		for (; b < n && same_layout(&r[a], &r[b]); b++)
+			if (r[b].ok) {
+				sum += r[b].e;
+				c++;
+			}
+		while (wi < g->nw && g->w[wi].workload != r[a].workload)
+			wi++;
+		if (c && told) {
+			struct estimate_layout *L = &g->l[g->nl++];
+			double lambda = noise / g->layout_var;
+			*L = (struct estimate_layout){
+				r[a].workload,
+				r[a].in[IN_T],
+				r[a].in[IN_P],
+				r[a].in[IN_DP],
+				sum / ((double)c + lambda),
+				1 / ((double)c / noise + 1 / g->layout_var)};
+			double s = 0;
+			for (size_t i = a; i < b; i++)
+				if (r[i].ok)
+					s += (r[i].e - L->offset) *
+					     (r[i].e - L->offset);
+			double d = (double)c / ((double)c + lambda);
+			if (wi < g->nw) {
+				dof[wi] += d;
+				/* per workload: its residuals' sum of
+				 * squares, for the shrinkage after */
+				g->w[wi].model_var += s;
+			}
+		} else if (c && wi < g->nw) {
+			/* no layout measured often enough to tell how
+			 * layouts depart: no layout factors */
+			for (size_t i = a; i < b; i++)
+				if (r[i].ok)
+					g->w[wi].model_var += r[i].e * r[i].e;
+		}
+		a = b;
+	}
+	if (!told)
+		g->layout_var = 0;
+	else if (nl)
+		g->model_var = noise;
+	return true;
+}
+
+static bool near(double a, double b)
+{
+	return a == b || fabs(a - b) <= SELECT_MEASURED_TOLERANCE *
+						fmax(fabs(a), fabs(b));
+}
+
+/* Two runs of one workload at the same configuration: a replicate. */
+static bool same_config(const double *a, const double *b)
+{
+	return a[IN_T] == b[IN_T] && a[IN_P] == b[IN_P] &&
+	       a[IN_DP] == b[IN_DP] && a[IN_B] == b[IN_B] &&
+	       near(a[IN_I], b[IN_I]) && near(a[IN_O], b[IN_O]);
+}
+
+/* One measurement's variance: the replicates' spread about their means,
+ * pooled over the group; the default without replicates. */
+static void measurement_noise(struct estimate_group *g, const struct row *r,
+			      size_t n)
+{
+	double ss = 0;
+	size_t dof = 0;
+	bool *used = calloc(n + 1, sizeof *used);
+	for (size_t i = 0; used && i < n; i++) {
+		if (used[i] || !r[i].ok)
+			continue;
+		double sum = 0, sq = 0;
+		size_t c = 0;
+		for (size_t j = i; j < n && same_block(r[i].in, r[i].workload,
+						       r[j].in, r[j].workload);
+		     j++)
+			if (!used[j] && r[j].ok &&
+			    same_config(r[i].in, r[j].in)) {
+				used[j] = true;
+				sum += r[j].logy;
+				sq += r[j].logy * r[j].logy;
+				c++;
+			}
+		if (c > 1) {
+			ss += sq - sum * sum / (double)c;
+			dof += c - 1;
+			g->replicate_sets++;
+		}
+	}
+	free(used);
+	g->meas_var = dof ? fmax(ss / (double)dof, 1e-6)
+			  : ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD;
+}
+
+/* The group's noise and between-workload variance from the pooled fit's
+ * residuals (method of moments): the noise is the spread of a workload's
+ * residuals about their mean, pooled; the between variance what the
+ * workloads' means spread by beyond what the noise explains. */
+static void moments(struct estimate_group *g, const struct row *r, size_t n)
+{
+	double within = 0, means2 = 0, noise_share = 0, all = 0;
+	size_t dof = 0, nw = 0, used = 0;
+	for (size_t a = 0; a < n;) {
+		size_t b = a;
+		double sum = 0, sq = 0;
+		size_t c = 0;
+		for (; b < n && r[b].workload == r[a].workload; b++)
+			if (r[b].ok) {
+				double e = r[b].logy -
+					   offset_log(r[b].s, (double[K]){0});
+				sum += e;
+				sq += e * e;
+				c++;
+			}
+		if (c) {
+			double mean = sum / (double)c;
+			within += sq - sum * mean;
+			all += sq;
+			dof += c - 1;
+			means2 += mean * mean;
+			noise_share += 1.0 / (double)c;
+			nw++;
+			used += c;
+		}
+		a = b;
+	}
+	double noise = dof    ? within / (double)dof
+		       : used ? all / (double)used / 2
+			      : 0.01;
+	double floor_var = ESTIMATE_MIN_BETWEEN_SD * ESTIMATE_MIN_BETWEEN_SD;
+	g->model_var = fmax(noise, 1e-6);
+	double between =
+		nw ? fmax(means2 / (double)nw -
+				  g->model_var * noise_share / (double)nw,
+			  floor_var)
+		   : floor_var;
+	for (size_t k = 0; k < K; k++)
+		g->between_var[k] = between;
+}
+
+/* One workload's offsets: Gauss-Newton on the log residuals with a ridge
+ * pull toward 0 (noise / between variance); their posterior covariance
+ * and the hat matrix's trace (the degrees of freedom they use). */
+static void fit_offsets(const struct estimate_group *g, const struct row *r,
+			size_t n, struct estimate_workload *w, double *dof,
+			double *cov)
+{
+	double off[K] = {0};
+	double nv = g->model_var;
+	const double *pv = g->between_var;
+	bool solved = false;
+	for (int it = 0; it < 20; it++) {
+		double a[K * K] = {0}, b[K] = {0};
+		for (size_t i = 0; i < n; i++) {
+			if (!r[i].ok)
+				continue;
+			double lp = offset_log(r[i].s, off), p = exp(lp);
+			double j[K], e = r[i].logy - lp;
+			for (size_t k = 0; k < K; k++)
+				j[k] = exp(off[k]) * r[i].s[k] / p;
+			for (size_t k = 0; k < K; k++) {
+				b[k] += j[k] * e / nv;
+				for (size_t l = 0; l < K; l++)
+					a[k * K + l] += j[k] * j[l] / nv;
+			}
+		}
+		for (size_t k = 0; k < K; k++) {
+			a[k * K + k] += 1 / pv[k];
+			b[k] -= off[k] / pv[k];
+		}
+		double step[K];
+		if (!spd_solve(a, b, step, cov))
+			break;
+		solved = true;
+		double size = 0;
+		for (size_t k = 0; k < K; k++) {
+			/* a step past a factor of e is no Newton step any
+			 * more: halve it toward the prior */
+			off[k] += fmax(fmin(step[k], 1), -1);
+			size = fmax(size, fabs(step[k]));
+		}
+		if (size < 1e-8)
+			break;
+	}
+	if (!solved) {
+		memset(off, 0, sizeof off);
+		memset(cov, 0, K * K * sizeof *cov);
+		for (size_t k = 0; k < K; k++)
+			cov[k * K + k] = pv[k];
+	}
+	memcpy(w->offset, off, sizeof off);
+	/* the trace of the hat matrix: sum over k of 1 - cov_kk / pv */
+	*dof = 0;
+	for (size_t k = 0; k < K; k++)
+		*dof += 1 - cov[k * K + k] / pv[k];
+	if (!cholesky_plain(cov, K, w->chol))
+		memset(w->chol, 0, sizeof w->chol);
+}
+
+static double residual_ss(const struct row *r, size_t n, const double *off,
+			  size_t *used)
+{
+	double ss = 0;
+	*used = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].ok) {
+			double e = r[i].logy - offset_log(r[i].s, off);
+			ss += e * e;
+			(*used)++;
+		}
+	return ss;
+}
+
+static bool param_chol(struct estimate_group *g, const double *cov)
+{
+	size_t p = g->nparams;
+	if (!cov)
+		return true;
+	g->chol = malloc(p * p * sizeof *g->chol);
+	if (!g->chol)
+		return false;
+	bool finite = true;
+	for (size_t i = 0; i < p * p; i++)
+		finite = finite && isfinite(cov[i]);
+	if (!finite || !estimate_cholesky(cov, p, g->chol)) {
+		/* no usable covariance: the parameters taken as known */
+		free(g->chol);
+		g->chol = NULL;
+	}
+	return true;
+}
+
+int estimate_build(struct estimate_group *g, const struct model *m,
+		   const double *params, const double *cov, size_t nparams,
+		   const struct estimate_rows *rows)
+{
+	memset(g, 0, sizeof *g);
+	g->m = m;
+	g->nparams = nparams < MODEL_MAX_PARAMS ? nparams : MODEL_MAX_PARAMS;
+	memcpy(g->params, params, g->nparams * sizeof *params);
+	g->inflate = 1;
+	size_t n = rows->n;
+	struct row *r = malloc((n + 1) * sizeof *r);
+	if (!r || !param_chol(g, cov)) {
+		free(r);
+		estimate_free(g);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r[i].in = rows->inputs + i * MODEL_NINPUTS;
+		r[i].workload = rows->workload[i];
+		r[i].logy = log(rows->y[i]);
+		r[i].ok = isfinite(r[i].logy) &&
+			  kind_sums(m, r[i].in, params, r[i].s);
+	}
+	qsort(r, n, sizeof *r, by_workload);
+	measurement_noise(g, r, n);
+	moments(g, r, n);
+	size_t nw = 0;
+	for (size_t i = 0; i < n; i++)
+		nw += i == 0 || r[i].workload != r[i - 1].workload;
+	g->w = calloc(nw + 1, sizeof *g->w);
+	double *dof = calloc(nw + 1, sizeof *dof);
+	if (!g->w || !dof) {
+		free(dof);
+		free(r);
+		estimate_free(g);
+		return -1;
+	}
+	/* the offsets, then the noise left after them and the offsets'
+	 * spread, again (EM for the two variances, from the moments' start) */
+	for (int em = 0; em < ESTIMATE_EM_ROUNDS; em++) {
+		double ss = 0, used_dof = 0, spread[K] = {0};
+		size_t used = 0;
+		g->nw = 0;
+		for (size_t a = 0; a < n;) {
+			size_t b = a;
+			while (b < n && r[b].workload == r[a].workload)
+				b++;
+			struct estimate_workload *w = &g->w[g->nw];
+			w->workload = r[a].workload;
+			double post[K * K];
+			fit_offsets(g, r + a, b - a, w, &dof[g->nw], post);
+			size_t u;
+			double s = residual_ss(r + a, b - a, w->offset, &u);
+			w->runs = u;
+			/* kept for the shrinkage below */
+			w->model_var = s;
+			ss += s;
+			used += u;
+			used_dof += dof[g->nw];
+			for (size_t k = 0; k < K; k++)
+				spread[k] += w->offset[k] * w->offset[k] +
+					     post[k * K + k];
+			g->nw++;
+			a = b;
+		}
+		if ((double)used > used_dof + 1)
+			g->model_var =
+				fmax(ss / ((double)used - used_dof), 1e-6);
+		/* each offset's own spread: a kind the group's workloads
+		 * all follow stays near 0, one they depart on is freed */
+		for (size_t k = 0;
+		     em + 1 < ESTIMATE_EM_ROUNDS && k < K && g->nw; k++)
+			g->between_var[k] =
+				fmax(spread[k] / (double)g->nw,
+				     ESTIMATE_MIN_BETWEEN_SD *
+					     ESTIMATE_MIN_BETWEEN_SD);
+	}
+	/* what the offsets leave, each layout's share of it */
+	for (size_t k = 0; k < g->nw; k++)
+		g->w[k].model_var = 0;
+	for (size_t a = 0, wi = 0; a < n; a++) {
+		while (g->w[wi].workload != r[a].workload)
+			wi++;
+		r[a].e = r[a].ok ? r[a].logy -
+					   offset_log(r[a].s, g->w[wi].offset)
+				 : 0;
+	}
+	if (!layout_offsets(g, r, n, dof)) {
+		free(dof);
+		free(r);
+		estimate_free(g);
+		return -1;
+	}
+	for (size_t k = 0; k < g->nw; k++) {
+		struct estimate_workload *w = &g->w[k];
+		double left = fmax((double)w->runs - dof[k], 0);
+		w->model_var =
+			(w->model_var + ESTIMATE_PRIOR_RUNS * g->model_var) /
+			(left + ESTIMATE_PRIOR_RUNS);
+	}
+	free(dof);
+	free(r);
+	return 0;
+}
+
+void estimate_free(struct estimate_group *g)
+{
+	free(g->l);
+	free(g->chol);
+	free(g->w);
+	memset(g, 0, sizeof *g);
+}
+
+const struct estimate_workload *
+estimate_workload(const struct estimate_group *g, size_t workload)
+{
+	size_t lo = 0, hi = g->nw;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->w[mid].workload < workload)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->nw && g->w[lo].workload == workload ? &g->w[lo] : NULL;
+}
+
+static int layout_key(const struct estimate_layout *l, size_t workload,
+		      const double *in)
+{
+	if (l->workload != workload)
+		return (l->workload > workload) - (l->workload < workload);
+	double key[3] = {l->tp, l->pp, l->dp};
+	for (int k = 0; k < 3; k++)
+		if (key[k] != in[IN_T + k])
+			return cmp_double(key[k], in[IN_T + k]);
+	return 0;
+}
+
+/* The layout's offset and its variance: 0 and the layouts' spread where
+ * the workload was not measured at it. */
+static void layout_of(const struct estimate_group *g,
+		      const struct estimate_workload *w, const double *in,
+		      double *offset, double *var)
+{
+	*offset = 0;
+	*var = g->layout_var;
+	if (!w || w->runs == 0 || g->layout_var == 0)
+		return;
+	size_t lo = 0, hi = g->nl;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (layout_key(&g->l[mid], w->workload, in) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < g->nl && layout_key(&g->l[lo], w->workload, in) == 0) {
+		*offset = g->l[lo].offset;
+		*var = g->l[lo].var;
+	}
+}
+
+/* ---- estimates ---------------------------------------------------------- */
+
+/* A workload with no run: no offsets, and as unsure of them as the
+ * group's workloads spread. */
+static void unknown_workload(const struct estimate_group *g,
+			     struct estimate_workload *w)
+{
+	memset(w, 0, sizeof *w);
+	for (size_t k = 0; k < K; k++)
+		w->chol[k * K + k] = sqrt(g->between_var[k]);
+	w->model_var = g->model_var;
+}
+
+/* The variance of the prediction's error against the true mean: the
+ * residuals' variance holds one measurement's noise, taken out (but never
+ * below a quarter of it: the noise is an estimate too). */
+static double prediction_var(const struct estimate_group *g,
+			     const struct estimate_workload *w)
+{
+	return fmax(w->model_var - g->meas_var, 0.25 * w->model_var);
+}
+
+/* The combination's weights: the prediction's share and the variance of
+ * the combined log estimate. */
+static void combine(const struct estimate_group *g,
+		    const struct estimate_workload *w, double layout_var,
+		    size_t measured, double *model_weight, double *var)
+{
+	double vp = prediction_var(g, w) + layout_var;
+	if (!measured) {
+		*model_weight = 1;
+		*var = vp;
+		return;
+	}
+	double vm = g->meas_var / (double)measured;
+	*model_weight = vm / (vp + vm);
+	*var = vp * vm / (vp + vm);
+}
+
+void estimate_one(const struct estimate_group *g,
+		  const struct estimate_workload *w,
+		  const struct estimate_in *c, struct estimate_out *out)
+{
+	struct estimate_workload none;
+	if (!w) {
+		unknown_workload(g, &none);
+		w = &none;
+	}
+	double s[K];
+	out->model_j = model_predict(g->m, c->in, g->params, NULL);
+	if (!kind_sums(g->m, c->in, g->params, s)) {
+		out->pooled_j = out->energy_j = out->model_j;
+		out->log_sd = NAN;
+		out->model_weight = 1;
+		out->basis = BASIS_PREDICTED;
+		return;
+	}
+	double lo, lv, var;
+	layout_of(g, w, c->in, &lo, &lv);
+	double lp = offset_log(s, w->offset) + lo;
+	out->pooled_j = exp(lp);
+	combine(g, w, lv, c->measured, &out->model_weight, &var);
+	double le =
+		out->model_weight * lp +
+		(1 - out->model_weight) * (c->measured ? c->measured_log : 0);
+	out->energy_j = exp(le);
+	out->log_sd = sqrt(var);
+	out->basis = !c->measured ? BASIS_PREDICTED
+		     : 1 - out->model_weight >= ESTIMATE_MEASURED_SHARE
+			     ? BASIS_MEASURED
+			     : BASIS_BOTH;
+}
+
+/* ---- draws -------------------------------------------------------------- */
+
+/* splitmix64, the same on every machine */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* A nearly normal deviate, mean 0 and variance 1: the sum of four
+ * uniforms of 16 bits each, centred and scaled (tails cut at 3.46
+ * standard deviations). A knob turn draws some 50 000 of them, and Box
+ * and Muller's logarithm and cosine were most of a redraw. */
+static double normal(uint64_t *state)
+{
+	uint64_t r = next_random(state);
+	double sum = (double)(r & 0xffff) + (double)((r >> 16) & 0xffff) +
+		     (double)((r >> 32) & 0xffff) + (double)(r >> 48);
+	/* four uniforms on [0, 65536): mean 131070, variance 4 x 65536^2 / 12
+	 */
+	return (sum - 2 * 65535.0) * (1.7320508075688772 / 65536.0);
+}
+
+/* z drawn and multiplied by the lower factor l (n x n) and sd. */
+static void correlated(const double *l, size_t n, double sd, uint64_t *state,
+		       double *out)
+{
+	double z[MODEL_MAX_PARAMS];
+	for (size_t i = 0; i < n; i++)
+		z[i] = normal(state);
+	for (size_t i = 0; i < n; i++) {
+		double v = 0;
+		for (size_t k = 0; k <= i; k++)
+			v += l[i * n + k] * z[k];
+		out[i] = sd * v;
+	}
+}
+
+/* What a draw needs of one candidate, computed once: its log estimate,
+ * how the estimate moves with each drawn log parameter and offset (to
+ * first order, from the terms' exact gradients), and the spread of what
+ * is its own (its error and measuring it again). A draw is then a few
+ * multiplications per candidate. */
+struct drawn {
+	bool ok;
+	double mean;
+	double by_param[MODEL_MAX_PARAMS];
+	double by_offset[K];
+	double own_sd;
+};
+
+static void prepare(const struct estimate_group *g,
+		    const struct estimate_workload *w,
+		    const struct estimate_in *c, double sd, double noise,
+		    struct drawn *x)
+{
+	const struct model *m = g->m;
+	double s[K] = {0}, ds[K][MODEL_MAX_PARAMS];
+	memset(ds, 0, sizeof ds);
+	for (size_t t = 0; t < m->nterms; t++) {
+		const struct expr *e = m->terms[t].expr;
+		double grad[EXPR_MAX_PARAMS];
+		double v = expr_eval_grad(e, c->in, g->params, grad);
+		size_t k = m->terms[t].kind;
+		s[k] += v;
+		const unsigned *idx = expr_params(e);
+		for (size_t j = 0; j < expr_param_count(e); j++)
+			if (idx[j] < g->nparams)
+				/* d term / d log param */
+				ds[k][idx[j]] += grad[j] * g->params[idx[j]];
+	}
+	double p = 0;
+	for (size_t k = 0; k < K; k++)
+		p += exp(w->offset[k]) * s[k];
+	x->ok = p > 0 && isfinite(p);
+	if (!x->ok)
+		return;
+	double lo, lv, mw, var;
+	layout_of(g, w, c->in, &lo, &lv);
+	combine(g, w, lv, c->measured, &mw, &var);
+	x->mean = mw * (log(p) + lo) +
+		  (1 - mw) * (c->measured ? c->measured_log : 0);
+	for (size_t j = 0; j < g->nparams; j++) {
+		double d = 0;
+		for (size_t k = 0; k < K; k++)
+			d += exp(w->offset[k]) * ds[k][j];
+		x->by_param[j] = g->chol ? mw * d / p : 0;
+	}
+	for (size_t k = 0; k < K; k++)
+		x->by_offset[k] = mw * exp(w->offset[k]) * s[k] / p;
+	x->own_sd = sqrt(sd * sd * var + noise * noise);
+}
+
+/* The draws of the candidates' log energies into out (ndraws x n). */
+static bool draw_logs(const struct estimate_group *g,
+		      const struct estimate_workload *w,
+		      const struct estimate_in *c, size_t n, size_t ndraws,
+		      unsigned long long seed, double *out)
+{
+	struct estimate_workload none;
+	if (!w) {
+		unknown_workload(g, &none);
+		w = &none;
+	}
+	double sd = sqrt(g->inflate > 0 ? g->inflate : 1);
+	double noise = sqrt(g->meas_var);
+	struct drawn *x = malloc((n ? n : 1) * sizeof *x);
+	if (!x)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		prepare(g, w, &c[i], sd, noise, &x[i]);
+	uint64_t state = seed;
+	size_t np = g->chol ? g->nparams : 0;
+	for (size_t d = 0; d < ndraws; d++) {
+		double theta[MODEL_MAX_PARAMS], off[K];
+		if (np)
+			correlated(g->chol, np, sd, &state, theta);
+		correlated(w->chol, K, sd, &state, off);
+		for (size_t i = 0; i < n; i++) {
+			double *o = &out[d * n + i];
+			if (!x[i].ok) {
+				*o = NAN;
+				continue;
+			}
+			double v = x[i].mean + x[i].own_sd * normal(&state);
+			for (size_t j = 0; j < np; j++)
+				v += x[i].by_param[j] * theta[j];
+			for (size_t k = 0; k < K; k++)
+				v += x[i].by_offset[k] * off[k];
+			*o = v;
+		}
+	}
+	free(x);
+	return true;
+}
+
+bool estimate_draw(const struct estimate_group *g,
+		   const struct estimate_workload *w,
+		   const struct estimate_in *c, size_t n, size_t ndraws,
+		   unsigned long long seed, double *draws)
+{
+	if (!draw_logs(g, w, c, n, ndraws, seed, draws))
+		return false;
+	for (size_t i = 0; i < n * ndraws; i++)
+		draws[i] = exp(draws[i]);
+	return true;
+}
+
+bool estimate_confidence(const struct estimate_group *g,
+			 const struct estimate_workload *w,
+			 const struct estimate_in *c, size_t n,
+			 unsigned long long seed, double *p)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = NAN;
+	double *draws = malloc((n ? n : 1) * ESTIMATE_DRAWS * sizeof *draws);
+	if (!draws || !draw_logs(g, w, c, n, ESTIMATE_DRAWS, seed, draws)) {
+		free(draws);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		p[i] = 0;
+	size_t counted = 0;
+	for (size_t d = 0; d < ESTIMATE_DRAWS; d++) {
+		const double *x = draws + d * n;
+		size_t best = n;
+		for (size_t i = 0; i < n; i++)
+			if (isfinite(x[i]) && (best == n || x[i] < x[best]))
+				best = i;
+		if (best < n) {
+			p[best]++;
+			counted++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		p[i] = counted ? p[i] / (double)counted : NAN;
+	free(draws);
+	return true;
+}
+
+/* ---- calibration -------------------------------------------------------- */
+
+/* The variance inflations the calibration tries. */
+static const double inflations[] = {0.15, 0.25, 0.4, 0.6, 1.0, 1.5};
+#define NINFLATIONS	  (sizeof inflations / sizeof *inflations)
+#define CALIBRATION_DRAWS 100
+
+/* Fold a's rows sorted by workload, layout and batch, to find a row's
+ * measurements in its block by bisection (a scan of fold a per row was
+ * 25 million comparisons at 10 000 runs). */
+struct keyed {
+	const struct estimate_rows *r;
+	size_t *idx, n;
+};
+
+static int key_cmp(const struct estimate_rows *r, size_t i, const double *x,
+		   size_t w)
+{
+	if (r->workload[i] != w)
+		return (r->workload[i] > w) - (r->workload[i] < w);
+	const double *a = r->inputs + i * MODEL_NINPUTS;
+	static const int keys[] = {IN_T, IN_P, IN_DP, IN_B};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (a[keys[k]] != x[keys[k]])
+			return cmp_double(a[keys[k]], x[keys[k]]);
+	return 0;
+}
+
+/* qsort has no context: the rows ride along with each index */
+struct keyed_item {
+	const struct estimate_rows *r;
+	size_t i;
+};
+
+static int by_key(const void *x, const void *y)
+{
+	const struct keyed_item *a = x, *b = y;
+	return key_cmp(a->r, a->i, a->r->inputs + b->i * MODEL_NINPUTS,
+		       a->r->workload[b->i]);
+}
+
+static bool keyed_make(struct keyed *k, const struct estimate_rows *r,
+		       const size_t *a, size_t na)
+{
+	struct keyed_item *v = malloc((na + 1) * sizeof *v);
+	k->idx = malloc((na + 1) * sizeof *k->idx);
+	k->r = r;
+	k->n = na;
+	if (!v || !k->idx) {
+		free(v);
+		free(k->idx);
+		k->idx = NULL;
+		return false;
+	}
+	for (size_t i = 0; i < na; i++)
+		v[i] = (struct keyed_item){r, a[i]};
+	qsort(v, na, sizeof *v, by_key);
+	for (size_t i = 0; i < na; i++)
+		k->idx[i] = v[i].i;
+	free(v);
+	return true;
+}
+
+/* The mean log of fold a's runs at x's configuration into c. */
+static void keyed_measured(const struct keyed *k, const double *x, size_t w,
+			   struct estimate_in *c)
+{
+	size_t lo = 0, hi = k->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key_cmp(k->r, k->idx[mid], x, w) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < k->n && key_cmp(k->r, k->idx[lo], x, w) == 0; lo++) {
+		size_t i = k->idx[lo];
+		if (same_config(k->r->inputs + i * MODEL_NINPUTS, x) &&
+		    k->r->y[i] > 0) {
+			c->measured_log += log(k->r->y[i]);
+			c->measured++;
+		}
+	}
+	if (c->measured)
+		c->measured_log /= (double)c->measured;
+}
+
+/* Rows of a workload in fold b: the chance each inflation gives the pick
+ * of measuring the cheapest, scored against whether it did. */
+static void fold_pick(struct estimate_group *g, const struct estimate_rows *r,
+		      const struct keyed *a, const size_t *rows, size_t n,
+		      struct estimate_in *in, double *draws, double *brier)
+{
+	const struct estimate_workload *w =
+		estimate_workload(g, r->workload[rows[0]]);
+	size_t pick = 0, best = 0;
+	double low = INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		const double *x = r->inputs + rows[i] * MODEL_NINPUTS;
+		in[i] = (struct estimate_in){x, 0, 0};
+		/* fold a's runs at this configuration are its measurements */
+		keyed_measured(a, x, r->workload[rows[i]], &in[i]);
+		struct estimate_out o;
+		estimate_one(g, w, &in[i], &o);
+		if (o.energy_j < low) {
+			low = o.energy_j;
+			pick = i;
+		}
+		if (r->y[rows[i]] < r->y[rows[best]])
+			best = i;
+	}
+	double hit = r->y[rows[pick]] <= r->y[rows[best]];
+	for (size_t c = 0; c < NINFLATIONS; c++) {
+		g->inflate = inflations[c];
+		estimate_draw(g, w, in, n, CALIBRATION_DRAWS, 7 + c, draws);
+		size_t wins = 0;
+		for (size_t d = 0; d < CALIBRATION_DRAWS; d++) {
+			size_t m = 0;
+			for (size_t i = 1; i < n; i++)
+				if (draws[d * n + i] < draws[d * n + m])
+					m = i;
+			wins += m == pick;
+		}
+		double p = (double)wins / CALIBRATION_DRAWS;
+		brier[c] += (p - hit) * (p - hit);
+	}
+	g->inflate = 1;
+}
+
+/* The estimates of the rows a, into g, with the parameters of the whole
+ * fit (refitting the model per fold cost a verb 2 s, for a fold whose
+ * shared parameters move little); false when memory runs out. */
+static bool fold_fit(const struct estimate_group *whole,
+		     const struct estimate_rows *r, const size_t *a, size_t na,
+		     struct estimate_group *g)
+{
+	double *x = malloc((na + 1) * MODEL_NINPUTS * sizeof *x);
+	double *y = malloc((na + 1) * sizeof *y);
+	size_t *wl = malloc((na + 1) * sizeof *wl);
+	double *cov = NULL;
+	size_t p = whole->nparams;
+	bool ok = x && y && wl;
+	for (size_t i = 0; ok && i < na; i++) {
+		memcpy(x + i * MODEL_NINPUTS, r->inputs + a[i] * MODEL_NINPUTS,
+		       MODEL_NINPUTS * sizeof *x);
+		y[i] = r->y[a[i]];
+		wl[i] = r->workload[a[i]];
+	}
+	if (ok && whole->chol) {
+		/* the covariance again from its factor */
+		cov = calloc(p * p + 1, sizeof *cov);
+		ok = cov != NULL;
+		for (size_t i = 0; ok && i < p; i++)
+			for (size_t j = 0; j < p; j++)
+				for (size_t k = 0; k <= (i < j ? i : j); k++)
+					cov[i * p + j] +=
+						whole->chol[i * p + k] *
+						whole->chol[j * p + k];
+	}
+	if (ok) {
+		struct estimate_rows er = {na, x, y, wl};
+		ok = estimate_build(g, whole->m, whole->params, cov, p, &er) ==
+		     0;
+	}
+	free(cov);
+	free(x);
+	free(y);
+	free(wl);
+	return ok;
+}
+
+/* One fold: fitted on a, its choices in b, into brier; the number of
+ * choices, or -1 when out of memory. */
+static long fold(const struct estimate_group *whole,
+		 const struct estimate_rows *r, const size_t *a, size_t na,
+		 const size_t *b, size_t nb, double *brier)
+{
+	struct estimate_group g;
+	struct keyed k;
+	if (!keyed_make(&k, r, a, na))
+		return -1;
+	if (!fold_fit(whole, r, a, na, &g)) {
+		free(k.idx);
+		return -1;
+	}
+	size_t *rows = malloc((nb + 1) * sizeof *rows);
+	bool *done = calloc(nb + 1, sizeof *done);
+	struct estimate_in *in = malloc((nb + 1) * sizeof *in);
+	double *draws = malloc((nb + 1) * CALIBRATION_DRAWS * sizeof *draws);
+	long picks = rows && done && in && draws ? 0 : -1;
+	for (size_t i = 0; picks >= 0 && i < nb; i++) {
+		if (done[i])
+			continue;
+		size_t n = 0;
+		for (size_t j = i; j < nb; j++)
+			if (!done[j] &&
+			    r->workload[b[j]] == r->workload[b[i]]) {
+				done[j] = true;
+				rows[n++] = b[j];
+			}
+		if (n > 1) {
+			fold_pick(&g, r, &k, rows, n, in, draws, brier);
+			picks++;
+		}
+	}
+	estimate_free(&g);
+	free(k.idx);
+	free(rows);
+	free(done);
+	free(in);
+	free(draws);
+	return picks;
+}
+
+int estimate_calibrate(struct estimate_group *g,
+		       const struct estimate_rows *rows)
+{
+	size_t n = rows->n, half[2] = {0, 0};
+	size_t *idx = malloc((n + 1) * sizeof *idx);
+	if (!idx)
+		return -1;
+	/* alternate rows: both folds see every workload that has two */
+	for (size_t i = 0; i < n; i += 2)
+		idx[half[0]++] = i;
+	for (size_t i = 1; i < n; i += 2)
+		idx[half[0] + half[1]++] = i;
+	double brier[NINFLATIONS] = {0};
+	long p0 = fold(g, rows, idx, half[0], idx + half[0], half[1], brier);
+	long p1 = p0 < 0 ? -1
+			 : fold(g, rows, idx + half[0], half[1], idx, half[0],
+				brier);
+	free(idx);
+	if (p0 < 0 || p1 < 0)
+		return -1;
+	if (p0 + p1 < ESTIMATE_MIN_PICKS)
+		return 0;
+	size_t best = 0;
+	for (size_t c = 1; c < NINFLATIONS; c++)
+		if (brier[c] < brier[best])
+			best = c;
+	g->inflate = inflations[best];
+	return 0;
+}

@@ -1,0 +1,317 @@
+/* Unit tests of the estimates (estimate.h): the workloads' offsets and
+ * their shrinkage, the measurement noise from replicates, the inverse
+ * variance combination and its basis, the confidence drawn, and the
+ * calibration's expected calibration error (eval.h), on a hand-made model
+ * whose answers are known. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "estimate.h"
+#include "eval.h"
+#include "model.h"
+#include "unit.h"
+
+static struct diag_list diags;
+
+/* Energy = a * B (a memory term) + b * t (an idle term). */
+static struct model *two_terms(void)
+{
+	static const char text[] =
+		"energylens-model: 1\nname: m\ntarget: energy\nunit: J\n"
+		"description: d\nparameters:\n"
+		"  - {name: a, default: 1, unit: u, meaning: m}\n"
+		"  - {name: b, default: 1, unit: u, meaning: m}\n"
+		"terms:\n"
+		"  - {name: mem, phase: decode, kind: memory, expr: \"a * "
+		"B\"}\n"
+		"  - {name: idle, phase: decode, kind: idle, expr: \"b * "
+		"t\"}\n";
+	diag_free(&diags);
+	diag_init(&diags, NULL);
+	return model_parse("m.yaml", text, strlen(text), &diags);
+}
+
+#define MAXROWS 256
+
+struct rows {
+	double in[MAXROWS * MODEL_NINPUTS];
+	double y[MAXROWS];
+	size_t w[MAXROWS];
+	size_t n;
+};
+
+/* A deterministic wobble of about 3% (times amplitude), the same on
+ * every machine. */
+static double amplitude = 1;
+static double wobble(size_t i)
+{
+	static const double v[] = {0.03, -0.02, 0.01, -0.03, 0.02, -0.01};
+	return amplitude * v[i % 6];
+}
+
+static void add(struct rows *r, size_t w, double t, double b, double y)
+{
+	double *in = r->in + r->n * MODEL_NINPUTS;
+	memset(in, 0, MODEL_NINPUTS * sizeof *in);
+	in[IN_T] = t;
+	in[IN_P] = in[IN_DP] = 1;
+	in[IN_N] = t;
+	in[IN_B] = b;
+	in[IN_I] = 100;
+	in[IN_O] = 100;
+	r->y[r->n] = y;
+	r->w[r->n++] = w;
+}
+
+/* Six workloads at t = 1, 2, 4 and B = 1, 2, 4, 8: the first five follow
+ * a = b = 1 (with the wobble); the sixth spends idle_factor times the
+ * idle energy. */
+static void group(struct rows *r, double idle_factor)
+{
+	r->n = 0;
+	for (size_t w = 0; w < 6; w++)
+		for (double t = 1; t <= 4; t *= 2)
+			for (double b = 1; b <= 8; b *= 2) {
+				double f = w == 5 ? idle_factor : 1;
+				add(r, w, t, b,
+				    (b + f * t) * exp(wobble(r->n)));
+			}
+}
+
+static struct estimate_rows view(const struct rows *r)
+{
+	return (struct estimate_rows){r->n, r->in, r->y, r->w};
+}
+
+static const double params[2] = {1, 1};
+
+static void test_offsets_follow_a_departing_workload(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	group(&r, 3);
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	const struct estimate_workload *odd = estimate_workload(&g, 5);
+	const struct estimate_workload *plain = estimate_workload(&g, 0);
+	ASSERT(odd && plain);
+	/* the sixth workload's idle term, three times the group's: log 3
+	 * = 1.1, shrunk a little toward 0 */
+	ASSERT_MSG(odd->offset[KIND_IDLE] > 0.7 &&
+			   odd->offset[KIND_IDLE] < 1.15,
+		   "idle offset %g", odd->offset[KIND_IDLE]);
+	ASSERT_MSG(fabs(plain->offset[KIND_IDLE]) < 0.1,
+		   "a workload that follows the group: idle offset %g",
+		   plain->offset[KIND_IDLE]);
+	/* its unmeasured candidates carry the offsets: at t = 8, B = 1
+	 * the model says 9 J, the workload's own runs about 25 */
+	double in[MODEL_NINPUTS] = {0};
+	in[IN_T] = 8;
+	in[IN_P] = in[IN_DP] = 1;
+	in[IN_N] = 8;
+	in[IN_B] = 1;
+	struct estimate_in c = {in, 0, 0};
+	struct estimate_out o;
+	estimate_one(&g, odd, &c, &o);
+	ASSERT_NEAR(o.model_j, 9, 1e-9);
+	ASSERT_MSG(o.energy_j > 18 && o.energy_j < 26, "estimate %g",
+		   o.energy_j);
+	ASSERT_INT_EQ(o.basis, BASIS_PREDICTED);
+	estimate_free(&g);
+	model_free(m);
+}
+
+static void test_shrinkage_with_few_runs(void)
+{
+	/* with noise of about 20%, a departure seen in one run moves the
+	 * offset only part of the way */
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	amplitude = 7;
+	group(&r, 3);
+	amplitude = 1;
+	size_t keep = 0;
+	for (size_t i = 0; i < r.n; i++)
+		if (r.w[i] != 5 || (r.in[i * MODEL_NINPUTS + IN_T] == 4 &&
+				    r.in[i * MODEL_NINPUTS + IN_B] == 1)) {
+			memmove(r.in + keep * MODEL_NINPUTS,
+				r.in + i * MODEL_NINPUTS,
+				MODEL_NINPUTS * sizeof *r.in);
+			r.y[keep] = r.y[i];
+			r.w[keep++] = r.w[i];
+		}
+	r.n = keep;
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	const struct estimate_workload *odd = estimate_workload(&g, 5);
+	ASSERT(odd);
+	ASSERT_INT_EQ(odd->runs, 1);
+	/* the idle factor that fits the one run exactly (B = 1, t = 4) */
+	double y = 0;
+	for (size_t i = 0; i < r.n; i++)
+		if (r.w[i] == 5)
+			y = r.y[i];
+	double raw = log((y - 1) / 4);
+	ASSERT_MSG(odd->offset[KIND_IDLE] > 0 &&
+			   odd->offset[KIND_IDLE] < 0.9 * raw,
+		   "one run's idle offset %g, unshrunk %g",
+		   odd->offset[KIND_IDLE], raw);
+	estimate_free(&g);
+	model_free(m);
+}
+
+static void test_measurement_noise(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	group(&r, 1);
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	/* no replicates: the default */
+	ASSERT_INT_EQ(g.replicate_sets, 0);
+	ASSERT_NEAR(g.meas_var,
+		    ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD, 1e-12);
+	estimate_free(&g);
+	/* two replicates of one configuration 20% apart in log: one
+	 * measurement's variance (0.2)^2 / 2 */
+	add(&r, 0, 1, 1, 2 * exp(0.1));
+	add(&r, 0, 1, 1, 2 * exp(-0.1));
+	/* the first run of workload 0 at t = 1, B = 1 is a third: take it
+	 * to the pair's mean so the spread stays the pair's */
+	r.y[0] = 2;
+	v = view(&r);
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	ASSERT_INT_EQ(g.replicate_sets, 1);
+	ASSERT_NEAR(g.meas_var, 0.02 / 2 * 2 / 2, 1e-9);
+	estimate_free(&g);
+	model_free(m);
+}
+
+static void test_combination(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	group(&r, 1);
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	const struct estimate_workload *w = estimate_workload(&g, 1);
+	double in[MODEL_NINPUTS] = {0};
+	in[IN_T] = in[IN_P] = in[IN_DP] = in[IN_N] = 1;
+	in[IN_B] = 8;
+	struct estimate_in alone = {in, 0, 0};
+	struct estimate_out p, one, four;
+	estimate_one(&g, w, &alone, &p);
+	/* measured 30% above the prediction, once and four times */
+	struct estimate_in c1 = {in, log(p.pooled_j) + 0.3, 1};
+	struct estimate_in c4 = {in, log(p.pooled_j) + 0.3, 4};
+	estimate_one(&g, w, &c1, &one);
+	estimate_one(&g, w, &c4, &four);
+	ASSERT_NEAR(p.energy_j, p.pooled_j, 1e-12);
+	/* between the two, by inverse variance: the log estimate is
+	 * log pred + (1 - weight) * 0.3 */
+	ASSERT_NEAR(log(one.energy_j),
+		    log(p.pooled_j) + (1 - one.model_weight) * 0.3, 1e-9);
+	ASSERT(one.model_weight > 0 && one.model_weight < 1);
+	ASSERT(four.model_weight < one.model_weight);
+	ASSERT(four.energy_j > one.energy_j);
+	ASSERT(one.log_sd < p.log_sd);
+	ASSERT(one.basis == BASIS_BOTH || one.basis == BASIS_MEASURED);
+	ASSERT_INT_EQ(p.basis, BASIS_PREDICTED);
+	ASSERT_STR_EQ(estimate_basis_name(BASIS_BOTH), "both");
+	estimate_free(&g);
+	model_free(m);
+}
+
+static void test_confidence(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	group(&r, 1);
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	const struct estimate_workload *w = estimate_workload(&g, 2);
+	double a[MODEL_NINPUTS] = {0}, b[MODEL_NINPUTS] = {0};
+	a[IN_T] = a[IN_P] = a[IN_DP] = a[IN_N] = 1;
+	memcpy(b, a, sizeof b);
+	a[IN_B] = 1;  /* 2 J */
+	b[IN_B] = 64; /* 65 J: never the cheapest */
+	struct estimate_in far[2] = {{a, 0, 0}, {b, 0, 0}};
+	double p[2], q[2];
+	ASSERT(estimate_confidence(&g, w, far, 2, 42, p));
+	ASSERT_NEAR(p[0] + p[1], 1, 1e-12);
+	ASSERT_MSG(p[0] > 0.99, "P(cheapest) of the far cheaper one: %g", p[0]);
+	/* twins: a coin toss, the same every time it is drawn */
+	struct estimate_in twins[2] = {{a, 0, 0}, {a, 0, 0}};
+	ASSERT(estimate_confidence(&g, w, twins, 2, 42, p));
+	ASSERT(estimate_confidence(&g, w, twins, 2, 42, q));
+	ASSERT_MSG(p[0] > 0.4 && p[0] < 0.6, "twins: %g", p[0]);
+	ASSERT_DBL_EQ(p[0], q[0]);
+	/* a narrower spread makes the same gap surer */
+	b[IN_B] = 1.15; /* 2.15 J against 2 */
+	struct estimate_in near[2] = {{a, 0, 0}, {b, 0, 0}};
+	ASSERT(estimate_confidence(&g, w, near, 2, 42, p));
+	g.inflate = 0.1;
+	ASSERT(estimate_confidence(&g, w, near, 2, 42, q));
+	ASSERT_MSG(q[0] > p[0] && p[0] > 0.5, "%g then %g", p[0], q[0]);
+	estimate_free(&g);
+	model_free(m);
+}
+
+static void test_cholesky(void)
+{
+	/* [[4, 2], [2, 3]] = L L^T with L = [[2, 0], [1, sqrt 2]]; a held
+	 * parameter's zero row stays zero */
+	double a[9] = {4, 0, 2, 0, 0, 0, 2, 0, 3}, l[9];
+	ASSERT(estimate_cholesky(a, 3, l));
+	ASSERT_NEAR(l[0], 2, 1e-12);
+	ASSERT_NEAR(l[6], 1, 1e-12);
+	ASSERT_NEAR(l[8], sqrt(2), 1e-12);
+	ASSERT_DBL_EQ(l[4], 0);
+	double bad[4] = {1, 2, 2, 1}; /* indefinite */
+	ASSERT(!estimate_cholesky(bad, 2, l));
+}
+
+static void test_ece(void)
+{
+	struct eval_calibration c;
+	memset(&c, 0, sizeof c);
+	ASSERT_NAN(eval_ece(&c));
+	/* 0.9 sure, right 9 times in 10: calibrated */
+	for (int i = 0; i < 10; i++)
+		eval_calibrate(&c, 0.9, i < 9);
+	ASSERT_NEAR(eval_ece(&c), 0, 1e-12);
+	/* 0.55 sure, always right: 0.45 off on half the picks */
+	for (int i = 0; i < 10; i++)
+		eval_calibrate(&c, 0.55, 1);
+	ASSERT_NEAR(eval_ece(&c), 0.225, 1e-12);
+	ASSERT_INT_EQ(c.n[9], 10);
+	ASSERT_INT_EQ(c.n[5], 10);
+	/* 1.0 goes to the top tenth, not past it */
+	eval_calibrate(&c, 1.0, 1);
+	ASSERT_INT_EQ(c.n[9], 11);
+}
+
+int main(void)
+{
+	diag_init(&diags, NULL);
+	UNIT_RUN(test_offsets_follow_a_departing_workload);
+	UNIT_RUN(test_shrinkage_with_few_runs);
+	UNIT_RUN(test_measurement_noise);
+	UNIT_RUN(test_combination);
+	UNIT_RUN(test_confidence);
+	UNIT_RUN(test_cholesky);
+	UNIT_RUN(test_ece);
+	diag_free(&diags);
+	return unit_status();
+}
