@@ -10,6 +10,7 @@
 
 #include "exitcode.h"
 #include "utf8.h"
+#include "vision.h"
 
 /* ---- memory ---------------------------------------------------------- */
 
@@ -96,6 +97,7 @@ static const char *parse_string(struct import_values *v, enum schema_field key,
 				const char *text)
 {
 	bool flag;
+	uint32_t px;
 	switch (schema_fields[key].type) {
 	case SCHEMA_T_ARCH:
 		if (!schema_arch(text))
@@ -107,6 +109,10 @@ static const char *parse_string(struct import_values *v, enum schema_field key,
 		break;
 	case SCHEMA_T_BOOL:
 		if (!schema_bool(text, &flag))
+			return schema_expectation(key);
+		break;
+	case SCHEMA_T_PIXELS:
+		if (!vision_parse_px(text, &px))
 			return schema_expectation(key);
 		break;
 	default:
