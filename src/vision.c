@@ -415,9 +415,12 @@ static void parse_rule(struct parse *P, const yaml_node_t *map, bool video,
 		else
 			parse_value(P, k, v, r);
 	}
-	if (r->method == M_FIXED && r->tokens <= 0)
-		error_at(P, lookup(P, map, "tokens"),
-			 "%s: tokens is zero (expected a number > 0)", in);
+	double tokens;
+	yaml_node_t *tn = lookup(P, map, "tokens");
+	if (r->method == M_FIXED && number_of(scalar(tn), &tokens) &&
+	    tokens == 0)
+		error_at(P, tn, "%s: tokens is zero (expected a number > 0)",
+			 in);
 	check_rule(P, map, r, in);
 }
 
