@@ -1213,6 +1213,13 @@ static bool derive_vision(struct loader *L, struct record *m)
 		}
 		if (given_v) /* the operator's count of V wins */
 			v = r->vision_tokens;
+		if (v > LIMIT_TOKENS) {
+			error_at(L, m->line, m->col,
+				 "run's vision tokens are %g (expected at most "
+				 "%d: are the sizes right?)",
+				 v, LIMIT_TOKENS);
+			return false;
+		}
 	} else if (fam) {
 		ve = v * vision_patches_per_token(fam);
 	}

@@ -5,6 +5,7 @@
 #include "vision.h"
 
 #include <errno.h>
+#include <float.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
@@ -696,6 +697,12 @@ size_t vision_rules_count(const struct vision_rules *r)
 	return r ? r->n : 0;
 }
 
+const struct vision_family *vision_rules_family(const struct vision_rules *r,
+						size_t i)
+{
+	return r && i < r->n ? &r->fam[i] : NULL;
+}
+
 const struct vision_family *vision_rules_find(const struct vision_rules *r,
 					      const char *model)
 {
@@ -983,6 +990,13 @@ bool vision_derive(const struct vision_family *f,
 		      q->frame_h, &fv, &fve);
 		*v += fv;
 		*ve += fve;
+	}
+	/* limits in a user's rules can ask for anything (min_px 1e300) */
+	if (!isfinite(*v) || !isfinite(*ve) || *ve > FLT_MAX) {
+		snprintf(why, size,
+			 "family %.40s gives no finite count for these sizes",
+			 f->name);
+		return false;
 	}
 	return true;
 }

@@ -42,6 +42,9 @@ struct vision_rules *vision_rules_builtin(struct diag_list *diags);
 void vision_rules_free(struct vision_rules *r);
 
 size_t vision_rules_count(const struct vision_rules *r);
+/* The i-th family in the order they are matched, or NULL. */
+const struct vision_family *vision_rules_family(const struct vision_rules *r,
+						size_t i);
 /* The first family one of whose model patterns (shell globs) matches
  * model, or NULL. */
 const struct vision_family *vision_rules_find(const struct vision_rules *r,
