@@ -146,3 +146,25 @@ golden_line vision-eval-text 'modality image ' \
 	-- "$EL" eval --train 25 --seeds 2 --baselines none sample-profiles/mlenergy-v2
 golden_line vision-eval-task-line 'task mllm-chat (image) ' \
 	-- "$EL" eval --train 25 --seeds 2 --baselines none sample-profiles/mlenergy-v2
+
+# predict --vision V: the encoder processes the family's patches per token
+# (4 for Qwen3-VL), so its term is th_v x 4V.
+if [ -z "$PY" ]; then
+	skip vision-predict-encoder "no python3"
+elif (cd "$top_srcdir" && "$EL" fit --json sample-profiles/mlenergy-v3/H100 &&
+	"$EL" predict --json sample-profiles/mlenergy-v3/H100 \
+		--workload image-chat:Qwen/Qwen3-VL-8B-Instruct --tp 1 --pp 1 \
+		--batch 32 --input 1102 --output 500 --vision 1002) >"$tmpdir/pj" 2>"$tmpdir/err" &&
+	"$PY" -c "
+import json, sys
+text = open(sys.argv[1]).read()
+fit, end = json.JSONDecoder().raw_decode(text)
+pred = json.loads(text[end:])
+th_v = [p for p in fit['fits'][0]['params'] if p['name'] == 'th_v'][0]['value']
+term = [t for t in pred['terms'] if t['name'] == 'vision encoder'][0]['energy_j']
+assert abs(term - th_v * 4 * 1002) < 1e-6 * term, (term, th_v)
+" "$tmpdir/pj" 2>>"$tmpdir/err"; then
+	pass vision-predict-encoder
+else
+	fail vision-predict-encoder "$(head -c 400 "$tmpdir/err")"
+fi
