@@ -495,8 +495,8 @@ static void roofline_free(void *state)
 
 /* Every model input but Lh, which is L*h and adds nothing a tree can use. */
 static const enum model_input xgb_features[] = {
-	IN_T,	 IN_P, IN_DP, IN_N,  IN_B, IN_I, IN_O,	  IN_V,	  IN_NP, IN_NA,
-	IN_BITS, IN_L, IN_H,  IN_KV, IN_E, IN_K, IN_WEFF, IN_KVR, IN_X,
+	IN_T, IN_P,  IN_DP, IN_N, IN_B, IN_I,	 IN_O,	 IN_V, IN_VE, IN_NP,
+	IN_NA, IN_BITS, IN_L, IN_H, IN_KV, IN_E, IN_K, IN_WEFF, IN_KVR, IN_X,
 };
 #define XGB_NFEATURES (sizeof xgb_features / sizeof *xgb_features)
 

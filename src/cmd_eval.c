@@ -255,6 +255,132 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* ---- by task and by modality ---------------------------------------------
+ */
+
+/* The configuration choice summed over the workloads of one task (their
+ * name) or one modality (text, image, video): Top-1, pairwise and regret
+ * are those of its scenarios pooled, as overall's are; its MAPE is the
+ * mean of its workloads' MAPEs weighted by their scenarios, so that a
+ * workload weighs as much as its scenarios whatever its count of runs. */
+struct eval_part {
+	const char *task; /* NULL: a modality */
+	enum profile_modality modality;
+	struct eval_tally t;
+	double mape_sum; /* workload MAPE x scenarios */
+	size_t mape_scenarios;
+};
+
+static void tally_add(struct eval_tally *to, const struct eval_tally *t)
+{
+	to->top1 += t->top1;
+	to->pairwise += t->pairwise;
+	to->regret += t->regret;
+	to->scenarios += t->scenarios;
+	to->pairs += t->pairs;
+	to->ape += t->ape;
+	to->runs += t->runs;
+}
+
+static void part_add(struct eval_part *to, const struct eval_tally *t,
+		     double mape_sum, size_t mape_scenarios)
+{
+	tally_add(&to->t, t);
+	to->mape_sum += mape_sum;
+	to->mape_scenarios += mape_scenarios;
+}
+
+static double part_mape(const struct eval_part *p)
+{
+	return p->mape_scenarios ? p->mape_sum / (double)p->mape_scenarios
+				 : NAN;
+}
+
+/* A workload without modality: is text (the schema's default reading). */
+static enum profile_modality modality_of(const struct profile_workload *w)
+{
+	return w->modality == MODALITY_UNSET ? MODALITY_TEXT : w->modality;
+}
+
+static bool same_task(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Tasks in the order of their first workload, then the modalities in the
+ * schema's order; *n parts, or NULL when out of memory. */
+static struct eval_part *parts_of(const struct profile_set *set,
+				  const struct eval_method *me, size_t *n)
+{
+	struct eval_part *p =
+		calloc(set->workload_count + MODALITY_AUDIO + 1, sizeof *p);
+	*n = 0;
+	if (!p)
+		return NULL;
+	size_t tasks = 0;
+	for (size_t w = 0; w < set->workload_count; w++) {
+		const struct eval_tally *t = &me->by_workload[w];
+		const struct profile_workload *wl = &set->workloads[w];
+		if (!t->scenarios)
+			continue;
+		size_t k = 0;
+		while (k < tasks && !(same_task(p[k].task, or_dash(wl->name)) &&
+				      p[k].modality == modality_of(wl)))
+			k++;
+		if (k == tasks) {
+			p[k].task = or_dash(wl->name);
+			p[k].modality = modality_of(wl);
+			tasks++;
+		}
+		double mape = eval_mape(t);
+		if (!isnan(mape))
+			part_add(&p[k], t, mape * (double)t->scenarios,
+				 t->scenarios);
+		else
+			part_add(&p[k], t, 0, 0);
+	}
+	*n = tasks;
+	for (int m = MODALITY_TEXT; m <= MODALITY_AUDIO; m++) {
+		struct eval_part *q = &p[*n];
+		q->modality = (enum profile_modality)m;
+		for (size_t k = 0; k < tasks; k++)
+			if (p[k].modality == q->modality)
+				part_add(q, &p[k].t, p[k].mape_sum,
+					 p[k].mape_scenarios);
+		*n += q->t.scenarios > 0;
+	}
+	return p;
+}
+
+static void print_part_line(const char *label, const struct eval_part *part)
+{
+	const struct eval_tally *t = &part->t;
+	char p[16], t1[16], m[16];
+	pct(p, sizeof p, eval_pairwise(t));
+	pct(t1, sizeof t1, eval_top1(t));
+	pct(m, sizeof m, part_mape(part));
+	text_printf("%-58.58s %9zu %10s %7s %7s\n", label, t->scenarios, p, t1,
+		    m);
+}
+
+static void print_by_part(const struct profile_set *set,
+			  const struct eval_method *me)
+{
+	size_t n;
+	struct eval_part *p = parts_of(set, me, &n);
+	for (size_t k = 0; p && k < n; k++) {
+		char label[160];
+		if (p[k].task)
+			snprintf(label, sizeof label, "task %s (%s)", p[k].task,
+				 profile_modality_name(p[k].modality));
+		else
+			snprintf(label, sizeof label, "modality %s",
+				 profile_modality_name(p[k].modality));
+		print_part_line(label, &p[k]);
+	}
+	free(p);
+}
+
 static void print_by_workload(const struct profile_set *set,
 			      const struct eval_method *me)
 {
@@ -275,6 +401,7 @@ static void print_by_workload(const struct profile_set *set,
 		text_printf("%-58.58s %9zu %10s %7s %7s\n", label, t->scenarios,
 			    p, t1, m);
 	}
+	print_by_part(set, me);
 	char p[16], t1[16], m[16];
 	pct(p, sizeof p, eval_pairwise(&me->config));
 	pct(t1, sizeof t1, eval_top1(&me->config));
@@ -700,6 +827,41 @@ static void json_pairs(const struct dataset *ds, const struct eval_report *r)
 	fputs("],\n ", stdout);
 }
 
+/* "by_task" and "by_modality": the configuration choice per task and per
+ * modality, as the text report's task and modality lines. */
+static void json_by_part(const struct profile_set *set,
+			 const struct eval_method *me)
+{
+	size_t n;
+	struct eval_part *p = parts_of(set, me, &n);
+	for (int modalities = 0; modalities < 2; modalities++) {
+		fputs(modalities ? "\"by_modality\": [" : "\"by_task\": [",
+		      stdout);
+		bool first = true;
+		for (size_t k = 0; p && k < n; k++) {
+			if ((p[k].task == NULL) != modalities)
+				continue;
+			fputs(first ? "\n  {" : ",\n  {", stdout);
+			first = false;
+			if (p[k].task) {
+				fputs("\"task\": ", stdout);
+				json_string(stdout, p[k].task);
+				fputs(", ", stdout);
+			}
+			fputs("\"modality\": ", stdout);
+			json_string(stdout,
+				    profile_modality_name(p[k].modality));
+			fputs(", ", stdout);
+			json_scores(&p[k].t, false);
+			fputs(", \"mape\": ", stdout);
+			json_number(stdout, part_mape(&p[k]));
+			fputc('}', stdout);
+		}
+		fputs("],\n ", stdout);
+	}
+	free(p);
+}
+
 static void print_json_report(const struct eval_cli *c,
 			      const struct dataset *ds,
 			      const struct profile_set *set,
@@ -747,6 +909,7 @@ static void print_json_report(const struct eval_cli *c,
 		fputc('}', stdout);
 	}
 	fputs("],\n ", stdout);
+	json_by_part(set, own);
 	if (c->eval.protocol == EVAL_HARDWARE)
 		json_pairs(ds, r);
 	json_baselines(r, false);

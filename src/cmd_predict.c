@@ -14,6 +14,7 @@
 #include "json.h"
 #include "profile.h"
 #include "text.h"
+#include "vision.h"
 #include "workspace.h"
 
 struct predict_options {
@@ -278,6 +279,27 @@ static int finish(const struct predict_options *o, const struct prediction *p)
 	return EXIT_OK;
 }
 
+/* The patches the vision encoder processes for --vision V: V times the
+ * patches per token of the model's family (vision rules, as the loader
+ * reads them), or V where no family matches or the rules cannot be read
+ * (a profile that needs them says why). */
+static void encoder_patches(struct profile_run *r,
+			    const struct profile_workload *w)
+{
+	r->vision_encoder_tokens = (float)r->vision_tokens;
+	if (!(r->vision_tokens > 0))
+		return;
+	struct diag_list d;
+	diag_init(&d, NULL);
+	struct vision_rules *rules = vision_rules_load(&d);
+	const struct vision_family *f = vision_rules_find(rules, w->model);
+	if (f)
+		r->vision_encoder_tokens = (float)(r->vision_tokens *
+						   vision_patches_per_token(f));
+	vision_rules_free(rules);
+	diag_free(&d);
+}
+
 int cmd_predict(int argc, char **argv)
 {
 	struct predict_options o;
@@ -294,6 +316,7 @@ int cmd_predict(int argc, char **argv)
 				       .group = f.group,
 				       .models = {ws.models[0], ws.models[1]},
 				       .latency_missing = f.latency_missing};
+		encoder_patches(&o.run, p.w);
 		compute(&p, &o.run, f.energy, f.latency);
 		status = finish(&o, &p);
 	}

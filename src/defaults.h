@@ -8,8 +8,6 @@
 #define FIT_STARTS 4
 #define FIT_START_SPREAD 3.0
 #define FIT_MAX_ITERATIONS 200
-/* Iterations each start gets before the best one is run to the end. */
-#define FIT_SCOUT_ITERATIONS 4
 #define FIT_XTOL 1e-8
 #define FIT_GTOL 1e-8
 #define FIT_FTOL 1e-14

@@ -15,6 +15,7 @@
 #include "slurp.h"
 #include "text.h"
 #include "utf8.h"
+#include "vision.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -89,6 +90,10 @@ static void write_value(FILE *out, const struct profile_workload *w,
 		break;
 	case SCHEMA_T_BOOL:
 		fputs(*(const bool *)p ? "true" : "false", out);
+		break;
+	case SCHEMA_T_PIXELS: /* run keys only: never a workload's */
+		fprintf(out, "%ux%u", *(const uint32_t *)p >> 16,
+			*(const uint32_t *)p & 0xffff);
 		break;
 	case SCHEMA_T_NUMBER:
 		if (schema_fields[f].integer)
@@ -443,6 +448,9 @@ static void read_value(struct reader *R, const yaml_node_t *v,
 		break;
 	case SCHEMA_T_BOOL:
 		ok = schema_bool(s, (bool *)dst);
+		break;
+	case SCHEMA_T_PIXELS: /* run keys only: never a workload's */
+		ok = vision_parse_px(s, (uint32_t *)dst);
 		break;
 	case SCHEMA_T_NUMBER:
 		if (schema_number(s, &x) == SCHEMA_NUM_LEADING_ZERO) {

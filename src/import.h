@@ -103,6 +103,19 @@ int import_missing_required(const struct import_values *run,
 double import_gpu_memory_gib(const char *gpu);
 double import_weight_bits(const char *precision);
 double import_default_input_tokens(const char *task);
+/* What a multimodal ML.ENERGY task sends per request (NULL for a text
+ * task): an assumed text length, images of image_px or a clip of
+ * video_frames of frame_px at video_fps, and a note of how uncertain. */
+struct import_vision_task {
+	const char *task;
+	double text_tokens, images;
+	const char *image_px;
+	double video_frames;
+	const char *frame_px;
+	double video_fps;
+	const char *note;
+};
+const struct import_vision_task *import_vision_task(const char *task);
 void *import_xrealloc(void *p, size_t n);
 /* A string printed into memory of its own (the caller frees it). */
 char *import_xprintf(const char *fmt, ...)

@@ -918,6 +918,27 @@ static void ml_hardware(struct rec *r, const char *key)
 /* The task's typical input length, marked as assumed (import.c). */
 static void ml_input(struct rec *r, const char *task)
 {
+	const struct import_vision_task *vt = import_vision_task(task);
+	if (vt && !r->run.set[SCHEMA_INPUT_TOKENS] &&
+	    !r->w.set[SCHEMA_INPUT_TOKENS]) {
+		/* multimodal: an assumed text length, and what is sent */
+		put_num(r, SCHEMA_TEXT_TOKENS, vt->text_tokens, "task", r->off);
+		put_text(r, SCHEMA_INPUT_TOKENS_ASSUMED, "true", "task",
+			 r->off);
+		if (vt->images > 0) {
+			put_num(r, SCHEMA_IMAGES, vt->images, "task", r->off);
+			put_text(r, SCHEMA_IMAGE_PX, vt->image_px, "task",
+				 r->off);
+		} else {
+			put_num(r, SCHEMA_VIDEO_FRAMES, vt->video_frames,
+				"task", r->off);
+			put_text(r, SCHEMA_FRAME_PX, vt->frame_px, "task",
+				 r->off);
+			put_num(r, SCHEMA_VIDEO_FPS, vt->video_fps, "task",
+				r->off);
+		}
+		return;
+	}
 	double t = task ? import_default_input_tokens(task) : 0;
 	if (t > 0 && !r->run.set[SCHEMA_INPUT_TOKENS] &&
 	    !r->w.set[SCHEMA_INPUT_TOKENS]) {

@@ -19,11 +19,12 @@
 #include "utf8.h"
 
 const char *const model_input_names[MODEL_NINPUTS] = {
-	[IN_T] = "t",  [IN_P] = "p",	   [IN_DP] = "dp",     [IN_N] = "n",
-	[IN_B] = "B",  [IN_I] = "I",	   [IN_O] = "O",       [IN_V] = "V",
-	[IN_NP] = "N", [IN_NA] = "Na",	   [IN_BITS] = "bits", [IN_L] = "L",
-	[IN_H] = "h",  [IN_LH] = "Lh",	   [IN_KV] = "kv",     [IN_E] = "E",
-	[IN_K] = "k",  [IN_WEFF] = "Weff", [IN_KVR] = "KVr",   [IN_X] = "x",
+	[IN_T] = "t",	[IN_P] = "p",  [IN_DP] = "dp",	   [IN_N] = "n",
+	[IN_B] = "B",	[IN_I] = "I",  [IN_O] = "O",	   [IN_V] = "V",
+	[IN_VE] = "Ve", [IN_NP] = "N", [IN_NA] = "Na",	   [IN_BITS] = "bits",
+	[IN_L] = "L",	[IN_H] = "h",  [IN_LH] = "Lh",	   [IN_KV] = "kv",
+	[IN_E] = "E",	[IN_K] = "k",  [IN_WEFF] = "Weff", [IN_KVR] = "KVr",
+	[IN_X] = "x",
 };
 
 const char *model_phase_name(enum model_phase phase)
@@ -94,6 +95,7 @@ void model_inputs(const struct profile_workload *w, const struct profile_run *r,
 	in[IN_I] = r->input_tokens;
 	in[IN_O] = r->output_tokens;
 	in[IN_V] = r->vision_tokens;
+	in[IN_VE] = r->vision_encoder_tokens;
 	/* One size known stands for the other; neither known: factor 1. */
 	double N = !isnan(w->params_b)		? w->params_b
 		   : !isnan(w->active_params_b) ? w->active_params_b

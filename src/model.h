@@ -24,7 +24,8 @@ enum model_input {
 	IN_B,	 /* B: batch size (concurrent requests) */
 	IN_I,	 /* I: input tokens per request */
 	IN_O,	 /* O: output tokens per request */
-	IN_V,	 /* V: vision tokens per request */
+	IN_V,	 /* V: vision tokens per request (part of I) */
+	IN_VE,	 /* Ve: patches the vision encoder processes per request */
 	IN_NP,	 /* N: total parameters, billions (1 when unknown) */
 	IN_NA,	 /* Na: active parameters, billions (N when unknown) */
 	IN_BITS, /* bits: weight bits (16 when unknown) */

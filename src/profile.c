@@ -5,6 +5,7 @@
 #include "schema.h"
 #include "fileid.h"
 #include "slurp.h"
+#include "vision.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,6 +48,7 @@ void profile_set_init(struct profile_set *set)
 
 void profile_set_free(struct profile_set *set)
 {
+	vision_rules_free(set->vision);
 	if (set->strings) {
 		for (size_t i = 0; i < set->strings->cap; i++)
 			free(set->strings->slots[i]);
@@ -172,6 +174,8 @@ static uint64_t field_bits(enum schema_field f,
 		return (uint64_t) * (const enum profile_modality *)p;
 	case SCHEMA_T_BOOL:
 		return *(const bool *)p;
+	case SCHEMA_T_PIXELS:
+		return *(const uint32_t *)p;
 	case SCHEMA_T_NUMBER:
 		break;
 	}

@@ -60,10 +60,22 @@ struct profile_workload {
 	uint32_t run_count;
 };
 
+/* What a request sends besides its text, as a profile gives it (run keys,
+ * also given once per workload): read while loading to derive a run's
+ * vision_tokens and vision_encoder_tokens by the vision rules (vision.h),
+ * and not kept per run. Numbers NaN and sizes 0 when not given. */
+struct profile_vision_inputs {
+	double text_tokens;
+	double images;
+	double video_frames;
+	double video_fps;
+	uint32_t image_px, frame_px; /* width << 16 | height */
+};
+
 /* One profiling run. Measurements absent from the file are NaN.
  *
- * Memory: 4 x uint32 + 5 x uint32 (+ 4 bytes of padding) + 10 doubles =
- * 120 bytes on LP64, and the runs array grows by doubling, so one loaded
+ * Memory: 4 x uint32 + 5 x uint32 + 1 float + 10 doubles = 120 bytes on
+ * LP64, and the runs array grows by doubling, so one loaded
  * run costs 120 bytes, at most 240 bytes right after a growth step. Nothing
  * else is kept per run (no copy of the text, no per-run strings). */
 struct profile_run {
@@ -74,6 +86,9 @@ struct profile_run {
 	uint32_t tp, pp, dp;
 	uint32_t ep; /* expert-parallel degree; carried, not modelled */
 	uint32_t batch_size;
+	/* Ve: patches the vision encoder processes per request, derived by
+	 * the vision rules (0: none); a float, in what was padding. */
+	float vision_encoder_tokens;
 	double input_tokens;
 	double vision_tokens;
 	double output_tokens;
@@ -86,6 +101,8 @@ struct profile_run {
 	double power_w;
 };
 
+struct vision_rules;
+
 struct profile_set {
 	struct profile_run *runs;
 	size_t run_count, run_cap;
@@ -94,6 +111,10 @@ struct profile_set {
 	char **files;
 	size_t file_count, file_cap;
 	struct profile_strings *strings; /* interned strings (opaque) */
+	/* The vision rules, read when the first run that needs them is met
+	 * (vision.h); vision_failed: they could not be read (reported). */
+	struct vision_rules *vision;
+	bool vision_failed;
 	/* Refuse a named FIFO or device, as files found in a directory are:
 	 * for a reader that reads the files again (the explorer's --follow),
 	 * which such a file cannot give twice, and whose open of one would

@@ -11,6 +11,7 @@
 #include "schema.h"
 #include "text.h"
 #include "utf8.h"
+#include "vision.h"
 
 #include <errno.h>
 #include <float.h>
@@ -577,6 +578,7 @@ static bool is_null(const struct event *ev)
 struct record {
 	struct profile_run run;
 	struct profile_workload wl;
+	struct profile_vision_inputs vin;
 	uint64_t set;	  /* one bit per field (enum schema_field), then
 			     one per group (GROUP_BIT) */
 	uint64_t present; /* keys written, valid or not */
@@ -593,6 +595,8 @@ _Static_assert(SCHEMA_FIELD_COUNT + SCHEMA_GROUP_COUNT <= 64,
 
 static void *field_in(struct record *rec, enum schema_field f)
 {
+	if (INFO(f)->input)
+		return schema_place_input(f, &rec->vin);
 	return schema_place(f, &rec->wl, &rec->run);
 }
 
@@ -682,6 +686,7 @@ static enum tag_want tag_for(enum schema_field f)
 	case SCHEMA_T_STRING:
 	case SCHEMA_T_ARCH:
 	case SCHEMA_T_MODALITY:
+	case SCHEMA_T_PIXELS:
 		return WANT_STR;
 	case SCHEMA_T_BOOL:
 		return WANT_BOOL;
@@ -823,6 +828,19 @@ static bool parse_string(struct loader *L, enum schema_field f,
 	return s != NULL;
 }
 
+/* "1280x800": a size in pixels, for the vision rules. */
+static bool parse_pixels(struct loader *L, enum schema_field f,
+			 const struct event *ev, void *dst)
+{
+	if (vision_parse_px(ev->value, (uint32_t *)dst))
+		return true;
+	char buf[64];
+	error_at(L, ev->line, ev->col, "%s is not a size: %s (expected %s)",
+		 INFO(f)->name, show_scalar(ev, buf, sizeof buf),
+		 schema_expectation(f));
+	return false;
+}
+
 /* Reads the value of field f (its first event is ev) into rec. */
 static bool parse_value(struct loader *L, struct record *rec,
 			enum schema_field f, const struct event *ev)
@@ -849,6 +867,8 @@ static bool parse_value(struct loader *L, struct record *rec,
 	case SCHEMA_T_ARCH:
 	case SCHEMA_T_MODALITY:
 		return parse_word(L, f, ev, dst);
+	case SCHEMA_T_PIXELS:
+		return parse_pixels(L, f, ev, dst);
 	case SCHEMA_T_NUMBER:
 		break;
 	}
@@ -1029,6 +1049,7 @@ static void record_init(struct record *rec, const struct event *at)
 {
 	memset(rec, 0, sizeof *rec);
 	schema_init(&rec->wl, &rec->run);
+	schema_init_inputs(&rec->vin);
 	rec->line = at->line;
 	rec->col = at->col;
 }
@@ -1119,7 +1140,8 @@ static void fill_run_defaults(struct record *m)
 {
 	for (int f = SCHEMA_FIRST_RUN_FIELD; f < SCHEMA_FIELD_COUNT; f++) {
 		const struct schema_field_info *i = INFO(f);
-		if ((m->set & BIT(f)) || isnan(i->def) || i->def_from >= 0)
+		if ((m->set & BIT(f)) || isnan(i->def) || i->def_from >= 0 ||
+		    i->type != SCHEMA_T_NUMBER)
 			continue;
 		void *dst = field_in(m, (enum schema_field)f);
 		if (i->integer)
@@ -1127,6 +1149,99 @@ static void fill_run_defaults(struct record *m)
 		else
 			*(double *)dst = i->def;
 	}
+}
+
+/* The vision rules, read once per set when the first run needs them;
+ * NULL when they cannot be read (reported once, with their own
+ * file:line:col). */
+static const struct vision_rules *rules(struct loader *L)
+{
+	struct profile_set *set = L->set;
+	if (!set->vision && !set->vision_failed) {
+		set->vision = vision_rules_load(L->diags);
+		set->vision_failed = !set->vision;
+	}
+	return set->vision;
+}
+
+/* V (vision_tokens), Ve (vision_encoder_tokens) and, from text_tokens,
+ * input_tokens of a merged run, by the rules of its model's family. */
+static bool derive_vision(struct loader *L, struct record *m)
+{
+	struct profile_run *r = &m->run;
+	const struct profile_vision_inputs *in = &m->vin;
+	bool given_v = m->set & BIT(SCHEMA_VISION_TOKENS);
+	bool sends = in->images > 0 || in->video_frames > 0;
+	const struct vision_family *fam = NULL;
+	char buf[64];
+	if (sends || (given_v && r->vision_tokens > 0)) {
+		const struct vision_rules *vr = rules(L);
+		if (!vr && sends)
+			return false;
+		fam = vision_rules_find(vr, m->wl.model);
+	}
+	if (sends && !fam && !given_v) {
+		error_at(L, m->line, m->col,
+			 "run sends %s but no vision rule matches model %s "
+			 "(expected a family in vision-rules.yaml whose "
+			 "models match it, or vision_tokens given; see "
+			 "energylens-profile(5), VISION RULES)",
+			 in->images > 0 ? "images" : "video",
+			 m->wl.model ? show(m->wl.model, strlen(m->wl.model),
+					    buf, sizeof buf)
+				     : "(none given)");
+		return false;
+	}
+	double v = r->vision_tokens, ve = v;
+	if (sends && fam) {
+		struct vision_request q = {
+			.images = in->images,
+			.image_w = in->image_px >> 16,
+			.image_h = in->image_px & 0xffff,
+			.frames = in->video_frames,
+			.frame_w = in->frame_px >> 16,
+			.frame_h = in->frame_px & 0xffff,
+			.video_fps = in->video_fps,
+		};
+		char why[160];
+		if (!vision_derive(fam, &q, &v, &ve, why, sizeof why)) {
+			error_at(L, m->line, m->col,
+				 "run's vision tokens cannot be derived: %s "
+				 "(see energylens-profile(5), VISION RULES)",
+				 why);
+			return false;
+		}
+		if (given_v) /* the operator's count of V wins */
+			v = r->vision_tokens;
+		if (v > LIMIT_TOKENS) {
+			error_at(L, m->line, m->col,
+				 "run's vision tokens are %g (expected at most "
+				 "%d: are the sizes right?)",
+				 v, LIMIT_TOKENS);
+			return false;
+		}
+	} else if (fam) {
+		ve = v * vision_patches_per_token(fam);
+	}
+	r->vision_tokens = v;
+	r->vision_encoder_tokens = (float)ve;
+	bool given_i = m->set & BIT(SCHEMA_INPUT_TOKENS);
+	if (!isnan(in->text_tokens)) {
+		if (given_i) {
+			error_at(L, m->line, m->col,
+				 "run gives both input_tokens and text_tokens "
+				 "(expected one: input_tokens counts text and "
+				 "vision tokens, text_tokens the text alone)");
+			return false;
+		}
+		r->input_tokens = in->text_tokens + v;
+	} else if (given_i && v > r->input_tokens) {
+		warning_at(L, m->line, m->col,
+			   "vision_tokens %g exceed input_tokens %g (expected "
+			   "input_tokens to count text and vision tokens)",
+			   v, r->input_tokens);
+	}
+	return true;
 }
 
 static long workload_of(struct loader *L, struct document *doc,
@@ -1155,6 +1270,8 @@ static void resolve_run(struct loader *L, struct document *doc,
 	if (!ok || run->bad || doc->workload.bad)
 		return;
 	fill_run_defaults(&m);
+	if (!derive_vision(L, &m))
+		return;
 	long w = workload_of(L, doc, &m, run);
 	if (w < 0)
 		return;

@@ -17,6 +17,11 @@
 #define RUN(m)                                                                 \
 	.run = true, .offset = offsetof(struct profile_run, m),                \
 	.size = sizeof(((struct profile_run *)0)->m)
+#define VIN(m)                                                                 \
+	.run = true, .input = true,                                            \
+	.offset = offsetof(struct profile_vision_inputs, m),                   \
+	.size = sizeof(((struct profile_vision_inputs *)0)->m)
+#define PIXELS .type = SCHEMA_T_PIXELS, .def = 0, .def_from = -1
 /* A number >= 0, > 0, an integer >= 0 or >= 1. */
 #define NUM	.type = SCHEMA_T_NUMBER
 #define POSNUM	.type = SCHEMA_T_NUMBER, .positive = true
@@ -104,6 +109,23 @@ const struct schema_field_info schema_fields[SCHEMA_FIELD_COUNT] = {
 			       .expected = LIMIT_BATCH_TEXT, RUN(batch_size)},
 	[SCHEMA_INPUT_TOKENS] = {"input_tokens", "input_tokens", NUM, NO_DEF,
 				 TOKENS, RUN(input_tokens)},
+	[SCHEMA_TEXT_TOKENS] = {"text_tokens", "text_tokens", NUM, NO_DEF,
+				TOKENS, VIN(text_tokens)},
+	[SCHEMA_IMAGES] = {"images", "images", NUM, .def_text = "0", ZERO,
+			   .max = 1024,
+			   .expected = "a number of images from 0 to 1024",
+			   VIN(images)},
+	[SCHEMA_IMAGE_PX] = {"image_px", "image_px", PIXELS, VIN(image_px)},
+	[SCHEMA_VIDEO_FRAMES] = {"video_frames", "video_frames", NUM,
+				 .def_text = "0", ZERO, .max = 100000,
+				 .expected = "a number of frames from 0 to "
+					     "100000",
+				 VIN(video_frames)},
+	[SCHEMA_FRAME_PX] = {"frame_px", "frame_px", PIXELS, VIN(frame_px)},
+	[SCHEMA_VIDEO_FPS] = {"video_fps", "video_fps", POSNUM,
+			      .unit = "frames per second", NO_DEF, .max = 1000,
+			      .expected = "a number > 0, at most 1000",
+			      VIN(video_fps)},
 	[SCHEMA_VISION_TOKENS] = {"vision_tokens", "vision_tokens", NUM,
 				  .def_text = "0", .def = 0, .def_from = -1,
 				  TOKENS, RUN(vision_tokens)},
@@ -221,6 +243,8 @@ const char *schema_expectation(enum schema_field f)
 		return "dense, moe, ssm or hybrid";
 	case SCHEMA_T_MODALITY:
 		return "text, image, video or audio";
+	case SCHEMA_T_PIXELS:
+		return "a size WxH in pixels, each side from 1 to 65535";
 	case SCHEMA_T_NUMBER:
 		break;
 	}
@@ -345,11 +369,26 @@ void schema_init(struct profile_workload *w, struct profile_run *r)
 		memset(r, 0, sizeof *r);
 	for (int f = 0; f < SCHEMA_FIELD_COUNT; f++) {
 		const struct schema_field_info *i = &schema_fields[f];
-		if (i->type != SCHEMA_T_NUMBER || i->integer ||
+		if (i->type != SCHEMA_T_NUMBER || i->integer || i->input ||
 		    !(i->run ? (void *)r : (void *)w))
 			continue;
 		*(double *)schema_place((enum schema_field)f, w, r) = NAN;
 	}
+}
+
+void schema_init_inputs(struct profile_vision_inputs *in)
+{
+	memset(in, 0, sizeof *in);
+	for (int f = 0; f < SCHEMA_FIELD_COUNT; f++)
+		if (schema_fields[f].input &&
+		    schema_fields[f].type == SCHEMA_T_NUMBER)
+			*(double *)schema_place_input((enum schema_field)f,
+						      in) = NAN;
+}
+
+void *schema_place_input(enum schema_field f, struct profile_vision_inputs *in)
+{
+	return (char *)in + schema_fields[f].offset;
 }
 
 void *schema_place(enum schema_field f, struct profile_workload *w,
@@ -383,6 +422,8 @@ bool schema_given(enum schema_field f, const struct profile_workload *w)
 		return *(const enum profile_modality *)p != MODALITY_UNSET;
 	case SCHEMA_T_BOOL:
 		return *(const bool *)p;
+	case SCHEMA_T_PIXELS:
+		return *(const uint32_t *)p != 0;
 	case SCHEMA_T_NUMBER:
 		break;
 	}
@@ -462,6 +503,10 @@ void schema_format(enum schema_field f, const struct profile_workload *w,
 		return;
 	case SCHEMA_T_BOOL:
 		snprintf(buf, size, "%s", *(const bool *)p ? "true" : "false");
+		return;
+	case SCHEMA_T_PIXELS:
+		snprintf(buf, size, "%ux%u", *(const uint32_t *)p >> 16,
+			 *(const uint32_t *)p & 0xffff);
 		return;
 	case SCHEMA_T_NUMBER:
 		snprintf(buf, size, "%.15g", number_of(f, w));

@@ -41,6 +41,12 @@ enum schema_field {
 	SCHEMA_EP,
 	SCHEMA_BATCH_SIZE,
 	SCHEMA_INPUT_TOKENS,
+	SCHEMA_TEXT_TOKENS,
+	SCHEMA_IMAGES,
+	SCHEMA_IMAGE_PX,
+	SCHEMA_VIDEO_FRAMES,
+	SCHEMA_FRAME_PX,
+	SCHEMA_VIDEO_FPS,
 	SCHEMA_VISION_TOKENS,
 	SCHEMA_OUTPUT_TOKENS,
 	SCHEMA_ENERGY_TOTAL_J,
@@ -71,6 +77,7 @@ enum schema_type {
 	SCHEMA_T_MODALITY, /* enum profile_modality, by schema_modality_names */
 	SCHEMA_T_BOOL,
 	SCHEMA_T_NUMBER, /* finite; see integer and positive */
+	SCHEMA_T_PIXELS, /* "1280x800": uint32_t width << 16 | height */
 };
 
 /* The largest integer a key takes (stored as uint32_t, shown as int). */
@@ -83,6 +90,9 @@ struct schema_field_info {
 	const char *key;  /* within its group: "layers" */
 	enum schema_group group;
 	bool run; /* stored in struct profile_run, else profile_workload */
+	/* a run key read only while loading: stored in struct
+	 * profile_vision_inputs (schema_place_input), not in the run */
+	bool input;
 	enum schema_type type;
 	bool integer;	      /* whole, <= SCHEMA_INT_MAX; stored as uint32_t */
 	bool positive;	      /* > 0 (integers: >= 1); else >= 0 */
@@ -153,7 +163,12 @@ void schema_leading_zero_text(const char *s, char *buf, size_t size);
 /* Clears w and r (either may be NULL): every key not given, numbers NaN
  * and counts 0. */
 void schema_init(struct profile_workload *w, struct profile_run *r);
-/* Where field f of w or r is stored (f->run says which). */
+/* Clears the vision inputs: numbers NaN, sizes 0. */
+void schema_init_inputs(struct profile_vision_inputs *in);
+/* Where an input field (f->input) is stored in in. */
+void *schema_place_input(enum schema_field f, struct profile_vision_inputs *in);
+/* Where field f of w or r is stored (f->run says which; not for input
+ * fields). */
 void *schema_place(enum schema_field f, struct profile_workload *w,
 		   struct profile_run *r);
 /* Whether workload field f is given in w (not NaN, 0, UNSET, NULL, false). */

@@ -306,6 +306,8 @@ static struct synthetic generate(const struct model *m, const double *truth,
 			    100 + 4000 * uniform(&state),
 			    50 + 1000 * uniform(&state));
 		r.vision_tokens = vary_all && i % 5 == 0 ? 600 : 0;
+		/* the encoder's patches, 4 per token as for Qwen-VL */
+		r.vision_encoder_tokens = (float)(4 * r.vision_tokens);
 		model_inputs(&w, &r, s.inputs + i * MODEL_NINPUTS);
 		/* Box-Muller for log-normal noise */
 		double z = sqrt(-2 * log(1 - uniform(&state))) *
