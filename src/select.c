@@ -79,19 +79,28 @@ size_t select_gpu_layouts(const struct profile_workload *w, unsigned gpus,
 	return n;
 }
 
+void select_run_at(const struct select_layout *l, const struct select_knobs *k,
+		   struct profile_run *r)
+{
+	memset(r, 0, sizeof *r);
+	r->tp = l->tp;
+	r->pp = l->pp;
+	r->dp = l->dp;
+	r->batch_size = k->batch;
+	r->input_tokens = k->input;
+	r->output_tokens = k->output;
+	/* V is part of the input: never more of it than the input holds */
+	r->vision_tokens = fmin(k->vision, k->input);
+	r->vision_encoder_tokens = (float)k->vision_encoder;
+}
+
 double select_predict(const struct model *m, const double *params,
 		      const struct profile_workload *w,
 		      const struct select_layout *l,
 		      const struct select_knobs *k, double *terms)
 {
 	struct profile_run r;
-	memset(&r, 0, sizeof r);
-	r.tp = l->tp;
-	r.pp = l->pp;
-	r.dp = l->dp;
-	r.batch_size = k->batch;
-	r.input_tokens = k->input;
-	r.output_tokens = k->output;
+	select_run_at(l, k, &r);
 	double in[MODEL_NINPUTS];
 	model_inputs(w, &r, in);
 	return model_predict(m, in, params, terms);

@@ -19,6 +19,11 @@ struct select_layout {
 struct select_knobs {
 	unsigned batch;
 	double input, output;
+	/* per request, the workload's typical vision inputs (0: none): V,
+	 * the vision tokens inside input, and Ve, the patches the encoder
+	 * processes; not knobs, carried so that every view predicts the
+	 * vision encoder's energy as eval does */
+	double vision, vision_encoder;
 };
 
 struct select_candidate {
@@ -69,6 +74,10 @@ size_t select_measured_layouts(const struct profile_set *set, size_t workload,
 size_t select_gpu_layouts(const struct profile_workload *w, unsigned gpus,
 			  const struct select_knobs *k,
 			  struct select_layout *out, size_t max);
+
+/* The run a layout at the knobs stands for, as the model reads it. */
+void select_run_at(const struct select_layout *l, const struct select_knobs *k,
+		   struct profile_run *r);
 
 /* One layout's prediction at the knobs, term by term into terms (NULL:
  * the sum only). */

@@ -707,8 +707,10 @@ static int compare_doubles(const void *x, const void *y)
 
 /* The median of one measured quantity over w's runs, rounded and within
  * the knob's limits; fallback without runs. */
+/* The median of knob k over the workload's runs; vision 1 or 2 takes V or
+ * Ve instead (the runs without vision inputs count as 0). */
 static double median_of(const struct workspace *ws, size_t w,
-			enum workspace_knob k, double fallback)
+			enum workspace_knob k, int vision, double fallback)
 {
 	if (!ws->start || w >= ws->set.workload_count)
 		return fallback;
@@ -720,7 +722,10 @@ static double median_of(const struct workspace *ws, size_t w,
 		double x = k == WS_BATCH   ? r->batch_size
 			   : k == WS_INPUT ? r->input_tokens
 					   : r->output_tokens;
-		if (isfinite(x) && x > 0)
+		if (vision)
+			x = vision == 1 ? r->vision_tokens
+					: r->vision_encoder_tokens;
+		if (isfinite(x) && (x > 0 || (vision && x == 0)))
 			v[n++] = x;
 	}
 	double m = fallback;
@@ -729,6 +734,8 @@ static double median_of(const struct workspace *ws, size_t w,
 		m = round(v[n / 2]);
 	}
 	free(v);
+	if (vision)
+		return m;
 	const struct workspace_knob_info *K = &knob_table[k];
 	return fmin(fmax(m, K->min), K->max);
 }
@@ -736,9 +743,11 @@ static double median_of(const struct workspace *ws, size_t w,
 void workspace_default_knobs(const struct workspace *ws, size_t w,
 			     struct workspace_knobs *k)
 {
-	k->at.batch = (unsigned)median_of(ws, w, WS_BATCH, 32);
-	k->at.input = median_of(ws, w, WS_INPUT, 1024);
-	k->at.output = median_of(ws, w, WS_OUTPUT, 256);
+	k->at.batch = (unsigned)median_of(ws, w, WS_BATCH, 0, 32);
+	k->at.input = median_of(ws, w, WS_INPUT, 0, 1024);
+	k->at.output = median_of(ws, w, WS_OUTPUT, 0, 256);
+	k->at.vision = median_of(ws, w, WS_INPUT, 1, 0);
+	k->at.vision_encoder = median_of(ws, w, WS_INPUT, 2, 0);
 	k->gpus = 0;
 	k->eta = NAN;
 }
@@ -991,13 +1000,7 @@ static bool apply_estimates(struct workspace *ws, size_t w,
 		gather(ws, w, &k->at, r, m);
 		for (size_t c = 0; c < n; c++) {
 			struct profile_run run;
-			memset(&run, 0, sizeof run);
-			run.tp = r->c[c].layout.tp;
-			run.pp = r->c[c].layout.pp;
-			run.dp = r->c[c].layout.dp;
-			run.batch_size = k->at.batch;
-			run.input_tokens = k->at.input;
-			run.output_tokens = k->at.output;
+			select_run_at(&r->c[c].layout, &k->at, &run);
 			model_inputs(&ws->set.workloads[w], &run,
 				     in + c * MODEL_NINPUTS);
 			ce[c] = (struct estimate_in){
@@ -1150,13 +1153,7 @@ bool workspace_terms(struct workspace *ws, size_t w,
 	struct measured m;
 	gather(ws, w, k, &r, &m);
 	struct profile_run run;
-	memset(&run, 0, sizeof run);
-	run.tp = l->tp;
-	run.pp = l->pp;
-	run.dp = l->dp;
-	run.batch_size = k->batch;
-	run.input_tokens = k->input;
-	run.output_tokens = k->output;
+	select_run_at(l, k, &run);
 	double in[MODEL_NINPUTS];
 	model_inputs(&ws->set.workloads[w], &run, in);
 	struct estimate_in c = {in, m.ne ? m.log_e / (double)m.ne : 0, m.ne};
