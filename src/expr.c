@@ -1180,6 +1180,295 @@ double expr_eval_grad(const struct expr *e, const double *inputs,
 	return v[0];
 }
 
+/* ---- evaluation over many rows ----------------------------------------- */
+
+/* The row evaluators run each instruction over a block of ROWS rows, so
+ * that one dispatch serves them all and the loops over the rows are plain
+ * arithmetic. They do the same operations in the same order as
+ * expr_eval and expr_eval_grad, so the results are the same to the bit.
+ * An expression deeper than the block's stack is evaluated row by row. */
+#define ROWS	   64
+#define ROWS_DEPTH 32
+/* stack entries times parameters, for the gradients of a block */
+#define ROWS_GRAD 64
+
+static void rows_push(const struct expr *e, const struct insn *in,
+		      const double *inputs, size_t stride, const double *params,
+		      double *v, size_t R)
+{
+	double c = in->op == OP_CONST	? e->k[in->arg]
+		   : in->op == OP_PARAM ? params[in->arg]
+					: 0;
+	if (in->op == OP_INPUT)
+		for (size_t r = 0; r < R; r++)
+			v[r] = inputs[r * stride + in->arg];
+	else
+		for (size_t r = 0; r < R; r++)
+			v[r] = c;
+}
+
+static void rows_binary(enum op op, double *a, const double *b, size_t R)
+{
+	size_t r;
+	switch (op) {
+	case OP_ADD:
+		for (r = 0; r < R; r++)
+			a[r] += b[r];
+		break;
+	case OP_SUB:
+		for (r = 0; r < R; r++)
+			a[r] -= b[r];
+		break;
+	case OP_MUL:
+		for (r = 0; r < R; r++)
+			a[r] *= b[r];
+		break;
+	case OP_DIV:
+		for (r = 0; r < R; r++)
+			a[r] /= b[r];
+		break;
+	case OP_POW:
+		for (r = 0; r < R; r++)
+			a[r] = pow(a[r], b[r]);
+		break;
+	default:
+		for (r = 0; r < R; r++)
+			a[r] = apply2(op, a[r], b[r]);
+		break;
+	}
+}
+
+static void rows_unary(enum op op, double *a, size_t R)
+{
+	if (op == OP_NEG) {
+		for (size_t r = 0; r < R; r++)
+			a[r] = -a[r];
+		return;
+	}
+	for (size_t r = 0; r < R; r++)
+		a[r] = apply1(op, a[r]);
+}
+
+void expr_eval_rows(const struct expr *e, const double *inputs, size_t stride,
+		    size_t n, const double *params, double *out)
+{
+	if (e->depth > ROWS_DEPTH) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = expr_eval(e, inputs + i * stride, params);
+		return;
+	}
+	double v[ROWS_DEPTH][ROWS];
+	for (size_t r0 = 0; r0 < n; r0 += ROWS) {
+		size_t R = n - r0 < ROWS ? n - r0 : ROWS, sp = 0;
+		const double *rows = inputs + r0 * stride;
+		const struct insn *in = e->code, *end = in + e->ninsn;
+		for (; in < end; in++) {
+			enum op op = (enum op)in->op;
+			if (is_push(op)) {
+				rows_push(e, in, rows, stride, params, v[sp++],
+					  R);
+			} else if (is_binary(op)) {
+				sp--;
+				rows_binary(op, v[sp - 1], v[sp], R);
+			} else {
+				rows_unary(op, v[sp - 1], R);
+			}
+		}
+		memcpy(out + r0, v[0], R * sizeof *out);
+	}
+}
+
+/* The gradients of a block: entry e's partial j of row r lies at
+ * g[(e * k + j) * ROWS + r]. The helpers below are the per-row forms of
+ * grad_* above, with a factor per row. */
+
+static void rows_g_scale(double *ga, const double *s, size_t k, size_t R)
+{
+	for (size_t j = 0; j < k; j++)
+		for (size_t r = 0; r < R; r++)
+			ga[j * ROWS + r] *= s[r];
+}
+
+/* ga = sa * ga + sb * gb */
+static void rows_g_mix(double *ga, const double *sa, const double *gb,
+		       const double *sb, size_t k, size_t R)
+{
+	for (size_t j = 0; j < k; j++)
+		for (size_t r = 0; r < R; r++)
+			ga[j * ROWS + r] = sa[r] * ga[j * ROWS + r] +
+					   sb[r] * gb[j * ROWS + r];
+}
+
+/* ga = sb * gb */
+static void rows_g_set(double *ga, const double *gb, const double *sb, size_t k,
+		       size_t R)
+{
+	for (size_t j = 0; j < k; j++)
+		for (size_t r = 0; r < R; r++)
+			ga[j * ROWS + r] = sb[r] * gb[j * ROWS + r];
+}
+
+/* Row r of ga only, for the rules that differ from row to row (a min or
+ * max): gb's row copied, or zeros when gb is NULL. */
+static void row_g_take(double *ga, const double *gb, size_t k, size_t r)
+{
+	for (size_t j = 0; j < k; j++)
+		ga[j * ROWS + r] = gb ? gb[j * ROWS + r] : 0;
+}
+
+static bool row_g_all_zero(const double *g, size_t k, size_t r)
+{
+	for (size_t j = 0; j < k; j++)
+		if (g[j * ROWS + r] != 0)
+			return false;
+	return true;
+}
+
+/* d(a^b) row by row, as d_pow does it. */
+static void rows_d_pow(double *ga, const double *gb, unsigned act,
+		       const double *a, const double *b, const double *res,
+		       size_t k, size_t R)
+{
+	for (size_t r = 0; r < R; r++) {
+		double sa = (act & ACT_A) ? b[r] * pow(a[r], b[r] - 1) : 0;
+		bool db = (act & ACT_B) && !row_g_all_zero(gb, k, r);
+		for (size_t j = 0; j < k; j++) {
+			double *x = &ga[j * ROWS + r];
+			double y = (act & ACT_B) ? gb[j * ROWS + r] : 0;
+			if (!db)
+				*x = (act & ACT_A) ? *x * sa : 0;
+			else if (act & ACT_A)
+				*x = sa * *x + res[r] * log(a[r]) * y;
+			else
+				*x = res[r] * log(a[r]) * y;
+		}
+	}
+}
+
+/* One binary instruction over a block: value into a, gradient into ga. */
+static void rows_grad_binary(enum op op, unsigned act, double *a,
+			     const double *b, double *ga, const double *gb,
+			     size_t k, size_t R)
+{
+	double sa[ROWS], sb[ROWS], old[ROWS];
+	size_t r;
+	memcpy(old, a, R * sizeof *old);
+	rows_binary(op, a, b, R);
+	if (!act)
+		return;
+	switch (op) {
+	case OP_ADD:
+	case OP_SUB:
+		for (r = 0; r < R; r++)
+			sa[r] = 1, sb[r] = op == OP_ADD ? 1 : -1;
+		if (act == (ACT_A | ACT_B))
+			rows_g_mix(ga, sa, gb, sb, k, R);
+		else if (act == ACT_B)
+			rows_g_set(ga, gb, sb, k, R);
+		break;
+	case OP_MUL:
+		if (act == (ACT_A | ACT_B))
+			rows_g_mix(ga, b, gb, old, k, R);
+		else if (act == ACT_A)
+			rows_g_scale(ga, b, k, R);
+		else
+			rows_g_set(ga, gb, old, k, R);
+		break;
+	case OP_DIV:
+		for (r = 0; r < R; r++)
+			sa[r] = 1 / b[r], sb[r] = -a[r] / b[r];
+		if (act == (ACT_A | ACT_B))
+			rows_g_mix(ga, sa, gb, sb, k, R);
+		else if (act == ACT_A)
+			rows_g_scale(ga, sa, k, R);
+		else
+			rows_g_set(ga, gb, sb, k, R);
+		break;
+	case OP_POW:
+		rows_d_pow(ga, gb, act, old, b, a, k, R);
+		break;
+	default: /* OP_MIN, OP_MAX: the chosen operand's gradient */
+		for (r = 0; r < R; r++) {
+			bool first = pick_first(op, old[r], b[r]);
+			if (first && (act & ACT_A))
+				continue;
+			row_g_take(ga, !first && (act & ACT_B) ? gb : NULL, k,
+				   r);
+		}
+		break;
+	}
+}
+
+static void rows_grad_unary(enum op op, unsigned act, double *a, double *ga,
+			    size_t k, size_t R)
+{
+	double s[ROWS];
+	size_t r;
+	for (r = 0; r < R; r++)
+		s[r] = op == OP_LOG ? 1 / a[r] : -1;
+	rows_unary(op, a, R);
+	if (!act)
+		return;
+	if (op == OP_EXP)
+		for (r = 0; r < R; r++)
+			s[r] = a[r];
+	else if (op == OP_SQRT)
+		for (r = 0; r < R; r++)
+			s[r] = 1 / (2 * a[r]);
+	rows_g_scale(ga, s, k, R);
+}
+
+static void rows_grad_block(const struct expr *e, const double *rows,
+			    size_t stride, const double *params, size_t R,
+			    double *value, double *grad)
+{
+	double v[ROWS_DEPTH][ROWS], g[ROWS_GRAD * ROWS];
+	const size_t k = e->nparams;
+	size_t sp = 0;
+	const struct insn *in = e->code, *end = in + e->ninsn;
+	for (; in < end; in++) {
+		enum op op = (enum op)in->op;
+		if (is_push(op)) {
+			rows_push(e, in, rows, stride, params, v[sp], R);
+			for (size_t j = 0; op == OP_PARAM && j < k; j++)
+				for (size_t r = 0; r < R; r++)
+					g[(sp * k + j) * ROWS + r] =
+						j == in->slot ? 1.0 : 0.0;
+			sp++;
+		} else if (is_binary(op)) {
+			sp--;
+			rows_grad_binary(op, in->act, v[sp - 1], v[sp],
+					 g + (sp - 1) * k * ROWS,
+					 g + sp * k * ROWS, k, R);
+		} else {
+			rows_grad_unary(op, in->act, v[sp - 1],
+					g + (sp - 1) * k * ROWS, k, R);
+		}
+	}
+	for (size_t r = 0; r < R; r++) {
+		value[r] = v[0][r];
+		for (size_t j = 0; j < k; j++)
+			grad[r * k + j] = e->active ? g[j * ROWS + r] : 0;
+	}
+}
+
+void expr_eval_grad_rows(const struct expr *e, const double *inputs,
+			 size_t stride, size_t n, const double *params,
+			 double *value, double *grad)
+{
+	const size_t k = e->nparams;
+	if (e->depth > ROWS_DEPTH || e->depth * k > ROWS_GRAD) {
+		for (size_t i = 0; i < n; i++)
+			value[i] = expr_eval_grad(e, inputs + i * stride,
+						  params, grad + i * k);
+		return;
+	}
+	for (size_t r0 = 0; r0 < n; r0 += ROWS)
+		rows_grad_block(e, inputs + r0 * stride, stride, params,
+				n - r0 < ROWS ? n - r0 : ROWS, value + r0,
+				grad + r0 * k);
+}
+
 /* ---- splitting for repeated evaluation ----------------------------------- */
 
 /* The code as a tree, so products and sums can be regrouped. */

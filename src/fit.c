@@ -29,16 +29,29 @@ struct problem {
 	struct expr_split split[MODEL_MAX_TERMS];
 	size_t offset[MODEL_MAX_TERMS], width;
 	double *fixed;
+	/* Scratch for a block of FIT_BLOCK runs: the terms are evaluated a
+	 * block at a time (expr_eval_rows), predictions summed per run. */
+	double *pred, *term, *dpred, *tgrad;
+	double *log_y; /* log of each run's measurement, taken once */
 };
 
-static double predict_fast(const struct problem *P, size_t i)
+/* Runs per block of the row evaluators: enough to pay for a dispatch many
+ * times over, few enough that the scratch stays in the cache. */
+#define FIT_BLOCK 256
+
+/* Predictions of runs i0 .. i0+R-1 into P->pred, summed term by term in
+ * the order model_predict sums them. */
+static void predict_block(const struct problem *P, size_t i0, size_t R)
 {
-	const double *row = P->fixed + i * P->width;
-	double pred = 0;
-	for (size_t t = 0; t < P->m->nterms; t++)
-		pred += expr_eval(P->split[t].varying, row + P->offset[t],
-				  P->theta);
-	return pred;
+	const double *rows = P->fixed + i0 * P->width;
+	for (size_t i = 0; i < R; i++)
+		P->pred[i] = 0;
+	for (size_t t = 0; t < P->m->nterms; t++) {
+		expr_eval_rows(P->split[t].varying, rows + P->offset[t],
+			       P->width, R, P->theta, P->term);
+		for (size_t i = 0; i < R; i++)
+			P->pred[i] += P->term[i];
+	}
 }
 
 static void unprepare(struct problem *P)
@@ -46,7 +59,58 @@ static void unprepare(struct problem *P)
 	for (size_t t = 0; t < P->m->nterms; t++)
 		expr_split_free(&P->split[t]);
 	free(P->fixed);
-	P->fixed = NULL;
+	free(P->pred);
+	free(P->log_y);
+	P->fixed = P->pred = P->log_y = NULL;
+}
+
+/* Resolves a term's names for the fit: a parameter held at its default is
+ * a constant while the fit runs, so it reads as one more input (after the
+ * run's own, at MODEL_NINPUTS + its index) and its part of the term moves
+ * to what is computed once per run. */
+struct held_names {
+	const struct model *m;
+	const bool *free;
+};
+
+static bool lookup_held(void *ctx, const char *name, size_t len,
+			enum expr_symbol_kind *kind, unsigned *index)
+{
+	const struct held_names *h = ctx;
+	for (unsigned i = 0; i < MODEL_NINPUTS; i++)
+		if (strlen(model_input_names[i]) == len &&
+		    strncmp(model_input_names[i], name, len) == 0) {
+			*kind = EXPR_INPUT;
+			*index = i;
+			return true;
+		}
+	for (unsigned i = 0; i < h->m->nparams; i++)
+		if (strlen(h->m->params[i].name) == len &&
+		    strncmp(h->m->params[i].name, name, len) == 0) {
+			*kind = h->free[i] ? EXPR_PARAM : EXPR_INPUT;
+			*index = h->free[i] ? i : MODEL_NINPUTS + i;
+			return true;
+		}
+	return false;
+}
+
+/* Term t split into its parameter-free part and the rest, with the held
+ * parameters counted as parameter-free. */
+static int split_term(struct problem *P, size_t t)
+{
+	bool free[MODEL_MAX_PARAMS] = {false};
+	for (size_t j = 0; j < P->nfree; j++)
+		free[P->global[j]] = true;
+	struct held_names h = {P->m, free};
+	struct expr_error err;
+	struct expr *e = P->m->terms[t].text
+				 ? expr_compile(P->m->terms[t].text,
+						lookup_held, &h, &err)
+				 : NULL;
+	/* the model compiled this text already; without memory it may not */
+	int rc = e ? expr_split(e, &P->split[t]) : -1;
+	expr_free(e);
+	return rc;
 }
 
 /* Splits the terms and computes their parameter-free parts for every run,
@@ -56,16 +120,31 @@ static int prepare(struct problem *P)
 	const struct model *m = P->m;
 	P->width = 0;
 	for (size_t t = 0; t < m->nterms; t++) {
-		if (expr_split(m->terms[t].expr, &P->split[t]) != 0)
+		if (split_term(P, t) != 0)
 			return -1;
 		P->offset[t] = P->width;
 		P->width += P->split[t].nfixed;
 	}
 	size_t n = P->d->n;
-	if (!(P->fixed = malloc((n * P->width + 1) * sizeof *P->fixed)))
+	/* one block for the scratch: pred, term, dpred, tgrad */
+	P->pred = malloc(FIT_BLOCK * (2 + m->nparams + EXPR_MAX_PARAMS) *
+			 sizeof *P->pred);
+	P->log_y = malloc((n + 1) * sizeof *P->log_y);
+	if (!P->pred || !P->log_y ||
+	    !(P->fixed = malloc((n * P->width + 1) * sizeof *P->fixed)))
 		return -1;
+	for (size_t i = 0; i < n; i++)
+		P->log_y[i] = log(P->d->y[i]);
+	P->term = P->pred + FIT_BLOCK;
+	P->dpred = P->term + FIT_BLOCK;
+	P->tgrad = P->dpred + FIT_BLOCK * m->nparams;
+	/* a run's inputs, then every parameter's default */
+	double in[MODEL_NINPUTS + MODEL_MAX_PARAMS];
+	for (size_t j = 0; j < m->nparams; j++)
+		in[MODEL_NINPUTS + j] = m->params[j].def;
 	for (size_t i = 0; i < n; i++) {
-		const double *in = P->d->inputs + i * MODEL_NINPUTS;
+		memcpy(in, P->d->inputs + i * MODEL_NINPUTS,
+		       MODEL_NINPUTS * sizeof *in);
 		double *row = P->fixed + i * P->width;
 		for (size_t t = 0; t < m->nterms; t++)
 			for (size_t f = 0; f < P->split[t].nfixed; f++)
@@ -91,11 +170,16 @@ static int residuals(const gsl_vector *x, void *data, gsl_vector *f)
 	struct problem *P = data;
 	const struct fit_data *d = P->d;
 	set_theta(P, x);
-	for (size_t i = 0; i < d->n; i++) {
-		double pred = predict_fast(P, i);
-		gsl_vector_set(f, i,
-			       usable(pred) ? log(pred) - log(d->y[i])
-					    : FIT_BAD_RESIDUAL);
+	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
+		size_t R = d->n - i0 < FIT_BLOCK ? d->n - i0 : FIT_BLOCK;
+		predict_block(P, i0, R);
+		for (size_t i = 0; i < R; i++) {
+			double pred = P->pred[i];
+			gsl_vector_set(f, i0 + i,
+				       usable(pred)
+					       ? log(pred) - P->log_y[i0 + i]
+					       : FIT_BAD_RESIDUAL);
+		}
 	}
 	for (size_t j = 0; j < P->nfree; j++)
 		gsl_vector_set(f, d->n + j,
@@ -120,20 +204,28 @@ static double predict_grad(const struct model *m, const double *in,
 	return pred;
 }
 
-static double predict_grad_fast(const struct problem *P, size_t i,
-				double *dpred)
+/* Predictions and d pred / d theta (P->dpred, nparams per run) of runs
+ * i0 .. i0+R-1, summed term by term as predict_grad sums them. */
+static void predict_grad_block(const struct problem *P, size_t i0, size_t R)
 {
-	const double *row = P->fixed + i * P->width;
-	double g[EXPR_MAX_PARAMS], pred = 0;
-	memset(dpred, 0, P->m->nparams * sizeof *dpred);
+	const double *rows = P->fixed + i0 * P->width;
+	size_t np = P->m->nparams;
+	for (size_t i = 0; i < R; i++)
+		P->pred[i] = 0;
+	memset(P->dpred, 0, R * np * sizeof *P->dpred);
 	for (size_t t = 0; t < P->m->nterms; t++) {
 		const struct expr *e = P->split[t].varying;
-		pred += expr_eval_grad(e, row + P->offset[t], P->theta, g);
+		size_t k = expr_param_count(e);
 		const unsigned *idx = expr_params(e);
-		for (size_t s = 0; s < expr_param_count(e); s++)
-			dpred[idx[s]] += g[s];
+		expr_eval_grad_rows(e, rows + P->offset[t], P->width, R,
+				    P->theta, P->term, P->tgrad);
+		for (size_t i = 0; i < R; i++) {
+			P->pred[i] += P->term[i];
+			for (size_t s = 0; s < k; s++)
+				P->dpred[i * np + idx[s]] +=
+					P->tgrad[i * k + s];
+		}
 	}
-	return pred;
 }
 
 /* Row i of the Jacobian of log(pred) with respect to log(theta):
@@ -142,15 +234,21 @@ static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 {
 	struct problem *P = data;
 	const struct fit_data *d = P->d;
-	double dpred[MODEL_MAX_PARAMS];
+	size_t np = P->m->nparams;
 	set_theta(P, x);
-	for (size_t i = 0; i < d->n; i++) {
-		double pred = predict_grad_fast(P, i, dpred);
-		double *row = J->data + i * J->tda;
-		for (size_t j = 0; j < P->nfree; j++) {
-			unsigned g = P->global[j];
-			row[j] = usable(pred) ? P->theta[g] * dpred[g] / pred
-					      : 0;
+	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
+		size_t R = d->n - i0 < FIT_BLOCK ? d->n - i0 : FIT_BLOCK;
+		predict_grad_block(P, i0, R);
+		for (size_t i = 0; i < R; i++) {
+			double pred = P->pred[i];
+			const double *dpred = P->dpred + i * np;
+			double *row = J->data + (i0 + i) * J->tda;
+			for (size_t j = 0; j < P->nfree; j++) {
+				unsigned g = P->global[j];
+				row[j] = usable(pred)
+						 ? P->theta[g] * dpred[g] / pred
+						 : 0;
+			}
 		}
 	}
 	for (size_t j = 0; j < P->nfree; j++)
@@ -435,22 +533,29 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 	 * its image runs had vision inputs, it ended 0.35% above the
 	 * optimum another start reaches (tests/scipy-crosscheck.sh). */
 	double best_cost = INFINITY;
+	/* whether the workspace still holds the residuals and Jacobian at
+	 * best, as uncertainty() needs them (the best start was the last
+	 * one run), or they must be computed again */
+	bool at_best = false;
 	for (int s = 0; s < FIT_STARTS; s++) {
 		start_point(&P, s, x);
 		double cost;
 		int info = 0, st;
+		at_best = false;
 		if (run_solver(w, &fdf, x, FIT_MAX_ITERATIONS, &st, &info,
 			       &cost) != 0 ||
 		    !(cost < best_cost))
 			continue;
 		best_cost = cost;
 		gsl_vector_memcpy(best, gsl_multifit_nlinear_position(w));
+		at_best = true;
 		out->start = s;
 		out->iterations = (int)gsl_multifit_nlinear_niter(w);
 		out->stop = stop_reason(st, info);
 	}
 	if (!isfinite(best_cost) ||
-	    gsl_multifit_nlinear_init(best, &fdf, w) != GSL_SUCCESS) {
+	    (!at_best &&
+	     gsl_multifit_nlinear_init(best, &fdf, w) != GSL_SUCCESS)) {
 		set_message(out,
 			    "the solver found no finite solution for %s from "
 			    "any start",

@@ -215,8 +215,10 @@ text_argv_case text-argv-workload snapshot --workload "x$esc[31m" "$good"
 # the name shown escaped in every output.
 sed "s/^  name: synthetic-sweep\$/  name: \"sweep${rlo}x\"/" "$sweep" >"$td/rlo.yaml"
 problems=
+# the name's line, wherever the sweep's header comment ends
+line=$(grep -n '^  name: ' "$td/rlo.yaml" | head -n 1 | cut -d: -f1)
 "$EL" check "$td/rlo.yaml" >"$td/out" 2>"$td/err"
-grep -q "^$td/rlo.yaml:12:9: warning: name has the invisible character U+202E" "$td/err" ||
+grep -q "^$td/rlo.yaml:$line:9: warning: name has the invisible character U+202E" "$td/err" ||
 	problems="$problems no warning: $(head -c 200 "$td/err");"
 for cmd in "check" "rank --batch 8 --input 100 --output 100" \
 	"predict --tp 1 --pp 1 --batch 8 --input 100 --output 100" \

@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""The peer of `energylens discover` in `make bench`: genetic-programming
+symbolic regression with DEAP (Debian python3-deap) on the same data, with
+the same primitives, scored the same way.
+
+Data: the problem `energylens fit --export-problem` writes, whose rows are
+each run's inputs under the expression language's own names (t, p, dp, n,
+B, I, O, V, N, Na, bits, L, h, Lh, kv, E, k and the derived Weff, KVr, x),
+one group per GPU and engine, as the fit groups them.
+
+Split: 30 % of each group's layout scenarios (runs of the same model
+shape at the same B, I, O and V, differing only in t, p, dp) is held out,
+chosen by a hash of the scenario and the seed, so every method here sees
+the same training runs and is scored on the same held-out ones:
+  MAPE   mean |pred - y| / y over the held-out runs;
+  Top-1  share of held-out scenarios with two or more layouts whose
+         predicted cheapest layout is the measured cheapest.
+
+Both searches see every run (discover is given all of sample-profiles/, and
+so is the GP's fitness here, for a like comparison); every form's
+coefficients are then fitted on the training runs alone and scored on the
+held-out ones, so the scores measure the forms, not a memory of the runs.
+
+GP: an individual is a tree over the inputs, + - * / min max log sqrt ^
+(the expression language's operators; / log sqrt ^ protected) and the
+constants 0.5, 1, 2; its top-level sum is split into terms, and each
+group's non-negative coefficients of the terms are fitted by NNLS on the
+relative error (what discover does with its terms). Two objectives,
+MAPE over all runs and parameters (terms plus constants), selected by NSGA-II
+until the time budget is spent; the front is the final non-dominated set.
+
+Energylens forms (energylens-12, or the form discover wrote, exported with
+`energylens fit --model M --export-problem`) are fitted on the training runs
+as energylens fits them (tests/crosscheck.py: least squares in log space
+from the same starts) and scored on the held-out runs.
+
+Usage: discover_deap.py TESTS_DIR DATA.json SECONDS SEED [NAME=PROBLEM.json]...
+Prints lines of "key value" pairs, one per result:
+  form NAME params P mape M top1 T scenarios S runs R
+  deap-front params P mape M top1 T all_mape M0 expr E
+  deap seconds S generations G evaluations V
+"""
+import hashlib
+import json
+import math
+import operator
+import random
+import sys
+import time
+import warnings
+
+import numpy as np
+from scipy.optimize import nnls
+
+HOLD_OUT = 0.3
+LAYOUT = ("t", "p", "dp", "n", "x")
+# derived from the knobs (and from measured token counts): not in the key
+DERIVED = ("Lh", "Weff", "KVr")
+CONSTANTS = (0.5, 1.0, 2.0)
+
+
+def scenario_key(label, names, row):
+    """The scenario of a run: its group, its model and its knobs, all but
+    the layout. Measured token counts (means over a run's requests) differ
+    a little from layout to layout of one task; two significant digits
+    make them one scenario."""
+    def knob(n, v):
+        return float("%.2g" % v) if n in ("I", "O", "V") else v
+    return (label,) + tuple(knob(n, row[i]) for i, n in enumerate(names)
+                            if n not in LAYOUT and n not in DERIVED)
+
+
+def split(groups, names, seed):
+    """Per group: (train indices, test indices, test scenarios)."""
+    out = []
+    for g in groups:
+        keys = [scenario_key(g["label"], names, r) for r in g["rows"]]
+        test = []
+        for i, k in enumerate(keys):
+            h = hashlib.sha256(repr((seed, k)).encode()).digest()
+            if int.from_bytes(h[:8], "big") / 2.0**64 < HOLD_OUT:
+                test.append(i)
+        tset = set(test)
+        train = [i for i in range(len(keys)) if i not in tset]
+        scen = {}
+        for i in test:
+            scen.setdefault(keys[i], []).append(i)
+        out.append((train, test, [v for v in scen.values() if len(v) > 1]))
+    return out
+
+
+def score(y, pred, scenarios):
+    """(MAPE over the runs, Top-1 hits, scenarios) for one group; pred and
+    y indexed by run."""
+    ape = [abs(pred[i] - y[i]) / y[i] for i in pred]
+    hits = 0
+    for sc in scenarios:
+        best = min(sc, key=lambda i: y[i])
+        guess = min(sc, key=lambda i: pred[i]
+                    if math.isfinite(pred[i]) else math.inf)
+        hits += best == guess
+    return ape, hits, len(scenarios)
+
+
+def summarise(parts):
+    ape, hits, scen = [], 0, 0
+    for a, h, s in parts:
+        ape += a
+        hits += h
+        scen += s
+    mape = sum(ape) / len(ape) if ape else math.nan
+    return mape, (hits / scen if scen else math.nan), scen, len(ape)
+
+
+# ---- energylens forms -----------------------------------------------------
+
+def score_form(tests_dir, problem, names, splits):
+    sys.path.insert(0, tests_dir)
+    from crosscheck import Problem, solve
+    model = problem["model"]
+    parts = []
+    for g, (train, test, scen) in zip(problem["groups"], splits):
+        if not g["fitted"] or not test:
+            continue
+        sub = dict(g)
+        sub["rows"] = [g["rows"][i] for i in train]
+        sub["y"] = [g["y"][i] for i in train]
+        P = Problem(model, sub)
+        if P.n < P.p:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x, _, _, _ = solve(P)
+            rows = np.asarray([g["rows"][i] for i in test], dtype=float)
+            pred = P._pred([rows[:, k] for k in range(rows.shape[1])],
+                           P.theta(x)) + np.zeros(len(test))
+        parts.append(score({i: g["y"][i] for i in test},
+                           dict(zip(test, pred)), scen))
+    return len(model["params"]), summarise(parts)
+
+
+# ---- GP ---------------------------------------------------------------------
+
+def pdiv(a, b):
+    with np.errstate(all="ignore"):
+        return np.where(np.abs(b) > 1e-12, a / np.where(b == 0, 1, b), 1.0)
+
+
+def plog(a):
+    with np.errstate(all="ignore"):
+        return np.log(np.maximum(np.abs(a), 1e-12))
+
+
+def psqrt(a):
+    return np.sqrt(np.abs(a))
+
+
+def ppow(a, b):
+    with np.errstate(all="ignore"):
+        return np.power(np.maximum(np.abs(a), 1e-12), np.clip(b, -3, 3))
+
+
+def make_toolbox(names, seed):
+    from deap import base, creator, gp, tools
+    pset = gp.PrimitiveSet("ENERGY", len(names))
+    pset.renameArguments(**{"ARG%d" % i: n for i, n in enumerate(names)})
+    for f, k, n in ((np.add, 2, "add"), (np.subtract, 2, "sub"),
+                    (np.multiply, 2, "mul"), (pdiv, 2, "div"),
+                    (np.minimum, 2, "min"), (np.maximum, 2, "max"),
+                    (plog, 1, "log"), (psqrt, 1, "sqrt"), (ppow, 2, "pow")):
+        pset.addPrimitive(f, k, name=n)
+    for c in CONSTANTS:
+        pset.addTerminal(c, name=repr(c))
+    if not hasattr(creator, "FitnessMulti"):
+        creator.create("FitnessMulti", base.Fitness, weights=(-1.0, -1.0))
+        creator.create("Individual", gp.PrimitiveTree,
+                       fitness=creator.FitnessMulti)
+    tb = base.Toolbox()
+    tb.register("expr", gp.genHalfAndHalf, pset=pset, min_=1, max_=4)
+    tb.register("individual", tools.initIterate, creator.Individual,
+                tb.expr)
+    tb.register("population", tools.initRepeat, list, tb.individual)
+    tb.register("mate", gp.cxOnePoint)
+    tb.register("expr_mut", gp.genFull, min_=0, max_=3)
+    tb.register("mutate", gp.mutUniform, expr=tb.expr_mut, pset=pset)
+    limit = gp.staticLimit(key=operator.attrgetter("height"), max_value=8)
+    tb.decorate("mate", limit)
+    tb.decorate("mutate", limit)
+    tb.register("select", tools.selNSGA2)
+    random.seed(seed)
+    return pset, tb
+
+
+def terms_of(tree):
+    """The subtrees of the top-level sum."""
+    from deap import gp
+    out, stack = [], [0]
+    while stack:
+        i = stack.pop()
+        node = tree[i]
+        if isinstance(node, gp.Primitive) and node.name == "add":
+            a = i + 1
+            b = tree.searchSubtree(a).stop
+            stack += [b, a]
+        else:
+            out.append(gp.PrimitiveTree(tree[tree.searchSubtree(i)]))
+    return out
+
+
+class Data:
+    """All runs stacked, so that a term is compiled and evaluated once for
+    all groups; each group a slice of them."""
+
+    def __init__(self, problem, splits):
+        self.rows = np.vstack([np.asarray(g["rows"], dtype=float)
+                               for g in problem["groups"]])
+        self.cols = [self.rows[:, k] for k in range(self.rows.shape[1])]
+        self.groups, start = [], 0
+        for g, (train, test, scen) in zip(problem["groups"], splits):
+            n = len(g["rows"])
+            y = np.asarray(g["y"], dtype=float)
+            self.groups.append((slice(start, start + n), y,
+                                np.array(train, dtype=int),
+                                np.array(test, dtype=int), scen))
+            start += n
+
+
+def features(pset, tree, data):
+    from deap import gp
+    n = data.rows.shape[0]
+    F = []
+    with np.errstate(all="ignore"):
+        for t in terms_of(tree):
+            v = gp.compile(t, pset)(*data.cols)
+            F.append(np.broadcast_to(np.asarray(v, dtype=float),
+                                     (n,)).copy())
+    return np.column_stack(F)
+
+
+def fit_group(F, y):
+    """Non-negative coefficients minimising the relative error."""
+    A = F / y[:, None]
+    if not np.all(np.isfinite(A)):
+        return None
+    try:
+        c, _ = nnls(A, np.ones(len(y)), maxiter=50 * A.shape[1])
+    except RuntimeError:
+        return None
+    return c
+
+
+def params_of(tree):
+    from deap import gp
+    consts = sum(1 for n in tree if isinstance(n, gp.Terminal)
+                 and not isinstance(n.value, str))
+    return len(terms_of(tree)) + consts
+
+
+def evaluate(pset, data, tree, held_out=False):
+    """(MAPE over all runs, parameters); with held_out, the held-out
+    score of the coefficients fitted on the training runs."""
+    parts, ape = [], []
+    Fall = features(pset, tree, data)
+    for rows, y, train, test, scen in data.groups:
+        if len(train) == 0:
+            continue
+        F = Fall[rows]
+        # the search's fitness: all runs; the held-out score: training runs
+        fit_on = train if held_out else slice(None)
+        c = fit_group(F[fit_on], y[fit_on])
+        if c is None:
+            return (math.inf, math.inf) if not held_out else None
+        pred = F @ c
+        if held_out:
+            if len(test):
+                parts.append(score({int(i): y[i] for i in test},
+                                   {int(i): pred[i] for i in test}, scen))
+        else:
+            ape.append(np.abs(pred - y) / y)
+    if held_out:
+        return summarise(parts)
+    e = float(np.mean(np.concatenate(ape)))
+    return (e if math.isfinite(e) else math.inf), params_of(tree)
+
+
+def run_gp(problem, splits, names, seconds, seed):
+    from deap import algorithms, tools
+    pset, tb = make_toolbox(names, seed)
+    data = Data(problem, splits)
+    tb.register("evaluate", lambda ind: evaluate(pset, data, ind))
+    t0 = time.monotonic()
+    pop = tb.population(n=200)
+    evals = 0
+    for ind in pop:
+        ind.fitness.values = tb.evaluate(ind)
+        evals += 1
+    pop = tb.select(pop, len(pop))
+    gens = 0
+    while time.monotonic() - t0 < seconds:
+        off = algorithms.varAnd(tools.selTournamentDCD(pop, len(pop))
+                                if len(pop) % 4 == 0 else pop, tb,
+                                cxpb=0.6, mutpb=0.3)
+        for ind in off:
+            if not ind.fitness.valid:
+                ind.fitness.values = tb.evaluate(ind)
+                evals += 1
+            if time.monotonic() - t0 >= seconds:
+                break
+        off = [i for i in off if i.fitness.valid]
+        pop = tb.select(pop + off, len(pop))
+        gens += 1
+    elapsed = time.monotonic() - t0
+    front = tools.sortNondominated(pop, len(pop), first_front_only=True)[0]
+    seen, out = set(), []
+    for ind in sorted(front, key=lambda i: i.fitness.values[1]):
+        if not math.isfinite(ind.fitness.values[0]):
+            continue
+        key = (ind.fitness.values[1], round(ind.fitness.values[0], 12))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((ind, evaluate(pset, data, ind, held_out=True)))
+    return out, elapsed, gens, evals
+
+
+def main(argv):
+    if len(argv) < 5:
+        print(__doc__.split("\n\n")[-2], file=sys.stderr)
+        return 2
+    tests_dir, data_path = argv[1], argv[2]
+    seconds, seed = float(argv[3]), int(argv[4])
+    with open(data_path) as f:
+        problem = json.load(f)
+    names = problem["model"]["inputs"]
+    splits = split(problem["groups"], names, seed)
+    forms = [("energylens-12", problem)]
+    for arg in argv[5:]:
+        name, _, path = arg.partition("=")
+        with open(path) as f:
+            forms.append((name, json.load(f)))
+    for name, prob in forms:
+        params, (mape, top1, scen, runs) = score_form(tests_dir, prob, names,
+                                                      splits)
+        print("form %s params %d mape %.4f top1 %.4f scenarios %d runs %d" %
+              (name, params, mape, top1, scen, runs))
+        sys.stdout.flush()
+    if seconds > 0:
+        front, elapsed, gens, evals = run_gp(problem, splits, names, seconds,
+                                             seed)
+        for ind, res in front:
+            if res is None:
+                continue
+            mape, top1, scen, runs = res
+            print("deap-front params %d mape %.4f top1 %.4f all_mape %.4f "
+                  "expr %s" % (ind.fitness.values[1], mape, top1,
+                               ind.fitness.values[0],
+                               str(ind).replace(" ", "")))
+        print("deap seconds %.1f generations %d evaluations %d" %
+              (elapsed, gens, evals))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
