@@ -388,15 +388,15 @@ static void test_per_token_choice(void)
 	struct eval_options o = {EVAL_IN_SAMPLE, 0, 1, m, oracles, 0, NULL, 0};
 	struct eval_report r;
 	ASSERT(eval_run(&set, &ds, &o, &r) == 0);
-	ASSERT_INT_EQ(r.methods[1].config.scenarios, 2);
-	ASSERT_NEAR(eval_top1(&r.methods[1].config), 0, 1e-12);
-	ASSERT(eval_regret(&r.methods[1].config) > 0.1);
-	ASSERT_NEAR(eval_top1(&r.methods[2].config), 1, 1e-12);
-	ASSERT_NEAR(eval_pairwise(&r.methods[2].config), 1, 1e-12);
+	ASSERT_INT_EQ(r.methods[2].config.scenarios, 2);
+	ASSERT_NEAR(eval_top1(&r.methods[2].config), 0, 1e-12);
+	ASSERT(eval_regret(&r.methods[2].config) > 0.1);
+	ASSERT_NEAR(eval_top1(&r.methods[3].config), 1, 1e-12);
+	ASSERT_NEAR(eval_pairwise(&r.methods[3].config), 1, 1e-12);
 	/* the layout choice (lengths fixed) is per request: the halved
 	 * outputs make other scenarios, so both rank alike there */
-	ASSERT_NEAR(eval_top1(&r.methods[1].layout),
-		    eval_top1(&r.methods[2].layout), 1e-12);
+	ASSERT_NEAR(eval_top1(&r.methods[2].layout),
+		    eval_top1(&r.methods[3].layout), 1e-12);
 	eval_report_free(&r);
 	dataset_free(&ds);
 	profile_set_free(&set);

@@ -820,10 +820,10 @@ static void test_map_side_pane(void)
 		struct layout l;
 		app_layout(&app, &l);
 		const struct layout_rect *c = &l.pane[PANE_CELL];
-		ASSERT_MSG(rows_with(&s, c, "+212.0% latency", NULL) == 1,
+		/* the last line's end, whatever the numbers */
+		ASSERT_MSG(rows_with(&s, c, "% latency", NULL) == 1,
 			   "cut at %dx%d", w, h);
-		ASSERT(rows_with(&s, c, "cheapest:", NULL) == 1);
-		ASSERT(rows_with(&s, c, "2.48 s", NULL) == 1);
+		ASSERT(rows_with(&s, c, "latency-optimal t", " s") == 1);
 		char scroll[64];
 		snprintf(scroll, sizeof scroll, "1-%d of 10 output lengths >",
 			 app_map_visible_cols(&l.pane[PANE_MAP]));

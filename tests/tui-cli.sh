@@ -326,7 +326,7 @@ fi
 # Throughput and power per GPU: labelled, with the TDP and its source.
 for u in tokens-s:'tok/s.*per GPU' watts-gpu:'W/GPU.*of TDP' \
 	cost-mtok:'EUR/Mtok' co2-mtok:'gCO2/Mtok'; do
-	(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 120 --height 30 \
+	(cd "$top_srcdir" && LC_ALL=C "$EL" snapshot --width 160 --height 30 \
 		--unit "${u%%:*}" --price 0.12 --currency EUR --intensity 350 \
 		--workload $q3 sample-profiles/mlenergy-v3/H100) >"$tmpdir/u" 2>&1
 	if grep -q "${u#*:}" "$tmpdir/u" && ! grep -q '>t1p1 *- ' "$tmpdir/u"; then

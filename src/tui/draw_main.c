@@ -437,13 +437,13 @@ static void table_row(const struct app *a, struct screen *s, int y,
 	snprintf(pc, sizeof pc, isnan(c->p_cheapest) ? "-" : "%d%%",
 		 workspace_percent(c->p_cheapest));
 	screen_printf(s, y, r->x + 5, r->w - 5, el,
-		      "%-8s %10s %c %8s %10s %8s", name, ej,
+		      "%-8s %9s %c %7s %9s %8s", name, ej,
 		      basis[c->basis < 3 ? c->basis : 0], ed, ts, td);
 	if (r->w >= LAYOUT_TABLE_WIDTH)
-		screen_printf(s, y, r->x + 55, r->w - 55, el, " %10s%c %5s", mj,
+		screen_printf(s, y, r->x + 52, r->w - 52, el, " %10s%c %5s", mj,
 			      c->disagrees ? '#' : ' ', pc);
 	else if (r->w >= LAYOUT_TABLE_MID)
-		screen_printf(s, y, r->x + 55, r->w - 55, el, " %5s", pc);
+		screen_printf(s, y, r->x + 52, r->w - 52, el, " %5s", pc);
 }
 
 void draw_no_layout(const struct app *a, const struct select_knobs *k,
@@ -492,7 +492,7 @@ static void table(const struct app *a, struct screen *s,
 	else if (r->w >= LAYOUT_TABLE_MID)
 		snprintf(measured, sizeof measured, " %5s", "P(*)");
 	snprintf(title, sizeof title,
-		 "     %-8s %10s   %8s %10s %8s%s   %zu candidate%s (%s)",
+		 "     %-8s %9s   %7s %9s %8s%s   %zu candidate%s (%s)",
 		 "layout", unit, "vs best", "latency", "vs best", measured,
 		 a->rank.n, a->rank.n == 1 ? "" : "s",
 		 a->knobs.gpus ? "power-of-two layouts that fit"
@@ -584,7 +584,19 @@ static void banner(const struct app *a, struct screen *s,
 		return;
 	}
 	/* One row: what each choice costs, since that is the news, then
-	 * how sure the cheapest is. */
+	 * how sure the cheapest is; on a narrow screen in fewer words, so
+	 * that the confidence is not cut off. */
+	double pe = E->p_cheapest;
+	if (r->w < 120 && isfinite(pe)) {
+		screen_printf(s, r->y, 0, r->w, EL_BANNER,
+			      " OPTIMA DIVERGE: %s %s %+.1f%% energy, %s %s "
+			      "%+.1f%% latency; %s %d%% sure",
+			      draw_glyph(a, "⚡", "!"), t,
+			      100 * R->energy_penalty, draw_glyph(a, "★", "*"),
+			      e, 100 * R->latency_penalty,
+			      draw_glyph(a, "★", "*"), workspace_percent(pe));
+		return;
+	}
 	screen_printf(s, r->y, 0, r->w, EL_BANNER,
 		      " OPTIMA DIVERGE: %s %s costs %+.1f%% energy, %s %s "
 		      "costs %+.1f%% latency; %s %s",

@@ -40,7 +40,11 @@ static void main_view(struct layout *l, int y0, int h, int width, int nterms,
 	l->pane[PANE_WORKLOADS] = rect(y0, 0, body, list_w);
 	l->pane[PANE_KNOBS] = rect(y0, x, knobs, w);
 	l->pane[PANE_BARS] = rect(y0 + knobs, x, bars, w);
-	int plot_w = clamp(w - LAYOUT_TABLE_MID - 1, 0, 72);
+	/* every column of the table where the plot still fits beside it, else
+	 * the table without its measured column */
+	int plot_w = clamp(w - LAYOUT_TABLE_WIDTH - 1, 0, 72);
+	if (plot_w < LAYOUT_PARETO_MIN_W)
+		plot_w = clamp(w - LAYOUT_TABLE_MID - 1, 0, 72);
 	/* the plot starts below the table's title, which runs over it: the
 	 * title counts the candidates */
 	if (plot_w >= LAYOUT_PARETO_MIN_W &&

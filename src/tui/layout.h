@@ -43,8 +43,8 @@ struct layout {
 #define LAYOUT_MIN_LAYOUTS 8
 /* The table's columns (every one; without the measured column, as beside
  * the Pareto plot), and the least the plot beside it takes. */
-#define LAYOUT_TABLE_WIDTH  74
-#define LAYOUT_TABLE_MID    64
+#define LAYOUT_TABLE_WIDTH  71
+#define LAYOUT_TABLE_MID    59
 #define LAYOUT_PARETO_MIN_W 28
 #define LAYOUT_PARETO_MIN_H 10
 
