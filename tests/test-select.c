@@ -38,7 +38,7 @@ static void test_gpu_layouts_without_memory(void)
 {
 	struct profile_workload w = workload();
 	struct select_layout l[64];
-	struct select_knobs k = {8, 100, 100};
+	struct select_knobs k = {.batch = 8, .input = 100, .output = 100};
 	/* power-of-two triples with tp*pp*dp <= 8: a+b+c <= 3 in exponents */
 	ASSERT_INT_EQ(select_gpu_layouts(&w, 8, &k, l, 64), 20);
 	ASSERT_INT_EQ(select_gpu_layouts(&w, 1, &k, l, 64), 1);
@@ -55,7 +55,7 @@ static void test_gpu_layouts_memory(void)
 	w.shape = (struct profile_shape){
 		.layers = 80, .hidden_size = 8192, .kv_elements = 2048};
 	struct select_layout l[64];
-	struct select_knobs k = {1, 100, 100};
+	struct select_knobs k = {.batch = 1, .input = 100, .output = 100};
 	size_t n = select_gpu_layouts(&w, 2, &k, l, 64);
 	ASSERT_INT_EQ(n, 2); /* t2p1 and t1p2; not t1p1, not t1p1d2 */
 	for (size_t i = 0; i < n; i++)
@@ -103,7 +103,7 @@ static void test_optima_and_penalties(void)
 	struct select_models m = {e, t, one, one};
 	struct select_layout l[] = {{4, 1, 1}, {1, 1, 1}, {2, 1, 1}};
 	struct profile_workload w = workload();
-	struct select_knobs k = {8, 100, 100};
+	struct select_knobs k = {.batch = 8, .input = 100, .output = 100};
 	struct select_result r;
 	ASSERT(select_rank(&m, &w, 0, NULL, l, 3, &k, NAN, &r) == 0);
 	/* sorted by energy: t1 (1 J), t2 (2 J), t4 (4 J) */
@@ -131,7 +131,7 @@ static void test_blend(void)
 	struct select_models m = {e, t, one, one};
 	struct select_layout l[] = {{1, 1, 1}, {2, 1, 1}, {4, 1, 1}};
 	struct profile_workload w = workload();
-	struct select_knobs k = {8, 100, 100};
+	struct select_knobs k = {.batch = 8, .input = 100, .output = 100};
 	struct select_result r;
 	/* eta = 1: energy alone; eta = 0: latency alone; eta = 0.5: the
 	 * scores are (1+4)/2, (2+2)/2, (4+1)/2: t2 wins. */
@@ -156,7 +156,7 @@ static void test_dominated_not_pareto(void)
 	struct select_models m = {e, t, one, one};
 	struct select_layout l[] = {{1, 2, 1}, {1, 1, 1}};
 	struct profile_workload w = workload();
-	struct select_knobs k = {8, 100, 100};
+	struct select_knobs k = {.batch = 8, .input = 100, .output = 100};
 	struct select_result r;
 	ASSERT(select_rank(&m, &w, 0, NULL, l, 2, &k, NAN, &r) == 0);
 	ASSERT(!r.diverge);
@@ -174,7 +174,7 @@ static void test_no_latency_fit(void)
 	struct select_models m = {e, NULL, one, NULL};
 	struct select_layout l[] = {{1, 1, 1}, {2, 1, 1}};
 	struct profile_workload w = workload();
-	struct select_knobs k = {8, 100, 100};
+	struct select_knobs k = {.batch = 8, .input = 100, .output = 100};
 	struct select_result r;
 	ASSERT(select_rank(&m, &w, 0, NULL, l, 2, &k, 0.5, &r) == 0);
 	ASSERT_INT_EQ(r.latency_best, -1);
@@ -210,7 +210,7 @@ static void test_measured_column(void)
 	double one[1] = {1};
 	struct select_models m = {e, NULL, one, NULL};
 	struct select_layout l[] = {{2, 1, 1}, {1, 1, 1}};
-	struct select_knobs k = {8, 100, 200};
+	struct select_knobs k = {.batch = 8, .input = 100, .output = 200};
 	struct select_result r;
 	ASSERT(select_rank(&m, &set.workloads[0], 0, &set, l, 2, &k, NAN, &r) ==
 	       0);
