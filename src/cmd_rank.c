@@ -317,6 +317,9 @@ static int open_ranked(struct rank_options *o, struct ranked *r)
 			workspace_knob_set(&o->knobs, (enum workspace_knob)k,
 					   workspace_knob_get(&d,
 							      (enum workspace_knob)k));
+	/* the workload's vision inputs, as the explorer takes them */
+	o->knobs.at.vision = d.at.vision;
+	o->knobs.at.vision_encoder = d.at.vision_encoder;
 	return EXIT_OK;
 }
 

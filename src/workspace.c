@@ -123,7 +123,8 @@ bool workspace_knobs_same(const struct workspace_knobs *x,
 		if (a != b && !(isnan(a) && isnan(b)))
 			return false;
 	}
-	return true;
+	return x->at.vision == y->at.vision &&
+	       x->at.vision_encoder == y->at.vision_encoder;
 }
 
 double workspace_knob_get(const struct workspace_knobs *k,
