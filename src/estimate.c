@@ -328,7 +328,13 @@ static bool same_config(const double *a, const double *b)
 }
 
 /* One measurement's variance: the replicates' spread about their means,
- * pooled over the group; the default without replicates. */
+ * pooled over the group, and ESTIMATE_MEASUREMENT_SD as a prior worth
+ * ESTIMATE_MEASUREMENT_PRIOR_DF degrees of freedom. A group has a few
+ * replicates at most (the ML.ENERGY H100 runs: two pairs, 6.6% and
+ * 12.2%), and a variance from 2 degrees of freedom is uncertain by a
+ * factor of 4 either way; taken alone it made a measurement weigh less
+ * than the model's prediction, and an estimate contradict its own
+ * measurements. */
 static void measurement_noise(struct estimate_group *g, const struct row *r,
 			      size_t n)
 {
@@ -357,8 +363,10 @@ static void measurement_noise(struct estimate_group *g, const struct row *r,
 		}
 	}
 	free(used);
-	g->meas_var = dof ? fmax(ss / (double)dof, 1e-6)
-			  : ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD;
+	double prior = ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD;
+	g->meas_var = fmax((ss + ESTIMATE_MEASUREMENT_PRIOR_DF * prior) /
+				   ((double)dof + ESTIMATE_MEASUREMENT_PRIOR_DF),
+			   1e-6);
 }
 
 /* The group's noise and between-workload variance from the pooled fit's

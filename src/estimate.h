@@ -11,8 +11,8 @@
  * tp 1 for one model, and the runs at other batches can. A candidate measured
  * at the knobs combines that prediction with the mean of its measurements by
  * inverse variance (the model's error from the workload's residuals
- * after the offsets, a measurement's from the group's replicates, else
- * ESTIMATE_MEASUREMENT_SD).
+ * after the offsets, a measurement's from the group's replicates pooled
+ * with ESTIMATE_MEASUREMENT_SD as a prior).
  *
  * The confidence of a choice: parameter vectors drawn from the fit's
  * covariance, offsets from theirs, each candidate's own error and the
@@ -30,8 +30,11 @@
 /* offsets: one per term kind (enum model_kind) */
 #define ESTIMATE_KINDS 5
 /* one measurement's relative noise (log standard deviation) where the
- * group has no replicates */
+ * group has no replicates, and the prior its replicates are pooled with */
 #define ESTIMATE_MEASUREMENT_SD 0.05
+/* the weight of that default, in degrees of freedom, when the group's
+ * replicates are pooled with it */
+#define ESTIMATE_MEASUREMENT_PRIOR_DF 4.0
 /* the smallest standard deviation a workload's offsets are allowed to
  * spread by (so one group of look-alike workloads is not pinned to 0) */
 #define ESTIMATE_MIN_BETWEEN_SD 0.02

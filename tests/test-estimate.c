@@ -179,8 +179,9 @@ static void test_measurement_noise(void)
 	ASSERT_NEAR(g.meas_var,
 		    ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD, 1e-12);
 	estimate_free(&g);
-	/* two replicates of one configuration 20% apart in log: one
-	 * measurement's variance (0.2)^2 / 2 */
+	/* two replicates of one configuration 20% apart in log and a
+	 * third at their mean: 0.02 over 2 degrees of freedom, pooled
+	 * with the default's variance worth ESTIMATE_MEASUREMENT_PRIOR_DF */
 	add(&r, 0, 1, 1, 2 * exp(0.1));
 	add(&r, 0, 1, 1, 2 * exp(-0.1));
 	/* the first run of workload 0 at t = 1, B = 1 is a third: take it
@@ -189,7 +190,12 @@ static void test_measurement_noise(void)
 	v = view(&r);
 	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
 	ASSERT_INT_EQ(g.replicate_sets, 1);
-	ASSERT_NEAR(g.meas_var, 0.02 / 2 * 2 / 2, 1e-9);
+	ASSERT_NEAR(g.meas_var,
+		    (0.02 + ESTIMATE_MEASUREMENT_PRIOR_DF *
+				    ESTIMATE_MEASUREMENT_SD *
+				    ESTIMATE_MEASUREMENT_SD) /
+			    (2 + ESTIMATE_MEASUREMENT_PRIOR_DF),
+		    1e-9);
 	estimate_free(&g);
 	model_free(m);
 }
