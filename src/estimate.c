@@ -364,9 +364,10 @@ static void measurement_noise(struct estimate_group *g, const struct row *r,
 	}
 	free(used);
 	double prior = ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD;
-	g->meas_var = fmax((ss + ESTIMATE_MEASUREMENT_PRIOR_DF * prior) /
-				   ((double)dof + ESTIMATE_MEASUREMENT_PRIOR_DF),
-			   1e-6);
+	g->meas_var =
+		fmax((ss + ESTIMATE_MEASUREMENT_PRIOR_DF * prior) /
+			     ((double)dof + ESTIMATE_MEASUREMENT_PRIOR_DF),
+		     1e-6);
 }
 
 /* The group's noise and between-workload variance from the pooled fit's
