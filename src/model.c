@@ -17,6 +17,7 @@
 #include "slurp.h"
 #include "text.h"
 #include "utf8.h"
+#include "yamldoc.h"
 
 const char *const model_input_names[MODEL_NINPUTS] = {
 	[IN_T] = "t",	[IN_P] = "p",  [IN_DP] = "dp",	   [IN_N] = "n",
@@ -142,56 +143,9 @@ int model_param_index(const struct model *m, const char *name)
 /* ---- parsing ------------------------------------------------------------ */
 
 struct parse {
-	const char *name;
-	yaml_document_t doc;
-	struct diag_list *diags;
+	struct yamldoc y;
 	struct model *m;
-	size_t errors;
 };
-
-static void error_at(struct parse *P, const yaml_node_t *node, const char *fmt,
-		     ...) __attribute__((format(printf, 3, 4)));
-
-static void error_at(struct parse *P, const yaml_node_t *node, const char *fmt,
-		     ...)
-{
-	char msg[384];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	unsigned line = node ? (unsigned)node->start_mark.line + 1 : 0;
-	unsigned col = node ? (unsigned)node->start_mark.column + 1 : 0;
-	diag_add(P->diags, DIAG_ERROR, P->name, line, col, "%s", msg);
-	P->errors++;
-}
-
-static const char *scalar(const yaml_node_t *node)
-{
-	return node && node->type == YAML_SCALAR_NODE
-		       ? (const char *)node->data.scalar.value
-		       : NULL;
-}
-
-static yaml_node_t *node_at(struct parse *P, int index)
-{
-	return yaml_document_get_node(&P->doc, index);
-}
-
-/* The value of key in a mapping node, or NULL. */
-static yaml_node_t *lookup(struct parse *P, const yaml_node_t *map,
-			   const char *key)
-{
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node_at(P, p->key));
-		if (k && strcmp(k, key) == 0)
-			return node_at(P, p->value);
-	}
-	return NULL;
-}
 
 /* Refuses keys a mapping does not know and keys given twice. */
 static void check_keys(struct parse *P, const yaml_node_t *map,
@@ -199,22 +153,24 @@ static void check_keys(struct parse *P, const yaml_node_t *map,
 {
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = node_at(P, p->key);
-		const char *k = scalar(kn);
+		yaml_node_t *kn = yamldoc_node(&P->y, p->key);
+		const char *k = yamldoc_scalar(kn);
 		bool ok = false;
 		for (size_t i = 0; k && known[i]; i++)
 			ok |= strcmp(k, known[i]) == 0;
 		if (!ok)
-			error_at(P, kn, "unknown key '%s' in %s", k ? k : "?",
-				 where);
+			yamldoc_error(&P->y, kn, "unknown key '%s' in %s",
+				      k ? k : "?", where);
 		for (yaml_node_pair_t *q = map->data.mapping.pairs.start;
 		     q < p && k; q++) {
-			const char *k2 = scalar(node_at(P, q->key));
+			const char *k2 =
+				yamldoc_scalar(yamldoc_node(&P->y, q->key));
 			if (k2 && strcmp(k, k2) == 0)
-				error_at(P, kn,
-					 "duplicate key '%s' (expected each "
-					 "key once)",
-					 k);
+				yamldoc_error(
+					&P->y, kn,
+					"duplicate key '%s' (expected each "
+					"key once)",
+					k);
 		}
 	}
 }
@@ -238,40 +194,40 @@ static unsigned control_in(const char *s)
 static char *required_string(struct parse *P, const yaml_node_t *map,
 			     const char *key, const char *where)
 {
-	yaml_node_t *v = lookup(P, map, key);
-	const char *s = scalar(v);
+	yaml_node_t *v = yamldoc_lookup(&P->y, map, key);
+	const char *s = yamldoc_scalar(v);
 	if (!s || !*s) {
-		error_at(P, v ? v : map, "%s has no %s (expected a string)",
-			 where, key);
+		yamldoc_error(&P->y, v ? v : map,
+			      "%s has no %s (expected a string)", where, key);
 		return NULL;
 	}
 	unsigned cp = control_in(s);
 	if (cp) {
-		error_at(P, v,
-			 "%s of %s has the control character U+%04X "
-			 "(expected printable text)",
-			 key, where, cp);
+		yamldoc_error(&P->y, v,
+			      "%s of %s has the control character U+%04X "
+			      "(expected printable text)",
+			      key, where, cp);
 		return NULL;
 	}
 	char *copy = strdup(s);
 	if (!copy)
-		error_at(P, v, "out of memory");
+		yamldoc_error(&P->y, v, "out of memory");
 	return copy;
 }
 
 static bool positive_number(struct parse *P, const yaml_node_t *node,
 			    const char *what, double *out)
 {
-	const char *s = scalar(node);
+	const char *s = yamldoc_scalar(node);
 	char *end = NULL;
 	errno = 0;
 	double v = s ? strtod(s, &end) : NAN;
 	if (!s || end == s || *end || errno == ERANGE || !isfinite(v) ||
 	    v <= 0) {
-		error_at(P, node,
-			 "%s is not a positive number: %s (expected "
-			 "a finite number > 0)",
-			 what, s ? s : "(none)");
+		yamldoc_error(&P->y, node,
+			      "%s is not a positive number: %s (expected "
+			      "a finite number > 0)",
+			      what, s ? s : "(none)");
 		return false;
 	}
 	*out = v;
@@ -292,26 +248,26 @@ static void parse_params(struct parse *P, const yaml_node_t *seq)
 					    "meaning", NULL};
 	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
 	    seq->data.sequence.items.start == seq->data.sequence.items.top) {
-		error_at(P, seq,
-			 "parameters is missing or empty (expected a "
-			 "sequence of {name, default, unit, meaning})");
+		yamldoc_error(&P->y, seq,
+			      "parameters is missing or empty (expected a "
+			      "sequence of {name, default, unit, meaning})");
 		return;
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = node_at(P, *it);
+		yaml_node_t *n = yamldoc_node(&P->y, *it);
 		if (!n || n->type != YAML_MAPPING_NODE) {
-			error_at(P, n,
-				 "a parameter is not a mapping "
-				 "(expected {name, default, unit, "
-				 "meaning})");
+			yamldoc_error(&P->y, n,
+				      "a parameter is not a mapping "
+				      "(expected {name, default, unit, "
+				      "meaning})");
 			continue;
 		}
 		if (P->m->nparams == MODEL_MAX_PARAMS) {
-			error_at(P, n,
-				 "too many parameters (expected at "
-				 "most %d)",
-				 MODEL_MAX_PARAMS);
+			yamldoc_error(&P->y, n,
+				      "too many parameters (expected at "
+				      "most %d)",
+				      MODEL_MAX_PARAMS);
 			return;
 		}
 		check_keys(P, n, known, "a parameter");
@@ -319,25 +275,27 @@ static void parse_params(struct parse *P, const yaml_node_t *seq)
 		p->name = required_string(P, n, "name", "a parameter");
 		p->unit = required_string(P, n, "unit", "a parameter");
 		p->meaning = required_string(P, n, "meaning", "a parameter");
-		yaml_node_t *d = lookup(P, n, "default");
+		yaml_node_t *d = yamldoc_lookup(&P->y, n, "default");
 		p->def = 1;
 		if (d)
 			positive_number(P, d, "default", &p->def);
 		else
-			error_at(P, n,
-				 "a parameter has no default (expected "
-				 "a number > 0)");
+			yamldoc_error(&P->y, n,
+				      "a parameter has no default (expected "
+				      "a number > 0)");
 		for (size_t i = 0; p->name && i + 1 < P->m->nparams; i++)
 			if (P->m->params[i].name &&
 			    strcmp(P->m->params[i].name, p->name) == 0)
-				error_at(P, n, "parameter '%s' defined twice",
-					 p->name);
+				yamldoc_error(&P->y, n,
+					      "parameter '%s' defined twice",
+					      p->name);
 		for (int i = 0; p->name && i < MODEL_NINPUTS; i++)
 			if (strcmp(model_input_names[i], p->name) == 0)
-				error_at(P, n,
-					 "parameter '%s' has the name of an "
-					 "input (expected another name)",
-					 p->name);
+				yamldoc_error(
+					&P->y, n,
+					"parameter '%s' has the name of an "
+					"input (expected another name)",
+					p->name);
 	}
 }
 
@@ -372,19 +330,20 @@ static void parse_term(struct parse *P, yaml_node_t *n)
 	check_keys(P, n, known, "a term");
 	struct model_term *t = &P->m->terms[P->m->nterms++];
 	t->name = required_string(P, n, "name", "a term");
-	yaml_node_t *ph = lookup(P, n, "phase"), *kd = lookup(P, n, "kind");
-	int phase = word_index(scalar(ph), phases, 3);
-	int kind = word_index(scalar(kd), kinds, 5);
+	yaml_node_t *ph = yamldoc_lookup(&P->y, n, "phase"),
+		    *kd = yamldoc_lookup(&P->y, n, "kind");
+	int phase = word_index(yamldoc_scalar(ph), phases, 3);
+	int kind = word_index(yamldoc_scalar(kd), kinds, 5);
 	if (phase < 0)
-		error_at(P, ph ? ph : n,
-			 "a term's phase is '%s' (expected "
-			 "prefill, decode or static)",
-			 scalar(ph) ? scalar(ph) : "");
+		yamldoc_error(&P->y, ph ? ph : n,
+			      "a term's phase is '%s' (expected "
+			      "prefill, decode or static)",
+			      yamldoc_scalar(ph) ? yamldoc_scalar(ph) : "");
 	if (kind < 0)
-		error_at(P, kd ? kd : n,
-			 "a term's kind is '%s' (expected "
-			 "compute, memory, tp, pp or idle)",
-			 scalar(kd) ? scalar(kd) : "");
+		yamldoc_error(&P->y, kd ? kd : n,
+			      "a term's kind is '%s' (expected "
+			      "compute, memory, tp, pp or idle)",
+			      yamldoc_scalar(kd) ? yamldoc_scalar(kd) : "");
 	t->phase = phase < 0 ? PHASE_DECODE : (enum model_phase)phase;
 	t->kind = kind < 0 ? KIND_COMPUTE : (enum model_kind)kind;
 	t->text = required_string(P, n, "expr", "a term");
@@ -393,7 +352,7 @@ static void parse_term(struct parse *P, yaml_node_t *n)
 	struct expr_error err;
 	t->expr = expr_compile(t->text, lookup_symbol, P->m, &err);
 	if (!t->expr) {
-		yaml_node_t *e = lookup(P, n, "expr");
+		yaml_node_t *e = yamldoc_lookup(&P->y, n, "expr");
 		/* The column inside the expression is added to the scalar's
 		 * own column only for plain one-line scalars, whose text
 		 * starts right there; quoted ones start one further. */
@@ -401,10 +360,10 @@ static void parse_term(struct parse *P, yaml_node_t *n)
 		unsigned line = (unsigned)e->start_mark.line + 1;
 		unsigned col =
 			(unsigned)e->start_mark.column + quoted + err.col;
-		diag_add(P->diags, DIAG_ERROR, P->name, line, col,
+		diag_add(P->y.diags, DIAG_ERROR, P->y.name, line, col,
 			 "in the expression of term '%s': %s",
 			 t->name ? t->name : "?", err.message);
-		P->errors++;
+		P->y.errors++;
 	}
 }
 
@@ -412,23 +371,24 @@ static void parse_terms(struct parse *P, const yaml_node_t *seq)
 {
 	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
 	    seq->data.sequence.items.start == seq->data.sequence.items.top) {
-		error_at(P, seq,
-			 "terms is missing or empty (expected a "
-			 "sequence of {name, phase, kind, expr})");
+		yamldoc_error(&P->y, seq,
+			      "terms is missing or empty (expected a "
+			      "sequence of {name, phase, kind, expr})");
 		return;
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = node_at(P, *it);
+		yaml_node_t *n = yamldoc_node(&P->y, *it);
 		if (!n || n->type != YAML_MAPPING_NODE) {
-			error_at(P, n,
-				 "a term is not a mapping (expected "
-				 "{name, phase, kind, expr})");
+			yamldoc_error(&P->y, n,
+				      "a term is not a mapping (expected "
+				      "{name, phase, kind, expr})");
 			continue;
 		}
 		if (P->m->nterms == MODEL_MAX_TERMS) {
-			error_at(P, n, "too many terms (expected at most %d)",
-				 MODEL_MAX_TERMS);
+			yamldoc_error(&P->y, n,
+				      "too many terms (expected at most %d)",
+				      MODEL_MAX_TERMS);
 			return;
 		}
 		parse_term(P, n);
@@ -447,9 +407,10 @@ static void check_params_used(struct parse *P, const yaml_node_t *root)
 				used |= expr_params(e)[s] == j;
 		}
 		if (!used && P->m->params[j].name)
-			error_at(P, lookup(P, root, "parameters"),
-				 "parameter '%s' is used by no term",
-				 P->m->params[j].name);
+			yamldoc_error(&P->y,
+				      yamldoc_lookup(&P->y, root, "parameters"),
+				      "parameter '%s' is used by no term",
+				      P->m->params[j].name);
 	}
 }
 
@@ -465,45 +426,47 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 					    "terms",
 					    NULL};
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		error_at(P, root,
-			 "not a model file (expected a mapping with "
-			 "energylens-model: 1, name, target, "
-			 "parameters and terms)");
+		yamldoc_error(&P->y, root,
+			      "not a model file (expected a mapping with "
+			      "energylens-model: 1, name, target, "
+			      "parameters and terms)");
 		return;
 	}
 	check_keys(P, root, known, "a model file");
-	const char *version = scalar(lookup(P, root, "energylens-model"));
+	const char *version =
+		yamldoc_scalar(yamldoc_lookup(&P->y, root, "energylens-model"));
 	if (!version || strcmp(version, "1") != 0)
-		error_at(P, root,
-			 "unsupported model format %s (expected "
-			 "'energylens-model: 1')",
-			 version ? version : "(none)");
+		yamldoc_error(&P->y, root,
+			      "unsupported model format %s (expected "
+			      "'energylens-model: 1')",
+			      version ? version : "(none)");
 	P->m->name = required_string(P, root, "name", "the model");
 	P->m->unit = required_string(P, root, "unit", "the model");
 	P->m->description =
 		required_string(P, root, "description", "the model");
-	yaml_node_t *target = lookup(P, root, "target");
+	yaml_node_t *target = yamldoc_lookup(&P->y, root, "target");
 	static const char *const targets[] = {"energy", "latency"};
-	int t = word_index(scalar(target), targets, 2);
+	int t = word_index(yamldoc_scalar(target), targets, 2);
 	if (t < 0)
-		error_at(P, target ? target : root,
-			 "target is '%s' (expected energy or latency)",
-			 scalar(target) ? scalar(target) : "");
+		yamldoc_error(&P->y, target ? target : root,
+			      "target is '%s' (expected energy or latency)",
+			      yamldoc_scalar(target) ? yamldoc_scalar(target)
+						     : "");
 	P->m->target = t == 1 ? TARGET_LATENCY : TARGET_ENERGY;
 	P->m->prior_weight = 0.05;
-	yaml_node_t *pw = lookup(P, root, "prior_weight");
+	yaml_node_t *pw = yamldoc_lookup(&P->y, root, "prior_weight");
 	if (pw)
 		positive_number(P, pw, "prior_weight", &P->m->prior_weight);
-	parse_params(P, lookup(P, root, "parameters"));
-	parse_terms(P, lookup(P, root, "terms"));
-	if (P->errors == 0)
+	parse_params(P, yamldoc_lookup(&P->y, root, "parameters"));
+	parse_terms(P, yamldoc_lookup(&P->y, root, "terms"));
+	if (P->y.errors == 0)
 		check_params_used(P, root);
 }
 
 struct model *model_parse(const char *name, const char *text, size_t len,
 			  struct diag_list *diags)
 {
-	struct parse P = {.name = name, .diags = diags};
+	struct parse P = {.y = {.name = name, .diags = diags}};
 	const char *encoding = text_encoding_problem(text, len);
 	if (encoding) { /* libyaml would read it; the format is UTF-8 */
 		diag_add(diags, DIAG_ERROR, name, 1, 1,
@@ -521,7 +484,7 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &P.doc)) {
+	if (!yaml_parser_load(&parser, &P.y.doc)) {
 		diag_add(diags, DIAG_ERROR, name,
 			 (unsigned)parser.problem_mark.line + 1,
 			 (unsigned)parser.problem_mark.column + 1,
@@ -532,9 +495,9 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 		return NULL;
 	}
 	yaml_parser_delete(&parser);
-	parse_root(&P, yaml_document_get_root_node(&P.doc));
-	yaml_document_delete(&P.doc);
-	if (P.errors) {
+	parse_root(&P, yaml_document_get_root_node(&P.y.doc));
+	yaml_document_delete(&P.y.doc);
+	if (P.y.errors) {
 		model_free(P.m);
 		return NULL;
 	}

@@ -20,6 +20,7 @@
 #include "text.h"
 #include "utf8.h"
 #include "vision_builtin.h"
+#include "yamldoc.h"
 
 /* Bounds on what a rules file may ask for: a wrong path or a hostile file
  * costs little. */
@@ -106,55 +107,9 @@ static const struct key_info keys[] = {
 /* ---- parsing ------------------------------------------------------------ */
 
 struct parse {
-	const char *name;
-	yaml_document_t doc;
-	struct diag_list *diags;
+	struct yamldoc y;
 	struct vision_rules *r;
-	size_t errors;
 };
-
-static void error_at(struct parse *P, const yaml_node_t *node, const char *fmt,
-		     ...) __attribute__((format(printf, 3, 4)));
-
-static void error_at(struct parse *P, const yaml_node_t *node, const char *fmt,
-		     ...)
-{
-	char msg[384];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	unsigned line = node ? (unsigned)node->start_mark.line + 1 : 0;
-	unsigned col = node ? (unsigned)node->start_mark.column + 1 : 0;
-	diag_add(P->diags, DIAG_ERROR, P->name, line, col, "%s", msg);
-	P->errors++;
-}
-
-static const char *scalar(const yaml_node_t *node)
-{
-	return node && node->type == YAML_SCALAR_NODE
-		       ? (const char *)node->data.scalar.value
-		       : NULL;
-}
-
-static yaml_node_t *node_at(struct parse *P, int index)
-{
-	return yaml_document_get_node(&P->doc, index);
-}
-
-static yaml_node_t *lookup(struct parse *P, const yaml_node_t *map,
-			   const char *key)
-{
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node_at(P, p->key));
-		if (k && strcmp(k, key) == 0)
-			return node_at(P, p->value);
-	}
-	return NULL;
-}
 
 /* A value quoted for a message: at most 40 bytes, control characters and
  * anything past them left out, so a hostile file cannot write to the
@@ -176,45 +131,49 @@ static void check_keys(struct parse *P, const yaml_node_t *map,
 	char buf[48];
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = node_at(P, p->key);
-		const char *k = scalar(kn);
+		yaml_node_t *kn = yamldoc_node(&P->y, p->key);
+		const char *k = yamldoc_scalar(kn);
 		bool ok = false;
 		for (size_t i = 0; k && known[i]; i++)
 			ok |= strcmp(k, known[i]) == 0;
 		if (!ok)
-			error_at(P, kn, "unknown key '%s' in %s",
-				 k ? shown(k, buf, sizeof buf) : "?", where);
+			yamldoc_error(&P->y, kn, "unknown key '%s' in %s",
+				      k ? shown(k, buf, sizeof buf) : "?",
+				      where);
 		for (yaml_node_pair_t *q = map->data.mapping.pairs.start;
 		     q < p && k; q++) {
-			const char *k2 = scalar(node_at(P, q->key));
+			const char *k2 =
+				yamldoc_scalar(yamldoc_node(&P->y, q->key));
 			if (k2 && strcmp(k, k2) == 0)
-				error_at(P, kn,
-					 "duplicate key '%s' (expected each "
-					 "key once)",
-					 shown(k, buf, sizeof buf));
+				yamldoc_error(
+					&P->y, kn,
+					"duplicate key '%s' (expected each "
+					"key once)",
+					shown(k, buf, sizeof buf));
 		}
 	}
 }
 
 static char *text_of(struct parse *P, const yaml_node_t *node, const char *what)
 {
-	const char *s = scalar(node);
+	const char *s = yamldoc_scalar(node);
 	unsigned cp;
 	if (!s || !*s) {
-		error_at(P, node, "%s is %s (expected a non-empty string)",
-			 what, node ? "not a string" : "missing");
+		yamldoc_error(&P->y, node,
+			      "%s is %s (expected a non-empty string)", what,
+			      node ? "not a string" : "missing");
 		return NULL;
 	}
 	if (utf8_find_control(s, strlen(s), &cp) && cp != '\n') {
-		error_at(P, node,
-			 "%s has the control character U+%04X (expected "
-			 "printable text)",
-			 what, cp);
+		yamldoc_error(&P->y, node,
+			      "%s has the control character U+%04X (expected "
+			      "printable text)",
+			      what, cp);
 		return NULL;
 	}
 	char *copy = strdup(s);
 	if (!copy)
-		error_at(P, node, "out of memory");
+		yamldoc_error(&P->y, node, "out of memory");
 	return copy;
 }
 
@@ -235,7 +194,7 @@ static bool number_of(const char *s, double *out)
 static void parse_value(struct parse *P, const struct key_info *k,
 			const yaml_node_t *v, struct rule *r)
 {
-	const char *s = scalar(v);
+	const char *s = yamldoc_scalar(v);
 	char buf[48];
 	double x;
 	switch (k->type) {
@@ -244,21 +203,22 @@ static void parse_value(struct parse *P, const struct key_info *k,
 		if (!number_of(s, &x) || x < 0 ||
 		    (k->type == K_COUNT &&
 		     (x < 1 || x != floor(x) || x > MAX_SIDE))) {
-			error_at(P, v, "%s is not %s: %s", k->name,
-				 k->type == K_COUNT
-					 ? "a whole number from 1 to 65535"
-					 : "a number >= 0",
-				 s ? shown(s, buf, sizeof buf)
-				   : "(not a scalar)");
+			yamldoc_error(&P->y, v, "%s is not %s: %s", k->name,
+				      k->type == K_COUNT
+					      ? "a whole number from 1 to 65535"
+					      : "a number >= 0",
+				      s ? shown(s, buf, sizeof buf)
+					: "(not a scalar)");
 			return;
 		}
 		*(double *)((char *)r + k->offset) = x;
 		return;
 	case K_BOOL:
 		if (!s || (strcmp(s, "true") && strcmp(s, "false"))) {
-			error_at(P, v, "%s is not true or false: %s", k->name,
-				 s ? shown(s, buf, sizeof buf)
-				   : "(not a scalar)");
+			yamldoc_error(&P->y, v, "%s is not true or false: %s",
+				      k->name,
+				      s ? shown(s, buf, sizeof buf)
+					: "(not a scalar)");
 			return;
 		}
 		r->thumbnail = strcmp(s, "true") == 0;
@@ -274,28 +234,31 @@ static void parse_pinpoints(struct parse *P, const yaml_node_t *v,
 {
 	if (!v || v->type != YAML_SEQUENCE_NODE ||
 	    v->data.sequence.items.start == v->data.sequence.items.top) {
-		error_at(P, v,
-			 "pinpoints is not a sequence of sizes (expected "
-			 "[WxH, ...])");
+		yamldoc_error(&P->y, v,
+			      "pinpoints is not a sequence of sizes (expected "
+			      "[WxH, ...])");
 		return;
 	}
 	char buf[48];
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {
-		yaml_node_t *n = node_at(P, *it);
+		yaml_node_t *n = yamldoc_node(&P->y, *it);
 		uint32_t px;
 		if (r->npinpoints == MAX_PINPOINTS) {
-			error_at(P, n,
-				 "too many pinpoints (expected at most %d)",
-				 MAX_PINPOINTS);
+			yamldoc_error(
+				&P->y, n,
+				"too many pinpoints (expected at most %d)",
+				MAX_PINPOINTS);
 			return;
 		}
-		if (!vision_parse_px(scalar(n), &px)) {
-			error_at(P, n,
-				 "a pinpoint is not a size: %s (expected "
-				 "WxH, each side from 1 to 65535 px)",
-				 scalar(n) ? shown(scalar(n), buf, sizeof buf)
-					   : "(not a scalar)");
+		if (!vision_parse_px(yamldoc_scalar(n), &px)) {
+			yamldoc_error(&P->y, n,
+				      "a pinpoint is not a size: %s (expected "
+				      "WxH, each side from 1 to 65535 px)",
+				      yamldoc_scalar(n)
+					      ? shown(yamldoc_scalar(n), buf,
+						      sizeof buf)
+					      : "(not a scalar)");
 			continue;
 		}
 		r->pin_w[r->npinpoints] = px >> 16;
@@ -318,13 +281,13 @@ static void parse_word(struct parse *P, const struct key_info *k,
 	static const char *const fits[] = {"best-fit", "aspect"};
 	static const char *const limits[] = {"frame", "clip"};
 	char buf[48];
-	const char *s = scalar(v);
+	const char *s = yamldoc_scalar(v);
 	bool fit = strcmp(k->name, "fit") == 0;
 	int i = word_index(s, fit ? fits : limits, 2);
 	if (i < 0) {
-		error_at(P, v, "%s is '%s' (expected %s)", k->name,
-			 s ? shown(s, buf, sizeof buf) : "",
-			 fit ? "best-fit or aspect" : "frame or clip");
+		yamldoc_error(&P->y, v, "%s is '%s' (expected %s)", k->name,
+			      s ? shown(s, buf, sizeof buf) : "",
+			      fit ? "best-fit or aspect" : "frame or clip");
 		return;
 	}
 	if (fit)
@@ -338,28 +301,31 @@ static void check_rule(struct parse *P, const yaml_node_t *map,
 		       const struct rule *r, const char *where)
 {
 	if (r->method != M_FIXED && r->tile > 0 && fmod(r->tile, r->patch) != 0)
-		error_at(P, map, "%s: tile %g is not a multiple of patch %g",
-			 where, r->tile, r->patch);
+		yamldoc_error(&P->y, map,
+			      "%s: tile %g is not a multiple of patch %g",
+			      where, r->tile, r->patch);
 	if ((r->method == M_TILES || r->method == M_HD) &&
 	    r->max_tiles > MAX_TILES_LIMIT)
-		error_at(P, map,
-			 "%s: max_tiles %g is too large (expected at "
-			 "most %d)",
-			 where, r->max_tiles, MAX_TILES_LIMIT);
+		yamldoc_error(&P->y, map,
+			      "%s: max_tiles %g is too large (expected at "
+			      "most %d)",
+			      where, r->max_tiles, MAX_TILES_LIMIT);
 	if (r->method == M_RESIZE && r->max_px > 0 && r->min_px > r->max_px)
-		error_at(P, map, "%s: min_px %g is above max_px %g", where,
-			 r->min_px, r->max_px);
+		yamldoc_error(&P->y, map, "%s: min_px %g is above max_px %g",
+			      where, r->min_px, r->max_px);
 	if (r->min_frames > 0 && r->max_frames > 0 &&
 	    r->min_frames > r->max_frames)
-		error_at(P, map, "%s: min_frames %g is above max_frames %g",
-			 where, r->min_frames, r->max_frames);
+		yamldoc_error(&P->y, map,
+			      "%s: min_frames %g is above max_frames %g", where,
+			      r->min_frames, r->max_frames);
 	for (size_t i = 0; i < r->npinpoints; i++)
 		if (r->tile > 0 && (r->pin_w[i] % (uint32_t)r->tile ||
 				    r->pin_h[i] % (uint32_t)r->tile)) {
-			error_at(P, map,
-				 "%s: pinpoint %ux%u is not a whole number "
-				 "of %g px tiles",
-				 where, r->pin_w[i], r->pin_h[i], r->tile);
+			yamldoc_error(
+				&P->y, map,
+				"%s: pinpoint %ux%u is not a whole number "
+				"of %g px tiles",
+				where, r->pin_w[i], r->pin_h[i], r->tile);
 			break;
 		}
 }
@@ -369,19 +335,23 @@ static void parse_rule(struct parse *P, const yaml_node_t *map, bool video,
 {
 	const char *where = video ? "video" : "image";
 	if (map->type != YAML_MAPPING_NODE) {
-		error_at(P, map, "%s is not a mapping (expected {method: ...})",
-			 where);
+		yamldoc_error(&P->y, map,
+			      "%s is not a mapping (expected {method: ...})",
+			      where);
 		return;
 	}
-	yaml_node_t *mn = lookup(P, map, "method");
-	int m = word_index(scalar(mn), method_names, M_COUNT);
+	yaml_node_t *mn = yamldoc_lookup(&P->y, map, "method");
+	int m = word_index(yamldoc_scalar(mn), method_names, M_COUNT);
 	if (m < 0) {
 		char buf[48];
-		error_at(P, mn ? mn : map,
-			 "%s has method '%s' (expected fixed, resize, tiles, "
-			 "anyres or hd)",
-			 where,
-			 scalar(mn) ? shown(scalar(mn), buf, sizeof buf) : "");
+		yamldoc_error(
+			&P->y, mn ? mn : map,
+			"%s has method '%s' (expected fixed, resize, tiles, "
+			"anyres or hd)",
+			where,
+			yamldoc_scalar(mn)
+				? shown(yamldoc_scalar(mn), buf, sizeof buf)
+				: "");
 		return;
 	}
 	r->present = true;
@@ -398,15 +368,15 @@ static void parse_rule(struct parse *P, const yaml_node_t *map, bool video,
 	check_keys(P, map, known, in);
 	for (size_t i = 1; i < NKEYS; i++) {
 		const struct key_info *k = &keys[i];
-		yaml_node_t *v = lookup(P, map, k->name);
+		yaml_node_t *v = yamldoc_lookup(&P->y, map, k->name);
 		if (!(k->allowed & MB(m)) || (!video && k->video_only))
 			continue;
 		if (!v) {
 			if (k->required & MB(m))
-				error_at(P, map,
-					 "%s has no %s (the %s method "
-					 "needs it)",
-					 in, k->name, method_names[m]);
+				yamldoc_error(&P->y, map,
+					      "%s has no %s (the %s method "
+					      "needs it)",
+					      in, k->name, method_names[m]);
 			continue;
 		}
 		if (k->type == K_WORD)
@@ -417,11 +387,11 @@ static void parse_rule(struct parse *P, const yaml_node_t *map, bool video,
 			parse_value(P, k, v, r);
 	}
 	double tokens;
-	yaml_node_t *tn = lookup(P, map, "tokens");
-	if (r->method == M_FIXED && number_of(scalar(tn), &tokens) &&
+	yaml_node_t *tn = yamldoc_lookup(&P->y, map, "tokens");
+	if (r->method == M_FIXED && number_of(yamldoc_scalar(tn), &tokens) &&
 	    tokens == 0)
-		error_at(P, tn, "%s: tokens is zero (expected a number > 0)",
-			 in);
+		yamldoc_error(&P->y, tn,
+			      "%s: tokens is zero (expected a number > 0)", in);
 	check_rule(P, map, r, in);
 }
 
@@ -431,48 +401,52 @@ static void parse_family(struct parse *P, const yaml_node_t *n,
 	static const char *const known[] = {"family", "models", "image",
 					    "video",  "source", NULL};
 	check_keys(P, n, known, "a family");
-	yaml_node_t *name = lookup(P, n, "family"),
-		    *source = lookup(P, n, "source");
+	yaml_node_t *name = yamldoc_lookup(&P->y, n, "family"),
+		    *source = yamldoc_lookup(&P->y, n, "source");
 	if (!name)
-		error_at(P, n,
-			 "a family has no family: name (expected a string)");
+		yamldoc_error(
+			&P->y, n,
+			"a family has no family: name (expected a string)");
 	else
 		f->name = text_of(P, name, "family");
 	/* each rule cites where it comes from */
 	if (!source)
-		error_at(P, n,
-			 "a family has no source (expected where its rule "
-			 "comes from)");
+		yamldoc_error(&P->y, n,
+			      "a family has no source (expected where its rule "
+			      "comes from)");
 	else
 		free(text_of(P, source, "source"));
-	yaml_node_t *models = lookup(P, n, "models");
+	yaml_node_t *models = yamldoc_lookup(&P->y, n, "models");
 	if (!models || models->type != YAML_SEQUENCE_NODE ||
 	    models->data.sequence.items.start ==
 		    models->data.sequence.items.top)
-		error_at(P, models ? models : n,
-			 "a family has no models (expected a sequence of "
-			 "model-name patterns, such as [\"Qwen/Qwen3-VL-*\"])");
+		yamldoc_error(
+			&P->y, models ? models : n,
+			"a family has no models (expected a sequence of "
+			"model-name patterns, such as [\"Qwen/Qwen3-VL-*\"])");
 	else
 		for (yaml_node_item_t *it = models->data.sequence.items.start;
 		     it < models->data.sequence.items.top; it++) {
-			yaml_node_t *m = node_at(P, *it);
+			yaml_node_t *m = yamldoc_node(&P->y, *it);
 			if (f->nmodels == MAX_PATTERNS) {
-				error_at(P, m,
-					 "too many model patterns (expected at "
-					 "most %d)",
-					 MAX_PATTERNS);
+				yamldoc_error(
+					&P->y, m,
+					"too many model patterns (expected at "
+					"most %d)",
+					MAX_PATTERNS);
 				break;
 			}
 			char *pat = text_of(P, m, "a model pattern");
 			if (pat)
 				f->models[f->nmodels++] = pat;
 		}
-	yaml_node_t *image = lookup(P, n, "image"),
-		    *video = lookup(P, n, "video");
+	yaml_node_t *image = yamldoc_lookup(&P->y, n, "image"),
+		    *video = yamldoc_lookup(&P->y, n, "video");
 	if (!image && !video)
-		error_at(P, n,
-			 "a family has neither image nor video (expected at "
-			 "least one)");
+		yamldoc_error(
+			&P->y, n,
+			"a family has neither image nor video (expected at "
+			"least one)");
 	if (image)
 		parse_rule(P, image, false, &f->image);
 	if (video)
@@ -484,47 +458,52 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 	static const char *const known[] = {"energylens-vision-rules",
 					    "families", NULL};
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		error_at(P, root,
-			 "not a vision rules file (expected a mapping with "
-			 "energylens-vision-rules: 1 and families)");
+		yamldoc_error(
+			&P->y, root,
+			"not a vision rules file (expected a mapping with "
+			"energylens-vision-rules: 1 and families)");
 		return;
 	}
 	check_keys(P, root, known, "a vision rules file");
-	const char *version =
-		scalar(lookup(P, root, "energylens-vision-rules"));
+	const char *version = yamldoc_scalar(
+		yamldoc_lookup(&P->y, root, "energylens-vision-rules"));
 	if (!version || strcmp(version, "1") != 0) {
 		char buf[48];
-		error_at(P, root,
-			 "unsupported vision rules format %s (expected "
-			 "'energylens-vision-rules: 1')",
-			 version ? shown(version, buf, sizeof buf) : "(none)");
+		yamldoc_error(&P->y, root,
+			      "unsupported vision rules format %s (expected "
+			      "'energylens-vision-rules: 1')",
+			      version ? shown(version, buf, sizeof buf)
+				      : "(none)");
 	}
-	yaml_node_t *seq = lookup(P, root, "families");
+	yaml_node_t *seq = yamldoc_lookup(&P->y, root, "families");
 	if (!seq || seq->type != YAML_SEQUENCE_NODE) {
-		error_at(P, seq ? seq : root,
-			 "families is missing or not a sequence (expected a "
-			 "sequence of {family, models, image, video, "
-			 "source})");
+		yamldoc_error(
+			&P->y, seq ? seq : root,
+			"families is missing or not a sequence (expected a "
+			"sequence of {family, models, image, video, "
+			"source})");
 		return;
 	}
 	size_t count = (size_t)(seq->data.sequence.items.top -
 				seq->data.sequence.items.start);
 	if (count > MAX_FAMILIES) {
-		error_at(P, seq, "too many families: %zu (expected at most %d)",
-			 count, MAX_FAMILIES);
+		yamldoc_error(&P->y, seq,
+			      "too many families: %zu (expected at most %d)",
+			      count, MAX_FAMILIES);
 		return;
 	}
 	if (count && !(P->r->fam = calloc(count, sizeof *P->r->fam))) {
-		error_at(P, seq, "out of memory");
+		yamldoc_error(&P->y, seq, "out of memory");
 		return;
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = node_at(P, *it);
+		yaml_node_t *n = yamldoc_node(&P->y, *it);
 		if (!n || n->type != YAML_MAPPING_NODE) {
-			error_at(P, n,
-				 "a family is not a mapping (expected "
-				 "{family, models, image, video, source})");
+			yamldoc_error(
+				&P->y, n,
+				"a family is not a mapping (expected "
+				"{family, models, image, video, source})");
 			continue;
 		}
 		struct vision_family *f = &P->r->fam[P->r->n++];
@@ -533,10 +512,12 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 			if (P->r->fam[i].name &&
 			    strcmp(P->r->fam[i].name, f->name) == 0) {
 				char buf[48];
-				error_at(P, lookup(P, n, "family"),
-					 "family '%s' is given twice (expected "
-					 "each family once)",
-					 shown(f->name, buf, sizeof buf));
+				yamldoc_error(
+					&P->y,
+					yamldoc_lookup(&P->y, n, "family"),
+					"family '%s' is given twice (expected "
+					"each family once)",
+					shown(f->name, buf, sizeof buf));
 				break;
 			}
 	}
@@ -545,7 +526,7 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 struct vision_rules *vision_rules_parse(const char *name, const char *text,
 					size_t len, struct diag_list *diags)
 {
-	struct parse P = {.name = name, .diags = diags};
+	struct parse P = {.y = {.name = name, .diags = diags}};
 	const char *encoding = text_encoding_problem(text, len);
 	if (encoding) {
 		diag_add(diags, DIAG_ERROR, name, 1, 1,
@@ -559,7 +540,7 @@ struct vision_rules *vision_rules_parse(const char *name, const char *text,
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &P.doc)) {
+	if (!yaml_parser_load(&parser, &P.y.doc)) {
 		diag_add(diags, DIAG_ERROR, name,
 			 (unsigned)parser.problem_mark.line + 1,
 			 (unsigned)parser.problem_mark.column + 1,
@@ -570,9 +551,9 @@ struct vision_rules *vision_rules_parse(const char *name, const char *text,
 		return NULL;
 	}
 	yaml_parser_delete(&parser);
-	parse_root(&P, yaml_document_get_root_node(&P.doc));
-	yaml_document_delete(&P.doc);
-	if (P.errors) {
+	parse_root(&P, yaml_document_get_root_node(&P.y.doc));
+	yaml_document_delete(&P.y.doc);
+	if (P.y.errors) {
 		vision_rules_free(P.r);
 		return NULL;
 	}

@@ -1,0 +1,45 @@
+#include "yamldoc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void yamldoc_error(struct yamldoc *y, const yaml_node_t *node, const char *fmt,
+		   ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	unsigned line = node ? (unsigned)node->start_mark.line + 1 : 0;
+	unsigned col = node ? (unsigned)node->start_mark.column + 1 : 0;
+	diag_add(y->diags, DIAG_ERROR, y->name, line, col, "%s", msg);
+	y->errors++;
+}
+
+const char *yamldoc_scalar(const yaml_node_t *node)
+{
+	return node && node->type == YAML_SCALAR_NODE
+		       ? (const char *)node->data.scalar.value
+		       : NULL;
+}
+
+yaml_node_t *yamldoc_node(struct yamldoc *y, int index)
+{
+	return yaml_document_get_node(&y->doc, index);
+}
+
+yaml_node_t *yamldoc_lookup(struct yamldoc *y, const yaml_node_t *map,
+			    const char *key)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		const char *k = yamldoc_scalar(yamldoc_node(y, p->key));
+		if (k && strcmp(k, key) == 0)
+			return yamldoc_node(y, p->value);
+	}
+	return NULL;
+}

@@ -1,0 +1,33 @@
+/* One YAML document being read by a parser of the program's own files
+ * (model files, vision rules): its nodes, and the errors said about them
+ * as file:line:col. The parsers share these so that every one of them
+ * finds keys and reports positions the same way. */
+#ifndef ENERGYLENS_YAMLDOC_H
+#define ENERGYLENS_YAMLDOC_H
+
+#include <stddef.h>
+#include <yaml.h>
+
+#include "diag.h"
+
+struct yamldoc {
+	const char *name; /* the file, as messages name it */
+	yaml_document_t doc;
+	struct diag_list *diags;
+	size_t errors; /* said so far */
+};
+
+/* An error at node's position (line and column 0 without a node). */
+void yamldoc_error(struct yamldoc *y, const yaml_node_t *node, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
+
+/* node's text when it is a scalar, else NULL */
+const char *yamldoc_scalar(const yaml_node_t *node);
+
+yaml_node_t *yamldoc_node(struct yamldoc *y, int index);
+
+/* The value of key in a mapping node, or NULL. */
+yaml_node_t *yamldoc_lookup(struct yamldoc *y, const yaml_node_t *map,
+			    const char *key);
+
+#endif
