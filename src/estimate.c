@@ -899,17 +899,26 @@ bool estimate_confidence(const struct estimate_group *g,
 			 const struct estimate_in *c, size_t n,
 			 unsigned long long seed, double *p)
 {
+	return estimate_confidence_draws(g, w, c, n, ESTIMATE_DRAWS, seed, p);
+}
+
+bool estimate_confidence_draws(const struct estimate_group *g,
+			       const struct estimate_workload *w,
+			       const struct estimate_in *c, size_t n,
+			       size_t ndraws, unsigned long long seed,
+			       double *p)
+{
 	for (size_t i = 0; i < n; i++)
 		p[i] = NAN;
-	double *draws = malloc((n ? n : 1) * ESTIMATE_DRAWS * sizeof *draws);
-	if (!draws || !draw_logs(g, w, c, n, ESTIMATE_DRAWS, seed, draws)) {
+	double *draws = malloc((n ? n : 1) * ndraws * sizeof *draws);
+	if (!draws || !draw_logs(g, w, c, n, ndraws, seed, draws)) {
 		free(draws);
 		return false;
 	}
 	for (size_t i = 0; i < n; i++)
 		p[i] = 0;
 	size_t counted = 0;
-	for (size_t d = 0; d < ESTIMATE_DRAWS; d++) {
+	for (size_t d = 0; d < ndraws; d++) {
 		const double *x = draws + d * n;
 		size_t best = n;
 		for (size_t i = 0; i < n; i++)

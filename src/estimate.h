@@ -153,6 +153,13 @@ bool estimate_confidence(const struct estimate_group *g,
 			 const struct estimate_workload *w,
 			 const struct estimate_in *c, size_t n,
 			 unsigned long long seed, double *p);
+/* The same from ndraws draws (the divergence map's cells, many at a
+ * time, take fewer). */
+bool estimate_confidence_draws(const struct estimate_group *g,
+			       const struct estimate_workload *w,
+			       const struct estimate_in *c, size_t n,
+			       size_t ndraws, unsigned long long seed,
+			       double *p);
 
 /* Fills draws (ndraws x n, draw by draw) with sampled energies of the n
  * candidates, as estimate_confidence draws them: for callers that group

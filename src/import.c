@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "defaults.h"
 #include "exitcode.h"
 #include "utf8.h"
 #include "vision.h"
@@ -1314,6 +1315,42 @@ const struct import_vision_task *import_vision_task(const char *task)
 	return NULL;
 }
 
+bool import_vision_derivable(const struct import_vision_task *vt,
+			     const char *model)
+{
+	if (!vt || !model)
+		return false;
+	struct diag_list d;
+	diag_init(&d, NULL);
+	struct vision_rules *rules = vision_rules_load(&d);
+	const struct vision_family *f =
+		rules ? vision_rules_find(rules, model) : NULL;
+	bool ok = false;
+	if (f) {
+		uint32_t ipx = 0, fpx = 0;
+		if (vt->image_px)
+			vision_parse_px(vt->image_px, &ipx);
+		if (vt->frame_px)
+			vision_parse_px(vt->frame_px, &fpx);
+		struct vision_request q = {
+			.images = vt->images,
+			.image_w = ipx >> 16,
+			.image_h = ipx & 0xffff,
+			.frames = vt->video_frames,
+			.frame_w = fpx >> 16,
+			.frame_h = fpx & 0xffff,
+			.video_fps = vt->video_fps,
+		};
+		double v, ve;
+		char why[160];
+		ok = vision_derive(f, &q, &v, &ve, why, sizeof why) &&
+		     v + vt->text_tokens <= LIMIT_TOKENS;
+	}
+	vision_rules_free(rules);
+	diag_free(&d);
+	return ok;
+}
+
 /* The vision inputs of a multimodal task, and its text length in place of
  * the whole input length; an --input-tokens given for the task stays the
  * whole input length. */
@@ -1323,6 +1360,7 @@ static bool ml_vision_inputs(struct ml_ctx *c, struct import_doc *d,
 	const struct import_vision_task *vt = import_vision_task(task);
 	if (!vt)
 		return false;
+	bool sends = import_vision_derivable(vt, d->w.str[SCHEMA_MODEL]);
 	bool given = false;
 	for (size_t i = 0; i < c->o->ntokens; i++)
 		if (strcmp(c->o->tokens[i].task, task) == 0) {
@@ -1330,7 +1368,16 @@ static bool ml_vision_inputs(struct ml_ctx *c, struct import_doc *d,
 				c->o->tokens[i].tokens);
 			given = true;
 		}
-	if (!given) {
+	if (!given && !sends) {
+		/* no vision rule for this model: its text alone, said */
+		set_num(&d->w, SCHEMA_INPUT_TOKENS, vt->text_tokens);
+		doc_note(d, SCHEMA_INPUT_TOKENS,
+			 xstrdup("ASSUMED text length only: no vision rule "
+				 "matches this model, so what the task sends "
+				 "is left out (add its family to "
+				 "vision-rules.yaml, or --input-tokens TASK=N "
+				 "gives the whole input length)"));
+	} else if (!given) {
 		set_num(&d->w, SCHEMA_TEXT_TOKENS, vt->text_tokens);
 		doc_note(d, SCHEMA_TEXT_TOKENS,
 			 xstrdup("ASSUMED text length: the source does not "
@@ -1344,6 +1391,8 @@ static bool ml_vision_inputs(struct ml_ctx *c, struct import_doc *d,
 				 "(--input-tokens)"));
 	}
 	set_str(&d->w, SCHEMA_INPUT_TOKENS_ASSUMED, "true");
+	if (!sends)
+		return true;
 	enum schema_field first = vt->images > 0 ? SCHEMA_IMAGES
 						 : SCHEMA_VIDEO_FRAMES;
 	if (vt->images > 0) {

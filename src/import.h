@@ -116,6 +116,12 @@ struct import_vision_task {
 	const char *note;
 };
 const struct import_vision_task *import_vision_task(const char *task);
+/* Whether the vision rules a profile is read with turn what vt sends into
+ * tokens for model (a family matches it and can derive them): only then
+ * does an importer write the vision inputs, so that what it writes reads
+ * back. */
+bool import_vision_derivable(const struct import_vision_task *vt,
+			     const char *model);
 void *import_xrealloc(void *p, size_t n);
 /* A string printed into memory of its own (the caller frees it). */
 char *import_xprintf(const char *fmt, ...)

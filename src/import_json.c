@@ -919,6 +919,20 @@ static void ml_hardware(struct rec *r, const char *key)
 static void ml_input(struct rec *r, const char *task)
 {
 	const struct import_vision_task *vt = import_vision_task(task);
+	const char *model = r->w.set[SCHEMA_MODEL]     ? r->w.str[SCHEMA_MODEL]
+			    : r->run.set[SCHEMA_MODEL] ? r->run.str[SCHEMA_MODEL]
+						       : NULL;
+	if (vt && !import_vision_derivable(vt, model)) {
+		/* no vision rule for this model: its text alone (import.c) */
+		if (!r->run.set[SCHEMA_INPUT_TOKENS] &&
+		    !r->w.set[SCHEMA_INPUT_TOKENS]) {
+			put_num(r, SCHEMA_INPUT_TOKENS, vt->text_tokens,
+				"task", r->off);
+			put_text(r, SCHEMA_INPUT_TOKENS_ASSUMED, "true", "task",
+				 r->off);
+		}
+		return;
+	}
 	if (vt && !r->run.set[SCHEMA_INPUT_TOKENS] &&
 	    !r->w.set[SCHEMA_INPUT_TOKENS]) {
 		/* multimodal: an assumed text length, and what is sent */

@@ -966,7 +966,8 @@ static void flag_disagreements(struct select_result *r)
  * same. */
 static void confidence(const struct estimate_group *E, size_t w,
 		       const struct select_knobs *k, struct select_result *r,
-		       const struct estimate_in *in, bool latency)
+		       const struct estimate_in *in, bool latency,
+		       size_t ndraws)
 {
 	double *p = malloc(r->n * sizeof *p);
 	if (!p)
@@ -976,7 +977,8 @@ static void confidence(const struct estimate_group *E, size_t w,
 				  (unsigned long long)(k->input * 40503) ^
 				  (unsigned long long)(k->output * 97) ^
 				  (latency ? 0x5bd1e995u : 0);
-	estimate_confidence(E, estimate_workload(E, w), in, r->n, seed, p);
+	estimate_confidence_draws(E, estimate_workload(E, w), in, r->n, ndraws,
+				  seed, p);
 	for (size_t c = 0; c < r->n; c++)
 		*(latency ? &r->c[c].p_fastest : &r->c[c].p_cheapest) = p[c];
 	free(p);
@@ -985,7 +987,7 @@ static void confidence(const struct estimate_group *E, size_t w,
 /* The estimates of r's candidates (estimate.h), then the ranking again. */
 static bool apply_estimates(struct workspace *ws, size_t w,
 			    const struct workspace_knobs *k,
-			    struct select_result *r)
+			    struct select_result *r, bool cell)
 {
 	long g = group_of(ws, w);
 	if (g < 0 || !ws->fits[g].est_ok[0])
@@ -1031,9 +1033,14 @@ static bool apply_estimates(struct workspace *ws, size_t w,
 				C->latency_basis = (unsigned char)o.basis;
 			}
 		}
-		confidence(&F->est[0], w, &k->at, r, ce, false);
-		if (F->est_ok[1] && r->latency_best >= 0)
-			confidence(&F->est[1], w, &k->at, r, ct, true);
+		/* a cell of the map asks only whether the fastest layout may
+		 * be the cheapest, for 120 cells at a time: fewer draws, and
+		 * no P(fastest) */
+		confidence(&F->est[0], w, &k->at, r, ce, false,
+			   cell ? WS_CELL_DRAWS : ESTIMATE_DRAWS);
+		if (!cell && F->est_ok[1] && r->latency_best >= 0)
+			confidence(&F->est[1], w, &k->at, r, ct, true,
+				   ESTIMATE_DRAWS);
 		flag_disagreements(r);
 		select_finish(r, k->eta);
 	}
@@ -1099,9 +1106,20 @@ void workspace_sure_text(const struct select_result *r, bool latency, char *buf,
 		 other);
 }
 
+static enum workspace_status rank_at(struct workspace *ws, size_t w,
+				     const struct workspace_knobs *k,
+				     struct select_result *r, bool cell);
+
 enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 				     const struct workspace_knobs *k,
 				     struct select_result *r)
+{
+	return rank_at(ws, w, k, r, false);
+}
+
+static enum workspace_status rank_at(struct workspace *ws, size_t w,
+				     const struct workspace_knobs *k,
+				     struct select_result *r, bool cell)
 {
 	memset(r, 0, sizeof *r);
 	struct workspace_fitted f;
@@ -1123,7 +1141,7 @@ enum workspace_status workspace_rank(struct workspace *ws, size_t w,
 		select_result_free(r);
 		return WS_NOT_FINITE;
 	}
-	if (!ws->file && !apply_estimates(ws, w, k, r)) {
+	if (!ws->file && !apply_estimates(ws, w, k, r, cell)) {
 		select_result_free(r);
 		return WS_NO_MEMORY;
 	}
@@ -1200,7 +1218,7 @@ enum workspace_status workspace_fill_grid(struct workspace *ws, size_t w,
 			else
 				at.at.input = g->cols[j];
 			struct select_result r;
-			enum workspace_status s = workspace_rank(ws, w, &at, &r);
+			enum workspace_status s = rank_at(ws, w, &at, &r, true);
 			if (s == WS_NO_CANDIDATE || s == WS_NOT_FINITE)
 				continue;
 			if (s != WS_OK)

@@ -232,6 +232,9 @@ enum workspace_status workspace_rank(struct workspace *ws, size_t w,
  * latency) most likely to be the best instead, when that chance is at
  * least WS_WITHIN_NOISE: "t4p1 is within noise"; else -1. */
 #define WS_WITHIN_NOISE 0.1
+/* Draws behind a map cell's (and divergence's) chance that the fastest
+ * layout is the cheapest: enough to tell 10% (5 draws) from none. */
+#define WS_CELL_DRAWS 50
 long workspace_rival(const struct select_result *r, bool latency);
 /* How sure the optimum is, in the words every view uses: "t2p1, 71%
  * sure; t4p1 is within noise", "t2p1, 98% sure", or "t2p1" where the
