@@ -29,6 +29,7 @@
 #include "tui/keys.h"
 #include "tui/screen.h"
 #include "tui/term.h"
+#include "userconf.h"
 
 /* Whether this program is the one make built in BUILDDIR, not yet
  * installed: its own file (/proc/self/exe, where there is one) lies in
@@ -409,7 +410,7 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	o->app.write_ranking = write_ranking;
 	/* the config file's settings, which the options override */
 	units_config_default(&o->app.units);
-	if (config_path(o->config, sizeof o->config)) {
+	if (userconf_path(o->config, sizeof o->config, "config")) {
 		struct diag_list diags;
 		diag_init(&diags, stderr);
 		bool ok = config_load(&o->app.units, o->config, &diags);
@@ -426,14 +427,7 @@ static int setup(struct tui_options *o, const char *verb, bool snapshot,
 	char data[3968]; /* room for "/themes" in theme_dir */
 	data_dir(data, sizeof data);
 	snprintf(o->theme_dir[0], sizeof o->theme_dir[0], "%s/themes", data);
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(o->theme_dir[1], sizeof o->theme_dir[1],
-			 "%s/energylens/themes", xdg);
-	else if (home && *home)
-		snprintf(o->theme_dir[1], sizeof o->theme_dir[1],
-			 "%s/.config/energylens/themes", home);
+	userconf_path(o->theme_dir[1], sizeof o->theme_dir[1], "themes");
 	o->theme_dirs[0] = o->theme_dir[0];
 	o->theme_dirs[1] = o->theme_dir[1];
 	o->app.theme_dirs = o->theme_dirs;

@@ -467,34 +467,17 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 			  struct diag_list *diags)
 {
 	struct parse P = {.y = {.name = name, .diags = diags}};
-	const char *encoding = text_encoding_problem(text, len);
-	if (encoding) { /* libyaml would read it; the format is UTF-8 */
-		diag_add(diags, DIAG_ERROR, name, 1, 1,
-			 "%s; save the file as UTF-8", encoding);
+	if (!yamldoc_load(&P.y, text, len))
 		return NULL;
-	}
 	if (!(P.m = calloc(1, sizeof *P.m)) ||
 	    !(P.m->source = malloc(len + 1))) {
 		free(P.m);
 		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
+		yaml_document_delete(&P.y.doc);
 		return NULL;
 	}
 	memcpy(P.m->source, text, len);
 	P.m->source[len] = '\0';
-	yaml_parser_t parser;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &P.y.doc)) {
-		diag_add(diags, DIAG_ERROR, name,
-			 (unsigned)parser.problem_mark.line + 1,
-			 (unsigned)parser.problem_mark.column + 1,
-			 "YAML syntax error: %s (expected valid YAML)",
-			 parser.problem ? parser.problem : "invalid input");
-		yaml_parser_delete(&parser);
-		model_free(P.m);
-		return NULL;
-	}
-	yaml_parser_delete(&parser);
 	parse_root(&P, yaml_document_get_root_node(&P.y.doc));
 	yaml_document_delete(&P.y.doc);
 	if (P.y.errors) {

@@ -20,6 +20,7 @@
 #include "text.h"
 #include "utf8.h"
 #include "vision_builtin.h"
+#include "userconf.h"
 #include "yamldoc.h"
 
 /* Bounds on what a rules file may ask for: a wrong path or a hostile file
@@ -527,30 +528,13 @@ struct vision_rules *vision_rules_parse(const char *name, const char *text,
 					size_t len, struct diag_list *diags)
 {
 	struct parse P = {.y = {.name = name, .diags = diags}};
-	const char *encoding = text_encoding_problem(text, len);
-	if (encoding) {
-		diag_add(diags, DIAG_ERROR, name, 1, 1,
-			 "%s; save the file as UTF-8", encoding);
+	if (!yamldoc_load(&P.y, text, len))
 		return NULL;
-	}
 	if (!(P.r = calloc(1, sizeof *P.r))) {
 		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
+		yaml_document_delete(&P.y.doc);
 		return NULL;
 	}
-	yaml_parser_t parser;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &P.y.doc)) {
-		diag_add(diags, DIAG_ERROR, name,
-			 (unsigned)parser.problem_mark.line + 1,
-			 (unsigned)parser.problem_mark.column + 1,
-			 "YAML syntax error: %s (expected valid YAML)",
-			 parser.problem ? parser.problem : "invalid input");
-		yaml_parser_delete(&parser);
-		vision_rules_free(P.r);
-		return NULL;
-	}
-	yaml_parser_delete(&parser);
 	parse_root(&P, yaml_document_get_root_node(&P.y.doc));
 	yaml_document_delete(&P.y.doc);
 	if (P.y.errors) {
@@ -642,17 +626,9 @@ static struct vision_rules *join(struct vision_rules *first,
 struct vision_rules *vision_rules_load(struct diag_list *diags)
 {
 	char path[4096];
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	bool absent = true;
 	struct vision_rules *user = NULL;
-	path[0] = '\0';
-	if (xdg && *xdg)
-		snprintf(path, sizeof path, "%s/energylens/vision-rules.yaml",
-			 xdg);
-	else if (home && *home)
-		snprintf(path, sizeof path,
-			 "%s/.config/energylens/vision-rules.yaml", home);
-	if (path[0]) {
+	if (userconf_path(path, sizeof path, "vision-rules.yaml")) {
 		user = load_file(path, &absent, diags);
 		if (!user && !absent)
 			return NULL;

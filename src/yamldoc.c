@@ -4,6 +4,33 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
+bool yamldoc_load(struct yamldoc *y, const char *text, size_t len)
+{
+	const char *encoding = text_encoding_problem(text, len);
+	if (encoding) { /* libyaml would read it; the formats are UTF-8 */
+		diag_add(y->diags, DIAG_ERROR, y->name, 1, 1,
+			 "%s; save the file as UTF-8", encoding);
+		y->errors++;
+		return false;
+	}
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	bool loaded = yaml_parser_load(&parser, &y->doc);
+	if (!loaded) {
+		diag_add(y->diags, DIAG_ERROR, y->name,
+			 (unsigned)parser.problem_mark.line + 1,
+			 (unsigned)parser.problem_mark.column + 1,
+			 "YAML syntax error: %s (expected valid YAML)",
+			 parser.problem ? parser.problem : "invalid input");
+		y->errors++;
+	}
+	yaml_parser_delete(&parser);
+	return loaded;
+}
+
 void yamldoc_error(struct yamldoc *y, const yaml_node_t *node, const char *fmt,
 		   ...)
 {

@@ -5,6 +5,7 @@
 #ifndef ENERGYLENS_YAMLDOC_H
 #define ENERGYLENS_YAMLDOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <yaml.h>
 
@@ -16,6 +17,11 @@ struct yamldoc {
 	struct diag_list *diags;
 	size_t errors; /* said so far */
 };
+
+/* Reads text (len bytes) into y->doc. Text that is not UTF-8 or not YAML
+ * is said as y->name:line:col and makes it return false, with nothing to
+ * delete; on true the caller deletes y->doc. */
+bool yamldoc_load(struct yamldoc *y, const char *text, size_t len);
 
 /* An error at node's position (line and column 0 without a node). */
 void yamldoc_error(struct yamldoc *y, const yaml_node_t *node, const char *fmt,

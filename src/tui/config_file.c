@@ -13,19 +13,6 @@
 
 #define CONFIG_MAX_BYTES (64 * 1024)
 
-bool config_path(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(buf, size, "%s/energylens/config", xdg);
-	else if (home && *home)
-		snprintf(buf, size, "%s/.config/energylens/config", home);
-	else
-		return false;
-	return true;
-}
-
 /* A number from lo to hi, the whole of text; NaN when it is not one. */
 static double number(const char *text, double lo, double hi)
 {

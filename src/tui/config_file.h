@@ -19,9 +19,6 @@
 #include "diag.h"
 #include "units.h"
 
-/* The path of the config file from XDG_CONFIG_HOME or HOME into buf;
- * false when neither is set. */
-bool config_path(char *buf, size_t size);
 /* One setting, key = value, as the file and the options give it; false
  * with why ("unknown unit 'x' (expected ...)"). */
 bool config_set(struct units_config *c, const char *key, const char *value,

@@ -187,6 +187,72 @@ void draw_title(struct screen *s, const struct layout_rect *r, bool focused,
 
 /* ---- header and status -------------------------------------------------- */
 
+/* The empty table's reason, for the main view and the map's cell pane. */
+void draw_no_layout(const struct app *a, const struct select_knobs *k,
+		    char *buf, size_t size)
+{
+	const struct profile_workload *w = app_workload(a);
+	const struct fit_group *f = app_fit(a);
+	if (!f || f->energy_status != FIT_OK) {
+		snprintf(buf, size,
+			 "no fit for this workload's group, so nothing to "
+			 "rank%s%s",
+			 f ? ": " : "", f ? f->energy.message : "");
+		return;
+	}
+	if (!a->knobs.gpus || !w || !isfinite(w->gpu_memory_gib)) {
+		snprintf(buf, size,
+			 "no candidate layout at these knobs (turn GPUs down "
+			 "to 'measured', or up)");
+		return;
+	}
+	/* what a layout must hold: the batch's sequences at full context */
+	double tokens = k->input + k->output;
+	char t[32];
+	if (tokens >= 1024 && fmod(tokens, 1024) == 0)
+		snprintf(t, sizeof t, "%.0fk", tokens / 1024);
+	else
+		snprintf(t, sizeof t, "%.0f", tokens);
+	snprintf(buf, size,
+		 "no layout of %s %u GPUs fits %u %s %s tokens in %.0f GiB "
+		 "(turn GPUs up, or batch or lengths down)",
+		 draw_glyph(a, "≤", "<="), a->knobs.gpus, k->batch,
+		 draw_glyph(a, "×", "x"), t, w->gpu_memory_gib);
+}
+
+/* Lines wrapped at blanks into rows, for the panes that say why. */
+int draw_wrap(char (*rows)[160], int max, char (*lines)[160], int n, int width)
+{
+	int k = 0;
+	for (int i = 0; i < n && k < max; i++) {
+		const char *p = lines[i];
+		bool first = true;
+		while (*p && k < max) {
+			int room = first ? width : width - 2;
+			char *row = rows[k++];
+			snprintf(row, 160, "%s%.150s", first ? "" : "  ", p);
+			if (screen_width_of(p) <= room)
+				break;
+			/* the last blank that leaves the start within room */
+			size_t cut = 0;
+			for (size_t j = 1; p[j]; j++) {
+				char part[160];
+				snprintf(part, sizeof part, "%.*s", (int)j, p);
+				if (screen_width_of(part) > room)
+					break;
+				if (p[j] == ' ')
+					cut = j;
+			}
+			if (!cut) /* no blank: the screen cuts it */
+				break;
+			row[(first ? 0 : 2) + cut] = '\0';
+			p += cut + 1;
+			first = false;
+		}
+	}
+	return k;
+}
+
 static void header(const struct app *a, struct screen *s,
 		   const struct layout_rect *r)
 {

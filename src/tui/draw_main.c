@@ -446,38 +446,6 @@ static void table_row(const struct app *a, struct screen *s, int y,
 		screen_printf(s, y, r->x + 52, r->w - 52, el, " %5s", pc);
 }
 
-void draw_no_layout(const struct app *a, const struct select_knobs *k,
-		    char *buf, size_t size)
-{
-	const struct profile_workload *w = app_workload(a);
-	const struct fit_group *f = app_fit(a);
-	if (!f || f->energy_status != FIT_OK) {
-		snprintf(buf, size,
-			 "no fit for this workload's group, so nothing to "
-			 "rank%s%s",
-			 f ? ": " : "", f ? f->energy.message : "");
-		return;
-	}
-	if (!a->knobs.gpus || !w || !isfinite(w->gpu_memory_gib)) {
-		snprintf(buf, size,
-			 "no candidate layout at these knobs (turn GPUs down "
-			 "to 'measured', or up)");
-		return;
-	}
-	/* what a layout must hold: the batch's sequences at full context */
-	double tokens = k->input + k->output;
-	char t[32];
-	if (tokens >= 1024 && fmod(tokens, 1024) == 0)
-		snprintf(t, sizeof t, "%.0fk", tokens / 1024);
-	else
-		snprintf(t, sizeof t, "%.0f", tokens);
-	snprintf(buf, size,
-		 "no layout of %s %u GPUs fits %u %s %s tokens in %.0f GiB "
-		 "(turn GPUs up, or batch or lengths down)",
-		 draw_glyph(a, "≤", "<="), a->knobs.gpus, k->batch,
-		 draw_glyph(a, "×", "x"), t, w->gpu_memory_gib);
-}
-
 /* title_w: the table's title may run over the Pareto plot beside it */
 static void table(const struct app *a, struct screen *s,
 		  const struct layout_rect *r, int title_w)

@@ -115,38 +115,6 @@ static void grid(const struct app *a, struct screen *s,
 	}
 }
 
-int draw_wrap(char (*rows)[160], int max, char (*lines)[160], int n, int width)
-{
-	int k = 0;
-	for (int i = 0; i < n && k < max; i++) {
-		const char *p = lines[i];
-		bool first = true;
-		while (*p && k < max) {
-			int room = first ? width : width - 2;
-			char *row = rows[k++];
-			snprintf(row, 160, "%s%.150s", first ? "" : "  ", p);
-			if (screen_width_of(p) <= room)
-				break;
-			/* the last blank that leaves the start within room */
-			size_t cut = 0;
-			for (size_t j = 1; p[j]; j++) {
-				char part[160];
-				snprintf(part, sizeof part, "%.*s", (int)j, p);
-				if (screen_width_of(part) > room)
-					break;
-				if (p[j] == ' ')
-					cut = j;
-			}
-			if (!cut) /* no blank: the screen cuts it */
-				break;
-			row[(first ? 0 : 2) + cut] = '\0';
-			p += cut + 1;
-			first = false;
-		}
-	}
-	return k;
-}
-
 /* What the cursor's cell holds: both optima and what each costs, every
  * line whole (wrapped where the pane is narrow). */
 static void detail(const struct app *a, struct screen *s,
