@@ -110,6 +110,14 @@ if wait_for plain "OPTIMA DIVERGE"; then
 	tm send-keys -t plain c m
 	same_as_snapshot tmux-map plain \
 		"+ =64<Enter> <Right> =1024<Enter> <Right> =256<Enter> c c m"
+	# a resize and back: the explorer writes only what changed since its
+	# last draw, so after a new size it must write everything again
+	tm resize-window -t plain -x 72 -y 20
+	wait_for plain "too small\\|OPTIMA\\|Energy-optimal" >/dev/null
+	sleep 0.3
+	tm resize-window -t plain -x 100 -y 30
+	same_as_snapshot tmux-resize-redraws-whole plain \
+		"+ =64<Enter> <Right> =1024<Enter> <Right> =256<Enter> c c m"
 	tm send-keys -t plain q
 	tm send-keys -t plain q
 	st=$(wait_exit plain)

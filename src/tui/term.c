@@ -38,6 +38,12 @@ struct term {
 	struct sigaction old[4]; /* the signals below as they were */
 	size_t theme_loaded;	 /* the theme whose pairs are set, + 1 */
 	bool colour;
+	/* What the last blit left in curses' stdscr, to write only what
+	 * changed; NULL or a size or theme unlike the screen's: all of it. */
+	struct screen_cell *shown;
+	int shown_w, shown_h;
+	size_t shown_theme; /* + 1 */
+	char *run;	    /* one run of cells as UTF-8 */
 };
 
 /* SIGQUIT too: Ctrl-\\ still sends it in cbreak mode, and its default
@@ -188,17 +194,86 @@ static attr_t attributes(const struct term *t, const struct app *a, int el)
 	return at;
 }
 
-static void blit(const struct term *t, const struct app *a,
-		 const struct screen *s)
+/* Makes t->shown fit s; true when it still says what stdscr holds. */
+static bool shown_fits(struct term *t, const struct app *a,
+		       const struct screen *s)
 {
+	if (t->shown && t->shown_w == s->width && t->shown_h == s->height &&
+	    t->shown_theme == a->theme + 1)
+		return true;
+	free(t->shown);
+	free(t->run);
+	size_t n = (size_t)s->width * (size_t)s->height;
+	t->shown = malloc(n * sizeof *t->shown);
+	t->run = malloc((size_t)s->width * sizeof t->shown->glyph + 1);
+	if (!t->shown || !t->run) {
+		free(t->shown);
+		free(t->run);
+		t->shown = NULL;
+		t->run = NULL;
+	}
+	t->shown_w = s->width;
+	t->shown_h = s->height;
+	t->shown_theme = a->theme + 1;
+	return false;
+}
+
+static bool same_cell(const struct screen_cell *x, const struct screen_cell *y)
+{
+	return x->element == y->element && strcmp(x->glyph, y->glyph) == 0;
+}
+
+/* Writes row y's cells from x on that differ from what stdscr holds, in
+ * runs of one element; returns where the run ended. */
+static int blit_run(struct term *t, const struct screen *s, const attr_t *attr,
+		    bool fresh, int y, int x)
+{
+	const struct screen_cell *row = &s->cells[y * s->width];
+	struct screen_cell *was = &t->shown[y * s->width];
+	int x0 = x, el = row[x].element;
+	size_t len = 0;
+	while (x < s->width && (!fresh || !same_cell(&row[x], &was[x])) &&
+	       (row[x].element == el || !row[x].glyph[0])) {
+		size_t n = strlen(row[x].glyph);
+		memcpy(t->run + len, row[x].glyph, n);
+		len += n;
+		was[x] = row[x];
+		x++;
+	}
+	t->run[len] = '\0';
+	attrset(attr[el]);
+	mvaddstr(y, x0, t->run);
+	return x;
+}
+
+/* Copies the screen into curses' stdscr, only the cells that changed since
+ * the last blit: writing all 12 000 cells of a 200x60 screen cell by cell
+ * (waddnstr, wcwidth) was half of a key's redraw. Curses still compares
+ * stdscr with the terminal on refresh, so what is sent is unchanged. */
+static void blit(struct term *t, const struct app *a, const struct screen *s)
+{
+	attr_t attr[THEME_ELEMENTS];
+	for (int e = 0; e < THEME_ELEMENTS; e++)
+		attr[e] = attributes(t, a, e);
+	bool fresh = shown_fits(t, a, s);
 	for (int y = 0; y < s->height; y++)
-		for (int x = 0; x < s->width; x++) {
-			const struct screen_cell *c =
-				&s->cells[y * s->width + x];
-			if (!c->glyph[0])
-				continue; /* the right half of a wide one */
-			attrset(attributes(t, a, c->element));
-			mvaddstr(y, x, c->glyph);
+		for (int x = 0; x < s->width;) {
+			size_t i = (size_t)y * s->width + x;
+			const struct screen_cell *c = &s->cells[i];
+			if (!t->shown) { /* no memory for it: cell by cell */
+				if (c->glyph[0]) {
+					attrset(attr[c->element]);
+					mvaddstr(y, x, c->glyph);
+				}
+				x++;
+			} else if (!c->glyph[0] ||
+				   (fresh && same_cell(c, &t->shown[i]))) {
+				/* the right half of a wide one, or as it is */
+				t->shown[i] = *c;
+				x++;
+			} else {
+				x = blit_run(t, s, attr, fresh, y, x);
+			}
 		}
 	attrset(A_NORMAL);
 }
@@ -287,6 +362,10 @@ static void stop(struct term *t)
 	release_fatal();
 	delscreen(t->screen);
 	t->screen = NULL;
+	free(t->shown);
+	free(t->run);
+	t->shown = NULL;
+	t->run = NULL;
 }
 
 static void mouse(struct app *a)
