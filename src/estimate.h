@@ -45,6 +45,9 @@
 #define ESTIMATE_DRAWS 200
 /* choices the calibration needs, at least */
 #define ESTIMATE_MIN_PICKS 10
+/* the calibration's splits of the training runs into two folds: one
+ * split's dozen choices left its pick to chance */
+#define ESTIMATE_SPLITS 4
 /* basis "measured": the measurements carry at least this share of the
  * combination's weight */
 #define ESTIMATE_MEASURED_SHARE 0.95
@@ -59,6 +62,10 @@ struct estimate_workload {
 	/* lower Cholesky factor of the offsets' posterior covariance */
 	double chol[ESTIMATE_KINDS * ESTIMATE_KINDS];
 	double model_var; /* log variance of a prediction's error here */
+	/* the mean of its residuals after the offsets and its layouts',
+	 * not shrunk: its level, which its measured candidates carry in
+	 * their measurements and its unmeasured ones get from this */
+	double level;
 };
 
 /* One workload's departure at one layout, over the batches and lengths it
@@ -88,9 +95,12 @@ struct estimate_group {
 	struct estimate_layout *l; /* sorted by workload, tp, pp, dp */
 	size_t nl;
 	double layout_var; /* the spread of a layout's offset */
-	/* variance inflation of the confidence's draws (1: none); eval
-	 * fits it on training runs */
+	/* variance inflation of the confidence's draws (1: none), and the
+	 * share of a prediction's error variance the candidates of one
+	 * choice have in common (0: none, each candidate's error its own);
+	 * estimate_calibrate fits both on the training runs */
 	double inflate;
+	double shared;
 };
 
 /* The runs an estimate is built from: n rows of MODEL_NINPUTS inputs,
@@ -110,14 +120,16 @@ int estimate_build(struct estimate_group *g, const struct model *m,
 		   const double *params, const double *cov, size_t nparams,
 		   const struct estimate_rows *rows);
 void estimate_free(struct estimate_group *g);
-/* Fits g's variance inflation on the rows g was built from (the same
- * rows, in the same order): two folds of alternate rows, the estimates
- * of each (with the whole fit's parameters) built on one and scored on
- * the other's runs
- * of each workload as one choice; the inflation whose drawn chances of
- * the picks have the lowest Brier score wins. With fewer than
- * ESTIMATE_MIN_PICKS choices the inflation stays 1. Returns 0, or -1
- * when out of memory. */
+/* Fits g's variance inflation and shared share on the rows g was built
+ * from (the same rows, in the same order): ESTIMATE_SPLITS splits of
+ * them into two folds (alternate rows, then seeded coin flips), the
+ * estimates of each fold (with the whole fit's parameters) built on it
+ * and scored on the other's runs of each workload as one configuration
+ * choice (candidates: layout and batch, replicates averaged, ranked per
+ * output token, as eval scores it); the pair whose drawn chances of the
+ * picks have the lowest Brier score over all folds wins. With fewer than
+ * ESTIMATE_MIN_PICKS choices they stay 1 and 0. Returns 0, or -1 when
+ * out of memory. */
 int estimate_calibrate(struct estimate_group *g,
 		       const struct estimate_rows *rows);
 /* The workload's offsets, or NULL when it had no run. */

@@ -274,6 +274,88 @@ static void test_confidence(void)
 	model_free(m);
 }
 
+/* The share of the error the candidates have in common moves them
+ * together: it leaves their order surer, and a measured candidate, whose
+ * estimate leans on its measurement, shares less of it. */
+static void test_shared_error(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	group(&r, 1);
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	ASSERT_DBL_EQ(g.shared, 0);
+	const struct estimate_workload *w = estimate_workload(&g, 2);
+	double a[MODEL_NINPUTS] = {0}, b[MODEL_NINPUTS] = {0};
+	a[IN_T] = a[IN_P] = a[IN_DP] = a[IN_N] = 1;
+	memcpy(b, a, sizeof b);
+	a[IN_B] = 1;
+	b[IN_B] = 1.15; /* 2.15 J against 2 */
+	struct estimate_in near[2] = {{a, 0, 0}, {b, 0, 0}};
+	double own[2], common[2];
+	g.inflate = 100; /* a prediction's error well above the noise */
+	ASSERT(estimate_confidence(&g, w, near, 2, 42, own));
+	g.shared = 0.95;
+	ASSERT(estimate_confidence(&g, w, near, 2, 42, common));
+	ASSERT_NEAR(common[0] + common[1], 1, 1e-12);
+	ASSERT_MSG(common[0] > own[0] + 0.1 && own[0] > 0.5,
+		   "own errors %g, shared %g", own[0], common[0]);
+	/* measured twice at the prediction: its estimate's error is mostly
+	 * the measurements', its own, and the gap less sure again */
+	struct estimate_out o;
+	estimate_one(&g, w, &near[0], &o);
+	struct estimate_in measured[2] = {{a, log(o.energy_j), 2}, {b, 0, 0}};
+	double p[2];
+	ASSERT(estimate_confidence(&g, w, measured, 2, 42, p));
+	ASSERT_MSG(p[0] < common[0], "measured %g, predicted %g", p[0],
+		   common[0]);
+	estimate_free(&g);
+	model_free(m);
+}
+
+/* A workload's level: what its runs sit above the group after the
+ * offsets (shrunk toward the group) took their share, carried to its
+ * unmeasured candidates, so that they stand on the footing of its
+ * measured ones. */
+static void test_level(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	/* noise of about 15%: the offsets are shrunk noticeably */
+	amplitude = 5;
+	r.n = 0;
+	for (size_t w = 0; w < 6; w++)
+		for (double t = 1; t <= 2; t *= 2)
+			for (double b = 1; b <= 2; b *= 2) {
+				/* the sixth workload 30% above the rest */
+				double f = w == 5 ? 1.3 : exp(wobble(r.n));
+				add(&r, w, t, b, f * (b + t));
+			}
+	amplitude = 1;
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	const struct estimate_workload *w = estimate_workload(&g, 5);
+	ASSERT(w);
+	double in[MODEL_NINPUTS] = {0};
+	in[IN_T] = in[IN_P] = in[IN_DP] = in[IN_N] = 1;
+	in[IN_B] = 4; /* not measured */
+	struct estimate_in c = {in, 0, 0};
+	struct estimate_out o;
+	estimate_one(&g, w, &c, &o);
+	/* the level is what the offsets left of log 1.3, and brings the
+	 * estimate nearer it */
+	double off = log(o.pooled_j / 5) - w->level;
+	ASSERT_MSG(w->level > 0.01 && fabs(off + w->level - log(1.3)) <
+					      fabs(off - log(1.3)),
+		   "offsets %g + level %g against %g", off, w->level, log(1.3));
+	estimate_free(&g);
+	model_free(m);
+}
+
 static void test_cholesky(void)
 {
 	/* [[4, 2], [2, 3]] = L L^T with L = [[2, 0], [1, sqrt 2]]; a held
@@ -316,6 +398,8 @@ int main(void)
 	UNIT_RUN(test_measurement_noise);
 	UNIT_RUN(test_combination);
 	UNIT_RUN(test_confidence);
+	UNIT_RUN(test_shared_error);
+	UNIT_RUN(test_level);
 	UNIT_RUN(test_cholesky);
 	UNIT_RUN(test_ece);
 	diag_free(&diags);
