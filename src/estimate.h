@@ -12,11 +12,15 @@
  * at the knobs combines that prediction with the mean of its measurements by
  * inverse variance (the model's error from the workload's residuals
  * after the offsets, a measurement's from the group's replicates pooled
- * with ESTIMATE_MEASUREMENT_SD as a prior).
+ * with ESTIMATE_MEASUREMENT_SD as a prior). What the shrunk offsets and
+ * the layouts leave of a workload's runs on average (its level) every
+ * candidate of it gets, so that measured and unmeasured ones stand on
+ * one footing.
  *
  * The confidence of a choice: parameter vectors drawn from the fit's
- * covariance, offsets from theirs, each candidate's own error and the
- * noise of measuring it again, ESTIMATE_DRAWS times with a fixed seed;
+ * covariance, offsets from theirs, each candidate's error (a calibrated
+ * share of it drawn once for all the candidates) and the noise of
+ * measuring it again, ESTIMATE_DRAWS times with a fixed seed;
  * P(cheapest) is the share of draws in which a candidate measures the
  * cheapest. */
 #ifndef ENERGYLENS_ESTIMATE_H
