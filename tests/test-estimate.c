@@ -356,6 +356,46 @@ static void test_level(void)
 	model_free(m);
 }
 
+/* The calibration picks an inflation and a shared share from its grids
+ * on the rows themselves, the same every time; with too few choices it
+ * leaves both alone. */
+static void test_calibrate(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	/* 20 workloads of 12 runs, noise of about 9%: enough choices */
+	amplitude = 3;
+	r.n = 0;
+	for (size_t w = 0; w < 20; w++)
+		for (double t = 1; t <= 4; t *= 2)
+			for (double b = 1; b <= 8; b *= 2)
+				add(&r, w, t, b,
+				    (b + t) * exp(wobble(r.n + w)));
+	amplitude = 1;
+	struct estimate_rows v = view(&r);
+	struct estimate_group g, h;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	ASSERT_INT_EQ(estimate_build(&h, m, params, NULL, 2, &v), 0);
+	ASSERT_INT_EQ(estimate_calibrate(&g, &v), 0);
+	ASSERT_INT_EQ(estimate_calibrate(&h, &v), 0);
+	ASSERT_DBL_EQ(g.inflate, h.inflate);
+	ASSERT_DBL_EQ(g.shared, h.shared);
+	ASSERT_MSG(g.inflate >= 0.05 && g.inflate <= 1.5, "inflation %g",
+		   g.inflate);
+	ASSERT_MSG(g.shared >= 0 && g.shared <= 0.95, "shared %g", g.shared);
+	estimate_free(&g);
+	estimate_free(&h);
+	/* one workload of four runs: a choice or two, too few */
+	v.n = 4;
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	ASSERT_INT_EQ(estimate_calibrate(&g, &v), 0);
+	ASSERT_DBL_EQ(g.inflate, 1);
+	ASSERT_DBL_EQ(g.shared, 0);
+	estimate_free(&g);
+	model_free(m);
+}
+
 static void test_cholesky(void)
 {
 	/* [[4, 2], [2, 3]] = L L^T with L = [[2, 0], [1, sqrt 2]]; a held
@@ -400,6 +440,7 @@ int main(void)
 	UNIT_RUN(test_confidence);
 	UNIT_RUN(test_shared_error);
 	UNIT_RUN(test_level);
+	UNIT_RUN(test_calibrate);
 	UNIT_RUN(test_cholesky);
 	UNIT_RUN(test_ece);
 	diag_free(&diags);
