@@ -11,6 +11,11 @@
 #define FIT_XTOL 1e-8
 #define FIT_GTOL 1e-8
 #define FIT_FTOL 1e-14
+/* A start whose point comes within this distance of an end point already
+ * found (in every parameter's logarithm: 1% of its value) at no lower cost
+ * has joined that optimum's basin and stops there; distinct optima lie much
+ * further apart than this. */
+#define FIT_BASIN_RADIUS 1e-2
 /* A parameter whose Jacobian column is below this share of the largest
  * column at the start cannot be informed by the runs and is held at its
  * default (e.g. PP terms when every run has pp 1). */

@@ -481,19 +481,85 @@ static enum fit_status setup(const struct model *m, const struct fit_data *d,
 	return FIT_OK;
 }
 
-/* Runs the solver from x for at most max_iter iterations; the end point
- * stays in the workspace. Returns 0, or -1 when it could not start. */
+/* The end points of the starts run to convergence so far, p values each,
+ * and their costs. */
+struct basins {
+	size_t count, p;
+	double x[FIT_STARTS * MODEL_MAX_PARAMS], cost[FIT_STARTS];
+};
+
+static double half_norm2(const gsl_vector *f)
+{
+	double c;
+	gsl_blas_ddot(f, f, &c);
+	return 0.5 * c;
+}
+
+/* Whether the solver's point has joined a basin already found: within
+ * FIT_BASIN_RADIUS of its end point in every parameter, at no lower cost.
+ * Run on from there, it ends at that end point. */
+static bool joins_known(const struct basins *b,
+			gsl_multifit_nlinear_workspace *w)
+{
+	const gsl_vector *x = gsl_multifit_nlinear_position(w);
+	double cost = -1;
+	for (size_t k = 0; k < b->count; k++) {
+		const double *e = b->x + k * b->p;
+		size_t j = 0;
+		while (j < b->p &&
+		       fabs(gsl_vector_get(x, j) - e[j]) < FIT_BASIN_RADIUS)
+			j++;
+		if (j < b->p)
+			continue;
+		if (cost < 0)
+			cost = half_norm2(gsl_multifit_nlinear_residual(w));
+		if (cost >= b->cost[k])
+			return true;
+	}
+	return false;
+}
+
+/* Runs the solver from x for at most max_iter iterations, as
+ * gsl_multifit_nlinear_driver does, except that it stops early (*joined)
+ * once the point joins a basin in known; the end point stays in the
+ * workspace. Returns 0, or -1 when it could not start. */
 static int run_solver(gsl_multifit_nlinear_workspace *w,
 		      gsl_multifit_nlinear_fdf *fdf, const gsl_vector *x,
-		      size_t max_iter, int *status, int *info, double *cost)
+		      size_t max_iter, const struct basins *known, bool *joined,
+		      int *status, int *info, double *cost)
 {
 	if (gsl_multifit_nlinear_init(x, fdf, w) != GSL_SUCCESS)
 		return -1;
-	*status = gsl_multifit_nlinear_driver(max_iter, FIT_XTOL, FIT_GTOL,
-					      FIT_FTOL, NULL, NULL, info, w);
-	gsl_vector *f = gsl_multifit_nlinear_residual(w);
-	gsl_blas_ddot(f, f, cost);
-	*cost *= 0.5;
+	size_t iter = 0;
+	int st;
+	*joined = false;
+	do {
+		st = gsl_multifit_nlinear_iterate(w);
+		/* no step at all from the start: more iterations will not
+		 * find one (the driver's rule) */
+		if (st == GSL_ENOPROG && iter == 0) {
+			*info = st;
+			st = GSL_EMAXITER;
+			break;
+		}
+		iter++;
+		st = gsl_multifit_nlinear_test(FIT_XTOL, FIT_GTOL, FIT_FTOL,
+					       info, w);
+		if (st == GSL_CONTINUE && joins_known(known, w)) {
+			*joined = true;
+			break;
+		}
+	} while (st == GSL_CONTINUE && iter < max_iter);
+	/* converged to within machine precision: success, as the driver
+	 * says */
+	if (st == GSL_ETOLF || st == GSL_ETOLX || st == GSL_ETOLG) {
+		*info = st;
+		st = GSL_SUCCESS;
+	}
+	if (!*joined && iter >= max_iter && st != GSL_SUCCESS)
+		st = GSL_EMAXITER;
+	*status = st;
+	*cost = half_norm2(gsl_multifit_nlinear_residual(w));
 	return isfinite(*cost) ? 0 : -1;
 }
 
@@ -526,12 +592,17 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 		status = FIT_NO_MEMORY;
 		goto done;
 	}
-	/* Every start is run to convergence and the lowest end point kept.
-	 * Scouting each start for a few iterations and polishing only the
-	 * most promising one was cheaper, but the start that leads fastest
-	 * is not always the one that ends lowest: on the v2 H100 group, once
-	 * its image runs had vision inputs, it ended 0.35% above the
-	 * optimum another start reaches (tests/scipy-crosscheck.sh). */
+	/* Every start is run until it converges or joins the basin of an end
+	 * point already found, and the lowest end point is kept. Scouting
+	 * each start for a few iterations and polishing only the most
+	 * promising one was cheaper, but the start that leads fastest is not
+	 * always the one that ends lowest: on the v2 H100 group, once its
+	 * image runs had vision inputs, it ended 0.35% above the optimum
+	 * another start reaches (tests/scipy-crosscheck.sh). A start that
+	 * joins a known basin would end where that basin's first start
+	 * ended: what it saves is the slow last iterations of every start
+	 * but one. */
+	struct basins known = {.count = 0, .p = p};
 	double best_cost = INFINITY;
 	/* whether the workspace still holds the residuals and Jacobian at
 	 * best, as uncertainty() needs them (the best start was the last
@@ -541,10 +612,17 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 		start_point(&P, s, x);
 		double cost;
 		int info = 0, st;
+		bool joined;
 		at_best = false;
-		if (run_solver(w, &fdf, x, FIT_MAX_ITERATIONS, &st, &info,
-			       &cost) != 0 ||
-		    !(cost < best_cost))
+		if (run_solver(w, &fdf, x, FIT_MAX_ITERATIONS, &known, &joined,
+			       &st, &info, &cost) != 0 ||
+		    joined)
+			continue;
+		memcpy(known.x + known.count * p,
+		       gsl_multifit_nlinear_position(w)->data,
+		       p * sizeof(double));
+		known.cost[known.count++] = cost;
+		if (!(cost < best_cost))
 			continue;
 		best_cost = cost;
 		gsl_vector_memcpy(best, gsl_multifit_nlinear_position(w));
