@@ -1736,3 +1736,215 @@ int expr_split(const struct expr *e, struct expr_split *out)
 	}
 	return 0;
 }
+
+/* ---- product form ------------------------------------------------------ */
+
+/* While reading the code: a product (is_sum false) or, inside an exp, a
+ * sum of monomials (is_sum true; its terms are the lin_* lists, the rest
+ * unused). */
+struct pf {
+	bool is_sum;
+	struct expr_product p;
+};
+
+static void pf_const(struct pf *a, double c)
+{
+	memset(a, 0, sizeof *a);
+	a->p.coef = c;
+}
+
+/* Multiplies in factor x^pow (x an input or parameter index). */
+static bool pf_factor(size_t *n, unsigned *idx, double *pw, unsigned x,
+		      double pow)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (idx[i] == x) {
+			pw[i] += pow;
+			return true;
+		}
+	if (*n == EXPR_PRODUCT_MAX)
+		return false;
+	idx[*n] = x;
+	pw[(*n)++] = pow;
+	return true;
+}
+
+static bool pf_add_lin(struct expr_product *p, int par, int in, int in2,
+		       double c)
+{
+	if (p->nlin == EXPR_PRODUCT_MAX)
+		return false;
+	p->lin_par[p->nlin] = par;
+	p->lin_in[p->nlin] = in;
+	p->lin_in2[p->nlin] = in2;
+	p->lin_coef[p->nlin++] = c;
+	return true;
+}
+
+/* a as a sum: a sum already, or a product that is one monomial (a
+ * constant times at most one parameter and two inputs, each to the power
+ * 1, no exp). */
+static bool pf_to_sum(struct pf *a)
+{
+	if (a->is_sum)
+		return true;
+	struct expr_product *p = &a->p;
+	if (p->nlin || p->nin > 2 || p->npar > 1 ||
+	    (p->nin && p->in_pow[0] != 1) ||
+	    (p->nin > 1 && p->in_pow[1] != 1) ||
+	    (p->npar && p->par_pow[0] != 1))
+		return false;
+	int par = p->npar ? (int)p->par[0] : -1,
+	    in = p->nin ? (int)p->in[0] : -1,
+	    in2 = p->nin > 1 ? (int)p->in[1] : -1;
+	double c = p->coef;
+	pf_const(a, 0);
+	a->is_sum = true;
+	return pf_add_lin(&a->p, par, in, in2, c);
+}
+
+/* a *= b^s (s = 1 or -1), both products. */
+static bool pf_mul(struct pf *a, const struct pf *b, double s)
+{
+	struct expr_product *p = &a->p;
+	const struct expr_product *q = &b->p;
+	p->coef = s > 0 ? p->coef * q->coef : p->coef / q->coef;
+	for (size_t i = 0; i < q->nin; i++)
+		if (!pf_factor(&p->nin, p->in, p->in_pow, q->in[i],
+			       s * q->in_pow[i]))
+			return false;
+	for (size_t i = 0; i < q->npar; i++)
+		if (!pf_factor(&p->npar, p->par, p->par_pow, q->par[i],
+			       s * q->par_pow[i]))
+			return false;
+	for (size_t i = 0; i < q->nlin; i++)
+		if (!pf_add_lin(p, q->lin_par[i], q->lin_in[i], q->lin_in2[i],
+				s * q->lin_coef[i]))
+			return false;
+	return true;
+}
+
+/* A sum times a monomial without parameter, or divided by a constant:
+ * each term takes the monomial's input, when it has room for one. */
+static bool pf_scale_sum(struct pf *sum, const struct pf *b, bool divide)
+{
+	const struct expr_product *q = &b->p;
+	if (b->is_sum || q->nlin || q->npar || q->nin > 1 ||
+	    (q->nin && (divide || q->in_pow[0] != 1)))
+		return false;
+	struct expr_product *p = &sum->p;
+	for (size_t k = 0; k < p->nlin; k++) {
+		p->lin_coef[k] = divide ? p->lin_coef[k] / q->coef
+					: p->lin_coef[k] * q->coef;
+		if (!q->nin)
+			continue;
+		if (p->lin_in[k] < 0)
+			p->lin_in[k] = (int)q->in[0];
+		else if (p->lin_in2[k] < 0)
+			p->lin_in2[k] = (int)q->in[0];
+		else
+			return false;
+	}
+	return true;
+}
+
+static bool pf_binary(enum op op, struct pf *a, struct pf *b)
+{
+	switch (op) {
+	case OP_ADD:
+	case OP_SUB:
+		if (!pf_to_sum(a) || !pf_to_sum(b))
+			return false;
+		for (size_t k = 0; k < b->p.nlin; k++)
+			if (!pf_add_lin(&a->p, b->p.lin_par[k], b->p.lin_in[k],
+					b->p.lin_in2[k],
+					op == OP_ADD ? b->p.lin_coef[k]
+						     : -b->p.lin_coef[k]))
+				return false;
+		return true;
+	case OP_MUL:
+		if (a->is_sum)
+			return pf_scale_sum(a, b, false);
+		if (b->is_sum) {
+			struct pf t = *b;
+			if (!pf_scale_sum(&t, a, false))
+				return false;
+			*a = t;
+			return true;
+		}
+		return pf_mul(a, b, 1);
+	case OP_DIV:
+		if (a->is_sum)
+			return pf_scale_sum(a, b, true);
+		return !b->is_sum && pf_mul(a, b, -1);
+	case OP_POW: {
+		/* a product to a constant power */
+		const struct expr_product *q = &b->p;
+		if (a->is_sum || b->is_sum || q->nin || q->npar || q->nlin)
+			return false;
+		double c = q->coef;
+		struct expr_product *p = &a->p;
+		p->coef = pow(p->coef, c);
+		for (size_t i = 0; i < p->nin; i++)
+			p->in_pow[i] *= c;
+		for (size_t i = 0; i < p->npar; i++)
+			p->par_pow[i] *= c;
+		for (size_t k = 0; k < p->nlin; k++)
+			p->lin_coef[k] *= c;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool pf_unary(enum op op, struct pf *a)
+{
+	if (op == OP_NEG) {
+		if (!a->is_sum) {
+			a->p.coef = -a->p.coef;
+			return true;
+		}
+		for (size_t k = 0; k < a->p.nlin; k++)
+			a->p.lin_coef[k] = -a->p.lin_coef[k];
+		return true;
+	}
+	if (op != OP_EXP || !pf_to_sum(a))
+		return false;
+	a->is_sum = false;
+	a->p.coef = 1;
+	return true;
+}
+
+int expr_as_product(const struct expr *e, struct expr_product *out)
+{
+	struct pf *v = malloc((e->depth ? e->depth : 1) * sizeof *v);
+	if (!v)
+		return -1;
+	size_t sp = 0;
+	bool ok = true;
+	for (uint32_t i = 0; ok && i < e->ninsn; i++) {
+		const struct insn *in = &e->code[i];
+		enum op op = (enum op)in->op;
+		if (is_push(op)) {
+			struct pf *a = &v[sp++];
+			pf_const(a, op == OP_CONST ? e->k[in->arg] : 1);
+			if (op == OP_INPUT)
+				ok = pf_factor(&a->p.nin, a->p.in, a->p.in_pow,
+					       in->arg, 1);
+			else if (op == OP_PARAM)
+				ok = pf_factor(&a->p.npar, a->p.par,
+					       a->p.par_pow, in->arg, 1);
+		} else if (is_binary(op)) {
+			sp--;
+			ok = pf_binary(op, &v[sp - 1], &v[sp]);
+		} else {
+			ok = pf_unary(op, &v[sp - 1]);
+		}
+	}
+	ok = ok && sp == 1 && !v[0].is_sum && isfinite(v[0].p.coef);
+	if (ok)
+		*out = v[0].p;
+	free(v);
+	return ok;
+}

@@ -76,4 +76,28 @@ struct expr_split {
 int expr_split(const struct expr *e, struct expr_split *out);
 void expr_split_free(struct expr_split *s);
 
+/* An expression that is a product of powers and one exponential of a sum,
+ *   coef * prod_i inputs[in[i]]^in_pow[i] * prod_j params[par[j]]^par_pow[j]
+ *        * exp(sum_k lin_coef[k] * P_k * I_k * I2_k),
+ * P_k = params[lin_par[k]] (1 when lin_par[k] < 0), I_k and I2_k likewise
+ * of lin_in[k] and lin_in2[k] (as a split term's varying part is: B^gamma
+ * has become exp(gamma * log B)). Its value and the derivative with respect to a
+ * parameter's log, par_pow[j] plus the sum's terms in that parameter, take
+ * a few operations per row, where the row evaluators interpret the code. */
+#define EXPR_PRODUCT_MAX 8
+struct expr_product {
+	double coef;
+	size_t nin, npar, nlin;
+	unsigned in[EXPR_PRODUCT_MAX], par[EXPR_PRODUCT_MAX];
+	double in_pow[EXPR_PRODUCT_MAX], par_pow[EXPR_PRODUCT_MAX];
+	int lin_par[EXPR_PRODUCT_MAX], lin_in[EXPR_PRODUCT_MAX],
+		lin_in2[EXPR_PRODUCT_MAX];
+	double lin_coef[EXPR_PRODUCT_MAX];
+};
+
+/* Returns 1 and fills out when e has that form (each input and parameter
+ * at most once in in[] and par[]), 0 when it has not, -1 when out of
+ * memory. */
+int expr_as_product(const struct expr *e, struct expr_product *out);
+
 #endif

@@ -29,15 +29,106 @@ struct problem {
 	struct expr_split split[MODEL_MAX_TERMS];
 	size_t offset[MODEL_MAX_TERMS], width;
 	double *fixed;
+	/* Terms whose varying part is a product (expr_as_product) are
+	 * evaluated without the interpreter: prod[t], the product of their
+	 * inputs' powers per run (fprod, n per term, once per fit), and the
+	 * earlier term whose exponential is the same (share[t], or -1), so
+	 * that B^gamma is taken once per run for all the terms that have it. */
+	bool is_prod[MODEL_MAX_TERMS];
+	struct expr_product prod[MODEL_MAX_TERMS];
+	int share[MODEL_MAX_TERMS];
+	double *fprod;
 	/* Scratch for a block of FIT_BLOCK runs: the terms are evaluated a
-	 * block at a time (expr_eval_rows), predictions summed per run. */
-	double *pred, *term, *dpred, *tgrad;
+	 * block at a time (expr_eval_rows), predictions summed per run;
+	 * dlog: d pred / d log(theta), nparams per run; ex: each product
+	 * term's exponential. */
+	double *pred, *term, *dlog, *tgrad, *ex;
 	double *log_y; /* log of each run's measurement, taken once */
 };
 
 /* Runs per block of the row evaluators: enough to pay for a dispatch many
  * times over, few enough that the scratch stays in the cache. */
 #define FIT_BLOCK 256
+
+/* theta^pw, without pow() for the usual powers */
+static double power(double theta, double pw)
+{
+	return pw == 1 ? theta : pw == -1 ? 1 / theta : pow(theta, pw);
+}
+
+/* The inputs of term k of q's sum, multiplied, in one run's values. */
+static double lin_input(const struct expr_product *q, size_t k,
+			const double *row)
+{
+	return (q->lin_in[k] >= 0 ? row[q->lin_in[k]] : 1) *
+	       (q->lin_in2[k] >= 0 ? row[q->lin_in2[k]] : 1);
+}
+
+/* Product term t over runs i0 .. i0+R-1 into out: its constant and
+ * parameter powers times the product of its inputs' powers (computed once
+ * per fit) times the exponential of its sum, this block's of which is kept
+ * in P->ex for the terms that share it. */
+static void product_block(const struct problem *P, size_t t, size_t i0,
+			  size_t R, double *out)
+{
+	const struct expr_product *q = &P->prod[t];
+	const double *th = P->theta;
+	double K = q->coef;
+	for (size_t j = 0; j < q->npar; j++)
+		K *= power(th[q->par[j]], q->par_pow[j]);
+	const double *f = P->fprod + t * P->d->n + i0;
+	if (!q->nlin) {
+		for (size_t r = 0; r < R; r++)
+			out[r] = K * f[r];
+		return;
+	}
+	double *ex = P->ex + t * FIT_BLOCK;
+	if (P->share[t] >= 0) {
+		ex = P->ex + (size_t)P->share[t] * FIT_BLOCK;
+	} else {
+		const double *rows = P->fixed + i0 * P->width + P->offset[t];
+		double a[EXPR_PRODUCT_MAX];
+		for (size_t k = 0; k < q->nlin; k++)
+			a[k] = q->lin_coef[k] *
+			       (q->lin_par[k] >= 0 ? th[q->lin_par[k]] : 1);
+		for (size_t r = 0; r < R; r++) {
+			double sum = 0;
+			for (size_t k = 0; k < q->nlin; k++)
+				sum += a[k] *
+				       lin_input(q, k, rows + r * P->width);
+			ex[r] = exp(sum);
+		}
+	}
+	for (size_t r = 0; r < R; r++)
+		out[r] = K * f[r] * ex[r];
+}
+
+/* Adds product term t's d value / d log(theta) of each run (its values in
+ * term) to P->dlog: the value times the parameter's power, plus, through
+ * the exponential, the value times the sum's terms in that parameter. */
+static void product_grad(const struct problem *P, size_t t, size_t i0, size_t R,
+			 const double *term)
+{
+	const struct expr_product *q = &P->prod[t];
+	size_t np = P->m->nparams;
+	double *dlog = P->dlog;
+	for (size_t j = 0; j < q->npar; j++) {
+		double pw = q->par_pow[j];
+		for (size_t r = 0; r < R; r++)
+			dlog[r * np + q->par[j]] += term[r] * pw;
+	}
+	const double *rows = P->fixed + i0 * P->width + P->offset[t];
+	for (size_t k = 0; k < q->nlin; k++) {
+		if (q->lin_par[k] < 0)
+			continue;
+		size_t g = (size_t)q->lin_par[k];
+		double a = q->lin_coef[k] * P->theta[g];
+		for (size_t r = 0; r < R; r++)
+			dlog[r * np + g] +=
+				term[r] * a *
+				lin_input(q, k, rows + r * P->width);
+	}
+}
 
 /* Predictions of runs i0 .. i0+R-1 into P->pred, summed term by term in
  * the order model_predict sums them. */
@@ -47,8 +138,11 @@ static void predict_block(const struct problem *P, size_t i0, size_t R)
 	for (size_t i = 0; i < R; i++)
 		P->pred[i] = 0;
 	for (size_t t = 0; t < P->m->nterms; t++) {
-		expr_eval_rows(P->split[t].varying, rows + P->offset[t],
-			       P->width, R, P->theta, P->term);
+		if (P->is_prod[t])
+			product_block(P, t, i0, R, P->term);
+		else
+			expr_eval_rows(P->split[t].varying, rows + P->offset[t],
+				       P->width, R, P->theta, P->term);
 		for (size_t i = 0; i < R; i++)
 			P->pred[i] += P->term[i];
 	}
@@ -59,9 +153,10 @@ static void unprepare(struct problem *P)
 	for (size_t t = 0; t < P->m->nterms; t++)
 		expr_split_free(&P->split[t]);
 	free(P->fixed);
+	free(P->fprod);
 	free(P->pred);
 	free(P->log_y);
-	P->fixed = P->pred = P->log_y = NULL;
+	P->fixed = P->fprod = P->pred = P->log_y = NULL;
 }
 
 /* Resolves a term's names for the fit: a parameter held at its default is
@@ -113,6 +208,67 @@ static int split_term(struct problem *P, size_t t)
 	return rc;
 }
 
+/* Whether value k of term t and value l of term u are the same for every
+ * run (bit for bit). */
+static bool same_column(const struct problem *P, size_t t, int k, size_t u,
+			int l)
+{
+	if (k < 0 || l < 0)
+		return k == l;
+	const double *a = P->fixed + P->offset[t] + (size_t)k,
+		     *b = P->fixed + P->offset[u] + (size_t)l;
+	for (size_t i = 0; i < P->d->n; i++)
+		if (memcmp(a + i * P->width, b + i * P->width, sizeof *a))
+			return false;
+	return true;
+}
+
+/* Whether product terms t and u have the same exponential. */
+static bool same_sum(const struct problem *P, size_t t, size_t u)
+{
+	const struct expr_product *a = &P->prod[t], *b = &P->prod[u];
+	if (a->nlin != b->nlin)
+		return false;
+	for (size_t k = 0; k < a->nlin; k++)
+		if (a->lin_par[k] != b->lin_par[k] ||
+		    a->lin_coef[k] != b->lin_coef[k] ||
+		    !same_column(P, t, a->lin_in[k], u, b->lin_in[k]) ||
+		    !same_column(P, t, a->lin_in2[k], u, b->lin_in2[k]))
+			return false;
+	return true;
+}
+
+/* Finds the product terms, computes the product of their inputs' powers
+ * for every run, and which earlier term's exponential each can share.
+ * Returns 0, or -1 when out of memory. */
+static int prepare_products(struct problem *P)
+{
+	size_t n = P->d->n;
+	for (size_t t = 0; t < P->m->nterms; t++) {
+		int rc = expr_as_product(P->split[t].varying, &P->prod[t]);
+		if (rc < 0)
+			return -1;
+		P->is_prod[t] = rc == 1;
+		P->share[t] = -1;
+		if (!P->is_prod[t])
+			continue;
+		const struct expr_product *q = &P->prod[t];
+		for (size_t i = 0; i < n; i++) {
+			const double *row =
+				P->fixed + i * P->width + P->offset[t];
+			double f = 1;
+			for (size_t j = 0; j < q->nin; j++)
+				f *= power(row[q->in[j]], q->in_pow[j]);
+			P->fprod[t * n + i] = f;
+		}
+		for (size_t u = 0; q->nlin && u < t && P->share[t] < 0; u++)
+			if (P->is_prod[u] && P->share[u] < 0 &&
+			    same_sum(P, t, u))
+				P->share[t] = (int)u;
+	}
+	return 0;
+}
+
 /* Splits the terms and computes their parameter-free parts for every run,
  * once, so that the many evaluations of a fit do only the rest. */
 static int prepare(struct problem *P)
@@ -126,18 +282,21 @@ static int prepare(struct problem *P)
 		P->width += P->split[t].nfixed;
 	}
 	size_t n = P->d->n;
-	/* one block for the scratch: pred, term, dpred, tgrad */
-	P->pred = malloc(FIT_BLOCK * (2 + m->nparams + EXPR_MAX_PARAMS) *
+	/* one block for the scratch: pred, term, dlog, tgrad, ex */
+	P->pred = malloc(FIT_BLOCK *
+			 (2 + m->nparams + EXPR_MAX_PARAMS + m->nterms) *
 			 sizeof *P->pred);
 	P->log_y = malloc((n + 1) * sizeof *P->log_y);
 	if (!P->pred || !P->log_y ||
-	    !(P->fixed = malloc((n * P->width + 1) * sizeof *P->fixed)))
+	    !(P->fixed = malloc((n * P->width + 1) * sizeof *P->fixed)) ||
+	    !(P->fprod = malloc((n * m->nterms + 1) * sizeof *P->fprod)))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		P->log_y[i] = log(P->d->y[i]);
 	P->term = P->pred + FIT_BLOCK;
-	P->dpred = P->term + FIT_BLOCK;
-	P->tgrad = P->dpred + FIT_BLOCK * m->nparams;
+	P->dlog = P->term + FIT_BLOCK;
+	P->tgrad = P->dlog + FIT_BLOCK * m->nparams;
+	P->ex = P->tgrad + FIT_BLOCK * EXPR_MAX_PARAMS;
 	/* a run's inputs, then every parameter's default */
 	double in[MODEL_NINPUTS + MODEL_MAX_PARAMS];
 	for (size_t j = 0; j < m->nparams; j++)
@@ -151,7 +310,7 @@ static int prepare(struct problem *P)
 				row[P->offset[t] + f] = expr_eval(
 					P->split[t].fixed[f], in, NULL);
 	}
-	return 0;
+	return prepare_products(P);
 }
 
 static void set_theta(struct problem *P, const gsl_vector *x)
@@ -204,16 +363,23 @@ static double predict_grad(const struct model *m, const double *in,
 	return pred;
 }
 
-/* Predictions and d pred / d theta (P->dpred, nparams per run) of runs
- * i0 .. i0+R-1, summed term by term as predict_grad sums them. */
+/* Predictions and d pred / d log(theta) (P->dlog, nparams per run) of
+ * runs i0 .. i0+R-1, summed term by term as predict_grad sums them. */
 static void predict_grad_block(const struct problem *P, size_t i0, size_t R)
 {
 	const double *rows = P->fixed + i0 * P->width;
 	size_t np = P->m->nparams;
 	for (size_t i = 0; i < R; i++)
 		P->pred[i] = 0;
-	memset(P->dpred, 0, R * np * sizeof *P->dpred);
+	memset(P->dlog, 0, R * np * sizeof *P->dlog);
 	for (size_t t = 0; t < P->m->nterms; t++) {
+		if (P->is_prod[t]) {
+			product_block(P, t, i0, R, P->term);
+			product_grad(P, t, i0, R, P->term);
+			for (size_t i = 0; i < R; i++)
+				P->pred[i] += P->term[i];
+			continue;
+		}
 		const struct expr *e = P->split[t].varying;
 		size_t k = expr_param_count(e);
 		const unsigned *idx = expr_params(e);
@@ -222,14 +388,14 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R)
 		for (size_t i = 0; i < R; i++) {
 			P->pred[i] += P->term[i];
 			for (size_t s = 0; s < k; s++)
-				P->dpred[i * np + idx[s]] +=
-					P->tgrad[i * k + s];
+				P->dlog[i * np + idx[s]] +=
+					P->theta[idx[s]] * P->tgrad[i * k + s];
 		}
 	}
 }
 
 /* Row i of the Jacobian of log(pred) with respect to log(theta):
- * theta_j * (d pred / d theta_j) / pred. */
+ * (d pred / d log(theta_j)) / pred. */
 static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 {
 	struct problem *P = data;
@@ -241,14 +407,11 @@ static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 		predict_grad_block(P, i0, R);
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
-			const double *dpred = P->dpred + i * np;
+			const double *dlog = P->dlog + i * np;
 			double *row = J->data + (i0 + i) * J->tda;
-			for (size_t j = 0; j < P->nfree; j++) {
-				unsigned g = P->global[j];
-				row[j] = usable(pred)
-						 ? P->theta[g] * dpred[g] / pred
-						 : 0;
-			}
+			bool ok = usable(pred);
+			for (size_t j = 0; j < P->nfree; j++)
+				row[j] = ok ? dlog[P->global[j]] / pred : 0;
 		}
 	}
 	for (size_t j = 0; j < P->nfree; j++)

@@ -950,6 +950,122 @@ static void test_generated_split(void)
 	}
 }
 
+/* A product form's value at (x, params), and d value / d log(params[g])
+ * into dlog[g] for every g, computed from its fields. */
+static double product_value(const struct expr_product *q, const double *x,
+			    const double *params, double *dlog)
+{
+	double v = q->coef, sum = 0;
+	for (size_t i = 0; i < q->nin; i++)
+		v *= pow(x[q->in[i]], q->in_pow[i]);
+	for (size_t j = 0; j < q->npar; j++)
+		v *= pow(params[q->par[j]], q->par_pow[j]);
+	for (size_t k = 0; k < q->nlin; k++)
+		sum += q->lin_coef[k] *
+		       (q->lin_par[k] >= 0 ? params[q->lin_par[k]] : 1) *
+		       (q->lin_in[k] >= 0 ? x[q->lin_in[k]] : 1) *
+		       (q->lin_in2[k] >= 0 ? x[q->lin_in2[k]] : 1);
+	v *= exp(sum);
+	memset(dlog, 0, NPARAMS * sizeof *dlog);
+	for (size_t j = 0; j < q->npar; j++)
+		dlog[q->par[j]] += v * q->par_pow[j];
+	for (size_t k = 0; k < q->nlin; k++)
+		if (q->lin_par[k] >= 0)
+			dlog[q->lin_par[k]] +=
+				v * q->lin_coef[k] * params[q->lin_par[k]] *
+				(q->lin_in[k] >= 0 ? x[q->lin_in[k]] : 1) *
+				(q->lin_in2[k] >= 0 ? x[q->lin_in2[k]] : 1);
+	return v;
+}
+
+/* The product form (what the fit evaluates without the interpreter) gives
+ * the split term's value and gradient on every generated expression whose
+ * varying part has that form, and enough of them have it for this to mean
+ * something. */
+static void test_generated_products(void)
+{
+	unsigned found = 0;
+	rng_state = 0x452821e638d01377ull;
+	for (unsigned i = 0; i < GENERATED; i++) {
+		random_point();
+		if (!generate_one(i))
+			return;
+		struct expr_split sp;
+		ASSERT_MSG(expr_split(gen_ex, &sp) == 0, "#%u: out of memory",
+			   i);
+		struct expr_product q;
+		int rc = expr_as_product(sp.varying, &q);
+		ASSERT(rc >= 0);
+		double fixed[64], g[EXPR_MAX_PARAMS], dlog[NPARAMS];
+		ASSERT(sp.nfixed <= 64);
+		for (size_t f = 0; rc == 1 && f < sp.nfixed; f++)
+			fixed[f] = expr_eval(sp.fixed[f], in, par);
+		double want = rc == 1 ? expr_eval_grad(sp.varying, fixed, par,
+						       g)
+				      : NAN,
+		       got = rc == 1 ? product_value(&q, fixed, par, dlog)
+				     : NAN;
+		bool ok = true;
+		if (rc == 1 && isfinite(want) && isfinite(got)) {
+			found++;
+			double scale = fabs(want) + 1;
+			ok = close_split(got, want, scale);
+			const unsigned *idx = expr_params(sp.varying);
+			for (size_t b = 0;
+			     ok && b < expr_param_count(sp.varying); b++)
+				if (isfinite(g[b]))
+					ok = close_split(
+						dlog[idx[b]],
+						par[idx[b]] * g[b],
+						scale + fabs(par[idx[b]] *
+							     g[b]));
+		}
+		expr_split_free(&sp);
+		ASSERT_MSG(ok, "#%u \"%s\": product %.17g, split %.17g", i,
+			   gen_text.s, got, want);
+	}
+	ASSERT_MSG(found >= GENERATED / 20, "only %u of %u in product form",
+		   found, (unsigned)GENERATED);
+}
+
+/* energylens-12's terms, split, are products; a sum, a log or a min of
+ * parameters is not. */
+static void test_product_forms(void)
+{
+	static const struct {
+		const char *text;
+		int product;
+	} cases[] = {
+		{"O * th_w * Weff * (bits / 16)^(q - 1) / B^gamma", 1},
+		{"O * th_w * 2 * x / B^gamma / y^a", 1},
+		{"th_w / (q * gamma)^2", 1},
+		{"-th_w * exp(-x * gamma + 2 * q)", 1},
+		{"th_w + q", 0},
+		{"log(th_w) * x", 0},
+		{"min(th_w, x)", 0},
+		{"exp(th_w * q)", 0},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		expr_free(ex);
+		ex = expr_compile(cases[c].text, lookup, NULL, &err);
+		ASSERT_MSG(ex, "%s: %s", cases[c].text, err.message);
+		struct expr_split sp;
+		ASSERT(expr_split(ex, &sp) == 0);
+		struct expr_product q;
+		int rc = expr_as_product(sp.varying, &q);
+		double fixed[64], g[EXPR_MAX_PARAMS], dlog[NPARAMS];
+		for (size_t f = 0; f < sp.nfixed; f++)
+			fixed[f] = expr_eval(sp.fixed[f], in, par);
+		double want = expr_eval_grad(sp.varying, fixed, par, g);
+		double got = rc == 1 ? product_value(&q, fixed, par, dlog) : 0;
+		expr_split_free(&sp);
+		ASSERT_MSG(rc == cases[c].product, "%s: %d", cases[c].text, rc);
+		ASSERT_MSG(rc != 1 || close_split(got, want, fabs(want)),
+			   "%s: product %.17g, split %.17g", cases[c].text, got,
+			   want);
+	}
+}
+
 static bool same_bits(double a, double b)
 {
 	return a == b || (isnan(a) && isnan(b));
@@ -1482,6 +1598,8 @@ int main(void)
 	UNIT_RUN_WITH(test_generated_gradients, generated_cleanup);
 	UNIT_RUN_WITH(test_generated_split, generated_cleanup);
 	UNIT_RUN_WITH(test_generated_rows, generated_cleanup);
+	UNIT_RUN_WITH(test_generated_products, generated_cleanup);
+	RUN(test_product_forms);
 	RUN(test_error_empty);
 	RUN(test_error_unexpected_character);
 	RUN(test_error_unknown_name);
