@@ -38,10 +38,17 @@ struct problem {
 	struct expr_product prod[MODEL_MAX_TERMS];
 	int share[MODEL_MAX_TERMS];
 	double *fprod;
+	/* the inputs of each term of a product's sum, multiplied, per run
+	 * (n values from linv + lin_off[t] + k * n), once per fit */
+	double *linv;
+	size_t lin_off[MODEL_MAX_TERMS];
+	/* at the current theta: each product's constant times its parameter
+	 * powers, and the coefficients of its sum */
+	double K[MODEL_MAX_TERMS], a[MODEL_MAX_TERMS][EXPR_PRODUCT_MAX];
 	/* Scratch for a block of FIT_BLOCK runs: the terms are evaluated a
 	 * block at a time (expr_eval_rows), predictions summed per run;
-	 * dlog: d pred / d log(theta), nparams per run; ex: each product
-	 * term's exponential. */
+	 * dlog: d pred / d log(theta), FIT_BLOCK runs per parameter; ex:
+	 * each product term's exponential. */
 	double *pred, *term, *dlog, *tgrad, *ex;
 	double *log_y; /* log of each run's measurement, taken once */
 };
@@ -69,35 +76,34 @@ static double lin_input(const struct expr_product *q, size_t k,
  * per fit) times the exponential of its sum, this block's of which is kept
  * in P->ex for the terms that share it. */
 static void product_block(const struct problem *P, size_t t, size_t i0,
-			  size_t R, double *out)
+			  size_t R, double *restrict out)
 {
-	const struct expr_product *q = &P->prod[t];
-	const double *th = P->theta;
-	double K = q->coef;
-	for (size_t j = 0; j < q->npar; j++)
-		K *= power(th[q->par[j]], q->par_pow[j]);
-	const double *f = P->fprod + t * P->d->n + i0;
-	if (!q->nlin) {
+	const size_t nlin = P->prod[t].nlin, n = P->d->n;
+	const double K = P->K[t];
+	const double *restrict f = P->fprod + t * n + i0;
+	if (!nlin) {
 		for (size_t r = 0; r < R; r++)
 			out[r] = K * f[r];
 		return;
 	}
-	double *ex = P->ex + t * FIT_BLOCK;
+	const double *restrict ex;
 	if (P->share[t] >= 0) {
 		ex = P->ex + (size_t)P->share[t] * FIT_BLOCK;
 	} else {
-		const double *rows = P->fixed + i0 * P->width + P->offset[t];
-		double a[EXPR_PRODUCT_MAX];
-		for (size_t k = 0; k < q->nlin; k++)
-			a[k] = q->lin_coef[k] *
-			       (q->lin_par[k] >= 0 ? th[q->lin_par[k]] : 1);
-		for (size_t r = 0; r < R; r++) {
-			double sum = 0;
-			for (size_t k = 0; k < q->nlin; k++)
-				sum += a[k] *
-				       lin_input(q, k, rows + r * P->width);
-			ex[r] = exp(sum);
+		double *restrict e = P->ex + t * FIT_BLOCK;
+		const double *restrict l = P->linv + P->lin_off[t] + i0;
+		const double a0 = P->a[t][0];
+		for (size_t r = 0; r < R; r++)
+			e[r] = a0 * l[r];
+		for (size_t k = 1; k < nlin; k++) {
+			const double ak = P->a[t][k];
+			const double *restrict lk = l + k * n;
+			for (size_t r = 0; r < R; r++)
+				e[r] += ak * lk[r];
 		}
+		for (size_t r = 0; r < R; r++)
+			e[r] = exp(e[r]);
+		ex = e;
 	}
 	for (size_t r = 0; r < R; r++)
 		out[r] = K * f[r] * ex[r];
@@ -107,26 +113,26 @@ static void product_block(const struct problem *P, size_t t, size_t i0,
  * term) to P->dlog: the value times the parameter's power, plus, through
  * the exponential, the value times the sum's terms in that parameter. */
 static void product_grad(const struct problem *P, size_t t, size_t i0, size_t R,
-			 const double *term)
+			 const double *restrict term)
 {
 	const struct expr_product *q = &P->prod[t];
-	size_t np = P->m->nparams;
-	double *dlog = P->dlog;
+	const size_t n = P->d->n;
 	for (size_t j = 0; j < q->npar; j++) {
-		double pw = q->par_pow[j];
+		double *restrict dl = P->dlog + q->par[j] * FIT_BLOCK;
+		const double pw = q->par_pow[j];
 		for (size_t r = 0; r < R; r++)
-			dlog[r * np + q->par[j]] += term[r] * pw;
+			dl[r] += term[r] * pw;
 	}
-	const double *rows = P->fixed + i0 * P->width + P->offset[t];
 	for (size_t k = 0; k < q->nlin; k++) {
 		if (q->lin_par[k] < 0)
 			continue;
-		size_t g = (size_t)q->lin_par[k];
-		double a = q->lin_coef[k] * P->theta[g];
+		double *restrict dl =
+			P->dlog + (size_t)q->lin_par[k] * FIT_BLOCK;
+		const double *restrict lk =
+			P->linv + P->lin_off[t] + k * n + i0;
+		const double a = P->a[t][k];
 		for (size_t r = 0; r < R; r++)
-			dlog[r * np + g] +=
-				term[r] * a *
-				lin_input(q, k, rows + r * P->width);
+			dl[r] += term[r] * a * lk[r];
 	}
 }
 
@@ -154,9 +160,10 @@ static void unprepare(struct problem *P)
 		expr_split_free(&P->split[t]);
 	free(P->fixed);
 	free(P->fprod);
+	free(P->linv);
 	free(P->pred);
 	free(P->log_y);
-	P->fixed = P->fprod = P->pred = P->log_y = NULL;
+	P->fixed = P->fprod = P->linv = P->pred = P->log_y = NULL;
 }
 
 /* Resolves a term's names for the fit: a parameter held at its default is
@@ -243,7 +250,7 @@ static bool same_sum(const struct problem *P, size_t t, size_t u)
  * Returns 0, or -1 when out of memory. */
 static int prepare_products(struct problem *P)
 {
-	size_t n = P->d->n;
+	size_t n = P->d->n, nlin = 0;
 	for (size_t t = 0; t < P->m->nterms; t++) {
 		int rc = expr_as_product(P->split[t].varying, &P->prod[t]);
 		if (rc < 0)
@@ -253,6 +260,12 @@ static int prepare_products(struct problem *P)
 		if (!P->is_prod[t])
 			continue;
 		const struct expr_product *q = &P->prod[t];
+		P->lin_off[t] = nlin * n;
+		nlin += q->nlin;
+		double *more = realloc(P->linv, (nlin * n + 1) * sizeof *more);
+		if (!more)
+			return -1;
+		P->linv = more;
 		for (size_t i = 0; i < n; i++) {
 			const double *row =
 				P->fixed + i * P->width + P->offset[t];
@@ -260,6 +273,9 @@ static int prepare_products(struct problem *P)
 			for (size_t j = 0; j < q->nin; j++)
 				f *= power(row[q->in[j]], q->in_pow[j]);
 			P->fprod[t * n + i] = f;
+			for (size_t k = 0; k < q->nlin; k++)
+				P->linv[P->lin_off[t] + k * n + i] =
+					lin_input(q, k, row);
 		}
 		for (size_t u = 0; q->nlin && u < t && P->share[t] < 0; u++)
 			if (P->is_prod[u] && P->share[u] < 0 &&
@@ -313,10 +329,25 @@ static int prepare(struct problem *P)
 	return prepare_products(P);
 }
 
+/* theta from x, and what the product terms take from it. */
 static void set_theta(struct problem *P, const gsl_vector *x)
 {
+	const double *th = P->theta;
 	for (size_t j = 0; j < P->nfree; j++)
 		P->theta[P->global[j]] = exp(gsl_vector_get(x, j));
+	for (size_t t = 0; t < P->m->nterms; t++) {
+		const struct expr_product *q = &P->prod[t];
+		if (!P->is_prod[t])
+			continue;
+		double K = q->coef;
+		for (size_t j = 0; j < q->npar; j++)
+			K *= power(th[q->par[j]], q->par_pow[j]);
+		P->K[t] = K;
+		for (size_t k = 0; k < q->nlin; k++)
+			P->a[t][k] =
+				q->lin_coef[k] *
+				(q->lin_par[k] >= 0 ? th[q->lin_par[k]] : 1);
+	}
 }
 
 static bool usable(double pred)
@@ -332,12 +363,12 @@ static int residuals(const gsl_vector *x, void *data, gsl_vector *f)
 	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
 		size_t R = d->n - i0 < FIT_BLOCK ? d->n - i0 : FIT_BLOCK;
 		predict_block(P, i0, R);
+		const double *log_y = P->log_y + i0;
+		double *out = f->data + i0 * f->stride;
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
-			gsl_vector_set(f, i0 + i,
-				       usable(pred)
-					       ? log(pred) - P->log_y[i0 + i]
-					       : FIT_BAD_RESIDUAL);
+			out[i * f->stride] = usable(pred) ? log(pred) - log_y[i]
+							  : FIT_BAD_RESIDUAL;
 		}
 	}
 	for (size_t j = 0; j < P->nfree; j++)
@@ -368,10 +399,11 @@ static double predict_grad(const struct model *m, const double *in,
 static void predict_grad_block(const struct problem *P, size_t i0, size_t R)
 {
 	const double *rows = P->fixed + i0 * P->width;
-	size_t np = P->m->nparams;
 	for (size_t i = 0; i < R; i++)
 		P->pred[i] = 0;
-	memset(P->dlog, 0, R * np * sizeof *P->dlog);
+	for (size_t j = 0; j < P->nfree; j++)
+		memset(P->dlog + P->global[j] * FIT_BLOCK, 0,
+		       R * sizeof *P->dlog);
 	for (size_t t = 0; t < P->m->nterms; t++) {
 		if (P->is_prod[t]) {
 			product_block(P, t, i0, R, P->term);
@@ -388,7 +420,7 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R)
 		for (size_t i = 0; i < R; i++) {
 			P->pred[i] += P->term[i];
 			for (size_t s = 0; s < k; s++)
-				P->dlog[i * np + idx[s]] +=
+				P->dlog[idx[s] * FIT_BLOCK + i] +=
 					P->theta[idx[s]] * P->tgrad[i * k + s];
 		}
 	}
@@ -400,18 +432,19 @@ static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 {
 	struct problem *P = data;
 	const struct fit_data *d = P->d;
-	size_t np = P->m->nparams;
 	set_theta(P, x);
 	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
 		size_t R = d->n - i0 < FIT_BLOCK ? d->n - i0 : FIT_BLOCK;
 		predict_grad_block(P, i0, R);
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
-			const double *dlog = P->dlog + i * np;
+			const double *dlog = P->dlog + i;
 			double *row = J->data + (i0 + i) * J->tda;
 			bool ok = usable(pred);
 			for (size_t j = 0; j < P->nfree; j++)
-				row[j] = ok ? dlog[P->global[j]] / pred : 0;
+				row[j] = ok ? dlog[P->global[j] * FIT_BLOCK] /
+							 pred
+					    : 0;
 		}
 	}
 	for (size_t j = 0; j < P->nfree; j++)
@@ -737,7 +770,14 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 	size_t p = P.nfree, rows = d->n + p;
 	gsl_multifit_nlinear_parameters params =
 		gsl_multifit_nlinear_default_parameters();
-	params.trs = gsl_multifit_nlinear_trs_lmaccel;
+	/* Plain Levenberg-Marquardt: geodesic acceleration (trs_lmaccel)
+	 * reaches the same optima on every sample profile and on scipy's
+	 * cross-check now that every start runs until it converges or joins a
+	 * known basin, at one more residual evaluation and more BLAS per
+	 * iteration (a third more time in all); when only the best-scouted
+	 * start was run on, plain LM ended in a worse optimum on the v2 H100
+	 * group. */
+	params.trs = gsl_multifit_nlinear_trs_lm;
 	/* Cholesky is safe here: the prior rows bound the condition of J'J.
 	 * Identity scaling suits parameters that are all logarithms. */
 	params.solver = gsl_multifit_nlinear_solver_cholesky;
