@@ -14,6 +14,7 @@
 #include "fitfile.h"
 #include "model.h"
 #include "unit.h"
+#include "workspace.h"
 
 static struct diag_list diags;
 
@@ -503,6 +504,48 @@ static void test_terms_sum_to_total(void)
 	model_free(m);
 }
 
+/* The v2 H100 group has two optima: the start that leads after a few
+ * iterations ends at cost 0.8498 (th_x 0.0176), another start at 0.8468
+ * (th_x 0.00112, where scipy ends too). A start that stops early because
+ * it joined a basin already found must not cost the lower one (it does
+ * when the basin's radius is unbounded). */
+static void test_fit_keeps_lowest_basin(void)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	snprintf(path, sizeof path,
+		 "%s/sample-profiles/mlenergy-v2/H100-80GB-HBM3",
+		 top ? top : ".");
+	char *paths[] = {path};
+	struct profile_set set;
+	profile_set_init(&set);
+	struct diag_list d;
+	diag_init(&d, NULL);
+	ASSERT_MSG(workspace_load_paths(&set, &d, 1, paths) == 0, "%s",
+		   d.count ? d.items[0].message : path);
+	struct dataset ds;
+	ASSERT(dataset_build(&set, BY_HARDWARE, &ds, &d) == 0);
+	ASSERT_INT_EQ(ds.count, 1);
+	struct model *energy = model_builtin(TARGET_ENERGY),
+		     *latency = model_builtin(TARGET_LATENCY);
+	struct fit_group f;
+	fit_group(energy, latency, &ds.groups[0], &f);
+	ASSERT(f.energy_status == FIT_OK);
+	size_t th_x = 0;
+	while (strcmp(energy->params[th_x].name, "th_x") != 0)
+		th_x++;
+	ASSERT_MSG(fabs(f.energy.cost / 0.846827972323 - 1) < 1e-6,
+		   "cost %.12g", f.energy.cost);
+	ASSERT_MSG(fabs(f.energy.value[th_x] / 0.0011218197 - 1) < 1e-3,
+		   "th_x %.8g", f.energy.value[th_x]);
+	fit_group_free(&f);
+	model_free(energy);
+	model_free(latency);
+	dataset_free(&ds);
+	profile_set_free(&set);
+	diag_free(&d);
+}
+
 /* ---- the fitted-model file ------------------------------------------------
  */
 
@@ -693,6 +736,7 @@ int main(void)
 	UNIT_RUN(test_too_few_runs);
 	UNIT_RUN(test_equal_energies_give_finite_fit);
 	UNIT_RUN(test_terms_sum_to_total);
+	UNIT_RUN(test_fit_keeps_lowest_basin);
 	UNIT_RUN(test_fitfile_round_trip);
 	UNIT_RUN(test_fitfile_refuses_impossible_values);
 	UNIT_RUN(test_control_characters_refused);
