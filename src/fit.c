@@ -215,6 +215,46 @@ static int split_term(struct problem *P, size_t t)
 	return rc;
 }
 
+/* Product term t's constant times its parameter powers, and its sum's
+ * coefficients, at P->theta. */
+static void product_constants(struct problem *P, size_t t)
+{
+	const struct expr_product *q = &P->prod[t];
+	const double *th = P->theta;
+	double K = q->coef;
+	for (size_t j = 0; j < q->npar; j++)
+		K *= power(th[q->par[j]], q->par_pow[j]);
+	P->K[t] = K;
+	for (size_t k = 0; k < q->nlin; k++)
+		P->a[t][k] = q->lin_coef[k] *
+			     (q->lin_par[k] >= 0 ? th[q->lin_par[k]] : 1);
+}
+
+/* Whether product term t gives, at P->theta, what its code gives for every
+ * run: regrouping a product moves powers from the whole onto its factors,
+ * and (x y)^0.5 with x and y negative is a number where x^0.5 y^0.5 is
+ * not. The parameters are positive, so the inputs decide, and one theta
+ * is enough to tell. */
+static bool product_agrees(struct problem *P, size_t t)
+{
+	const struct expr_product *q = &P->prod[t];
+	size_t n = P->d->n;
+	product_constants(P, t);
+	for (size_t i = 0; i < n; i++) {
+		double sum = 0;
+		for (size_t k = 0; k < q->nlin; k++)
+			sum += P->a[t][k] * P->linv[P->lin_off[t] + k * n + i];
+		double v = P->K[t] * P->fprod[t * n + i] * exp(sum);
+		double want = expr_eval(P->split[t].varying,
+					P->fixed + i * P->width + P->offset[t],
+					P->theta);
+		if (isfinite(want) ? !(fabs(v - want) <= 1e-9 * fabs(want))
+				   : isfinite(v))
+			return false;
+	}
+	return true;
+}
+
 /* Whether value k of term t and value l of term u are the same for every
  * run (bit for bit). */
 static bool same_column(const struct problem *P, size_t t, int k, size_t u,
@@ -245,8 +285,9 @@ static bool same_sum(const struct problem *P, size_t t, size_t u)
 	return true;
 }
 
-/* Finds the product terms, computes the product of their inputs' powers
- * for every run, and which earlier term's exponential each can share.
+/* Finds the product terms (those that agree with their code on these
+ * runs), computes the product of their inputs' powers for every run, and
+ * which earlier term's exponential each can share.
  * Returns 0, or -1 when out of memory. */
 static int prepare_products(struct problem *P)
 {
@@ -277,6 +318,8 @@ static int prepare_products(struct problem *P)
 				P->linv[P->lin_off[t] + k * n + i] =
 					lin_input(q, k, row);
 		}
+		if (!(P->is_prod[t] = product_agrees(P, t)))
+			continue;
 		for (size_t u = 0; q->nlin && u < t && P->share[t] < 0; u++)
 			if (P->is_prod[u] && P->share[u] < 0 &&
 			    same_sum(P, t, u))
@@ -332,22 +375,11 @@ static int prepare(struct problem *P)
 /* theta from x, and what the product terms take from it. */
 static void set_theta(struct problem *P, const gsl_vector *x)
 {
-	const double *th = P->theta;
 	for (size_t j = 0; j < P->nfree; j++)
 		P->theta[P->global[j]] = exp(gsl_vector_get(x, j));
-	for (size_t t = 0; t < P->m->nterms; t++) {
-		const struct expr_product *q = &P->prod[t];
-		if (!P->is_prod[t])
-			continue;
-		double K = q->coef;
-		for (size_t j = 0; j < q->npar; j++)
-			K *= power(th[q->par[j]], q->par_pow[j]);
-		P->K[t] = K;
-		for (size_t k = 0; k < q->nlin; k++)
-			P->a[t][k] =
-				q->lin_coef[k] *
-				(q->lin_par[k] >= 0 ? th[q->lin_par[k]] : 1);
-	}
+	for (size_t t = 0; t < P->m->nterms; t++)
+		if (P->is_prod[t])
+			product_constants(P, t);
 }
 
 static bool usable(double pred)
