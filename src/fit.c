@@ -45,6 +45,12 @@ struct problem {
 	/* at the current theta: each product's constant times its parameter
 	 * powers, and the coefficients of its sum */
 	double K[MODEL_MAX_TERMS], a[MODEL_MAX_TERMS][EXPR_PRODUCT_MAX];
+	/* The last residual evaluation's point and product terms' values (n
+	 * per term): the solver asks for the Jacobian where it last evaluated
+	 * the residuals, and those values are half of the work. */
+	bool cached;
+	double xcache[MODEL_MAX_PARAMS];
+	double *tcache;
 	/* Scratch for a block of FIT_BLOCK runs: the terms are evaluated a
 	 * block at a time (expr_eval_rows), predictions summed per run;
 	 * dlog: d pred / d log(theta), FIT_BLOCK runs per parameter; ex:
@@ -144,13 +150,16 @@ static void predict_block(const struct problem *P, size_t i0, size_t R)
 	for (size_t i = 0; i < R; i++)
 		P->pred[i] = 0;
 	for (size_t t = 0; t < P->m->nterms; t++) {
-		if (P->is_prod[t])
-			product_block(P, t, i0, R, P->term);
-		else
+		double *term = P->term;
+		if (P->is_prod[t]) {
+			term = P->tcache + t * P->d->n + i0;
+			product_block(P, t, i0, R, term);
+		} else {
 			expr_eval_rows(P->split[t].varying, rows + P->offset[t],
-				       P->width, R, P->theta, P->term);
+				       P->width, R, P->theta, term);
+		}
 		for (size_t i = 0; i < R; i++)
-			P->pred[i] += P->term[i];
+			P->pred[i] += term[i];
 	}
 }
 
@@ -161,9 +170,11 @@ static void unprepare(struct problem *P)
 	free(P->fixed);
 	free(P->fprod);
 	free(P->linv);
+	free(P->tcache);
 	free(P->pred);
 	free(P->log_y);
 	P->fixed = P->fprod = P->linv = P->pred = P->log_y = NULL;
+	P->tcache = NULL;
 }
 
 /* Resolves a term's names for the fit: a parameter held at its default is
@@ -348,7 +359,8 @@ static int prepare(struct problem *P)
 	P->log_y = malloc((n + 1) * sizeof *P->log_y);
 	if (!P->pred || !P->log_y ||
 	    !(P->fixed = malloc((n * P->width + 1) * sizeof *P->fixed)) ||
-	    !(P->fprod = malloc((n * m->nterms + 1) * sizeof *P->fprod)))
+	    !(P->fprod = malloc((n * m->nterms + 1) * sizeof *P->fprod)) ||
+	    !(P->tcache = malloc((n * m->nterms + 1) * sizeof *P->tcache)))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		P->log_y[i] = log(P->d->y[i]);
@@ -403,11 +415,27 @@ static int residuals(const gsl_vector *x, void *data, gsl_vector *f)
 							  : FIT_BAD_RESIDUAL;
 		}
 	}
-	for (size_t j = 0; j < P->nfree; j++)
+	for (size_t j = 0; j < P->nfree; j++) {
 		gsl_vector_set(f, d->n + j,
 			       P->weight * (gsl_vector_get(x, j) -
 					    P->log_default[P->global[j]]));
+		P->xcache[j] = gsl_vector_get(x, j);
+	}
+	P->cached = true;
 	return GSL_SUCCESS;
+}
+
+/* Whether x is the point of the last residual evaluation, bit for bit. */
+static bool at_cached(const struct problem *P, const gsl_vector *x)
+{
+	if (!P->cached)
+		return false;
+	for (size_t j = 0; j < P->nfree; j++) {
+		double v = gsl_vector_get(x, j);
+		if (memcmp(&v, &P->xcache[j], sizeof v) != 0)
+			return false;
+	}
+	return true;
 }
 
 /* d pred / d theta for every parameter, from the terms' dual numbers. */
@@ -427,8 +455,11 @@ static double predict_grad(const struct model *m, const double *in,
 }
 
 /* Predictions and d pred / d log(theta) (P->dlog, nparams per run) of
- * runs i0 .. i0+R-1, summed term by term as predict_grad sums them. */
-static void predict_grad_block(const struct problem *P, size_t i0, size_t R)
+ * runs i0 .. i0+R-1, summed term by term as predict_grad sums them; with
+ * cached, the product terms' values are the last residual evaluation's
+ * (at the same point: the same values). */
+static void predict_grad_block(const struct problem *P, size_t i0, size_t R,
+			       bool cached)
 {
 	const double *rows = P->fixed + i0 * P->width;
 	for (size_t i = 0; i < R; i++)
@@ -438,10 +469,14 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R)
 		       R * sizeof *P->dlog);
 	for (size_t t = 0; t < P->m->nterms; t++) {
 		if (P->is_prod[t]) {
-			product_block(P, t, i0, R, P->term);
-			product_grad(P, t, i0, R, P->term);
+			const double *term = P->tcache + t * P->d->n + i0;
+			if (!cached) {
+				product_block(P, t, i0, R, P->term);
+				term = P->term;
+			}
+			product_grad(P, t, i0, R, term);
 			for (size_t i = 0; i < R; i++)
-				P->pred[i] += P->term[i];
+				P->pred[i] += term[i];
 			continue;
 		}
 		const struct expr *e = P->split[t].varying;
@@ -464,10 +499,11 @@ static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 {
 	struct problem *P = data;
 	const struct fit_data *d = P->d;
+	bool cached = at_cached(P, x);
 	set_theta(P, x);
 	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
 		size_t R = d->n - i0 < FIT_BLOCK ? d->n - i0 : FIT_BLOCK;
-		predict_grad_block(P, i0, R);
+		predict_grad_block(P, i0, R, cached);
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
 			const double *dlog = P->dlog + i;
