@@ -56,9 +56,9 @@
  * scores) before the search is done; and how
  * much more loss than the best form the chosen, smaller one may have (0.2
  * points of log error or choice accuracy). */
-#define DISCOVER_SECONDS 20.0
+#define DISCOVER_SECONDS 60.0
 #define DISCOVER_BAD_LOG 3.0
-#define DISCOVER_QUIET_ROUNDS 5
+#define DISCOVER_QUIET_ROUNDS 3
 #define DISCOVER_PROGRESS 5e-3
 #define DISCOVER_TOLERANCE 0.002
 /* The start from NNLS on every term at once keeps each group's Gram matrix
