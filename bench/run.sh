@@ -217,3 +217,43 @@ else
 	echo "deap: no python3 with numpy, scipy and deap (Debian: python3-deap); left out"
 fi
 echo "targets: discover <= 60 s on 2 cores; ahead of DEAP at 10x the time on held-out MAPE and Top-1"
+
+# The sweep: discover on sample-profiles/synthetic alone (converged; the
+# seed of the discover run above). Its chosen form should hold the
+# pipeline physics tools/synth-sweep plants: the bubble, (p - 1) stage
+# times per step on n GPUs (spelled x, or (p - 1), or the stage time
+# times n times either: the sweep has one model and dp 1, so these are the
+# same column up to a factor), and the micro-batch re-reads of min(p, B).
+# Its layout choice (energylens eval --protocol in-sample, the form's own
+# predictions: Top-1 and pairwise over the sweep's 30 scenarios) is read
+# against energylens-12's and against the noise ceiling, the choice of the
+# sweep's own formulas without their noise (tools/synth-sweep --sigma 0,
+# bench/sweep_ceiling.py).
+echo
+echo "sweep: energylens discover sample-profiles/synthetic; layout choice against the noise ceiling"
+if "$build/energylens" discover --seed 1 -o "$out/sweep-found.yaml" \
+	"$src/sample-profiles/synthetic" >"$out/sweep-discover.txt" 2>&1; then
+	sed -n '1p' "$out/sweep-discover.txt" | sed 's/^/  /'
+	terms=$(grep -c ', phase: ' "$out/sweep-found.yaml" || true)
+	bubble=$(grep -cE 'expr: "th_[0-9]+ \* O \* [^"]*(\* x|\(p - 1\))' "$out/sweep-found.yaml" || true)
+	rereads=$(grep -cE 'expr: "th_[0-9]+ \* O \* [^"]*min\(p, B\)' "$out/sweep-found.yaml" || true)
+	echo "  chosen form: $terms terms; pipeline bubble terms: $bubble; micro-batch re-read terms: $rereads"
+	sed -n 's/^  - {name: "\([^"]*\)", phase: \([a-z]*\), kind: \([a-z]*\), expr: "th_[0-9]* \* \(.*\)"}$/    \2 \3 \4/p' \
+		"$out/sweep-found.yaml"
+	printf '  %-22s %7s %9s %6s\n' form Top-1 pairwise MAPE
+	for m in energylens-12 "$out/sweep-found.yaml"; do
+		if [ "$m" = energylens-12 ]; then set --; else set -- --model "$m"; fi
+		"$build/energylens" eval --protocol in-sample --baselines none "$@" \
+			"$src/sample-profiles/synthetic" | awk -v name="${m##*/}" '
+			$1 ~ /^(energylens-12|discovered-[0-9]+)$/ && $2 == "(model" { printf "  %-22s %6s%% %8s%% %5s%%\n", name, $(NF - 2), $NF, $8 }'
+	done
+	"$build/tools/synth-sweep" --seed 20260101 --sigma 0 -o "$out/sweep-noise-free.yaml"
+	if [ -n "$py" ]; then
+		"$py" "$src/bench/sweep_ceiling.py" "$src/sample-profiles/synthetic/sweep.yaml" \
+			"$out/sweep-noise-free.yaml" |
+			awk '{ printf "  %-22s %6.1f%% %8.1f%%   (the formulas without noise; %d scenarios, %d pairs)\n", "noise ceiling", 100 * $5, 100 * $9, $3, $7 }'
+	fi
+else
+	echo "  discover on the sweep failed: $(head -c 300 "$out/sweep-discover.txt")"
+fi
+echo "target: discover recovers the planted terms and picks layouts within 1 point of the noise ceiling"
