@@ -173,3 +173,36 @@ printf 'energylens: 1\nworkload: {name: w, hardware: H}\nruns:\n  - {tp: 1, pp: 
 	>"$tmpdir/noinput.yaml"
 status_case "discover on runs without input_tokens: bad data" 65 \
 	"runs to search on" -- "$EL" discover "$tmpdir/noinput.yaml"
+
+# The bench's peer scores Top-1 as eval does: a layout's replicates are
+# one candidate (mean measured, mean predicted), a tie in the prediction
+# shares the credit; and its folds hold every scenario out exactly once.
+if [ -n "$PY" ] && "$PY" -c 'import numpy, scipy' >/dev/null 2>&1; then
+	if "$PY" - "$top_srcdir/bench" >"$tmpdir/pyerr" 2>&1 <<'PYEOF'; then
+import sys
+sys.path.insert(0, sys.argv[1])
+import discover_deap as d
+# layout A measured 1.0 and 3.0 (mean 2.0), layout B 1.5: B is cheapest,
+# though A has the cheapest single run
+y = [1.0, 3.0, 1.5]
+assert d.top1(y, [1.0, 1.0, 2.0], [[0, 1], [2]]) == 0
+assert d.top1(y, [2.0, 2.0, 1.0], [[0, 1], [2]]) == 1
+assert d.top1(y, [1.0, 1.0, 1.0], [[0, 1], [2]]) == 0.5
+names = ["t", "p", "dp", "B", "I"]
+rows = [[t, p, 1, b, i] for b in (1, 8) for i in (128, 512)
+        for t in (1, 2) for p in (1, 2)]
+groups = [{"label": "g", "rows": rows, "y": [1.0] * len(rows)}]
+(folds, scen), = d.split(groups, names, 1)
+held = sorted(i for _, test in folds for i in test)
+assert held == list(range(len(rows))), held
+for train, test in folds:
+    assert not set(train) & set(test)
+assert len(scen) == 4 and all(len(s) == 4 for s in scen), scen
+PYEOF
+		pass "bench peer: Top-1 as eval counts it, every scenario held out once"
+	else
+		fail "bench peer: Top-1 and folds" "$(head -n 8 "$tmpdir/pyerr")"
+	fi
+else
+	skip "bench peer: Top-1 and folds" "no python3 with numpy and scipy"
+fi
