@@ -62,7 +62,10 @@
 #define DISCOVER_PROGRESS 5e-3
 #define DISCOVER_TOLERANCE 0.002
 /* The start from NNLS on every term at once keeps each group's Gram matrix
- * of every term; past this many bytes it is skipped. */
+ * of every term, and the scoring each group's per-fold Gram matrices of
+ * every term pair (a candidate's normal equations are gathered from them);
+ * past this many bytes each is skipped (the start) or done the slow way,
+ * summed over the runs for every candidate (the scoring). */
 #define DISCOVER_GRAM_BYTES (256.0 * 1024 * 1024)
 
 #endif
