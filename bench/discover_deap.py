@@ -8,13 +8,20 @@ each run's inputs under the expression language's own names (t, p, dp, n,
 B, I, O, V, N, Na, bits, L, h, Lh, kv, E, k and the derived Weff, KVr, x),
 one group per GPU and engine, as the fit groups them.
 
-Split: 30 % of each group's layout scenarios (runs of the same model
-shape at the same B, I, O and V, differing only in t, p, dp) is held out,
-chosen by a hash of the scenario and the seed, so every method here sees
-the same training runs and is scored on the same held-out ones:
-  MAPE   mean |pred - y| / y over the held-out runs;
-  Top-1  share of held-out scenarios with two or more layouts whose
-         predicted cheapest layout is the measured cheapest.
+Split: each group's layout scenarios (runs of the same model shape at the
+same B, I, O and V, differing only in t, p, dp) are dealt into FOLDS folds
+by a hash of the scenario and the seed, whole scenarios to a fold; each
+fold is held out in turn, its runs predicted by coefficients fitted on the
+other folds, so that every run and every scenario is scored once, held
+out, and every method here sees the same training runs:
+  MAPE   mean |pred - y| / y over the runs;
+  Top-1  share of the scenarios with two or more layouts whose predicted
+         cheapest layout is the measured cheapest, as energylens eval
+         counts it: a layout's replicates are one candidate (their mean
+         measured energy, their mean prediction), and a tie in the
+         prediction shares the credit among the tied layouts;
+both over every group, over the synthetic sweep's group alone ("sweep":
+the groups whose label says synthetic) and over the others ("real").
 
 Both searches see every run (discover is given all of sample-profiles/, and
 so is the GP's fitness here, for a like comparison); every form's
@@ -36,8 +43,11 @@ from the same starts) and scored on the held-out runs.
 
 Usage: discover_deap.py TESTS_DIR DATA.json SECONDS SEED [NAME=PROBLEM.json]...
 Prints lines of "key value" pairs, one per result:
-  form NAME params P mape M top1 T scenarios S runs R
-  deap-front params P mape M top1 T all_mape M0 expr E
+  form NAME params P mape M top1 T scenarios S runs R SUBSETS
+  deap-front params P mape M top1 T scenarios S runs R SUBSETS all_mape M0
+             expr E
+where SUBSETS is "real_mape M real_top1 T real_scenarios S sweep_mape M
+sweep_top1 T sweep_scenarios S".
   deap seconds S generations G evaluations V
 """
 import hashlib
@@ -52,7 +62,7 @@ import warnings
 import numpy as np
 from scipy.optimize import nnls
 
-HOLD_OUT = 0.3
+FOLDS = 5
 LAYOUT = ("t", "p", "dp", "n", "x")
 # derived from the knobs (and from measured token counts): not in the key
 DERIVED = ("Lh", "Weff", "KVr")
@@ -71,38 +81,53 @@ def scenario_key(label, names, row):
 
 
 def split(groups, names, seed):
-    """Per group: (train indices, test indices, test scenarios)."""
+    """Per group: (a list of FOLDS (train indices, test indices) pairs,
+    the scenarios with two layouts or more: lists of candidates, each a
+    list of the run indices of one layout)."""
+    lay = [names.index(n) for n in ("t", "p", "dp")]
     out = []
     for g in groups:
         keys = [scenario_key(g["label"], names, r) for r in g["rows"]]
-        test = []
-        for i, k in enumerate(keys):
+        fold = []
+        for k in keys:
             h = hashlib.sha256(repr((seed, k)).encode()).digest()
-            if int.from_bytes(h[:8], "big") / 2.0**64 < HOLD_OUT:
-                test.append(i)
-        tset = set(test)
-        train = [i for i in range(len(keys)) if i not in tset]
+            fold.append(int.from_bytes(h[:8], "big") * FOLDS >> 64)
+        folds = [([i for i in range(len(keys)) if fold[i] != f],
+                  [i for i in range(len(keys)) if fold[i] == f])
+                 for f in range(FOLDS)]
         scen = {}
-        for i in test:
-            scen.setdefault(keys[i], []).append(i)
-        out.append((train, test, [v for v in scen.values() if len(v) > 1]))
+        for i, k in enumerate(keys):
+            layout = tuple(g["rows"][i][j] for j in lay)
+            scen.setdefault(k, {}).setdefault(layout, []).append(i)
+        out.append((folds, [list(v.values()) for v in scen.values()
+                            if len(v) > 1]))
     return out
 
 
+def top1(y, pred, candidates):
+    """Eval's Top-1 of one scenario: the credit of the layouts whose mean
+    prediction is lowest (shared when they tie) for being the measured
+    cheapest (mean of the replicates)."""
+    def mean(v, c):
+        return sum(v[i] for i in c) / len(c)
+    energy = [mean(y, c) for c in candidates]
+    guess = [mean(pred, c) for c in candidates]
+    guess = [v if math.isfinite(v) else math.inf for v in guess]
+    low = min(guess)
+    chosen = [k for k, v in enumerate(guess) if v == low]
+    return sum(energy[k] <= min(energy) for k in chosen) / len(chosen)
+
+
 def score(y, pred, scenarios):
-    """(MAPE over the runs, Top-1 hits, scenarios) for one group; pred and
-    y indexed by run."""
-    ape = [abs(pred[i] - y[i]) / y[i] for i in pred]
-    hits = 0
-    for sc in scenarios:
-        best = min(sc, key=lambda i: y[i])
-        guess = min(sc, key=lambda i: pred[i]
-                    if math.isfinite(pred[i]) else math.inf)
-        hits += best == guess
+    """(absolute relative errors of the runs, Top-1 credit, scenarios) for
+    one group; pred (the held-out predictions) and y indexed by run."""
+    ape = [abs(pred[i] - y[i]) / y[i] for i in range(len(y))]
+    hits = sum(top1(y, pred, sc) for sc in scenarios)
     return ape, hits, len(scenarios)
 
 
 def summarise(parts):
+    """(MAPE, Top-1, scenarios, runs) of a list of score()s."""
     ape, hits, scen = [], 0, 0
     for a, h, s in parts:
         ape += a
@@ -112,31 +137,48 @@ def summarise(parts):
     return mape, (hits / scen if scen else math.nan), scen, len(ape)
 
 
+def subsets(labels, parts):
+    """The summary over every group, over the real groups and over the
+    synthetic sweep's, as the words of a result line."""
+    real = [p for lab, p in zip(labels, parts) if "synthetic" not in lab]
+    sweep = [p for lab, p in zip(labels, parts) if "synthetic" in lab]
+    mape, t1, scen, runs = summarise(parts)
+    words = "mape %.4f top1 %.4f scenarios %d runs %d" % (mape, t1, scen,
+                                                         runs)
+    for name, sub in (("real", real), ("sweep", sweep)):
+        m, t, n, _ = summarise(sub)
+        words += " %s_mape %.4f %s_top1 %.4f %s_scenarios %d" % (
+            name, m, name, t, name, n)
+    return words
+
+
 # ---- energylens forms -----------------------------------------------------
 
 def score_form(tests_dir, problem, names, splits):
     sys.path.insert(0, tests_dir)
     from crosscheck import Problem, solve
     model = problem["model"]
-    parts = []
-    for g, (train, test, scen) in zip(problem["groups"], splits):
-        if not g["fitted"] or not test:
-            continue
-        sub = dict(g)
-        sub["rows"] = [g["rows"][i] for i in train]
-        sub["y"] = [g["y"][i] for i in train]
-        P = Problem(model, sub)
-        if P.n < P.p:
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            x, _, _, _ = solve(P)
-            rows = np.asarray([g["rows"][i] for i in test], dtype=float)
-            pred = P._pred([rows[:, k] for k in range(rows.shape[1])],
-                           P.theta(x)) + np.zeros(len(test))
-        parts.append(score({i: g["y"][i] for i in test},
-                           dict(zip(test, pred)), scen))
-    return len(model["params"]), summarise(parts)
+    labels, parts = [], []
+    for g, (folds, scen) in zip(problem["groups"], splits):
+        pred = [math.nan] * len(g["y"])
+        for train, test in folds:
+            if not test:
+                continue
+            sub = dict(g)
+            sub["rows"] = [g["rows"][i] for i in train]
+            sub["y"] = [g["y"][i] for i in train]
+            P = Problem(model, sub)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                x, _, _, _ = solve(P)
+                rows = np.asarray([g["rows"][i] for i in test], dtype=float)
+                v = P._pred([rows[:, k] for k in range(rows.shape[1])],
+                            P.theta(x)) + np.zeros(len(test))
+            for i, p in zip(test, v):
+                pred[i] = float(p)
+        labels.append(g["label"])
+        parts.append(score(g["y"], pred, scen))
+    return len(model["params"]), subsets(labels, parts)
 
 
 # ---- GP ---------------------------------------------------------------------
@@ -215,13 +257,14 @@ class Data:
         self.rows = np.vstack([np.asarray(g["rows"], dtype=float)
                                for g in problem["groups"]])
         self.cols = [self.rows[:, k] for k in range(self.rows.shape[1])]
-        self.groups, start = [], 0
-        for g, (train, test, scen) in zip(problem["groups"], splits):
+        self.groups, self.labels, start = [], [], 0
+        for g, (folds, scen) in zip(problem["groups"], splits):
             n = len(g["rows"])
             y = np.asarray(g["y"], dtype=float)
-            self.groups.append((slice(start, start + n), y,
-                                np.array(train, dtype=int),
-                                np.array(test, dtype=int), scen))
+            folds = [(np.array(a, dtype=int), np.array(b, dtype=int))
+                     for a, b in folds]
+            self.groups.append((slice(start, start + n), y, folds, scen))
+            self.labels.append(g["label"])
             start += n
 
 
@@ -256,29 +299,37 @@ def params_of(tree):
     return len(terms_of(tree)) + consts
 
 
-def evaluate(pset, data, tree, held_out=False):
-    """(MAPE over all runs, parameters); with held_out, the held-out
-    score of the coefficients fitted on the training runs."""
-    parts, ape = [], []
+def held_out(pset, data, tree):
+    """The words of the held-out scores (every fold's runs predicted by
+    the coefficients fitted on the other folds), or None when a fit
+    fails."""
     Fall = features(pset, tree, data)
-    for rows, y, train, test, scen in data.groups:
-        if len(train) == 0:
-            continue
+    parts = []
+    for rows, y, folds, scen in data.groups:
         F = Fall[rows]
-        # the search's fitness: all runs; the held-out score: training runs
-        fit_on = train if held_out else slice(None)
-        c = fit_group(F[fit_on], y[fit_on])
+        pred = np.full(len(y), np.nan)
+        for train, test in folds:
+            if len(test) == 0:
+                continue
+            c = fit_group(F[train], y[train]) if len(train) else None
+            if c is None:
+                return None
+            pred[test] = F[test] @ c
+        parts.append(score(y, pred, scen))
+    return subsets(data.labels, parts)
+
+
+def evaluate(pset, data, tree):
+    """The search's fitness: (MAPE over all runs, the coefficients fitted
+    on all of them; parameters)."""
+    ape = []
+    Fall = features(pset, tree, data)
+    for rows, y, folds, scen in data.groups:
+        F = Fall[rows]
+        c = fit_group(F, y)
         if c is None:
-            return (math.inf, math.inf) if not held_out else None
-        pred = F @ c
-        if held_out:
-            if len(test):
-                parts.append(score({int(i): y[i] for i in test},
-                                   {int(i): pred[i] for i in test}, scen))
-        else:
-            ape.append(np.abs(pred - y) / y)
-    if held_out:
-        return summarise(parts)
+            return math.inf, math.inf
+        ape.append(np.abs(F @ c - y) / y)
     e = float(np.mean(np.concatenate(ape)))
     return (e if math.isfinite(e) else math.inf), params_of(tree)
 
@@ -319,7 +370,7 @@ def run_gp(problem, splits, names, seconds, seed):
         if key in seen:
             continue
         seen.add(key)
-        out.append((ind, evaluate(pset, data, ind, held_out=True)))
+        out.append((ind, held_out(pset, data, ind)))
     return out, elapsed, gens, evals
 
 
@@ -339,22 +390,18 @@ def main(argv):
         with open(path) as f:
             forms.append((name, json.load(f)))
     for name, prob in forms:
-        params, (mape, top1, scen, runs) = score_form(tests_dir, prob, names,
-                                                      splits)
-        print("form %s params %d mape %.4f top1 %.4f scenarios %d runs %d" %
-              (name, params, mape, top1, scen, runs))
+        params, words = score_form(tests_dir, prob, names, splits)
+        print("form %s params %d %s" % (name, params, words))
         sys.stdout.flush()
     if seconds > 0:
         front, elapsed, gens, evals = run_gp(problem, splits, names, seconds,
                                              seed)
-        for ind, res in front:
-            if res is None:
+        for ind, words in front:
+            if words is None:
                 continue
-            mape, top1, scen, runs = res
-            print("deap-front params %d mape %.4f top1 %.4f all_mape %.4f "
-                  "expr %s" % (ind.fitness.values[1], mape, top1,
-                               ind.fitness.values[0],
-                               str(ind).replace(" ", "")))
+            print("deap-front params %d %s all_mape %.4f expr %s" %
+                  (ind.fitness.values[1], words, ind.fitness.values[0],
+                   str(ind).replace(" ", "")))
         print("deap seconds %.1f generations %d evaluations %d" %
               (elapsed, gens, evals))
     return 0

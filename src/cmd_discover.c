@@ -35,7 +35,7 @@ static void discover_usage(FILE *out)
 	      "  -o, --output FILE  write the chosen form as a model file\n"
 	      "  --max-params N     at most N parameters (1 to 24; default "
 	      "12)\n"
-	      "  --seconds S        time budget of the search (default 20)\n"
+	      "  --seconds S        time budget of the search (default 60)\n"
 	      "  --seed N           seed of the folds and restarts (default "
 	      "1)\n"
 	      "  --max-forms N      score at most N forms (a budget that "
@@ -270,10 +270,16 @@ static void print_text(FILE *out, const struct discover_result *r)
 {
 	fprintf(out,
 		"%zu runs in %zu group%s, %zu term shapes; %llu form%s scored "
-		"in %.1f s, %s\n",
+		"in %.1f s and %zu round%s, %s\n",
 		r->runs, r->groups, r->groups == 1 ? "" : "s", r->columns,
 		r->candidates, r->candidates == 1 ? "" : "s", r->seconds,
+		r->rounds, r->rounds == 1 ? "" : "s",
 		discover_stop_name(r->stopped));
+	if (r->stopped == DISCOVER_CONVERGED)
+		fprintf(out,
+			"converged: the last %d rounds of polishing and random "
+			"restarts found no front better by %g points\n",
+			DISCOVER_QUIET_ROUNDS, 100 * DISCOVER_PROGRESS);
 	fputs("front: the best form for each number of parameters that beats "
 	      "every smaller one\n(held-out runs; * the chosen form)\n",
 	      out);
@@ -321,8 +327,8 @@ static void print_json(FILE *out, const struct discover_result *r)
 {
 	fprintf(out,
 		"{\"runs\": %zu, \"groups\": %zu, \"shapes\": %zu, "
-		"\"candidates\": %llu, \"seconds\": ",
-		r->runs, r->groups, r->columns, r->candidates);
+		"\"candidates\": %llu, \"rounds\": %zu, \"seconds\": ",
+		r->runs, r->groups, r->columns, r->candidates, r->rounds);
 	json_number(out, r->seconds);
 	fputs(", \"stopped\": ", out);
 	json_string(out, discover_stop_name(r->stopped));

@@ -61,13 +61,16 @@
  * scores) before the search is done; and how
  * much more loss than the best form the chosen, smaller one may have (0.2
  * points of log error or choice accuracy). */
-#define DISCOVER_SECONDS 20.0
+#define DISCOVER_SECONDS 60.0
 #define DISCOVER_BAD_LOG 3.0
-#define DISCOVER_QUIET_ROUNDS 5
+#define DISCOVER_QUIET_ROUNDS 3
 #define DISCOVER_PROGRESS 5e-3
 #define DISCOVER_TOLERANCE 0.002
 /* The start from NNLS on every term at once keeps each group's Gram matrix
- * of every term; past this many bytes it is skipped. */
+ * of every term, and the scoring each group's per-fold Gram matrices of
+ * every term pair (a candidate's normal equations are gathered from them);
+ * past this many bytes each is skipped (the start) or done the slow way,
+ * summed over the runs for every candidate (the scoring). */
 #define DISCOVER_GRAM_BYTES (256.0 * 1024 * 1024)
 
 #endif

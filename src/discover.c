@@ -118,15 +118,41 @@ static void nnls_inner(const double *G, const double *h, size_t m, double *x,
 	x[enter] = 0;
 }
 
-static int nnls(const double *G, const double *h, size_t m, double *x,
-		struct nnls_work *w)
+/* A warm start: the unconstrained solution on the passive set start, when
+ * it is positive throughout (else x = 0 and nothing passive). */
+static void warm_start(const double *G, const double *h, size_t m, double *x,
+		       struct nnls_work *w, const bool *start)
 {
-	double scale = 0;
+	size_t np = 0;
 	for (size_t j = 0; j < m; j++) {
 		x[j] = 0;
-		w->passive[j] = w->barred[j] = false;
-		scale = fmax(scale, fabs(h[j]));
+		w->barred[j] = false;
+		w->passive[j] = start && start[j];
+		if (w->passive[j])
+			w->idx[np++] = j;
 	}
+	if (!np)
+		return;
+	bool ok = solve_passive(G, h, m, np, w) == 0;
+	for (size_t a = 0; a < np && ok; a++)
+		ok = w->z[a] > 0;
+	for (size_t a = 0; a < np; a++)
+		x[w->idx[a]] = ok ? w->z[a] : 0;
+	for (size_t j = 0; j < m && !ok; j++)
+		w->passive[j] = false;
+}
+
+/* From the passive set start (NULL: none), which the outer loop then
+ * grows until no coefficient at zero wants to rise: the same optimum as
+ * from nothing (up to rounding), in fewer solves when start is the
+ * support of a neighbouring problem's solution. */
+static int nnls(const double *G, const double *h, size_t m, double *x,
+		struct nnls_work *w, const bool *start)
+{
+	double scale = 0;
+	for (size_t j = 0; j < m; j++)
+		scale = fmax(scale, fabs(h[j]));
+	warm_start(G, h, m, x, w, start);
 	double tol = 1e-12 * (scale > 0 ? scale : 1);
 	for (size_t outer = 0; outer < 3 * m; outer++) {
 		size_t enter = entering(G, h, m, x, w, tol);
@@ -148,7 +174,7 @@ int discover_nnls(const double *G, const double *h, size_t m, double *x)
 		malloc(m * sizeof *w.passive), malloc(m * sizeof *w.barred)};
 	int status = -1;
 	if (w.A && w.b && w.z && w.idx && w.passive && w.barred)
-		status = nnls(G, h, m, x, &w);
+		status = nnls(G, h, m, x, &w, NULL);
 	free(w.A);
 	free(w.b);
 	free(w.z);
@@ -160,14 +186,15 @@ int discover_nnls(const double *G, const double *h, size_t m, double *x)
 
 /* An NNLS of at most DISCOVER_MAX_PARAMS coefficients, on the stack: the
  * search's inner loop. */
-static void small_nnls(const double *G, const double *h, size_t m, double *x)
+static void small_nnls(const double *G, const double *h, size_t m, double *x,
+		       const bool *start)
 {
 	enum { M = DISCOVER_MAX_PARAMS };
 	double A[M * M], b[M], z[M];
 	size_t idx[M];
 	bool passive[M], barred[M];
 	struct nnls_work w = {A, b, z, idx, passive, barred};
-	nnls(G, h, m, x, &w);
+	nnls(G, h, m, x, &w, start);
 }
 
 /* ---- the grammar -----------------------------------------------------------
@@ -330,6 +357,11 @@ struct group {
 	double *a;     /* ncols x n: feature / y / scale, by column */
 	double *scale; /* per column: RMS of feature / y, 0 when all zero */
 	unsigned *fold;
+	/* per fold, the Gram matrix of every column pair (packed lower
+	 * triangle) and the column sums over that fold's runs, so that a
+	 * candidate's normal equations are gathered rather than summed over
+	 * the runs; NULL where that would take too much memory */
+	double *fold_gram, *fold_sum;
 	struct choice layout, config;
 };
 
@@ -362,6 +394,7 @@ struct search {
 	enum discover_stop stopped;
 	bool stop;
 	size_t improved; /* front improvements, to know when it converged */
+	size_t rounds;	 /* rounds of polishing and restarts finished */
 };
 
 static double now(void)
@@ -637,6 +670,41 @@ static void dedupe(struct search *S)
 	S->ncols = kept;
 }
 
+static size_t tri(size_t a, size_t b)
+{
+	return a >= b ? a * (a + 1) / 2 + b : b * (b + 1) / 2 + a;
+}
+
+/* Each group's per-fold Gram matrices of every column pair (after
+ * dedupe), summed in the order the runs come, as fit_group_folds would
+ * sum them. Skipped (left NULL) past DISCOVER_GRAM_BYTES. Returns -1 when
+ * out of memory. */
+static int fold_grams(struct search *S)
+{
+	size_t C = S->ncols, K = S->o->folds, T = C * (C + 1) / 2;
+	if ((double)S->ngroups * (double)K * (double)T * 8 >
+	    DISCOVER_GRAM_BYTES)
+		return 0;
+	for (size_t g = 0; g < S->ngroups; g++) {
+		struct group *G = &S->g[g];
+		if (!(G->fold_gram = calloc(K * T, sizeof *G->fold_gram)) ||
+		    !(G->fold_sum = calloc(K * C, sizeof *G->fold_sum)))
+			return -1;
+		for (size_t j = 0; j < C; j++) {
+			const double *x = G->a + j * G->n;
+			for (size_t i = 0; i < G->n; i++)
+				G->fold_sum[G->fold[i] * C + j] += x[i];
+			for (size_t k = 0; k <= j; k++) {
+				const double *z = G->a + k * G->n;
+				double *out = G->fold_gram + tri(j, k);
+				for (size_t i = 0; i < G->n; i++)
+					out[G->fold[i] * T] += x[i] * z[i];
+			}
+		}
+	}
+	return 0;
+}
+
 static int setup(struct search *S, const struct dataset *ds,
 		 const struct profile_set *set, char *message, size_t len)
 {
@@ -715,11 +783,11 @@ static int setup(struct search *S, const struct dataset *ds,
 	S->pred = malloc((most + 1) * sizeof *S->pred);
 	S->sc_score = malloc((most + 1) * sizeof *S->sc_score);
 	S->sc_energy = malloc((most + 1) * sizeof *S->sc_energy);
-	S->memo_cap = 1u << 18;
+	S->memo_cap = 1u << 20;
 	S->memo = calloc(S->memo_cap, sizeof *S->memo);
 	if (!S->pred || !S->sc_score || !S->sc_energy || !S->memo)
 		return -1;
-	return 0;
+	return fold_grams(S);
 }
 
 static void search_free(struct search *S)
@@ -730,6 +798,8 @@ static void search_free(struct search *S)
 		free(S->g[g].a);
 		free(S->g[g].scale);
 		free(S->g[g].fold);
+		free(S->g[g].fold_gram);
+		free(S->g[g].fold_sum);
 		choice_free(&S->g[g].layout);
 		choice_free(&S->g[g].config);
 	}
@@ -758,21 +828,37 @@ static size_t params_of(const struct search *S, const cand_t *c)
 	return c->m + distinct;
 }
 
-/* Fits the candidate's coefficients in each fold of group G (trained on
- * the other folds) and fills S->pred with the held-out predictions. With
- * folds 0, fits every run instead and leaves the coefficients in beta. */
-static void fit_group_folds(struct search *S, const struct group *G,
-			    const cand_t *c, bool all, double *beta)
+enum { MAXF = DISCOVER_MAX_FOLDS, MAXP = DISCOVER_MAX_PARAMS };
+
+/* A candidate's normal equations per fold (lower triangles), from the
+ * group's per-fold Gram matrices of every column. */
+static void gather_folds(const struct search *S, const struct group *G,
+			 const cand_t *c, double Gf[][MAXP * MAXP],
+			 double hf[][MAXP])
 {
-	enum { MAXF = DISCOVER_MAX_FOLDS };
-	size_t m = c->m, K = all ? 1 : S->o->folds;
-	double Gf[MAXF][DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS];
-	double hf[MAXF][DISCOVER_MAX_PARAMS];
-	size_t count[MAXF] = {0};
-	memset(Gf, 0, K * sizeof Gf[0]);
-	memset(hf, 0, K * sizeof hf[0]);
-	for (size_t i = 0; i < G->n; i++)
-		count[all ? 0 : G->fold[i]]++;
+	size_t m = c->m, K = S->o->folds, C = S->ncols, T = C * (C + 1) / 2;
+	for (size_t j = 0; j < m; j++)
+		for (size_t k = 0; k <= j; k++) {
+			const double *src =
+				G->fold_gram + tri(c->col[j], c->col[k]);
+			for (size_t f = 0; f < K; f++)
+				Gf[f][j * m + k] = src[f * T];
+		}
+	for (size_t f = 0; f < K; f++)
+		for (size_t j = 0; j < m; j++)
+			hf[f][j] = G->fold_sum[f * C + c->col[j]];
+}
+
+/* The same summed over the runs (every run in fold 0 when all, and K
+ * is 1). */
+static void sum_folds(const struct group *G, const cand_t *c, bool all,
+		      size_t K, double Gf[][MAXP * MAXP], double hf[][MAXP])
+{
+	size_t m = c->m;
+	for (size_t f = 0; f < K; f++) {
+		memset(Gf[f], 0, m * m * sizeof **Gf);
+		memset(hf[f], 0, m * sizeof **hf);
+	}
 	for (size_t j = 0; j < m; j++) {
 		const double *x = G->a + c->col[j] * G->n;
 		for (size_t i = 0; i < G->n; i++)
@@ -784,6 +870,24 @@ static void fit_group_folds(struct search *S, const struct group *G,
 					x[i] * z[i];
 		}
 	}
+}
+
+/* Fits the candidate's coefficients in each fold of group G (trained on
+ * the other folds) and fills S->pred with the held-out predictions. With
+ * folds 0, fits every run instead and leaves the coefficients in beta. */
+static void fit_group_folds(struct search *S, const struct group *G,
+			    const cand_t *c, bool all, double *beta)
+{
+	size_t m = c->m, K = all ? 1 : S->o->folds;
+	double Gf[MAXF][DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS];
+	double hf[MAXF][DISCOVER_MAX_PARAMS];
+	size_t count[MAXF] = {0};
+	for (size_t i = 0; i < G->n; i++)
+		count[all ? 0 : G->fold[i]]++;
+	if (!all && G->fold_gram)
+		gather_folds(S, G, c, Gf, hf);
+	else
+		sum_folds(G, c, all, K, Gf, hf);
 	double Gt[DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS] = {0};
 	double ht[DISCOVER_MAX_PARAMS] = {0};
 	for (size_t f = 0; f < K; f++)
@@ -796,10 +900,13 @@ static void fit_group_folds(struct search *S, const struct group *G,
 		for (size_t j = 0; j < m; j++)
 			for (size_t k = 0; k < j; k++)
 				Gt[k * m + j] = Gt[j * m + k];
-		small_nnls(Gt, ht, m, beta);
+		small_nnls(Gt, ht, m, beta, NULL);
 		return;
 	}
 	double B[MAXF][DISCOVER_MAX_PARAMS];
+	/* the folds' problems differ by a fifth of the runs: each starts
+	 * from the support the one before found */
+	bool support[DISCOVER_MAX_PARAMS], warm = false;
 	for (size_t f = 0; f < K; f++) {
 		if (!count[f])
 			continue;
@@ -811,7 +918,10 @@ static void fit_group_folds(struct search *S, const struct group *G,
 				Gk[j * m + k] = Gk[k * m + j] =
 					Gt[j * m + k] - Gf[f][j * m + k];
 		}
-		small_nnls(Gk, hk, m, B[f]);
+		small_nnls(Gk, hk, m, B[f], warm ? support : NULL);
+		for (size_t j = 0; j < m; j++)
+			support[j] = B[f][j] > 0;
+		warm = true;
 	}
 	for (size_t i = 0; i < G->n; i++)
 		S->pred[i] = 0;
@@ -1267,6 +1377,8 @@ static int search(struct search *S)
 			}
 		for (int k = 0; k < 4 && !S->stop; k++)
 			kick(S);
+		if (!S->stop)
+			S->rounds++;
 		quiet = S->improved == before ? quiet + 1 : 0;
 	}
 	if (!S->stop)
@@ -1370,6 +1482,7 @@ int discover_run(const struct dataset *ds, const struct profile_set *set,
 	out->candidates = S->evals;
 	out->seconds = now() - S->t0;
 	out->stopped = S->stopped;
+	out->rounds = S->rounds;
 	search_free(S);
 	free(S);
 	return status;
@@ -1398,8 +1511,8 @@ void discover_defaults(struct discover_options *o)
 const char *discover_stop_name(enum discover_stop s)
 {
 	return s == DISCOVER_CONVERGED ? "converged"
-	       : s == DISCOVER_TIME    ? "time budget spent"
-	       : s == DISCOVER_FORMS   ? "form budget spent"
+	       : s == DISCOVER_TIME    ? "time budget spent before converging"
+	       : s == DISCOVER_FORMS   ? "form budget spent before converging"
 				       : "interrupted";
 }
 

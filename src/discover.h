@@ -43,7 +43,7 @@ struct discover_options {
 	struct progress *progress; /* NULL: none shown */
 };
 
-/* The defaults: 12 parameters, 20 seconds, seed 1, every phase and kind,
+/* The defaults: 12 parameters, 60 seconds, seed 1, every phase and kind,
  * gammas 0.5 0.75 1 1.25, 5 folds. */
 void discover_defaults(struct discover_options *o);
 
@@ -85,6 +85,10 @@ struct discover_result {
 	size_t runs, groups, columns;
 	unsigned long long candidates; /* forms scored */
 	double seconds;
+	/* rounds of polishing the front and random restarts finished; the
+	 * search converged when the last DISCOVER_QUIET_ROUNDS of them found
+	 * no front better by DISCOVER_PROGRESS */
+	size_t rounds;
 	enum discover_stop stopped;
 };
 

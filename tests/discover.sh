@@ -68,15 +68,45 @@ else
 	fail "discover: deterministic for a seed" "$(diff "$tmpdir/a.json" "$tmpdir/b.json" | head -n 5)"
 fi
 
-# A tenth of a second still gives a model that fit reads.
+# Without a budget in the way the search converges: it stops by its rule
+# (DISCOVER_QUIET_ROUNDS rounds of polishing and restarts that find no
+# better front), says so, and that end is the same for a seed on any
+# machine, so the same seed gives the same front without --max-forms (a
+# small search: three parameters of three kinds).
+small="--max-params 3 --kinds memory,compute,idle --seed 7"
+# shellcheck disable=SC2086
+(cd "$tmpdir" && "$EL" discover --json $small planted.yaml |
+	sed 's/"seconds": [^,]*,//' >c.json &&
+	"$EL" discover --json $small planted.yaml |
+	sed 's/"seconds": [^,]*,//' >d.json) 2>"$tmpdir/err"
+if cmp -s "$tmpdir/c.json" "$tmpdir/d.json" &&
+	grep -q '"rounds": [3-9][0-9]*, *"stopped": "converged"' "$tmpdir/c.json"; then
+	pass "discover: converges by its rule, the same for a seed"
+else
+	fail "discover: converges by its rule" "$(head -c 300 "$tmpdir/c.json"; diff "$tmpdir/c.json" "$tmpdir/d.json" | head -n 5)"
+fi
+# shellcheck disable=SC2086
+golden_lines() { "$EL" discover $small "$tmpdir/planted.yaml" | head -n 2; }
+if golden_lines >"$tmpdir/out" 2>"$tmpdir/err" &&
+	grep -q '^1296 runs in 1 group, [0-9]* term shapes; [0-9]* forms scored in [0-9.]* s and [0-9]* rounds, converged$' "$tmpdir/out" &&
+	grep -qx 'converged: the last 3 rounds of polishing and random restarts found no front better by 0.5 points' "$tmpdir/out"; then
+	pass "discover: says it converged, and by which rule"
+else
+	fail "discover: says it converged" "$(cat "$tmpdir/out" "$tmpdir/err" | head -n 4)"
+fi
+
+# A tenth of a second still gives a model that fit reads, and the search
+# says it stopped at its budget, not converged.
 rm -f "$tmpdir/quick.yaml"
 if "$EL" discover --seconds 0.1 -o "$tmpdir/quick.yaml" \
 	"$top_srcdir/sample-profiles/synthetic" >"$tmpdir/out" 2>"$tmpdir/err" &&
+	head -n 1 "$tmpdir/out" | grep -q ', time budget spent before converging$' &&
+	! grep -q '^converged' "$tmpdir/out" &&
 	"$EL" fit --model "$tmpdir/quick.yaml" "$top_srcdir/sample-profiles/synthetic" \
 		>"$tmpdir/fit" 2>&1 && grep -q '^  discovered-[0-9]*: [0-9]* runs, R2' "$tmpdir/fit"; then
-	pass "discover --seconds 0.1 writes a model that fit reads"
+	pass "discover --seconds 0.1 writes a model that fit reads, stopped at its budget"
 else
-	fail "discover --seconds 0.1" "$(cat "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
+	fail "discover --seconds 0.1" "$(cat "$tmpdir/out" "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
 fi
 
 # Ctrl-C: the search stops, the front so far is printed and the best form
@@ -143,3 +173,36 @@ printf 'energylens: 1\nworkload: {name: w, hardware: H}\nruns:\n  - {tp: 1, pp: 
 	>"$tmpdir/noinput.yaml"
 status_case "discover on runs without input_tokens: bad data" 65 \
 	"runs to search on" -- "$EL" discover "$tmpdir/noinput.yaml"
+
+# The bench's peer scores Top-1 as eval does: a layout's replicates are
+# one candidate (mean measured, mean predicted), a tie in the prediction
+# shares the credit; and its folds hold every scenario out exactly once.
+if [ -n "$PY" ] && "$PY" -c 'import numpy, scipy' >/dev/null 2>&1; then
+	if "$PY" - "$top_srcdir/bench" >"$tmpdir/pyerr" 2>&1 <<'PYEOF'; then
+import sys
+sys.path.insert(0, sys.argv[1])
+import discover_deap as d
+# layout A measured 1.0 and 3.0 (mean 2.0), layout B 1.5: B is cheapest,
+# though A has the cheapest single run
+y = [1.0, 3.0, 1.5]
+assert d.top1(y, [1.0, 1.0, 2.0], [[0, 1], [2]]) == 0
+assert d.top1(y, [2.0, 2.0, 1.0], [[0, 1], [2]]) == 1
+assert d.top1(y, [1.0, 1.0, 1.0], [[0, 1], [2]]) == 0.5
+names = ["t", "p", "dp", "B", "I"]
+rows = [[t, p, 1, b, i] for b in (1, 8) for i in (128, 512)
+        for t in (1, 2) for p in (1, 2)]
+groups = [{"label": "g", "rows": rows, "y": [1.0] * len(rows)}]
+(folds, scen), = d.split(groups, names, 1)
+held = sorted(i for _, test in folds for i in test)
+assert held == list(range(len(rows))), held
+for train, test in folds:
+    assert not set(train) & set(test)
+assert len(scen) == 4 and all(len(s) == 4 for s in scen), scen
+PYEOF
+		pass "bench peer: Top-1 as eval counts it, every scenario held out once"
+	else
+		fail "bench peer: Top-1 and folds" "$(head -n 8 "$tmpdir/pyerr")"
+	fi
+else
+	skip "bench peer: Top-1 and folds" "no python3 with numpy and scipy"
+fi
