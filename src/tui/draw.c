@@ -187,6 +187,29 @@ void draw_title(struct screen *s, const struct layout_rect *r, bool focused,
 
 /* ---- header and status -------------------------------------------------- */
 
+/* The knobs' row, the same in the main view and the map. */
+void draw_knobs(const struct app *a, struct screen *s,
+		const struct layout_rect *r)
+{
+	bool focused = a->view == VIEW_MAIN && a->focus == FOCUS_KNOBS;
+	for (int k = 0; k < WS_KNOB_COUNT; k++) {
+		struct layout_rect slot =
+			app_knob_slot(r, (enum workspace_knob)k);
+		char value[32];
+		app_knob_value(a, (enum workspace_knob)k, value, sizeof value);
+		bool sel = a->knob == (enum workspace_knob)k;
+		int el = sel ? EL_KNOB_SELECTED : EL_KNOB;
+		int x = slot.x;
+		x += screen_text(s, slot.y, x, slot.w, sel ? el : EL_DIM,
+				 sel ? (focused ? ">" : "[") : " ");
+		x += screen_printf(
+			s, slot.y, x, slot.x + slot.w - x, el, "%s %s",
+			app_knob_name((enum workspace_knob)k), value);
+		screen_text(s, slot.y, x, slot.x + slot.w - x, el,
+			    sel ? (focused ? "<" : "]") : " ");
+	}
+}
+
 /* The empty table's reason, for the main view and the map's cell pane. */
 void draw_no_layout(const struct app *a, const struct select_knobs *k,
 		    char *buf, size_t size)
