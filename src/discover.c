@@ -309,7 +309,67 @@ static int add_shape(struct shape *out, size_t *n,
 	return 0;
 }
 
-enum { MAX_SHAPES = 2 * 7 * 2 * 6 + 2 };
+/* Shapes outside the size-by-factor product: vision tokens beyond the
+ * prompt (the encoder's own tokens Ve; the image tokens V through the
+ * layers and on n GPUs; their KV cache, which kv_read's context I + O/2
+ * leaves out, read on every decode step), and a per-request cost that no
+ * token count scales (n GPUs held per request, weights loaded). */
+struct extra_word {
+	enum model_phase phase;
+	const char *expr, *name;
+	enum model_kind kind;
+	int factors;
+};
+
+static const struct extra_word extras[] = {
+	{PHASE_PREFILL, "Ve", "vision encoder tokens", KIND_COMPUTE, 1},
+	{PHASE_PREFILL, "Ve * n", "vision encoder tokens on n GPUs", KIND_IDLE,
+	 2},
+	{PHASE_PREFILL, "V * n", "vision tokens on n GPUs", KIND_IDLE, 2},
+	{PHASE_PREFILL, "V * Lh", "vision tokens' activations", KIND_COMPUTE,
+	 2},
+	{PHASE_DECODE, "O * V * kv * L", "decode vision KV reads", KIND_MEMORY,
+	 3},
+	{PHASE_DECODE, "O * V * L * n", "decode vision layers on n GPUs",
+	 KIND_IDLE, 3},
+	{PHASE_DECODE, "O * KVr * sqrt(B)", "decode KV reads, batch contention",
+	 KIND_MEMORY, 3},
+	{PHASE_STATIC, "2 * Na * sqrt(B)", "per request compute, batch",
+	 KIND_COMPUTE, 2},
+	{PHASE_STATIC, "2 * Na * min(p, B) * sqrt(B)",
+	 "per request compute x min(p,B), batch", KIND_PP, 3},
+	{PHASE_STATIC, "n", "per request on n GPUs", KIND_IDLE, 1},
+	{PHASE_STATIC, "Weff * t", "per request weights", KIND_MEMORY, 2},
+};
+
+enum { NEXTRAS = sizeof extras / sizeof *extras };
+
+/* Adds the extra shapes the options allow. Returns -1 when out of memory. */
+static int add_extras(const struct discover_options *o, struct shape *out,
+		      size_t *n)
+{
+	for (size_t i = 0; i < NEXTRAS; i++) {
+		const struct extra_word *x = &extras[i];
+		if (!(o->phases & (1u << x->phase)) ||
+		    !(o->kinds & (1u << x->kind)))
+			continue;
+		struct shape *sh = &out[*n];
+		memset(sh, 0, sizeof *sh);
+		snprintf(sh->expr, sizeof sh->expr, "%s", x->expr);
+		snprintf(sh->name, sizeof sh->name, "%s", x->name);
+		sh->phase = x->phase;
+		sh->kind = x->kind;
+		sh->amortised = x->phase != PHASE_PREFILL;
+		sh->factors = x->factors;
+		struct expr_error err;
+		if (!(sh->e = expr_compile(sh->expr, input_lookup, NULL, &err)))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+enum { MAX_SHAPES = 2 * 7 * 2 * 6 + 2 + NEXTRAS };
 
 /* Every shape of the grammar: prefill terms scale with I, decode terms
  * with O (per step, so they may be amortised over the batch), the vision
@@ -335,8 +395,10 @@ static int make_shapes(const struct discover_options *o, struct shape *out,
 						      NULL, -1) != 0)
 						return -1;
 				}
-	return add_shape(out, n, o, PHASE_PREFILL, "V", 6, false, 0,
-			 "vision encoder", KIND_COMPUTE);
+	if (add_shape(out, n, o, PHASE_PREFILL, "V", 6, false, 0,
+		      "vision encoder", KIND_COMPUTE) != 0)
+		return -1;
+	return add_extras(o, out, n);
 }
 
 /* ---- the data as the search sees it ---------------------------------------
