@@ -181,6 +181,55 @@ def score_form(tests_dir, problem, names, splits):
     return len(model["params"]), subsets(labels, parts)
 
 
+def linear_terms(model):
+    """A form's terms as functions of the input columns, each without its
+    leading coefficient (every other parameter, a batch exponent, at its
+    default: the value discover chose from its grid), or None when a term
+    is not a coefficient times a product of that kind."""
+    fn = {"min": np.minimum, "max": np.maximum, "log": np.log,
+          "sqrt": np.sqrt, "exp": np.exp}
+    values = {q["name"]: float(q["default"]) for q in model["params"]}
+    out = []
+    for term in model["terms"]:
+        head, sep, rest = term.partition(" * ")
+        if not sep or head not in values or head in rest:
+            return None
+        env = dict(fn)
+        env.update(values)
+        code = compile(rest.replace("^", "**"), "<term>", "eval")
+        out.append((code, env))
+    return out
+
+
+def score_form_nnls(problem, names, splits):
+    """An energylens form's terms fitted as the GP's are (NNLS on the
+    relative error, exponents fixed), scored on the same held-out runs:
+    the like-for-like comparison of the forms themselves. None when the
+    form is not linear in its coefficients."""
+    terms = linear_terms(problem["model"])
+    if terms is None:
+        return None
+    labels, parts = [], []
+    for g, (folds, scen) in zip(problem["groups"], splits):
+        rows = np.asarray(g["rows"], dtype=float)
+        cols = {n: rows[:, k] for k, n in enumerate(names)}
+        y = np.asarray(g["y"], dtype=float)
+        with np.errstate(all="ignore"):
+            F = np.column_stack([
+                np.broadcast_to(np.asarray(eval(code, env, cols), float),
+                                (len(y),)) for code, env in terms])
+        pred = np.full(len(y), np.nan)
+        for train, test in folds:
+            if not test:
+                continue
+            c = fit_group(F[train], y[train])
+            if c is not None:
+                pred[test] = F[test] @ c
+        labels.append(g["label"])
+        parts.append(score(y, pred, scen))
+    return subsets(labels, parts)
+
+
 # ---- GP ---------------------------------------------------------------------
 
 def pdiv(a, b):
@@ -392,6 +441,10 @@ def main(argv):
     for name, prob in forms:
         params, words = score_form(tests_dir, prob, names, splits)
         print("form %s params %d %s" % (name, params, words))
+        if name != "energylens-12":
+            words = score_form_nnls(prob, names, splits)
+            if words is not None:
+                print("form %s/nnls params %d %s" % (name, params, words))
         sys.stdout.flush()
     if seconds > 0:
         front, elapsed, gens, evals = run_gp(problem, splits, names, seconds,
