@@ -4,10 +4,13 @@
  * small grammar (a phase's scale I or O, a size such as Weff or 2*Na,
  * optionally n GPUs, a parallel factor such as (t-1)/t, log2 t, x, p-1 or
  * min(p,B), and for decode terms optionally 1/B^gamma with gamma on a
- * grid). For a fixed choice of terms and exponents the form is linear in
- * its coefficients, so a candidate is fitted by non-negative least squares
- * (Lawson-Hanson on GSL's Cholesky) in a few microseconds, per fit group
- * and per cross-validation fold. Candidates are scored by their held-out
+ * grid), and a few shapes beside that product: vision tokens (Ve, V on n
+ * GPUs and through the layers, their KV reads in decode), KV reads that
+ * grow with the batch (O * KVr * sqrt(B)) and per-request terms that no
+ * token count scales. For a fixed choice of terms and exponents the form
+ * is linear in its coefficients, so a candidate is fitted by non-negative
+ * least squares (Lawson-Hanson on GSL's Cholesky) in a few microseconds,
+ * per fit group and per cross-validation fold. Candidates are scored by their held-out
  * log error and by how well their held-out predictions choose layouts and
  * configurations (eval's Top-1 and pairwise); the search keeps, for each
  * number of parameters, the best form found (a Pareto front). */
