@@ -16,6 +16,7 @@
 #include "text.h"
 #include "utf8.h"
 #include "vision.h"
+#include "yamldoc.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -235,72 +236,29 @@ void fitfile_write_problem(FILE *out, const struct model *m,
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* A fitted-model file being read: its YAML document and errors (shared
+ * with the other readers of the program's own files), and what it holds. */
 struct reader {
-	const char *path;
-	yaml_document_t doc;
-	struct diag_list *diags;
+	struct yamldoc y;
 	struct fitfile *ff;
-	size_t errors;
 };
-
-static void error_at(struct reader *R, const yaml_node_t *n, const char *fmt,
-		     ...) __attribute__((format(printf, 3, 4)));
-
-static void error_at(struct reader *R, const yaml_node_t *n, const char *fmt,
-		     ...)
-{
-	char msg[384];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	diag_add(R->diags, DIAG_ERROR, R->path,
-		 n ? (unsigned)n->start_mark.line + 1 : 0,
-		 n ? (unsigned)n->start_mark.column + 1 : 0, "%s", msg);
-	R->errors++;
-}
-
-static yaml_node_t *node(struct reader *R, int i)
-{
-	return yaml_document_get_node(&R->doc, i);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE
-		       ? (const char *)n->data.scalar.value
-		       : NULL;
-}
-
-static yaml_node_t *get(struct reader *R, const yaml_node_t *map,
-			const char *key)
-{
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node(R, p->key));
-		if (k && strcmp(k, key) == 0)
-			return node(R, p->value);
-	}
-	return NULL;
-}
 
 static double number(struct reader *R, const yaml_node_t *n, const char *what)
 {
-	const char *s = scalar(n);
+	const char *s = yamldoc_scalar(n);
 	double unused;
 	if (s && schema_number(s, &unused) == SCHEMA_NUM_LEADING_ZERO) {
 		char why[192];
 		schema_leading_zero_text(s, why, sizeof why);
-		error_at(R, n, "%s has a leading zero: %s", what, why);
+		yamldoc_error(&R->y, n, "%s has a leading zero: %s", what, why);
 		return NAN;
 	}
 	char *end = NULL;
 	errno = 0;
 	double v = s ? strtod(s, &end) : NAN;
 	if (!s || end == s || *end || errno == ERANGE) {
-		error_at(R, n, "%s is not a number (expected a number)", what);
+		yamldoc_error(&R->y, n,
+			      "%s is not a number (expected a number)", what);
 		return NAN;
 	}
 	return v;
@@ -310,15 +268,16 @@ static double number(struct reader *R, const yaml_node_t *n, const char *what)
  * fit (a NaN or a negative one cannot be made a size_t). */
 static size_t run_count(struct reader *R, const yaml_node_t *n)
 {
-	size_t errors = R->errors;
+	size_t errors = R->y.errors;
 	double v = number(R, n, "runs");
-	if (R->errors != errors)
+	if (R->y.errors != errors)
 		return 0;
 	if (!(v >= 0 && v == floor(v) && v <= 1e15)) {
-		error_at(R, n,
-			 "runs is %s (expected a whole number >= 0: the runs "
-			 "fitted)",
-			 scalar(n));
+		yamldoc_error(
+			&R->y, n,
+			"runs is %s (expected a whole number >= 0: the runs "
+			"fitted)",
+			yamldoc_scalar(n));
 		return 0;
 	}
 	return (size_t)v;
@@ -330,34 +289,37 @@ static size_t run_count(struct reader *R, const yaml_node_t *n)
 static double parameter(struct reader *R, const yaml_node_t *n,
 			const struct model *m, size_t j)
 {
-	size_t errors = R->errors;
+	size_t errors = R->y.errors;
 	double v = number(R, n, m->params[j].name);
-	if (R->errors == errors && !(isfinite(v) && v > 0))
-		error_at(R, n,
-			 "parameter %s of %s is %s (expected a finite number "
-			 "> 0)",
-			 m->params[j].name, m->name, scalar(n));
+	if (R->y.errors == errors && !(isfinite(v) && v > 0))
+		yamldoc_error(
+			&R->y, n,
+			"parameter %s of %s is %s (expected a finite number "
+			"> 0)",
+			m->params[j].name, m->name, yamldoc_scalar(n));
 	return v;
 }
 
 static struct model *embedded_model(struct reader *R, const yaml_node_t *root,
 				    const char *key, enum model_target target)
 {
-	const char *text = scalar(get(R, root, key));
+	const char *text = yamldoc_scalar(yamldoc_lookup(&R->y, root, key));
 	if (!text) {
-		error_at(R, root,
-			 "no %s (expected the model file as a "
-			 "literal block)",
-			 key);
+		yamldoc_error(&R->y, root,
+			      "no %s (expected the model file as a "
+			      "literal block)",
+			      key);
 		return NULL;
 	}
-	struct model *m = model_parse(R->path, text, strlen(text), R->diags);
+	struct model *m =
+		model_parse(R->y.name, text, strlen(text), R->y.diags);
 	if (!m)
-		R->errors++;
+		R->y.errors++;
 	else if (m->target != target) {
-		error_at(R, get(R, root, key), "%s has target %s (expected %s)",
-			 key, model_target_name(m->target),
-			 model_target_name(target));
+		yamldoc_error(&R->y, yamldoc_lookup(&R->y, root, key),
+			      "%s has target %s (expected %s)", key,
+			      model_target_name(m->target),
+			      model_target_name(target));
 		model_free(m);
 		m = NULL;
 	}
@@ -368,33 +330,36 @@ static void read_fit(struct reader *R, const yaml_node_t *n,
 		     const struct model *m, struct fit_result *r)
 {
 	if (fit_result_init(r, m->nparams) != 0) {
-		error_at(R, n, "out of memory");
+		yamldoc_error(&R->y, n, "out of memory");
 		return;
 	}
-	r->runs = run_count(R, get(R, n, "runs"));
-	r->r2 = number(R, get(R, n, "r2"), "r2");
-	r->mape = number(R, get(R, n, "mape"), "mape");
-	yaml_node_t *params = get(R, n, "params");
+	r->runs = run_count(R, yamldoc_lookup(&R->y, n, "runs"));
+	r->r2 = number(R, yamldoc_lookup(&R->y, n, "r2"), "r2");
+	r->mape = number(R, yamldoc_lookup(&R->y, n, "mape"), "mape");
+	yaml_node_t *params = yamldoc_lookup(&R->y, n, "params");
 	for (size_t j = 0; j < m->nparams; j++) {
-		yaml_node_t *v = get(R, params, m->params[j].name);
+		yaml_node_t *v =
+			yamldoc_lookup(&R->y, params, m->params[j].name);
 		r->value[j] = v ? parameter(R, v, m, j) : NAN;
 		r->stderr_[j] = NAN;
 		if (!v)
-			error_at(R, params ? params : n,
-				 "no value for parameter %s of %s",
-				 m->params[j].name, m->name);
+			yamldoc_error(&R->y, params ? params : n,
+				      "no value for parameter %s of %s",
+				      m->params[j].name, m->name);
 	}
-	yaml_node_t *informed = get(R, n, "informed");
+	yaml_node_t *informed = yamldoc_lookup(&R->y, n, "informed");
 	if (!informed || informed->type != YAML_SEQUENCE_NODE)
 		return;
 	for (yaml_node_item_t *it = informed->data.sequence.items.start;
 	     it < informed->data.sequence.items.top; it++) {
 		int j = model_param_index(
-			m, scalar(node(R, *it)) ? scalar(node(R, *it)) : "");
+			m, yamldoc_scalar(yamldoc_node(&R->y, *it))
+				   ? yamldoc_scalar(yamldoc_node(&R->y, *it))
+				   : "");
 		if (j < 0)
-			error_at(R, node(R, *it),
-				 "unknown parameter in "
-				 "informed");
+			yamldoc_error(&R->y, yamldoc_node(&R->y, *it),
+				      "unknown parameter in "
+				      "informed");
 		else
 			r->informed[j] = true;
 	}
@@ -405,13 +370,13 @@ static void read_fit(struct reader *R, const yaml_node_t *n,
 static const char *printable(struct reader *R, const yaml_node_t *n,
 			     const char *what)
 {
-	const char *s = scalar(n);
+	const char *s = yamldoc_scalar(n);
 	unsigned cp;
 	if (s && utf8_find_control(s, strlen(s), &cp)) {
-		error_at(R, n,
-			 "%s has the control character U+%04X (expected "
-			 "printable text)",
-			 what, cp);
+		yamldoc_error(&R->y, n,
+			      "%s has the control character U+%04X (expected "
+			      "printable text)",
+			      what, cp);
 		return NULL;
 	}
 	return s;
@@ -427,9 +392,10 @@ static void read_value(struct reader *R, const yaml_node_t *v,
 	void *dst = schema_place(f, w, NULL);
 	const char *s = printable(R, v, i->name);
 	if (!s) {
-		if (!scalar(v) && i->type != SCHEMA_T_STRING)
-			error_at(R, v, "%s is not a scalar (expected %s)",
-				 i->name, schema_expectation(f));
+		if (!yamldoc_scalar(v) && i->type != SCHEMA_T_STRING)
+			yamldoc_error(&R->y, v,
+				      "%s is not a scalar (expected %s)",
+				      i->name, schema_expectation(f));
 		return;
 	}
 	double x = 0;
@@ -438,7 +404,7 @@ static void read_value(struct reader *R, const yaml_node_t *v,
 	case SCHEMA_T_STRING:
 		if (!(*(const char **)dst =
 			      profile_intern(&R->ff->set, s, strlen(s))))
-			error_at(R, v, "out of memory");
+			yamldoc_error(&R->y, v, "out of memory");
 		return;
 	case SCHEMA_T_ARCH:
 		ok = (w->architecture = schema_arch(s)) != ARCH_UNSET;
@@ -456,8 +422,8 @@ static void read_value(struct reader *R, const yaml_node_t *v,
 		if (schema_number(s, &x) == SCHEMA_NUM_LEADING_ZERO) {
 			char why[192];
 			schema_leading_zero_text(s, why, sizeof why);
-			error_at(R, v, "%s has a leading zero: %s", i->name,
-				 why);
+			yamldoc_error(&R->y, v, "%s has a leading zero: %s",
+				      i->name, why);
 			return;
 		}
 		ok = schema_number(s, &x) == SCHEMA_NUM_OK &&
@@ -469,8 +435,8 @@ static void read_value(struct reader *R, const yaml_node_t *v,
 		break;
 	}
 	if (!ok)
-		error_at(R, v, "%s is not valid: %.40s (expected %s)", i->name,
-			 s, schema_expectation(f));
+		yamldoc_error(&R->y, v, "%s is not valid: %.40s (expected %s)",
+			      i->name, s, schema_expectation(f));
 }
 
 static void read_workload(struct reader *R, const yaml_node_t *n,
@@ -484,8 +450,9 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 		const yaml_node_t *in =
 			i->group == SCHEMA_TOP
 				? n
-				: get(R, n, schema_group_names[i->group]);
-		const yaml_node_t *v = get(R, in, i->key);
+				: yamldoc_lookup(&R->y, n,
+						 schema_group_names[i->group]);
+		const yaml_node_t *v = yamldoc_lookup(&R->y, in, i->key);
 		if (v) /* optional, as in a profile */
 			read_value(R, v, (enum schema_field)f, &w);
 	}
@@ -493,7 +460,7 @@ static void read_workload(struct reader *R, const yaml_node_t *n,
 	if (index < 0 ||
 	    !grow_for_one((void **)&g->workloads, g->nworkloads,
 			  &g->workloads_cap, sizeof *g->workloads)) {
-		error_at(R, n, "out of memory");
+		yamldoc_error(&R->y, n, "out of memory");
 		return;
 	}
 	g->workloads[g->nworkloads++] = (size_t)index;
@@ -504,56 +471,60 @@ static void read_group(struct reader *R, const yaml_node_t *n)
 	struct fitfile *ff = R->ff;
 	struct fitfile_group *g = &ff->groups[ff->count++];
 	memset(g, 0, sizeof *g);
-	const char *label = printable(R, get(R, n, "label"), "label");
+	const char *label =
+		printable(R, yamldoc_lookup(&R->y, n, "label"), "label");
 	g->label = strdup(label ? label : "");
-	yaml_node_t *energy = get(R, n, "energy"), *lat = get(R, n, "latency");
+	yaml_node_t *energy = yamldoc_lookup(&R->y, n, "energy"),
+		    *lat = yamldoc_lookup(&R->y, n, "latency");
 	if (!energy)
-		error_at(R, n, "a group has no energy fit");
+		yamldoc_error(&R->y, n, "a group has no energy fit");
 	else
 		read_fit(R, energy, ff->models[0], &g->energy);
 	if ((g->has_latency = lat && lat->type == YAML_MAPPING_NODE))
 		read_fit(R, lat, ff->models[1], &g->latency);
-	yaml_node_t *ws = get(R, n, "workloads");
+	yaml_node_t *ws = yamldoc_lookup(&R->y, n, "workloads");
 	if (!ws || ws->type != YAML_SEQUENCE_NODE) {
-		error_at(R, n,
-			 "a group has no workloads (expected a sequence)");
+		yamldoc_error(&R->y, n,
+			      "a group has no workloads (expected a sequence)");
 		return;
 	}
 	for (yaml_node_item_t *it = ws->data.sequence.items.start;
 	     it < ws->data.sequence.items.top; it++)
-		read_workload(R, node(R, *it), g);
+		read_workload(R, yamldoc_node(&R->y, *it), g);
 }
 
 static void read_root(struct reader *R, yaml_node_t *root)
 {
-	const char *version = scalar(get(R, root, "energylens-fit"));
+	const char *version =
+		yamldoc_scalar(yamldoc_lookup(&R->y, root, "energylens-fit"));
 	if (!version || strcmp(version, "1") != 0) {
-		error_at(R, root,
-			 "not a fitted-model file (expected "
-			 "'energylens-fit: 1', as written by "
-			 "energylens fit -o)");
+		yamldoc_error(&R->y, root,
+			      "not a fitted-model file (expected "
+			      "'energylens-fit: 1', as written by "
+			      "energylens fit -o)");
 		return;
 	}
 	R->ff->models[0] =
 		embedded_model(R, root, "energy-model", TARGET_ENERGY);
 	R->ff->models[1] =
 		embedded_model(R, root, "latency-model", TARGET_LATENCY);
-	yaml_node_t *groups = get(R, root, "groups");
+	yaml_node_t *groups = yamldoc_lookup(&R->y, root, "groups");
 	if (!R->ff->models[0] || !R->ff->models[1])
 		return;
 	if (!groups || groups->type != YAML_SEQUENCE_NODE) {
-		error_at(R, root, "no groups (expected a sequence of fits)");
+		yamldoc_error(&R->y, root,
+			      "no groups (expected a sequence of fits)");
 		return;
 	}
 	size_t n = (size_t)(groups->data.sequence.items.top -
 			    groups->data.sequence.items.start);
 	if (!(R->ff->groups = calloc(n ? n : 1, sizeof *R->ff->groups))) {
-		error_at(R, root, "out of memory");
+		yamldoc_error(&R->y, root, "out of memory");
 		return;
 	}
 	for (yaml_node_item_t *it = groups->data.sequence.items.start;
 	     it < groups->data.sequence.items.top; it++)
-		read_group(R, node(R, *it));
+		read_group(R, yamldoc_node(&R->y, *it));
 }
 
 static const char *event_tag(const yaml_event_t *e)
@@ -615,32 +586,18 @@ struct fitfile *fitfile_parse(const char *name, const char *text, size_t len,
 {
 	if (refuse_tags(name, text, len, diags))
 		return NULL;
-	struct reader R = {.path = name, .diags = diags};
-	const char *encoding = text_encoding_problem(text, len);
-	if (encoding) { /* libyaml would read it; the format is UTF-8 */
-		diag_add(diags, DIAG_ERROR, name, 1, 1,
-			 "%s; save the file as UTF-8", encoding);
+	struct reader R = {.y = {.name = name, .diags = diags}};
+	if (!yamldoc_load(&R.y, text, len))
+		return NULL;
+	if (!(R.ff = calloc(1, sizeof *R.ff))) {
+		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
+		yaml_document_delete(&R.y.doc);
 		return NULL;
 	}
-	R.ff = calloc(1, sizeof *R.ff);
-	yaml_parser_t parser;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!R.ff || !yaml_parser_load(&parser, &R.doc)) {
-		diag_add(diags, DIAG_ERROR, name,
-			 (unsigned)parser.problem_mark.line + 1,
-			 (unsigned)parser.problem_mark.column + 1,
-			 "YAML syntax error: %s (expected valid YAML)",
-			 parser.problem ? parser.problem : "out of memory");
-		yaml_parser_delete(&parser);
-		free(R.ff);
-		return NULL;
-	}
-	yaml_parser_delete(&parser);
 	profile_set_init(&R.ff->set);
-	read_root(&R, yaml_document_get_root_node(&R.doc));
-	yaml_document_delete(&R.doc);
-	if (R.errors) {
+	read_root(&R, yaml_document_get_root_node(&R.y.doc));
+	yaml_document_delete(&R.y.doc);
+	if (R.y.errors) {
 		fitfile_free(R.ff);
 		return NULL;
 	}
