@@ -1106,17 +1106,8 @@ void workspace_sure_text(const struct select_result *r, bool latency, char *buf,
 		 other);
 }
 
-static enum workspace_status rank_at(struct workspace *ws, size_t w,
-				     const struct workspace_knobs *k,
-				     struct select_result *r, bool cell);
-
-enum workspace_status workspace_rank(struct workspace *ws, size_t w,
-				     const struct workspace_knobs *k,
-				     struct select_result *r)
-{
-	return rank_at(ws, w, k, r, false);
-}
-
+/* workspace_rank, or a map cell's ranking (cell): that one draws its
+ * confidence fewer times and leaves P(fastest) out (apply_estimates). */
 static enum workspace_status rank_at(struct workspace *ws, size_t w,
 				     const struct workspace_knobs *k,
 				     struct select_result *r, bool cell)
@@ -1146,6 +1137,13 @@ static enum workspace_status rank_at(struct workspace *ws, size_t w,
 		return WS_NO_MEMORY;
 	}
 	return WS_OK;
+}
+
+enum workspace_status workspace_rank(struct workspace *ws, size_t w,
+				     const struct workspace_knobs *k,
+				     struct select_result *r)
+{
+	return rank_at(ws, w, k, r, false);
 }
 
 bool workspace_terms(struct workspace *ws, size_t w,
