@@ -385,10 +385,10 @@ static int prepare(struct problem *P)
 }
 
 /* theta from x, and what the product terms take from it. */
-static void set_theta(struct problem *P, const gsl_vector *x)
+static void set_theta(struct problem *P, const double *x)
 {
 	for (size_t j = 0; j < P->nfree; j++)
-		P->theta[P->global[j]] = exp(gsl_vector_get(x, j));
+		P->theta[P->global[j]] = exp(x[j]);
 	for (size_t t = 0; t < P->m->nterms; t++)
 		if (P->is_prod[t])
 			product_constants(P, t);
@@ -399,43 +399,35 @@ static bool usable(double pred)
 	return pred > 0 && isfinite(pred);
 }
 
-static int residuals(const gsl_vector *x, void *data, gsl_vector *f)
+/* The residuals at x into f: the runs' log residuals, then one prior row
+ * per free parameter. */
+static void residuals(struct problem *P, const double *x, double *f)
 {
-	struct problem *P = data;
 	const struct fit_data *d = P->d;
 	set_theta(P, x);
 	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
 		size_t R = d->n - i0 < FIT_BLOCK ? d->n - i0 : FIT_BLOCK;
 		predict_block(P, i0, R);
 		const double *log_y = P->log_y + i0;
-		double *out = f->data + i0 * f->stride;
+		double *out = f + i0;
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
-			out[i * f->stride] = usable(pred) ? log(pred) - log_y[i]
-							  : FIT_BAD_RESIDUAL;
+			out[i] = usable(pred) ? log(pred) - log_y[i]
+					      : FIT_BAD_RESIDUAL;
 		}
 	}
-	for (size_t j = 0; j < P->nfree; j++) {
-		gsl_vector_set(f, d->n + j,
-			       P->weight * (gsl_vector_get(x, j) -
-					    P->log_default[P->global[j]]));
-		P->xcache[j] = gsl_vector_get(x, j);
-	}
+	for (size_t j = 0; j < P->nfree; j++)
+		f[d->n + j] =
+			P->weight * (x[j] - P->log_default[P->global[j]]);
+	memcpy(P->xcache, x, P->nfree * sizeof *x);
 	P->cached = true;
-	return GSL_SUCCESS;
 }
 
 /* Whether x is the point of the last residual evaluation, bit for bit. */
-static bool at_cached(const struct problem *P, const gsl_vector *x)
+static bool at_cached(const struct problem *P, const double *x)
 {
-	if (!P->cached)
-		return false;
-	for (size_t j = 0; j < P->nfree; j++) {
-		double v = gsl_vector_get(x, j);
-		if (memcmp(&v, &P->xcache[j], sizeof v) != 0)
-			return false;
-	}
-	return true;
+	return P->cached &&
+	       memcmp(x, P->xcache, P->nfree * sizeof *x) == 0;
 }
 
 /* d pred / d theta for every parameter, from the terms' dual numbers. */
@@ -493,12 +485,13 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R,
 	}
 }
 
-/* Row i of the Jacobian of log(pred) with respect to log(theta):
- * (d pred / d log(theta_j)) / pred. */
-static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
+/* The runs' rows of the Jacobian of log(pred) with respect to log(theta)
+ * at x into J (n rows of nfree, row-major): (d pred / d log(theta_j)) /
+ * pred. The prior rows are constant and not written. */
+static void jacobian(struct problem *P, const double *x, double *J)
 {
-	struct problem *P = data;
 	const struct fit_data *d = P->d;
+	const size_t p = P->nfree;
 	bool cached = at_cached(P, x);
 	set_theta(P, x);
 	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
@@ -507,18 +500,13 @@ static int jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
 			const double *dlog = P->dlog + i;
-			double *row = J->data + (i0 + i) * J->tda;
-			bool ok = usable(pred);
-			for (size_t j = 0; j < P->nfree; j++)
-				row[j] = ok ? dlog[P->global[j] * FIT_BLOCK] /
-							 pred
-					    : 0;
+			double *row = J + (i0 + i) * p;
+			/* one division per run, not per element */
+			double inv = usable(pred) ? 1 / pred : 0;
+			for (size_t j = 0; j < p; j++)
+				row[j] = dlog[P->global[j] * FIT_BLOCK] * inv;
 		}
 	}
-	for (size_t j = 0; j < P->nfree; j++)
-		for (size_t k = 0; k < P->nfree; k++)
-			gsl_matrix_set(J, d->n + j, k, j == k ? P->weight : 0);
-	return GSL_SUCCESS;
 }
 
 /* Which parameters the runs can inform: those whose Jacobian column, at
@@ -554,7 +542,7 @@ static size_t find_informed(const struct model *m, const struct fit_data *d,
 
 /* Start s: the defaults (s = 0), all defaults times the spread, all divided
  * by it, then alternating. Deterministic, so a fit is reproducible. */
-static void start_point(const struct problem *P, int s, gsl_vector *x)
+static void start_point(const struct problem *P, int s, double *x)
 {
 	double spread = log(FIT_START_SPREAD);
 	for (size_t j = 0; j < P->nfree; j++) {
@@ -564,7 +552,7 @@ static void start_point(const struct problem *P, int s, gsl_vector *x)
 					: (j % 2 ? spread : -spread);
 		if (s > 3)
 			shift = ((j * 7 + (size_t)s) % 3 - 1.0) * spread;
-		gsl_vector_set(x, j, P->log_default[P->global[j]] + shift);
+		x[j] = P->log_default[P->global[j]] + shift;
 	}
 }
 
@@ -674,21 +662,22 @@ static void goodness(const struct problem *P, struct fit_result *out)
 }
 
 /* Standard errors from (J'J)^-1 scaled by the reduced chi-square of the
- * data rows; log-space errors become value * error (delta method). */
-static void uncertainty(const struct problem *P,
-			gsl_multifit_nlinear_workspace *w,
+ * data rows; log-space errors become value * error (delta method). J is
+ * the whole Jacobian at the optimum (runs' rows and prior rows), f the
+ * residuals there. */
+static void uncertainty(const struct problem *P, double *J, const double *f,
 			struct fit_result *out)
 {
 	size_t n = P->d->n, p = P->nfree, np = P->m->nparams;
-	gsl_matrix *J = gsl_multifit_nlinear_jac(w);
-	gsl_vector *f = gsl_multifit_nlinear_residual(w);
+	gsl_matrix_view Jv = gsl_matrix_view_array(J, n + p, p);
 	double chi2 = 0;
 	for (size_t i = 0; i < n; i++)
-		chi2 += gsl_vector_get(f, i) * gsl_vector_get(f, i);
+		chi2 += f[i] * f[i];
 	double scale = n > p ? chi2 / (double)(n - p) : NAN;
-	out->cond = condition_number(J, n, p);
+	out->cond = condition_number(&Jv.matrix, n, p);
 	gsl_matrix *cov = gsl_matrix_alloc(p, p);
-	if (cov && gsl_multifit_nlinear_covar(J, 0.0, cov) != GSL_SUCCESS) {
+	if (cov &&
+	    gsl_multifit_nlinear_covar(&Jv.matrix, 0.0, cov) != GSL_SUCCESS) {
 		gsl_matrix_free(cov);
 		cov = NULL;
 	}
@@ -745,6 +734,266 @@ static enum fit_status setup(const struct model *m, const struct fit_data *d,
 	return FIT_OK;
 }
 
+/* One start's Levenberg-Marquardt iteration: step for step what GSL's
+ * multifit_nlinear trust-region driver did with trs_lm, scale_levenberg
+ * (D = I), Nielsen's update of the damping mu and the Cholesky solver,
+ * with the same stopping tests, but on the normal equations built
+ * directly: J'J from the runs' rows (the prior rows add weight^2 to its
+ * diagonal), g = J'f once per point, and the predicted reduction from J'J
+ * rather than from J times the step. GSL's general machinery (its
+ * workspace, the reference CBLAS on the whole (n + p) x p Jacobian three
+ * times per step) was half of a 50-run fit's instructions. */
+struct lm {
+	size_t n, p, rows; /* runs, free parameters, n + p */
+	/* residuals at x and at the trial point (rows each), the Jacobian
+	 * at x (rows x p, row-major; the prior rows, weight on the
+	 * diagonal, written once) */
+	double *f, *ft, *J;
+	double *block; /* the memory of all three */
+	double x[MODEL_MAX_PARAMS], xt[MODEL_MAX_PARAMS];
+	double dx[MODEL_MAX_PARAMS]; /* the last step computed */
+	double g[MODEL_MAX_PARAMS];  /* J'f at x */
+	/* J'J at x (lower triangle, p x p) and the Cholesky factor of
+	 * J'J + mu I */
+	double JTJ[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
+	double L[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
+	double normf, mu;
+	long nu;
+};
+
+/* Nielsen's initial damping, as GSL: 1e-3 times the largest squared
+ * column norm of J. */
+#define LM_MU0 1e-3
+/* rejected steps in a row before an iteration gives up (GSL's 15) */
+#define LM_MAX_REJECTED 15
+
+static int lm_alloc(struct lm *S, const struct problem *P)
+{
+	S->n = P->d->n;
+	S->p = P->nfree;
+	S->rows = S->n + S->p;
+	S->block = S->f =
+		malloc((2 * S->rows + S->rows * S->p) * sizeof *S->f);
+	if (!S->f)
+		return -1;
+	S->ft = S->f + S->rows;
+	S->J = S->ft + S->rows;
+	double *prior = S->J + S->n * S->p;
+	for (size_t j = 0; j < S->p; j++)
+		for (size_t k = 0; k < S->p; k++)
+			prior[j * S->p + k] = j == k ? P->weight : 0;
+	return 0;
+}
+
+static double norm2(const double *v, size_t len)
+{
+	double s = 0;
+	for (size_t i = 0; i < len; i++)
+		s += v[i] * v[i];
+	return s;
+}
+
+/* Adds rows r .. r + 3 of J (and their residuals) to J'J and g: four
+ * rows at a time, each element of J'J loaded and stored once for four
+ * products. */
+static void lm_normal4(struct lm *S, size_t r)
+{
+	const size_t p = S->p;
+	const double *restrict r0 = S->J + r * p, *restrict r1 = r0 + p,
+			       *restrict r2 = r1 + p, *restrict r3 = r2 + p;
+	const double *f = S->f + r;
+	for (size_t a = 0; a < p; a++) {
+		const double a0 = r0[a], a1 = r1[a], a2 = r2[a], a3 = r3[a];
+		double *restrict Aa = S->JTJ + a * p;
+		for (size_t b = 0; b <= a; b++)
+			Aa[b] += a0 * r0[b] + a1 * r1[b] + a2 * r2[b] +
+				 a3 * r3[b];
+		S->g[a] += a0 * f[0] + a1 * f[1] + a2 * f[2] + a3 * f[3];
+	}
+}
+
+/* J'J (lower triangle) and g = J'f at the current point: the runs' rows,
+ * then the prior rows (weight^2 on the diagonal of J'J). */
+static void lm_normal(struct lm *S, double weight)
+{
+	const size_t p = S->p;
+	double *restrict A = S->JTJ;
+	memset(A, 0, p * p * sizeof *A);
+	memset(S->g, 0, p * sizeof *S->g);
+	size_t i = 0;
+	for (; i + 4 <= S->n; i += 4)
+		lm_normal4(S, i);
+	for (; i < S->n; i++) {
+		const double *restrict row = S->J + i * p;
+		const double fi = S->f[i];
+		for (size_t a = 0; a < p; a++) {
+			const double ra = row[a];
+			double *restrict Aa = A + a * p;
+			for (size_t b = 0; b <= a; b++)
+				Aa[b] += ra * row[b];
+			S->g[a] += ra * fi;
+		}
+	}
+	for (size_t a = 0; a < p; a++) {
+		A[a * p + a] += weight * weight;
+		S->g[a] += weight * S->f[S->n + a];
+	}
+}
+
+/* L L' = J'J + mu I. Returns 0, or -1 when it is not positive definite
+ * (not a number in J, say). */
+static int lm_factor(struct lm *S)
+{
+	const size_t p = S->p;
+	const double *A = S->JTJ;
+	double *L = S->L;
+	for (size_t j = 0; j < p; j++) {
+		double s = A[j * p + j] + S->mu;
+		for (size_t k = 0; k < j; k++)
+			s -= L[j * p + k] * L[j * p + k];
+		if (!(s > 0))
+			return -1;
+		double d = sqrt(s);
+		L[j * p + j] = d;
+		for (size_t i = j + 1; i < p; i++) {
+			double t = A[i * p + j];
+			for (size_t k = 0; k < j; k++)
+				t -= L[i * p + k] * L[j * p + k];
+			L[i * p + j] = t / d;
+		}
+	}
+	return 0;
+}
+
+/* dx = -(J'J + mu I)^-1 g, from the factor. */
+static void lm_solve(struct lm *S)
+{
+	const size_t p = S->p;
+	const double *L = S->L;
+	double *y = S->dx;
+	for (size_t i = 0; i < p; i++) {
+		double t = -S->g[i];
+		for (size_t k = 0; k < i; k++)
+			t -= L[i * p + k] * y[k];
+		y[i] = t / L[i * p + i];
+	}
+	for (size_t i = p; i-- > 0;) {
+		double t = y[i];
+		for (size_t k = i + 1; k < p; k++)
+			t -= L[k * p + i] * y[k];
+		y[i] = t / L[i * p + i];
+	}
+}
+
+/* ||J dx||^2 as dx' J'J dx. */
+static double lm_jnorm2(const struct lm *S)
+{
+	const size_t p = S->p;
+	const double *A = S->JTJ, *v = S->dx;
+	double s = 0;
+	for (size_t a = 0; a < p; a++) {
+		double off = 0;
+		for (size_t b = 0; b < a; b++)
+			off += A[a * p + b] * v[b];
+		s += v[a] * (A[a * p + a] * v[a] + 2 * off);
+	}
+	return s;
+}
+
+/* Starts at x0: residuals, Jacobian, normal equations and the initial
+ * damping (gsl_multifit_nlinear_init). */
+static void lm_init(struct problem *P, struct lm *S, const double *x0)
+{
+	memcpy(S->x, x0, S->p * sizeof *x0);
+	memset(S->dx, 0, S->p * sizeof *S->dx);
+	residuals(P, S->x, S->f);
+	jacobian(P, S->x, S->J);
+	S->normf = sqrt(norm2(S->f, S->rows));
+	lm_normal(S, P->weight);
+	double largest = 0;
+	for (size_t j = 0; j < S->p; j++)
+		largest = fmax(largest, S->JTJ[j * S->p + j]);
+	S->mu = LM_MU0 * largest;
+	S->nu = 2;
+}
+
+/* The ratio of the actual reduction of ||f|| squared to the one the
+ * linear model predicts for the step S->dx, whose residuals are in
+ * S->ft, or -1 when the step does not reduce it (GSL's
+ * trust_calc_rho with lm_preduction). */
+static double lm_rho(const struct lm *S)
+{
+	double normft = sqrt(norm2(S->ft, S->rows));
+	if (!(normft < S->normf))
+		return -1;
+	double u = normft / S->normf;
+	double actual = 1 - u * u;
+	double nf2 = S->normf * S->normf;
+	double pred = lm_jnorm2(S) / nf2 +
+		      2 * S->mu * norm2(S->dx, S->p) / nf2;
+	return pred > 0 ? actual / pred : -1;
+}
+
+/* One iteration (gsl_multifit_nlinear_iterate): steps of growing damping
+ * until one reduces the cost, which is taken. Returns GSL_SUCCESS, or
+ * GSL_ENOPROG after LM_MAX_REJECTED + 1 rejected steps in a row. */
+static int lm_iterate(struct problem *P, struct lm *S)
+{
+	for (int bad = 0;;) {
+		double rho = -1;
+		if (lm_factor(S) == 0) {
+			lm_solve(S);
+			for (size_t j = 0; j < S->p; j++)
+				S->xt[j] = S->x[j] + S->dx[j];
+			residuals(P, S->xt, S->ft);
+			rho = lm_rho(S);
+		}
+		if (rho > 0) {
+			double *f = S->f;
+			S->f = S->ft;
+			S->ft = f;
+			memcpy(S->x, S->xt, S->p * sizeof *S->x);
+			S->normf = sqrt(norm2(S->f, S->rows));
+			jacobian(P, S->x, S->J);
+			lm_normal(S, P->weight);
+			/* Nielsen: less damping after a good step */
+			double b = 2 * rho - 1;
+			b = 1 - b * b * b;
+			S->mu *= fmax(0.333333333333333, b);
+			S->nu = 2;
+			return GSL_SUCCESS;
+		}
+		S->mu *= (double)S->nu;
+		S->nu <<= 1;
+		if (++bad > LM_MAX_REJECTED)
+			return GSL_ENOPROG;
+	}
+}
+
+/* GSL's stopping tests (gsl_multifit_nlinear_test): a small step
+ * (info 1) or a small gradient (info 2). */
+static int lm_test(const struct lm *S, int *info)
+{
+	*info = 0;
+	size_t j = 0;
+	while (j < S->p && fabs(S->dx[j]) < FIT_XTOL * fabs(S->x[j]) +
+						    FIT_XTOL * FIT_XTOL)
+		j++;
+	if (j == S->p) {
+		*info = 1;
+		return GSL_SUCCESS;
+	}
+	double gnorm = 0;
+	for (j = 0; j < S->p; j++)
+		gnorm = fmax(gnorm, fabs(fmax(S->x[j], 1.0) * S->g[j]));
+	double phi = 0.5 * S->normf * S->normf;
+	if (gnorm <= FIT_GTOL * fmax(phi, 1.0)) {
+		*info = 2;
+		return GSL_SUCCESS;
+	}
+	return GSL_CONTINUE;
+}
+
 /* The end points of the starts run to convergence so far, p values each,
  * and their costs. */
 struct basins {
@@ -752,31 +1001,21 @@ struct basins {
 	double x[FIT_STARTS * MODEL_MAX_PARAMS], cost[FIT_STARTS];
 };
 
-static double half_norm2(const gsl_vector *f)
-{
-	double c;
-	gsl_blas_ddot(f, f, &c);
-	return 0.5 * c;
-}
-
 /* Whether the solver's point has joined a basin already found: within
  * FIT_BASIN_RADIUS of its end point in every parameter, at no lower cost.
  * Run on from there, it ends at that end point. */
-static bool joins_known(const struct basins *b,
-			gsl_multifit_nlinear_workspace *w)
+static bool joins_known(const struct basins *b, const struct lm *S)
 {
-	const gsl_vector *x = gsl_multifit_nlinear_position(w);
 	double cost = -1;
 	for (size_t k = 0; k < b->count; k++) {
 		const double *e = b->x + k * b->p;
 		size_t j = 0;
-		while (j < b->p &&
-		       fabs(gsl_vector_get(x, j) - e[j]) < FIT_BASIN_RADIUS)
+		while (j < b->p && fabs(S->x[j] - e[j]) < FIT_BASIN_RADIUS)
 			j++;
 		if (j < b->p)
 			continue;
 		if (cost < 0)
-			cost = half_norm2(gsl_multifit_nlinear_residual(w));
+			cost = 0.5 * norm2(S->f, S->rows);
 		if (cost >= b->cost[k])
 			return true;
 	}
@@ -784,21 +1023,18 @@ static bool joins_known(const struct basins *b,
 }
 
 /* Runs the solver from x for at most max_iter iterations, as
- * gsl_multifit_nlinear_driver does, except that it stops early (*joined)
- * once the point joins a basin in known; the end point stays in the
- * workspace. Returns 0, or -1 when it could not start. */
-static int run_solver(gsl_multifit_nlinear_workspace *w,
-		      gsl_multifit_nlinear_fdf *fdf, const gsl_vector *x,
-		      size_t max_iter, const struct basins *known, bool *joined,
-		      int *status, int *info, double *cost)
+ * gsl_multifit_nlinear_driver did, except that it stops early (*joined)
+ * once the point joins a basin in known; the end point stays in S.
+ * Returns 0, or -1 when the cost there is not finite. */
+static int run_solver(struct problem *P, struct lm *S, const double *x,
+		      int max_iter, const struct basins *known, bool *joined,
+		      int *status, int *info, int *iterations, double *cost)
 {
-	if (gsl_multifit_nlinear_init(x, fdf, w) != GSL_SUCCESS)
-		return -1;
-	size_t iter = 0;
-	int st;
+	lm_init(P, S, x);
+	int iter = 0, st;
 	*joined = false;
 	do {
-		st = gsl_multifit_nlinear_iterate(w);
+		st = lm_iterate(P, S);
 		/* no step at all from the start: more iterations will not
 		 * find one (the driver's rule) */
 		if (st == GSL_ENOPROG && iter == 0) {
@@ -807,23 +1043,18 @@ static int run_solver(gsl_multifit_nlinear_workspace *w,
 			break;
 		}
 		iter++;
-		st = gsl_multifit_nlinear_test(FIT_XTOL, FIT_GTOL, FIT_FTOL,
-					       info, w);
-		if (st == GSL_CONTINUE && joins_known(known, w)) {
+		st = lm_test(S, info);
+		if (st == GSL_CONTINUE && joins_known(known, S)) {
 			*joined = true;
 			break;
 		}
 	} while (st == GSL_CONTINUE && iter < max_iter);
-	/* converged to within machine precision: success, as the driver
-	 * says */
-	if (st == GSL_ETOLF || st == GSL_ETOLX || st == GSL_ETOLG) {
-		*info = st;
-		st = GSL_SUCCESS;
-	}
 	if (!*joined && iter >= max_iter && st != GSL_SUCCESS)
 		st = GSL_EMAXITER;
 	*status = st;
-	*cost = half_norm2(gsl_multifit_nlinear_residual(w));
+	/* the driver counted the iteration that gave up at once too */
+	*iterations = st == GSL_EMAXITER && iter == 0 ? 1 : iter;
+	*cost = 0.5 * norm2(S->f, S->rows);
 	return isfinite(*cost) ? 0 : -1;
 }
 
@@ -835,34 +1066,17 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 	enum fit_status status = setup(m, d, &P, out);
 	if (status != FIT_OK)
 		return status;
-	size_t p = P.nfree, rows = d->n + p;
-	gsl_multifit_nlinear_parameters params =
-		gsl_multifit_nlinear_default_parameters();
-	/* Plain Levenberg-Marquardt: geodesic acceleration (trs_lmaccel)
-	 * reaches the same optima on every sample profile and on scipy's
-	 * cross-check now that every start runs until it converges or joins a
-	 * known basin, at one more residual evaluation and more BLAS per
-	 * iteration (a third more time in all); when only the best-scouted
-	 * start was run on, plain LM ended in a worse optimum on the v2 H100
-	 * group. */
-	params.trs = gsl_multifit_nlinear_trs_lm;
-	/* Cholesky is safe here: the prior rows bound the condition of J'J.
-	 * Identity scaling suits parameters that are all logarithms. */
-	params.solver = gsl_multifit_nlinear_solver_cholesky;
-	params.scale = gsl_multifit_nlinear_scale_levenberg;
-	gsl_multifit_nlinear_fdf fdf = {.f = residuals,
-					.df = jacobian,
-					.fvv = NULL,
-					.n = rows,
-					.p = p,
-					.params = &P};
-	gsl_multifit_nlinear_workspace *w = gsl_multifit_nlinear_alloc(
-		gsl_multifit_nlinear_trust, &params, rows, p);
-	gsl_vector *x = gsl_vector_alloc(p), *best = gsl_vector_alloc(p);
-	if (!w || !x || !best) {
+	size_t p = P.nfree;
+	/* the solver's state: large (two p x p matrices), so not on the
+	 * stack of callers that fit in loops */
+	struct lm *S = malloc(sizeof *S);
+	if (!S || lm_alloc(S, &P) != 0) {
+		free(S);
+		S = NULL;
 		status = FIT_NO_MEMORY;
 		goto done;
 	}
+	double x[MODEL_MAX_PARAMS], best[MODEL_MAX_PARAMS];
 	/* Every start is run until it converges or joins the basin of an end
 	 * point already found, and the lowest end point is kept. Scouting
 	 * each start for a few iterations and polishing only the most
@@ -875,36 +1089,32 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 	 * but one. */
 	struct basins known = {.count = 0, .p = p};
 	double best_cost = INFINITY;
-	/* whether the workspace still holds the residuals and Jacobian at
-	 * best, as uncertainty() needs them (the best start was the last
-	 * one run), or they must be computed again */
+	/* whether S still holds the residuals and Jacobian at best, as
+	 * uncertainty() needs them (the best start was the last one run),
+	 * or they must be computed again */
 	bool at_best = false;
 	for (int s = 0; s < FIT_STARTS; s++) {
 		start_point(&P, s, x);
 		double cost;
-		int info = 0, st;
+		int info = 0, st, iterations;
 		bool joined;
 		at_best = false;
-		if (run_solver(w, &fdf, x, FIT_MAX_ITERATIONS, &known, &joined,
-			       &st, &info, &cost) != 0 ||
+		if (run_solver(&P, S, x, FIT_MAX_ITERATIONS, &known, &joined,
+			       &st, &info, &iterations, &cost) != 0 ||
 		    joined)
 			continue;
-		memcpy(known.x + known.count * p,
-		       gsl_multifit_nlinear_position(w)->data,
-		       p * sizeof(double));
+		memcpy(known.x + known.count * p, S->x, p * sizeof(double));
 		known.cost[known.count++] = cost;
 		if (!(cost < best_cost))
 			continue;
 		best_cost = cost;
-		gsl_vector_memcpy(best, gsl_multifit_nlinear_position(w));
+		memcpy(best, S->x, p * sizeof(double));
 		at_best = true;
 		out->start = s;
-		out->iterations = (int)gsl_multifit_nlinear_niter(w);
+		out->iterations = iterations;
 		out->stop = stop_reason(st, info);
 	}
-	if (!isfinite(best_cost) ||
-	    (!at_best &&
-	     gsl_multifit_nlinear_init(best, &fdf, w) != GSL_SUCCESS)) {
+	if (!isfinite(best_cost)) {
 		set_message(out,
 			    "the solver found no finite solution for %s from "
 			    "any start",
@@ -912,17 +1122,18 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 		status = FIT_FAILED;
 		goto done;
 	}
+	if (!at_best)
+		lm_init(&P, S, best);
 	set_theta(&P, best);
 	for (size_t j = 0; j < m->nparams; j++)
 		out->value[j] = P.theta[j];
 	out->cost = best_cost;
 	goodness(&P, out);
-	uncertainty(&P, w, out);
+	uncertainty(&P, S->J, S->f, out);
 done:
-	gsl_vector_free(x);
-	gsl_vector_free(best);
-	if (w)
-		gsl_multifit_nlinear_free(w);
+	if (S)
+		free(S->block);
+	free(S);
 	unprepare(&P);
 	return status;
 }
