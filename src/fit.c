@@ -417,8 +417,7 @@ static void residuals(struct problem *P, const double *x, double *f)
 		}
 	}
 	for (size_t j = 0; j < P->nfree; j++)
-		f[d->n + j] =
-			P->weight * (x[j] - P->log_default[P->global[j]]);
+		f[d->n + j] = P->weight * (x[j] - P->log_default[P->global[j]]);
 	memcpy(P->xcache, x, P->nfree * sizeof *x);
 	P->cached = true;
 }
@@ -426,8 +425,7 @@ static void residuals(struct problem *P, const double *x, double *f)
 /* Whether x is the point of the last residual evaluation, bit for bit. */
 static bool at_cached(const struct problem *P, const double *x)
 {
-	return P->cached &&
-	       memcmp(x, P->xcache, P->nfree * sizeof *x) == 0;
+	return P->cached && memcmp(x, P->xcache, P->nfree * sizeof *x) == 0;
 }
 
 /* d pred / d theta for every parameter, from the terms' dual numbers. */
@@ -772,8 +770,7 @@ static int lm_alloc(struct lm *S, const struct problem *P)
 	S->n = P->d->n;
 	S->p = P->nfree;
 	S->rows = S->n + S->p;
-	S->block = S->f =
-		malloc((2 * S->rows + S->rows * S->p) * sizeof *S->f);
+	S->block = S->f = malloc((2 * S->rows + S->rows * S->p) * sizeof *S->f);
 	if (!S->f)
 		return -1;
 	S->ft = S->f + S->rows;
@@ -929,8 +926,7 @@ static double lm_rho(const struct lm *S)
 	double u = normft / S->normf;
 	double actual = 1 - u * u;
 	double nf2 = S->normf * S->normf;
-	double pred = lm_jnorm2(S) / nf2 +
-		      2 * S->mu * norm2(S->dx, S->p) / nf2;
+	double pred = lm_jnorm2(S) / nf2 + 2 * S->mu * norm2(S->dx, S->p) / nf2;
 	return pred > 0 ? actual / pred : -1;
 }
 
@@ -976,8 +972,8 @@ static int lm_test(const struct lm *S, int *info)
 {
 	*info = 0;
 	size_t j = 0;
-	while (j < S->p && fabs(S->dx[j]) < FIT_XTOL * fabs(S->x[j]) +
-						    FIT_XTOL * FIT_XTOL)
+	while (j < S->p &&
+	       fabs(S->dx[j]) < FIT_XTOL * fabs(S->x[j]) + FIT_XTOL * FIT_XTOL)
 		j++;
 	if (j == S->p) {
 		*info = 1;
