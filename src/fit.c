@@ -51,6 +51,7 @@ struct problem {
 	bool cached;
 	double xcache[MODEL_MAX_PARAMS];
 	double *tcache;
+	double *pcache; /* and the predictions (n) */
 	/* Scratch for a block of FIT_BLOCK runs: the terms are evaluated a
 	 * block at a time (expr_eval_rows), predictions summed per run;
 	 * dlog: d pred / d log(theta), FIT_BLOCK runs per parameter; ex:
@@ -171,10 +172,11 @@ static void unprepare(struct problem *P)
 	free(P->fprod);
 	free(P->linv);
 	free(P->tcache);
+	free(P->pcache);
 	free(P->pred);
 	free(P->log_y);
 	P->fixed = P->fprod = P->linv = P->pred = P->log_y = NULL;
-	P->tcache = NULL;
+	P->tcache = P->pcache = NULL;
 }
 
 /* Resolves a term's names for the fit: a parameter held at its default is
@@ -360,7 +362,8 @@ static int prepare(struct problem *P)
 	if (!P->pred || !P->log_y ||
 	    !(P->fixed = malloc((n * P->width + 1) * sizeof *P->fixed)) ||
 	    !(P->fprod = malloc((n * m->nterms + 1) * sizeof *P->fprod)) ||
-	    !(P->tcache = malloc((n * m->nterms + 1) * sizeof *P->tcache)))
+	    !(P->tcache = malloc((n * m->nterms + 1) * sizeof *P->tcache)) ||
+	    !(P->pcache = malloc((n + 1) * sizeof *P->pcache)))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		P->log_y[i] = log(P->d->y[i]);
@@ -410,6 +413,7 @@ static void residuals(struct problem *P, const double *x, double *f)
 		predict_block(P, i0, R);
 		const double *log_y = P->log_y + i0;
 		double *out = f + i0;
+		memcpy(P->pcache + i0, P->pred, R * sizeof *P->pred);
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
 			out[i] = usable(pred) ? log(pred) - log_y[i]
@@ -446,14 +450,17 @@ static double predict_grad(const struct model *m, const double *in,
 
 /* Predictions and d pred / d log(theta) (P->dlog, nparams per run) of
  * runs i0 .. i0+R-1, summed term by term as predict_grad sums them; with
- * cached, the product terms' values are the last residual evaluation's
- * (at the same point: the same values). */
+ * cached, the product terms' values and the predictions are the last
+ * residual evaluation's (at the same point: the same values). */
 static void predict_grad_block(const struct problem *P, size_t i0, size_t R,
 			       bool cached)
 {
 	const double *rows = P->fixed + i0 * P->width;
-	for (size_t i = 0; i < R; i++)
-		P->pred[i] = 0;
+	if (cached)
+		memcpy(P->pred, P->pcache + i0, R * sizeof *P->pred);
+	else
+		for (size_t i = 0; i < R; i++)
+			P->pred[i] = 0;
 	for (size_t j = 0; j < P->nfree; j++)
 		memset(P->dlog + P->global[j] * FIT_BLOCK, 0,
 		       R * sizeof *P->dlog);
@@ -465,7 +472,7 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R,
 				term = P->term;
 			}
 			product_grad(P, t, i0, R, term);
-			for (size_t i = 0; i < R; i++)
+			for (size_t i = 0; !cached && i < R; i++)
 				P->pred[i] += term[i];
 			continue;
 		}
@@ -475,7 +482,8 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R,
 		expr_eval_grad_rows(e, rows + P->offset[t], P->width, R,
 				    P->theta, P->term, P->tgrad);
 		for (size_t i = 0; i < R; i++) {
-			P->pred[i] += P->term[i];
+			if (!cached)
+				P->pred[i] += P->term[i];
 			for (size_t s = 0; s < k; s++)
 				P->dlog[idx[s] * FIT_BLOCK + i] +=
 					P->theta[idx[s]] * P->tgrad[i * k + s];
@@ -490,19 +498,25 @@ static void jacobian(struct problem *P, const double *x, double *J)
 {
 	const struct fit_data *d = P->d;
 	const size_t p = P->nfree;
+	/* at the last residual evaluation's point, theta and the product
+	 * terms' constants are set already */
 	bool cached = at_cached(P, x);
-	set_theta(P, x);
+	if (!cached)
+		set_theta(P, x);
+	/* each free parameter's d pred / d log(theta) in P->dlog */
+	const double *col[MODEL_MAX_PARAMS];
+	for (size_t j = 0; j < p; j++)
+		col[j] = P->dlog + P->global[j] * FIT_BLOCK;
 	for (size_t i0 = 0; i0 < d->n; i0 += FIT_BLOCK) {
 		size_t R = d->n - i0 < FIT_BLOCK ? d->n - i0 : FIT_BLOCK;
 		predict_grad_block(P, i0, R, cached);
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
-			const double *dlog = P->dlog + i;
 			double *row = J + (i0 + i) * p;
 			/* one division per run, not per element */
 			double inv = usable(pred) ? 1 / pred : 0;
 			for (size_t j = 0; j < p; j++)
-				row[j] = dlog[P->global[j] * FIT_BLOCK] * inv;
+				row[j] = col[j][i] * inv;
 		}
 	}
 }
