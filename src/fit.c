@@ -513,10 +513,18 @@ static void jacobian(struct problem *P, const double *x, double *J)
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
 			double *row = J + (i0 + i) * p;
-			/* one division per run, not per element */
-			double inv = usable(pred) ? 1 / pred : 0;
-			for (size_t j = 0; j < p; j++)
-				row[j] = col[j][i] * inv;
+			/* one division per run, not per element, unless the
+			 * reciprocal overflows; a run without a usable
+			 * prediction has a zero row whatever its derivatives */
+			double inv = 1 / pred;
+			if (!usable(pred))
+				memset(row, 0, p * sizeof *row);
+			else if (isfinite(inv))
+				for (size_t j = 0; j < p; j++)
+					row[j] = col[j][i] * inv;
+			else
+				for (size_t j = 0; j < p; j++)
+					row[j] = col[j][i] / pred;
 		}
 	}
 }

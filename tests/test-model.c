@@ -3,6 +3,8 @@
  * its position; the physics of Weff and KVr on hand-computed cases; a fit
  * recovers the parameters that generated its data; parameters the runs
  * cannot inform are held at their default; a fitted file reads back. */
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_multifit_nlinear.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,8 @@
 #include <unistd.h>
 
 #include "dataset.h"
+#include "defaults.h"
+#include "expr.h"
 #include "fit.h"
 #include "fitfile.h"
 #include "model.h"
@@ -546,6 +550,127 @@ static void test_fit_keeps_lowest_basin(void)
 	diag_free(&d);
 }
 
+/* The fit's least-squares problem as tests/crosscheck.py states it, for
+ * GSL's own solver: log residuals of the runs, then a prior row per
+ * parameter, over x = log(theta), every parameter free. */
+struct reference {
+	const struct model *m;
+	const struct synthetic *s;
+};
+
+static int reference_f(const gsl_vector *x, void *data, gsl_vector *f)
+{
+	const struct reference *R = data;
+	const struct model *m = R->m;
+	double theta[MODEL_MAX_PARAMS];
+	for (size_t j = 0; j < m->nparams; j++)
+		theta[j] = exp(gsl_vector_get(x, j));
+	for (size_t i = 0; i < R->s->n; i++)
+		gsl_vector_set(
+			f, i,
+			log(model_predict(m, R->s->inputs + i * MODEL_NINPUTS,
+					  theta, NULL)) -
+				log(R->s->y[i]));
+	for (size_t j = 0; j < m->nparams; j++)
+		gsl_vector_set(f, R->s->n + j,
+			       m->prior_weight * (gsl_vector_get(x, j) -
+						  log(m->params[j].def)));
+	return GSL_SUCCESS;
+}
+
+static int reference_df(const gsl_vector *x, void *data, gsl_matrix *J)
+{
+	const struct reference *R = data;
+	const struct model *m = R->m;
+	double theta[MODEL_MAX_PARAMS], g[EXPR_MAX_PARAMS];
+	for (size_t j = 0; j < m->nparams; j++)
+		theta[j] = exp(gsl_vector_get(x, j));
+	gsl_matrix_set_zero(J);
+	for (size_t i = 0; i < R->s->n; i++) {
+		const double *in = R->s->inputs + i * MODEL_NINPUTS;
+		double dpred[MODEL_MAX_PARAMS] = {0}, pred = 0;
+		for (size_t t = 0; t < m->nterms; t++) {
+			const struct expr *e = m->terms[t].expr;
+			pred += expr_eval_grad(e, in, theta, g);
+			for (size_t k = 0; k < expr_param_count(e); k++)
+				dpred[expr_params(e)[k]] += g[k];
+		}
+		for (size_t j = 0; j < m->nparams; j++)
+			gsl_matrix_set(J, i, j, theta[j] * dpred[j] / pred);
+	}
+	for (size_t j = 0; j < m->nparams; j++)
+		gsl_matrix_set(J, R->s->n + j, j, m->prior_weight);
+	return GSL_SUCCESS;
+}
+
+/* fit_model's solver is its own Levenberg-Marquardt on the normal
+ * equations; it must take the steps GSL's trust-region driver takes with
+ * the same method (trs_lm, Levenberg scaling, Cholesky) and tolerances:
+ * from the defaults (start 0, which wins on these runs), the same number
+ * of iterations, the same stopping test and the same optimum (up to
+ * rounding: GSL sums J'J in another order). */
+static void test_fit_steps_as_gsl(void)
+{
+	struct model *m = model_builtin(TARGET_ENERGY);
+	ASSERT(m);
+	double truth[MODEL_MAX_PARAMS];
+	for (size_t j = 0; j < m->nparams; j++)
+		truth[j] = m->params[j].def * (j % 2 ? 1.4 : 0.8);
+	for (size_t n = 50; n <= 400; n *= 2) {
+		struct synthetic s = generate(m, truth, n, 0.05, true);
+		struct fit_data d = {s.n, s.inputs, s.y};
+		struct fit_result r;
+		ASSERT(fit_model(m, &d, &r) == FIT_OK);
+		ASSERT_INT_EQ(r.informed_count, m->nparams);
+		ASSERT_INT_EQ(r.start, 0);
+
+		struct reference ref = {m, &s};
+		size_t p = m->nparams, rows = s.n + p;
+		gsl_multifit_nlinear_parameters params =
+			gsl_multifit_nlinear_default_parameters();
+		params.trs = gsl_multifit_nlinear_trs_lm;
+		params.solver = gsl_multifit_nlinear_solver_cholesky;
+		params.scale = gsl_multifit_nlinear_scale_levenberg;
+		gsl_multifit_nlinear_fdf fdf = {.f = reference_f,
+						.df = reference_df,
+						.n = rows,
+						.p = p,
+						.params = &ref};
+		gsl_multifit_nlinear_workspace *w = gsl_multifit_nlinear_alloc(
+			gsl_multifit_nlinear_trust, &params, rows, p);
+		gsl_vector *x = gsl_vector_alloc(p);
+		for (size_t j = 0; j < p; j++)
+			gsl_vector_set(x, j, log(m->params[j].def));
+		int info = 0;
+		gsl_multifit_nlinear_init(x, &fdf, w);
+		int st = gsl_multifit_nlinear_driver(
+			FIT_MAX_ITERATIONS, FIT_XTOL, FIT_GTOL, FIT_FTOL, NULL,
+			NULL, &info, w);
+		ASSERT_INT_EQ(st, GSL_SUCCESS);
+		ASSERT_INT_EQ(r.iterations, (int)gsl_multifit_nlinear_niter(w));
+		ASSERT_STR_EQ(r.stop,
+			      info == 1 ? "small step" : "small gradient");
+		double cost = 0;
+		gsl_blas_ddot(w->f, w->f, &cost);
+		cost /= 2;
+		ASSERT_MSG(fabs(r.cost / cost - 1) < 1e-12,
+			   "%zu runs: cost %.17g, GSL's %.17g", n, r.cost,
+			   cost);
+		for (size_t j = 0; j < p; j++) {
+			double v = exp(gsl_vector_get(w->x, j));
+			ASSERT_MSG(fabs(r.value[j] / v - 1) < 1e-6,
+				   "%zu runs: %s = %.12g, GSL's %.12g", n,
+				   m->params[j].name, r.value[j], v);
+		}
+		gsl_vector_free(x);
+		gsl_multifit_nlinear_free(w);
+		fit_result_free(&r);
+		free(s.inputs);
+		free(s.y);
+	}
+	model_free(m);
+}
+
 /* ---- the fitted-model file ------------------------------------------------
  */
 
@@ -737,6 +862,7 @@ int main(void)
 	UNIT_RUN(test_equal_energies_give_finite_fit);
 	UNIT_RUN(test_terms_sum_to_total);
 	UNIT_RUN(test_fit_keeps_lowest_basin);
+	UNIT_RUN(test_fit_steps_as_gsl);
 	UNIT_RUN(test_fitfile_round_trip);
 	UNIT_RUN(test_fitfile_refuses_impossible_values);
 	UNIT_RUN(test_control_characters_refused);
