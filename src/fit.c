@@ -63,6 +63,8 @@ struct problem {
 /* Runs per block of the row evaluators: enough to pay for a dispatch many
  * times over, few enough that the scratch stays in the cache. */
 #define FIT_BLOCK 256
+/* Runs per block where the scratch is on the stack (once per fit) */
+#define FIT_SMALL_BLOCK 32
 
 /* theta^pw, without pow() for the usual powers */
 static double power(double theta, double pw)
@@ -253,17 +255,26 @@ static bool product_agrees(struct problem *P, size_t t)
 	const struct expr_product *q = &P->prod[t];
 	size_t n = P->d->n;
 	product_constants(P, t);
-	for (size_t i = 0; i < n; i++) {
-		double sum = 0;
-		for (size_t k = 0; k < q->nlin; k++)
-			sum += P->a[t][k] * P->linv[P->lin_off[t] + k * n + i];
-		double v = P->K[t] * P->fprod[t * n + i] * exp(sum);
-		double want = expr_eval(P->split[t].varying,
-					P->fixed + i * P->width + P->offset[t],
-					P->theta);
-		if (isfinite(want) ? !(fabs(v - want) <= 1e-9 * fabs(want))
-				   : isfinite(v))
-			return false;
+	for (size_t i0 = 0; i0 < n; i0 += FIT_BLOCK) {
+		size_t R = n - i0 < FIT_BLOCK ? n - i0 : FIT_BLOCK;
+		/* the code's values, by the row evaluator (the same, to the
+		 * bit, as expr_eval) */
+		expr_eval_rows(P->split[t].varying,
+			       P->fixed + i0 * P->width + P->offset[t],
+			       P->width, R, P->theta, P->term);
+		for (size_t r = 0; r < R; r++) {
+			size_t i = i0 + r;
+			double sum = 0;
+			for (size_t k = 0; k < q->nlin; k++)
+				sum += P->a[t][k] *
+				       P->linv[P->lin_off[t] + k * n + i];
+			double v = P->K[t] * P->fprod[t * n + i] * exp(sum);
+			double want = P->term[r];
+			if (isfinite(want)
+				    ? !(fabs(v - want) <= 1e-9 * fabs(want))
+				    : isfinite(v))
+				return false;
+		}
 	}
 	return true;
 }
@@ -432,22 +443,6 @@ static bool at_cached(const struct problem *P, const double *x)
 	return P->cached && memcmp(x, P->xcache, P->nfree * sizeof *x) == 0;
 }
 
-/* d pred / d theta for every parameter, from the terms' dual numbers. */
-static double predict_grad(const struct model *m, const double *in,
-			   const double *theta, double *dpred)
-{
-	double g[EXPR_MAX_PARAMS], pred = 0;
-	memset(dpred, 0, m->nparams * sizeof *dpred);
-	for (size_t t = 0; t < m->nterms; t++) {
-		const struct expr *e = m->terms[t].expr;
-		pred += expr_eval_grad(e, in, theta, g);
-		const unsigned *idx = expr_params(e);
-		for (size_t s = 0; s < expr_param_count(e); s++)
-			dpred[idx[s]] += g[s];
-	}
-	return pred;
-}
-
 /* Predictions and d pred / d log(theta) (P->dlog, nparams per run) of
  * runs i0 .. i0+R-1, summed term by term as predict_grad sums them; with
  * cached, the product terms' values and the predictions are the last
@@ -534,25 +529,51 @@ static void jacobian(struct problem *P, const double *x, double *J)
 static size_t find_informed(const struct model *m, const struct fit_data *d,
 			    bool *informed)
 {
-	double theta[MODEL_MAX_PARAMS], dpred[MODEL_MAX_PARAMS];
+	const size_t np = m->nparams;
+	double theta[MODEL_MAX_PARAMS];
 	double colmax[MODEL_MAX_PARAMS] = {0}, largest = 0;
-	for (size_t j = 0; j < m->nparams; j++)
+	/* a block of runs at a time through the row evaluator, which gives
+	 * what expr_eval_grad gives, to the bit; predictions and d pred / d
+	 * theta summed term by term as model_predict sums them */
+	double value[FIT_SMALL_BLOCK], pred[FIT_SMALL_BLOCK];
+	double grad[FIT_SMALL_BLOCK * EXPR_MAX_PARAMS];
+	double dpred[FIT_SMALL_BLOCK * MODEL_MAX_PARAMS];
+	for (size_t j = 0; j < np; j++)
 		theta[j] = m->params[j].def;
-	for (size_t i = 0; i < d->n; i++) {
-		double pred = predict_grad(m, d->inputs + i * MODEL_NINPUTS,
-					   theta, dpred);
-		if (!usable(pred))
-			continue;
-		for (size_t j = 0; j < m->nparams; j++) {
-			double v = fabs(theta[j] * dpred[j] / pred);
-			if (isfinite(v) && v > colmax[j])
-				colmax[j] = v;
+	for (size_t i0 = 0; i0 < d->n; i0 += FIT_SMALL_BLOCK) {
+		size_t R = d->n - i0 < FIT_SMALL_BLOCK ? d->n - i0
+						       : FIT_SMALL_BLOCK;
+		memset(pred, 0, R * sizeof *pred);
+		memset(dpred, 0, R * np * sizeof *dpred);
+		for (size_t t = 0; t < m->nterms; t++) {
+			const struct expr *e = m->terms[t].expr;
+			const size_t k = expr_param_count(e);
+			const unsigned *idx = expr_params(e);
+			expr_eval_grad_rows(e, d->inputs + i0 * MODEL_NINPUTS,
+					    MODEL_NINPUTS, R, theta, value,
+					    grad);
+			for (size_t r = 0; r < R; r++) {
+				pred[r] += value[r];
+				for (size_t s = 0; s < k; s++)
+					dpred[r * np + idx[s]] +=
+						grad[r * k + s];
+			}
+		}
+		for (size_t r = 0; r < R; r++) {
+			if (!usable(pred[r]))
+				continue;
+			for (size_t j = 0; j < np; j++) {
+				double v = fabs(theta[j] * dpred[r * np + j] /
+						pred[r]);
+				if (isfinite(v) && v > colmax[j])
+					colmax[j] = v;
+			}
 		}
 	}
-	for (size_t j = 0; j < m->nparams; j++)
+	for (size_t j = 0; j < np; j++)
 		largest = fmax(largest, colmax[j]);
 	size_t count = 0;
-	for (size_t j = 0; j < m->nparams; j++) {
+	for (size_t j = 0; j < np; j++) {
 		informed[j] = largest > 0 &&
 			      colmax[j] > FIT_UNINFORMED_RATIO * largest;
 		count += informed[j];
@@ -662,17 +683,32 @@ static void set_message(struct fit_result *r, const char *fmt, ...)
 static void goodness(const struct problem *P, struct fit_result *out)
 {
 	const struct fit_data *d = P->d;
+	const double *log_y = P->log_y;
 	double mean = 0, ss_tot = 0, ss_res = 0, ape = 0;
 	for (size_t i = 0; i < d->n; i++)
-		mean += log(d->y[i]) / (double)d->n;
-	for (size_t i = 0; i < d->n; i++) {
-		double pred = model_predict(P->m, d->inputs + i * MODEL_NINPUTS,
-					    P->theta, NULL);
-		double r = usable(pred) ? log(pred) - log(d->y[i])
-					: FIT_BAD_RESIDUAL;
-		ss_res += r * r;
-		ss_tot += (log(d->y[i]) - mean) * (log(d->y[i]) - mean);
-		ape += fabs(pred - d->y[i]) / d->y[i];
+		mean += log_y[i] / (double)d->n;
+	/* the predictions as model_predict gives them (the row evaluator
+	 * is expr_eval to the bit, summed in the same order) */
+	double value[FIT_SMALL_BLOCK], pred[FIT_SMALL_BLOCK];
+	for (size_t i0 = 0; i0 < d->n; i0 += FIT_SMALL_BLOCK) {
+		size_t R = d->n - i0 < FIT_SMALL_BLOCK ? d->n - i0
+						       : FIT_SMALL_BLOCK;
+		memset(pred, 0, R * sizeof *pred);
+		for (size_t t = 0; t < P->m->nterms; t++) {
+			expr_eval_rows(P->m->terms[t].expr,
+				       d->inputs + i0 * MODEL_NINPUTS,
+				       MODEL_NINPUTS, R, P->theta, value);
+			for (size_t r = 0; r < R; r++)
+				pred[r] += value[r];
+		}
+		for (size_t r = 0; r < R; r++) {
+			size_t i = i0 + r;
+			double res = usable(pred[r]) ? log(pred[r]) - log_y[i]
+						     : FIT_BAD_RESIDUAL;
+			ss_res += res * res;
+			ss_tot += (log_y[i] - mean) * (log_y[i] - mean);
+			ape += fabs(pred[r] - d->y[i]) / d->y[i];
+		}
 	}
 	/* When every run measures the same (up to rounding: the logs differ
 	 * by less than 1e-9), R2 is undefined, not a huge negative number
