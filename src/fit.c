@@ -487,9 +487,11 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R,
 }
 
 /* The runs' rows of the Jacobian of log(pred) with respect to log(theta)
- * at x into J (n rows of nfree, row-major): (d pred / d log(theta_j)) /
- * pred. The prior rows are constant and not written. */
-static void jacobian(struct problem *P, const double *x, double *J)
+ * at x into J (n rows of nfree, row-major, row i at J + i * stride):
+ * (d pred / d log(theta_j)) / pred. The prior rows are constant and not
+ * written. */
+static void jacobian(struct problem *P, const double *x, double *J,
+		     size_t stride)
 {
 	const struct fit_data *d = P->d;
 	const size_t p = P->nfree;
@@ -507,7 +509,7 @@ static void jacobian(struct problem *P, const double *x, double *J)
 		predict_grad_block(P, i0, R, cached);
 		for (size_t i = 0; i < R; i++) {
 			double pred = P->pred[i];
-			double *row = J + (i0 + i) * p;
+			double *row = J + (i0 + i) * stride;
 			/* one division per run, not per element, unless the
 			 * reciprocal overflows; a run without a usable
 			 * prediction has a zero row whatever its derivatives */
@@ -721,11 +723,12 @@ static void goodness(const struct problem *P, struct fit_result *out)
  * data rows; log-space errors become value * error (delta method). J is
  * the whole Jacobian at the optimum (runs' rows and prior rows), f the
  * residuals there. */
-static void uncertainty(const struct problem *P, double *J, const double *f,
-			struct fit_result *out)
+static void uncertainty(const struct problem *P, double *J, size_t stride,
+			const double *f, struct fit_result *out)
 {
 	size_t n = P->d->n, p = P->nfree, np = P->m->nparams;
-	gsl_matrix_view Jv = gsl_matrix_view_array(J, n + p, p);
+	gsl_matrix_view Jv =
+		gsl_matrix_view_array_with_tda(J, n + p, p, stride);
 	double chi2 = 0;
 	for (size_t i = 0; i < n; i++)
 		chi2 += f[i] * f[i];
@@ -801,16 +804,17 @@ static enum fit_status setup(const struct model *m, const struct fit_data *d,
  * times per step) was half of a 50-run fit's instructions. */
 struct lm {
 	size_t n, p, rows; /* runs, free parameters, n + p */
+	size_t ps;	   /* p rounded up to even: the rows' stride */
 	/* residuals at x and at the trial point (rows each), the Jacobian
-	 * at x (rows x p, row-major; the prior rows, weight on the
-	 * diagonal, written once) */
+	 * at x (rows x p, row-major, rows ps apart, the padding zero; the
+	 * prior rows, weight on the diagonal, written once) */
 	double *f, *ft, *J;
 	double *block; /* the memory of all three */
 	double x[MODEL_MAX_PARAMS], xt[MODEL_MAX_PARAMS];
 	double dx[MODEL_MAX_PARAMS]; /* the last step computed */
 	double g[MODEL_MAX_PARAMS];  /* J'f at x */
-	/* J'J at x (lower triangle, p x p) and the Cholesky factor of
-	 * J'J + mu I */
+	/* J'J at x (lower triangle, p x p, rows ps apart) and the Cholesky
+	 * factor of J'J + mu I (p x p) */
 	double JTJ[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
 	double L[MODEL_MAX_PARAMS * MODEL_MAX_PARAMS];
 	double normf, mu;
@@ -828,15 +832,15 @@ static int lm_alloc(struct lm *S, const struct problem *P)
 	S->n = P->d->n;
 	S->p = P->nfree;
 	S->rows = S->n + S->p;
-	S->block = S->f = malloc((2 * S->rows + S->rows * S->p) * sizeof *S->f);
+	S->ps = S->p + S->p % 2;
+	S->block = S->f = calloc(2 * S->rows + S->rows * S->ps, sizeof *S->f);
 	if (!S->f)
 		return -1;
 	S->ft = S->f + S->rows;
 	S->J = S->ft + S->rows;
-	double *prior = S->J + S->n * S->p;
+	double *prior = S->J + S->n * S->ps;
 	for (size_t j = 0; j < S->p; j++)
-		for (size_t k = 0; k < S->p; k++)
-			prior[j * S->p + k] = j == k ? P->weight : 0;
+		prior[j * S->ps + j] = P->weight;
 	return 0;
 }
 
@@ -849,21 +853,25 @@ static double norm2(const double *v, size_t len)
 }
 
 /* Adds rows r .. r + 3 of J (and their residuals) to J'J and g: four
- * rows at a time, each element of J'J loaded and stored once for four
- * products. */
-static void lm_normal4(struct lm *S, size_t r)
+ * rows at a time, and two columns (a fixed count: the compiler makes one
+ * vector operation of them), so that each element of J'J is loaded and
+ * stored once for eight products. The pair that straddles the diagonal
+ * writes one element above it, which nothing reads; the rows' padding
+ * (ps) keeps it inside the row. */
+static void lm_normal4(double *restrict A, double *restrict g,
+		       const double *restrict r0, const double *restrict f,
+		       size_t p, size_t ps)
 {
-	const size_t p = S->p;
-	const double *restrict r0 = S->J + r * p, *restrict r1 = r0 + p,
-			       *restrict r2 = r1 + p, *restrict r3 = r2 + p;
-	const double *f = S->f + r;
+	const double *restrict r1 = r0 + ps, *restrict r2 = r1 + ps,
+			       *restrict r3 = r2 + ps;
 	for (size_t a = 0; a < p; a++) {
 		const double a0 = r0[a], a1 = r1[a], a2 = r2[a], a3 = r3[a];
-		double *restrict Aa = S->JTJ + a * p;
-		for (size_t b = 0; b <= a; b++)
-			Aa[b] += a0 * r0[b] + a1 * r1[b] + a2 * r2[b] +
-				 a3 * r3[b];
-		S->g[a] += a0 * f[0] + a1 * f[1] + a2 * f[2] + a3 * f[3];
+		double *restrict Aa = A + a * ps;
+		for (size_t b = 0; b <= a; b += 2)
+			for (size_t k = 0; k < 2; k++)
+				Aa[b + k] += a0 * r0[b + k] + a1 * r1[b + k] +
+					     a2 * r2[b + k] + a3 * r3[b + k];
+		g[a] += a0 * f[0] + a1 * f[1] + a2 * f[2] + a3 * f[3];
 	}
 }
 
@@ -871,26 +879,26 @@ static void lm_normal4(struct lm *S, size_t r)
  * then the prior rows (weight^2 on the diagonal of J'J). */
 static void lm_normal(struct lm *S, double weight)
 {
-	const size_t p = S->p;
+	const size_t p = S->p, ps = S->ps;
 	double *restrict A = S->JTJ;
-	memset(A, 0, p * p * sizeof *A);
+	memset(A, 0, p * ps * sizeof *A);
 	memset(S->g, 0, p * sizeof *S->g);
 	size_t i = 0;
 	for (; i + 4 <= S->n; i += 4)
-		lm_normal4(S, i);
+		lm_normal4(A, S->g, S->J + i * ps, S->f + i, p, ps);
 	for (; i < S->n; i++) {
-		const double *restrict row = S->J + i * p;
+		const double *restrict row = S->J + i * ps;
 		const double fi = S->f[i];
 		for (size_t a = 0; a < p; a++) {
 			const double ra = row[a];
-			double *restrict Aa = A + a * p;
+			double *restrict Aa = A + a * ps;
 			for (size_t b = 0; b <= a; b++)
 				Aa[b] += ra * row[b];
 			S->g[a] += ra * fi;
 		}
 	}
 	for (size_t a = 0; a < p; a++) {
-		A[a * p + a] += weight * weight;
+		A[a * ps + a] += weight * weight;
 		S->g[a] += weight * S->f[S->n + a];
 	}
 }
@@ -899,11 +907,11 @@ static void lm_normal(struct lm *S, double weight)
  * (not a number in J, say). */
 static int lm_factor(struct lm *S)
 {
-	const size_t p = S->p;
+	const size_t p = S->p, ps = S->ps;
 	const double *A = S->JTJ;
 	double *L = S->L;
 	for (size_t j = 0; j < p; j++) {
-		double s = A[j * p + j] + S->mu;
+		double s = A[j * ps + j] + S->mu;
 		for (size_t k = 0; k < j; k++)
 			s -= L[j * p + k] * L[j * p + k];
 		if (!(s > 0))
@@ -911,7 +919,7 @@ static int lm_factor(struct lm *S)
 		double d = sqrt(s);
 		L[j * p + j] = d;
 		for (size_t i = j + 1; i < p; i++) {
-			double t = A[i * p + j];
+			double t = A[i * ps + j];
 			for (size_t k = 0; k < j; k++)
 				t -= L[i * p + k] * L[j * p + k];
 			L[i * p + j] = t / d;
@@ -943,14 +951,14 @@ static void lm_solve(struct lm *S)
 /* ||J dx||^2 as dx' J'J dx. */
 static double lm_jnorm2(const struct lm *S)
 {
-	const size_t p = S->p;
+	const size_t p = S->p, ps = S->ps;
 	const double *A = S->JTJ, *v = S->dx;
 	double s = 0;
 	for (size_t a = 0; a < p; a++) {
 		double off = 0;
 		for (size_t b = 0; b < a; b++)
-			off += A[a * p + b] * v[b];
-		s += v[a] * (A[a * p + a] * v[a] + 2 * off);
+			off += A[a * ps + b] * v[b];
+		s += v[a] * (A[a * ps + a] * v[a] + 2 * off);
 	}
 	return s;
 }
@@ -962,12 +970,12 @@ static void lm_init(struct problem *P, struct lm *S, const double *x0)
 	memcpy(S->x, x0, S->p * sizeof *x0);
 	memset(S->dx, 0, S->p * sizeof *S->dx);
 	residuals(P, S->x, S->f);
-	jacobian(P, S->x, S->J);
+	jacobian(P, S->x, S->J, S->ps);
 	S->normf = sqrt(norm2(S->f, S->rows));
 	lm_normal(S, P->weight);
 	double largest = 0;
 	for (size_t j = 0; j < S->p; j++)
-		largest = fmax(largest, S->JTJ[j * S->p + j]);
+		largest = fmax(largest, S->JTJ[j * S->ps + j]);
 	S->mu = LM_MU0 * largest;
 	S->nu = 2;
 }
@@ -1008,7 +1016,7 @@ static int lm_iterate(struct problem *P, struct lm *S)
 			S->ft = f;
 			memcpy(S->x, S->xt, S->p * sizeof *S->x);
 			S->normf = sqrt(norm2(S->f, S->rows));
-			jacobian(P, S->x, S->J);
+			jacobian(P, S->x, S->J, S->ps);
 			lm_normal(S, P->weight);
 			/* Nielsen: less damping after a good step */
 			double b = 2 * rho - 1;
@@ -1183,7 +1191,7 @@ enum fit_status fit_model(const struct model *m, const struct fit_data *d,
 		out->value[j] = P.theta[j];
 	out->cost = best_cost;
 	goodness(&P, out);
-	uncertainty(&P, S->J, S->f, out);
+	uncertainty(&P, S->J, S->ps, S->f, out);
 done:
 	if (S)
 		free(S->block);
