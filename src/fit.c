@@ -80,6 +80,71 @@ static double lin_input(const struct expr_product *q, size_t k,
 	       (q->lin_in2[k] >= 0 ? row[q->lin_in2[k]] : 1);
 }
 
+/* The loops over a block's runs: two runs at a time, a fixed count that
+ * the compiler turns into one vector operation (at -O2 it vectorises only
+ * such loops), then the odd one. Each computes what the plain loop does,
+ * operation for operation. */
+
+/* y += x */
+static void add_rows(double *restrict y, const double *restrict x, size_t R)
+{
+	size_t r = 0;
+	for (; r + 2 <= R; r += 2)
+		for (size_t k = 0; k < 2; k++)
+			y[r + k] += x[r + k];
+	if (r < R)
+		y[r] += x[r];
+}
+
+/* y += x * a */
+static void add_scaled_rows(double *restrict y, const double *restrict x,
+			    double a, size_t R)
+{
+	size_t r = 0;
+	for (; r + 2 <= R; r += 2)
+		for (size_t k = 0; k < 2; k++)
+			y[r + k] += x[r + k] * a;
+	if (r < R)
+		y[r] += x[r] * a;
+}
+
+/* y += x * a * z */
+static void add_scaled_prod_rows(double *restrict y, const double *restrict x,
+				 double a, const double *restrict z, size_t R)
+{
+	size_t r = 0;
+	for (; r + 2 <= R; r += 2)
+		for (size_t k = 0; k < 2; k++)
+			y[r + k] += x[r + k] * a * z[r + k];
+	if (r < R)
+		y[r] += x[r] * a * z[r];
+}
+
+/* y = a * x */
+static void set_scaled_rows(double *restrict y, double a,
+			    const double *restrict x, size_t R)
+{
+	size_t r = 0;
+	for (; r + 2 <= R; r += 2)
+		for (size_t k = 0; k < 2; k++)
+			y[r + k] = a * x[r + k];
+	if (r < R)
+		y[r] = a * x[r];
+}
+
+/* y = a * x * z */
+static void set_scaled_prod_rows(double *restrict y, double a,
+				 const double *restrict x,
+				 const double *restrict z, size_t R)
+{
+	size_t r = 0;
+	for (; r + 2 <= R; r += 2)
+		for (size_t k = 0; k < 2; k++)
+			y[r + k] = a * x[r + k] * z[r + k];
+	if (r < R)
+		y[r] = a * x[r] * z[r];
+}
+
 /* Product term t over runs i0 .. i0+R-1 into out: its constant and
  * parameter powers times the product of its inputs' powers (computed once
  * per fit) times the exponential of its sum, this block's of which is kept
@@ -91,8 +156,7 @@ static void product_block(const struct problem *P, size_t t, size_t i0,
 	const double K = P->K[t];
 	const double *restrict f = P->fprod + t * n + i0;
 	if (!nlin) {
-		for (size_t r = 0; r < R; r++)
-			out[r] = K * f[r];
+		set_scaled_rows(out, K, f, R);
 		return;
 	}
 	const double *restrict ex;
@@ -101,21 +165,14 @@ static void product_block(const struct problem *P, size_t t, size_t i0,
 	} else {
 		double *restrict e = P->ex + t * FIT_BLOCK;
 		const double *restrict l = P->linv + P->lin_off[t] + i0;
-		const double a0 = P->a[t][0];
-		for (size_t r = 0; r < R; r++)
-			e[r] = a0 * l[r];
-		for (size_t k = 1; k < nlin; k++) {
-			const double ak = P->a[t][k];
-			const double *restrict lk = l + k * n;
-			for (size_t r = 0; r < R; r++)
-				e[r] += ak * lk[r];
-		}
+		set_scaled_rows(e, P->a[t][0], l, R);
+		for (size_t k = 1; k < nlin; k++)
+			add_scaled_rows(e, l + k * n, P->a[t][k], R);
 		for (size_t r = 0; r < R; r++)
 			e[r] = exp(e[r]);
 		ex = e;
 	}
-	for (size_t r = 0; r < R; r++)
-		out[r] = K * f[r] * ex[r];
+	set_scaled_prod_rows(out, K, f, ex, R);
 }
 
 /* Adds product term t's d value / d log(theta) of each run (its values in
@@ -126,22 +183,15 @@ static void product_grad(const struct problem *P, size_t t, size_t i0, size_t R,
 {
 	const struct expr_product *q = &P->prod[t];
 	const size_t n = P->d->n;
-	for (size_t j = 0; j < q->npar; j++) {
-		double *restrict dl = P->dlog + q->par[j] * FIT_BLOCK;
-		const double pw = q->par_pow[j];
-		for (size_t r = 0; r < R; r++)
-			dl[r] += term[r] * pw;
-	}
+	for (size_t j = 0; j < q->npar; j++)
+		add_scaled_rows(P->dlog + q->par[j] * FIT_BLOCK, term,
+				q->par_pow[j], R);
 	for (size_t k = 0; k < q->nlin; k++) {
 		if (q->lin_par[k] < 0)
 			continue;
-		double *restrict dl =
-			P->dlog + (size_t)q->lin_par[k] * FIT_BLOCK;
-		const double *restrict lk =
-			P->linv + P->lin_off[t] + k * n + i0;
-		const double a = P->a[t][k];
-		for (size_t r = 0; r < R; r++)
-			dl[r] += term[r] * a * lk[r];
+		add_scaled_prod_rows(
+			P->dlog + (size_t)q->lin_par[k] * FIT_BLOCK, term,
+			P->a[t][k], P->linv + P->lin_off[t] + k * n + i0, R);
 	}
 }
 
@@ -161,8 +211,7 @@ static void predict_block(const struct problem *P, size_t i0, size_t R)
 			expr_eval_rows(P->split[t].varying, rows + P->offset[t],
 				       P->width, R, P->theta, term);
 		}
-		for (size_t i = 0; i < R; i++)
-			P->pred[i] += term[i];
+		add_rows(P->pred, term, R);
 	}
 }
 
@@ -467,8 +516,8 @@ static void predict_grad_block(const struct problem *P, size_t i0, size_t R,
 				term = P->term;
 			}
 			product_grad(P, t, i0, R, term);
-			for (size_t i = 0; !cached && i < R; i++)
-				P->pred[i] += term[i];
+			if (!cached)
+				add_rows(P->pred, term, R);
 			continue;
 		}
 		const struct expr *e = P->split[t].varying;
