@@ -493,7 +493,7 @@ static bool at_cached(const struct problem *P, const double *x)
 }
 
 /* Predictions and d pred / d log(theta) (P->dlog, nparams per run) of
- * runs i0 .. i0+R-1, summed term by term as predict_grad sums them; with
+ * runs i0 .. i0+R-1, summed term by term as model_predict sums them; with
  * cached, the product terms' values and the predictions are the last
  * residual evaluation's (at the same point: the same values). */
 static void predict_grad_block(const struct problem *P, size_t i0, size_t R,

@@ -1,8 +1,9 @@
 /* Fitting a model to measured runs: nonlinear least squares on log
  * residuals (so small and large runs weigh alike) over log parameters (so
  * they stay positive), with a weak pull of each parameter toward its
- * default, GSL's trust region with Levenberg-Marquardt, and several
- * deterministic starts. */
+ * default, Levenberg-Marquardt on the normal equations (the steps of
+ * GSL's trust-region method with trs_lm, without its workspace; fit.c),
+ * and several deterministic starts. */
 #ifndef ENERGYLENS_FIT_H
 #define ENERGYLENS_FIT_H
 
