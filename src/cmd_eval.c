@@ -467,14 +467,15 @@ static void print_methods(const struct eval_report *r)
 				  false);
 		putchar('\n');
 		printf("noise ceiling: an oracle of the true means, scored "
-		       "against %d draws of the\nmeasurements with the "
-		       "replicates' noise (%.1f%%, from %zu configurations "
-		       "measured\nmore than once, %zu runs).\n",
+		       "against %d draws of the\nmeasurements with a "
+		       "measurement's noise (%.1f%%, from %zu configurations "
+		       "measured\nmore than once, %zu runs, and %zu batch "
+		       "sizes against their sweeps' neighbours).\n",
 		       EVAL_CEILING_DRAWS, 100 * c->noise, c->replicated,
-		       c->runs);
+		       c->runs, c->inner);
 	} else {
 		puts("(no noise ceiling: no configuration was measured more "
-		     "than once)");
+		     "than once, and no\nsweep has three batch sizes)");
 	}
 	if (any_reference)
 		puts("(ref): a reference, not a predictor: it reads the "
@@ -778,8 +779,8 @@ static void json_ceiling(const struct eval_report *r, bool layout)
 	const struct eval_ceiling *c = &r->ceiling;
 	fputs("{\"noise\": ", stdout);
 	json_number(stdout, c->noise);
-	printf(", \"replicated\": %zu, \"runs\": %zu, ", c->replicated,
-	       c->runs);
+	printf(", \"replicated\": %zu, \"runs\": %zu, \"inner\": %zu, ",
+	       c->replicated, c->runs, c->inner);
 	json_scores(layout ? &c->layout : &c->config, false);
 	fputc('}', stdout);
 }

@@ -284,7 +284,9 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 				r[a].in[IN_P],
 				r[a].in[IN_DP],
 				sum / ((double)c + lambda),
-				1 / ((double)c / noise + 1 / g->layout_var)};
+				1 / ((double)c / noise + 1 / g->layout_var),
+				sum,
+				c};
 			double s = 0;
 			for (size_t i = a; i < b; i++)
 				if (r[i].ok)
@@ -306,6 +308,7 @@ static bool layout_offsets(struct estimate_group *g, const struct row *r,
 		}
 		a = b;
 	}
+	g->layout_noise = noise;
 	if (!told)
 		g->layout_var = 0;
 	else if (nl)
@@ -327,47 +330,214 @@ static bool same_config(const double *a, const double *b)
 	       near(a[IN_I], b[IN_I]) && near(a[IN_O], b[IN_O]);
 }
 
-/* One measurement's variance: the replicates' spread about their means,
- * pooled over the group, and ESTIMATE_MEASUREMENT_SD as a prior worth
- * ESTIMATE_MEASUREMENT_PRIOR_DF degrees of freedom. A group has a few
- * replicates at most (the ML.ENERGY H100 runs: two pairs, 6.6% and
- * 12.2%), and a variance from 2 degrees of freedom is uncertain by a
- * factor of 4 either way; taken alone it made a measurement weigh less
- * than the model's prediction, and an estimate contradict its own
- * measurements. */
-static void measurement_noise(struct estimate_group *g, const struct row *r,
-			      size_t n)
+/* ---- the noise of a measurement ---------------------------------------- */
+
+/* Rows sorted by workload, layout, input and output length and batch (qsort
+ * has no context: the rows ride along with each index). */
+struct noise_item {
+	const struct estimate_rows *r;
+	size_t i;
+	double v; /* log energy per output token */
+};
+
+static const double *noise_in(const struct noise_item *a)
 {
-	double ss = 0;
-	size_t dof = 0;
-	bool *used = calloc(n + 1, sizeof *used);
-	for (size_t i = 0; used && i < n; i++) {
-		if (used[i] || !r[i].ok)
-			continue;
-		double sum = 0, sq = 0;
-		size_t c = 0;
-		for (size_t j = i; j < n && same_block(r[i].in, r[i].workload,
-						       r[j].in, r[j].workload);
-		     j++)
-			if (!used[j] && r[j].ok &&
-			    same_config(r[i].in, r[j].in)) {
-				used[j] = true;
-				sum += r[j].logy;
-				sq += r[j].logy * r[j].logy;
-				c++;
-			}
-		if (c > 1) {
-			ss += sq - sum * sum / (double)c;
-			dof += c - 1;
-			g->replicate_sets++;
-		}
+	return a->r->inputs + a->i * MODEL_NINPUTS;
+}
+
+static int by_series(const void *x, const void *y)
+{
+	const struct noise_item *a = x, *b = y;
+	size_t wa = a->r->workload[a->i], wb = b->r->workload[b->i];
+	if (wa != wb)
+		return (wa > wb) - (wa < wb);
+	static const int keys[] = {IN_T, IN_P, IN_DP, IN_I, IN_O, IN_B};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (noise_in(a)[keys[k]] != noise_in(b)[keys[k]])
+			return cmp_double(noise_in(a)[keys[k]],
+					  noise_in(b)[keys[k]]);
+	return 0;
+}
+
+/* One batch size of a series: log B, the mean log energy per output
+ * token and the runs averaged. */
+struct noise_point {
+	double x, y;
+	size_t m;
+};
+
+static int by_x(const void *x, const void *y)
+{
+	const struct noise_point *a = x, *b = y;
+	return cmp_double(a->x, b->x);
+}
+
+/* Whether b belongs to the series that a starts: one workload and layout,
+ * the input length within SELECT_MEASURED_TOLERANCE, the output within
+ * ESTIMATE_SERIES_OUTPUT (it varies from run to run; a sweep of output
+ * lengths steps by factors of 2). */
+static bool same_series(const struct noise_item *a, const struct noise_item *b)
+{
+	const double *x = noise_in(a), *y = noise_in(b);
+	return a->r->workload[a->i] == b->r->workload[b->i] &&
+	       x[IN_T] == y[IN_T] && x[IN_P] == y[IN_P] &&
+	       x[IN_DP] == y[IN_DP] && near(x[IN_I], y[IN_I]) &&
+	       fabs(x[IN_O] - y[IN_O]) <=
+		       ESTIMATE_SERIES_OUTPUT * fmax(x[IN_O], y[IN_O]);
+}
+
+/* One series' points (sorted by batch): into z, each replicate's
+ * departure from its point's mean and each inner point's departure from
+ * the curve through its neighbours (log energy per token against log
+ * batch: the parabola through three of them where the series has four
+ * batches or more, else the line through two; the line alone took the
+ * bend of a batch sweep for noise, 5.0% against 4.0% over the ML.ENERGY
+ * runs), both scaled to one run's standard deviation; how many. */
+static size_t series_z(const struct noise_item *it, size_t n,
+		       struct noise_point *p, double *z,
+		       struct estimate_noise *acc)
+{
+	size_t np = 0, nz = 0;
+	for (size_t a = 0; a < n;) {
+		size_t b = a;
+		double sum = 0;
+		for (;
+		     b < n && noise_in(&it[b])[IN_B] == noise_in(&it[a])[IN_B];
+		     b++)
+			sum += it[b].v;
+		size_t m = b - a;
+		double mean = sum / (double)m;
+		/* m deviations from their mean hold m - 1 runs' variance */
+		for (size_t i = a; m > 1 && i < b; i++)
+			z[nz++] = (it[i].v - mean) *
+				  sqrt((double)m / (double)(m - 1));
+		acc->replicate_sets += m > 1;
+		acc->replicate_runs += m > 1 ? m : 0;
+		p[np++] = (struct noise_point){log(noise_in(&it[a])[IN_B]),
+					       mean, m};
+		a = b;
 	}
-	free(used);
+	qsort(p, np, sizeof *p, by_x);
+	for (size_t j = 1; j + 1 < np; j++) {
+		size_t nb[3] = {j - 1, j + 1, j + 2};
+		size_t k = 2;
+		if (np >= 4) {
+			k = 3;
+			if (j + 2 >= np) {
+				nb[0] = j - 2;
+				nb[1] = j - 1;
+				nb[2] = j + 1;
+			}
+		}
+		/* Lagrange weights of the neighbours' curve at p[j].x */
+		double wgt[3], d = p[j].y, scale = 1 / (double)p[j].m;
+		for (size_t i = 0; i < k; i++) {
+			wgt[i] = 1;
+			for (size_t l = 0; l < k; l++)
+				if (l != i)
+					wgt[i] *= (p[j].x - p[nb[l]].x) /
+						  (p[nb[i]].x - p[nb[l]].x);
+			d -= wgt[i] * p[nb[i]].y;
+			scale += wgt[i] * wgt[i] / (double)p[nb[i]].m;
+		}
+		z[nz++] = d / sqrt(scale);
+		acc->inner_points++;
+	}
+	return nz;
+}
+
+static int by_value(const void *x, const void *y)
+{
+	return cmp_double(*(const double *)x, *(const double *)y);
+}
+
+bool estimate_noise_add(const struct estimate_rows *rows,
+			struct estimate_noise *acc)
+{
+	size_t n = rows->n, k = 0, nz = 0;
+	struct noise_item *it = malloc((n + 1) * sizeof *it);
+	struct noise_point *p = malloc((n + 1) * sizeof *p);
+	/* a run is a replicate's deviation or an inner point once */
+	double *z = malloc((2 * n + 1) * sizeof *z);
+	if (!it || !p || !z) {
+		free(it);
+		free(p);
+		free(z);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const double *x = rows->inputs + i * MODEL_NINPUTS;
+		double v = log(rows->y[i] / x[IN_O]);
+		if (isfinite(v) && x[IN_B] > 0)
+			it[k++] = (struct noise_item){rows, i, v};
+	}
+	qsort(it, k, sizeof *it, by_series);
+	for (size_t a = 0; a < k;) {
+		size_t b = a;
+		while (b < k && same_series(&it[a], &it[b]))
+			b++;
+		/* the series' runs, by batch (sorted by output before it) */
+		struct noise_item *s = it + a;
+		for (size_t i = 1; i < b - a; i++)
+			for (size_t j = i;
+			     j > 0 &&
+			     noise_in(&s[j - 1])[IN_B] > noise_in(&s[j])[IN_B];
+			     j--) {
+				struct noise_item t = s[j];
+				s[j] = s[j - 1];
+				s[j - 1] = t;
+			}
+		nz += series_z(s, b - a, p, z + nz, acc);
+		a = b;
+	}
+	/* the median of |z|, a normal's at 0.6745 standard deviations: a
+	 * knee in a curve (the batch where the engine saturates) makes a
+	 * few large departures that a mean of squares would take for noise */
+	for (size_t i = 0; i < nz; i++)
+		z[i] = fabs(z[i]);
+	qsort(z, nz, sizeof *z, by_value);
+	if (nz) {
+		double med =
+			nz % 2 ? z[nz / 2] : (z[nz / 2 - 1] + z[nz / 2]) / 2;
+		double sd = med / 0.6744897501960817;
+		double df = ESTIMATE_MEDIAN_EFFICIENCY * (double)nz;
+		acc->ss += df * sd * sd;
+		acc->df += df;
+	}
+	free(it);
+	free(p);
+	free(z);
+	return true;
+}
+
+double estimate_noise_var(const struct estimate_noise *acc)
+{
 	double prior = ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD;
-	g->meas_var =
-		fmax((ss + ESTIMATE_MEASUREMENT_PRIOR_DF * prior) /
-			     ((double)dof + ESTIMATE_MEASUREMENT_PRIOR_DF),
-		     1e-6);
+	return fmax((acc->ss + ESTIMATE_MEASUREMENT_PRIOR_DF * prior) /
+			    (acc->df + ESTIMATE_MEASUREMENT_PRIOR_DF),
+		    1e-6);
+}
+
+/* One measurement's variance, as a configuration choice sees it (log
+ * energy per output token): the replicates' spread about their means and
+ * each run's departure from the curve through its neighbours at the
+ * batch sizes about it (estimate_noise_add), over the group, with
+ * ESTIMATE_MEASUREMENT_SD as a prior worth
+ * ESTIMATE_MEASUREMENT_PRIOR_DF degrees of freedom. A group has a few
+ * replicates at most (the ML.ENERGY H100 runs: two pairs, 9% and 17%
+ * apart): two degrees of freedom, uncertain by a factor of 4 either way,
+ * and they overstated the noise (a ceiling 10 points below the model's
+ * held-out Top-1); the batch sweeps give hundreds. False when out of
+ * memory. */
+static bool measurement_noise(struct estimate_group *g,
+			      const struct estimate_rows *rows)
+{
+	struct estimate_noise acc = {0};
+	if (!estimate_noise_add(rows, &acc))
+		return false;
+	g->replicate_sets = acc.replicate_sets;
+	g->meas_var = estimate_noise_var(&acc);
+	return true;
 }
 
 /* The group's noise and between-workload variance from the pooled fit's
@@ -538,6 +708,8 @@ static void levels(struct estimate_group *g, const struct row *r, size_t n)
 	}
 }
 
+static void loo_vars(struct estimate_group *g, const struct row *r, size_t n);
+
 int estimate_build(struct estimate_group *g, const struct model *m,
 		   const double *params, const double *cov, size_t nparams,
 		   const struct estimate_rows *rows)
@@ -562,7 +734,11 @@ int estimate_build(struct estimate_group *g, const struct model *m,
 			  kind_sums(m, r[i].in, params, r[i].s);
 	}
 	qsort(r, n, sizeof *r, by_workload);
-	measurement_noise(g, r, n);
+	if (!measurement_noise(g, rows)) {
+		free(r);
+		estimate_free(g);
+		return -1;
+	}
 	moments(g, r, n);
 	size_t nw = 0;
 	for (size_t i = 0; i < n; i++)
@@ -632,6 +808,7 @@ int estimate_build(struct estimate_group *g, const struct model *m,
 		return -1;
 	}
 	levels(g, r, n);
+	loo_vars(g, r, n);
 	for (size_t k = 0; k < g->nw; k++) {
 		struct estimate_workload *w = &g->w[k];
 		double left = fmax((double)w->runs - dof[k], 0);
@@ -678,6 +855,10 @@ static int layout_key(const struct estimate_layout *l, size_t workload,
 	return 0;
 }
 
+static const struct estimate_layout *
+find_layout(const struct estimate_group *g, const struct estimate_workload *w,
+	    const double *in);
+
 /* The layout's offset and its variance: 0 and the layouts' spread where
  * the workload was not measured at it. */
 static void layout_of(const struct estimate_group *g,
@@ -686,8 +867,20 @@ static void layout_of(const struct estimate_group *g,
 {
 	*offset = 0;
 	*var = g->layout_var;
+	const struct estimate_layout *l = find_layout(g, w, in);
+	if (l) {
+		*offset = l->offset;
+		*var = l->var;
+	}
+}
+
+/* The workload's entry at in's layout, or NULL. */
+static const struct estimate_layout *
+find_layout(const struct estimate_group *g, const struct estimate_workload *w,
+	    const double *in)
+{
 	if (!w || w->runs == 0 || g->layout_var == 0)
-		return;
+		return NULL;
 	size_t lo = 0, hi = g->nl;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -696,10 +889,9 @@ static void layout_of(const struct estimate_group *g,
 		else
 			hi = mid;
 	}
-	if (lo < g->nl && layout_key(&g->l[lo], w->workload, in) == 0) {
-		*offset = g->l[lo].offset;
-		*var = g->l[lo].var;
-	}
+	return lo < g->nl && layout_key(&g->l[lo], w->workload, in) == 0
+		       ? &g->l[lo]
+		       : NULL;
 }
 
 /* ---- estimates ---------------------------------------------------------- */
@@ -724,6 +916,82 @@ static double prediction_var(const struct estimate_group *g,
 	return fmax(w->model_var - g->meas_var, 0.25 * w->model_var);
 }
 
+/* The log prediction of candidate c (kind sums s) and the variance its
+ * layout adds. A measured candidate's runs are among those its layout's
+ * offset and its workload's level were fitted on: combined with that
+ * prediction, its measurements would count twice, and the prediction's
+ * error, from residuals its own runs helped make small, would look
+ * smaller than it is. Its prediction leaves them out: the layout's offset
+ * and level from the workload's other runs (its residual e_c, the mean
+ * of its logs less the offsets' prediction, taken out of their sums), the
+ * layout's variance from as many runs fewer. */
+static double prediction(const struct estimate_group *g,
+			 const struct estimate_workload *w,
+			 const struct estimate_in *c, const double *s,
+			 double *layout_var)
+{
+	double base = offset_log(s, w->offset);
+	const struct estimate_layout *l = find_layout(g, w, c->in);
+	double lo = l ? l->offset : 0, level = w->level;
+	*layout_var = l ? l->var : g->layout_var;
+	/* its runs are among its layout's (where the layout has none, they
+	 * are not among the runs this was built from) */
+	if (!c->measured || !l || c->measured > l->runs)
+		return base + lo + level;
+	double m = (double)c->measured, e = c->measured_log - base;
+	double left = (double)l->runs - m;
+	lo = (l->sum - m * e) / (left + g->layout_noise / g->layout_var);
+	*layout_var = 1 / (left / g->layout_noise + 1 / g->layout_var);
+	if (w->runs > c->measured)
+		level = (level * (double)w->runs - m * (e - l->offset)) /
+			(double)(w->runs - c->measured);
+	return base + lo + level;
+}
+
+/* Each workload's loo_var: its runs' squared residuals from the
+ * prediction that leaves their layout's runs of that configuration out,
+ * shrunk toward the group's mean square with ESTIMATE_PRIOR_RUNS runs'
+ * weight. A residual after offsets fitted on the run itself is smaller
+ * than the error of a prediction of it (in-sample, a workload's residual
+ * after its offsets and layouts is 2% where its held-out runs miss by
+ * 15%): a measurement combined with the prediction by that smaller error
+ * was outweighed by it. */
+static void loo_vars(struct estimate_group *g, const struct row *r, size_t n)
+{
+	double all = 0;
+	size_t used = 0;
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t a = 0, wi = 0; a < n;) {
+			size_t b = a, c = 0;
+			double ss = 0;
+			while (wi < g->nw && g->w[wi].workload != r[a].workload)
+				wi++;
+			for (; b < n && r[b].workload == r[a].workload; b++) {
+				if (!r[b].ok || wi == g->nw)
+					continue;
+				struct estimate_in one = {r[b].in, r[b].logy,
+							  1};
+				double lv;
+				double e = r[b].logy - prediction(g, &g->w[wi],
+								  &one, r[b].s,
+								  &lv);
+				ss += e * e;
+				c++;
+			}
+			if (pass == 0) {
+				all += ss;
+				used += c;
+			} else if (wi < g->nw) {
+				double group = used ? all / (double)used
+						    : g->model_var;
+				g->w[wi].loo_var =
+					(ss + ESTIMATE_PRIOR_RUNS * group) /
+					((double)c + ESTIMATE_PRIOR_RUNS);
+			}
+			a = b;
+		}
+}
+
 /* The combination's weights: the prediction's share and the variance of
  * the combined log estimate. */
 static void combine(const struct estimate_group *g,
@@ -731,6 +999,10 @@ static void combine(const struct estimate_group *g,
 		    size_t measured, double *model_weight, double *var)
 {
 	double vp = prediction_var(g, w) + layout_var;
+	if (measured)
+		/* its runs' residuals from such predictions hold the layout's
+		 * share and one measurement's noise */
+		vp = fmax(w->loo_var - g->meas_var, 0.25 * w->loo_var);
 	if (!measured) {
 		*model_weight = 1;
 		*var = vp;
@@ -759,9 +1031,8 @@ void estimate_one(const struct estimate_group *g,
 		out->basis = BASIS_PREDICTED;
 		return;
 	}
-	double lo, lv, var;
-	layout_of(g, w, c->in, &lo, &lv);
-	double lp = offset_log(s, w->offset) + lo + w->level;
+	double lv, var;
+	double lp = prediction(g, w, c, s, &lv);
 	out->pooled_j = exp(lp);
 	combine(g, w, lv, c->measured, &out->model_weight, &var);
 	double le =
@@ -856,13 +1127,12 @@ static void prepare(const struct estimate_group *g,
 	x->ok = p > 0 && isfinite(p);
 	if (!x->ok)
 		return;
-	double lo, lv, mw, var;
-	layout_of(g, w, c->in, &lo, &lv);
+	double lv, mw, var;
+	double lp = prediction(g, w, c, s, &lv);
 	combine(g, w, lv, c->measured, &mw, &var);
 	x->var = var;
 	x->mw = mw;
-	x->mean = mw * (log(p) + lo + w->level) +
-		  (1 - mw) * (c->measured ? c->measured_log : 0);
+	x->mean = mw * lp + (1 - mw) * (c->measured ? c->measured_log : 0);
 	for (size_t j = 0; j < g->nparams; j++) {
 		double d = 0;
 		for (size_t k = 0; k < K; k++)
@@ -1269,6 +1539,11 @@ static bool fold_fit(const struct estimate_group *whole,
 		ok = estimate_build(g, whole->m, whole->params, cov, p, &er) ==
 		     0;
 	}
+	/* the noise of a measurement is the whole's: from half the runs a
+	 * fold sees half the batch sweeps, and its calibration would be
+	 * fitted to another noise than the one it is used with */
+	if (ok)
+		g->meas_var = whole->meas_var;
 	free(cov);
 	free(x);
 	free(y);

@@ -9,18 +9,21 @@
  * (workload, layout) measured gets as one more log factor, shrunk the
  * same way: the form cannot say, for instance, that tp 2 is cheaper than
  * tp 1 for one model, and the runs at other batches can. A candidate measured
- * at the knobs combines that prediction with the mean of its measurements by
- * inverse variance (the model's error from the workload's residuals
- * after the offsets, a measurement's from the group's replicates pooled
- * with ESTIMATE_MEASUREMENT_SD as a prior). What the shrunk offsets and
- * the layouts leave of a workload's runs on average (its level) every
- * candidate of it gets, so that measured and unmeasured ones stand on
- * one footing.
+ * at the knobs combines the mean of its measurements by inverse variance
+ * with the prediction that leaves its own runs out of its layout's factor
+ * and its workload's level (with them, its measurements would count twice):
+ * the prediction's error from the workload's residuals from such
+ * predictions, a measurement's from the group's batch sweeps and replicates
+ * (struct estimate_noise) with ESTIMATE_MEASUREMENT_SD as a prior. What the
+ * shrunk offsets and the layouts leave of a workload's runs on average (its
+ * level) every candidate of it gets, so that measured and unmeasured ones
+ * stand on one footing.
  *
  * The confidence of a choice: parameter vectors drawn from the fit's
  * covariance, offsets from theirs, each candidate's error (a calibrated
  * share of it drawn once for all the candidates) and the noise of
- * measuring it again, ESTIMATE_DRAWS times with a fixed seed;
+ * measuring it again (the calibration's folds take the whole's noise),
+ * ESTIMATE_DRAWS times with a fixed seed;
  * P(cheapest) is the share of draws in which a candidate measures the
  * cheapest. */
 #ifndef ENERGYLENS_ESTIMATE_H
@@ -39,6 +42,14 @@
 /* the weight of that default, in degrees of freedom, when the group's
  * replicates are pooled with it */
 #define ESTIMATE_MEASUREMENT_PRIOR_DF 4.0
+/* the asymptotic efficiency of the median absolute deviation at the
+ * normal: the degrees of freedom of a noise from it, per departure */
+#define ESTIMATE_MEDIAN_EFFICIENCY 0.37
+/* runs of one workload, layout and input length whose output lengths
+ * differ by at most this share are one series of batch sizes for the
+ * measurement noise (the output varies from run to run, by 13% between two
+ * ML.ENERGY runs of one configuration) */
+#define ESTIMATE_SERIES_OUTPUT 0.2
 /* the smallest standard deviation a workload's offsets are allowed to
  * spread by (so one group of look-alike workloads is not pinned to 0) */
 #define ESTIMATE_MIN_BETWEEN_SD 0.02
@@ -70,6 +81,11 @@ struct estimate_workload {
 	 * not shrunk: its level, which its measured candidates carry in
 	 * their measurements and its unmeasured ones get from this */
 	double level;
+	/* log variance of a measured candidate's prediction error: the
+	 * mean square of its runs' residuals from the prediction that leaves
+	 * each run's layout out (estimate_one), shrunk toward the group's;
+	 * it holds one measurement's noise */
+	double loo_var;
 };
 
 /* One workload's departure at one layout, over the batches and lengths it
@@ -79,6 +95,10 @@ struct estimate_layout {
 	size_t workload;
 	double tp, pp, dp;
 	double offset, var; /* and its posterior variance */
+	/* the sum of its runs' residuals after the offsets, and how many:
+	 * a measured candidate's prediction leaves its own runs out */
+	double sum;
+	size_t runs;
 };
 
 /* A fit group's estimates: the noise, the parameters' uncertainty and
@@ -98,7 +118,8 @@ struct estimate_group {
 	size_t nw;
 	struct estimate_layout *l; /* sorted by workload, tp, pp, dp */
 	size_t nl;
-	double layout_var; /* the spread of a layout's offset */
+	double layout_var;   /* the spread of a layout's offset */
+	double layout_noise; /* a run's about its layout's offset */
 	/* variance inflation of the confidence's draws (1: none), and the
 	 * share of a prediction's error variance the candidates of one
 	 * choice have in common (0: none, each candidate's error its own);
@@ -184,6 +205,32 @@ bool estimate_draw(const struct estimate_group *g,
 		   const struct estimate_workload *w,
 		   const struct estimate_in *c, size_t n, size_t ndraws,
 		   unsigned long long seed, double *draws);
+
+/* The sums behind one measurement's noise (log energy per output token):
+ * over each series of batch sizes of one workload, layout and lengths
+ * (outputs within ESTIMATE_SERIES_OUTPUT), the replicates' deviations from
+ * their means and each inner batch's departure from the curve through its
+ * neighbours (log energy per token against log batch), scaled to one
+ * run's standard deviation; their median absolute value, over 0.6745,
+ * is a standard deviation worth ESTIMATE_MEDIAN_EFFICIENCY of their
+ * number in degrees of freedom (a knee in a sweep, where the engine
+ * saturates, makes a few large departures that a mean of squares would
+ * take for noise). A curve that bends still adds: an upper bound of the
+ * noise, from hundreds of degrees of freedom where the replicates give a
+ * few. ss holds df times each call's variance. */
+struct estimate_noise {
+	double ss, df;
+	size_t replicate_sets; /* configurations measured more than once */
+	size_t replicate_runs; /* their runs */
+	size_t inner_points;   /* batches between two others */
+};
+/* Adds rows' sums to acc (rows: one fit group); false when out of
+ * memory. */
+bool estimate_noise_add(const struct estimate_rows *rows,
+			struct estimate_noise *acc);
+/* One measurement's log variance from acc, with ESTIMATE_MEASUREMENT_SD
+ * as a prior worth ESTIMATE_MEASUREMENT_PRIOR_DF degrees of freedom. */
+double estimate_noise_var(const struct estimate_noise *acc);
 
 const char *estimate_basis_name(enum estimate_basis b);
 

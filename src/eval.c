@@ -1344,79 +1344,34 @@ static int within_groups(const struct profile_set *set,
 /* ---- the noise ceiling and an empty report --------------------------------
  */
 
-/* Replicates: runs of one configuration of a workload at the same input
- * length (within 2%) and output lengths within EVAL_REPLICATE_OUTPUT of each
- * other. The output length is the model's own (the mean of the tokens
- * generated) and varies from run to run (by 13% between two ML.ENERGY runs
- * of one configuration), which energy per output token takes out; a sweep
- * of output lengths steps by factors of 2 or more, and those are not
- * replicates. */
-static bool replicates(const struct profile_run *a, const struct profile_run *b)
-{
-	return a->workload == b->workload && a->tp == b->tp && a->pp == b->pp &&
-	       a->dp == b->dp && a->batch_size == b->batch_size &&
-	       near(a->input_tokens, b->input_tokens) &&
-	       fabs(a->output_tokens - b->output_tokens) <=
-		       EVAL_REPLICATE_OUTPUT *
-			       fmax(a->output_tokens, b->output_tokens);
-}
-
-static double log_per_token(const struct eval_group *e, size_t i)
-{
-	return log(e->g->energy.y[i] / run_of(e, i)->output_tokens);
-}
-
-/* Adds the squared deviations from their means of the replicate sets of one
- * group to *ss, and their degrees of freedom to *df. */
-static int replicate_sums(const struct eval_group *e, struct eval_ceiling *c,
-			  double *ss, size_t *df)
-{
-	size_t n = e->g->energy.n;
-	bool *done = calloc(n + 1, sizeof *done);
-	size_t *same = malloc((n + 1) * sizeof *same);
-	if (!done || !same) {
-		free(done);
-		free(same);
-		return -1;
-	}
-	for (size_t a = 0; a < n; a++) {
-		size_t m = 0;
-		double mean = 0;
-		for (size_t b = a; b < n && !done[a]; b++) {
-			if (done[b] || !replicates(run_of(e, a), run_of(e, b)))
-				continue;
-			same[m++] = b;
-			mean += log_per_token(e, b);
-		}
-		for (size_t j = 0; j < m; j++)
-			done[same[j]] = true;
-		if (m < 2)
-			continue;
-		mean /= (double)m;
-		c->replicated++;
-		c->runs += m;
-		*df += m - 1;
-		for (size_t j = 0; j < m; j++)
-			*ss += pow(log_per_token(e, same[j]) - mean, 2);
-	}
-	free(done);
-	free(same);
-	return 0;
-}
-
-/* The replicates' noise over every group (eval.h, struct eval_ceiling). */
+/* The noise of a measurement over every group (eval.h, struct
+ * eval_ceiling): estimate_noise_add's, from the replicates and the batch
+ * sweeps, pooled by degrees of freedom. Out of the data alone, not the
+ * model's: the ceiling is the same whatever is trained. */
 static int replicate_noise(const struct profile_set *set,
 			   const struct dataset *ds, struct eval_ceiling *c)
 {
-	double ss = 0;
-	size_t df = 0;
+	struct estimate_noise acc = {0};
 	for (size_t g = 0; g < ds->count; g++) {
 		const struct eval_group e = {set, &ds->groups[g]};
-		if (replicate_sums(&e, c, &ss, &df) != 0)
+		size_t n = e.g->energy.n;
+		size_t *wl = malloc((n + 1) * sizeof *wl);
+		if (!wl)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			wl[i] = run_of(&e, i)->workload;
+		struct estimate_rows rows = {n, e.g->energy.inputs,
+					     e.g->energy.y, wl};
+		bool ok = estimate_noise_add(&rows, &acc);
+		free(wl);
+		if (!ok)
 			return -1;
 	}
-	/* Identical replicates give no noise, and no draws. */
-	c->noise = df > 0 ? sqrt(ss / (double)df) : 0;
+	c->replicated = acc.replicate_sets;
+	c->runs = acc.replicate_runs;
+	c->inner = acc.inner_points;
+	/* No departures, or none from 0: no noise, and no draws. */
+	c->noise = acc.df > 0 ? sqrt(acc.ss / acc.df) : 0;
 	c->state = 0x656e657267796c65u; /* fixed: the same draws everywhere */
 	return 0;
 }

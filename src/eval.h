@@ -100,23 +100,25 @@ struct eval_method {
 
 /* The noise ceiling: the scores an oracle that knows every candidate's true
  * mean would get, scored like the methods against measurements that carry
- * the replicates' noise. The measured means stand for the true ones; each
+ * a measurement's noise. The measured means stand for the true ones; each
  * scenario the model (method 0) is scored on is drawn EVAL_CEILING_DRAWS
  * times, every candidate's energy the mean times exp(noise * z / sqrt(m)),
  * z standard normal and m the candidate's runs. */
 #define EVAL_CEILING_DRAWS 200
-/* replicates' output lengths differ by at most this share */
-#define EVAL_REPLICATE_OUTPUT 0.2
 struct eval_ceiling {
-	/* The pooled standard deviation of log energy per output token
-	 * among replicates: runs of one workload, layout and batch size at
-	 * the same input length (within 2%) and output lengths within
-	 * EVAL_REPLICATE_OUTPUT; at one length it is the noise of the energy
-	 * per request too, so both choices draw with it. 0 when there are
-	 * none, and then nothing below is tallied. */
+	/* The standard deviation of one measurement's log energy per
+	 * output token (estimate.h, struct estimate_noise): from the
+	 * replicates (runs of one workload, layout and batch size at the
+	 * same input length, within 2%, and output lengths within
+	 * ESTIMATE_SERIES_OUTPUT) and from each batch's departure from the
+	 * curve through its neighbours in a sweep of batch sizes, pooled
+	 * over the groups. At one length it is the noise of the energy per
+	 * request too, so both choices draw with it. 0 when there is
+	 * neither, and then nothing below is tallied. */
 	double noise;
 	size_t replicated; /* configurations measured more than once */
 	size_t runs;	   /* their runs */
+	size_t inner;	   /* batches between two others of a sweep */
 	struct eval_tally config, layout;
 	struct eval_sizes by_size;
 	uint64_t state; /* the draws', the same on every machine */

@@ -207,24 +207,28 @@ else
 	fail eval-partial-text "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"
 fi
 
-# The noise ceiling: the v3 H100 runs measure three configurations twice;
-# the v2 H100 ones none.
+# The noise ceiling: the v3 H100 runs measure three configurations twice
+# (9% and 17% apart, the pairs alone 8.4%) and sweep batch sizes at 282
+# batches between two others, which say a measurement's noise is 1.8%;
+# tests/data/eval/no-sweeps.yaml has neither (no ceiling).
+nosweeps="--protocol in-sample tests/data/eval/no-sweeps.yaml"
 # shellcheck disable=SC2086
-json_case eval-noise-ceiling "c=j['noise_ceiling']; assert c['replicated']==3 and c['runs']==6; \
-assert 0.05<c['noise']<0.15 and c['scenarios']==j['scenarios'] and 0<c['top1']<1; \
+json_case eval-noise-ceiling "c=j['noise_ceiling']; assert c['replicated']==3 and c['runs']==6 and c['inner']==282; \
+assert 0.01<c['noise']<0.03 and c['scenarios']==j['scenarios'] and 0<c['top1']<1; \
 assert j['layout']['noise_ceiling']['scenarios']==j['layout']['scenarios']; \
 assert all(x['ceiling'] is not None for x in j['by_size'])" \
 	-- "$EL" eval --json --baselines none $small $v3
 # shellcheck disable=SC2086
 json_case eval-no-noise-ceiling "assert j['noise_ceiling'] is None and j['layout']['noise_ceiling'] is None; \
 assert all(x['ceiling'] is None for x in j['by_size'])" \
-	-- "$EL" eval --json --baselines none $small $data
+	-- "$EL" eval --json --baselines none $nosweeps
 # shellcheck disable=SC2086
 if (cd "$top_srcdir" && "$EL" eval --baselines none $small $v3) >"$tmpdir/out" 2>"$tmpdir/err" &&
 	grep -q '^noise ceiling  ' "$tmpdir/out" &&
 	grep -q "^noise ceiling: an oracle of the true means" "$tmpdir/out" &&
-	(cd "$top_srcdir" && "$EL" eval --baselines none $small $data) >"$tmpdir/out2" 2>>"$tmpdir/err" &&
-	grep -qx '(no noise ceiling: no configuration was measured more than once)' "$tmpdir/out2"; then
+	(cd "$top_srcdir" && "$EL" eval --baselines none $nosweeps) >"$tmpdir/out2" 2>>"$tmpdir/err" &&
+	grep -qx '(no noise ceiling: no configuration was measured more than once, and no' "$tmpdir/out2" &&
+	grep -qx 'sweep has three batch sizes)' "$tmpdir/out2"; then
 	pass eval-noise-ceiling-text
 else
 	fail eval-noise-ceiling-text "$(head -c 400 "$tmpdir/out" "$tmpdir/err")"

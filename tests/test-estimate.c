@@ -1,5 +1,6 @@
 /* Unit tests of the estimates (estimate.h): the workloads' offsets and
- * their shrinkage, the measurement noise from replicates, the inverse
+ * their shrinkage, the measurement noise from batch sweeps and replicates,
+ * the measured candidates' leave-own-runs-out prediction, the inverse
  * variance combination and its basis, the confidence drawn, and the
  * calibration's expected calibration error (eval.h), on a hand-made model
  * whose answers are known. */
@@ -165,6 +166,78 @@ static void test_shrinkage_with_few_runs(void)
 	model_free(m);
 }
 
+/* One run of workload w at t and B with energy per output token e. */
+static void add_per_token(struct rows *r, size_t w, double t, double b,
+			  double e)
+{
+	add(r, w, t, b, 100 * e);
+}
+
+/* The noise from batch sweeps: each inner batch's departure from the
+ * line through its neighbours (three batches) or the parabola through
+ * three of them (four or more), scaled to one run's deviation; the median
+ * of their sizes, so that one knee does not count as noise. */
+static void test_noise_from_sweeps(void)
+{
+	static struct rows r;
+	r.n = 0;
+	/* three sweeps of three batches, the middle one 3% off the line,
+	 * and a fourth whose middle batch is 60% off (a knee) */
+	for (size_t t = 1; t <= 8; t *= 2) {
+		double d = t == 8 ? 0.6 : 0.03;
+		add_per_token(&r, 0, (double)t, 1, 1);
+		add_per_token(&r, 0, (double)t, 2, exp(d));
+		add_per_token(&r, 0, (double)t, 4, 1);
+	}
+	struct estimate_rows v = view(&r);
+	struct estimate_noise acc = {0};
+	ASSERT(estimate_noise_add(&v, &acc));
+	ASSERT_INT_EQ(acc.inner_points, 4);
+	ASSERT_INT_EQ(acc.replicate_sets, 0);
+	/* a = c = 1/2: a departure d has variance 1.5 runs'; the median
+	 * of 0.03, 0.03, 0.03, 0.6 is 0.03 */
+	double sd = 0.03 / sqrt(1.5) / 0.6744897501960817;
+	double df = ESTIMATE_MEDIAN_EFFICIENCY * 4;
+	ASSERT_NEAR(acc.df, df, 1e-12);
+	ASSERT_NEAR(acc.ss, df * sd * sd, 1e-12);
+	ASSERT_NEAR(estimate_noise_var(&acc),
+		    (df * sd * sd + ESTIMATE_MEASUREMENT_PRIOR_DF *
+					    ESTIMATE_MEASUREMENT_SD *
+					    ESTIMATE_MEASUREMENT_SD) /
+			    (df + ESTIMATE_MEASUREMENT_PRIOR_DF),
+		    1e-12);
+
+	/* a sweep that bends (log energy per token a parabola in log
+	 * batch) is no noise: the parabola through three neighbours
+	 * meets the fourth */
+	r.n = 0;
+	for (double b = 1; b <= 32; b *= 2) {
+		double x = log(b);
+		add_per_token(&r, 0, 1, b, exp(0.1 * x * x - 0.8 * x));
+	}
+	v = view(&r);
+	struct estimate_noise bend = {0};
+	ASSERT(estimate_noise_add(&v, &bend));
+	ASSERT_INT_EQ(bend.inner_points, 4);
+	ASSERT_MSG(bend.ss < 1e-20, "a parabola's noise: %g", bend.ss);
+
+	/* a replicate pair 20% apart in log, at another workload (a
+	 * sweep of its own, of one batch): each run 0.1 from the mean,
+	 * which holds half a run's variance */
+	add_per_token(&r, 1, 1, 8, exp(0.1));
+	add_per_token(&r, 1, 1, 8, exp(-0.1));
+	v = view(&r);
+	struct estimate_noise both = {0};
+	ASSERT(estimate_noise_add(&v, &both));
+	ASSERT_INT_EQ(both.replicate_sets, 1);
+	ASSERT_INT_EQ(both.replicate_runs, 2);
+	ASSERT_INT_EQ(both.inner_points, 4);
+	/* |z|: four zeros and two 0.1 sqrt 2: the median is 0 */
+	ASSERT_NEAR(both.ss, 0, 1e-20);
+}
+
+/* estimate_build's noise is the sweeps', not the 5% default (which the
+ * group, without replicates, had before). */
 static void test_measurement_noise(void)
 {
 	struct model *m = two_terms();
@@ -174,28 +247,59 @@ static void test_measurement_noise(void)
 	struct estimate_rows v = view(&r);
 	struct estimate_group g;
 	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
-	/* no replicates: the default */
 	ASSERT_INT_EQ(g.replicate_sets, 0);
-	ASSERT_NEAR(g.meas_var,
-		    ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD, 1e-12);
+	struct estimate_noise acc = {0};
+	ASSERT(estimate_noise_add(&v, &acc));
+	ASSERT(acc.inner_points > 0);
+	ASSERT_NEAR(g.meas_var, estimate_noise_var(&acc), 1e-15);
+	/* not the default, which the group without replicates had */
+	ASSERT(fabs(g.meas_var -
+		    ESTIMATE_MEASUREMENT_SD * ESTIMATE_MEASUREMENT_SD) > 1e-6);
 	estimate_free(&g);
-	/* two replicates of one configuration 20% apart in log and a
-	 * third at their mean: 0.02 over 2 degrees of freedom, pooled
-	 * with the default's variance worth ESTIMATE_MEASUREMENT_PRIOR_DF */
-	add(&r, 0, 1, 1, 2 * exp(0.1));
-	add(&r, 0, 1, 1, 2 * exp(-0.1));
-	/* the first run of workload 0 at t = 1, B = 1 is a third: take it
-	 * to the pair's mean so the spread stays the pair's */
-	r.y[0] = 2;
-	v = view(&r);
+	model_free(m);
+}
+
+/* A measured candidate's prediction leaves its own runs out: its
+ * layout's runs at other batches are 15% dearer than the group's, its own
+ * run 15% cheaper; the prediction it is combined with follows the
+ * others, and its error is the one such predictions make. */
+static void test_measured_leaves_itself_out(void)
+{
+	struct model *m = two_terms();
+	ASSERT(m);
+	static struct rows r;
+	group(&r, 1);
+	size_t own = r.n;
+	for (size_t i = 0; i < r.n; i++) {
+		double *x = r.in + i * MODEL_NINPUTS;
+		if (r.w[i] != 2 || x[IN_T] != 4)
+			continue;
+		r.y[i] = (x[IN_B] + x[IN_T]) * exp(x[IN_B] == 8 ? -0.15 : 0.15);
+		if (x[IN_B] == 8)
+			own = i;
+	}
+	ASSERT(own < r.n);
+	struct estimate_rows v = view(&r);
+	struct estimate_group g;
 	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
-	ASSERT_INT_EQ(g.replicate_sets, 1);
-	ASSERT_NEAR(g.meas_var,
-		    (0.02 + ESTIMATE_MEASUREMENT_PRIOR_DF *
-				    ESTIMATE_MEASUREMENT_SD *
-				    ESTIMATE_MEASUREMENT_SD) /
-			    (2 + ESTIMATE_MEASUREMENT_PRIOR_DF),
-		    1e-9);
+	const struct estimate_workload *w = estimate_workload(&g, 2);
+	ASSERT(w);
+	struct estimate_in unmeasured = {r.in + own * MODEL_NINPUTS, 0, 0};
+	struct estimate_in measured = {r.in + own * MODEL_NINPUTS,
+				       log(r.y[own]), 1};
+	struct estimate_out u, o;
+	estimate_one(&g, w, &unmeasured, &u);
+	estimate_one(&g, w, &measured, &o);
+	/* the in-sample prediction leans toward the cheap run; the one
+	 * without it does not */
+	ASSERT_MSG(o.pooled_j > u.pooled_j * 1.01, "%g against %g", o.pooled_j,
+		   u.pooled_j);
+	/* weighed by the error of such predictions, which the residuals
+	 * after offsets fitted on the run itself understate */
+	ASSERT(w->loo_var > 0);
+	double vp = fmax(w->loo_var - g.meas_var, 0.25 * w->loo_var);
+	ASSERT_NEAR(o.model_weight, g.meas_var / (vp + g.meas_var), 1e-12);
+	ASSERT(o.energy_j < o.pooled_j && o.energy_j > r.y[own]);
 	estimate_free(&g);
 	model_free(m);
 }
@@ -211,7 +315,11 @@ static void test_combination(void)
 	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
 	const struct estimate_workload *w = estimate_workload(&g, 1);
 	double in[MODEL_NINPUTS] = {0};
-	in[IN_T] = in[IN_P] = in[IN_DP] = in[IN_N] = 1;
+	in[IN_P] = in[IN_DP] = 1;
+	/* at a layout the workload has no runs of, so that the runs
+	 * measured here, which its prediction leaves out, are the
+	 * measurements' alone */
+	in[IN_T] = in[IN_N] = 8;
 	in[IN_B] = 8;
 	struct estimate_in alone = {in, 0, 0};
 	struct estimate_out p, one, four;
@@ -223,12 +331,18 @@ static void test_combination(void)
 	estimate_one(&g, w, &c4, &four);
 	ASSERT_NEAR(p.energy_j, p.pooled_j, 1e-12);
 	/* between the two, by inverse variance: the log estimate is
-	 * log pred + (1 - weight) * 0.3 */
+	 * log pred + (1 - weight) * (measured - log pred), the prediction
+	 * the one that leaves the candidate's own runs out */
 	ASSERT_NEAR(log(one.energy_j),
-		    log(p.pooled_j) + (1 - one.model_weight) * 0.3, 1e-9);
+		    log(one.pooled_j) +
+			    (1 - one.model_weight) *
+				    (c1.measured_log - log(one.pooled_j)),
+		    1e-9);
 	ASSERT(one.model_weight > 0 && one.model_weight < 1);
 	ASSERT(four.model_weight < one.model_weight);
-	ASSERT(four.energy_j > one.energy_j);
+	/* four measurements pull it nearer them than one */
+	ASSERT(fabs(log(four.energy_j) - c4.measured_log) <
+	       fabs(log(one.energy_j) - c1.measured_log));
 	ASSERT(one.log_sd < p.log_sd);
 	ASSERT(one.basis == BASIS_BOTH || one.basis == BASIS_MEASURED);
 	ASSERT_INT_EQ(p.basis, BASIS_PREDICTED);
@@ -435,7 +549,9 @@ int main(void)
 	diag_init(&diags, NULL);
 	UNIT_RUN(test_offsets_follow_a_departing_workload);
 	UNIT_RUN(test_shrinkage_with_few_runs);
+	UNIT_RUN(test_noise_from_sweeps);
 	UNIT_RUN(test_measurement_noise);
+	UNIT_RUN(test_measured_leaves_itself_out);
 	UNIT_RUN(test_combination);
 	UNIT_RUN(test_confidence);
 	UNIT_RUN(test_shared_error);

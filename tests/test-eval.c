@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "estimate.h"
 #include "eval.h"
 #include "model.h"
 #include "unit.h"
@@ -403,15 +404,21 @@ static void test_per_token_choice(void)
 	model_free(m);
 }
 
-/* The noise ceiling: no replicates, none; replicates 10% apart give the
- * pooled deviation log(1.1) / sqrt(2), and an oracle's scores on the
- * model's scenarios. */
+/* The noise ceiling: a measurement's noise from the batch sweeps and the
+ * replicates (estimate_noise_add over every group), and an oracle's scores
+ * on the model's scenarios. The generated runs lie on the model's curve,
+ * which bends more than a parabola through three batches follows: some
+ * noise even without replicates. */
 static void test_noise_ceiling(void)
 {
 	struct generated g;
 	generated_run(&g, EVAL_IN_SAMPLE, 0);
-	ASSERT(g.r.ceiling.noise == 0);
-	ASSERT_INT_EQ(g.r.ceiling.config.scenarios, 0);
+	/* 2 workloads x 3 tp x 2 inputs sweeps of 5 batches: 3 inner each */
+	ASSERT_INT_EQ(g.r.ceiling.inner, 36);
+	ASSERT_INT_EQ(g.r.ceiling.replicated, 0);
+	ASSERT(g.r.ceiling.noise > 0);
+	ASSERT_INT_EQ(g.r.ceiling.config.scenarios,
+		      g.r.methods[0].config.scenarios);
 	generated_free(&g);
 
 	struct model *m = model_builtin(TARGET_ENERGY);
@@ -428,7 +435,19 @@ static void test_noise_ceiling(void)
 	/* 2 workloads x 3 tp x 2 inputs */
 	ASSERT_INT_EQ(r.ceiling.replicated, 12);
 	ASSERT_INT_EQ(r.ceiling.runs, 24);
-	ASSERT_NEAR(r.ceiling.noise, log(1.1) / sqrt(2), 1e-12);
+	ASSERT_INT_EQ(r.ceiling.inner, 36);
+	/* the pooled sweeps' and replicates' noise of the group's rows */
+	struct estimate_noise acc = {0};
+	const struct dataset_rows *rows = &ds.groups[0].energy;
+	size_t wl[256];
+	ASSERT(ds.count == 1 && rows->n <= 256);
+	for (size_t i = 0; i < rows->n; i++)
+		wl[i] = set.runs[rows->run[i]].workload;
+	struct estimate_rows er = {rows->n, rows->inputs, rows->y, wl};
+	ASSERT(estimate_noise_add(&er, &acc));
+	ASSERT_NEAR(r.ceiling.noise, sqrt(acc.ss / acc.df), 1e-12);
+	/* replicates 10% apart, and the curve's bends */
+	ASSERT(r.ceiling.noise > 0);
 	const struct eval_method *own = &r.methods[0];
 	ASSERT_INT_EQ(r.ceiling.config.scenarios, own->config.scenarios);
 	ASSERT_INT_EQ(r.ceiling.layout.scenarios, own->layout.scenarios);
