@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "dataset.h"
@@ -43,6 +44,9 @@ static void discover_usage(FILE *out)
 	      "                     result on every machine)\n"
 	      "  --folds K          cross-validation folds (2 to 16; default "
 	      "5)\n"
+	      "  --front-dir DIR    also write every form of the front as "
+	      "DIR/discovered-P.yaml\n"
+	      "                     (P its parameters; DIR must exist)\n"
 	      "  --json             print the front as JSON\n"
 	      "Grammar options:\n"
 	      "  --phases LIST      phases of terms: prefill,decode,static "
@@ -63,6 +67,7 @@ static void discover_usage(FILE *out)
 struct discover_cli {
 	struct discover_options o;
 	const char *output;
+	const char *front_dir; /* NULL: only the chosen form is written */
 	bool json;
 };
 
@@ -219,6 +224,7 @@ static int parse_options(int argc, char **argv, struct discover_cli *cli)
 		{"phases", required_argument, NULL, 'P'},
 		{"kinds", required_argument, NULL, 'K'},
 		{"gammas", required_argument, NULL, 'g'},
+		{"front-dir", required_argument, NULL, 'D'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -233,6 +239,9 @@ static int parse_options(int argc, char **argv, struct discover_cli *cli)
 		switch (c) {
 		case 'o':
 			cli->output = optarg;
+			break;
+		case 'D':
+			cli->front_dir = optarg;
 			break;
 		case 'j':
 			cli->json = true;
@@ -359,22 +368,12 @@ static void print_json(FILE *out, const struct discover_result *r)
 	fputs("\n]}\n", out);
 }
 
-/* The chosen form as a model file, checked by the model parser before it
- * is written: what is written is what fit --model reads. */
+/* A form as a model file, checked by the model parser before it is
+ * written: what is written is what fit --model reads. */
 static int write_model(const char *path, struct outfile_run *run,
+		       const struct discover_form *f,
 		       const struct discover_result *r)
 {
-	const struct discover_form *f = NULL;
-	for (size_t k = 0; k < r->nfront; k++)
-		if (r->front[k].chosen)
-			f = &r->front[k];
-	if (!f) {
-		fprintf(stderr,
-			"energylens discover: %s not written: no form "
-			"was found\n",
-			path);
-		return EXIT_DATAERR;
-	}
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
@@ -413,6 +412,59 @@ static int write_model(const char *path, struct outfile_run *run,
 	}
 	free(text);
 	return status;
+}
+
+static int write_chosen(const char *path, struct outfile_run *run,
+			const struct discover_result *r)
+{
+	for (size_t k = 0; k < r->nfront; k++)
+		if (r->front[k].chosen)
+			return write_model(path, run, &r->front[k], r);
+	fprintf(stderr,
+		"energylens discover: %s not written: no form was found\n",
+		path);
+	return EXIT_DATAERR;
+}
+
+/* Every form of the front, so that what the front offers can be scored
+ * beside the chosen one (the bench scores each on held-out folds): one
+ * file per number of parameters, each written whole. */
+static int write_front(const char *dir, struct outfile_run *run,
+		       const struct discover_result *r)
+{
+	for (size_t k = 0; k < r->nfront; k++) {
+		char path[4096];
+		if ((size_t)snprintf(path, sizeof path,
+				     "%s/discovered-%zu.yaml", dir,
+				     r->front[k].params) >= sizeof path) {
+			text_fprintf(stderr,
+				     "energylens discover: --front-dir %s: "
+				     "path too long\n",
+				     dir);
+			return EXIT_CANTCREAT;
+		}
+		int st = write_model(path, run, &r->front[k], r);
+		if (st != EXIT_OK)
+			return st;
+	}
+	return EXIT_OK;
+}
+
+/* --front-dir names a directory that is there: said before the search,
+ * not after a minute of it. */
+static int check_front_dir(const char *dir)
+{
+	struct stat st;
+	const char *why = NULL;
+	if (stat(dir, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a directory";
+	if (!why)
+		return -1;
+	text_fprintf(stderr, "energylens discover: --front-dir %s: %s\n", dir,
+		     why);
+	return EXIT_CANTCREAT;
 }
 
 /* ---- the verb -------------------------------------------------------------
@@ -504,7 +556,9 @@ static int search_and_report(struct discover_cli *cli, struct outfile_run *run,
 		else
 			print_text(stdout, &r);
 		if (cli->output)
-			status = write_model(cli->output, run, &r);
+			status = write_chosen(cli->output, run, &r);
+		if (cli->front_dir && status == EXIT_OK)
+			status = write_front(cli->front_dir, run, &r);
 	}
 	discover_result_free(&r);
 	if (cmd_flush_stdout("discover") != EXIT_OK)
@@ -520,7 +574,8 @@ int cmd_discover(int argc, char **argv)
 		return status;
 	struct outfile_run run;
 	outfile_run_init(&run);
-	if ((status = claim_outputs(&cli, &run)) >= 0) {
+	if ((status = claim_outputs(&cli, &run)) >= 0 ||
+	    (cli.front_dir && (status = check_front_dir(cli.front_dir)) >= 0)) {
 		outfile_run_free(&run);
 		return status;
 	}

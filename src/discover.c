@@ -1602,9 +1602,11 @@ void discover_write_model(FILE *out, const struct discover_form *f,
 		"# Found by energylens discover on %zu runs in %zu groups "
 		"(%llu forms scored).\n"
 		"# Format: energylens-model(5). Held-out: MAPE %.1f%%, layout "
-		"Top-1 %.1f%%, pairwise %.1f%%.\n",
+		"Top-1 %.1f%%, pairwise %.1f%%.\n# %s\n",
 		r->runs, r->groups, r->candidates, 100 * f->score.cv_mape,
-		100 * f->score.top1, 100 * f->score.pairwise);
+		100 * f->score.top1, 100 * f->score.pairwise,
+		f->chosen ? "The form discover chose from its front."
+			  : "A form of the front, not the one discover chose.");
 	fprintf(out,
 		"energylens-model: 1\nname: discovered-%zu\n"
 		"target: energy\nunit: J\n"

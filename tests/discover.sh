@@ -74,6 +74,34 @@ else
 	fail "discover -o: fit --model reads the form found" "$(cat "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
 fi
 
+# --front-dir: every form of the front as a model file that fit reads,
+# one per number of parameters; the chosen one is the -o file.
+mkdir -p "$tmpdir/front"
+(cd "$tmpdir" && "$EL" discover --json --max-forms 5000 -o chosen.yaml \
+	--front-dir front planted.yaml) >"$tmpdir/front.json" 2>"$tmpdir/err"
+st=$?
+want=$(sed -n 's/^  {"params": \([0-9]*\),.*/\1/p' "$tmpdir/front.json" | sort -n | tr '\n' ' ')
+got=$(cd "$tmpdir/front" && ls discovered-*.yaml 2>/dev/null |
+	sed 's/discovered-\([0-9]*\)\.yaml/\1/' | sort -n | tr '\n' ' ')
+chosen=$(sed -n 's/^  {"params": \([0-9]*\), "chosen": true.*/\1/p' "$tmpdir/front.json")
+ok=yes
+for k in $got; do
+	"$EL" fit --model "$tmpdir/front/discovered-$k.yaml" "$tmpdir/planted.yaml" \
+		>"$tmpdir/fit" 2>&1 && grep -q "discovered-$k: 1296 runs, R2" "$tmpdir/fit" || ok=no
+done
+if [ $st -eq 0 ] && [ -n "$want" ] && [ "$want" = "$got" ] && [ $ok = yes ] &&
+	cmp -s "$tmpdir/chosen.yaml" "$tmpdir/front/discovered-$chosen.yaml"; then
+	pass "discover --front-dir: every form of the front as a model fit reads"
+else
+	fail "discover --front-dir" "status $st; front '$want', files '$got', fit $ok; $(head -c 300 "$tmpdir/err")"
+fi
+status_case "discover --front-dir not a directory: refused before reading" 73 \
+	"--front-dir $tmpdir/planted.yaml: not a directory" -- \
+	"$EL" discover --front-dir "$tmpdir/planted.yaml" /nonexistent
+status_case "discover --front-dir missing: refused before reading" 73 \
+	"--front-dir $tmpdir/none: No such file or directory" -- \
+	"$EL" discover --front-dir "$tmpdir/none" /nonexistent
+
 # The same seed and form budget, the same result (the time a search took
 # is the one line that differs).
 (cd "$tmpdir" && "$EL" discover --json --max-forms 3000 --seed 7 planted.yaml |
