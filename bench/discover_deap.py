@@ -41,14 +41,27 @@ Energylens forms (energylens-12, or the form discover wrote, exported with
 as energylens fits them (tests/crosscheck.py: least squares in log space
 from the same starts) and scored on the held-out runs.
 
-Usage: discover_deap.py TESTS_DIR DATA.json SECONDS SEED [NAME=PROBLEM.json]...
+Each tool's front is scored whole: the bench passes discover's chosen
+form as NAME "discover" and every member of its front (discover
+--front-dir) as "discover-front-P", each fitted both ways; the "pick"
+lines then set side by side each tool's pick by its own training-only
+criterion and each front's best member on these held-out folds (see
+picks()).
+
+Usage: discover_deap.py TESTS_DIR DATA.json SECONDS SEED [--deap-front OUT]
+                        [--max-params K] [NAME=PROBLEM.json]...
+  --deap-front OUT  no GP run: score again the front an earlier run
+                    printed (its output OUT)
+  --max-params K    DEAP's own pick has at most K parameters (default 12,
+                    discover's default budget)
 Prints lines of "key value" pairs, one per result:
   form NAME params P mape M top1 T scenarios S runs R SUBSETS
   deap-front params P mape M top1 T scenarios S runs R SUBSETS all_mape M0
              expr E
 where SUBSETS is "real_mape M real_top1 T real_scenarios S sweep_mape M
 sweep_top1 T sweep_scenarios S".
-  deap seconds S generations G evaluations V
+  deap seconds S generations G evaluations V   (or: deap reused OUT ...)
+  pick LABEL params P mape M ... SUBSETS what WORDS_JOINED_BY_UNDERSCORES
 """
 import hashlib
 import json
@@ -423,30 +436,141 @@ def run_gp(problem, splits, names, seconds, seed):
     return out, elapsed, gens, evals
 
 
+def words_dict(words):
+    """A result line's "key value" words as a dict of numbers."""
+    w = words.split()
+    return {k: float(v) for k, v in zip(w[::2], w[1::2])}
+
+
+def picks(forms, deap, max_params):
+    """The comparison the target asks for, as (label, params, words, what)
+    rows: each tool's pick by its own training-only criterion (discover:
+    its chosen form, chosen by its own cross-validation inside the search;
+    DEAP: the front member of at most max_params parameters with the
+    lowest MAPE on all the runs, its fitness), and each front's best
+    member on these held-out folds (by MAPE, and by Top-1 with MAPE
+    breaking ties), a pick made on the scored folds themselves, so an
+    upper bound of what the front offers rather than a score of a method.
+    forms: (name, params, words) of the energylens forms scored; deap:
+    (params, words, all_mape, expr) of DEAP's front."""
+    out = []
+
+    def best(rows, label, what):
+        by_mape = min(rows, key=lambda r: (words_dict(r[2])["mape"], r[1]))
+        by_top1 = min(rows, key=lambda r: (-words_dict(r[2])["top1"],
+                                           words_dict(r[2])["mape"], r[1]))
+        out.append((label + "-best-mape", by_mape[1], by_mape[2],
+                    what + " " + by_mape[0] + ", best held-out MAPE"))
+        out.append((label + "-best-top1", by_top1[1], by_top1[2],
+                    what + " " + by_top1[0] + ", best held-out Top-1"))
+
+    for fit in ("", "/nnls"):
+        tag = "nnls" if fit else "el"
+        chosen = [f for f in forms if f[0] == "discover" + fit]
+        front = [f for f in forms
+                 if f[0].startswith("discover-front-") and
+                 f[0].endswith(fit) and (fit or "/" not in f[0])]
+        for name, params, words in chosen:
+            out.append(("discover-pick/" + tag, params, words,
+                        "its chosen form (its own CV)"))
+        if front:
+            best(front, "discover/" + tag, "front member")
+    if deap:
+        own = [d for d in deap if d[0] <= max_params]
+        if own:
+            d = min(own, key=lambda d: (d[2], d[0]))
+            out.append(("deap-pick", d[0], d[1],
+                        "front member of <= %d params with the lowest "
+                        "training MAPE" % max_params))
+        best([("%d params" % d[0], d[0], d[1]) for d in deap], "deap",
+             "front member")
+    return out
+
+
+def parse_args(argv):
+    """(tests_dir, data_path, seconds, seed, options, NAME=PATH args)."""
+    opts = {"deap_front": None, "max_params": 12}
+    rest, i = [], 1
+    while i < len(argv):
+        if argv[i] == "--deap-front" and i + 1 < len(argv):
+            opts["deap_front"] = argv[i + 1]
+            i += 2
+        elif argv[i] == "--max-params" and i + 1 < len(argv):
+            opts["max_params"] = int(argv[i + 1])
+            i += 2
+        else:
+            rest.append(argv[i])
+            i += 1
+    if len(rest) < 4:
+        return None
+    return (rest[0], rest[1], float(rest[2]), int(rest[3]), opts, rest[4:])
+
+
+def reuse_front(problem, splits, names, seed, path):
+    """DEAP's front read back from an earlier run's output (its
+    deap-front lines' expressions), each scored again on these folds: a
+    10x run takes minutes, and its front does not change when only the
+    other side of the comparison does. (all_mape is refitted on all runs.)"""
+    from deap import gp
+    pset, _ = make_toolbox(names, seed)
+    data = Data(problem, splits)
+    out, meta = [], "unknown"
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == "deap-front":
+                tree = gp.PrimitiveTree.from_string(w[w.index("expr") + 1],
+                                                    pset)
+                mape, params = evaluate(pset, data, tree)
+                out.append((tree, params, mape, held_out(pset, data, tree)))
+            elif w and w[0] == "deap":
+                meta = " ".join(w[1:])
+    return out, meta
+
+
 def main(argv):
-    if len(argv) < 5:
+    args = parse_args(argv)
+    if args is None:
         print(__doc__.split("\n\n")[-2], file=sys.stderr)
         return 2
-    tests_dir, data_path = argv[1], argv[2]
-    seconds, seed = float(argv[3]), int(argv[4])
+    tests_dir, data_path, seconds, seed, opts, form_args = args
     with open(data_path) as f:
         problem = json.load(f)
     names = problem["model"]["inputs"]
     splits = split(problem["groups"], names, seed)
     forms = [("energylens-12", problem)]
-    for arg in argv[5:]:
+    for arg in form_args:
         name, _, path = arg.partition("=")
         with open(path) as f:
             forms.append((name, json.load(f)))
+    scored, memo = [], {}
     for name, prob in forms:
-        params, words = score_form(tests_dir, prob, names, splits)
+        # the chosen form is one of the front's too: scored once
+        key = json.dumps(prob["model"], sort_keys=True)
+        if key not in memo:
+            params, words = score_form(tests_dir, prob, names, splits)
+            nnls_words = (score_form_nnls(prob, names, splits)
+                          if name != "energylens-12" else None)
+            memo[key] = (params, words, nnls_words)
+        params, words, nnls_words = memo[key]
         print("form %s params %d %s" % (name, params, words))
-        if name != "energylens-12":
-            words = score_form_nnls(prob, names, splits)
-            if words is not None:
-                print("form %s/nnls params %d %s" % (name, params, words))
+        scored.append((name, params, words))
+        if nnls_words is not None:
+            print("form %s/nnls params %d %s" % (name, params, nnls_words))
+            scored.append((name + "/nnls", params, nnls_words))
         sys.stdout.flush()
-    if seconds > 0:
+    deap = []
+    if opts["deap_front"]:
+        front, meta = reuse_front(problem, splits, names, seed,
+                                  opts["deap_front"])
+        for tree, params, mape, words in front:
+            if words is None:
+                continue
+            print("deap-front params %d %s all_mape %.4f expr %s" %
+                  (params, words, mape, str(tree).replace(" ", "")))
+            deap.append((params, words, mape, str(tree)))
+        print("deap reused %s %s" % (opts["deap_front"], meta))
+    elif seconds > 0:
         front, elapsed, gens, evals = run_gp(problem, splits, names, seconds,
                                              seed)
         for ind, words in front:
@@ -455,8 +579,14 @@ def main(argv):
             print("deap-front params %d %s all_mape %.4f expr %s" %
                   (ind.fitness.values[1], words, ind.fitness.values[0],
                    str(ind).replace(" ", "")))
+            deap.append((ind.fitness.values[1], words, ind.fitness.values[0],
+                         str(ind)))
         print("deap seconds %.1f generations %d evaluations %d" %
               (elapsed, gens, evals))
+    for label, params, words, what in picks(scored, deap,
+                                            opts["max_params"]):
+        print("pick %s params %d %s what %s" % (label, params, words,
+                                                what.replace(" ", "_")))
     return 0
 
 

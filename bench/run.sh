@@ -173,9 +173,11 @@ deap_secs=$(awk -v s="$secs" 'BEGIN { print 10 * s }')
 if "$build/energylens" discover --help >/dev/null 2>&1; then
 	echo "discover $secs s ..." >&2
 	t0=$(date +%s.%N)
+	rm -rf "$out/discover-front"
+	mkdir -p "$out/discover-front"
 	if "$build/energylens" discover --seconds "$secs" --seed 1 \
-		-o "$out/discovered.yaml" "$src/sample-profiles" \
-		>"$out/discover.txt" 2>"$out/discover.err" &&
+		-o "$out/discovered.yaml" --front-dir "$out/discover-front" \
+		"$src/sample-profiles" >"$out/discover.txt" 2>"$out/discover.err" &&
 		t1=$(date +%s.%N) &&
 		"$build/energylens" fit --model "$out/discovered.yaml" \
 			--export-problem "$out/discovered.json" \
@@ -183,6 +185,17 @@ if "$build/energylens" discover --help >/dev/null 2>&1; then
 		took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 		deap_secs=$(awk -v s="$took" 'BEGIN { printf "%.1f", 10 * s }')
 		forms="discover=$out/discovered.json"
+		# every member of the front, scored as the chosen form is
+		for m in "$out/discover-front"/discovered-*.yaml; do
+			[ -f "$m" ] || continue
+			k=${m##*/discovered-}
+			k=${k%.yaml}
+			if "$build/energylens" fit --model "$m" \
+				--export-problem "$out/discover-front/$k.json" \
+				"$src/sample-profiles" >/dev/null 2>&1; then
+				forms="$forms discover-front-$k=$out/discover-front/$k.json"
+			fi
+		done
 		echo "discover's front as it prints it (its own cross-validation), ${took} s:"
 		sed 's/^/  /' "$out/discover.txt"
 		if head -n 1 "$out/discover.txt" | grep -q ', converged'; then
@@ -197,22 +210,41 @@ else
 	echo "discover: not built"
 fi
 if [ -n "$py" ] && "$py" -c 'import deap' >/dev/null 2>&1; then
-	echo "deap $deap_secs s ..." >&2
+	# BENCH_DEAP_FRONT=OUT (an earlier bench's deap.txt) scores that
+	# run's front again instead of searching for ten times as long
+	reuse=
+	if [ -n "${BENCH_DEAP_FRONT:-}" ]; then
+		echo "deap: its front from $BENCH_DEAP_FRONT, not run again" >&2
+		reuse="--deap-front $BENCH_DEAP_FRONT"
+	else
+		echo "deap $deap_secs s ..." >&2
+	fi
 	# shellcheck disable=SC2086
 	"$py" "$src/bench/discover_deap.py" "$src/tests" "$out/discover-data.json" \
-		"$deap_secs" 1 $forms >"$out/deap.txt"
+		"$deap_secs" 1 $reuse $forms >"$out/deap.txt"
 	echo "held-out (5-fold by layout scenario, every scenario held out once; Top-1 over scenarios of 2+ layouts):"
-	printf '  %-16s %6s %8s %6s %5s   %8s %6s %5s   %8s %6s %5s\n' form params MAPE Top-1 scen \
+	printf '  %-24s %6s %8s %6s %5s   %8s %6s %5s   %8s %6s %5s\n' form params MAPE Top-1 scen \
 		real_MAPE Top-1 scen sweep_MAPE Top-1 scen
 	awk 'function row(name, p) {
-		printf "  %-16s %6s %7.1f%% %5.1f%% %5d   %7.1f%% %5.1f%% %5d   %7.1f%% %5.1f%% %5d\n", name, p,
+		printf "  %-24s %6s %7.1f%% %5.1f%% %5d   %7.1f%% %5.1f%% %5d   %7.1f%% %5.1f%% %5d\n", name, p,
 			100 * v["mape"], 100 * v["top1"], v["scenarios"], 100 * v["real_mape"], 100 * v["real_top1"],
 			v["real_scenarios"], 100 * v["sweep_mape"], 100 * v["sweep_top1"], v["sweep_scenarios"]
 	     }
 	     { delete v; for (i = ($1 == "form") ? 3 : 2; i < NF; i += 2) v[$i] = $(i + 1) }
-	     $1 == "form" { row($2, v["params"]) }
-	     $1 == "deap-front" { row("deap front", v["params"]); printf "  %16s %s\n", "", substr(v["expr"], 1, 90) }
-	     $1 == "deap" { printf "  deap: %s s, %s generations, %s evaluations\n", v["seconds"], v["generations"], v["evaluations"] }' "$out/deap.txt"
+	     $1 == "form" && $2 !~ /^discover-front-/ { row($2, v["params"]) }
+	     $1 == "form" && $2 ~ /^discover-front-/ { front[++nf] = $0 }
+	     $1 == "deap-front" { row("deap front", v["params"]); printf "  %24s %s\n", "", substr(v["expr"], 1, 90) }
+	     $1 == "deap" && $2 == "reused" { printf "  deap: its front from %s (%s), not run again\n", $3, substr($0, index($0, $4)) }
+	     $1 == "deap" && $2 == "seconds" { printf "  deap: %s s, %s generations, %s evaluations\n", v["seconds"], v["generations"], v["evaluations"] }
+	     $1 == "pick" { picks[++np] = $0 }
+	     END {
+		print "discover front (each member; /nnls: its terms fitted as DEAP'"'"'s are):"
+		for (k = 1; k <= nf; k++) { $0 = front[k]; delete v; for (i = 3; i < NF; i += 2) v[$i] = $(i + 1); sub(/^discover-front-/, "front ", $2); row($2, v["params"]) }
+		print "side by side (pick: by the tool'"'"'s own training-only criterion; best: the front member best on these held-out folds, a pick made on them):"
+		for (k = 1; k <= np; k++) { $0 = picks[k]; delete v; for (i = 3; i < NF; i += 2) v[$i] = $(i + 1); row($2, v["params"]); w = $NF; gsub(/_/, " ", w); printf "  %24s %s\n", "", w }
+	     }' "$out/deap.txt"
+	awk '$1 == "form" && $2 == "energylens-12" { for (i = 3; i < NF; i += 2) v[$i] = $(i + 1)
+		printf "sizes: %d runs, %d scenarios of 2+ layouts (%d real, %d sweep)\n", v["runs"], v["scenarios"], v["real_scenarios"], v["sweep_scenarios"] }' "$out/deap.txt"
 else
 	echo "deap: no python3 with numpy, scipy and deap (Debian: python3-deap); left out"
 fi

@@ -256,8 +256,29 @@ assert words.startswith("mape 0.0000 top1 1.0000 scenarios 4 "), words
 model["terms"] = ["th_1 * I / B^th_1"]
 assert d.score_form_nnls({"model": model, "groups": groups}, names,
                          d.split(groups, names, 1)) is None
+# the side-by-side rows: each tool's own pick (discover's chosen form;
+# DEAP's lowest training MAPE within the parameter budget) and each
+# front's best held-out member
+def w(m, t):
+    return "mape %.4f top1 %.4f scenarios 10 runs 50" % (m, t)
+forms = [("energylens-12", 12, w(.5, .5)),
+         ("discover", 3, w(.2, .9)), ("discover/nnls", 3, w(.19, .9)),
+         ("discover-front-2", 2, w(.3, .95)),
+         ("discover-front-2/nnls", 2, w(.18, .95)),
+         ("discover-front-3", 3, w(.2, .9)),
+         ("discover-front-5", 5, w(.1, .8))]
+deap = [(2, w(.25, .9), .24, "a"), (12, w(.15, .85), .10, "b"),
+        (14, w(.12, .9), .09, "c")]
+got = {r[0]: (r[1], d.words_dict(r[2])["mape"]) for r in d.picks(forms, deap, 12)}
+assert got == {"discover-pick/el": (3, .2), "discover-pick/nnls": (3, .19),
+               "discover/el-best-mape": (5, .1),
+               "discover/el-best-top1": (2, .3),
+               "discover/nnls-best-mape": (2, .18),
+               "discover/nnls-best-top1": (2, .18),
+               "deap-pick": (12, .15), "deap-best-mape": (14, .12),
+               "deap-best-top1": (14, .12)}, got
 PYEOF
-		pass "bench peer: Top-1 as eval counts it, every scenario held out once, a linear form refitted by NNLS"
+		pass "bench peer: Top-1 as eval counts it, every scenario held out once, a linear form refitted by NNLS, the picks side by side"
 	else
 		fail "bench peer: Top-1 and folds" "$(head -n 8 "$tmpdir/pyerr")"
 	fi
