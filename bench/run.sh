@@ -186,10 +186,10 @@ if "$build/energylens" discover --help >/dev/null 2>&1; then
 		deap_secs=$(awk -v s="$took" 'BEGIN { printf "%.1f", 10 * s }')
 		forms="discover=$out/discovered.json"
 		# every member of the front, scored as the chosen form is
-		for m in "$out/discover-front"/discovered-*.yaml; do
+		k=0
+		while [ $((k += 1)) -le 24 ]; do
+			m=$out/discover-front/discovered-$k.yaml
 			[ -f "$m" ] || continue
-			k=${m##*/discovered-}
-			k=${k%.yaml}
 			if "$build/energylens" fit --model "$m" \
 				--export-problem "$out/discover-front/$k.json" \
 				"$src/sample-profiles" >/dev/null 2>&1; then
