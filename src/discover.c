@@ -312,8 +312,14 @@ static int add_shape(struct shape *out, size_t *n,
 /* Shapes outside the size-by-factor product: vision tokens beyond the
  * prompt (the encoder's own tokens Ve; the image tokens V through the
  * layers and on n GPUs; their KV cache, which kv_read's context I + O/2
- * leaves out, read on every decode step), and a per-request cost that no
- * token count scales (n GPUs held per request, weights loaded). */
+ * leaves out, read on every decode step), a per-request cost that no
+ * token count scales (n GPUs held per request, weights loaded), the KV
+ * reads beyond the weights, max(KVr - Weff, 0) per decode step (a step
+ * whose cache outweighs its weights is bound by the cache: the signed
+ * difference a genetic-programming peer writes as KVr - Weff, which
+ * non-negative coefficients on KVr and Weff apart cannot express, kept
+ * non-negative as every term here is), and a mixture of experts' routing
+ * and dispatch, 2*Na*k per decode step (zero for dense models). */
 struct extra_word {
 	enum model_phase phase;
 	const char *expr, *name;
@@ -338,6 +344,10 @@ static const struct extra_word extras[] = {
 	 KIND_COMPUTE, 2},
 	{PHASE_STATIC, "2 * Na * min(p, B) * sqrt(B)",
 	 "per request compute x min(p,B), batch", KIND_PP, 3},
+	{PHASE_DECODE, "O * max(KVr - Weff, 0)",
+	 "decode KV reads beyond the weights", KIND_MEMORY, 3},
+	{PHASE_DECODE, "O * 2 * Na * k", "decode expert routing", KIND_COMPUTE,
+	 3},
 	{PHASE_STATIC, "n", "per request on n GPUs", KIND_IDLE, 1},
 	{PHASE_STATIC, "Weff * t", "per request weights", KIND_MEMORY, 2},
 };

@@ -6,8 +6,9 @@
  * min(p,B), and for decode terms optionally 1/B^gamma with gamma on a
  * grid), and a few shapes beside that product: vision tokens (Ve, V on n
  * GPUs and through the layers, their KV reads in decode), KV reads that
- * grow with the batch (O * KVr * sqrt(B)) and per-request terms that no
- * token count scales. For a fixed choice of terms and exponents the form
+ * grow with the batch (O * KVr * sqrt(B)), KV reads beyond the weights
+ * (O * max(KVr - Weff, 0)), experts' routing (O * 2*Na*k) and per-request
+ * terms that no token count scales. For a fixed choice of terms and exponents the form
  * is linear in its coefficients, so a candidate is fitted by non-negative
  * least squares (Lawson-Hanson on GSL's Cholesky) in a few microseconds,
  * per fit group and per cross-validation fold. Candidates are scored by their held-out

@@ -14,21 +14,32 @@
 # with Weff = bits/8 * N and KVr = 2 * kv * L * (I + O/2) / 1e6.
 # (planted batch: 1e-3 * I * 2*Na + 0.2 * O * Weff / B + 2e-4 * O * KVr * sqrt B
 # + 0.5 * 2*Na * sqrt B + 1e-2 * O * n instead.)
+# (planted signed, on two mixtures of experts beside the dense ones:
+# 1e-3 * I * 2*Na + 0.2 * O * Weff / B + 2e-4 * O * max(KVr - Weff, 0)
+# + 1e-3 * O * 2*Na*k / B + 1e-2 * O * n, where a MoE's Weff is its shared
+# weights plus the experts a batch touches, as src/model.c computes it.)
 planted() {
-	awk -v form="${1:-}" 'function wl(name, N, bits, L, h, kv,   t, p, dp, b, i, o, B, I, O, n, weff, kvr, e, lg) {
+	awk -v form="${1:-}" 'function wl(name, N, bits, L, h, kv, E, k, Na,   t, p, dp, b, i, o, B, I, O, n, weff, kvr, e, lg, sh) {
+		if (!Na) Na = N
 		printf "---\nenergylens: 1\nworkload:\n  name: %s\n  model: planted/%s\n", name, name
-		printf "  params_b: %g\n  active_params_b: %g\n  hardware: H100\n  engine: planted\n", N, N
-		printf "  shape: {layers: %d, hidden_size: %d, kv_elements: %d, weight_bits: %d}\nruns:\n", L, h, kv, bits
+		printf "  params_b: %g\n  active_params_b: %g\n  hardware: H100\n  engine: planted\n", N, Na
+		printf "  shape: {layers: %d, hidden_size: %d, kv_elements: %d, weight_bits: %d", L, h, kv, bits
+		if (E) printf ", experts: %d, experts_per_token: %d", E, k
+		printf "}\nruns:\n"
 		for (t = 1; t <= 4; t *= 2) for (p = 1; p <= 4; p *= 2) for (dp = 1; dp <= 2; dp++)
 		for (b = 0; b < 3; b++) for (i = 0; i < 2; i++) for (o = 0; o < 2; o++) {
 			B = 8 ^ b; I = i ? 2048 : 256; O = o ? 512 : 128
 			n = t * p * dp; weff = bits / 8 * N
+			if (E) { sh = (Na * E - N * k) / (E - k); weff = bits / 8 * (sh + (N - sh) * (1 - (1 - k / E) ^ B)) }
 			kvr = 2 * kv * L * (I + O / 2) / 1e6; lg = log(t) / log(2)
 			e = 1e-3 * I * 2 * N + 0.2 * O * weff / B + 2e-3 * O * L * n * lg / B
 			e += 0.05 * O * weff * (p < B ? p : B) / B + 2e-4 * O * kvr + 1e-2 * O * n
 			if (form == "batch") # the shapes that grow with the batch
 				e = 1e-3 * I * 2 * N + 0.2 * O * weff / B + 2e-4 * O * kvr * sqrt(B) \
 				    + 0.5 * 2 * N * sqrt(B) + 1e-2 * O * n
+			if (form == "signed") # KV reads beyond the weights, expert routing
+				e = 1e-3 * I * 2 * Na + 0.2 * O * weff / B + 2e-4 * O * (kvr > weff ? kvr - weff : 0) \
+				    + 1e-3 * O * 2 * Na * k / B + 1e-2 * O * n
 			printf "  - {tp: %d, pp: %d, dp: %d, batch_size: %d, input_tokens: %d, output_tokens: %d, energy: {total_j: %.17g}}\n", t, p, dp, B, I, O, e
 		}
 	}
@@ -36,6 +47,10 @@ planted() {
 		wl("w8", 8, 16, 32, 4096, 1024); wl("w70", 70, 8, 80, 8192, 2048)
 		wl("w14", 14, 16, 40, 5120, 2048); wl("w3", 3, 4, 28, 3072, 512)
 		wl("w32", 32, 16, 64, 5120, 4096); wl("w120", 120, 8, 36, 2880, 1024)
+		if (form == "signed") {
+			wl("moe47", 47, 16, 32, 4096, 1024, 8, 2, 13)
+			wl("moe30", 30, 16, 48, 2048, 512, 128, 8, 3)
+		}
 	}'
 }
 planted >"$tmpdir/planted.yaml"
@@ -63,6 +78,20 @@ got = {(t['expr'], t['gamma']) for t in f['terms']}
 assert got == $want, got
 assert f['cv_mape'] < 1e-6, f
 " -- "$EL" discover --json --max-forms 5000 "$tmpdir/batch.yaml"
+
+# Signed differences and mixtures of experts: KV reads beyond the weights
+# (max(KVr - Weff, 0), which non-negative terms in KVr and Weff alone
+# cannot express) and expert routing (2*Na*k per decode step). The grammar
+# before them had neither word: it found another form, not exact.
+planted signed >"$tmpdir/signed.yaml"
+want="{('I * 2 * Na', 0), ('O * Weff', 1), ('O * max(KVr - Weff, 0)', 0),
+ ('O * 2 * Na * k', 1), ('O * n', 0)}"
+json_case "discover recovers a planted form with a signed difference and expert routing" "
+f = [x for x in j['front'] if x['chosen']][0]
+got = {(t['expr'], t['gamma']) for t in f['terms']}
+assert got == $want, got
+assert f['cv_mape'] < 1e-6, f
+" -- "$EL" discover --json --max-forms 5000 "$tmpdir/signed.yaml"
 
 # The model file it writes is read by fit unchanged, and fits exactly.
 (cd "$tmpdir" && "$EL" discover --max-forms 5000 -o found.yaml planted.yaml) \
