@@ -194,6 +194,8 @@ if "$build/energylens" discover --help >/dev/null 2>&1; then
 				--export-problem "$out/discover-front/$k.json" \
 				"$src/sample-profiles" >/dev/null 2>&1; then
 				forms="$forms discover-front-$k=$out/discover-front/$k.json"
+			else
+				echo "discover front: its form of $k parameters not scored (fit --export-problem refused it)"
 			fi
 		done
 		echo "discover's front as it prints it (its own cross-validation), ${took} s:"
@@ -238,9 +240,9 @@ if [ -n "$py" ] && "$py" -c 'import deap' >/dev/null 2>&1; then
 	     $1 == "deap" && $2 == "seconds" { printf "  deap: %s s, %s generations, %s evaluations\n", v["seconds"], v["generations"], v["evaluations"] }
 	     $1 == "pick" { picks[++np] = $0 }
 	     END {
-		print "discover front (each member; /nnls: its terms fitted as DEAP'"'"'s are):"
+		if (nf) print "discover front (each member; /nnls: its terms fitted as DEAP'"'"'s are):"
 		for (k = 1; k <= nf; k++) { $0 = front[k]; delete v; for (i = 3; i < NF; i += 2) v[$i] = $(i + 1); sub(/^discover-front-/, "front ", $2); row($2, v["params"]) }
-		print "side by side (pick: by the tool'"'"'s own training-only criterion; best: the front member best on these held-out folds, a pick made on them):"
+		if (np) print "side by side (pick: by the tool'"'"'s own training-only criterion; best: the front member best on these held-out folds, a pick made on them):"
 		for (k = 1; k <= np; k++) { $0 = picks[k]; delete v; for (i = 3; i < NF; i += 2) v[$i] = $(i + 1); row($2, v["params"]); w = $NF; gsub(/_/, " ", w); printf "  %24s %s\n", "", w }
 	     }' "$out/deap.txt"
 	awk '$1 == "form" && $2 == "energylens-12" { for (i = 3; i < NF; i += 2) v[$i] = $(i + 1)
