@@ -33,7 +33,9 @@ GP: an individual is a tree over the inputs, + - * / min max log sqrt ^
 constants 0.5, 1, 2; its top-level sum is split into terms, and each
 group's non-negative coefficients of the terms are fitted by NNLS on the
 relative error (what discover does with its terms). Two objectives,
-MAPE over all runs and parameters (terms plus constants), selected by NSGA-II
+MAPE over all runs and parameters (the terms' coefficients: the constants
+0.5, 1, 2 are named terminals, fixed, and params_of does not count
+them), selected by NSGA-II
 until the time budget is spent; the front is the final non-dominated set.
 
 Energylens forms (energylens-12, or the form discover wrote, exported with
@@ -355,6 +357,11 @@ def fit_group(F, y):
 
 
 def params_of(tree):
+    """The terms of the top sum. (The count of constants below finds none:
+    the constants are terminals named "0.5", "1.0", "2.0", whose value is
+    their name, a string; fixed numbers, not fitted, as discover's "2 *
+    Na" is not a parameter. Kept as it was, so that the fronts of earlier
+    runs keep their parameter counts.)"""
     from deap import gp
     consts = sum(1 for n in tree if isinstance(n, gp.Terminal)
                  and not isinstance(n.value, str))

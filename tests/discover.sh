@@ -306,6 +306,27 @@ assert got == {"discover-pick/el": (3, .2), "discover-pick/nnls": (3, .19),
                "discover/nnls-best-top1": (2, .18),
                "deap-pick": (12, .15), "deap-best-mape": (14, .12),
                "deap-best-top1": (14, .12)}, got
+# an earlier DEAP front read back (BENCH_DEAP_FRONT) and scored again:
+# the planted runs are exactly its form, so held out it is exact
+try:
+    import deap  # noqa: F401
+except ImportError:
+    deap = None
+if deap is not None:
+    import os, tempfile
+    groups[0]["y"] = [2.0 * r[4] + 5.0 * r[3] for r in rows]
+    prob = {"groups": groups}
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("deap-front params 2 mape 0.5 expr add(I,mul(B,2.0))\n"
+                "deap seconds 1.0 generations 2 evaluations 3\n")
+    front, meta = d.reuse_front(prob, d.split(groups, names, 1), names, 1,
+                                f.name)
+    os.unlink(f.name)
+    assert meta == "seconds 1.0 generations 2 evaluations 3", meta
+    (tree, params, mape, words), = front
+    # two terms (the constant is fixed, not a parameter)
+    assert params == 2 and mape < 1e-9, (params, mape)
+    assert words.startswith("mape 0.0000 top1 1.0000 scenarios 4 "), words
 PYEOF
 		pass "bench peer: Top-1 as eval counts it, every scenario held out once, a linear form refitted by NNLS, the picks side by side"
 	else
