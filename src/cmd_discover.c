@@ -44,6 +44,10 @@ static void discover_usage(FILE *out)
 	      "                     result on every machine)\n"
 	      "  --folds K          cross-validation folds (2 to 16; default "
 	      "5)\n"
+	      "  --threads N        threads scoring forms (1 to 16; default: "
+	      "the processors\n"
+	      "                     online); the result is the same for any "
+	      "number\n"
 	      "  --front-dir DIR    also write every form of the front as "
 	      "DIR/discovered-P.yaml\n"
 	      "                     (P its parameters; DIR must exist)\n"
@@ -200,6 +204,13 @@ static int parse_one(int c, const char *arg, struct discover_cli *cli)
 					   "memory, tp, pp, idle, got ",
 					   arg);
 		return -1;
+	case 'T':
+		if (!parse_count(arg, 1, DISCOVER_MAX_THREADS, &n))
+			return usage_error("--threads expects a whole number "
+					   "from 1 to 16, got ",
+					   arg);
+		o->threads = n;
+		return -1;
 	case 'g':
 		if (!parse_gammas(arg, o))
 			return usage_error("--gammas expects a list of up to "
@@ -225,6 +236,7 @@ static int parse_options(int argc, char **argv, struct discover_cli *cli)
 		{"kinds", required_argument, NULL, 'K'},
 		{"gammas", required_argument, NULL, 'g'},
 		{"front-dir", required_argument, NULL, 'D'},
+		{"threads", required_argument, NULL, 'T'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},

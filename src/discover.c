@@ -3,10 +3,13 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "defaults.h"
 #include "eval.h"
@@ -442,6 +445,13 @@ struct memo_slot {
 	double loss;
 };
 
+/* One scoring thread's scratch: a group's held-out predictions and one
+ * scenario's scores and energies. Each thread has its own, so the threads
+ * share nothing they write. */
+struct scratch {
+	double *pred, *score, *energy;
+};
+
 struct search {
 	const struct discover_options *o;
 	struct shape shapes[MAX_SHAPES];
@@ -450,8 +460,8 @@ struct search {
 	size_t ncols;
 	struct group *g;
 	size_t ngroups, runs;
-	double *pred; /* scratch: one group's held-out predictions */
-	double *sc_score, *sc_energy;
+	struct scratch w[DISCOVER_MAX_THREADS]; /* one per scoring thread */
+	size_t threads;
 	struct memo_slot *memo;
 	size_t memo_cap, memo_used;
 	/* the front: best form per parameter count */
@@ -460,6 +470,9 @@ struct search {
 		uint16_t col[DISCOVER_MAX_PARAMS];
 	} best[DISCOVER_MAX_PARAMS + 1];
 	double best_loss[DISCOVER_MAX_PARAMS + 1];
+	/* the candidates of one step of grow or polish, and their losses */
+	struct cand *batch;
+	double *batch_loss;
 	unsigned long long evals;
 	uint64_t rng;
 	double t0;
@@ -613,7 +626,7 @@ static void top1_only(const double *score, const double *energy, size_t n,
 
 /* Held-out scoring of one choice from the held-out predictions; pairs
  * false: Top-1 only. */
-static void tally_choice(struct search *S, const struct choice *c,
+static void tally_choice(struct scratch *w, const struct choice *c,
 			 const double *pred, struct eval_tally *t, bool pairs)
 {
 	for (size_t s = 0; s < c->nscen; s++) {
@@ -627,13 +640,13 @@ static void tally_choice(struct search *S, const struct choice *c,
 			for (size_t i = r0; i < r1; i++)
 				sum += pred[c->rows[i]];
 			double v = sum / (double)(r1 - r0);
-			S->sc_score[k] = isfinite(v) ? v : INFINITY;
-			S->sc_energy[k] = c->energy[k0 + k];
+			w->score[k] = isfinite(v) ? v : INFINITY;
+			w->energy[k] = c->energy[k0 + k];
 		}
 		if (pairs)
-			eval_score_scenario(S->sc_score, S->sc_energy, nk, t);
+			eval_score_scenario(w->score, w->energy, nk, t);
 		else
-			top1_only(S->sc_score, S->sc_energy, nk, t);
+			top1_only(w->score, w->energy, nk, t);
 	}
 }
 
@@ -852,12 +865,19 @@ static int setup(struct search *S, const struct dataset *ds,
 	size_t most = 0;
 	for (size_t g = 0; g < S->ngroups; g++)
 		most = S->g[g].n > most ? S->g[g].n : most;
-	S->pred = malloc((most + 1) * sizeof *S->pred);
-	S->sc_score = malloc((most + 1) * sizeof *S->sc_score);
-	S->sc_energy = malloc((most + 1) * sizeof *S->sc_energy);
+	for (size_t t = 0; t < S->threads; t++) {
+		struct scratch *w = &S->w[t];
+		w->pred = malloc((most + 1) * sizeof *w->pred);
+		w->score = malloc((most + 1) * sizeof *w->score);
+		w->energy = malloc((most + 1) * sizeof *w->energy);
+		if (!w->pred || !w->score || !w->energy)
+			return -1;
+	}
 	S->memo_cap = 1u << 20;
 	S->memo = calloc(S->memo_cap, sizeof *S->memo);
-	if (!S->pred || !S->sc_score || !S->sc_energy || !S->memo)
+	S->batch = malloc((S->ncols + 2) * sizeof *S->batch);
+	S->batch_loss = malloc((S->ncols + 2) * sizeof *S->batch_loss);
+	if (!S->memo || !S->batch || !S->batch_loss)
 		return -1;
 	return fold_grams(S);
 }
@@ -877,9 +897,13 @@ static void search_free(struct search *S)
 	}
 	free(S->g);
 	free(S->cols);
-	free(S->pred);
-	free(S->sc_score);
-	free(S->sc_energy);
+	for (size_t t = 0; t < DISCOVER_MAX_THREADS; t++) {
+		free(S->w[t].pred);
+		free(S->w[t].score);
+		free(S->w[t].energy);
+	}
+	free(S->batch);
+	free(S->batch_loss);
 	free(S->memo);
 }
 
@@ -945,10 +969,11 @@ static void sum_folds(const struct group *G, const cand_t *c, bool all,
 }
 
 /* Fits the candidate's coefficients in each fold of group G (trained on
- * the other folds) and fills S->pred with the held-out predictions. With
- * folds 0, fits every run instead and leaves the coefficients in beta. */
-static void fit_group_folds(struct search *S, const struct group *G,
-			    const cand_t *c, bool all, double *beta)
+ * the other folds) and fills pred with the held-out predictions. With
+ * all, fits every run instead and leaves the coefficients in beta. */
+static void fit_group_folds(const struct search *S, const struct group *G,
+			    const cand_t *c, bool all, double *beta,
+			    double *pred)
 {
 	size_t m = c->m, K = all ? 1 : S->o->folds;
 	double Gf[MAXF][DISCOVER_MAX_PARAMS * DISCOVER_MAX_PARAMS];
@@ -996,14 +1021,14 @@ static void fit_group_folds(struct search *S, const struct group *G,
 		warm = true;
 	}
 	for (size_t i = 0; i < G->n; i++)
-		S->pred[i] = 0;
+		pred[i] = 0;
 	for (size_t j = 0; j < m; j++) {
 		const double *x = G->a + c->col[j] * G->n;
 		for (size_t i = 0; i < G->n; i++)
-			S->pred[i] += B[G->fold[i]][j] * x[i];
+			pred[i] += B[G->fold[i]][j] * x[i];
 	}
 	for (size_t i = 0; i < G->n; i++)
-		S->pred[i] *= G->y[i]; /* ratio to energy */
+		pred[i] *= G->y[i]; /* ratio to energy */
 }
 
 static double mean_of(double a, double b, double c)
@@ -1022,23 +1047,23 @@ static double mean_of(double a, double b, double c)
  * the mean |log error| plus the share of choices missed (layout Top-1 and
  * pairwise, configuration Top-1). The configuration pairwise score, slow
  * on large scenarios, only when full. */
-static void score(struct search *S, const cand_t *c, struct discover_score *sc,
-		  bool full)
+static void score(const struct search *S, struct scratch *w, const cand_t *c,
+		  struct discover_score *sc, bool full)
 {
 	struct eval_tally lay = {0}, cfg = {0};
 	double sum_log = 0, sum_ape = 0;
 	for (size_t g = 0; g < S->ngroups; g++) {
 		const struct group *G = &S->g[g];
-		fit_group_folds(S, G, c, false, NULL);
+		fit_group_folds(S, G, c, false, NULL, w->pred);
 		for (size_t i = 0; i < G->n; i++) {
-			double r = S->pred[i] / G->y[i];
+			double r = w->pred[i] / G->y[i];
 			bool ok = r > 0 && isfinite(r);
 			sum_log += ok ? fmin(fabs(log(r)), DISCOVER_BAD_LOG)
 				      : DISCOVER_BAD_LOG;
 			sum_ape += ok ? fmin(fabs(r - 1), 1e3) : 1;
 		}
-		tally_choice(S, &G->layout, S->pred, &lay, true);
-		tally_choice(S, &G->config, S->pred, &cfg, full);
+		tally_choice(w, &G->layout, w->pred, &lay, true);
+		tally_choice(w, &G->config, w->pred, &cfg, full);
 	}
 	sc->cv_log = sum_log / (double)S->runs;
 	sc->cv_mape = sum_ape / (double)S->runs;
@@ -1099,67 +1124,200 @@ static void check_stop(struct search *S)
 				(size_t)(S->o->seconds * 1000) + 1);
 }
 
-/* The loss of a candidate (sorted in place), scored once; the front is
- * updated. INFINITY for an invalid candidate. */
-static double evaluate(struct search *S, cand_t *c)
+/* A candidate made ready to score: sorted, checked, looked up. */
+enum prep { PREP_INVALID, PREP_MEMO, PREP_SCORE };
+
+static enum prep prepare(const struct search *S, cand_t *c)
 {
 	if (c->m == 0)
-		return INFINITY;
+		return PREP_INVALID;
 	qsort(c->col, c->m, sizeof *c->col, by_col);
 	for (size_t i = 1; i < c->m; i++)
 		if (S->cols[c->col[i]].shape == S->cols[c->col[i - 1]].shape)
-			return INFINITY;
-	size_t p = params_of(S, c);
-	if (p > S->o->max_params)
-		return INFINITY;
-	uint64_t key = hash_of(c);
+			return PREP_INVALID;
+	if (params_of(S, c) > S->o->max_params)
+		return PREP_INVALID;
+	return PREP_SCORE;
+}
+
+/* The memo's slot of key: its own, or the empty one where it would go. */
+static size_t memo_slot(const struct search *S, uint64_t key)
+{
 	size_t slot = (size_t)(key & (S->memo_cap - 1));
 	while (S->memo[slot].key && S->memo[slot].key != key)
 		slot = (slot + 1) & (S->memo_cap - 1);
-	if (S->memo[slot].key == key)
-		return S->memo[slot].loss;
-	struct discover_score sc;
-	score(S, c, &sc, false);
+	return slot;
+}
+
+/* Records a scored candidate as scoring it in turn would have: counted,
+ * remembered, the front updated, the stop checked. */
+static void commit(struct search *S, const cand_t *c, uint64_t key, double loss)
+{
 	S->evals++;
 	if (S->memo_used * 10 >= S->memo_cap * 7) {
 		memset(S->memo, 0, S->memo_cap * sizeof *S->memo);
 		S->memo_used = 0;
-		slot = (size_t)(key & (S->memo_cap - 1));
 	}
-	S->memo[slot] = (struct memo_slot){key, sc.loss};
+	S->memo[memo_slot(S, key)] = (struct memo_slot){key, loss};
 	S->memo_used++;
-	if (sc.loss < S->best_loss[p] - 1e-12) {
+	size_t p = params_of(S, c);
+	if (loss < S->best_loss[p] - 1e-12) {
 		/* progress, for convergence, is a front better by more than
 		 * DISCOVER_PROGRESS: a form that beats its own size's best
 		 * and every smaller one by that much */
-		bool front = sc.loss < S->best_loss[p] - DISCOVER_PROGRESS;
+		bool front = loss < S->best_loss[p] - DISCOVER_PROGRESS;
 		for (size_t q = 1; q < p && front; q++)
-			front = sc.loss < S->best_loss[q] - DISCOVER_PROGRESS;
+			front = loss < S->best_loss[q] - DISCOVER_PROGRESS;
 		S->improved += front;
-		S->best_loss[p] = sc.loss;
+		S->best_loss[p] = loss;
 		S->best[p] = *c;
 	}
-	if (sc.loss < S->best_loss[0])
-		S->best_loss[0] = sc.loss; /* slot 0: anything scored */
+	if (loss < S->best_loss[0])
+		S->best_loss[0] = loss; /* slot 0: anything scored */
 	check_stop(S);
-	return sc.loss;
+}
+
+/* A chunk being scored: each thread takes the next candidate not yet
+ * taken (so that a thread the machine's load holds back holds up no
+ * more than the candidate it has), and writes only its scratch and the
+ * losses of the candidates it took. */
+struct chunk {
+	const struct search *S;
+	const cand_t *c;
+	const enum prep *prep;
+	double *loss;
+	size_t n;
+	atomic_size_t next;
+};
+
+struct share {
+	struct chunk *ch;
+	struct scratch *w;
+};
+
+static void *score_share(void *arg)
+{
+	const struct share *sh = arg;
+	struct chunk *ch = sh->ch;
+	size_t i;
+	while ((i = atomic_fetch_add(&ch->next, 1)) < ch->n)
+		if (ch->prep[i] == PREP_SCORE) {
+			struct discover_score sc;
+			score(ch->S, sh->w, &ch->c[i], &sc, false);
+			ch->loss[i] = sc.loss;
+		}
+	return NULL;
+}
+
+/* Scores a chunk's candidates that need it on S->threads threads (this
+ * one among them; one that cannot be started leaves its part to the
+ * others). */
+static void score_chunk(struct search *S, const cand_t *c,
+			const enum prep *prep, double *loss, size_t n)
+{
+	size_t T = S->threads < n ? S->threads : n;
+	struct chunk ch = {S, c, prep, loss, n, 0};
+	struct share sh[DISCOVER_MAX_THREADS];
+	pthread_t tid[DISCOVER_MAX_THREADS];
+	bool started[DISCOVER_MAX_THREADS] = {false};
+	for (size_t t = 0; t < T; t++) {
+		sh[t] = (struct share){&ch, &S->w[t]};
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, score_share,
+						    &sh[t]) == 0;
+	}
+	score_share(&sh[0]);
+	for (size_t t = 1; t < T; t++)
+		if (started[t])
+			pthread_join(tid[t], NULL);
+}
+
+/* Candidates per thread in a chunk: the chunk is scored at once, so a
+ * first improvement found early in it wastes the rest of the chunk. */
+#define CHUNK_PER_THREAD 48
+
+/* The losses of candidates c[0..n) (each sorted in place; INFINITY for an
+ * invalid one), as scoring them one after another would give, with the
+ * front, memo, count and stop updated in that order. The scoring itself
+ * runs on S->threads threads, a chunk at a time; what the threads found
+ * is then taken in candidate order, so that the result does not depend
+ * on the threads. Stops after the first candidate with a loss below
+ * until - 1e-12 (-INFINITY: none), or when the search stops; returns how
+ * many candidates were taken (at least one when n > 0). */
+static size_t evaluate_many(struct search *S, cand_t *c, size_t n, double *loss,
+			    double until)
+{
+	size_t chunk = CHUNK_PER_THREAD * S->threads;
+	for (size_t i0 = 0; i0 < n; i0 += chunk) {
+		size_t nc = n - i0 < chunk ? n - i0 : chunk;
+		enum prep prep[CHUNK_PER_THREAD * DISCOVER_MAX_THREADS];
+		uint64_t key[CHUNK_PER_THREAD * DISCOVER_MAX_THREADS];
+		for (size_t i = 0; i < nc; i++) {
+			prep[i] = prepare(S, &c[i0 + i]);
+			if (prep[i] != PREP_SCORE)
+				continue;
+			key[i] = hash_of(&c[i0 + i]);
+			const struct memo_slot *m =
+				&S->memo[memo_slot(S, key[i])];
+			if (m->key == key[i])
+				prep[i] = PREP_MEMO;
+		}
+		score_chunk(S, c + i0, prep, loss + i0, nc);
+		for (size_t i = 0; i < nc; i++) {
+			double *l = &loss[i0 + i];
+			if (prep[i] == PREP_INVALID) {
+				*l = INFINITY;
+			} else {
+				/* in the memo by now (a duplicate earlier in
+				 * the chunk), or no longer (it was emptied) */
+				const struct memo_slot *m =
+					&S->memo[memo_slot(S, key[i])];
+				if (m->key == key[i]) {
+					*l = m->loss;
+				} else {
+					if (prep[i] == PREP_MEMO) {
+						struct discover_score sc;
+						score(S, &S->w[0], &c[i0 + i],
+						      &sc, false);
+						*l = sc.loss;
+					}
+					commit(S, &c[i0 + i], key[i], *l);
+				}
+			}
+			if (S->stop || *l < until - 1e-12)
+				return i0 + i + 1;
+		}
+	}
+	return n;
+}
+
+/* The loss of a candidate (sorted in place), scored once; the front is
+ * updated. INFINITY for an invalid candidate. */
+static double evaluate(struct search *S, cand_t *c)
+{
+	double loss;
+	evaluate_many(S, c, 1, &loss, -INFINITY);
+	return loss;
 }
 
 /* Adds the column that lowers the loss most, while one does. */
 static double grow(struct search *S, cand_t *c, double loss)
 {
 	while (!S->stop && c->m < S->o->max_params) {
+		cand_t *t = S->batch;
+		for (size_t k = 0; k < S->ncols; k++) {
+			t[k] = *c;
+			t[k].col[t[k].m++] = (uint16_t)k;
+		}
+		size_t done =
+			evaluate_many(S, t, S->ncols, S->batch_loss, -INFINITY);
 		cand_t best = *c;
 		double best_loss = loss;
-		for (size_t k = 0; k < S->ncols && !S->stop; k++) {
-			cand_t t = *c;
-			t.col[t.m++] = (uint16_t)k;
-			double l = evaluate(S, &t);
-			if (l < best_loss - 1e-12) {
-				best_loss = l;
-				best = t;
+		for (size_t k = 0; k < done; k++)
+			if (S->batch_loss[k] < best_loss - 1e-12) {
+				best_loss = S->batch_loss[k];
+				best = t[k];
 			}
-		}
 		if (best.m == c->m)
 			break;
 		*c = best;
@@ -1168,32 +1326,28 @@ static double grow(struct search *S, cand_t *c, double loss)
 	return loss;
 }
 
-/* Drops and swaps terms while that lowers the loss (first improvement). */
+/* Drops and swaps terms while that lowers the loss (first improvement:
+ * for each term, dropping it, then each column in its place). */
 static double polish(struct search *S, cand_t *c, double loss)
 {
 	bool again = true;
 	while (again && !S->stop) {
 		again = false;
 		for (size_t i = 0; i < c->m && !again && !S->stop; i++) {
-			cand_t t = *c;
-			t.col[i] = t.col[--t.m];
-			double l = evaluate(S, &t);
+			cand_t *t = S->batch;
+			t[0] = *c;
+			t[0].col[i] = t[0].col[--t[0].m];
+			for (size_t k = 0; k < S->ncols; k++) {
+				t[k + 1] = *c;
+				t[k + 1].col[i] = (uint16_t)k;
+			}
+			size_t done = evaluate_many(S, t, S->ncols + 1,
+						    S->batch_loss, loss);
+			double l = S->batch_loss[done - 1];
 			if (l < loss - 1e-12) {
-				*c = t;
+				*c = t[done - 1];
 				loss = l;
 				again = true;
-				break;
-			}
-			for (size_t k = 0; k < S->ncols && !S->stop; k++) {
-				t = *c;
-				t.col[i] = (uint16_t)k;
-				l = evaluate(S, &t);
-				if (l < loss - 1e-12) {
-					*c = t;
-					loss = l;
-					again = true;
-					break;
-				}
 			}
 		}
 	}
@@ -1399,17 +1553,19 @@ static int backward(struct search *S)
 			goto out;
 	}
 	while (!S->stop && c.m > 1) {
-		cand_t best = c;
+		cand_t best = c, *t = S->batch;
 		double best_loss = INFINITY;
-		for (size_t i = 0; i < c.m && !S->stop; i++) {
-			cand_t t = c;
-			t.col[i] = t.col[--t.m];
-			double l = evaluate(S, &t);
-			if (l < best_loss) {
-				best_loss = l;
-				best = t;
-			}
+		for (size_t i = 0; i < c.m; i++) {
+			t[i] = c;
+			t[i].col[i] = t[i].col[--t[i].m];
 		}
+		size_t done =
+			evaluate_many(S, t, c.m, S->batch_loss, -INFINITY);
+		for (size_t i = 0; i < done; i++)
+			if (S->batch_loss[i] < best_loss) {
+				best_loss = S->batch_loss[i];
+				best = t[i];
+			}
 		if (best.m == c.m)
 			break;
 		c = best;
@@ -1467,12 +1623,12 @@ static void make_form(struct search *S, const cand_t *c,
 	memset(f, 0, sizeof *f);
 	f->params = params_of(S, c);
 	f->nterms = c->m;
-	score(S, c, &f->score, true);
+	score(S, &S->w[0], c, &f->score, true);
 	double logsum[DISCOVER_MAX_PARAMS] = {0};
 	size_t count[DISCOVER_MAX_PARAMS] = {0};
 	for (size_t g = 0; g < S->ngroups; g++) {
 		double beta[DISCOVER_MAX_PARAMS];
-		fit_group_folds(S, &S->g[g], c, true, beta);
+		fit_group_folds(S, &S->g[g], c, true, beta, S->w[0].pred);
 		for (size_t j = 0; j < c->m; j++) {
 			double s = S->g[g].scale[c->col[j]];
 			if (beta[j] > 0 && s > 0) {
@@ -1540,6 +1696,9 @@ int discover_run(const struct dataset *ds, const struct profile_set *set,
 	if (!S)
 		return -1;
 	S->o = o;
+	S->threads = o->threads < 1			 ? 1
+		     : o->threads > DISCOVER_MAX_THREADS ? DISCOVER_MAX_THREADS
+							 : o->threads;
 	S->rng = o->seed * 0x2545f4914f6cdd1dULL + 1;
 	S->t0 = now();
 	int status = setup(S, ds, set, message, len);
@@ -1578,6 +1737,10 @@ void discover_defaults(struct discover_options *o)
 	memcpy(o->gammas, g, sizeof g);
 	o->ngammas = 4;
 	o->folds = 5;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	o->threads = cpus < 1			   ? 1
+		     : cpus > DISCOVER_MAX_THREADS ? DISCOVER_MAX_THREADS
+						   : (size_t)cpus;
 }
 
 const char *discover_stop_name(enum discover_stop s)

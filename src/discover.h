@@ -8,13 +8,14 @@
  * GPUs and through the layers, their KV reads in decode), KV reads that
  * grow with the batch (O * KVr * sqrt(B)), KV reads beyond the weights
  * (O * max(KVr - Weff, 0)), experts' routing (O * 2*Na*k) and per-request
- * terms that no token count scales. For a fixed choice of terms and exponents the form
- * is linear in its coefficients, so a candidate is fitted by non-negative
- * least squares (Lawson-Hanson on GSL's Cholesky) in a few microseconds,
- * per fit group and per cross-validation fold. Candidates are scored by their held-out
- * log error and by how well their held-out predictions choose layouts and
- * configurations (eval's Top-1 and pairwise); the search keeps, for each
- * number of parameters, the best form found (a Pareto front). */
+ * terms that no token count scales. For a fixed choice of terms and exponents
+ * the form is linear in its coefficients, so a candidate is fitted by
+ * non-negative least squares (Lawson-Hanson on GSL's Cholesky) in a few
+ * microseconds, per fit group and per cross-validation fold. Candidates are
+ * scored by their held-out log error and by how well their held-out predictions
+ * choose layouts and configurations (eval's Top-1 and pairwise); the search
+ * keeps, for each number of parameters, the best form found (a Pareto front).
+ */
 #ifndef ENERGYLENS_DISCOVER_H
 #define ENERGYLENS_DISCOVER_H
 
@@ -31,6 +32,8 @@
 #define DISCOVER_MAX_GAMMAS 8
 #define DISCOVER_MAX_PARAMS 24
 #define DISCOVER_MAX_FOLDS  16
+/* Threads that score candidates at most. */
+#define DISCOVER_MAX_THREADS 16
 
 struct discover_options {
 	size_t max_params;	      /* coefficients + distinct exponents */
@@ -42,13 +45,17 @@ struct discover_options {
 	double gammas[DISCOVER_MAX_GAMMAS];
 	size_t ngammas;
 	size_t folds; /* cross-validation folds, >= 2 */
+	/* threads scoring candidates (1 to DISCOVER_MAX_THREADS); the
+	 * result is the same for any number */
+	size_t threads;
 	/* set by a signal handler: stop and keep what was found */
 	volatile sig_atomic_t *stop;
 	struct progress *progress; /* NULL: none shown */
 };
 
 /* The defaults: 12 parameters, 60 seconds, seed 1, every phase and kind,
- * gammas 0.5 0.75 1 1.25, 5 folds. */
+ * gammas 0.5 0.75 1 1.25, 5 folds, as many threads as processors
+ * online (at most DISCOVER_MAX_THREADS). */
 void discover_defaults(struct discover_options *o);
 
 /* One term of a discovered form, with its exponent (0: not amortised). */

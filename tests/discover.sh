@@ -143,6 +143,36 @@ else
 	fail "discover: deterministic for a seed" "$(diff "$tmpdir/a.json" "$tmpdir/b.json" | head -n 5)"
 fi
 
+# The same with any number of scoring threads: the threads score a chunk
+# of candidates at once and what they found is taken in candidate order,
+# so the forms scored, their count and the front are the same with 1, 2
+# or 5 threads (5: more threads than the machine has processors, and a
+# chunk of candidates split unevenly).
+for t in 1 2 5; do
+	(cd "$tmpdir" && "$EL" discover --json --max-forms 3000 --seed 7 \
+		--threads $t planted.yaml | sed 's/"seconds": [^,]*,//' >t$t.json) 2>/dev/null
+done
+if [ -s "$tmpdir/t1.json" ] && cmp -s "$tmpdir/a.json" "$tmpdir/t1.json" &&
+	cmp -s "$tmpdir/t1.json" "$tmpdir/t2.json" && cmp -s "$tmpdir/t1.json" "$tmpdir/t5.json"; then
+	pass "discover: the same front and count of forms with 1, 2 and 5 threads"
+else
+	fail "discover: the same front and count of forms with 1, 2 and 5 threads" \
+		"$(diff "$tmpdir/t1.json" "$tmpdir/t2.json" | head -n 5; diff "$tmpdir/t1.json" "$tmpdir/t5.json" | head -n 5)"
+fi
+# and until it converges (the stop by its rule), the same with 1 and 2
+small="--max-params 3 --kinds memory,compute,idle --seed 7"
+# shellcheck disable=SC2086
+(cd "$tmpdir" && "$EL" discover --json $small --threads 1 planted.yaml |
+	sed 's/"seconds": [^,]*,//' >u1.json &&
+	"$EL" discover --json $small --threads 2 planted.yaml |
+	sed 's/"seconds": [^,]*,//' >u2.json) 2>/dev/null
+if [ -s "$tmpdir/u1.json" ] && cmp -s "$tmpdir/u1.json" "$tmpdir/u2.json" &&
+	grep -q '"stopped": "converged"' "$tmpdir/u1.json"; then
+	pass "discover: converges to the same front with 1 and 2 threads"
+else
+	fail "discover: converges to the same front with 1 and 2 threads" "$(diff "$tmpdir/u1.json" "$tmpdir/u2.json" | head -n 5)"
+fi
+
 # Without a budget in the way the search converges: it stops by its rule
 # (DISCOVER_QUIET_ROUNDS rounds of polishing and restarts that find no
 # better front), says so, and that end is the same for a seed on any
@@ -230,6 +260,12 @@ status_case "discover --seconds -1: usage error" 1 \
 status_case "discover --max-params 0: usage error" 1 \
 	"--max-params expects a whole number from 1 to 24, got 0" -- \
 	"$EL" discover --max-params 0 /nonexistent
+status_case "discover --threads 0: usage error" 1 \
+	"--threads expects a whole number from 1 to 16, got 0" -- \
+	"$EL" discover --threads 0 /nonexistent
+status_case "discover --threads 17: usage error" 1 \
+	"--threads expects a whole number from 1 to 16, got 17" -- \
+	"$EL" discover --threads 17 /nonexistent
 status_case "discover without PATH: usage error" 1 "no PATH given" -- \
 	"$EL" discover
 
