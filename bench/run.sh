@@ -164,8 +164,11 @@ echo "  $m (target: < 10 s)"
 # picked) over every scenario with two layouts or more, over all groups,
 # the real ones and the synthetic sweep's; energylens-12 is the baseline.
 secs=${BENCH_DISCOVER_SECONDS:-60}
+# BENCH_DISCOVER_SEED: the seed of this search (default 1), to see how
+# much the result moves from seed to seed
+seed=${BENCH_DISCOVER_SEED:-1}
 echo
-echo "discover: energylens discover --seconds $secs sample-profiles/ beside DEAP at 10x its time"
+echo "discover: energylens discover --seconds $secs --seed $seed sample-profiles/ beside DEAP at 10x its time"
 "$build/energylens" fit --export-problem "$out/discover-data.json" \
 	"$src/sample-profiles" >/dev/null
 forms=
@@ -175,7 +178,7 @@ if "$build/energylens" discover --help >/dev/null 2>&1; then
 	t0=$(date +%s.%N)
 	rm -rf "$out/discover-front"
 	mkdir -p "$out/discover-front"
-	if "$build/energylens" discover --seconds "$secs" --seed 1 \
+	if "$build/energylens" discover --seconds "$secs" --seed "$seed" \
 		-o "$out/discovered.yaml" --front-dir "$out/discover-front" \
 		"$src/sample-profiles" >"$out/discover.txt" 2>"$out/discover.err" &&
 		t1=$(date +%s.%N) &&
@@ -265,7 +268,7 @@ echo "targets: discover <= 60 s on 2 cores; ahead of DEAP at 10x the time on hel
 # bench/sweep_ceiling.py).
 echo
 echo "sweep: energylens discover sample-profiles/synthetic; layout choice against the noise ceiling"
-if "$build/energylens" discover --seed 1 -o "$out/sweep-found.yaml" \
+if "$build/energylens" discover --seed "$seed" -o "$out/sweep-found.yaml" \
 	"$src/sample-profiles/synthetic" >"$out/sweep-discover.txt" 2>&1; then
 	sed -n '1p' "$out/sweep-discover.txt" | sed 's/^/  /'
 	terms=$(grep -c ', phase: ' "$out/sweep-found.yaml" || true)

@@ -1247,7 +1247,8 @@ static void score_chunk(struct search *S, const cand_t *c,
 static size_t evaluate_many(struct search *S, cand_t *c, size_t n, double *loss,
 			    double until)
 {
-	size_t chunk = CHUNK_PER_THREAD * S->threads;
+	/* one thread: one candidate at a time, none scored in vain */
+	size_t chunk = S->threads > 1 ? CHUNK_PER_THREAD * S->threads : 1;
 	for (size_t i0 = 0; i0 < n; i0 += chunk) {
 		size_t nc = n - i0 < chunk ? n - i0 : chunk;
 		enum prep prep[CHUNK_PER_THREAD * DISCOVER_MAX_THREADS];
