@@ -1,5 +1,6 @@
 /* Estimates and the confidence of a choice; see estimate.h. */
 #include "estimate.h"
+#include "chol.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -98,18 +99,7 @@ static bool spd_solve(const double *a, const double *b, double *x, double *inv)
 				break;
 			memcpy(rhs, b, sizeof rhs);
 		}
-		for (size_t i = 0; i < K; i++) {
-			double v = rhs[i];
-			for (size_t k = 0; k < i; k++)
-				v -= l[i * K + k] * y[k];
-			y[i] = v / l[i * K + i];
-		}
-		for (size_t i = K; i-- > 0;) {
-			double v = y[i];
-			for (size_t k = i + 1; k < K; k++)
-				v -= l[k * K + i] * y[k];
-			y[i] = v / l[i * K + i];
-		}
+		chol_solve(l, K, rhs, y);
 		if (c < K)
 			for (size_t i = 0; i < K; i++)
 				inv[i * K + c] = y[i];

@@ -1,4 +1,5 @@
 #include "fit.h"
+#include "chol.h"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
@@ -980,21 +981,11 @@ static int lm_factor(struct lm *S)
 /* dx = -(J'J + mu I)^-1 g, from the factor. */
 static void lm_solve(struct lm *S)
 {
-	const size_t p = S->p;
-	const double *L = S->L;
-	double *y = S->dx;
-	for (size_t i = 0; i < p; i++) {
-		double t = -S->g[i];
-		for (size_t k = 0; k < i; k++)
-			t -= L[i * p + k] * y[k];
-		y[i] = t / L[i * p + i];
-	}
-	for (size_t i = p; i-- > 0;) {
-		double t = y[i];
-		for (size_t k = i + 1; k < p; k++)
-			t -= L[k * p + i] * y[k];
-		y[i] = t / L[i * p + i];
-	}
+	/* the step for g, negated: negation is exact, so this is the
+	 * substitution for -g to the bit */
+	chol_solve(S->L, S->p, S->g, S->dx);
+	for (size_t i = 0; i < S->p; i++)
+		S->dx[i] = -S->dx[i];
 }
 
 /* ||J dx||^2 as dx' J'J dx. */
