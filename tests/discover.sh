@@ -54,17 +54,26 @@ planted() {
 	}'
 }
 planted >"$tmpdir/planted.yaml"
+# NAME WANT FILE [MORE]: discover's chosen form on FILE is exactly the
+# planted terms WANT (expression, exponent), fitted to the runs (CV MAPE
+# under 1e-6); MORE: further assertions on the form f.
+recovers() {
+	json_case "$1" "
+f = [x for x in j['front'] if x['chosen']][0]
+got = {(t['expr'], t['gamma']) for t in f['terms']}
+assert got == $2, got
+assert f['cv_mape'] < 1e-6, f
+${4-}
+" -- "$EL" discover --json --max-forms 5000 "$3"
+}
 
 # The planted terms, as discover writes them (expression, exponent).
 want="{('I * 2 * Na', 0), ('O * Weff', 1), ('O * L * n * log(t) / log(2)', 1),
  ('O * Weff * min(p, B)', 1), ('O * KVr', 0), ('O * n', 0)}"
-json_case "discover recovers the planted form" "
-f = [x for x in j['front'] if x['chosen']][0]
-got = {(t['expr'], t['gamma']) for t in f['terms']}
-assert got == $want, got
+recovers "discover recovers the planted form" "$want" \
+	"$tmpdir/planted.yaml" "
 assert f['params'] == 7, f['params']
-assert f['cv_mape'] < 1e-6 and f['top1'] == 1 and f['pairwise'] == 1, f
-" -- "$EL" discover --json --max-forms 5000 "$tmpdir/planted.yaml"
+assert f['top1'] == 1 and f['pairwise'] == 1, f"
 
 # A form with terms that grow with the batch (KV reads under contention,
 # a per-request cost): discover's grammar has them and recovers it. (The
@@ -72,12 +81,8 @@ assert f['cv_mape'] < 1e-6 and f['top1'] == 1 and f['pairwise'] == 1, f
 planted batch >"$tmpdir/batch.yaml"
 want="{('I * 2 * Na', 0), ('O * Weff', 1), ('O * KVr * sqrt(B)', 0),
  ('2 * Na * sqrt(B)', 0), ('O * n', 0)}"
-json_case "discover recovers a planted form with batch-growing terms" "
-f = [x for x in j['front'] if x['chosen']][0]
-got = {(t['expr'], t['gamma']) for t in f['terms']}
-assert got == $want, got
-assert f['cv_mape'] < 1e-6, f
-" -- "$EL" discover --json --max-forms 5000 "$tmpdir/batch.yaml"
+recovers "discover recovers a planted form with batch-growing terms" \
+	"$want" "$tmpdir/batch.yaml"
 
 # Signed differences and mixtures of experts: KV reads beyond the weights
 # (max(KVr - Weff, 0), which non-negative terms in KVr and Weff alone
@@ -86,12 +91,8 @@ assert f['cv_mape'] < 1e-6, f
 planted signed >"$tmpdir/signed.yaml"
 want="{('I * 2 * Na', 0), ('O * Weff', 1), ('O * max(KVr - Weff, 0)', 0),
  ('O * 2 * Na * k', 1), ('O * n', 0)}"
-json_case "discover recovers a planted form with a signed difference and expert routing" "
-f = [x for x in j['front'] if x['chosen']][0]
-got = {(t['expr'], t['gamma']) for t in f['terms']}
-assert got == $want, got
-assert f['cv_mape'] < 1e-6, f
-" -- "$EL" discover --json --max-forms 5000 "$tmpdir/signed.yaml"
+recovers "discover recovers a planted form with a signed difference and expert routing" \
+	"$want" "$tmpdir/signed.yaml"
 
 # The model file it writes is read by fit unchanged, and fits exactly.
 (cd "$tmpdir" && "$EL" discover --max-forms 5000 -o found.yaml planted.yaml) \
