@@ -152,9 +152,10 @@ void estimate_free(struct estimate_group *g);
  * and scored on the other's runs of each workload as one configuration
  * choice (candidates: layout and batch, replicates averaged, ranked per
  * output token, as eval scores it); the pair whose drawn chances of the
- * picks have the lowest Brier score over all folds wins. With fewer than
- * ESTIMATE_MIN_PICKS choices they stay 1 and 0. Returns 0, or -1 when
- * out of memory. */
+ * picks have the lowest Brier score over all folds wins when it beats
+ * the default's (inflation 1, share 0.8) by two standard errors of the
+ * paired difference; else, and with fewer than ESTIMATE_MIN_PICKS
+ * choices a split, the default. Returns 0, or -1 when out of memory. */
 int estimate_calibrate(struct estimate_group *g,
 		       const struct estimate_rows *rows);
 /* The workload's offsets, or NULL when it had no run. */

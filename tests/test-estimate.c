@@ -470,23 +470,31 @@ static void test_level(void)
 	model_free(m);
 }
 
+/* Runs of 20 workloads at 12 configurations each, with a noise of about
+ * 3% times amp, into r: enough choices for the calibration. */
+static void calibration_rows(struct rows *r, double amp)
+{
+	amplitude = amp;
+	r->n = 0;
+	for (size_t w = 0; w < 20; w++)
+		for (double t = 1; t <= 4; t *= 2)
+			for (double b = 1; b <= 8; b *= 2)
+				add(r, w, t, b,
+				    (b + t) * exp(wobble(r->n + w)));
+	amplitude = 1;
+}
+
 /* The calibration picks an inflation and a shared share from its grids
- * on the rows themselves, the same every time; with too few choices it
- * leaves both alone. */
+ * on the rows themselves, the same every time, when its folds show it
+ * beats the default (inflation 1, share 0.8) beyond chance; with too few
+ * choices, or a difference within chance, it keeps the default. */
 static void test_calibrate(void)
 {
 	struct model *m = two_terms();
 	ASSERT(m);
 	static struct rows r;
-	/* 20 workloads of 12 runs, noise of about 9%: enough choices */
-	amplitude = 3;
-	r.n = 0;
-	for (size_t w = 0; w < 20; w++)
-		for (double t = 1; t <= 4; t *= 2)
-			for (double b = 1; b <= 8; b *= 2)
-				add(&r, w, t, b,
-				    (b + t) * exp(wobble(r.n + w)));
-	amplitude = 1;
+	/* noise of about 9%: the folds tell the trials apart */
+	calibration_rows(&r, 3);
 	struct estimate_rows v = view(&r);
 	struct estimate_group g, h;
 	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
@@ -498,14 +506,27 @@ static void test_calibrate(void)
 	ASSERT_MSG(g.inflate >= 0.05 && g.inflate <= 1.5, "inflation %g",
 		   g.inflate);
 	ASSERT_MSG(g.shared >= 0 && g.shared <= 0.95, "shared %g", g.shared);
+	ASSERT_MSG(g.inflate != 1 || g.shared != 0.8,
+		   "the default kept: inflation %g, shared %g", g.inflate,
+		   g.shared);
 	estimate_free(&g);
 	estimate_free(&h);
+	/* noise of about 6%: the trials' scores differ within chance */
+	calibration_rows(&r, 2);
+	v = view(&r);
+	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
+	ASSERT_INT_EQ(estimate_calibrate(&g, &v), 0);
+	ASSERT_DBL_EQ(g.inflate, 1);
+	ASSERT_DBL_EQ(g.shared, 0.8);
+	estimate_free(&g);
 	/* one workload of four runs: a choice or two, too few */
+	calibration_rows(&r, 3);
+	v = view(&r);
 	v.n = 4;
 	ASSERT_INT_EQ(estimate_build(&g, m, params, NULL, 2, &v), 0);
 	ASSERT_INT_EQ(estimate_calibrate(&g, &v), 0);
 	ASSERT_DBL_EQ(g.inflate, 1);
-	ASSERT_DBL_EQ(g.shared, 0);
+	ASSERT_DBL_EQ(g.shared, 0.8);
 	estimate_free(&g);
 	model_free(m);
 }
