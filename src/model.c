@@ -147,34 +147,6 @@ struct parse {
 	struct model *m;
 };
 
-/* Refuses keys a mapping does not know and keys given twice. */
-static void check_keys(struct parse *P, const yaml_node_t *map,
-		       const char *const *known, const char *where)
-{
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = yamldoc_node(&P->y, p->key);
-		const char *k = yamldoc_scalar(kn);
-		bool ok = false;
-		for (size_t i = 0; k && known[i]; i++)
-			ok |= strcmp(k, known[i]) == 0;
-		if (!ok)
-			yamldoc_error(&P->y, kn, "unknown key '%s' in %s",
-				      k ? k : "?", where);
-		for (yaml_node_pair_t *q = map->data.mapping.pairs.start;
-		     q < p && k; q++) {
-			const char *k2 =
-				yamldoc_scalar(yamldoc_node(&P->y, q->key));
-			if (k2 && strcmp(k, k2) == 0)
-				yamldoc_error(
-					&P->y, kn,
-					"duplicate key '%s' (expected each "
-					"key once)",
-					k);
-		}
-	}
-}
-
 /* The first control character of s other than a tab or a line break
  * (descriptions are folded text), or 0: fit prints these strings, and a
  * control character is a terminal command. */
@@ -270,7 +242,7 @@ static void parse_params(struct parse *P, const yaml_node_t *seq)
 				      MODEL_MAX_PARAMS);
 			return;
 		}
-		check_keys(P, n, known, "a parameter");
+		yamldoc_check_keys(&P->y, n, known, "a parameter");
 		struct model_param *p = &P->m->params[P->m->nparams++];
 		p->name = required_string(P, n, "name", "a parameter");
 		p->unit = required_string(P, n, "unit", "a parameter");
@@ -327,7 +299,7 @@ static void parse_term(struct parse *P, yaml_node_t *n)
 	static const char *const phases[] = {"prefill", "decode", "static"};
 	static const char *const kinds[] = {"compute", "memory", "tp", "pp",
 					    "idle"};
-	check_keys(P, n, known, "a term");
+	yamldoc_check_keys(&P->y, n, known, "a term");
 	struct model_term *t = &P->m->terms[P->m->nterms++];
 	t->name = required_string(P, n, "name", "a term");
 	yaml_node_t *ph = yamldoc_lookup(&P->y, n, "phase"),
@@ -432,7 +404,7 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 			      "parameters and terms)");
 		return;
 	}
-	check_keys(P, root, known, "a model file");
+	yamldoc_check_keys(&P->y, root, known, "a model file");
 	const char *version =
 		yamldoc_scalar(yamldoc_lookup(&P->y, root, "energylens-model"));
 	if (!version || strcmp(version, "1") != 0)

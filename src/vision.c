@@ -112,49 +112,6 @@ struct parse {
 	struct vision_rules *r;
 };
 
-/* A value quoted for a message: at most 40 bytes, control characters and
- * anything past them left out, so a hostile file cannot write to the
- * terminal through an error. */
-static const char *shown(const char *s, char *buf, size_t size)
-{
-	size_t n = 0;
-	for (; s && s[n] && n < 40 && n + 1 < size; n++)
-		buf[n] =
-			(unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Refuses keys a mapping does not know and keys given twice. */
-static void check_keys(struct parse *P, const yaml_node_t *map,
-		       const char *const *known, const char *where)
-{
-	char buf[48];
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = yamldoc_node(&P->y, p->key);
-		const char *k = yamldoc_scalar(kn);
-		bool ok = false;
-		for (size_t i = 0; k && known[i]; i++)
-			ok |= strcmp(k, known[i]) == 0;
-		if (!ok)
-			yamldoc_error(&P->y, kn, "unknown key '%s' in %s",
-				      k ? shown(k, buf, sizeof buf) : "?",
-				      where);
-		for (yaml_node_pair_t *q = map->data.mapping.pairs.start;
-		     q < p && k; q++) {
-			const char *k2 =
-				yamldoc_scalar(yamldoc_node(&P->y, q->key));
-			if (k2 && strcmp(k, k2) == 0)
-				yamldoc_error(
-					&P->y, kn,
-					"duplicate key '%s' (expected each "
-					"key once)",
-					shown(k, buf, sizeof buf));
-		}
-	}
-}
-
 static char *text_of(struct parse *P, const yaml_node_t *node, const char *what)
 {
 	const char *s = yamldoc_scalar(node);
@@ -208,7 +165,7 @@ static void parse_value(struct parse *P, const struct key_info *k,
 				      k->type == K_COUNT
 					      ? "a whole number from 1 to 65535"
 					      : "a number >= 0",
-				      s ? shown(s, buf, sizeof buf)
+				      s ? yamldoc_shown(s, buf, sizeof buf)
 					: "(not a scalar)");
 			return;
 		}
@@ -218,7 +175,7 @@ static void parse_value(struct parse *P, const struct key_info *k,
 		if (!s || (strcmp(s, "true") && strcmp(s, "false"))) {
 			yamldoc_error(&P->y, v, "%s is not true or false: %s",
 				      k->name,
-				      s ? shown(s, buf, sizeof buf)
+				      s ? yamldoc_shown(s, buf, sizeof buf)
 					: "(not a scalar)");
 			return;
 		}
@@ -257,8 +214,8 @@ static void parse_pinpoints(struct parse *P, const yaml_node_t *v,
 				      "a pinpoint is not a size: %s (expected "
 				      "WxH, each side from 1 to 65535 px)",
 				      yamldoc_scalar(n)
-					      ? shown(yamldoc_scalar(n), buf,
-						      sizeof buf)
+					      ? yamldoc_shown(yamldoc_scalar(n),
+							      buf, sizeof buf)
 					      : "(not a scalar)");
 			continue;
 		}
@@ -287,7 +244,7 @@ static void parse_word(struct parse *P, const struct key_info *k,
 	int i = word_index(s, fit ? fits : limits, 2);
 	if (i < 0) {
 		yamldoc_error(&P->y, v, "%s is '%s' (expected %s)", k->name,
-			      s ? shown(s, buf, sizeof buf) : "",
+			      s ? yamldoc_shown(s, buf, sizeof buf) : "",
 			      fit ? "best-fit or aspect" : "frame or clip");
 		return;
 	}
@@ -350,9 +307,9 @@ static void parse_rule(struct parse *P, const yaml_node_t *map, bool video,
 			"%s has method '%s' (expected fixed, resize, tiles, "
 			"anyres or hd)",
 			where,
-			yamldoc_scalar(mn)
-				? shown(yamldoc_scalar(mn), buf, sizeof buf)
-				: "");
+			yamldoc_scalar(mn) ? yamldoc_shown(yamldoc_scalar(mn),
+							   buf, sizeof buf)
+					   : "");
 		return;
 	}
 	r->present = true;
@@ -366,7 +323,7 @@ static void parse_rule(struct parse *P, const yaml_node_t *map, bool video,
 	known[nknown] = NULL;
 	char in[64];
 	snprintf(in, sizeof in, "%s (method %s)", where, method_names[m]);
-	check_keys(P, map, known, in);
+	yamldoc_check_keys(&P->y, map, known, in);
 	for (size_t i = 1; i < NKEYS; i++) {
 		const struct key_info *k = &keys[i];
 		yaml_node_t *v = yamldoc_lookup(&P->y, map, k->name);
@@ -401,7 +358,7 @@ static void parse_family(struct parse *P, const yaml_node_t *n,
 {
 	static const char *const known[] = {"family", "models", "image",
 					    "video",  "source", NULL};
-	check_keys(P, n, known, "a family");
+	yamldoc_check_keys(&P->y, n, known, "a family");
 	yaml_node_t *name = yamldoc_lookup(&P->y, n, "family"),
 		    *source = yamldoc_lookup(&P->y, n, "source");
 	if (!name)
@@ -465,7 +422,7 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 			"energylens-vision-rules: 1 and families)");
 		return;
 	}
-	check_keys(P, root, known, "a vision rules file");
+	yamldoc_check_keys(&P->y, root, known, "a vision rules file");
 	const char *version = yamldoc_scalar(
 		yamldoc_lookup(&P->y, root, "energylens-vision-rules"));
 	if (!version || strcmp(version, "1") != 0) {
@@ -473,7 +430,7 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 		yamldoc_error(&P->y, root,
 			      "unsupported vision rules format %s (expected "
 			      "'energylens-vision-rules: 1')",
-			      version ? shown(version, buf, sizeof buf)
+			      version ? yamldoc_shown(version, buf, sizeof buf)
 				      : "(none)");
 	}
 	yaml_node_t *seq = yamldoc_lookup(&P->y, root, "families");
@@ -518,7 +475,8 @@ static void parse_root(struct parse *P, yaml_node_t *root)
 					yamldoc_lookup(&P->y, n, "family"),
 					"family '%s' is given twice (expected "
 					"each family once)",
-					shown(f->name, buf, sizeof buf));
+					yamldoc_shown(f->name, buf,
+						      sizeof buf));
 				break;
 			}
 	}

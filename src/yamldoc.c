@@ -70,3 +70,43 @@ yaml_node_t *yamldoc_lookup(struct yamldoc *y, const yaml_node_t *map,
 	}
 	return NULL;
 }
+
+const char *yamldoc_shown(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+	for (; s && s[n] && n < 40 && n + 1 < size; n++)
+		buf[n] =
+			(unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+	buf[n] = '\0';
+	return buf;
+}
+
+void yamldoc_check_keys(struct yamldoc *y, const yaml_node_t *map,
+			const char *const *known, const char *where)
+{
+	char buf[48];
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = yamldoc_node(y, p->key);
+		const char *k = yamldoc_scalar(kn);
+		bool ok = false;
+		for (size_t i = 0; k && known[i]; i++)
+			ok |= strcmp(k, known[i]) == 0;
+		if (!ok)
+			yamldoc_error(y, kn, "unknown key '%s' in %s",
+				      k ? yamldoc_shown(k, buf, sizeof buf)
+					: "?",
+				      where);
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start;
+		     q < p && k; q++) {
+			const char *k2 =
+				yamldoc_scalar(yamldoc_node(y, q->key));
+			if (k2 && strcmp(k, k2) == 0)
+				yamldoc_error(
+					y, kn,
+					"duplicate key '%s' (expected "
+					"each key once)",
+					yamldoc_shown(k, buf, sizeof buf));
+		}
+	}
+}

@@ -32,6 +32,16 @@ const char *yamldoc_scalar(const yaml_node_t *node);
 
 yaml_node_t *yamldoc_node(struct yamldoc *y, int index);
 
+/* Refuses keys of a mapping node that known (NULL-terminated) does not
+ * hold, and keys given twice, as errors naming where ("a term"). */
+void yamldoc_check_keys(struct yamldoc *y, const yaml_node_t *map,
+			const char *const *known, const char *where);
+
+/* s quoted for a message into buf: at most 40 bytes, control characters
+ * as '?', so that a hostile file cannot write to the terminal through an
+ * error; returns buf. */
+const char *yamldoc_shown(const char *s, char *buf, size_t size);
+
 /* The value of key in a mapping node, or NULL. */
 yaml_node_t *yamldoc_lookup(struct yamldoc *y, const yaml_node_t *map,
 			    const char *key);

@@ -122,6 +122,14 @@ static void test_unknown_key(void)
 	ASSERT_MODEL_ERROR(HEADER "colour: red\nparameters:\n" PARAM
 				  "terms:\n" TERM,
 			   6, 1, "unknown key 'colour'");
+	/* a long key is quoted to its first 40 bytes, as the vision rules'
+	 * are (one function reads both files' keys) */
+	ASSERT_MODEL_ERROR(
+		HEADER "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxyyyyyyyyyy: "
+		       "1\nparameters:\n" PARAM "terms:\n" TERM,
+		6, 1,
+		"unknown key "
+		"'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' in");
 }
 
 static void test_bad_phase(void)
