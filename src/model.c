@@ -461,29 +461,19 @@ struct model *model_parse(const char *name, const char *text, size_t len,
 
 struct model *model_load(const char *path, struct diag_list *diags)
 {
-	/* named by the user: a FIFO is read as cat reads it */
-	int fd = slurp_open(path, SLURP_ANY);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
-	if (!f) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 slurp_strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
 	/* Model files are small; a bound keeps a wrong path from reading a
-	 * huge file into memory. */
+	 * huge file into memory. Named by the user: a FIFO is read as cat
+	 * reads it. */
 	enum { MAX_MODEL_FILE = 1 << 20 };
-	char *text = malloc(MAX_MODEL_FILE + 1);
-	size_t len = text ? fread(text, 1, MAX_MODEL_FILE + 1, f) : 0;
-	bool failed = !text || ferror(f);
-	fclose(f);
+	size_t len;
+	char *text = slurp_file(path, SLURP_ANY, MAX_MODEL_FILE, &len);
 	struct model *m = NULL;
-	if (failed)
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read");
-	else if (len > MAX_MODEL_FILE)
+	if (!text && errno == EFBIG)
 		diag_add(diags, DIAG_ERROR, path, 0, 0,
 			 "file too large for a model (expected at most 1 MiB)");
+	else if (!text)
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			 slurp_strerror(errno));
 	else
 		m = model_parse(path, text, len, diags);
 	free(text);

@@ -97,25 +97,29 @@ const char *slurp_name(const char *path)
 	return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
-char *slurp_path(const char *path, size_t max, size_t *len)
+char *slurp_file(const char *path, enum slurp_kind kind, size_t max,
+		 size_t *len)
 {
-	FILE *fp = stdin;
-	if (strcmp(path, "-") != 0) {
-		int fd = slurp_open(path, SLURP_ANY);
-		if (fd < 0)
-			return NULL;
-		if (!(fp = fdopen(fd, "rb"))) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return NULL;
-		}
+	int fd = slurp_open(path, kind);
+	if (fd < 0)
+		return NULL;
+	FILE *fp = fdopen(fd, "rb");
+	if (!fp) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
 	}
 	char *buf = slurp_stream(fp, max, len);
-	if (fp != stdin) {
-		int saved = errno;
-		fclose(fp);
-		errno = saved;
-	}
+	int saved = errno;
+	fclose(fp);
+	errno = saved;
 	return buf;
+}
+
+char *slurp_path(const char *path, size_t max, size_t *len)
+{
+	if (strcmp(path, "-") == 0)
+		return slurp_stream(stdin, max, len);
+	return slurp_file(path, SLURP_ANY, max, len);
 }

@@ -33,6 +33,11 @@ const char *slurp_strerror(int err);
  * path such as /dev/zero would otherwise be read until memory runs out).
  * The stream is left open. */
 char *slurp_stream(FILE *fp, size_t max, size_t *len);
+/* The same for the file at path, opened by slurp_open(path, kind): NULL
+ * with errno as slurp_open or slurp_stream set it (slurp_strerror names
+ * it; EFBIG: more than max bytes). */
+char *slurp_file(const char *path, enum slurp_kind kind, size_t max,
+		 size_t *len);
 /* The same for the file at path (opened as SLURP_ANY: the user named it),
  * "-" being standard input. */
 char *slurp_path(const char *path, size_t max, size_t *len);

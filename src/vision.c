@@ -527,26 +527,16 @@ static struct vision_rules *load_file(const char *path, bool *absent,
 		*absent = true;
 		return NULL;
 	}
-	int fd = slurp_open(path, SLURP_ANY);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
-	if (!f) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 slurp_strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	char *text = malloc(MAX_RULES_FILE + 1);
-	size_t len = text ? fread(text, 1, MAX_RULES_FILE + 1, f) : 0;
-	bool failed = !text || ferror(f);
-	fclose(f);
+	size_t len;
+	char *text = slurp_file(path, SLURP_ANY, MAX_RULES_FILE, &len);
 	struct vision_rules *r = NULL;
-	if (failed)
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read");
-	else if (len > MAX_RULES_FILE)
+	if (!text && errno == EFBIG)
 		diag_add(diags, DIAG_ERROR, path, 0, 0,
 			 "file too large for vision rules (expected at most "
 			 "1 MiB)");
+	else if (!text)
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			 slurp_strerror(errno));
 	else
 		r = vision_rules_parse(path, text, len, diags);
 	free(text);

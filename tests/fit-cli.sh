@@ -77,6 +77,23 @@ status_case fit-too-few-runs 65 "4 runs cannot fit" -- \
 printf 'energylens-model: 1\nname: x\ntarget: energy\nunit: J\ndescription: d\nparameters:\n  - {name: a, default: 1, unit: J, meaning: m}\nterms:\n  - {name: t, phase: decode, kind: memory, expr: "a *"}\n' >"$tmpdir/bad-model.yaml"
 status_case fit-bad-model 65 "bad-model.yaml:9:.*in the expression of term 't'" -- \
 	"$EL" fit --model "$tmpdir/bad-model.yaml" "$fixture"
+# read with a bound (a wrong path such as /dev/zero would fill memory),
+# and from a FIFO as cat reads it (the user named it: <(...))
+status_case fit-model-too-large 65 "^/dev/zero: file too large for a model" -- \
+	"$EL" fit --model /dev/zero "$fixture"
+rm -f "$tmpdir/model.fifo"
+if mkfifo "$tmpdir/model.fifo" 2>/dev/null; then
+	cat "$top_srcdir/src/models/energylens-12.yaml" >"$tmpdir/model.fifo" &
+	if (cd "$top_srcdir" && "$EL" fit --model "$tmpdir/model.fifo" \
+		"$fixture") 2>"$tmpdir/err" | grep -q "energylens-12"; then
+		pass fit-model-fifo
+	else
+		fail fit-model-fifo "stderr: $(head -c 300 "$tmpdir/err")"
+	fi
+	wait
+else
+	skip fit-model-fifo "no mkfifo"
+fi
 status_case fit-o-unwritable 73 "no-such-dir" -- \
 	"$EL" fit -o "$tmpdir/no-such-dir/fitted.yaml" "$fixture"
 printf 'energylens-fit: 1\ngroups: []\n' >"$tmpdir/bad-fitted.yaml"

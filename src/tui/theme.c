@@ -611,33 +611,19 @@ static void set_name(struct theme *t, const char *path)
 static bool read_theme(struct theme *t, const char *path,
 		       struct diag_list *diags)
 {
-	int fd = slurp_open(path, SLURP_REGULAR);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
-	if (!f) {
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 slurp_strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	/* One byte more than allowed, to tell "at the limit" from "over". */
-	char *buf = malloc(FILE_MAX_BYTES + 1);
-	size_t len = buf ? fread(buf, 1, FILE_MAX_BYTES + 1, f) : 0;
-	int err = errno;
+	size_t len;
+	char *buf = slurp_file(path, SLURP_REGULAR, FILE_MAX_BYTES, &len);
 	bool ok = false;
-	if (!buf)
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "out of memory");
-	else if (ferror(f))
-		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
-			 strerror(err));
-	else if (len > FILE_MAX_BYTES)
+	if (!buf && errno == EFBIG)
 		diag_add(
 			diags, DIAG_ERROR, path, 0, 0,
 			"file too large for a theme (expected at most 64 KiB)");
+	else if (!buf)
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s",
+			 slurp_strerror(errno));
 	else
 		ok = theme_parse(t, path, buf, len, diags);
 	free(buf);
-	fclose(f);
 	return ok;
 }
 
