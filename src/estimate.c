@@ -1658,6 +1658,48 @@ static size_t calibration_choice(const struct briers *b, long picks)
 	return gain > CALIBRATION_MARGIN * sqrt(n * var) ? best : d;
 }
 
+static int by_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The choices fold() makes among rows b (workloads with two runs or
+ * more there), counted without building the fold's estimates; -1 when
+ * out of memory. */
+static long fold_choices(const struct estimate_rows *r, const size_t *b,
+			 size_t nb)
+{
+	size_t *w = malloc((nb + 1) * sizeof *w);
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < nb; i++)
+		w[i] = r->workload[b[i]];
+	qsort(w, nb, sizeof *w, by_size);
+	long choices = 0;
+	for (size_t i = 0, j; i < nb; i = j) {
+		for (j = i + 1; j < nb && w[j] == w[i]; j++)
+			;
+		choices += j - i > 1;
+	}
+	free(w);
+	return choices;
+}
+
+/* The choices of every split's two folds; -1 when out of memory. */
+static long calibration_choices(const struct estimate_rows *rows, size_t *idx)
+{
+	size_t n = rows->n, half[2];
+	long choices = 0;
+	for (int s = 0; s < ESTIMATE_SPLITS && choices >= 0; s++) {
+		split(n, s, idx, half);
+		long c0 = fold_choices(rows, idx, half[0]);
+		long c1 = fold_choices(rows, idx + half[0], half[1]);
+		choices = c0 < 0 || c1 < 0 ? -1 : choices + c0 + c1;
+	}
+	return choices;
+}
+
 int estimate_calibrate(struct estimate_group *g,
 		       const struct estimate_rows *rows)
 {
@@ -1666,7 +1708,17 @@ int estimate_calibrate(struct estimate_group *g,
 	if (!idx)
 		return -1;
 	struct briers brier = {{0}, {0}};
-	long picks = 0;
+	long picks = calibration_choices(rows, idx);
+	/* too few to tell the trials apart: the default, without scoring
+	 * them (most of the time a small profile's explorer took to open) */
+	if (picks >= 0 && picks < ESTIMATE_MIN_PICKS * ESTIMATE_SPLITS) {
+		free(idx);
+		size_t d = default_trial();
+		g->inflate = inflations[d % NINFLATIONS];
+		g->shared = shares[d / NINFLATIONS];
+		return 0;
+	}
+	picks = picks < 0 ? -1 : 0;
 	for (int s = 0; s < ESTIMATE_SPLITS && picks >= 0; s++) {
 		split(n, s, idx, half);
 		/* fold 1 lies reversed at the end: order does not matter */
