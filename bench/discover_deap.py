@@ -10,10 +10,13 @@ one group per GPU and engine, as the fit groups them.
 
 Split: each group's layout scenarios (runs of the same model shape at the
 same B, I, O and V, differing only in t, p, dp) are dealt into FOLDS folds
-by a hash of the scenario and the seed, whole scenarios to a fold; each
+by a hash of the scenario and FOLD_SEED, whole scenarios to a fold; each
 fold is held out in turn, its runs predicted by coefficients fitted on the
 other folds, so that every run and every scenario is scored once, held
-out, and every method here sees the same training runs:
+out, and every method here sees the same training runs. The folds do not
+depend on the GP's seed (SEED below): runs of the GP with different seeds,
+and every form of either tool, are scored on the same folds (the "folds"
+line prints a hash of them to show it):
   MAPE   mean |pred - y| / y over the runs;
   Top-1  share of the scenarios with two or more layouts whose predicted
          cheapest layout is the measured cheapest, as energylens eval
@@ -52,17 +55,22 @@ picks()).
 
 Usage: discover_deap.py TESTS_DIR DATA.json SECONDS SEED [--deap-front OUT]
                         [--max-params K] [NAME=PROBLEM.json]...
+  SEED              the GP's random state (bench/run.sh: BENCH_DEAP_SEED,
+                    default 1); not the folds', which are FOLD_SEED's
   --deap-front OUT  no GP run: score again the front an earlier run
                     printed (its output OUT)
   --max-params K    DEAP's own pick has at most K parameters (default 12,
                     discover's default budget)
 Prints lines of "key value" pairs, one per result:
+  folds seed FOLD_SEED sha256 H   (H: the first 16 hex digits of a hash of
+                                   the folds, the same whatever SEED)
   form NAME params P mape M top1 T scenarios S runs R SUBSETS
   deap-front params P mape M top1 T scenarios S runs R SUBSETS all_mape M0
              expr E
 where SUBSETS is "real_mape M real_top1 T real_scenarios S sweep_mape M
 sweep_top1 T sweep_scenarios S".
-  deap seconds S generations G evaluations V   (or: deap reused OUT ...)
+  deap seconds S generations G evaluations V gp_seed SEED
+                                               (or: deap reused OUT ...)
   pick LABEL params P mape M ... SUBSETS what WORDS_JOINED_BY_UNDERSCORES
 """
 import hashlib
@@ -78,6 +86,10 @@ import numpy as np
 from scipy.optimize import nnls
 
 FOLDS = 5
+# the folds' seed: fixed, whatever the GP's seed, so that every run of
+# either tool is scored on the same folds (seed 1: the folds of every
+# figure published so far)
+FOLD_SEED = 1
 LAYOUT = ("t", "p", "dp", "n", "x")
 # derived from the knobs (and from measured token counts): not in the key
 DERIVED = ("Lh", "Weff", "KVr")
@@ -117,6 +129,13 @@ def split(groups, names, seed):
         out.append((folds, [list(v.values()) for v in scen.values()
                             if len(v) > 1]))
     return out
+
+
+def folds_hash(splits):
+    """The first 16 hex digits of a hash of the folds (each group's held-out
+    run indices, fold by fold): equal hashes, the same folds."""
+    held = [[list(test) for _, test in folds] for folds, _ in splits]
+    return hashlib.sha256(repr(held).encode()).hexdigest()[:16]
 
 
 def top1(y, pred, candidates):
@@ -495,7 +514,8 @@ def picks(forms, deap, max_params):
 
 
 def parse_args(argv):
-    """(tests_dir, data_path, seconds, seed, options, NAME=PATH args)."""
+    """(tests_dir, data_path, seconds, the GP's seed, options, NAME=PATH
+    args)."""
     opts = {"deap_front": None, "max_params": 12}
     rest, i = [], 1
     while i < len(argv):
@@ -544,7 +564,8 @@ def main(argv):
     with open(data_path) as f:
         problem = json.load(f)
     names = problem["model"]["inputs"]
-    splits = split(problem["groups"], names, seed)
+    splits = split(problem["groups"], names, FOLD_SEED)
+    print("folds seed %d sha256 %s" % (FOLD_SEED, folds_hash(splits)))
     forms = [("energylens-12", problem)]
     for arg in form_args:
         name, _, path = arg.partition("=")
@@ -588,8 +609,8 @@ def main(argv):
                    str(ind).replace(" ", "")))
             deap.append((ind.fitness.values[1], words, ind.fitness.values[0],
                          str(ind)))
-        print("deap seconds %.1f generations %d evaluations %d" %
-              (elapsed, gens, evals))
+        print("deap seconds %.1f generations %d evaluations %d gp_seed %d" %
+              (elapsed, gens, evals, seed))
     for label, params, words, what in picks(scored, deap,
                                             opts["max_params"]):
         print("pick %s params %d %s what %s" % (label, params, words,

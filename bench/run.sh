@@ -167,6 +167,10 @@ secs=${BENCH_DISCOVER_SECONDS:-60}
 # BENCH_DISCOVER_SEED: the seed of this search (default 1), to see how
 # much the result moves from seed to seed
 seed=${BENCH_DISCOVER_SEED:-1}
+# BENCH_DEAP_SEED: the seed of DEAP's GP (default 1), the same for DEAP.
+# The folds every form of both tools is scored on do not move with either
+# seed (discover_deap.py's FOLD_SEED), so runs of different seeds compare.
+deap_seed=${BENCH_DEAP_SEED:-1}
 echo
 echo "discover: energylens discover --seconds $secs --seed $seed sample-profiles/ beside DEAP at 10x its time"
 "$build/energylens" fit --export-problem "$out/discover-data.json" \
@@ -222,11 +226,11 @@ if [ -n "$py" ] && "$py" -c 'import deap' >/dev/null 2>&1; then
 		echo "deap: its front from $BENCH_DEAP_FRONT, not run again" >&2
 		reuse="--deap-front $BENCH_DEAP_FRONT"
 	else
-		echo "deap $deap_secs s ..." >&2
+		echo "deap $deap_secs s, seed $deap_seed ..." >&2
 	fi
 	# shellcheck disable=SC2086
 	"$py" "$src/bench/discover_deap.py" "$src/tests" "$out/discover-data.json" \
-		"$deap_secs" 1 $reuse $forms >"$out/deap.txt"
+		"$deap_secs" "$deap_seed" $reuse $forms >"$out/deap.txt"
 	echo "held-out (5-fold by layout scenario, every scenario held out once; Top-1 over scenarios of 2+ layouts):"
 	printf '  %-24s %6s %8s %6s %5s   %8s %6s %5s   %8s %6s %5s\n' form params MAPE Top-1 scen \
 		real_MAPE Top-1 scen sweep_MAPE Top-1 scen
@@ -240,7 +244,8 @@ if [ -n "$py" ] && "$py" -c 'import deap' >/dev/null 2>&1; then
 	     $1 == "form" && $2 ~ /^discover-front-/ { front[++nf] = $0 }
 	     $1 == "deap-front" { row("deap front", v["params"]); printf "  %24s %s\n", "", substr(v["expr"], 1, 90) }
 	     $1 == "deap" && $2 == "reused" { printf "  deap: its front from %s (%s), not run again\n", $3, substr($0, index($0, $4)) }
-	     $1 == "deap" && $2 == "seconds" { printf "  deap: %s s, %s generations, %s evaluations\n", v["seconds"], v["generations"], v["evaluations"] }
+	     $1 == "deap" && $2 == "seconds" { printf "  deap: %s s, %s generations, %s evaluations, seed %s\n", v["seconds"], v["generations"], v["evaluations"], v["gp_seed"] }
+	     $1 == "folds" { printf "  folds: seed %s, sha256 %s (the same for every form and either seed)\n", $3, $5 }
 	     $1 == "pick" { picks[++np] = $0 }
 	     END {
 		if (nf) print "discover front (each member; /nnls: its terms fitted as DEAP'"'"'s are):"

@@ -364,8 +364,41 @@ if deap is not None:
     # two terms (the constant is fixed, not a parameter)
     assert params == 2 and mape < 1e-9, (params, mape)
     assert words.startswith("mape 0.0000 top1 1.0000 scenarios 4 "), words
+    # the GP's seed reaches the GP: its first population (no generation
+    # in 0 s) is the same for a seed and another for another seed
+    def first(seed):
+        out, _, gens, _ = d.run_gp(prob, d.split(groups, names, 1), names,
+                                   0, seed)
+        assert gens == 0, gens
+        return [str(ind) for ind, _ in out]
+    assert first(1) == first(1) and first(1) != first(2), (first(1), first(2))
+# the GP's seed (SEED, BENCH_DEAP_SEED) goes to the GP and not to the
+# folds: main() splits with FOLD_SEED whatever SEED, and says so
+import contextlib, io, json, os, tempfile
+assert d.folds_hash(d.split(groups, names, 1)) != \
+    d.folds_hash(d.split(groups, names, 7)), "the check could not fail"
+seen = []
+def fake_gp(problem, splits, names, seconds, seed):
+    seen.append((seed, d.folds_hash(splits)))
+    return [], 0.0, 0, 0
+d.run_gp = fake_gp
+d.score_form = lambda *a: (12, "mape 0.5 top1 1 scenarios 4 runs 16")
+with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+    json.dump({"model": {"inputs": names}, "groups": groups}, f)
+outs = []
+for seed in ("1", "7"):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert d.main(["discover_deap.py", ".", f.name, "1", seed]) == 0
+    outs.append(buf.getvalue())
+os.unlink(f.name)
+h = d.folds_hash(d.split(groups, names, 1))
+assert seen == [(1, h), (7, h)], (seen, h)
+for o, seed in zip(outs, ("1", "7")):
+    assert "folds seed 1 sha256 %s\n" % h in o, o
+    assert " gp_seed %s\n" % seed in o, o
 PYEOF
-		pass "bench peer: Top-1 as eval counts it, every scenario held out once, a linear form refitted by NNLS, the picks side by side"
+		pass "bench peer: Top-1 as eval counts it, every scenario held out once, a linear form refitted by NNLS, the picks side by side, the GP's seed to the GP and not to the folds"
 	else
 		fail "bench peer: Top-1 and folds" "$(head -n 8 "$tmpdir/pyerr")"
 	fi
