@@ -245,7 +245,6 @@ if [ -n "$py" ] && "$py" -c 'import deap' >/dev/null 2>&1; then
 	     $1 == "deap-front" { row("deap front", v["params"]); printf "  %24s %s\n", "", substr(v["expr"], 1, 90) }
 	     $1 == "deap" && $2 == "reused" { printf "  deap: its front from %s (%s), not run again\n", $3, substr($0, index($0, $4)) }
 	     $1 == "deap" && $2 == "seconds" { printf "  deap: %s s, %s generations, %s evaluations, seed %s\n", v["seconds"], v["generations"], v["evaluations"], v["gp_seed"] }
-	     $1 == "folds" { printf "  folds: seed %s, sha256 %s (the same for every form and either seed)\n", $3, $5 }
 	     $1 == "pick" { picks[++np] = $0 }
 	     END {
 		if (nf) print "discover front (each member; /nnls: its terms fitted as DEAP'"'"'s are):"
@@ -253,8 +252,9 @@ if [ -n "$py" ] && "$py" -c 'import deap' >/dev/null 2>&1; then
 		if (np) print "side by side (pick: by the tool'"'"'s own training-only criterion; best: the front member best on these held-out folds, a pick made on them):"
 		for (k = 1; k <= np; k++) { $0 = picks[k]; delete v; for (i = 3; i < NF; i += 2) v[$i] = $(i + 1); row($2, v["params"]); w = $NF; gsub(/_/, " ", w); printf "  %24s %s\n", "", w }
 	     }' "$out/deap.txt"
-	awk '$1 == "form" && $2 == "energylens-12" { for (i = 3; i < NF; i += 2) v[$i] = $(i + 1)
-		printf "sizes: %d runs, %d scenarios of 2+ layouts (%d real, %d sweep)\n", v["runs"], v["scenarios"], v["real_scenarios"], v["sweep_scenarios"] }' "$out/deap.txt"
+	awk '$1 == "folds" { folds = sprintf("; folds: seed %s, sha256 %s (the same whatever either seed)", $3, $5) }
+	     $1 == "form" && $2 == "energylens-12" { for (i = 3; i < NF; i += 2) v[$i] = $(i + 1)
+		printf "sizes: %d runs, %d scenarios of 2+ layouts (%d real, %d sweep)%s\n", v["runs"], v["scenarios"], v["real_scenarios"], v["sweep_scenarios"], folds }' "$out/deap.txt"
 else
 	echo "deap: no python3 with numpy, scipy and deap (Debian: python3-deap); left out"
 fi
