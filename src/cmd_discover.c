@@ -314,6 +314,12 @@ static void print_text(FILE *out, const struct discover_result *r)
 		print_pct(out, f->score.pairwise);
 		print_pct(out, f->score.config_top1);
 		print_pct(out, f->score.config_pairwise);
+		/* why a form that would win is passed over */
+		if (!f->fits_every_group)
+			fprintf(out,
+				"  (not chosen: a group of %zu runs "
+				"cannot fit it)",
+				f->short_of);
 		fputc('\n', out);
 		for (size_t j = 0; j < f->nterms; j++) {
 			const struct discover_term *t = &f->terms[j];
@@ -357,8 +363,11 @@ static void print_json(FILE *out, const struct discover_result *r)
 	for (size_t k = 0; k < r->nfront; k++) {
 		const struct discover_form *f = &r->front[k];
 		const struct discover_score *s = &f->score;
-		fprintf(out, "%s\n  {\"params\": %zu, \"chosen\": %s",
-			k ? "," : "", f->params, f->chosen ? "true" : "false");
+		fprintf(out,
+			"%s\n  {\"params\": %zu, \"chosen\": %s, "
+			"\"fits_every_group\": %s",
+			k ? "," : "", f->params, f->chosen ? "true" : "false",
+			f->fits_every_group ? "true" : "false");
 		const char *names[] = {
 			"cv_mape",     "cv_log_error",	  "top1", "pairwise",
 			"config_top1", "config_pairwise", "loss"};

@@ -1653,9 +1653,39 @@ static void make_form(struct search *S, const cand_t *c,
 	}
 }
 
+/* Whether every group has at least as many runs as c has parameters
+ * there, as energylens fit counts them at most (a term whose column is
+ * not all zero in the group, and each exponent such a term has); else
+ * the runs of the first group short of them into *runs. */
+static bool fits_every_group(const struct search *S, const cand_t *c,
+			     size_t *runs)
+{
+	for (size_t g = 0; g < S->ngroups; g++) {
+		size_t params = 0;
+		bool gamma[DISCOVER_MAX_GAMMAS] = {false};
+		for (size_t j = 0; j < c->m; j++) {
+			const struct column *col = &S->cols[c->col[j]];
+			if (!(S->g[g].scale[c->col[j]] > 0))
+				continue;
+			params++;
+			if (col->gamma >= 0 && !gamma[col->gamma]) {
+				gamma[col->gamma] = true;
+				params++;
+			}
+		}
+		if (params > S->g[g].n) {
+			*runs = S->g[g].n;
+			return false;
+		}
+	}
+	return true;
+}
+
 /* The front: for each parameter count, the best form, kept when it beats
  * every smaller one. The chosen form is the smallest within
- * DISCOVER_TOLERANCE of the best loss. */
+ * DISCOVER_TOLERANCE of the best loss among those that fit every group
+ * (a form that energylens fit refuses on the runs it was found on is of
+ * no use); when none within it does, the best that does. */
 static int make_front(struct search *S, struct discover_result *out)
 {
 	out->front = calloc(S->o->max_params + 1, sizeof *out->front);
@@ -1664,16 +1694,25 @@ static int make_front(struct search *S, struct discover_result *out)
 	double lowest = INFINITY, best = INFINITY;
 	for (size_t p = 1; p <= S->o->max_params; p++)
 		best = fmin(best, S->best_loss[p]);
-	bool chosen = false;
+	struct discover_form *chosen = NULL, *fallback = NULL;
 	for (size_t p = 1; p <= S->o->max_params; p++) {
 		if (!(S->best_loss[p] < lowest - 1e-12))
 			continue;
 		lowest = S->best_loss[p];
 		struct discover_form *f = &out->front[out->nfront++];
 		make_form(S, &S->best[p], f);
+		f->fits_every_group =
+			fits_every_group(S, &S->best[p], &f->short_of);
+		if (!f->fits_every_group)
+			continue;
+		/* the front's losses fall with its size: the last that fits
+		 * is the best that does */
+		fallback = f;
 		if (!chosen && S->best_loss[p] <= best + DISCOVER_TOLERANCE)
-			f->chosen = chosen = true;
+			chosen = f;
 	}
+	if (chosen || fallback)
+		(chosen ? chosen : fallback)->chosen = true;
 	return 0;
 }
 

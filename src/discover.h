@@ -81,6 +81,12 @@ struct discover_form {
 	struct discover_term terms[DISCOVER_MAX_PARAMS];
 	struct discover_score score;
 	bool chosen;
+	/* no group has fewer runs than the form has parameters there (its
+	 * terms not all zero in the group, and their exponents): energylens
+	 * fit refuses such a group, so only a form that fits every group is
+	 * chosen; the smallest group's runs otherwise into short_of */
+	bool fits_every_group;
+	size_t short_of;
 };
 
 enum discover_stop {

@@ -104,6 +104,31 @@ else
 	fail "discover -o: fit --model reads the form found" "$(cat "$tmpdir/err" "$tmpdir/fit" | head -n 8)"
 fi
 
+# A second group of four runs beside the planted one: the planted form's
+# seven parameters are informed there, and energylens fit refuses a group
+# with fewer runs than that. So discover chooses a form that fits every
+# group (fit then reads it on the same runs), and says why the better
+# ones are passed over. (It chose the planted form, which fit refused.)
+{
+	cat "$tmpdir/planted.yaml"
+	printf -- '---\nenergylens: 1\nworkload: {name: small, model: planted/small, params_b: 8, hardware: A100, engine: planted, shape: {layers: 32, hidden_size: 4096, kv_elements: 1024, weight_bits: 16}}\nruns:\n'
+	for r in "1 1 1 900" "2 1 8 700" "1 2 8 650" "2 2 1 1500"; do
+		set -- $r
+		printf '  - {tp: %s, pp: %s, batch_size: %s, input_tokens: 256, output_tokens: 128, energy: {total_j: %s}}\n' "$1" "$2" "$3" "$4"
+	done
+} >"$tmpdir/small-group.yaml"
+(cd "$tmpdir" && "$EL" discover --max-forms 5000 -o small.yaml small-group.yaml) \
+	>"$tmpdir/out" 2>"$tmpdir/err"
+st=$?
+chosen=$(sed -n 's/^\* *\([0-9]*\) .*/\1/p' "$tmpdir/out")
+if [ $st -eq 0 ] && [ -n "$chosen" ] && [ "$chosen" -lt 7 ] &&
+	grep -q 'not chosen: a group of 4 runs cannot fit it' "$tmpdir/out" &&
+	"$EL" fit --model "$tmpdir/small.yaml" "$tmpdir/small-group.yaml" >"$tmpdir/fit" 2>&1; then
+	pass "discover chooses a form that fit fits in every group, even a small one"
+else
+	fail "discover with a group of four runs" "status $st, chosen '$chosen'; $(cat "$tmpdir/err" "$tmpdir/fit" 2>/dev/null | head -n 4)"
+fi
+
 # --front-dir: every form of the front as a model file that fit reads,
 # one per number of parameters; the chosen one is the -o file.
 mkdir -p "$tmpdir/front"
