@@ -1711,17 +1711,13 @@ int estimate_calibrate(struct estimate_group *g,
 		return -1;
 	struct briers brier = {{0}, {0}};
 	long picks = calibration_choices(rows, idx);
-	/* too few to tell the trials apart: the default, without scoring
-	 * them (most of the time a small profile's explorer took to open) */
-	if (picks >= 0 && picks < ESTIMATE_MIN_PICKS * ESTIMATE_SPLITS) {
-		free(idx);
-		size_t d = default_trial();
-		g->inflate = inflations[d % NINFLATIONS];
-		g->shared = shares[d / NINFLATIONS];
-		return 0;
-	}
-	picks = picks < 0 ? -1 : 0;
-	for (int s = 0; s < ESTIMATE_SPLITS && picks >= 0; s++) {
+	/* too few to tell the trials apart: calibration_choice keeps the
+	 * default, so the folds are not scored (most of the time a small
+	 * profile's explorer took to open) */
+	bool enough = picks >= ESTIMATE_MIN_PICKS * ESTIMATE_SPLITS;
+	if (enough)
+		picks = 0;
+	for (int s = 0; enough && s < ESTIMATE_SPLITS && picks >= 0; s++) {
 		split(n, s, idx, half);
 		/* fold 1 lies reversed at the end: order does not matter */
 		long p0 = fold(g, rows, idx, half[0], idx + half[0], half[1],
