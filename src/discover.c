@@ -321,8 +321,21 @@ static int add_shape(struct shape *out, size_t *n,
  * whose cache outweighs its weights is bound by the cache: the signed
  * difference a genetic-programming peer writes as KVr - Weff, which
  * non-negative coefficients on KVr and Weff apart cannot express, kept
- * non-negative as every term here is), and a mixture of experts' routing
- * and dispatch, 2*Na*k per decode step (zero for dense models). */
+ * non-negative as every term here is), a mixture of experts' routing
+ * and dispatch, 2*Na*k per decode step (zero for dense models), and its
+ * quantised expert kernels, n*L*k per decode step when the weights are
+ * quantised: block-quantised (FP8, MXFP4) expert GEMMs at decode are
+ * bound by their launches and tiles, not their bytes (vLLM pull request
+ * 46642 on block-FP8 fused MoE at low batch; FP8 MoE decode measured
+ * slower than BF16 in sglang-omni issue 760), so they spend GPU time on
+ * every layer, for each expert a token routes to, on every GPU, the same
+ * at 8 bits as at 4. min(max(16/bits - 1, 0), 1) says "quantised" without
+ * a comparison the expression language lacks: 1 at 8 bits and below, 0
+ * at 16 and above. Dense models get nothing: their FP8 GEMMs gain from
+ * their bytes (1.6 to 1.9 times a 16-bit GEMM at one token, pytorch/ao
+ * pull request 1763), and the dense FP8 models here are not predicted
+ * low. Without it the FP8 mixtures of experts of ML.ENERGY v3 were
+ * predicted 20 to 30 % low (docs/performance.md). */
 struct extra_word {
 	enum model_phase phase;
 	const char *expr, *name;
@@ -351,6 +364,8 @@ static const struct extra_word extras[] = {
 	 "decode KV reads beyond the weights", KIND_MEMORY, 3},
 	{PHASE_DECODE, "O * 2 * Na * k", "decode expert routing", KIND_COMPUTE,
 	 3},
+	{PHASE_DECODE, "O * n * L * k * min(max(16 / bits - 1, 0), 1)",
+	 "decode quantised expert kernels on n GPUs", KIND_IDLE, 4},
 	{PHASE_STATIC, "n", "per request on n GPUs", KIND_IDLE, 1},
 	{PHASE_STATIC, "Weff * t", "per request weights", KIND_MEMORY, 2},
 };

@@ -18,6 +18,11 @@
 # 1e-3 * I * 2*Na + 0.2 * O * Weff / B + 2e-4 * O * max(KVr - Weff, 0)
 # + 1e-3 * O * 2*Na*k / B + 1e-2 * O * n, where a MoE's Weff is its shared
 # weights plus the experts a batch touches, as src/model.c computes it.)
+# (planted quantised, on three mixtures of experts of 16, 8 and 4 bits
+# beside the dense ones: 1e-3 * I * 2*Na + 0.2 * O * Weff / B + 1e-2 * O * n
+# + 2e-3 * O * n * L * k * min(max(16/bits - 1, 0), 1), the quantised
+# expert kernels: one for 8 or 4 bits, zero for dense models and 16-bit
+# weights.)
 planted() {
 	awk -v form="${1:-}" 'function wl(name, N, bits, L, h, kv, E, k, Na,   t, p, dp, b, i, o, B, I, O, n, weff, kvr, e, lg, sh) {
 		if (!Na) Na = N
@@ -40,6 +45,9 @@ planted() {
 			if (form == "signed") # KV reads beyond the weights, expert routing
 				e = 1e-3 * I * 2 * Na + 0.2 * O * weff / B + 2e-4 * O * (kvr > weff ? kvr - weff : 0) \
 				    + 1e-3 * O * 2 * Na * k / B + 1e-2 * O * n
+			if (form == "quantised") # block-quantised expert kernels
+				e = 1e-3 * I * 2 * Na + 0.2 * O * weff / B + 1e-2 * O * n \
+				    + 2e-3 * O * n * L * k * (bits < 16 ? (bits > 8 ? 16 / bits - 1 : 1) : 0)
 			printf "  - {tp: %d, pp: %d, dp: %d, batch_size: %d, input_tokens: %d, output_tokens: %d, energy: {total_j: %.17g}}\n", t, p, dp, B, I, O, e
 		}
 	}
@@ -50,6 +58,11 @@ planted() {
 		if (form == "signed") {
 			wl("moe47", 47, 16, 32, 4096, 1024, 8, 2, 13)
 			wl("moe30", 30, 16, 48, 2048, 512, 128, 8, 3)
+		}
+		if (form == "quantised") {
+			wl("moe47", 47, 16, 32, 4096, 1024, 8, 2, 13)
+			wl("moe235", 235, 8, 94, 4096, 1024, 128, 8, 22)
+			wl("moe117", 117, 4, 36, 2880, 1024, 128, 4, 5)
 		}
 	}'
 }
@@ -93,6 +106,18 @@ want="{('I * 2 * Na', 0), ('O * Weff', 1), ('O * max(KVr - Weff, 0)', 0),
  ('O * 2 * Na * k', 1), ('O * n', 0)}"
 recovers "discover recovers a planted form with a signed difference and expert routing" \
 	"$want" "$tmpdir/signed.yaml"
+
+# Block-quantised experts: a mixture of experts whose weights are
+# quantised spends, per decode step, GPU time in its expert kernels that
+# its fewer bytes do not save, the same at 8 bits and 4 (O * n * L * k *
+# min(max(16/bits - 1, 0), 1)). The grammar before this word found
+# another form, not exact; with the word uncapped, max(16/bits - 1, 0),
+# three times as much at 4 bits as at 8, another form too.
+planted quantised >"$tmpdir/quantised.yaml"
+want="{('I * 2 * Na', 0), ('O * Weff', 1), ('O * n', 0),
+ ('O * n * L * k * min(max(16 / bits - 1, 0), 1)', 0)}"
+recovers "discover recovers a planted form with quantised expert kernels" \
+	"$want" "$tmpdir/quantised.yaml"
 
 # The model file it writes is read by fit unchanged, and fits exactly.
 (cd "$tmpdir" && "$EL" discover --max-forms 5000 -o found.yaml planted.yaml) \
